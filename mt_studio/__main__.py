@@ -1,0 +1,5 @@
+"""`python -m mt_studio` runs the same entry point as the `mt-studio` command."""
+
+from mt_studio.cli.main import main
+
+raise SystemExit(main())

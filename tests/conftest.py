@@ -1,0 +1,67 @@
+"""Shared fixtures: every test gets its own library, presets and log folders, never the user's."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from mt_studio.cli.main import main
+from mt_studio.core.library import Library
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True)
+def private_folders(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Point the library, user presets and logs at this test's own temporary folders."""
+    monkeypatch.setenv("MT_STUDIO_LIBRARY", str(tmp_path / "library"))
+    monkeypatch.setenv("MT_STUDIO_PRESETS", str(tmp_path / "user-presets"))
+    monkeypatch.setenv("MT_STUDIO_LOG_DIR", str(tmp_path / "logs"))
+    return tmp_path
+
+
+@pytest.fixture
+def library(tmp_path: Path):
+    """An open, empty library in a temporary folder."""
+    with Library.open(tmp_path / "library") as opened:
+        yield opened
+
+
+@dataclass
+class Result:
+    """What one command printed and returned."""
+
+    code: int
+    out: str
+    err: str
+
+    def json(self):
+        return json.loads(self.out)
+
+
+@pytest.fixture
+def cli(capsys: pytest.CaptureFixture[str]):
+    """Run `mt-studio ARGS...` in this process and return its exit code and output."""
+
+    def run(*args: str) -> Result:
+        try:
+            code = main([str(a) for a in args])
+        except SystemExit as exit_:
+            code = exit_.code if isinstance(exit_.code, int) else 1
+        captured = capsys.readouterr()
+        return Result(code, captured.out, captured.err)
+
+    return run
+
+
+def run_command(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    """Run the installed `mt-studio` console script in a child process."""
+    script = Path(sys.executable).with_name("mt-studio")
+    return subprocess.run([str(script), *args], capture_output=True, text=True, timeout=60,
+                          env={**os.environ, **(env or {})})
