@@ -1,0 +1,90 @@
+"""The words of the domain (DESIGN.md §3) as plain values shared by the library and the policy."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+
+class Purpose(enum.StrEnum):
+    """What a participant may consent to."""
+
+    RECORD = "record"
+    KEEP = "keep"
+    SUPERVISION = "supervision"
+    GROUP = "group"
+    COMMUNITY = "community"
+    PUBLIC = "public"
+
+
+class Credit(enum.StrEnum):
+    """How a participant wants to be credited where their music is shared."""
+
+    NAME = "name"
+    PSEUDONYM = "pseudonym"
+    NONE = "none"
+
+
+class SessionKind(enum.StrEnum):
+    """The kind of therapy session."""
+
+    BAND = "band"
+    CHOIR = "choir"
+    INDIVIDUAL = "individual"
+
+
+class ConsentAction(enum.StrEnum):
+    """A row of the consent ledger either grants or withdraws one purpose."""
+
+    GRANT = "grant"
+    WITHDRAW = "withdraw"
+
+
+class TrackKind(enum.StrEnum):
+    """What a track holds."""
+
+    AUDIO = "audio"
+    MIDI = "midi"
+
+
+class TakeStatus(enum.StrEnum):
+    """Where a take is in its life."""
+
+    RECORDING = "recording"
+    COMPLETE = "complete"
+    RECOVERED = "recovered"
+
+
+@dataclass(frozen=True)
+class Participant:
+    """A person taking part in sessions: a pseudonym first, a real name only if given."""
+
+    id: int
+    pseudonym: str
+    real_name: str | None = None
+
+
+@dataclass(frozen=True)
+class ConsentEvent:
+    """One append-only row of the consent ledger."""
+
+    participant_id: int
+    purpose: Purpose
+    action: ConsentAction
+    at: datetime
+    valid_until: date | None = None
+    credit: Credit | None = None
+    witness: str | None = None
+    form_version: str | None = None
+    reason: str | None = None
+    id: int | None = None
+
+
+@dataclass(frozen=True)
+class TrackPlan:
+    """A track as the policy sees it: who owns it and whether only they can be heard on it."""
+
+    key: str
+    owners: frozenset[int] = field(default_factory=frozenset)
+    isolated: bool = False
