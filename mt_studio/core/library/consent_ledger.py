@@ -1,0 +1,192 @@
+"""The consent ledger: rows are only ever appended; a withdrawal is a new row, never an edit."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from mt_studio.core.consent_policy import ConsentStatus, consent_status
+from mt_studio.core.domain import ConsentAction, ConsentEvent, Credit, Participant, Purpose
+from mt_studio.core.errors import InputError
+from mt_studio.core.library import audit
+from mt_studio.core.library.clock import from_text, local_now, to_text, utc_now
+from mt_studio.i18n import _
+
+_COLUMNS = (
+    "id, participant_id, purpose, action, at, valid_until, credit, witness, form_version, reason"
+)
+
+
+@dataclass(frozen=True)
+class TouchedTake:
+    """A take on which a participant can be heard."""
+
+    take_id: int
+    session_id: int
+    number: int
+
+
+@dataclass(frozen=True)
+class TouchedExport:
+    """An earlier export that carried a participant, and who received it."""
+
+    export_id: int
+    purpose: Purpose
+    recipient: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class WithdrawalReport:
+    """What a withdrawal touches: takes now restricted and exports the therapist may recall."""
+
+    events: tuple[ConsentEvent, ...]
+    restricted_takes: tuple[TouchedTake, ...]
+    exports_to_recall: tuple[TouchedExport, ...]
+
+
+def grant(
+    db: sqlite3.Connection,
+    participant: Participant,
+    purposes: Sequence[Purpose],
+    *,
+    valid_until: date | None = None,
+    witness: str | None = None,
+    form_version: str | None = None,
+    credit: Credit | None = None,
+    at: datetime | None = None,
+) -> list[ConsentEvent]:
+    """Append a grant row per purpose; a last valid day already past is refused."""
+    at = at or utc_now()
+    if valid_until is not None and valid_until < at.astimezone().date():
+        raise InputError(
+            _("--until {date} is in the past; a consent must be valid for at least today.").format(
+                date=valid_until.isoformat()
+            )
+        )
+    return [
+        _append(db, ConsentEvent(participant.id, purpose, ConsentAction.GRANT, at, valid_until,
+                                 credit, _clean(witness), _clean(form_version)))
+        for purpose in _unique(purposes)
+    ]
+
+
+def withdraw(
+    db: sqlite3.Connection,
+    participant: Participant,
+    purposes: Sequence[Purpose],
+    *,
+    reason: str | None = None,
+    at: datetime | None = None,
+) -> WithdrawalReport:
+    """Append a withdrawal row per purpose, in effect at once, and report what it touches."""
+    at = at or utc_now()
+    purposes = _unique(purposes)
+    events = tuple(
+        _append(db, ConsentEvent(participant.id, purpose, ConsentAction.WITHDRAW, at,
+                                 reason=_clean(reason)))
+        for purpose in purposes
+    )
+    restricting = [p for p in purposes if p is not Purpose.RECORD]
+    takes = takes_with(db, participant.id) if restricting else []
+    return WithdrawalReport(events, tuple(takes), tuple(exports_with(db, participant.id, purposes)))
+
+
+def events(
+    db: sqlite3.Connection, participant_ids: Iterable[int] | None = None
+) -> list[ConsentEvent]:
+    """Ledger rows in the order they were written, for everyone or for the given participants."""
+    query = f"SELECT {_COLUMNS} FROM consent_events"
+    params: list[int] = []
+    if participant_ids is not None:
+        params = sorted(set(participant_ids))
+        query += f" WHERE participant_id IN ({','.join('?' * len(params))})"
+    return [_event(row) for row in db.execute(query + " ORDER BY id", params)]
+
+
+def current(
+    db: sqlite3.Connection, participant_id: int, at: datetime | None = None
+) -> dict[Purpose, ConsentStatus]:
+    """The state of every purpose for one participant now (or at AT)."""
+    ledger = events(db, [participant_id])
+    at = at or local_now()
+    return {purpose: consent_status(ledger, participant_id, purpose, at) for purpose in Purpose}
+
+
+def takes_with(db: sqlite3.Connection, participant_id: int) -> list[TouchedTake]:
+    """Takes on which the participant can be heard: on a track of theirs or a room track."""
+    rows = db.execute(
+        """
+        SELECT DISTINCT takes.id, takes.session_id, takes.number
+        FROM takes JOIN tracks ON tracks.take_id = takes.id
+        WHERE EXISTS (SELECT 1 FROM track_participants tp
+                      WHERE tp.track_id = tracks.id AND tp.participant_id = :who)
+           OR (tracks.isolated = 0 AND EXISTS (
+                      SELECT 1 FROM attendance a
+                      WHERE a.session_id = takes.session_id AND a.participant_id = :who))
+        ORDER BY takes.id
+        """,
+        {"who": participant_id},
+    )
+    return [TouchedTake(*row) for row in rows]
+
+
+def exports_with(
+    db: sqlite3.Connection, participant_id: int, purposes: Iterable[Purpose]
+) -> list[TouchedExport]:
+    """Earlier exports for PURPOSES in which the participant can be heard."""
+    purposes = [p.value for p in purposes]
+    rows = db.execute(
+        f"""
+        SELECT exports.id, exports.purpose, exports.recipient, exports.created_at
+        FROM exports JOIN export_participants ep ON ep.export_id = exports.id
+        WHERE ep.participant_id = ? AND exports.purpose IN ({','.join('?' * len(purposes))})
+        ORDER BY exports.id
+        """,
+        [participant_id, *purposes],
+    )
+    return [TouchedExport(row[0], Purpose(row[1]), row[2], from_text(row[3])) for row in rows]
+
+
+def _append(db: sqlite3.Connection, event: ConsentEvent) -> ConsentEvent:
+    cursor = db.execute(
+        "INSERT INTO consent_events (participant_id, purpose, action, at, valid_until, credit,"
+        " witness, form_version, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            event.participant_id, event.purpose.value, event.action.value, to_text(event.at),
+            event.valid_until.isoformat() if event.valid_until else None,
+            event.credit.value if event.credit else None,
+            event.witness, event.form_version, event.reason,
+        ),
+    )
+    audit.record(
+        db, f"consent.{'granted' if event.action is ConsentAction.GRANT else 'withdrawn'}",
+        f"consent:{cursor.lastrowid}", event.participant_id, event.at, purpose=event.purpose.value,
+    )
+    return _event(db.execute(f"SELECT {_COLUMNS} FROM consent_events WHERE id = ?",
+                             (cursor.lastrowid,)).fetchone())
+
+
+def _event(row: tuple) -> ConsentEvent:
+    return ConsentEvent(
+        id=row[0],
+        participant_id=row[1],
+        purpose=Purpose(row[2]),
+        action=ConsentAction(row[3]),
+        at=from_text(row[4]),
+        valid_until=date.fromisoformat(row[5]) if row[5] else None,
+        credit=Credit(row[6]) if row[6] else None,
+        witness=row[7],
+        form_version=row[8],
+        reason=row[9],
+    )
+
+
+def _unique(purposes: Iterable[Purpose]) -> list[Purpose]:
+    return list(dict.fromkeys(purposes))
+
+
+def _clean(text: str | None) -> str | None:
+    return (text or "").strip() or None

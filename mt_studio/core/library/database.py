@@ -1,0 +1,220 @@
+"""Opening the library safely: checks before any write, migrations, one transaction per change."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+import platformdirs
+
+from mt_studio.core.errors import LibraryError
+from mt_studio.core.library.migrations import MIGRATIONS, Migration
+from mt_studio.i18n import _
+
+DATABASE_NAME = "library.sqlite3"
+AUDIO_FOLDER = "audio"
+LIBRARY_ENV = "MT_STUDIO_LIBRARY"
+_SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def default_library_folder() -> Path:
+    """The library folder: $MT_STUDIO_LIBRARY if set, else one in the user's data folder."""
+    chosen = os.environ.get(LIBRARY_ENV)
+    if chosen:
+        return Path(chosen).expanduser()
+    return platformdirs.user_data_path("mt-studio", appauthor=False) / "library"
+
+
+class Library:
+    """An open library folder: the database and the audio files stored beside it by id."""
+
+    def __init__(self, folder: Path, connection: sqlite3.Connection) -> None:
+        self.folder = folder
+        self.connection = connection
+
+    @classmethod
+    def open(cls, folder: Path | str, migrations: Sequence[Migration] = MIGRATIONS) -> Library:
+        """Open (or create) the library in FOLDER, upgrading its schema if it is older.
+
+        Raises LibraryError, naming the file, for a folder that cannot be written, a file that
+        is not a library, a damaged database or one from a newer mt_studio; none is changed.
+        """
+        folder = Path(folder).expanduser().absolute()
+        _ensure_writable_folder(folder)
+        database = folder / DATABASE_NAME
+        _check_header(database)
+        connection = _connect(database)
+        try:
+            _check_integrity(connection, database)
+            _migrate(connection, database, migrations)
+        except BaseException:
+            connection.close()
+            raise
+        return cls(folder, connection)
+
+    @property
+    def database_path(self) -> Path:
+        """The SQLite file."""
+        return self.folder / DATABASE_NAME
+
+    @property
+    def audio_folder(self) -> Path:
+        """Where the take files live, under names made of ids only."""
+        return self.folder / AUDIO_FOLDER
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One all-or-nothing change: committed on success, rolled back on any exception."""
+        self.connection.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.connection
+        except BaseException:
+            self.connection.execute("ROLLBACK")
+            raise
+        self.connection.execute("COMMIT")
+
+    def close(self) -> None:
+        """Close the database; the library stays as it was last committed."""
+        self.connection.close()
+
+    def __enter__(self) -> Library:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+
+def _ensure_writable_folder(folder: Path) -> None:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise LibraryError(
+            _("Cannot create the library folder {folder}: {reason}").format(
+                folder=folder, reason=error.strerror or error
+            )
+        ) from error
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise LibraryError(
+            _("The library folder {folder} cannot be written.").format(folder=folder)
+        )
+
+
+def _check_header(database: Path) -> None:
+    """Refuse a file that is not SQLite before SQLite is allowed to touch it."""
+    if not database.exists():
+        return
+    try:
+        with database.open("rb") as file:
+            header = file.read(len(_SQLITE_HEADER))
+    except OSError as error:
+        raise LibraryError(
+            _("Cannot read the library database {path}: {reason}").format(
+                path=database, reason=error.strerror or error
+            )
+        ) from error
+    if header and header != _SQLITE_HEADER:
+        raise LibraryError(
+            _("{path} is not an mt_studio library (not an SQLite database); it was left as it is.")
+            .format(path=database)
+        )
+
+
+def _connect(database: Path) -> sqlite3.Connection:
+    try:
+        connection = sqlite3.connect(database, isolation_level=None, check_same_thread=False)
+        connection.execute("PRAGMA busy_timeout = 5000")
+    except sqlite3.Error as error:
+        raise _damaged(database, error) from error
+    return connection
+
+
+def _check_integrity(connection: sqlite3.Connection, database: Path) -> None:
+    try:
+        problems = [row[0] for row in connection.execute("PRAGMA quick_check")]
+    except sqlite3.DatabaseError as error:
+        raise _damaged(database, error) from error
+    if problems != ["ok"]:
+        raise _damaged(database, problems[0])
+
+
+def _migrate(
+    connection: sqlite3.Connection, database: Path, migrations: Sequence[Migration]
+) -> None:
+    try:
+        version = connection.execute("PRAGMA user_version").fetchone()[0]
+        if version > len(migrations):
+            raise LibraryError(
+                _(
+                    "{path} was written by a newer mt_studio (library version {found}; this one "
+                    "reads up to {known}). Update mt_studio; the library was not changed."
+                ).format(path=database, found=version, known=len(migrations))
+            )
+        connection.execute("PRAGMA journal_mode = WAL")
+        connection.execute("PRAGMA foreign_keys = ON")
+        # FULL: a consent change or audit row that was reported as saved survives a power cut.
+        connection.execute("PRAGMA synchronous = FULL")
+        if version < len(migrations) and version > 0:
+            _back_up(connection, database, version)
+        for number in range(version, len(migrations)):
+            _apply(connection, migrations[number], number + 1)
+    except sqlite3.Error as error:
+        raise _damaged(database, error) from error
+
+
+def _back_up(connection: sqlite3.Connection, database: Path, version: int) -> None:
+    """Keep a copy of the library as it was before an upgrade changes it."""
+    backup_path = database.with_name(f"{database.name}.v{version}.backup")
+    if backup_path.exists():
+        return
+    target = sqlite3.connect(backup_path)
+    try:
+        connection.backup(target)
+    finally:
+        target.close()
+
+
+def _apply(connection: sqlite3.Connection, migration: Migration, version: int) -> None:
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        if callable(migration):
+            migration(connection)
+        else:
+            for statement in _statements(migration):
+                connection.execute(statement)
+        connection.execute(f"PRAGMA user_version = {int(version)}")
+        problems = connection.execute("PRAGMA foreign_key_check").fetchall()
+        if problems:
+            raise sqlite3.IntegrityError(f"foreign key check failed after migration: {problems[0]}")
+    except BaseException:
+        connection.execute("ROLLBACK")
+        raise
+    connection.execute("COMMIT")
+
+
+def _statements(script: str) -> Iterator[str]:
+    """Split a migration script into statements (executescript would commit our transaction)."""
+    pending = ""
+    for piece in script.split(";"):
+        pending += piece + ";"
+        if sqlite3.complete_statement(pending):
+            if _has_code(pending):
+                yield pending
+            pending = ""
+    if _has_code(pending.removesuffix(";")):
+        yield pending
+
+
+def _has_code(text: str) -> bool:
+    lines = (line.split("--", 1)[0] for line in text.splitlines())
+    return any(line.strip().strip(";") for line in lines)
+
+
+def _damaged(database: Path, error: object) -> LibraryError:
+    return LibraryError(
+        _("The library database {path} cannot be used: {reason}. It was left as it is.").format(
+            path=database, reason=error
+        )
+    )

@@ -1,0 +1,161 @@
+"""The library's schema as a list of migrations; MIGRATIONS[n] upgrades user_version n to n+1.
+
+Never edit a migration that has shipped: add a new one. Each runs in its own transaction.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+
+Migration = str | Callable[[sqlite3.Connection], None]
+
+_PURPOSES = "('record', 'keep', 'supervision', 'group', 'community', 'public')"
+
+
+def _append_only(table: str) -> str:
+    return f"""
+CREATE TRIGGER {table}_no_update BEFORE UPDATE ON {table}
+BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END;
+CREATE TRIGGER {table}_no_delete BEFORE DELETE ON {table}
+BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END;
+"""
+
+
+V1_BASE_SCHEMA = f"""
+CREATE TABLE participants (
+    id          INTEGER PRIMARY KEY,
+    pseudonym   TEXT NOT NULL CHECK (length(trim(pseudonym)) > 0),
+    -- casefolded in Python: SQLite's NOCASE folds only ASCII, and Øyvind is øyvind.
+    lookup_key  TEXT NOT NULL UNIQUE,
+    real_name   TEXT,
+    created_at  TEXT NOT NULL
+);
+
+CREATE TABLE sessions (
+    id             INTEGER PRIMARY KEY,
+    title          TEXT NOT NULL CHECK (length(trim(title)) > 0),
+    kind           TEXT NOT NULL CHECK (kind IN ('band', 'choir', 'individual')),
+    date           TEXT NOT NULL,
+    therapist      TEXT,
+    notes          TEXT NOT NULL DEFAULT '',
+    template       TEXT,
+    tempo_bpm      REAL,
+    count_in_bars  INTEGER NOT NULL DEFAULT 0 CHECK (count_in_bars >= 0),
+    created_at     TEXT NOT NULL
+);
+
+CREATE TABLE attendance (
+    session_id      INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+    participant_id  INTEGER NOT NULL REFERENCES participants(id),
+    PRIMARY KEY (session_id, participant_id)
+);
+
+CREATE TABLE session_inputs (
+    session_id  INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+    input       INTEGER NOT NULL CHECK (input >= 1),
+    label       TEXT NOT NULL,
+    isolated    INTEGER NOT NULL DEFAULT 0 CHECK (isolated IN (0, 1)),
+    armed       INTEGER NOT NULL DEFAULT 1 CHECK (armed IN (0, 1)),
+    PRIMARY KEY (session_id, input)
+);
+
+CREATE TABLE consent_events (
+    id              INTEGER PRIMARY KEY,
+    participant_id  INTEGER NOT NULL REFERENCES participants(id),
+    purpose         TEXT NOT NULL CHECK (purpose IN {_PURPOSES}),
+    action          TEXT NOT NULL CHECK (action IN ('grant', 'withdraw')),
+    at              TEXT NOT NULL,
+    valid_until     TEXT,
+    credit          TEXT CHECK (credit IN ('name', 'pseudonym', 'none')),
+    witness         TEXT,
+    form_version    TEXT,
+    reason          TEXT,
+    CHECK (action = 'grant' OR (valid_until IS NULL AND credit IS NULL))
+);
+CREATE INDEX consent_events_by_participant ON consent_events (participant_id, purpose, id);
+{_append_only("consent_events")}
+
+CREATE TABLE takes (
+    id             INTEGER PRIMARY KEY,
+    session_id     INTEGER NOT NULL REFERENCES sessions(id),
+    number         INTEGER NOT NULL CHECK (number >= 1),
+    status         TEXT NOT NULL CHECK (status IN ('recording', 'complete', 'recovered')),
+    samplerate     INTEGER NOT NULL CHECK (samplerate > 0),
+    frames         INTEGER NOT NULL DEFAULT 0 CHECK (frames >= 0),
+    sample_format  TEXT,
+    device         TEXT,
+    started_at     TEXT NOT NULL,
+    ended_at       TEXT,
+    stop_reason    TEXT,
+    UNIQUE (session_id, number)
+);
+
+CREATE TABLE tracks (
+    id          INTEGER PRIMARY KEY,
+    take_id     INTEGER NOT NULL REFERENCES takes(id) ON DELETE CASCADE,
+    kind        TEXT NOT NULL CHECK (kind IN ('audio', 'midi')),
+    input       INTEGER CHECK (input >= 1),
+    port        TEXT,
+    file        TEXT NOT NULL,
+    isolated    INTEGER NOT NULL DEFAULT 0 CHECK (isolated IN (0, 1)),
+    instrument  TEXT,
+    CHECK ((kind = 'audio' AND input IS NOT NULL) OR (kind = 'midi' AND port IS NOT NULL))
+);
+
+CREATE TABLE track_participants (
+    track_id        INTEGER NOT NULL REFERENCES tracks(id) ON DELETE CASCADE,
+    participant_id  INTEGER NOT NULL REFERENCES participants(id),
+    PRIMARY KEY (track_id, participant_id)
+);
+
+CREATE TABLE markers (
+    id       INTEGER PRIMARY KEY,
+    take_id  INTEGER NOT NULL REFERENCES takes(id) ON DELETE CASCADE,
+    frame    INTEGER NOT NULL CHECK (frame >= 0),
+    name     TEXT NOT NULL DEFAULT ''
+);
+
+CREATE TABLE dropouts (
+    id       INTEGER PRIMARY KEY,
+    take_id  INTEGER NOT NULL REFERENCES takes(id) ON DELETE CASCADE,
+    frame    INTEGER NOT NULL CHECK (frame >= 0),
+    length   INTEGER NOT NULL CHECK (length > 0),
+    cause    TEXT NOT NULL
+);
+
+-- Exports outlive the takes they came from: the recipients must stay known for a recall.
+CREATE TABLE exports (
+    id          INTEGER PRIMARY KEY,
+    created_at  TEXT NOT NULL,
+    purpose     TEXT NOT NULL CHECK (purpose IN {_PURPOSES}),
+    recipient   TEXT NOT NULL,
+    profile     TEXT,
+    file        TEXT NOT NULL
+);
+
+CREATE TABLE export_tracks (
+    export_id  INTEGER NOT NULL REFERENCES exports(id),
+    take_id    INTEGER NOT NULL,
+    track_id   INTEGER NOT NULL,
+    PRIMARY KEY (export_id, track_id)
+);
+
+CREATE TABLE export_participants (
+    export_id       INTEGER NOT NULL REFERENCES exports(id),
+    participant_id  INTEGER NOT NULL REFERENCES participants(id),
+    PRIMARY KEY (export_id, participant_id)
+);
+
+CREATE TABLE audit_log (
+    id              INTEGER PRIMARY KEY,
+    at              TEXT NOT NULL,
+    action          TEXT NOT NULL,
+    subject         TEXT NOT NULL,
+    participant_id  INTEGER,
+    details         TEXT NOT NULL DEFAULT '{{}}'
+);
+{_append_only("audit_log")}
+"""
+
+MIGRATIONS: tuple[Migration, ...] = (V1_BASE_SCHEMA,)

@@ -1,0 +1,98 @@
+"""Participants: a unique pseudonym first, a real name only when one is given."""
+
+from __future__ import annotations
+
+import sqlite3
+import unicodedata
+from collections.abc import Iterable
+
+from mt_studio.core.domain import Participant
+from mt_studio.core.errors import InputError
+from mt_studio.core.library import audit
+from mt_studio.core.library.clock import to_text, utc_now
+from mt_studio.i18n import _
+
+MAX_PSEUDONYM_LENGTH = 64
+
+
+def clean_pseudonym(text: str) -> str:
+    """TEXT trimmed and checked as a pseudonym; InputError says what is wrong with it."""
+    pseudonym = unicodedata.normalize("NFC", text).strip()
+    if not pseudonym:
+        raise InputError(_("A pseudonym cannot be empty."))
+    if len(pseudonym) > MAX_PSEUDONYM_LENGTH:
+        raise InputError(
+            _("The pseudonym '{pseudonym}' is longer than {limit} characters.").format(
+                pseudonym=pseudonym, limit=MAX_PSEUDONYM_LENGTH
+            )
+        )
+    if "," in pseudonym or any(unicodedata.category(c).startswith("C") for c in pseudonym):
+        raise InputError(
+            _("The pseudonym '{pseudonym}' contains a comma or a control character.").format(
+                pseudonym=pseudonym
+            )
+        )
+    return pseudonym
+
+
+def lookup_key(pseudonym: str) -> str:
+    """The form pseudonyms are compared in: letter case and Unicode form do not matter."""
+    return unicodedata.normalize("NFC", pseudonym).strip().casefold()
+
+
+def add(db: sqlite3.Connection, pseudonym: str, real_name: str | None = None) -> Participant:
+    """Add a participant; a pseudonym already taken (in any letter case) is refused."""
+    pseudonym = clean_pseudonym(pseudonym)
+    real_name = (real_name or "").strip() or None
+    try:
+        cursor = db.execute(
+            "INSERT INTO participants (pseudonym, lookup_key, real_name, created_at)"
+            " VALUES (?, ?, ?, ?)",
+            (pseudonym, lookup_key(pseudonym), real_name, to_text(utc_now())),
+        )
+    except sqlite3.IntegrityError as error:
+        existing = find(db, pseudonym).pseudonym
+        raise InputError(
+            _("A participant called '{pseudonym}' already exists.").format(pseudonym=existing)
+        ) from error
+    participant = Participant(cursor.lastrowid, pseudonym, real_name)
+    audit.record(db, "participant.added", f"participant:{participant.id}", participant.id,
+                 real_name_given=real_name is not None)
+    return participant
+
+
+def find(db: sqlite3.Connection, pseudonym: str) -> Participant:
+    """The participant with PSEUDONYM (any letter case); InputError naming it if there is none."""
+    row = db.execute(
+        "SELECT id, pseudonym, real_name FROM participants WHERE lookup_key = ?",
+        (lookup_key(pseudonym),),
+    ).fetchone()
+    if row is None:
+        raise InputError(
+            _("No participant called '{pseudonym}'. See 'mt-studio participant list'.").format(
+                pseudonym=pseudonym
+            )
+        )
+    return Participant(*row)
+
+
+def find_all(db: sqlite3.Connection, pseudonyms: Iterable[str]) -> list[Participant]:
+    """The participants with these pseudonyms, in order, each once."""
+    found: dict[int, Participant] = {}
+    for pseudonym in pseudonyms:
+        participant = find(db, pseudonym)
+        found.setdefault(participant.id, participant)
+    return list(found.values())
+
+
+def all_participants(db: sqlite3.Connection) -> list[Participant]:
+    """Every participant, by pseudonym."""
+    rows = db.execute(
+        "SELECT id, pseudonym, real_name FROM participants ORDER BY lookup_key"
+    )
+    return [Participant(*row) for row in rows]
+
+
+def pseudonyms(db: sqlite3.Connection) -> dict[int, str]:
+    """Participant id to pseudonym, for messages."""
+    return dict(db.execute("SELECT id, pseudonym FROM participants"))

@@ -1,0 +1,214 @@
+"""Takes and what they hold: tracks (with who is heard on them), markers and dropouts."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import PurePosixPath
+
+from mt_studio.core.domain import TakeStatus, TrackKind, TrackPlan
+from mt_studio.core.errors import InputError
+from mt_studio.core.library import audit
+from mt_studio.core.library.clock import from_text, to_text, utc_now
+from mt_studio.i18n import _
+
+
+@dataclass(frozen=True)
+class Track:
+    """One audio input or MIDI port of a take; FILE is relative to the library folder."""
+
+    id: int
+    take_id: int
+    kind: TrackKind
+    file: str
+    input: int | None = None
+    port: str | None = None
+    isolated: bool = False
+    instrument: str | None = None
+    participant_ids: tuple[int, ...] = ()
+
+    def plan(self) -> TrackPlan:
+        """The track as the consent policy sees it."""
+        return TrackPlan(f"track:{self.id}", frozenset(self.participant_ids), self.isolated)
+
+
+@dataclass(frozen=True)
+class Marker:
+    """A named point in a take, in frames."""
+
+    frame: int
+    name: str = ""
+
+
+@dataclass(frozen=True)
+class Dropout:
+    """Frames lost and filled with silence, and what caused it."""
+
+    frame: int
+    length: int
+    cause: str
+
+
+@dataclass(frozen=True)
+class Take:
+    """One press of Record."""
+
+    id: int
+    session_id: int
+    number: int
+    status: TakeStatus
+    samplerate: int
+    frames: int
+    started_at: datetime
+    ended_at: datetime | None = None
+    sample_format: str | None = None
+    device: str | None = None
+    stop_reason: str | None = None
+    tracks: tuple[Track, ...] = ()
+    markers: tuple[Marker, ...] = ()
+    dropouts: tuple[Dropout, ...] = ()
+
+
+def start(
+    db: sqlite3.Connection,
+    session_id: int,
+    samplerate: int,
+    *,
+    sample_format: str | None = None,
+    device: str | None = None,
+) -> int:
+    """Create the next take of a session in `recording` state and return its id."""
+    number = db.execute(
+        "SELECT coalesce(max(number), 0) + 1 FROM takes WHERE session_id = ?", (session_id,)
+    ).fetchone()[0]
+    cursor = db.execute(
+        "INSERT INTO takes (session_id, number, status, samplerate, sample_format, device,"
+        " started_at) VALUES (?, ?, 'recording', ?, ?, ?, ?)",
+        (session_id, number, samplerate, sample_format, device, to_text(utc_now())),
+    )
+    audit.record(db, "take.started", f"take:{cursor.lastrowid}", session=session_id)
+    return cursor.lastrowid
+
+
+def track_file(take_id: int, track_id: int, suffix: str) -> str:
+    """The library-relative file name of a track: ids only, never a person's name."""
+    return str(PurePosixPath("audio", f"take-{take_id}", f"track-{track_id}{suffix}"))
+
+
+def add_track(
+    db: sqlite3.Connection,
+    take_id: int,
+    kind: TrackKind,
+    *,
+    participant_ids: Iterable[int] = (),
+    input: int | None = None,
+    port: str | None = None,
+    isolated: bool = False,
+    instrument: str | None = None,
+    suffix: str | None = None,
+) -> Track:
+    """Add a track whose file name is made from the take's and the track's ids."""
+    suffix = suffix or (".wav" if kind is TrackKind.AUDIO else ".mid")
+    cursor = db.execute(
+        "INSERT INTO tracks (take_id, kind, input, port, file, isolated, instrument)"
+        " VALUES (?, ?, ?, ?, '', ?, ?)",
+        (take_id, kind.value, input, port, int(isolated), instrument),
+    )
+    track_id = cursor.lastrowid
+    db.execute("UPDATE tracks SET file = ? WHERE id = ?",
+               (track_file(take_id, track_id, suffix), track_id))
+    db.executemany(
+        "INSERT INTO track_participants (track_id, participant_id) VALUES (?, ?)",
+        [(track_id, pid) for pid in sorted(set(participant_ids))],
+    )
+    return _tracks(db, "tracks.id = ?", track_id)[0]
+
+
+def add_marker(db: sqlite3.Connection, take_id: int, frame: int, name: str = "") -> None:
+    """Drop a marker at FRAME."""
+    db.execute("INSERT INTO markers (take_id, frame, name) VALUES (?, ?, ?)",
+               (take_id, frame, name))
+
+
+def add_dropout(db: sqlite3.Connection, take_id: int, frame: int, length: int, cause: str) -> None:
+    """Store frames lost at FRAME (filled with silence) and their cause."""
+    db.execute("INSERT INTO dropouts (take_id, frame, length, cause) VALUES (?, ?, ?, ?)",
+               (take_id, frame, length, cause))
+
+
+def finish(
+    db: sqlite3.Connection,
+    take_id: int,
+    frames: int,
+    *,
+    status: TakeStatus = TakeStatus.COMPLETE,
+    stop_reason: str | None = None,
+) -> None:
+    """Close a take with its final length; a recovered take is logged as a recovery."""
+    db.execute(
+        "UPDATE takes SET status = ?, frames = ?, ended_at = ?, stop_reason = ? WHERE id = ?",
+        (status.value, frames, to_text(utc_now()), stop_reason, take_id),
+    )
+    action = "take.recovered" if status is TakeStatus.RECOVERED else "take.recorded"
+    audit.record(db, action, f"take:{take_id}", frames=frames, stop_reason=stop_reason)
+
+
+def get(db: sqlite3.Connection, take_id: int) -> Take:
+    """The take with this id and all it holds; InputError naming the id if there is none."""
+    found = _takes(db, "id = ?", take_id)
+    if not found:
+        raise InputError(_("No take with id {id}.").format(id=take_id))
+    return found[0]
+
+
+def for_session(db: sqlite3.Connection, session_id: int) -> list[Take]:
+    """A session's takes in the order they were recorded."""
+    return _takes(db, "session_id = ?", session_id)
+
+
+def with_status(db: sqlite3.Connection, status: TakeStatus) -> list[Take]:
+    """Takes in one state, for example those a crash left `recording`."""
+    return _takes(db, "status = ?", status.value)
+
+
+def _takes(db: sqlite3.Connection, where: str, value: object) -> list[Take]:
+    rows = db.execute(
+        "SELECT id, session_id, number, status, samplerate, frames, started_at, ended_at,"
+        f" sample_format, device, stop_reason FROM takes WHERE {where} ORDER BY number, id",
+        (value,),
+    ).fetchall()
+    return [
+        Take(
+            id=row[0], session_id=row[1], number=row[2], status=TakeStatus(row[3]),
+            samplerate=row[4], frames=row[5], started_at=from_text(row[6]),
+            ended_at=from_text(row[7]) if row[7] else None, sample_format=row[8], device=row[9],
+            stop_reason=row[10],
+            tracks=tuple(_tracks(db, "tracks.take_id = ?", row[0])),
+            markers=tuple(Marker(*r) for r in db.execute(
+                "SELECT frame, name FROM markers WHERE take_id = ? ORDER BY frame, id", (row[0],))),
+            dropouts=tuple(Dropout(*r) for r in db.execute(
+                "SELECT frame, length, cause FROM dropouts WHERE take_id = ? ORDER BY frame, id",
+                (row[0],))),
+        )
+        for row in rows
+    ]
+
+
+def _tracks(db: sqlite3.Connection, where: str, value: object) -> list[Track]:
+    rows = db.execute(
+        "SELECT id, take_id, kind, file, input, port, isolated, instrument,"
+        " (SELECT group_concat(participant_id) FROM track_participants tp"
+        "  WHERE tp.track_id = tracks.id)"
+        f" FROM tracks WHERE {where} ORDER BY kind, input, port, id",
+        (value,),
+    ).fetchall()
+    return [
+        Track(
+            id=row[0], take_id=row[1], kind=TrackKind(row[2]), file=row[3], input=row[4],
+            port=row[5], isolated=bool(row[6]), instrument=row[7],
+            participant_ids=tuple(sorted(int(p) for p in row[8].split(","))) if row[8] else (),
+        )
+        for row in rows
+    ]

@@ -1,0 +1,155 @@
+"""Opening, upgrading and protecting the library database."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from mt_studio.core.errors import LibraryError
+from mt_studio.core.library import Library, participants
+from mt_studio.core.library.database import DATABASE_NAME
+from mt_studio.core.library.migrations import MIGRATIONS
+
+DATA = Path(__file__).parent / "data"
+
+
+def snapshot_versions() -> list[int]:
+    """Every schema version a snapshot was kept for (tests/data/library-vN.sql)."""
+    return sorted(int(p.stem.removeprefix("library-v")) for p in DATA.glob("library-v*.sql"))
+
+
+def test_a_new_library_has_the_current_schema_and_safe_settings(tmp_path):
+    with Library.open(tmp_path / "lib") as library:
+        db = library.connection
+        assert db.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
+        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+        assert db.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
+    assert (tmp_path / "lib" / DATABASE_NAME).is_file()
+
+
+def test_there_is_a_snapshot_of_every_earlier_schema_version():
+    assert snapshot_versions() == list(range(1, len(MIGRATIONS) + 1))
+
+
+@pytest.mark.parametrize("version", [0, *snapshot_versions()])
+def test_upgrading_from_every_earlier_version_keeps_the_data(tmp_path, version):
+    folder = tmp_path / "lib"
+    folder.mkdir()
+    database = folder / DATABASE_NAME
+    if version:
+        db = sqlite3.connect(database)
+        db.executescript((DATA / f"library-v{version}.sql").read_text())
+        db.close()
+    with Library.open(folder) as library:
+        db = library.connection
+        assert db.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
+        assert db.execute("PRAGMA foreign_key_check").fetchall() == []
+        if version:
+            # Every snapshot holds the same story: Ola and Kari, a band session, one take.
+            assert [p.pseudonym for p in participants.all_participants(db)] == ["Kari", "Ola"]
+            assert db.execute("SELECT count(*) FROM consent_events").fetchone()[0] == 3
+            assert db.execute("SELECT count(*) FROM tracks").fetchone()[0] == 2
+        participants.add(db, "Nils")
+
+
+def test_a_pending_migration_runs_once_in_order_and_keeps_a_backup(tmp_path):
+    with Library.open(tmp_path) as library:
+        participants.add(library.connection, "Ola")
+    added = (*MIGRATIONS, "ALTER TABLE participants ADD COLUMN instrument TEXT;"
+                          "UPDATE participants SET instrument = 'drums';")
+    with Library.open(tmp_path, added) as library:
+        assert library.connection.execute("SELECT instrument FROM participants").fetchall() == [
+            ("drums",)]
+        assert library.connection.execute("PRAGMA user_version").fetchone()[0] == len(added)
+    backup = sqlite3.connect(tmp_path / f"{DATABASE_NAME}.v{len(MIGRATIONS)}.backup")
+    assert backup.execute("SELECT pseudonym FROM participants").fetchall() == [("Ola",)]
+    with Library.open(tmp_path, added) as library:  # nothing left to run
+        assert library.connection.execute("SELECT count(*) FROM participants").fetchone()[0] == 1
+
+
+def test_a_failing_migration_leaves_the_library_as_it_was(tmp_path):
+    with Library.open(tmp_path) as library:
+        participants.add(library.connection, "Ola")
+    broken = (*MIGRATIONS, "ALTER TABLE participants ADD COLUMN x TEXT; THIS IS NOT SQL;")
+    with pytest.raises(LibraryError, match=DATABASE_NAME):
+        Library.open(tmp_path, broken)
+    with Library.open(tmp_path) as library:
+        columns = [row[1] for row in library.connection.execute("PRAGMA table_info(participants)")]
+        assert "x" not in columns
+        assert library.connection.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
+
+
+def test_a_database_from_a_newer_version_is_refused_and_untouched(tmp_path):
+    database = tmp_path / DATABASE_NAME
+    db = sqlite3.connect(database)
+    db.execute(f"PRAGMA user_version = {len(MIGRATIONS) + 1}")
+    db.close()
+    before = database.read_bytes()
+    with pytest.raises(LibraryError, match="newer mt_studio") as raised:
+        Library.open(tmp_path)
+    assert str(database) in str(raised.value)
+    assert database.read_bytes() == before
+    assert not (tmp_path / f"{DATABASE_NAME}-wal").exists()
+
+
+@pytest.mark.parametrize("content", [
+    b"this is a text file, not a database\n" * 10,
+    b"SQLite format 3\x00" + b"\xff" * 4000,
+])
+def test_a_file_that_is_not_a_usable_database_is_named_and_left_alone(tmp_path, content):
+    database = tmp_path / DATABASE_NAME
+    database.write_bytes(content)
+    with pytest.raises(LibraryError) as raised:
+        Library.open(tmp_path)
+    assert str(database) in str(raised.value)
+    assert database.read_bytes() == content
+
+
+def test_a_damaged_page_is_found_by_the_check_on_open(tmp_path):
+    with Library.open(tmp_path) as library:
+        for n in range(400):
+            participants.add(library.connection, f"Person {n}")
+        library.connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    database = tmp_path / DATABASE_NAME
+    data = bytearray(database.read_bytes())
+    page_size = int.from_bytes(data[16:18], "big")
+    for offset in range(2 * page_size + 8, 3 * page_size, 7):  # scribble over a b-tree page
+        data[offset] = 0x5A
+    database.write_bytes(bytes(data))
+    with pytest.raises(LibraryError, match="cannot be used") as raised:
+        Library.open(tmp_path)
+    assert str(database) in str(raised.value)
+    assert database.read_bytes() == bytes(data)
+
+
+def test_a_library_folder_that_cannot_be_created_is_named(tmp_path):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the folder should be")
+    with pytest.raises(LibraryError, match="Cannot create the library folder") as raised:
+        Library.open(blocker / "library")
+    assert str(blocker / "library") in str(raised.value)
+    assert blocker.read_text() == "a file where the folder should be"
+
+
+@pytest.mark.parametrize("table", ["consent_events", "audit_log"])
+def test_the_ledger_and_the_audit_log_refuse_updates_and_deletes(library, table):
+    participant = participants.add(library.connection, "Ola")
+    library.connection.execute(
+        "INSERT INTO consent_events (participant_id, purpose, action, at)"
+        " VALUES (?, 'record', 'grant', '2026-11-01T00:00:00+00:00')", (participant.id,))
+    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        library.connection.execute(f"UPDATE {table} SET id = id")
+    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        library.connection.execute(f"DELETE FROM {table}")
+    assert library.connection.execute(f"SELECT count(*) FROM {table}").fetchone()[0] >= 1
+
+
+def test_a_transaction_is_all_or_nothing(library):
+    with pytest.raises(RuntimeError), library.transaction() as db:
+        participants.add(db, "Ola")
+        raise RuntimeError("something failed half-way")
+    assert participants.all_participants(library.connection) == []
+    assert library.connection.execute("SELECT count(*) FROM audit_log").fetchone()[0] == 0
