@@ -1,0 +1,1 @@
+"""The command line: the core's services for scripts, tests and kiosks."""

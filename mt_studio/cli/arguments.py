@@ -1,0 +1,52 @@
+"""Argument parsing that reports bad input in one line and turns values into domain types."""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from datetime import date
+from typing import NoReturn
+
+from mt_studio.core.domain import Purpose
+from mt_studio.i18n import _
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+class ArgumentParser(argparse.ArgumentParser):
+    """An argparse parser whose usage errors are one line on stderr and exit code 2."""
+
+    def error(self, message: str) -> NoReturn:
+        hint = _("see '{prog} --help'").format(prog=self.prog)
+        sys.stderr.write(f"{self.prog}: {message} ({hint})\n")
+        raise SystemExit(2)
+
+
+def iso_date(text: str) -> date:
+    """A YYYY-MM-DD date, for argparse's type=."""
+    if _ISO_DATE.fullmatch(text):
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            pass
+    raise argparse.ArgumentTypeError(
+        _("'{text}' is not a date of the form YYYY-MM-DD").format(text=text)
+    )
+
+
+def purpose(text: str) -> Purpose:
+    """A consent purpose, for argparse's type=."""
+    try:
+        return Purpose(text.strip().lower())
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            _("'{text}' is not a consent purpose (one of: {purposes})").format(
+                text=text, purposes=", ".join(p.value for p in Purpose)
+            )
+        ) from None
+
+
+def name_list(text: str) -> list[str]:
+    """A comma-separated list of pseudonyms, blanks dropped."""
+    return [part.strip() for part in text.split(",") if part.strip()]

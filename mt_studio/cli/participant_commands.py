@@ -1,0 +1,55 @@
+"""`mt-studio participant add|list`."""
+
+from __future__ import annotations
+
+import argparse
+
+from mt_studio.cli.output import emit_json, emit_line, emit_table
+from mt_studio.core.domain import Participant
+from mt_studio.core.library import Library, participants
+from mt_studio.i18n import _
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    """Add the participant commands to the parser."""
+    parser = commands.add_parser("participant", help=_("add and list participants"))
+    actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
+
+    add = actions.add_parser("add", help=_("add a participant under a pseudonym"))
+    add.add_argument("pseudonym", metavar="PSEUDONYM")
+    add.add_argument("--name", metavar="REAL_NAME",
+                     help=_("real name; stays in the library unless they choose name credit"))
+    add.add_argument("--json", action="store_true", help=_("print JSON"))
+    add.set_defaults(run=run_add)
+
+    listing = actions.add_parser("list", help=_("list participants"))
+    listing.add_argument("--json", action="store_true", help=_("print JSON"))
+    listing.set_defaults(run=run_list)
+
+
+def participant_json(participant: Participant) -> dict:
+    """A participant as the JSON contract gives it."""
+    return {"id": participant.id, "pseudonym": participant.pseudonym, "name": participant.real_name}
+
+
+def run_add(args: argparse.Namespace, library: Library) -> int:
+    with library.transaction() as db:
+        participant = participants.add(db, args.pseudonym, args.name)
+    if args.json:
+        emit_json(participant_json(participant))
+    else:
+        emit_line(_("Added {pseudonym} (id {id}).").format(
+            pseudonym=participant.pseudonym, id=participant.id))
+    return 0
+
+
+def run_list(args: argparse.Namespace, library: Library) -> int:
+    found = participants.all_participants(library.connection)
+    if args.json:
+        emit_json([participant_json(p) for p in found])
+    elif not found:
+        emit_line(_("No participants yet. Add one with 'mt-studio participant add PSEUDONYM'."))
+    else:
+        emit_table([_("ID"), _("Pseudonym"), _("Name")],
+                   [(p.id, p.pseudonym, p.real_name or "") for p in found])
+    return 0

@@ -1,0 +1,163 @@
+"""`mt-studio session new|list|show`."""
+
+from __future__ import annotations
+
+import argparse
+
+from mt_studio.cli.arguments import iso_date, name_list
+from mt_studio.cli.output import emit_json, emit_line, emit_table
+from mt_studio.core.domain import SessionKind
+from mt_studio.core.errors import InputError
+from mt_studio.core.library import Library, participants, sessions, takes
+from mt_studio.core.library.clock import local_now
+from mt_studio.core.library.sessions import Session, SessionInput
+from mt_studio.core.library.takes import Take
+from mt_studio.core.presets import PresetCatalog
+from mt_studio.i18n import _
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    """Add the session commands to the parser."""
+    parser = commands.add_parser("session", help=_("create, list and show sessions"))
+    actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
+
+    new = actions.add_parser("new", help=_("create a session"))
+    new.add_argument("title", metavar="TITLE")
+    new.add_argument("--kind", choices=[k.value for k in SessionKind],
+                     help=_("the kind of session (the template's if a template is given)"))
+    new.add_argument("--template", metavar="NAME",
+                     help=_("start from a session template (see 'mt-studio preset list')"))
+    new.add_argument("--participants", type=name_list, default=[], metavar="P1,P2,...",
+                     help=_("pseudonyms of the participants present"))
+    new.add_argument("--date", type=iso_date, metavar="YYYY-MM-DD",
+                     help=_("the day of the session (default: today)"))
+    new.add_argument("--therapist", metavar="TEXT")
+    new.add_argument("--notes", metavar="TEXT", default="")
+    new.add_argument("--json", action="store_true", help=_("print JSON"))
+    new.set_defaults(run=run_new)
+
+    listing = actions.add_parser("list", help=_("list sessions, newest first"))
+    listing.add_argument("--json", action="store_true", help=_("print JSON"))
+    listing.set_defaults(run=run_list)
+
+    show = actions.add_parser("show", help=_("show a session with its takes"))
+    show.add_argument("session_id", metavar="SESSION_ID", type=int)
+    show.add_argument("--json", action="store_true", help=_("print JSON"))
+    show.set_defaults(run=run_show)
+
+
+def run_new(args: argparse.Namespace, library: Library) -> int:
+    template = PresetCatalog.default().session_template(args.template) if args.template else None
+    if args.kind is None and template is None:
+        raise InputError(_("session new needs --kind (band, choir or individual) or --template."))
+    kind = SessionKind(args.kind) if args.kind else template.session_kind
+    with library.transaction() as db:
+        present = participants.find_all(db, args.participants)
+        session = sessions.create(
+            db, args.title, kind, on=args.date or local_now().date(), participants=present,
+            therapist=args.therapist, notes=args.notes,
+            template=template.name if template else None,
+            tempo_bpm=template.tempo_bpm if template else None,
+            count_in_bars=template.count_in_bars if template else 0,
+            inputs=[SessionInput(i.number, i.label, i.isolated, i.armed)
+                    for i in template.inputs] if template else (),
+        )
+    if args.json:
+        emit_json({"id": session.id, "title": session.title, "kind": session.kind.value})
+    else:
+        emit_line(_("Created session {id}: {title}.").format(id=session.id, title=session.title))
+    return 0
+
+
+def run_list(args: argparse.Namespace, library: Library) -> int:
+    found = sessions.all_sessions(library.connection)
+    if args.json:
+        emit_json([
+            {"id": s.id, "title": s.title, "kind": s.kind.value, "date": s.date.isoformat(),
+             "participants": [p.pseudonym for p in s.participants], "takes": s.take_count}
+            for s in found
+        ])
+    elif not found:
+        emit_line(_("No sessions yet. Create one with 'mt-studio session new TITLE --kind band'."))
+    else:
+        emit_table(
+            [_("ID"), _("Date"), _("Kind"), _("Title"), _("Present"), _("Takes")],
+            [(s.id, s.date, s.kind.value, s.title, len(s.participants), s.take_count)
+             for s in found])
+    return 0
+
+
+def run_show(args: argparse.Namespace, library: Library) -> int:
+    db = library.connection
+    session = sessions.get(db, args.session_id)
+    session_takes = takes.for_session(db, session.id)
+    names = participants.pseudonyms(db)
+    if args.json:
+        emit_json(session_json(session, session_takes, names, library))
+        return 0
+    emit_line(f"{session.title}  ({session.kind.value}, {session.date.isoformat()})")
+    if session.therapist:
+        emit_line(_("Therapist: {name}").format(name=session.therapist))
+    emit_line(_("Present: {names}").format(
+        names=", ".join(p.pseudonym for p in session.participants) or _("nobody yet")))
+    if session.notes:
+        emit_line(_("Notes: {notes}").format(notes=session.notes))
+    if session.inputs:
+        emit_line(_("Inputs: {inputs}").format(inputs=", ".join(
+            f"{i.number} {i.label}" + (_(" (isolated)") if i.isolated else "")
+            for i in session.inputs)))
+    if not session_takes:
+        emit_line(_("No takes yet."))
+        return 0
+    emit_table(
+        [_("Take"), _("Status"), _("Length"), _("Tracks"), _("Markers"), _("Dropouts")],
+        [(t.number, t.status.value, _duration(t), len(t.tracks), len(t.markers), len(t.dropouts))
+         for t in session_takes])
+    return 0
+
+
+def session_json(session: Session, session_takes: list[Take], names: dict[int, str],
+                 library: Library) -> dict:
+    """A session with its takes as the JSON contract gives it; files are absolute paths."""
+    return {
+        "id": session.id,
+        "title": session.title,
+        "kind": session.kind.value,
+        "date": session.date.isoformat(),
+        "therapist": session.therapist,
+        "notes": session.notes,
+        "template": session.template,
+        "tempo_bpm": session.tempo_bpm,
+        "count_in_bars": session.count_in_bars,
+        "participants": [p.pseudonym for p in session.participants],
+        "inputs": [{"input": i.number, "label": i.label, "isolated": i.isolated,
+                    "armed": i.armed} for i in session.inputs],
+        "takes": [
+            {
+                "id": take.id,
+                "number": take.number,
+                "status": take.status.value,
+                "samplerate": take.samplerate,
+                "frames": take.frames,
+                "started_at": take.started_at.isoformat(),
+                "ended_at": take.ended_at.isoformat() if take.ended_at else None,
+                "format": take.sample_format,
+                "tracks": [
+                    {"id": track.id, "kind": track.kind.value, "input": track.input,
+                     "port": track.port, "file": str(library.folder / track.file),
+                     "participants": [names[p] for p in track.participant_ids],
+                     "isolated": track.isolated, "instrument": track.instrument}
+                    for track in take.tracks
+                ],
+                "markers": [{"frame": m.frame, "name": m.name} for m in take.markers],
+                "dropouts": [{"frame": d.frame, "length": d.length, "cause": d.cause}
+                             for d in take.dropouts],
+            }
+            for take in session_takes
+        ],
+    }
+
+
+def _duration(take: Take) -> str:
+    seconds = take.frames // take.samplerate
+    return f"{seconds // 60}:{seconds % 60:02d}"
