@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -64,7 +66,8 @@ def test_a_pending_migration_runs_once_in_order_and_keeps_a_backup(tmp_path):
         assert library.connection.execute("SELECT instrument FROM participants").fetchall() == [
             ("drums",)]
         assert library.connection.execute("PRAGMA user_version").fetchone()[0] == len(added)
-    backup = sqlite3.connect(tmp_path / f"{DATABASE_NAME}.v{len(MIGRATIONS)}.backup")
+    (backup_file,) = tmp_path.glob(f"{DATABASE_NAME}.v{len(MIGRATIONS)}-*.backup")
+    backup = sqlite3.connect(backup_file)
     assert backup.execute("SELECT pseudonym FROM participants").fetchall() == [("Ola",)]
     with Library.open(tmp_path, added) as library:  # nothing left to run
         assert library.connection.execute("SELECT count(*) FROM participants").fetchone()[0] == 1
@@ -108,6 +111,37 @@ def test_a_file_that_is_not_a_usable_database_is_named_and_left_alone(tmp_path, 
     assert database.read_bytes() == content
 
 
+def test_an_sqlite_file_of_another_program_is_refused_byte_for_byte_unchanged(tmp_path):
+    database = tmp_path / DATABASE_NAME
+    db = sqlite3.connect(database)
+    db.execute("CREATE TABLE recipes (name TEXT)")
+    db.execute("INSERT INTO recipes VALUES ('lapskaus')")
+    db.commit()
+    db.close()
+    before = database.read_bytes()
+    with pytest.raises(LibraryError, match="another program") as raised:
+        Library.open(tmp_path)
+    assert str(database) in str(raised.value)
+    assert database.read_bytes() == before
+    assert not (tmp_path / f"{DATABASE_NAME}-wal").exists()
+
+
+def test_several_programs_opening_a_new_library_at_once_all_succeed(tmp_path):
+    code = ("import sys; from mt_studio.core.library import Library; "
+            "Library.open(sys.argv[1]).close()")
+    for attempt in range(6):
+        folder = tmp_path / f"lib{attempt}"
+        children = [subprocess.Popen([sys.executable, "-c", code, str(folder)],
+                                     stderr=subprocess.PIPE, text=True) for _ in range(4)]
+        results = [(child.wait(timeout=60), child.stderr.read()) for child in children]
+        for child in children:
+            child.stderr.close()
+        assert results == [(0, "")] * 4
+        with Library.open(folder) as library:
+            assert library.connection.execute("PRAGMA user_version").fetchone()[0] == len(
+                MIGRATIONS)
+
+
 def test_a_damaged_page_is_found_by_the_check_on_open(tmp_path):
     with Library.open(tmp_path) as library:
         for n in range(400):
@@ -140,6 +174,11 @@ def test_the_ledger_and_the_audit_log_refuse_updates_and_deletes(library, table)
     library.connection.execute(
         "INSERT INTO consent_events (participant_id, purpose, action, at)"
         " VALUES (?, 'record', 'grant', '2026-11-01T00:00:00+00:00')", (participant.id,))
+    first = library.connection.execute(f"SELECT * FROM {table} WHERE id = 1").fetchone()
+    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        library.connection.execute(
+            f"INSERT OR REPLACE INTO {table} SELECT * FROM {table} WHERE id = 1")
+    assert library.connection.execute(f"SELECT * FROM {table} WHERE id = 1").fetchone() == first
     with pytest.raises(sqlite3.IntegrityError, match="append-only"):
         library.connection.execute(f"UPDATE {table} SET id = id")
     with pytest.raises(sqlite3.IntegrityError, match="append-only"):

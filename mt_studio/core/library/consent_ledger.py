@@ -12,6 +12,7 @@ from mt_studio.core.domain import ConsentAction, ConsentEvent, Credit, Participa
 from mt_studio.core.errors import InputError
 from mt_studio.core.library import audit
 from mt_studio.core.library.clock import from_text, local_now, to_text, utc_now
+from mt_studio.core.text import one_line
 from mt_studio.i18n import _
 
 _COLUMNS = (
@@ -68,7 +69,8 @@ def grant(
         )
     return [
         _append(db, ConsentEvent(participant.id, purpose, ConsentAction.GRANT, at, valid_until,
-                                 credit, _clean(witness), _clean(form_version)))
+                                 credit, one_line(witness, _("The witness")),
+                                 one_line(form_version, _("The form version"))))
         for purpose in _unique(purposes)
     ]
 
@@ -86,7 +88,7 @@ def withdraw(
     purposes = _unique(purposes)
     events = tuple(
         _append(db, ConsentEvent(participant.id, purpose, ConsentAction.WITHDRAW, at,
-                                 reason=_clean(reason)))
+                                 reason=one_line(reason, _("The reason"))))
         for purpose in purposes
     )
     restricting = [p for p in purposes if p is not Purpose.RECORD]
@@ -186,7 +188,3 @@ def _event(row: tuple) -> ConsentEvent:
 
 def _unique(purposes: Iterable[Purpose]) -> list[Purpose]:
     return list(dict.fromkeys(purposes))
-
-
-def _clean(text: str | None) -> str | None:
-    return (text or "").strip() or None

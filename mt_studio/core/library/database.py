@@ -11,6 +11,7 @@ from pathlib import Path
 import platformdirs
 
 from mt_studio.core.errors import LibraryError
+from mt_studio.core.library.clock import utc_now
 from mt_studio.core.library.migrations import MIGRATIONS, Migration
 from mt_studio.i18n import _
 
@@ -152,11 +153,17 @@ def _migrate(
                     "reads up to {known}). Update mt_studio; the library was not changed."
                 ).format(path=database, found=version, known=len(migrations))
             )
+        if version == 0 and _has_tables(connection):
+            raise LibraryError(
+                _("{path} is an SQLite database of another program, not an mt_studio library; "
+                  "it was left as it is.").format(path=database)
+            )
+        # Only now that the file is known to be ours may anything be written to it.
         connection.execute("PRAGMA journal_mode = WAL")
         connection.execute("PRAGMA foreign_keys = ON")
         # FULL: a consent change or audit row that was reported as saved survives a power cut.
         connection.execute("PRAGMA synchronous = FULL")
-        if version < len(migrations) and version > 0:
+        if 0 < version < len(migrations):
             _back_up(connection, database, version)
         for number in range(version, len(migrations)):
             _apply(connection, migrations[number], number + 1)
@@ -164,11 +171,14 @@ def _migrate(
         raise _damaged(database, error) from error
 
 
+def _has_tables(connection: sqlite3.Connection) -> bool:
+    return connection.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] > 0
+
+
 def _back_up(connection: sqlite3.Connection, database: Path, version: int) -> None:
-    """Keep a copy of the library as it was before an upgrade changes it."""
-    backup_path = database.with_name(f"{database.name}.v{version}.backup")
-    if backup_path.exists():
-        return
+    """Keep a copy of the library as it was before an upgrade changes it; never overwrite one."""
+    stamp = utc_now().strftime("%Y%m%dT%H%M%S%f")
+    backup_path = database.with_name(f"{database.name}.v{version}-{stamp}.backup")
     target = sqlite3.connect(backup_path)
     try:
         connection.backup(target)
@@ -179,6 +189,10 @@ def _back_up(connection: sqlite3.Connection, database: Path, version: int) -> No
 def _apply(connection: sqlite3.Connection, migration: Migration, version: int) -> None:
     connection.execute("BEGIN IMMEDIATE")
     try:
+        # Another process may have upgraded the library while this one waited for the lock.
+        if connection.execute("PRAGMA user_version").fetchone()[0] >= version:
+            connection.execute("ROLLBACK")
+            return
         if callable(migration):
             migration(connection)
         else:

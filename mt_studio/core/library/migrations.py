@@ -14,7 +14,11 @@ _PURPOSES = "('record', 'keep', 'supervision', 'group', 'community', 'public')"
 
 
 def _append_only(table: str) -> str:
+    # The insert trigger stops INSERT OR REPLACE from overwriting a row in place.
     return f"""
+CREATE TRIGGER {table}_no_replace BEFORE INSERT ON {table}
+WHEN EXISTS (SELECT 1 FROM {table} WHERE id = NEW.id)
+BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END;
 CREATE TRIGGER {table}_no_update BEFORE UPDATE ON {table}
 BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END;
 CREATE TRIGGER {table}_no_delete BEFORE DELETE ON {table}

@@ -10,6 +10,7 @@ from mt_studio.core.domain import Participant
 from mt_studio.core.errors import InputError
 from mt_studio.core.library import audit
 from mt_studio.core.library.clock import to_text, utc_now
+from mt_studio.core.text import one_line, shown
 from mt_studio.i18n import _
 
 MAX_PSEUDONYM_LENGTH = 64
@@ -17,20 +18,18 @@ MAX_PSEUDONYM_LENGTH = 64
 
 def clean_pseudonym(text: str) -> str:
     """TEXT trimmed and checked as a pseudonym; InputError says what is wrong with it."""
-    pseudonym = unicodedata.normalize("NFC", text).strip()
+    pseudonym = one_line(text, _("A pseudonym"))
     if not pseudonym:
         raise InputError(_("A pseudonym cannot be empty."))
     if len(pseudonym) > MAX_PSEUDONYM_LENGTH:
         raise InputError(
-            _("The pseudonym '{pseudonym}' is longer than {limit} characters.").format(
-                pseudonym=pseudonym, limit=MAX_PSEUDONYM_LENGTH
+            _("The pseudonym {pseudonym} is longer than {limit} characters.").format(
+                pseudonym=shown(pseudonym), limit=MAX_PSEUDONYM_LENGTH
             )
         )
-    if "," in pseudonym or any(unicodedata.category(c).startswith("C") for c in pseudonym):
+    if "," in pseudonym:
         raise InputError(
-            _("The pseudonym '{pseudonym}' contains a comma or a control character.").format(
-                pseudonym=pseudonym
-            )
+            _("The pseudonym {pseudonym} contains a comma.").format(pseudonym=shown(pseudonym))
         )
     return pseudonym
 
@@ -43,7 +42,7 @@ def lookup_key(pseudonym: str) -> str:
 def add(db: sqlite3.Connection, pseudonym: str, real_name: str | None = None) -> Participant:
     """Add a participant; a pseudonym already taken (in any letter case) is refused."""
     pseudonym = clean_pseudonym(pseudonym)
-    real_name = (real_name or "").strip() or None
+    real_name = one_line(real_name, _("A real name"))
     try:
         cursor = db.execute(
             "INSERT INTO participants (pseudonym, lookup_key, real_name, created_at)"
@@ -53,7 +52,7 @@ def add(db: sqlite3.Connection, pseudonym: str, real_name: str | None = None) ->
     except sqlite3.IntegrityError as error:
         existing = find(db, pseudonym).pseudonym
         raise InputError(
-            _("A participant called '{pseudonym}' already exists.").format(pseudonym=existing)
+            _("A participant called {pseudonym} already exists.").format(pseudonym=shown(existing))
         ) from error
     participant = Participant(cursor.lastrowid, pseudonym, real_name)
     audit.record(db, "participant.added", f"participant:{participant.id}", participant.id,
@@ -69,8 +68,8 @@ def find(db: sqlite3.Connection, pseudonym: str) -> Participant:
     ).fetchone()
     if row is None:
         raise InputError(
-            _("No participant called '{pseudonym}'. See 'mt-studio participant list'.").format(
-                pseudonym=pseudonym
+            _("No participant called {pseudonym}. See 'mt-studio participant list'.").format(
+                pseudonym=shown(pseudonym)
             )
         )
     return Participant(*row)

@@ -11,6 +11,7 @@ from mt_studio.core.domain import Participant, SessionKind
 from mt_studio.core.errors import InputError
 from mt_studio.core.library import audit
 from mt_studio.core.library.clock import to_text, utc_now
+from mt_studio.core.text import one_line
 from mt_studio.i18n import _
 
 
@@ -57,13 +58,14 @@ def create(
     inputs: Sequence[SessionInput] = (),
 ) -> Session:
     """Create a session with its attendance and input layout."""
-    title = title.strip()
+    title = one_line(title, _("A session title"))
     if not title:
         raise InputError(_("A session needs a title."))
+    therapist = one_line(therapist, _("The therapist"))
     cursor = db.execute(
         "INSERT INTO sessions (title, kind, date, therapist, notes, template, tempo_bpm,"
         " count_in_bars, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (title, kind.value, on.isoformat(), (therapist or "").strip() or None, notes, template,
+        (title, kind.value, on.isoformat(), therapist, notes, template,
          tempo_bpm, count_in_bars, to_text(utc_now())),
     )
     session_id = cursor.lastrowid
