@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
-from hypothesis import given, settings
+import pytest
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mt_studio.core.consent_policy import (
@@ -38,6 +41,16 @@ def isolated(key, owner):
     return TrackPlan(key, frozenset({owner}), isolated=True)
 
 
+@pytest.fixture
+def local_zone(monkeypatch):
+    """Run in Oslo time, where local and UTC days differ around midnight."""
+    monkeypatch.setenv("TZ", "Europe/Oslo")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
 # Examples, one per rule.
 
 def test_never_granted_blocks_and_says_so():
@@ -67,6 +80,32 @@ def test_withdrawal_takes_effect_at_its_moment_and_regrant_restores():
     assert may_export([room()], {OLA}, Purpose.KEEP, ledger, T0 + timedelta(days=3)).describe(
         NAMES) == "Ola withdrew consent to keep on 2026-11-03"
     assert consent_status(ledger, OLA, Purpose.KEEP, regranted_at).valid
+
+
+def test_a_withdrawal_written_after_a_grant_from_a_fast_clock_still_holds():
+    fast_grant = grant(OLA, Purpose.GROUP, at=T0 + timedelta(minutes=10))
+    withdrawal = withdraw(OLA, Purpose.GROUP, T0)
+    ledger = [fast_grant, withdrawal]  # written in this order
+    for later in (timedelta(minutes=5), timedelta(minutes=11), timedelta(days=30)):
+        assert not consent_status(ledger, OLA, Purpose.GROUP, T0 + later).valid
+
+
+def test_days_are_local_whatever_zone_the_moment_carries(local_zone):
+    # Valid through 30 November; 00:30 on 1 December in Oslo is 23:30 on 30 November in UTC.
+    ledger = [grant(OLA, Purpose.GROUP, until=date(2026, 11, 30))]
+    oslo = datetime(2026, 12, 1, 0, 30, tzinfo=ZoneInfo("Europe/Oslo"))
+    for moment in (oslo, oslo.astimezone(UTC)):
+        status = consent_status(ledger, OLA, Purpose.GROUP, moment)
+        assert status.state is ConsentState.EXPIRED and status.since == date(2026, 12, 1)
+    late_grant = [grant(OLA, Purpose.KEEP, at=datetime(2026, 11, 2, 23, 30, tzinfo=UTC))]
+    assert consent_status(late_grant, OLA, Purpose.KEEP, oslo).since == date(2026, 11, 3)
+
+
+def test_an_isolated_track_without_an_owner_is_heard_like_a_room_track():
+    ownerless = TrackPlan("in5", frozenset(), isolated=True)
+    assert heard_on(ownerless, {OLA}) == {OLA}
+    assert not may_export([ownerless], {OLA}, Purpose.PUBLIC, [], T0).allowed
+    assert not may_record([ownerless], {OLA}, [], T0).allowed
 
 
 def test_a_grant_for_one_purpose_does_not_cover_another():
@@ -115,7 +154,10 @@ def test_credit_follows_the_latest_stated_choice_and_defaults_to_none():
 # Properties: an independent, deliberately simple reading of the rules, compared with the policy.
 
 PEOPLE = st.integers(min_value=1, max_value=4)
-MOMENTS = st.integers(min_value=0, max_value=20).map(lambda d: T0 + timedelta(hours=12 * d))
+ZONES = st.sampled_from([UTC, ZoneInfo("Europe/Oslo"), ZoneInfo("Pacific/Kiritimati"),
+                         ZoneInfo("America/Los_Angeles")])
+MOMENTS = st.builds(lambda hours, zone: (T0 + timedelta(hours=hours)).astimezone(zone),
+                    st.integers(min_value=0, max_value=240), ZONES)
 events = st.builds(
     ConsentEvent,
     participant_id=PEOPLE,
@@ -131,24 +173,28 @@ tracks = st.lists(
 
 
 def valid_by_hand(ledger, who, purpose, at):
+    """Written order decides; days are local calendar days."""
     rows = [e for e in ledger if e.participant_id == who and e.purpose == purpose and e.at <= at]
     if not rows:
         return False
-    last = max(rows, key=lambda e: (e.at, ledger.index(e)))
+    last = rows[-1]
     if last.action is ConsentAction.WITHDRAW:
         return False
-    return last.valid_until is None or at.date() <= last.valid_until
+    return last.valid_until is None or at.astimezone().date() <= last.valid_until
 
 
 def heard_by_hand(track, present):
-    return set(track.owners) if track.isolated else set(track.owners) | set(present)
+    if track.isolated and track.owners:
+        return set(track.owners)
+    return set(track.owners) | set(present)
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=400, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(ledger=st.lists(events, max_size=25), export=tracks, present=st.frozensets(PEOPLE),
        purpose=st.sampled_from(Purpose), at=MOMENTS)
 def test_no_export_lets_a_track_through_when_someone_heard_lacks_a_valid_consent(
-        ledger, export, present, purpose, at):
+        local_zone, ledger, export, present, purpose, at):
     decision = may_export(export, present, purpose, ledger, at)
     heard = set().union(*(heard_by_hand(t, present) for t in export)) if export else set()
     lacking = {p for p in heard if not valid_by_hand(ledger, p, purpose, at)}
@@ -167,12 +213,14 @@ def test_nothing_is_recorded_from_someone_without_record(ledger, plan, present, 
     for key in decision.armed:
         assert not heard_by_hand(by_key[key], present) & lacking
     for key in decision.disarmed:
-        assert by_key[key].isolated and heard_by_hand(by_key[key], present) & lacking
-    refused_by = {p for t in plan if not t.isolated for p in heard_by_hand(t, present) & lacking}
+        assert by_key[key].isolated and by_key[key].owners
+        assert heard_by_hand(by_key[key], present) & lacking
+    shared = [t for t in plan if not (t.isolated and t.owners)]
+    refused_by = {p for t in shared for p in heard_by_hand(t, present) & lacking}
     assert decision.allowed == (not refused_by)
     assert {b.participant_id for b in decision.blockers} == refused_by
     assert set(decision.armed) | set(decision.disarmed) | {
-        t.key for t in plan if not t.isolated and heard_by_hand(t, present) & lacking
+        t.key for t in shared if heard_by_hand(t, present) & lacking
     } == set(by_key)
 
 

@@ -92,43 +92,46 @@ class RecordDecision(Decision):
 def consent_status(
     ledger: Iterable[ConsentEvent], participant_id: int, purpose: Purpose, at: datetime
 ) -> ConsentStatus:
-    """The state of PURPOSE for a participant at moment AT, from the last ledger row before it.
+    """The state of PURPOSE for a participant at moment AT.
 
-    Rows at the same moment count in ledger order. Expiry compares AT's own calendar date with
-    the grant's last valid day, so pass AT in the zone the dates were given in.
+    LEDGER is in the order it was written, and the last row written among those stamped at or
+    before AT decides, so a withdrawal is never undone by a grant whose clock ran ahead.
+    Days (expiry, "since") are calendar days in the local time zone.
     """
     last: ConsentEvent | None = None
-    for event in sorted(_rows_for(ledger, participant_id, purpose), key=lambda e: e.at):
+    for event in _rows_for(ledger, participant_id, purpose):
         if event.at <= at:
             last = event
     if last is None:
         return ConsentStatus(participant_id, purpose, ConsentState.NEVER_GRANTED)
+    since = _local_day(last.at)
     if last.action is ConsentAction.WITHDRAW:
-        return ConsentStatus(
-            participant_id, purpose, ConsentState.WITHDRAWN, last.at.date(), event=last
-        )
-    if last.valid_until is not None and at.date() > last.valid_until:
+        return ConsentStatus(participant_id, purpose, ConsentState.WITHDRAWN, since, event=last)
+    if last.valid_until is not None and _local_day(at) > last.valid_until:
         expired_on = last.valid_until + timedelta(days=1)
         return ConsentStatus(
             participant_id, purpose, ConsentState.EXPIRED, expired_on, last.valid_until, last
         )
     return ConsentStatus(
-        participant_id, purpose, ConsentState.GRANTED, last.at.date(), last.valid_until, last
+        participant_id, purpose, ConsentState.GRANTED, since, last.valid_until, last
     )
 
 
 def credit_choice(ledger: Iterable[ConsentEvent], participant_id: int, at: datetime) -> Credit:
     """How a participant wants to be credited: their latest stated choice, else no credit."""
     choice = Credit.NONE
-    for event in sorted(ledger, key=lambda e: e.at):
+    for event in ledger:
         if event.participant_id == participant_id and event.credit is not None and event.at <= at:
             choice = event.credit
     return choice
 
 
 def heard_on(track: TrackPlan, present: Collection[int]) -> frozenset[int]:
-    """Who can be heard on TRACK: its owners only when isolated, else everyone present too."""
-    if track.isolated:
+    """Who can be heard on TRACK: its owners only when isolated, else everyone present too.
+
+    An isolated track without an owner is treated as a room track: somebody plays into it.
+    """
+    if track.isolated and track.owners:
         return track.owners
     return track.owners | frozenset(present)
 
@@ -152,7 +155,7 @@ def may_record(
         lacking = _lacking(ledger, heard_on(track, present), Purpose.RECORD, at)
         if not lacking:
             armed.append(track.key)
-        elif track.isolated:
+        elif track.isolated and track.owners:
             disarmed.append(track.key)
         else:
             for blocker in lacking:
@@ -185,6 +188,10 @@ def _lacking(
         if not status.valid:
             blockers.append(Blocker(participant_id, purpose, status.state, status.since))
     return blockers
+
+
+def _local_day(moment: datetime) -> date:
+    return moment.astimezone().date()
 
 
 def _rows_for(
