@@ -50,3 +50,15 @@ def purpose(text: str) -> Purpose:
 def name_list(text: str) -> list[str]:
     """A comma-separated list of pseudonyms, blanks dropped."""
     return [part.strip() for part in text.split(",") if part.strip()]
+
+
+def record_id(text: str) -> int:
+    """A positive database id, for argparse's type=."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if not 1 <= value <= 2**63 - 1:
+        raise argparse.ArgumentTypeError(_("'{text}' is not an id (a whole number from 1)").format(
+            text=text))
+    return value

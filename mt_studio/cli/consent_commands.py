@@ -47,6 +47,7 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def run_grant(args: argparse.Namespace, library: Library) -> int:
+    """Append grant rows."""
     with library.transaction() as db:
         participant = participants.find(db, args.pseudonym)
         events = consent_ledger.grant(
@@ -65,8 +66,10 @@ def run_grant(args: argparse.Namespace, library: Library) -> int:
 
 
 def run_withdraw(args: argparse.Namespace, library: Library) -> int:
+    """Append withdrawal rows and say what they touch."""
     with library.transaction() as db:
         participant = participants.find(db, args.pseudonym)
+        before = consent_ledger.current(db, participant.id)
         report = consent_ledger.withdraw(db, participant, args.purposes, reason=args.reason)
     if args.json:
         emit_json({
@@ -83,8 +86,14 @@ def run_withdraw(args: argparse.Namespace, library: Library) -> int:
             ],
         })
         return 0
-    emit_line(_("{pseudonym} has withdrawn consent to {purposes}, from now on.").format(
-        pseudonym=participant.pseudonym, purposes=", ".join(e.purpose for e in report.events)))
+    withdrawn = [e.purpose for e in report.events if before[e.purpose].valid]
+    refused = [e.purpose for e in report.events if not before[e.purpose].valid]
+    if withdrawn:
+        emit_line(_("{pseudonym} has withdrawn consent to {purposes}, from now on.").format(
+            pseudonym=participant.pseudonym, purposes=", ".join(withdrawn)))
+    if refused:
+        emit_line(_("{pseudonym} had no valid consent to {purposes}; the refusal is recorded.")
+                  .format(pseudonym=participant.pseudonym, purposes=", ".join(refused)))
     if report.restricted_takes:
         emit_line(_("Takes now restricted: {takes}.").format(takes=", ".join(
             _("session {session} take {number}").format(session=t.session_id, number=t.number)
@@ -98,6 +107,7 @@ def run_withdraw(args: argparse.Namespace, library: Library) -> int:
 
 
 def run_show(args: argparse.Namespace, library: Library) -> int:
+    """Show the state per purpose, the credit choice and the whole history."""
     db = library.connection
     participant = participants.find(db, args.pseudonym)
     now = local_now()

@@ -24,15 +24,21 @@ def register(commands: argparse._SubParsersAction) -> None:
 
     listing = actions.add_parser("list", help=_("list participants"))
     listing.add_argument("--json", action="store_true", help=_("print JSON"))
+    listing.add_argument("--names", action="store_true",
+                         help=_("include real names in the JSON (they are left out otherwise)"))
     listing.set_defaults(run=run_list)
 
 
-def participant_json(participant: Participant) -> dict:
-    """A participant as the JSON contract gives it."""
-    return {"id": participant.id, "pseudonym": participant.pseudonym, "name": participant.real_name}
+def participant_json(participant: Participant, with_name: bool = False) -> dict:
+    """A participant as the JSON contract gives it; the real name only when asked for."""
+    found = {"id": participant.id, "pseudonym": participant.pseudonym}
+    if with_name:
+        found["name"] = participant.real_name
+    return found
 
 
 def run_add(args: argparse.Namespace, library: Library) -> int:
+    """Add a participant."""
     with library.transaction() as db:
         participant = participants.add(db, args.pseudonym, args.name)
     if args.json:
@@ -44,9 +50,10 @@ def run_add(args: argparse.Namespace, library: Library) -> int:
 
 
 def run_list(args: argparse.Namespace, library: Library) -> int:
+    """List participants; real names appear in text, and in JSON only with --names."""
     found = participants.all_participants(library.connection)
     if args.json:
-        emit_json([participant_json(p) for p in found])
+        emit_json([participant_json(p, args.names) for p in found])
     elif not found:
         emit_line(_("No participants yet. Add one with 'mt-studio participant add PSEUDONYM'."))
     else:

@@ -23,6 +23,7 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def run_list(args: argparse.Namespace, _library: None) -> int:
+    """List presets; a malformed one is named on stderr and makes the exit code 2."""
     catalog = PresetCatalog.default()
     found = {
         "session-template": catalog.session_templates(),

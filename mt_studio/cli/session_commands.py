@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import argparse
 
-from mt_studio.cli.arguments import iso_date, name_list
+from mt_studio.cli.arguments import iso_date, name_list, record_id
 from mt_studio.cli.output import emit_json, emit_line, emit_table
+from mt_studio.core.consent_policy import heard_on
 from mt_studio.core.domain import SessionKind
 from mt_studio.core.errors import InputError
 from mt_studio.core.library import Library, participants, sessions, takes
@@ -41,12 +42,13 @@ def register(commands: argparse._SubParsersAction) -> None:
     listing.set_defaults(run=run_list)
 
     show = actions.add_parser("show", help=_("show a session with its takes"))
-    show.add_argument("session_id", metavar="SESSION_ID", type=int)
+    show.add_argument("session_id", metavar="SESSION_ID", type=record_id)
     show.add_argument("--json", action="store_true", help=_("print JSON"))
     show.set_defaults(run=run_show)
 
 
 def run_new(args: argparse.Namespace, library: Library) -> int:
+    """Create a session, from a template if one is named."""
     template = PresetCatalog.default().session_template(args.template) if args.template else None
     if args.kind is None and template is None:
         raise InputError(_("session new needs --kind (band, choir or individual) or --template."))
@@ -70,6 +72,7 @@ def run_new(args: argparse.Namespace, library: Library) -> int:
 
 
 def run_list(args: argparse.Namespace, library: Library) -> int:
+    """List sessions, newest first."""
     found = sessions.all_sessions(library.connection)
     if args.json:
         emit_json([
@@ -88,6 +91,7 @@ def run_list(args: argparse.Namespace, library: Library) -> int:
 
 
 def run_show(args: argparse.Namespace, library: Library) -> int:
+    """Show one session with its takes."""
     db = library.connection
     session = sessions.get(db, args.session_id)
     session_takes = takes.for_session(db, session.id)
@@ -118,7 +122,11 @@ def run_show(args: argparse.Namespace, library: Library) -> int:
 
 def session_json(session: Session, session_takes: list[Take], names: dict[int, str],
                  library: Library) -> dict:
-    """A session with its takes as the JSON contract gives it; files are absolute paths."""
+    """A session with its takes as the JSON contract gives it; files are absolute paths.
+
+    A track's participants are everyone who can be heard on it (DESIGN.md §4).
+    """
+    present = [p.id for p in session.participants]
     return {
         "id": session.id,
         "title": session.title,
@@ -145,7 +153,8 @@ def session_json(session: Session, session_takes: list[Take], names: dict[int, s
                 "tracks": [
                     {"id": track.id, "kind": track.kind.value, "input": track.input,
                      "port": track.port, "file": str(library.folder / track.file),
-                     "participants": [names[p] for p in track.participant_ids],
+                     "participants": [names[p] for p in sorted(
+                         heard_on(track.plan(), present), key=lambda p: names[p].casefold())],
                      "isolated": track.isolated, "instrument": track.instrument}
                     for track in take.tracks
                 ],
