@@ -930,3 +930,18 @@ def test_dump_then_load_gives_an_equal_preset(
         path.write_text(text, encoding="utf-8")
         loaded = load_preset(path, kind=kind_of(preset))
     assert without_source(loaded) == without_source(preset)
+
+
+def test_a_built_wheel_ships_every_bundled_preset(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+    import zipfile
+
+    repo = BUNDLED.parent
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w",
+                    str(tmp_path), str(repo)], check=True, capture_output=True, timeout=300)
+    (wheel,) = tmp_path.glob("mt_studio-*.whl")
+    shipped = {name.split(".data/data/share/mt-studio/presets/", 1)[1]
+               for name in zipfile.ZipFile(wheel).namelist() if "/share/mt-studio/presets/" in name}
+    expected = {str(p.relative_to(BUNDLED)) for p in BUNDLED.rglob("*.toml")}
+    assert expected and shipped == expected

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TypeVar
@@ -29,8 +30,11 @@ P = TypeVar("P", SessionTemplate, InputMap, ExportProfile)
 
 
 def bundled_presets_folder() -> Path:
-    """The presets shipped in the repository's top-level presets/ folder."""
-    return Path(mt_studio.__file__).resolve().parent.parent / "presets"
+    """The bundled presets: the clone's top-level presets/, or where a wheel installed them."""
+    source_tree = Path(mt_studio.__file__).resolve().parent.parent / "presets"
+    if source_tree.is_dir():
+        return source_tree
+    return Path(sys.prefix) / "share" / "mt-studio" / "presets"
 
 
 def user_presets_folder() -> Path:
