@@ -17,6 +17,13 @@ from mt_studio.core.library import Library
 REPO = Path(__file__).resolve().parent.parent
 
 
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Start from a clean JACK registry: servers killed in earlier runs leave slots behind."""
+    from jack_rig import forget_dead_servers
+
+    forget_dead_servers()
+
+
 @pytest.fixture(autouse=True)
 def private_folders(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Point the library, user presets and logs at this test's own temporary folders."""

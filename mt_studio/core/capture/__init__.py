@@ -1,0 +1,1 @@
+"""Capture: recording audio inputs and MIDI ports into a take, safely."""

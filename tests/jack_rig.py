@@ -1,0 +1,242 @@
+"""A real audio interface for tests: a JACK server on the dummy backend, and a signal generator.
+
+The server is a real multichannel device for PortAudio (DESIGN.md §6). Each server gets its own
+name, and clients find it through JACK_DEFAULT_SERVER, which `JackServer.env` sets.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+
+SignalFunction = Callable[[np.ndarray], np.ndarray]
+
+
+class JackServer:
+    """`jackd --no-realtime -d dummy` under a unique name; stopped by `stop()` or `with`."""
+
+    def __init__(self, samplerate: int = 48000, period: int = 128, inputs: int = 8,
+                 outputs: int = 8, synchronous: bool = False) -> None:
+        if shutil.which("jackd") is None:
+            raise RuntimeError("jackd is not installed; run .ci/setup")
+        self.name = f"mt-test-{uuid.uuid4().hex[:8]}"
+        self.samplerate = samplerate
+        self.period = period
+        self.inputs = inputs
+        self.env = {**os.environ, "JACK_DEFAULT_SERVER": self.name, "JACK_NO_START_SERVER": "1"}
+        self.process = subprocess.Popen(
+            ["jackd", "-n", self.name, "--no-realtime", *(["--sync"] if synchronous else []),
+             "-d", "dummy", "-r", str(samplerate),
+             "-p", str(period), "-C", str(inputs), "-P", str(outputs)],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=self.env,
+            preexec_fn=_die_with_parent,
+        )
+        self._wait_until_ready()
+
+    def _wait_until_ready(self, timeout: float = 15.0) -> None:
+        import jack
+
+        deadline = time.monotonic() + timeout
+        while True:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"jackd exited early: {self.process.stdout.read()}")
+            try:
+                client = jack.Client("mt-test-probe", servername=self.name, no_start_server=True)
+            except jack.JackOpenError:
+                if time.monotonic() > deadline:
+                    self.stop()
+                    raise RuntimeError(
+                        f"jackd {self.name} did not come up in {timeout} s") from None
+                time.sleep(0.05)  # polling for the server to accept clients, bounded above
+                continue
+            client.close()
+            return
+
+    def client(self, name: str):
+        """A JACK client on this server."""
+        import jack
+
+        return jack.Client(name, servername=self.name, no_start_server=True)
+
+    def kill(self) -> None:
+        """Take the server away at once, as a yanked USB cable would."""
+        self.process.kill()
+        self.process.wait(timeout=10)
+
+    def stop(self) -> None:
+        """Stop the server and wait for it to go."""
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.kill()
+        if self.process.stdout:
+            self.process.stdout.close()
+
+    def __enter__(self) -> JackServer:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+
+def _die_with_parent() -> None:
+    """Make the server end with the test process, even if that one crashes."""
+    import ctypes
+    import signal
+
+    pr_set_pdeathsig = 1
+    ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
+
+
+def forget_dead_servers() -> None:
+    """Clear JACK's shared-memory registry when no server runs; call it before any JACK client.
+
+    A server killed with SIGKILL (as the lost-device test does) keeps its slot in the registry
+    in /dev/shm, and after a few of them jackd refuses to start: "Too many servers already
+    active". With no jackd running, nothing in there is in use. A process that has already
+    opened a JACK client keeps the old registry mapped, so this runs once, at session start.
+    """
+    import psutil
+
+    for process in psutil.process_iter(["name", "status"]):
+        if process.info["name"] == "jackd" and process.info["status"] != psutil.STATUS_ZOMBIE:
+            return
+    for leftover in Path("/dev/shm").glob("jack*"):
+        try:
+            if leftover.is_dir():
+                shutil.rmtree(leftover)
+            else:
+                leftover.unlink()
+        except OSError:
+            pass
+
+
+def ramp(channel: int) -> SignalFunction:
+    """A sawtooth that says which frame it is: value(n) is exact in float32 and in 24-bit PCM.
+
+    Any lost, repeated or shifted frame breaks the ramp, so a recording can be checked
+    sample-exactly against `ramp_values`.
+    """
+    offset = channel * 4099
+
+    def signal(frames: np.ndarray) -> np.ndarray:
+        return ramp_values(frames, offset)
+
+    return signal
+
+
+def ramp_values(frames: np.ndarray, offset: int) -> np.ndarray:
+    """The ramp's samples at absolute FRAMES for a channel offset."""
+    return (((frames + offset) % 65536).astype(np.float32) / 65536.0 - 0.5).astype(np.float32)
+
+
+def ramp_start(first_sample: float, offset: int) -> int:
+    """The absolute frame (mod 65536) at which a recording of a ramp began."""
+    return (int(round((first_sample + 0.5) * 65536.0)) - offset) % 65536
+
+
+def clicks(every: int, length: int = 480, level: float = 0.5) -> SignalFunction:
+    """A click of LENGTH frames at every multiple of EVERY (where the generator's notes play)."""
+
+    def signal(frames: np.ndarray) -> np.ndarray:
+        return np.where(frames % every < length, level, 0.0).astype(np.float32)
+
+    return signal
+
+
+def sine(frequency: float, samplerate: int, amplitude: float = 0.5) -> SignalFunction:
+    """A sine at FREQUENCY, continuous across blocks."""
+
+    def signal(frames: np.ndarray) -> np.ndarray:
+        return (amplitude * np.sin(2 * np.pi * frequency * frames / samplerate)).astype(np.float32)
+
+    return signal
+
+
+class SignalGenerator:
+    """A JACK client with one output per signal, each connected to recorder inputs on request.
+
+    Signals are functions of the server's absolute frame time.
+    """
+
+    def __init__(self, server: JackServer, signals: list[SignalFunction],
+                 note_every: int | None = None) -> None:
+        """With NOTE_EVERY, a MIDI port `midi_out` also plays a note at every multiple of it."""
+        self.server = server
+        self.signals = signals
+        self.note_every = note_every
+        self.frames_generated = 0
+        self.first_frame: int | None = None
+        self.client = server.client(f"mt-test-gen-{uuid.uuid4().hex[:6]}")
+        self.ports = [self.client.outports.register(f"out_{n + 1}") for n in range(len(signals))]
+        self.midi = self.client.midi_outports.register("midi_out") if note_every else None
+        self.client.set_process_callback(self._process)
+        self.client.activate()
+
+    def _process(self, frames: int) -> None:
+        # JACK's own frame clock, not a count of our callbacks: if this client misses a cycle,
+        # the signal stays where the server's time says it is.
+        start = self.client.last_frame_time
+        index = np.arange(start, start + frames, dtype=np.int64)
+        for port, signal in zip(self.ports, self.signals, strict=True):
+            port.get_array()[:] = signal(index)
+        if self.midi is not None:
+            self.midi.clear_buffer()
+            for offset in np.flatnonzero(index % self.note_every == 0):
+                self.midi.write_midi_event(int(offset), (0x90, 60, 100))
+        self.frames_generated += frames
+        if self.first_frame is None:
+            self.first_frame = start
+
+    def now(self) -> int:
+        """The server's frame clock now."""
+        return self.client.frame_time
+
+    def connect_to(self, pattern: str, timeout: float = 20.0) -> list[str]:
+        """Connect output n to the n-th input port matching PATTERN once the recorder has them."""
+        deadline = time.monotonic() + timeout
+        while True:
+            targets = [p.name for p in self.client.get_ports(pattern, is_audio=True,
+                                                               is_input=True)]
+            if len(targets) >= len(self.ports):
+                break
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"no {len(self.ports)} input ports matching {pattern!r}")
+            time.sleep(0.02)  # polling for the recorder's ports to appear, bounded above
+        targets.sort(key=_port_number)
+        for port, target in zip(self.ports, targets, strict=False):
+            self.client.connect(port, target)
+        return targets[: len(self.ports)]
+
+    def close(self) -> None:
+        """Stop generating."""
+        try:
+            self.client.deactivate()
+            self.client.close()
+        except Exception:  # the server may already be gone in a lost-device test
+            pass
+
+
+def _port_number(name: str) -> int:
+    digits = "".join(ch for ch in name.rsplit("_", 1)[-1] if ch.isdigit())
+    return int(digits or 0)
+
+
+def wait_for(condition: Callable[[], bool], timeout: float, what: str) -> None:
+    """Poll CONDITION until true; fail naming WHAT after TIMEOUT seconds."""
+    event = threading.Event()
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"timed out waiting for {what}")
+        event.wait(0.02)
