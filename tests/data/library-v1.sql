@@ -1,4 +1,5 @@
--- mt_studio library at schema version 1, kept to test upgrades from it. Never edit.
+-- mt_studio library at schema version 1, kept to test upgrades from it.
+-- Never edit.
 PRAGMA user_version = 1;
 BEGIN TRANSACTION;
 CREATE TABLE attendance (
@@ -16,14 +17,14 @@ CREATE TABLE audit_log (
     participant_id  INTEGER,
     details         TEXT NOT NULL DEFAULT '{}'
 );
-INSERT INTO "audit_log" VALUES(1,'2026-11-23T15:25:40.129638+00:00','participant.added','participant:1',1,'{"real_name_given": true}');
-INSERT INTO "audit_log" VALUES(2,'2026-11-23T15:25:40.129806+00:00','participant.added','participant:2',2,'{"real_name_given": false}');
-INSERT INTO "audit_log" VALUES(3,'2026-11-23T15:25:40.129842+00:00','consent.granted','consent:1',1,'{"purpose": "record"}');
-INSERT INTO "audit_log" VALUES(4,'2026-11-23T15:25:40.129842+00:00','consent.granted','consent:2',1,'{"purpose": "keep"}');
-INSERT INTO "audit_log" VALUES(5,'2026-11-23T15:25:40.130414+00:00','consent.granted','consent:3',2,'{"purpose": "record"}');
-INSERT INTO "audit_log" VALUES(6,'2026-11-23T15:25:40.130714+00:00','session.created','session:1',NULL,'{"kind": "band", "participants": [1, 2], "template": null}');
-INSERT INTO "audit_log" VALUES(7,'2026-11-23T15:25:40.131048+00:00','take.started','take:1',NULL,'{"session": 1}');
-INSERT INTO "audit_log" VALUES(8,'2026-11-23T15:25:40.131613+00:00','take.recorded','take:1',NULL,'{"frames": 480000, "stop_reason": null}');
+INSERT INTO "audit_log" VALUES(1,'2026-11-23T15:45:57.224875+00:00','participant.added','participant:1',1,'{"real_name_given": true}');
+INSERT INTO "audit_log" VALUES(2,'2026-11-23T15:45:57.225002+00:00','participant.added','participant:2',2,'{"real_name_given": false}');
+INSERT INTO "audit_log" VALUES(3,'2026-11-23T15:45:57.225036+00:00','consent.granted','consent:1',1,'{"purpose": "record"}');
+INSERT INTO "audit_log" VALUES(4,'2026-11-23T15:45:57.225036+00:00','consent.granted','consent:2',1,'{"purpose": "keep"}');
+INSERT INTO "audit_log" VALUES(5,'2026-11-23T15:45:57.225514+00:00','consent.granted','consent:3',2,'{"purpose": "record"}');
+INSERT INTO "audit_log" VALUES(6,'2026-11-23T15:45:57.225851+00:00','session.created','session:1',NULL,'{"kind": "band", "participants": [1, 2], "template": null}');
+INSERT INTO "audit_log" VALUES(7,'2026-11-23T15:45:57.226142+00:00','take.started','take:1',NULL,'{"session": 1}');
+INSERT INTO "audit_log" VALUES(8,'2026-11-23T15:45:57.226529+00:00','take.recorded','take:1',NULL,'{"frames": 480000, "stop_reason": null}');
 CREATE TABLE consent_events (
     id              INTEGER PRIMARY KEY,
     participant_id  INTEGER NOT NULL REFERENCES participants(id),
@@ -37,9 +38,9 @@ CREATE TABLE consent_events (
     reason          TEXT,
     CHECK (action = 'grant' OR (valid_until IS NULL AND credit IS NULL))
 );
-INSERT INTO "consent_events" VALUES(1,1,'record','grant','2026-11-23T15:25:40.129842+00:00',NULL,'pseudonym','T. Therapist','2026-1',NULL);
-INSERT INTO "consent_events" VALUES(2,1,'keep','grant','2026-11-23T15:25:40.129842+00:00',NULL,'pseudonym','T. Therapist','2026-1',NULL);
-INSERT INTO "consent_events" VALUES(3,2,'record','grant','2026-11-23T15:25:40.130414+00:00',NULL,NULL,NULL,NULL,NULL);
+INSERT INTO "consent_events" VALUES(1,1,'record','grant','2026-11-23T15:45:57.225036+00:00',NULL,'pseudonym','T. Therapist','2026-1',NULL);
+INSERT INTO "consent_events" VALUES(2,1,'keep','grant','2026-11-23T15:45:57.225036+00:00',NULL,'pseudonym','T. Therapist','2026-1',NULL);
+INSERT INTO "consent_events" VALUES(3,2,'record','grant','2026-11-23T15:45:57.225514+00:00',NULL,NULL,NULL,NULL,NULL);
 CREATE TABLE dropouts (
     id       INTEGER PRIMARY KEY,
     take_id  INTEGER NOT NULL REFERENCES takes(id) ON DELETE CASCADE,
@@ -82,8 +83,8 @@ CREATE TABLE participants (
     real_name   TEXT,
     created_at  TEXT NOT NULL
 );
-INSERT INTO "participants" VALUES(1,'Ola','ola','Ola Nordmann','2026-11-23T15:25:40.129503+00:00');
-INSERT INTO "participants" VALUES(2,'Kari','kari',NULL,'2026-11-23T15:25:40.129769+00:00');
+INSERT INTO "participants" VALUES(1,'Ola','ola','Ola Nordmann','2026-11-23T15:45:57.224780+00:00');
+INSERT INTO "participants" VALUES(2,'Kari','kari',NULL,'2026-11-23T15:45:57.224977+00:00');
 CREATE TABLE session_inputs (
     session_id  INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
     input       INTEGER NOT NULL CHECK (input >= 1),
@@ -106,7 +107,7 @@ CREATE TABLE sessions (
     count_in_bars  INTEGER NOT NULL DEFAULT 0 CHECK (count_in_bars >= 0),
     created_at     TEXT NOT NULL
 );
-INSERT INTO "sessions" VALUES(1,'Tuesday band','band','2026-11-03',NULL,'',NULL,NULL,0,'2026-11-23T15:25:40.130578+00:00');
+INSERT INTO "sessions" VALUES(1,'Tuesday band','band','2026-11-03',NULL,'',NULL,NULL,0,'2026-11-23T15:45:57.225688+00:00');
 CREATE TABLE takes (
     id             INTEGER PRIMARY KEY,
     session_id     INTEGER NOT NULL REFERENCES sessions(id),
@@ -121,7 +122,7 @@ CREATE TABLE takes (
     stop_reason    TEXT,
     UNIQUE (session_id, number)
 );
-INSERT INTO "takes" VALUES(1,1,1,'complete',48000,480000,'pcm24','system','2026-11-23T15:25:40.130980+00:00','2026-11-23T15:25:40.131555+00:00',NULL);
+INSERT INTO "takes" VALUES(1,1,1,'complete',48000,480000,'pcm24','system','2026-11-23T15:45:57.226085+00:00','2026-11-23T15:45:57.226480+00:00',NULL);
 CREATE TABLE track_participants (
     track_id        INTEGER NOT NULL REFERENCES tracks(id) ON DELETE CASCADE,
     participant_id  INTEGER NOT NULL REFERENCES participants(id),
@@ -144,10 +145,16 @@ CREATE TABLE tracks (
 INSERT INTO "tracks" VALUES(1,1,'audio',1,NULL,'audio/take-1/track-1.wav',0,NULL);
 INSERT INTO "tracks" VALUES(2,1,'audio',2,NULL,'audio/take-1/track-2.wav',1,NULL);
 CREATE INDEX consent_events_by_participant ON consent_events (participant_id, purpose, id);
+CREATE TRIGGER consent_events_no_replace BEFORE INSERT ON consent_events
+WHEN EXISTS (SELECT 1 FROM consent_events WHERE id = NEW.id)
+BEGIN SELECT RAISE(ABORT, 'consent_events is append-only'); END;
 CREATE TRIGGER consent_events_no_update BEFORE UPDATE ON consent_events
 BEGIN SELECT RAISE(ABORT, 'consent_events is append-only'); END;
 CREATE TRIGGER consent_events_no_delete BEFORE DELETE ON consent_events
 BEGIN SELECT RAISE(ABORT, 'consent_events is append-only'); END;
+CREATE TRIGGER audit_log_no_replace BEFORE INSERT ON audit_log
+WHEN EXISTS (SELECT 1 FROM audit_log WHERE id = NEW.id)
+BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
 CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
 BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
 CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log

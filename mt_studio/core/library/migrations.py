@@ -162,4 +162,16 @@ CREATE TABLE audit_log (
 {_append_only("audit_log")}
 """
 
-MIGRATIONS: tuple[Migration, ...] = (V1_BASE_SCHEMA,)
+V2_TRACK_PARTS = """
+-- A track longer than one WAV file can hold (4 GiB) continues in further parts, without a gap.
+CREATE TABLE track_parts (
+    track_id     INTEGER NOT NULL REFERENCES tracks(id) ON DELETE CASCADE,
+    number       INTEGER NOT NULL CHECK (number >= 1),
+    first_frame  INTEGER NOT NULL CHECK (first_frame >= 0),
+    frames       INTEGER NOT NULL CHECK (frames >= 0),
+    file         TEXT NOT NULL,
+    PRIMARY KEY (track_id, number)
+);
+"""
+
+MIGRATIONS: tuple[Migration, ...] = (V1_BASE_SCHEMA, V2_TRACK_PARTS)

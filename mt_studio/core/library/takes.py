@@ -212,3 +212,20 @@ def _tracks(db: sqlite3.Connection, where: str, value: object) -> list[Track]:
         )
         for row in rows
     ]
+
+
+def add_part(db: sqlite3.Connection, track_id: int, number: int, first_frame: int, frames: int,
+             file: str) -> None:
+    """Store one file part of a track (tracks longer than a WAV file can hold are split)."""
+    db.execute(
+        "INSERT INTO track_parts (track_id, number, first_frame, frames, file)"
+        " VALUES (?, ?, ?, ?, ?)", (track_id, number, first_frame, frames, file))
+
+
+def parts(db: sqlite3.Connection, track_id: int) -> list[str]:
+    """The library-relative files of a track in order; a track never split has one."""
+    found = [row[0] for row in db.execute(
+        "SELECT file FROM track_parts WHERE track_id = ? ORDER BY number", (track_id,))]
+    if found:
+        return found
+    return [row[0] for row in db.execute("SELECT file FROM tracks WHERE id = ?", (track_id,))]

@@ -1,0 +1,51 @@
+"""Write tests/data/library-vN.sql: the same small story in a library at schema version N.
+
+Run it once when a migration is added (`python tests/data/make_library_snapshot.py N`); the
+snapshots of earlier versions are never regenerated after their version has shipped.
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from datetime import date
+from pathlib import Path
+
+from mt_studio.core.domain import Credit, Purpose, SessionKind, TrackKind
+from mt_studio.core.library import Library, consent_ledger, participants, sessions, takes
+from mt_studio.core.library.migrations import MIGRATIONS
+
+
+def main(version: int) -> None:
+    folder = Path(tempfile.mkdtemp())
+    with Library.open(folder, MIGRATIONS[:version]) as library:
+        with library.transaction() as db:
+            ola = participants.add(db, "Ola", "Ola Nordmann")
+            kari = participants.add(db, "Kari")
+            consent_ledger.grant(db, ola, [Purpose.RECORD, Purpose.KEEP], witness="T. Therapist",
+                                 form_version="2026-1", credit=Credit.PSEUDONYM)
+            consent_ledger.grant(db, kari, [Purpose.RECORD])
+            session = sessions.create(
+                db, "Tuesday band", SessionKind.BAND, on=date(2026, 11, 3),
+                participants=[ola, kari],
+                inputs=[sessions.SessionInput(1, "Vocal mic"),
+                        sessions.SessionInput(2, "Bass DI", True)])
+            take = takes.start(db, session.id, 48000, sample_format="pcm24", device="system")
+            room = takes.add_track(db, take, TrackKind.AUDIO, input=1,
+                                   participant_ids=[ola.id, kari.id])
+            takes.add_track(db, take, TrackKind.AUDIO, input=2, isolated=True,
+                            participant_ids=[kari.id])
+            takes.add_marker(db, take, 48000, "chorus")
+            takes.add_dropout(db, take, 96000, 128, "input overflow")
+            if version >= 2:
+                takes.add_part(db, room.id, 1, 0, 480000, room.file)
+            takes.finish(db, take, 480000)
+        dump = "\n".join(library.connection.iterdump())
+    target = Path(__file__).parent / f"library-v{version}.sql"
+    target.write_text(
+        f"-- mt_studio library at schema version {version}, kept to test upgrades from it.\n"
+        f"-- Never edit.\nPRAGMA user_version = {version};\n{dump}\n")
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]))
