@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from mt_studio import __version__
-from mt_studio.cli import consent_commands, participant_commands, preset_commands, session_commands
+from mt_studio.cli import (
+    consent_commands,
+    device_commands,
+    participant_commands,
+    preset_commands,
+    record_commands,
+    session_commands,
+)
 from mt_studio.cli.arguments import ArgumentParser
 from mt_studio.core.errors import MtStudioError
 from mt_studio.core.library import Library, default_library_folder
@@ -17,7 +25,10 @@ from mt_studio.i18n import _
 
 log = logging.getLogger(__name__)
 
-COMMAND_MODULES = (participant_commands, consent_commands, session_commands, preset_commands)
+COMMAND_MODULES = (
+    participant_commands, consent_commands, session_commands, preset_commands, device_commands,
+    record_commands,
+)
 
 
 def build_parser() -> ArgumentParser:
@@ -56,6 +67,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return error.exit_code
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # the reader (head, less) went away; nothing to tell anyone
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - silences the flush at exit
+        return 1
     except Exception as error:  # the last resort: one line for the person, the trace in the log
         log.exception("unexpected error in %s", args.command)
         sys.stderr.write(_("mt-studio: unexpected error: {error} (details in {log})\n").format(

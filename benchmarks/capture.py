@@ -1,0 +1,153 @@
+"""Capture benchmark: mt_studio against jack_capture on the same JACK ports, in the same run.
+
+    .venv/bin/python benchmarks/capture.py [--seconds 60] [--inputs 32] [--rate 96000]
+                                           [--period 128]
+
+Starts its own `jackd --no-realtime -d dummy` server, records its capture ports for the given
+time with `mt-studio record`, then with `jack_capture`, and prints for each: frames written
+against expected, dropouts, xruns the server blamed on the recorder, CPU seconds per recorded
+minute, peak RSS, and the CPU ratio. Target (issue 3): zero dropped frames, no xrun blamed on
+mt_studio, and at most 1.5x jack_capture's CPU.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+import soundfile as sf
+
+MT_STUDIO = str(Path(sys.executable).with_name("mt-studio"))
+
+
+@dataclass
+class Run:
+    """What one recorder did."""
+
+    name: str
+    frames: int
+    expected: int
+    dropouts: int
+    xruns: int
+    cpu_seconds: float
+    peak_rss_mb: float
+    seconds: float
+
+
+class Server:
+    """A jackd on the dummy backend whose log is collected, to count xruns per client."""
+
+    def __init__(self, inputs: int, rate: int, period: int) -> None:
+        self.name = f"mt-bench-{uuid.uuid4().hex[:6]}"
+        self.env = {**os.environ, "JACK_DEFAULT_SERVER": self.name, "JACK_NO_START_SERVER": "1"}
+        self.lines: list[str] = []
+        self.process = subprocess.Popen(
+            ["jackd", "-n", self.name, "--no-realtime", "-d", "dummy", "-r", str(rate),
+             "-p", str(period), "-C", str(inputs), "-P", "2"],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, errors="replace",
+            env=self.env)
+        threading.Thread(target=self._collect, daemon=True).start()
+        deadline = time.monotonic() + 15
+        while not any("dummy" in line.lower() or "jack" in line.lower() for line in self.lines):
+            if time.monotonic() > deadline:
+                raise RuntimeError("jackd did not start")
+            time.sleep(0.1)
+        time.sleep(1.0)  # let the dummy driver settle before measuring
+
+    def _collect(self) -> None:
+        for line in self.process.stdout:
+            self.lines.append(line)
+
+    def xruns_of(self, client: str, since: int) -> int:
+        pattern = re.compile(rf"client = {re.escape(client)}\S* was not finished")
+        return sum(1 for line in self.lines[since:] if pattern.search(line))
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=10)
+
+
+def measured(command: list[str], env: dict) -> tuple[int, float, float, float, str]:
+    """Run COMMAND; return its exit status, CPU seconds, peak RSS in MB, wall seconds, stdout."""
+    started = time.monotonic()
+    with tempfile.TemporaryFile(mode="w+") as out:
+        child = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.DEVNULL)
+        _pid, status, usage = os.wait4(child.pid, 0)
+        child.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        text = out.read()
+    cpu = usage.ru_utime + usage.ru_stime
+    return child.returncode, cpu, usage.ru_maxrss / 1024, time.monotonic() - started, text
+
+
+def run_mt_studio(server: Server, args: argparse.Namespace, folder: Path) -> Run:
+    env = {**server.env, "MT_STUDIO_LIBRARY": str(folder / "library"),
+           "MT_STUDIO_LOG_DIR": str(folder / "logs"), "MT_STUDIO_PRESETS": str(folder / "p")}
+    for setup in (["participant", "add", "Bench"], ["consent", "grant", "Bench", "record"],
+                  ["session", "new", "Benchmark", "--kind", "band", "--participants", "Bench"]):
+        subprocess.run([MT_STUDIO, *setup], env=env, check=True, capture_output=True)
+    since = len(server.lines)
+    code, cpu, rss, wall, out = measured(
+        [MT_STUDIO, "record", "1", "--device", "system", "--inputs", f"1-{args.inputs}",
+         "--samplerate", str(args.rate), "--duration", str(args.seconds), "--json"], env)
+    if code != 0:
+        raise RuntimeError(f"mt-studio record failed ({code})")
+    result = json.loads(out)
+    frames = min(sf.info(f).frames for f in result["files"])
+    lost = sum(d["length"] for d in result["dropouts"])
+    return Run("mt_studio", frames, args.seconds * args.rate, lost,
+               server.xruns_of("PortAudio", since), cpu, rss, wall)
+
+
+def run_jack_capture(server: Server, args: argparse.Namespace, folder: Path) -> Run:
+    target = folder / "jack_capture.wav"
+    ports = [arg for n in range(1, args.inputs + 1) for arg in ("--port", f"system:capture_{n}")]
+    since = len(server.lines)
+    _code, cpu, rss, wall, out = measured(
+        ["jack_capture", "-d", str(args.seconds), "--no-stdin", "-f", "wav", "-b", "24",
+         *ports, str(target)], server.env)
+    frames = sf.info(target).frames
+    overruns = re.findall(r"Overruns: (\d+)", out)
+    return Run("jack_capture", frames, args.seconds * args.rate,
+               int(overruns[-1]) if overruns else 0, server.xruns_of("jack_capture", since),
+               cpu, rss, wall)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=int, default=60)
+    parser.add_argument("--inputs", type=int, default=32)
+    parser.add_argument("--rate", type=int, default=96000)
+    parser.add_argument("--period", type=int, default=128)
+    args = parser.parse_args()
+    server = Server(args.inputs, args.rate, args.period)
+    try:
+        with tempfile.TemporaryDirectory() as scratch:
+            runs = [run_mt_studio(server, args, Path(scratch)),
+                    run_jack_capture(server, args, Path(scratch))]
+    finally:
+        server.stop()
+    reference = runs[1].cpu_seconds * 60 / args.seconds
+    print(f"\n{args.inputs} inputs, {args.rate} Hz, {args.period}-frame period, "
+          f"{args.seconds} s, JACK dummy backend\n")
+    print("| recorder | frames written / expected | frames lost (dropouts) | xruns blamed "
+          "on it | CPU s per recorded minute | peak RSS MB | CPU ratio |")
+    print("| --- | --- | --- | --- | --- | --- | --- |")
+    for run in runs:
+        per_minute = run.cpu_seconds * 60 / args.seconds
+        print(f"| {run.name} | {run.frames} / {run.expected} | {run.dropouts} | {run.xruns} | "
+              f"{per_minute:.2f} | {run.peak_rss_mb:.0f} | {per_minute / reference:.2f} |")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,305 @@
+"""The audio engine of a take: PortAudio input → C ring buffer → writer thread → files.
+
+The audio callback is rtmixer's, written in C: it copies each block into a preallocated ring
+buffer and returns, with no Python, allocation, lock or I/O in the real-time thread. A writer
+thread drains the ring about fifty times a second into the take's files, publishes meters,
+fsyncs and journals every half second, watches the disk and the device, and accounts for lost
+input by writing silence, so that every track stays aligned with the stream's clock.
+"""
+
+from __future__ import annotations
+
+import atexit
+import collections
+import enum
+import errno
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from mt_studio.core.capture.devices import load_sounddevice
+from mt_studio.core.capture.meters import Meters, measure
+from mt_studio.core.capture.take_files import TakeFiles
+from mt_studio.core.errors import DeviceError
+from mt_studio.i18n import _
+
+log = logging.getLogger(__name__)
+
+
+class StopReason(enum.StrEnum):
+    """Why a take stopped."""
+
+    REQUESTED = "requested"
+    DURATION = "duration"
+    DISK_FULL = "disk_full"
+    FILE_TOO_LARGE = "file_too_large"
+    WRITE_ERROR = "write_error"
+    DEVICE_LOST = "device_lost"
+
+
+@dataclass(frozen=True)
+class Dropout:
+    """Input lost and replaced by silence: where (in frames), how long, and why."""
+
+    frame: int
+    length: int
+    cause: str
+
+
+@dataclass(frozen=True)
+class CaptureSettings:
+    """What to record and how the engine paces itself."""
+
+    device: int | str
+    inputs: tuple[int, ...]
+    samplerate: int
+    blocksize: int = 0
+    duration_frames: int | None = None
+    ring_seconds: float = 4.0
+    tick_seconds: float = 0.02
+    sync_seconds: float = 0.5
+    disk_reserve_bytes: int = 64 * 1024 * 1024
+    silent_device_seconds: float = 2.0
+
+
+class AudioCapture:
+    """Records the inputs of one device into a take's files until stopped.
+
+    Lost input is measured by rtmixer itself: each recording action knows the stream time of
+    its first frame and how many frames it took. When PortAudio flags an input overflow, or
+    the ring ran full and rtmixer ended the action, a new action takes over; the frames the
+    stream's clock says passed between the two starts, less the frames the first one took,
+    were lost, and are written as silence where the first one ended (up to one writer tick
+    after the loss). The clock is PortAudio's: on JACK it is estimated, so a loss can come out
+    one period long or short, and rounding to whole blocks keeps it to exactly that.
+    """
+
+    CLOSE_TIMEOUT_SECONDS = 2.0
+
+    def __init__(self, settings: CaptureSettings, files: TakeFiles,
+                 free_bytes: Callable[[], int],
+                 on_sync: Callable[[], object] | None = None) -> None:
+        self.settings = settings
+        self.stream_stuck = False
+        self.files = files
+        self.meters = Meters(len(settings.inputs))
+        self.dropouts: list[Dropout] = []
+        self.stop_reason: StopReason | None = None
+        self.stop_detail = ""
+        self.overflows = 0
+        self._on_sync = on_sync
+        self._free_bytes = free_bytes
+        self._channels = len(settings.inputs)
+        self._stop = threading.Event()
+        self._stopped = threading.Event()
+        self._segments: collections.deque = collections.deque()
+        self._drained = 0  # frames taken from the ring for the oldest segment
+        self._cause = ""
+        self._thread = threading.Thread(target=self._run, name="mt-studio-writer", daemon=True)
+
+    def start(self) -> None:
+        """Open the input stream and start writing; DeviceError if the device refuses."""
+        sd = load_sounddevice()
+        import rtmixer
+
+        s = self.settings
+        frames = 1 << max(12, int(np.ceil(np.log2(s.ring_seconds * s.samplerate))))
+        self._ring = rtmixer.RingBuffer(4 * self._channels, frames)
+        try:
+            self._recorder = rtmixer.Recorder(
+                device=s.device, channels=max(s.inputs), samplerate=s.samplerate,
+                blocksize=s.blocksize, latency="low")
+            self._recorder.start()
+            self._segments.append(self._record())
+        except (sd.PortAudioError, ValueError) as error:
+            raise DeviceError(_("The audio device could not be opened: {error}").format(
+                error=error)) from None
+        self._last_progress = time.monotonic()
+        self._thread.start()
+
+    def stop(self, reason: StopReason = StopReason.REQUESTED) -> None:
+        """Stop the take (from any thread but the writer) and wait until the files are closed."""
+        if self.stop_reason is None:
+            self.stop_reason = reason
+        self._stop.set()
+        self._thread.join()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Wait until the engine stops by itself (duration, disk, device); True if it has."""
+        return self._stopped.wait(timeout)
+
+    @property
+    def frames(self) -> int:
+        """Frames in every track file so far."""
+        return self.files.frames
+
+    def clock(self) -> int:
+        """The take's position now, in frames: what the files hold plus what waits in the ring.
+
+        It counts the frames the device has delivered, so it moves once per callback block and
+        never drifts from the files, as a time-based clock would on a struggling server.
+        Any thread may call it (MIDI stamps its notes with it).
+        """
+        return self.files.frames + self._ring.read_available
+
+    def _record(self):
+        return self._recorder.record_ringbuffer(
+            self._ring, channels=list(self.settings.inputs), allow_belated=True)
+
+    def _run(self) -> None:
+        last_sync = time.monotonic()
+        try:
+            while True:
+                stopping = self._stop.wait(self.settings.tick_seconds)
+                self._drain()
+                if stopping or self._finished():
+                    break
+                self._watch_the_stream()
+                if self.stop_reason is not None:
+                    break
+                if time.monotonic() - last_sync >= self.settings.sync_seconds:
+                    self.files.sync()
+                    if self._on_sync is not None:
+                        self._on_sync()
+                    last_sync = time.monotonic()
+                    self._watch_the_disk()
+                    if self.stop_reason is not None:
+                        break
+        except OSError as error:
+            self._stopped_by_write_error(error)
+        except Exception as error:  # never leave a take without its files closed
+            log.exception("the writer thread failed")
+            self._set_reason(StopReason.WRITE_ERROR, str(error))
+        finally:
+            self._close_stream()
+            self._stopped.set()
+
+    def _drain(self) -> None:
+        """Write what the ring holds, putting the silence of a loss between two segments."""
+        while True:
+            segment = self._segments[0]
+            if len(self._segments) == 1:
+                self._take(self._ring.read_available)
+                return
+            ended = segment not in self._recorder.actions
+            self._take(min(self._ring.read_available, segment.done_frames - self._drained))
+            successor = self._segments[1]
+            if not ended or self._drained < segment.done_frames or successor.done_frames == 0:
+                return  # the hand-over is not complete yet
+            passed = round((successor.actual_time - segment.actual_time)
+                           * self.settings.samplerate)
+            block = self.settings.blocksize or _block_size(segment)
+            lost = round((passed - segment.done_frames) / block) * block
+            self._segments.popleft()
+            self._drained = 0
+            self._fill(lost, self._cause)
+
+    def _take(self, count: int) -> None:
+        if count <= 0:
+            return
+        count, first, second = self._ring.get_read_buffers(count)
+        for buffer in (first, second):
+            if len(buffer):
+                self._write(np.frombuffer(buffer, dtype=np.float32).reshape(-1, self._channels))
+        self._ring.advance_read_index(count)
+        self._drained += count
+        self._last_progress = time.monotonic()
+
+    def _write(self, block: np.ndarray) -> None:
+        self.meters.publish(measure(block))
+        limit = self.settings.duration_frames
+        if limit is not None:
+            block = block[: max(0, limit - self.files.frames)]
+        if len(block):
+            self.files.write(block)
+
+    def _finished(self) -> bool:
+        limit = self.settings.duration_frames
+        if limit is not None and self.files.frames >= limit:
+            self._set_reason(StopReason.DURATION)
+            return True
+        return False
+
+    def _watch_the_stream(self) -> None:
+        if not self._recorder.active:
+            self._set_reason(StopReason.DEVICE_LOST, _("the audio device stopped"))
+            return
+        if time.monotonic() - self._last_progress > self.settings.silent_device_seconds:
+            self._set_reason(StopReason.DEVICE_LOST, _("no audio arrived for {s:.0f} s").format(
+                s=self.settings.silent_device_seconds))
+            return
+        current = self._segments[-1]
+        if len(self._segments) > 1:
+            return  # a hand-over is under way
+        if current not in self._recorder.actions:
+            self._hand_over("writer stall")  # rtmixer ends the action when the ring is full
+        elif current.stats.input_overflows:
+            self._recorder.cancel(current)
+            self._hand_over("input overflow")
+
+    def _hand_over(self, cause: str) -> None:
+        self._cause = cause
+        self.overflows += cause == "input overflow"
+        self._segments.append(self._record())
+
+    def _fill(self, lost: int, cause: str) -> None:
+        limit = self.settings.duration_frames
+        if limit is not None:
+            lost = min(lost, max(0, limit - self.files.frames))
+        if lost <= 0:
+            return
+        frame = self.files.frames
+        self.files.write_silence(lost)
+        self.files.dropout(frame, lost, cause)
+        self.dropouts.append(Dropout(frame, lost, cause))
+        log.warning("%d frames lost at %d (%s), filled with silence", lost, frame, cause)
+
+    def _watch_the_disk(self) -> None:
+        free = self._free_bytes()
+        if free < self.settings.disk_reserve_bytes:
+            self._set_reason(StopReason.DISK_FULL, _("only {mb} MB free on the disk").format(
+                mb=free // 1_000_000))
+
+    def _stopped_by_write_error(self, error: OSError) -> None:
+        if error.errno == errno.ENOSPC:
+            self._set_reason(StopReason.DISK_FULL, _("the disk is full"))
+        elif error.errno == errno.EFBIG:
+            self._set_reason(StopReason.FILE_TOO_LARGE,
+                             _("a file reached the largest size allowed"))
+        else:
+            self._set_reason(StopReason.WRITE_ERROR, error.strerror or str(error))
+
+    def _set_reason(self, reason: StopReason, detail: str = "") -> None:
+        if self.stop_reason is None:
+            self.stop_reason = reason
+            self.stop_detail = detail
+
+    def _close_stream(self) -> None:
+        """Close the stream, giving up after a while: PortAudio can hang on a vanished server."""
+
+        def close() -> None:
+            try:
+                self._recorder.abort()
+                self._recorder.close()
+            except Exception as error:  # a lost device may fail to close; the files matter
+                log.info("closing the stream failed: %s", error)
+
+        closer = threading.Thread(target=close, name="mt-studio-close-stream", daemon=True)
+        closer.start()
+        closer.join(self.CLOSE_TIMEOUT_SECONDS)
+        if closer.is_alive():
+            self.stream_stuck = True
+            log.warning("the audio stream did not close; left behind")
+            # sounddevice terminates PortAudio at exit, which would hang on the same stream.
+            sd = load_sounddevice()
+            atexit.unregister(getattr(sd, "_exit_handler", lambda: None))
+
+
+def _block_size(segment) -> int:
+    """The callback's block size, when PortAudio chose it: JACK's period, a power of two."""
+    average = segment.done_frames / max(1, segment.stats.blocks)
+    return 1 << max(0, round(np.log2(max(average, 1))))

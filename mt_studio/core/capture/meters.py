@@ -1,0 +1,56 @@
+"""Input meters: peak and RMS in dBFS and a clip flag per input; the latest is always readable."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+SILENCE_DBFS = -120.0
+CLIP_LEVEL = 0.999
+
+
+@dataclass(frozen=True)
+class MeterReading:
+    """One input's level over the last stretch of audio the writer handled."""
+
+    peak_dbfs: float
+    rms_dbfs: float
+    clipped: bool
+
+
+def dbfs(level: float) -> float:
+    """LEVEL (0..1 of full scale) in dBFS, floored at SILENCE_DBFS."""
+    return SILENCE_DBFS if level <= 10 ** (SILENCE_DBFS / 20) else 20 * math.log10(level)
+
+
+def measure(block: np.ndarray) -> tuple[MeterReading, ...]:
+    """Readings for each column of a (frames, channels) block."""
+    peaks = np.maximum(np.max(block, axis=0), -np.min(block, axis=0))
+    rms = np.sqrt(np.einsum("ij,ij->j", block, block) / max(1, len(block)))
+    floor = 10 ** (SILENCE_DBFS / 20)
+    peak_db = (20 * np.log10(np.maximum(peaks, floor))).tolist()
+    rms_db = (20 * np.log10(np.maximum(rms, floor))).tolist()
+    clipped = (peaks >= CLIP_LEVEL).tolist()
+    return tuple(map(MeterReading, peak_db, rms_db, clipped))
+
+
+class Meters:
+    """The latest readings, published by one thread and read by any other without locks.
+
+    The writer replaces the whole tuple in one assignment, so a reader sees either the old
+    readings or the new ones, never a mix, and never blocks anyone.
+    """
+
+    def __init__(self, channels: int) -> None:
+        silent = MeterReading(SILENCE_DBFS, SILENCE_DBFS, False)
+        self._latest: tuple[MeterReading, ...] = (silent,) * channels
+
+    def publish(self, readings: tuple[MeterReading, ...]) -> None:
+        """Replace the readings (writer thread)."""
+        self._latest = readings
+
+    def latest(self) -> tuple[MeterReading, ...]:
+        """The most recent readings, one per recorded input (any thread)."""
+        return self._latest

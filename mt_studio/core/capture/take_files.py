@@ -1,0 +1,143 @@
+"""The files of a take being recorded: a mono WAV per track, split before 4 GiB, and a journal."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+import numpy as np
+
+from mt_studio.core.capture.journal import JOURNAL_NAME, FilePart, Journal
+from mt_studio.core.capture.wav_stream import (
+    MAX_DATA_BYTES,
+    SampleFormat,
+    WavStreamWriter,
+    encode_channels,
+)
+
+
+@dataclass(frozen=True)
+class TrackTarget:
+    """Where one captured channel goes: the track's id and its first file (library-relative)."""
+
+    track_id: int
+    channel: int
+    file: str
+
+
+def part_file(first_file: str, number: int) -> str:
+    """The library-relative name of part NUMBER of a track whose first part is FIRST_FILE."""
+    if number == 1:
+        return first_file
+    path = PurePosixPath(first_file)
+    return str(path.with_name(f"{path.stem}.part{number}{path.suffix}"))
+
+
+class TakeFiles:
+    """Writes blocks of captured audio to every track's file, all channels kept in step.
+
+    A failed write (disk full, file too large) leaves every file cut back to the frames that
+    all of them hold, so the take stays aligned; the caller then stops and finalizes.
+    """
+
+    def __init__(
+        self,
+        library_folder: Path,
+        take_folder: str,
+        tracks: Sequence[TrackTarget],
+        samplerate: int,
+        sample_format: SampleFormat,
+        split_bytes: int = MAX_DATA_BYTES,
+    ) -> None:
+        self.library_folder = library_folder
+        self.tracks = list(tracks)
+        self.samplerate = samplerate
+        self.sample_format = sample_format
+        self.split_frames = max(1, split_bytes // sample_format.sample_bytes)
+        self.frames = 0
+        self.parts: list[FilePart] = []
+        self._part_first_frame = 0
+        folder = library_folder / take_folder
+        folder.mkdir(parents=True, exist_ok=True)
+        self.journal = Journal(folder / JOURNAL_NAME)
+        self._writers = [self._open_part(track, 1, 0) for track in self.tracks]
+        _sync_folder(folder)
+
+    def write(self, block: np.ndarray) -> None:
+        """Append a (frames, channels) float32 block, splitting files at part boundaries."""
+        start = 0
+        while start < len(block):
+            room = self.split_frames - self.frames % self.split_frames
+            if room == self.split_frames and self.frames > 0:
+                self._next_parts()
+            segment = block[start:start + room]
+            encoded = encode_channels(segment[:, [t.channel for t in self.tracks]],
+                                      self.sample_format)
+            try:
+                for writer, samples in zip(self._writers, encoded, strict=True):
+                    writer.append(samples)
+            except OSError:
+                for writer in self._writers:  # back to what every file holds
+                    writer.finalize(self.frames - self._part_first_frame)
+                raise
+            self.frames += len(segment)
+            start += len(segment)
+
+    def write_silence(self, frames: int) -> None:
+        """Append FRAMES of silence to every track (lost input, kept aligned)."""
+        channels = max((t.channel for t in self.tracks), default=0) + 1
+        chunk = np.zeros((min(frames, 65536), channels), dtype=np.float32)
+        while frames > 0:
+            self.write(chunk[:frames])
+            frames -= min(frames, len(chunk))
+
+    def sync(self) -> int:
+        """fsync every file, then journal the frames now durable; returns them."""
+        for writer in self._writers:
+            writer.sync()
+        self.journal.durable(self.frames)
+        return self.frames
+
+    def dropout(self, frame: int, length: int, cause: str) -> None:
+        """Journal frames lost at FRAME (the caller writes the silence)."""
+        self.journal.dropout(frame, length, cause)
+
+    def finalize(self) -> int:
+        """Write true headers on every file and close the journal; returns the take's frames."""
+        for writer in self._writers:
+            if not writer.closed:  # a failed write has finalized them already
+                writer.finalize()
+        self.journal.durable(self.frames)
+        self.journal.close()
+        return self.frames
+
+    def abandon(self) -> None:
+        """Close everything without finalizing (as a crash would), for tests of recovery."""
+        for writer in self._writers:
+            writer.close()
+        self.journal.close()
+
+    def _next_parts(self) -> None:
+        number = self.frames // self.split_frames + 1
+        for writer in self._writers:
+            writer.finalize()
+        self._part_first_frame = self.frames
+        self._writers = [self._open_part(track, number, self.frames) for track in self.tracks]
+
+    def _open_part(self, track: TrackTarget, number: int, first_frame: int) -> WavStreamWriter:
+        part = FilePart(track.track_id, number, first_frame, part_file(track.file, number))
+        self.journal.part(part)
+        self.parts.append(part)
+        return WavStreamWriter(self.library_folder / part.file, self.samplerate,
+                               self.sample_format)
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make new file names durable, so that recovery finds the files after a crash."""
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
