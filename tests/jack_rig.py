@@ -154,6 +154,16 @@ def clicks(every: int, length: int = 480, level: float = 0.5) -> SignalFunction:
     return signal
 
 
+def ramp_origin(samples: np.ndarray, start: int, end: int, channel: int) -> int:
+    """Assert SAMPLES[start:end] are an exact ramp; return the server frame of sample 0."""
+    offset = channel * 4099
+    piece = samples[start:end]
+    n0 = ramp_start(float(piece[0]), offset)
+    wrong = np.flatnonzero(piece != ramp_values(np.arange(n0, n0 + len(piece)), offset))
+    assert not len(wrong), f"ramp broken at sample {start + wrong[0]}"
+    return (n0 - start) % 65536
+
+
 def sine(frequency: float, samplerate: int, amplitude: float = 0.5) -> SignalFunction:
     """A sine at FREQUENCY, continuous across blocks."""
 

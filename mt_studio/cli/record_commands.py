@@ -11,7 +11,7 @@ from mt_studio.cli.output import emit_json, emit_line
 from mt_studio.core.capture.audio_capture import StopReason
 from mt_studio.core.capture.take_recording import MIDI_KEY, TakeRecording, TakeRequest, TakeResult
 from mt_studio.core.capture.wav_stream import SampleFormat
-from mt_studio.core.errors import InputError, MtStudioError
+from mt_studio.core.errors import InputError
 from mt_studio.core.library import Library, participants
 from mt_studio.i18n import _
 
@@ -115,6 +115,13 @@ def run_record(args: argparse.Namespace, library: Library) -> int:
         blocksize=args.blocksize, sample_format=SampleFormat(args.format),
         duration_seconds=args.duration, ring_seconds=args.ring_seconds,
         **({"split_bytes": args.split_bytes} if args.split_bytes else {}))
+    from mt_studio.core.capture.recovery import recover_takes
+
+    for recovered in recover_takes(library):  # a crash earlier: repair before recording more
+        sys.stderr.write(_("mt-studio: recovered take {number} of session {session} "
+                           "({seconds:.1f} s) left unfinished earlier.\n").format(
+            number=recovered.number, session=recovered.session_id,
+            seconds=recovered.frames / recovered.samplerate))
     recording = TakeRecording(library, request)
     stop_requested = []
     previous = {sig: signal.signal(sig, lambda *_: stop_requested.append(True))
@@ -167,10 +174,7 @@ def run_recover(args: argparse.Namespace, library: Library) -> int:
     """Recover takes left unfinished, and say what was recovered."""
     from mt_studio.core.capture.recovery import recover_takes
 
-    try:
-        found = recover_takes(library)
-    except MtStudioError:
-        raise
+    found = recover_takes(library)
     if args.json:
         emit_json([{"id": r.take_id, "session": r.session_id, "number": r.number,
                     "frames": r.frames, "samplerate": r.samplerate, "dropouts": r.dropouts}

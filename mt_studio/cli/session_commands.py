@@ -153,6 +153,8 @@ def session_json(session: Session, session_takes: list[Take], names: dict[int, s
                 "tracks": [
                     {"id": track.id, "kind": track.kind.value, "input": track.input,
                      "port": track.port, "file": str(library.folder / track.file),
+                     "parts": [str(library.folder / part)
+                               for part in takes.parts(library.connection, track.id)],
                      "participants": [names[p] for p in sorted(
                          heard_on(track.plan(), present), key=lambda p: names[p].casefold())],
                      "isolated": track.isolated, "instrument": track.instrument}

@@ -2,9 +2,10 @@
 
 The audio callback is rtmixer's, written in C: it copies each block into a preallocated ring
 buffer and returns, with no Python, allocation, lock or I/O in the real-time thread. A writer
-thread drains the ring about fifty times a second into the take's files, publishes meters,
-fsyncs and journals every half second, watches the disk and the device, and accounts for lost
-input by writing silence, so that every track stays aligned with the stream's clock.
+thread drains the ring about thirty times a second (the meters' rate) into the take's files,
+publishes meters, fsyncs and journals every 0.9 s (so a crash loses under a second), watches
+the disk and the device, and accounts for lost input by writing silence, so that every track
+stays aligned with the stream's clock.
 """
 
 from __future__ import annotations
@@ -60,8 +61,8 @@ class CaptureSettings:
     blocksize: int = 0
     duration_frames: int | None = None
     ring_seconds: float = 4.0
-    tick_seconds: float = 0.02
-    sync_seconds: float = 0.5
+    tick_seconds: float = 0.03
+    sync_seconds: float = 0.9
     disk_reserve_bytes: int = 64 * 1024 * 1024
     silent_device_seconds: float = 2.0
 

@@ -35,20 +35,20 @@ class SampleFormat(enum.StrEnum):
         return 3 if self is SampleFormat.PCM24 else 4
 
 
-def encode_channels(block: np.ndarray, sample_format: SampleFormat) -> list[bytes]:
-    """A (frames, channels) float32 block as one byte string per channel, in file order."""
+def encode_channels(block: np.ndarray, sample_format: SampleFormat) -> list[memoryview]:
+    """A (frames, channels) float32 block as one run of file bytes per channel, in file order."""
     frames, channels = block.shape
     if sample_format is SampleFormat.FLOAT32:
-        planar = np.ascontiguousarray(block.T, dtype="<f4")
-        return [planar[c].tobytes() for c in range(channels)]
+        planar = np.ascontiguousarray(block.T, dtype="<f4").view(np.uint8)
+        return [memoryview(planar[c]) for c in range(channels)]
     # Scale by 2**23 as libsndfile reads 24-bit back, so k / 2**23 round-trips exactly.
     scaled = np.empty((channels, frames), dtype=np.float32)  # C order: one row per channel
     np.multiply(block.T, np.float32(8388608.0), out=scaled)
     np.rint(scaled, out=scaled)
     np.clip(scaled, -8388608, 8388607, out=scaled)
-    planar = scaled.astype("<i4")
-    low_bytes = planar.view(np.uint8).reshape(channels, frames, 4)[:, :, :3]
-    return [low_bytes[c].tobytes() for c in range(channels)]
+    low_bytes = scaled.astype("<i4").view(np.uint8).reshape(channels, frames, 4)[:, :, :3]
+    packed = np.ascontiguousarray(low_bytes).reshape(channels, frames * 3)
+    return [memoryview(packed[c]) for c in range(channels)]
 
 
 def header(samplerate: int, sample_format: SampleFormat, frames: int | None = None) -> bytes:
@@ -99,14 +99,14 @@ class WavStreamWriter:
         """Sample bytes written so far."""
         return self.frames * self.sample_format.sample_bytes
 
-    def append(self, samples: bytes) -> None:
+    def append(self, samples: bytes | memoryview) -> None:
         """Append encoded samples; on a short write, trim to the last whole frame and raise."""
         try:
             self._write_all(samples)
         except OSError:
             self._trim_to(self.frames)
             raise
-        self.frames += len(samples) // self.sample_format.sample_bytes
+        self.frames += memoryview(samples).nbytes // self.sample_format.sample_bytes
 
     def sync(self) -> None:
         """Make everything appended so far durable."""
@@ -132,8 +132,8 @@ class WavStreamWriter:
         os.ftruncate(self._fd, self._data_offset + frames * self.sample_format.sample_bytes)
         os.lseek(self._fd, 0, os.SEEK_END)
 
-    def _write_all(self, data: bytes) -> None:
-        view = memoryview(data)
+    def _write_all(self, data: bytes | memoryview) -> None:
+        view = memoryview(data).cast("B")
         while view:
             written = os.write(self._fd, view)
             if written == 0:

@@ -1,0 +1,106 @@
+"""The capture engine in this process on a real JACK device: meters, full disk, stalled writer."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import numpy as np
+import pytest
+import soundfile as sf
+from jack_rig import JackServer, SignalGenerator, ramp, ramp_origin, sine, wait_for
+
+from mt_studio.core.capture import devices
+from mt_studio.core.capture.audio_capture import AudioCapture, CaptureSettings, StopReason
+from mt_studio.core.capture.take_files import TakeFiles, TrackTarget
+from mt_studio.core.capture.wav_stream import SampleFormat
+
+RATE, PERIOD = 48000, 128
+PORTS = "PortAudio.*:in_"
+
+
+@pytest.fixture
+def device(monkeypatch):
+    """A JACK server that PortAudio in this process sees as the device 'system'."""
+    with JackServer(samplerate=RATE, period=PERIOD, inputs=4, synchronous=True) as server:
+        monkeypatch.setenv("JACK_DEFAULT_SERVER", server.name)
+        monkeypatch.setenv("JACK_NO_START_SERVER", "1")
+        devices.refresh()
+        yield server, devices.find_audio_input("system")
+        monkeypatch.undo()
+        devices.refresh()  # let go of this server while it is still there
+
+
+def files_for(tmp_path, channels: int, files_class=TakeFiles) -> TakeFiles:
+    targets = [TrackTarget(n + 1, n, f"audio/take-1/track-{n + 1}.wav") for n in range(channels)]
+    return files_class(tmp_path, "audio/take-1", targets, RATE, SampleFormat.FLOAT32)
+
+
+def test_meters_show_level_and_clipping_and_a_full_disk_stops_the_take(device, tmp_path):
+    server, found = device
+    free = {"bytes": 10**12}
+    files = files_for(tmp_path, 2)
+    capture = AudioCapture(CaptureSettings(found.index, (1, 2), RATE), files,
+                           lambda: free["bytes"])
+    generator = SignalGenerator(server, [sine(1000, RATE, 0.5), lambda n: np.ones(len(n),
+                                                                                  np.float32)])
+    try:
+        capture.start()
+        generator.connect_to(PORTS)
+        wait_for(lambda: capture.meters.latest()[0].peak_dbfs > -7, 10, "the sine on the meter")
+        readings = []
+        reader = threading.Thread(target=lambda: readings.extend(
+            capture.meters.latest() for _ in range(10_000)))
+        reader.start()
+        reader.join(timeout=10)
+        assert len(readings) == 10_000  # reading never waits on the engine
+        level, full = capture.meters.latest()
+        assert -6.2 < level.peak_dbfs < -5.8 and -9.8 < level.rms_dbfs < -8.3  # a short window
+        assert not level.clipped
+        assert full.clipped and full.peak_dbfs == pytest.approx(0.0, abs=0.01)
+        free["bytes"] = 10 * 1024 * 1024  # below the reserve the engine keeps
+        assert capture.wait(5)
+    finally:
+        capture.stop()
+        generator.close()
+    assert capture.stop_reason is StopReason.DISK_FULL and "MB free" in capture.stop_detail
+    frames = files.finalize()
+    for n in (1, 2):
+        assert sf.info(tmp_path / f"audio/take-1/track-{n}.wav").frames == frames > 0
+
+
+class StallingFiles(TakeFiles):
+    """Take files on a disk that hangs once for 0.6 s, as a busy USB stick can."""
+
+    stalled = False
+
+    def write(self, block):
+        if not self.stalled and self.frames > RATE // 2:
+            self.stalled = True
+            time.sleep(0.6)  # the fault being simulated, not a wait for something
+        super().write(block)
+
+
+def test_a_stalled_writer_costs_silence_not_alignment(device, tmp_path):
+    server, found = device
+    files = files_for(tmp_path, 1, StallingFiles)
+    settings = CaptureSettings(found.index, (1,), RATE, ring_seconds=0.05)
+    capture = AudioCapture(settings, files, lambda: 10**12)
+    generator = SignalGenerator(server, [ramp(0)])
+    try:
+        capture.start()
+        generator.connect_to(PORTS)
+        wait_for(lambda: files.frames > 2 * RATE, 20, "two seconds recorded")
+    finally:
+        capture.stop()
+        generator.close()
+    files.finalize()
+    (stall,) = [d for d in capture.dropouts if d.cause == "writer stall"]
+    assert 0.3 * RATE < stall.length < 0.7 * RATE
+    samples, _ = sf.read(tmp_path / "audio/take-1/track-1.wav", dtype="float32")
+    before = ramp_origin(samples, stall.frame - RATE // 4, stall.frame, 0)
+    after = ramp_origin(samples, stall.frame + stall.length, stall.frame + stall.length
+                        + RATE // 4, 0)
+    shift = (after - before + 32768) % 65536 - 32768
+    assert abs(shift) <= PERIOD
+    assert not samples[stall.frame:stall.frame + stall.length].any()
