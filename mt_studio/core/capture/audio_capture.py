@@ -191,10 +191,12 @@ class AudioCapture:
             successor = self._segments[1]
             if not ended or self._drained < segment.done_frames or successor.done_frames == 0:
                 return  # the hand-over is not complete yet
-            passed = round((successor.actual_time - segment.actual_time)
-                           * self.settings.samplerate)
+            # Both segments began at the start of a callback block, so the time between them
+            # is whole blocks; the first may have ended part-way through one (a full ring).
             block = self.settings.blocksize or _block_size(segment)
-            lost = round((passed - segment.done_frames) / block) * block
+            passed = round((successor.actual_time - segment.actual_time)
+                           * self.settings.samplerate / block) * block
+            lost = passed - segment.done_frames
             self._segments.popleft()
             self._drained = 0
             self._fill(lost, self._cause)
