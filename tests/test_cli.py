@@ -182,6 +182,13 @@ def test_session_new_from_a_template_takes_its_kind_tempo_and_inputs(cli):
     (["participant", "add", "A,B"], 2, "'A,B'"),
     (["participant", "add", ""], 2, "empty"),
     (["participant", "frobnicate"], 2, "'frobnicate'"),
+    (["record", "1", "--device", "x", "--inputs", "0-3"], 2, "'0-3'"),
+    (["record", "1", "--device", "x", "--inputs", "one"], 2, "'one'"),
+    (["record", "1", "--device", "x", "--assign", "1"], 2, "'1'"),
+    (["record", "1", "--device", "x", "--duration", "0"], 2, "'0'"),
+    (["record", "1", "--device", "x", "--format", "mp3"], 2, "'mp3'"),
+    (["record", "1", "--device", "x", "--assign", "1=Nobody"], 2, "'Nobody'"),
+    (["record", "1", "--device", "x", "--assign", "midi=Ola"], 2, "--midi"),
 ])
 def test_bad_input_is_one_line_naming_it_and_changes_nothing(cli, tmp_path, args, code, named):
     assert cli("participant", "add", "Ola").code == 0

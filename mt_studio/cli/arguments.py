@@ -62,3 +62,26 @@ def record_id(text: str) -> int:
         raise argparse.ArgumentTypeError(_("'{text}' is not an id (a whole number from 1)").format(
             text=text))
     return value
+
+
+def positive_int(text: str) -> int:
+    """A whole number above zero."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(_("'{text}' is not a positive whole number").format(
+            text=text))
+    return value
+
+
+def positive_float(text: str) -> float:
+    """A number above zero."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(_("'{text}' is not a positive number").format(text=text))
+    return value

@@ -6,7 +6,7 @@ import argparse
 import signal
 import sys
 
-from mt_studio.cli.arguments import record_id
+from mt_studio.cli.arguments import positive_float, positive_int, record_id
 from mt_studio.cli.output import emit_json, emit_line
 from mt_studio.core.capture.audio_capture import StopReason
 from mt_studio.core.capture.take_recording import MIDI_KEY, TakeRecording, TakeRequest, TakeResult
@@ -76,29 +76,6 @@ def assignments(text: str) -> dict[str, list[str]]:
                 _("'{part}' is not an assignment like 1=PSEUDONYM").format(part=part))
         found.setdefault(key, []).extend(n.strip() for n in names.split("+") if n.strip())
     return found
-
-
-def positive_int(text: str) -> int:
-    """A whole number above zero."""
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if value < 1:
-        raise argparse.ArgumentTypeError(_("'{text}' is not a positive whole number").format(
-            text=text))
-    return value
-
-
-def positive_float(text: str) -> float:
-    """A number above zero."""
-    try:
-        value = float(text)
-    except ValueError:
-        value = 0.0
-    if not value > 0 or value == float("inf"):
-        raise argparse.ArgumentTypeError(_("'{text}' is not a positive number").format(text=text))
-    return value
 
 
 def run_record(args: argparse.Namespace, library: Library) -> int:
