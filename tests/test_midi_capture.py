@@ -36,8 +36,9 @@ RECORDED = ("note_on", "note_off", "control_change", "pitchwheel")  # the types 
 
 @pytest.fixture
 def jack(monkeypatch: pytest.MonkeyPatch):
-    """A JACK server with a 32-frame period (0.67 ms), so delivery adds well under 2 ms."""
-    with JackServer(samplerate=RATE, period=32) as server:
+    """A synchronous JACK server with a 32-frame period (0.67 ms): delivery adds well under 2 ms,
+    and a late cycle delays messages rather than dropping them."""
+    with JackServer(samplerate=RATE, period=32, synchronous=True) as server:
         monkeypatch.setenv("JACK_DEFAULT_SERVER", server.name)
         monkeypatch.setenv("JACK_NO_START_SERVER", "1")
         yield server
