@@ -236,8 +236,10 @@ class AudioCapture:
                 s=self.settings.silent_device_seconds))
             return
         current = self._segments[-1]
-        if len(self._segments) > 1:
-            return  # a hand-over is under way
+        if len(self._segments) > 1:  # a hand-over is under way
+            if current.done_frames == 0 and current not in self._recorder.actions:
+                self._segments[-1] = self._record()  # it met a full ring: start it again
+            return
         if current not in self._recorder.actions:
             self._hand_over("writer stall")  # rtmixer ends the action when the ring is full
         elif current.stats.input_overflows:
