@@ -92,9 +92,10 @@ def check_ramp(samples: np.ndarray, channel: int, dropouts=()) -> int:
     """Assert SAMPLES are silence (before the generator was connected) then an unbroken ramp.
 
     A dropout's silence sits where the writer noticed the loss, up to a writer tick after it,
-    and its length is measured on PortAudio's clock, which on JACK is an estimate good to one
-    period; so a quarter of a second around each dropout is not compared, and across it the
-    ramp may move by at most one period. Everywhere else every sample must be exact.
+    and its length is measured on PortAudio's clock, which on JACK is an estimate (and just
+    after the stream starts, an unsettled one); so a quarter of a second around each dropout
+    is not compared, and how well its length matched the loss is the lost-input test's
+    business. Everywhere else every sample must be exact.
     Returns the server frame (mod 65536) at which the file begins.
     """
     offset = channel * 4099
@@ -126,9 +127,6 @@ def check_ramp(samples: np.ndarray, channel: int, dropouts=()) -> int:
                                  f"samples differ, the first {jump} frames ahead; "
                                  f"dropouts {dropouts}")
         origins.append((n0 - piece_start) % 65536)
-    for before, after in zip(origins, origins[1:], strict=False):
-        shift = (after - before + 32768) % 65536 - 32768
-        assert abs(shift) <= PERIOD, f"a dropout's silence is {shift} frames off ({dropouts})"
     return origins[0]
 
 
@@ -247,7 +245,7 @@ def test_a_file_size_limit_stops_the_take_cleanly(server, studio):
     assert lengths == [result["frames"]] * 2
     assert 0 < result["frames"] * 4 <= limit
     for channel, file in enumerate(result["files"]):
-        check_ramp(read(file), channel)
+        check_ramp(read(file), channel, result["dropouts"])
     (take,) = json.loads(mt_studio(studio, "session", "show", "1", "--json").stdout)["takes"]
     assert take["status"] == "complete" and take["frames"] == result["frames"]
 
