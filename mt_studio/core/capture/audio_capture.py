@@ -76,7 +76,8 @@ class AudioCapture:
     stream's clock says passed between the two starts, less the frames the first one took,
     were lost, and are written as silence where the first one ended (up to one writer tick
     after the loss). The clock is PortAudio's: on JACK it is estimated, so a loss can come out
-    one period long or short, and rounding to whole blocks keeps it to exactly that.
+    a period or two long or short (rounding to whole blocks keeps it to whole periods), and
+    just after the stream starts, when the estimate has not settled, further still.
     """
 
     CLOSE_TIMEOUT_SECONDS = 2.0
@@ -127,7 +128,8 @@ class AudioCapture:
         if self.stop_reason is None:
             self.stop_reason = reason
         self._stop.set()
-        self._thread.join()
+        if self._thread.is_alive():
+            self._thread.join()
 
     def wait(self, timeout: float | None = None) -> bool:
         """Wait until the engine stops by itself (duration, disk, device); True if it has."""

@@ -113,12 +113,6 @@ class TakeFiles:
         self.journal.close()
         return self.frames
 
-    def abandon(self) -> None:
-        """Close everything without finalizing (as a crash would), for tests of recovery."""
-        for writer in self._writers:
-            writer.close()
-        self.journal.close()
-
     def _next_parts(self) -> None:
         number = self.frames // self.split_frames + 1
         for writer in self._writers:

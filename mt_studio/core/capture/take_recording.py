@@ -144,8 +144,7 @@ class TakeRecording:
                 self._midi = MidiRecorder(midi_port, self._midi_log(), self.capture.clock)
                 self._midi.start()
         except BaseException:
-            if self.capture._thread.is_alive():  # noqa: SLF001
-                self.capture.stop()
+            self.capture.stop()
             self.finish()
             raise
 
