@@ -16,6 +16,9 @@ from mt_studio.core.library import Library
 
 REPO = Path(__file__).resolve().parent.parent
 
+# Qt widgets are tested offscreen: no display needed, nothing flashes on a developer's screen.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
 
 def pytest_sessionstart(session: pytest.Session) -> None:
     """Start from a clean JACK registry: servers killed in earlier runs leave slots behind."""
@@ -30,6 +33,7 @@ def private_folders(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("MT_STUDIO_LIBRARY", str(tmp_path / "library"))
     monkeypatch.setenv("MT_STUDIO_PRESETS", str(tmp_path / "user-presets"))
     monkeypatch.setenv("MT_STUDIO_LOG_DIR", str(tmp_path / "logs"))
+    monkeypatch.setenv("MT_STUDIO_CONFIG_DIR", str(tmp_path / "config"))
     return tmp_path
 
 

@@ -15,6 +15,8 @@ import collections
 import enum
 import errno
 import logging
+import os
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -101,6 +103,7 @@ class AudioCapture:
         self._segments: collections.deque = collections.deque()
         self._drained = 0  # frames taken from the ring for the oldest segment
         self._cause = ""
+        self._planar = np.empty((self._channels, 0), dtype=np.float32)
         self._thread = threading.Thread(target=self._run, name="mt-studio-writer", daemon=True)
 
     def start(self) -> None:
@@ -154,6 +157,7 @@ class AudioCapture:
             self._ring, channels=list(self.settings.inputs), allow_belated=True)
 
     def _run(self) -> None:
+        _yield_to_the_audio_thread()
         last_sync = time.monotonic()
         try:
             while True:
@@ -215,12 +219,17 @@ class AudioCapture:
         self._last_progress = time.monotonic()
 
     def _write(self, block: np.ndarray) -> None:
-        self.meters.publish(measure(block))
+        frames = len(block)
+        if self._planar.shape[1] < frames:
+            self._planar = np.empty((self._channels, frames), dtype=np.float32)
+        planar = self._planar[:, :frames]
+        np.copyto(planar, block.T)  # one row per track: what meters and files both read
+        self.meters.publish(measure(planar))
         limit = self.settings.duration_frames
         if limit is not None:
-            block = block[: max(0, limit - self.files.frames)]
-        if len(block):
-            self.files.write(block)
+            planar = planar[:, : max(0, limit - self.files.frames)]
+        if planar.shape[1]:
+            self.files.write(planar)
 
     def _finished(self) -> bool:
         limit = self.settings.duration_frames
@@ -304,6 +313,20 @@ class AudioCapture:
             # sounddevice terminates PortAudio at exit, which would hang on the same stream.
             sd = load_sounddevice()
             atexit.unregister(getattr(sd, "_exit_handler", lambda: None))
+
+
+def _yield_to_the_audio_thread(niceness: int = 10) -> None:
+    """Lower the calling thread's priority, so the audio callback wins a busy CPU.
+
+    Without realtime scheduling (a JACK server started with --no-realtime, or no rights to
+    it) the callback thread competes with the writer as an equal; a late callback is an xrun.
+    The writer has seconds of ring buffer to spare. Linux gives each thread its own nice value.
+    """
+    if sys.platform.startswith("linux"):
+        try:
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), niceness)
+        except OSError as error:
+            log.info("could not lower the writer's priority: %s", error)
 
 
 def _block_size(segment) -> int:

@@ -25,10 +25,10 @@ def dbfs(level: float) -> float:
     return SILENCE_DBFS if level <= 10 ** (SILENCE_DBFS / 20) else 20 * math.log10(level)
 
 
-def measure(block: np.ndarray) -> tuple[MeterReading, ...]:
-    """Readings for each column of a (frames, channels) block."""
-    peaks = np.maximum(np.max(block, axis=0), -np.min(block, axis=0))
-    rms = np.sqrt(np.einsum("ij,ij->j", block, block) / max(1, len(block)))
+def measure(planar: np.ndarray) -> tuple[MeterReading, ...]:
+    """Readings for each row of a (channels, frames) block."""
+    peaks = np.maximum(np.max(planar, axis=1), -np.min(planar, axis=1))
+    rms = np.sqrt(np.einsum("ij,ij->i", planar, planar) / max(1, planar.shape[1]))
     floor = 10 ** (SILENCE_DBFS / 20)
     peak_db = (20 * np.log10(np.maximum(peaks, floor))).tolist()
     rms_db = (20 * np.log10(np.maximum(rms, floor))).tolist()

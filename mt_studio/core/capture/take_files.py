@@ -13,8 +13,8 @@ from mt_studio.core.capture.journal import JOURNAL_NAME, FilePart, Journal
 from mt_studio.core.capture.wav_stream import (
     MAX_DATA_BYTES,
     SampleFormat,
+    SampleEncoder,
     WavStreamWriter,
-    encode_channels,
 )
 
 
@@ -59,22 +59,30 @@ class TakeFiles:
         self.frames = 0
         self.parts: list[FilePart] = []
         self._part_first_frame = 0
+        self._encoder = SampleEncoder(sample_format)
+        rows = [t.channel for t in self.tracks]
+        self._rows = None if rows == list(range(len(rows))) else rows
         folder = library_folder / take_folder
         folder.mkdir(parents=True, exist_ok=True)
         self.journal = Journal(folder / JOURNAL_NAME)
         self._writers = [self._open_part(track, 1, 0) for track in self.tracks]
         _sync_folder(folder)
 
-    def write(self, block: np.ndarray) -> None:
-        """Append a (frames, channels) float32 block, splitting files at part boundaries."""
+    def write(self, planar: np.ndarray) -> None:
+        """Append a (channels, frames) float32 block, splitting files at part boundaries.
+
+        Row N of the block is captured channel N; each track takes the row it names.
+        """
+        if self._rows is not None:
+            planar = planar[self._rows]
+        frames = planar.shape[1]
         start = 0
-        while start < len(block):
+        while start < frames:
             room = self.split_frames - self.frames % self.split_frames
             if room == self.split_frames and self.frames > 0:
                 self._next_parts()
-            segment = block[start:start + room]
-            encoded = encode_channels(segment[:, [t.channel for t in self.tracks]],
-                                      self.sample_format)
+            segment = planar[:, start:start + room]
+            encoded = self._encoder.encode(segment)
             try:
                 for writer, samples in zip(self._writers, encoded, strict=True):
                     writer.append(samples)
@@ -82,16 +90,16 @@ class TakeFiles:
                 for writer in self._writers:  # back to what every file holds
                     writer.finalize(self.frames - self._part_first_frame)
                 raise
-            self.frames += len(segment)
-            start += len(segment)
+            self.frames += segment.shape[1]
+            start += segment.shape[1]
 
     def write_silence(self, frames: int) -> None:
         """Append FRAMES of silence to every track (lost input, kept aligned)."""
         channels = max((t.channel for t in self.tracks), default=0) + 1
-        chunk = np.zeros((min(frames, 65536), channels), dtype=np.float32)
+        chunk = np.zeros((channels, min(frames, 65536)), dtype=np.float32)
         while frames > 0:
-            self.write(chunk[:frames])
-            frames -= min(frames, len(chunk))
+            self.write(chunk[:, :frames])
+            frames -= min(frames, chunk.shape[1])
 
     def sync(self) -> int:
         """fsync every file, then journal the frames now durable; returns them."""

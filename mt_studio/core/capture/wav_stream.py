@@ -35,20 +35,53 @@ class SampleFormat(enum.StrEnum):
         return 3 if self is SampleFormat.PCM24 else 4
 
 
-def encode_channels(block: np.ndarray, sample_format: SampleFormat) -> list[memoryview]:
-    """A (frames, channels) float32 block as one run of file bytes per channel, in file order."""
-    frames, channels = block.shape
-    if sample_format is SampleFormat.FLOAT32:
-        planar = np.ascontiguousarray(block.T, dtype="<f4").view(np.uint8)
-        return [memoryview(planar[c]) for c in range(channels)]
-    # Scale by 2**23 as libsndfile reads 24-bit back, so k / 2**23 round-trips exactly.
-    scaled = np.empty((channels, frames), dtype=np.float32)  # C order: one row per channel
-    np.multiply(block.T, np.float32(8388608.0), out=scaled)
-    np.rint(scaled, out=scaled)
-    np.clip(scaled, -8388608, 8388607, out=scaled)
-    low_bytes = scaled.astype("<i4").view(np.uint8).reshape(channels, frames, 4)[:, :, :3]
-    packed = np.ascontiguousarray(low_bytes).reshape(channels, frames * 3)
-    return [memoryview(packed[c]) for c in range(channels)]
+class SampleEncoder:
+    """Turns planar float32 audio into each channel's file bytes, reusing its buffers.
+
+    24-bit packing works on whole groups of four samples (three 32-bit words), so that numpy
+    does word operations rather than a slow three-byte gather; the buffers grow to the
+    largest block seen and are then reused, so a steady recording allocates nothing.
+    """
+
+    def __init__(self, sample_format: SampleFormat) -> None:
+        self.sample_format = sample_format
+        self._size = 0
+        self._scaled = np.empty(0, dtype=np.float32)
+        self._words = np.empty(0, dtype="<i4")
+        self._packed = np.empty(0, dtype=np.uint8)
+
+    def encode(self, planar: np.ndarray) -> list[memoryview]:
+        """A (channels, frames) float32 array as one run of file bytes per channel."""
+        channels, frames = planar.shape
+        if self.sample_format is SampleFormat.FLOAT32:
+            data = np.ascontiguousarray(planar, dtype="<f4").view(np.uint8)
+            return [memoryview(data[c]) for c in range(channels)]
+        scaled, words, packed = self._buffers(channels, frames)
+        # Scale by 2**23 as libsndfile reads 24-bit back, so k / 2**23 round-trips exactly.
+        np.multiply(planar, np.float32(8388608.0), out=scaled[:, :frames])
+        scaled[:, frames:] = 0
+        np.rint(scaled, out=scaled)
+        np.clip(scaled, -8388608, 8388607, out=scaled)
+        np.copyto(words, scaled, casting="unsafe")
+        s0, s1, s2, s3 = (words.view(np.uint32).reshape(channels, -1, 4)[:, :, k]
+                          for k in range(4))
+        out = packed.view(np.uint32).reshape(channels, -1, 3)
+        np.bitwise_or(s0 & 0xFFFFFF, s1 << 24, out=out[:, :, 0])
+        np.bitwise_or((s1 >> 8) & 0xFFFF, s2 << 16, out=out[:, :, 1])
+        np.bitwise_or((s2 >> 16) & 0xFF, s3 << 8, out=out[:, :, 2])
+        return [memoryview(packed[c, :frames * 3]) for c in range(channels)]
+
+    def _buffers(self, channels: int, frames: int):
+        padded = -(-frames // 4) * 4
+        size = channels * padded
+        if self._size < size:  # flat buffers, so that every shape's view is contiguous
+            self._size = max(size, 2 * self._size)
+            self._scaled = np.empty(self._size, dtype=np.float32)
+            self._words = np.empty(self._size, dtype="<i4")
+            self._packed = np.empty(self._size * 3, dtype=np.uint8)
+        return (self._scaled[:size].reshape(channels, padded),
+                self._words[:size].reshape(channels, padded),
+                self._packed[:size * 3].reshape(channels, padded * 3))
 
 
 def header(samplerate: int, sample_format: SampleFormat, frames: int | None = None) -> bytes:
