@@ -11,7 +11,7 @@ from mt_studio.core.domain import SessionKind
 from mt_studio.core.errors import InputError
 from mt_studio.core.library import Library, participants, sessions, takes
 from mt_studio.core.library.clock import local_now
-from mt_studio.core.library.sessions import Session, SessionInput
+from mt_studio.core.library.sessions import Session
 from mt_studio.core.library.takes import Take
 from mt_studio.core.presets import PresetCatalog
 from mt_studio.i18n import _
@@ -55,15 +55,14 @@ def run_new(args: argparse.Namespace, library: Library) -> int:
     kind = SessionKind(args.kind) if args.kind else template.session_kind
     with library.transaction() as db:
         present = participants.find_all(db, args.participants)
-        session = sessions.create(
-            db, args.title, kind, on=args.date or local_now().date(), participants=present,
-            therapist=args.therapist, notes=args.notes,
-            template=template.name if template else None,
-            tempo_bpm=template.tempo_bpm if template else None,
-            count_in_bars=template.count_in_bars if template else 0,
-            inputs=[SessionInput(i.number, i.label, i.isolated, i.armed)
-                    for i in template.inputs] if template else (),
-        )
+        on = args.date or local_now().date()
+        if template is None:
+            session = sessions.create(db, args.title, kind, on=on, participants=present,
+                                      therapist=args.therapist, notes=args.notes)
+        else:
+            session = sessions.create_from_template(
+                db, args.title, template, kind=kind, on=on, participants=present,
+                therapist=args.therapist, notes=args.notes)
     if args.json:
         emit_json({"id": session.id, "title": session.title, "kind": session.kind.value})
     else:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -11,8 +12,17 @@ from mt_studio.core.domain import Participant, SessionKind
 from mt_studio.core.errors import InputError
 from mt_studio.core.library import audit
 from mt_studio.core.library.clock import to_text, utc_now
-from mt_studio.core.text import one_line
+from mt_studio.core.presets.model import SessionTemplate
+from mt_studio.core.text import one_line, shown
 from mt_studio.i18n import _
+
+
+class _Unchanged(enum.Enum):
+    KEEP = "keep"
+
+
+KEEP = _Unchanged.KEEP
+"""The default of every field `edit` is not asked to change."""
 
 
 @dataclass(frozen=True)
@@ -58,9 +68,7 @@ def create(
     inputs: Sequence[SessionInput] = (),
 ) -> Session:
     """Create a session with its attendance and input layout."""
-    title = one_line(title, _("A session title"))
-    if not title:
-        raise InputError(_("A session needs a title."))
+    title = _clean_title(title)
     therapist = one_line(therapist, _("The therapist"))
     cursor = db.execute(
         "INSERT INTO sessions (title, kind, date, therapist, notes, template, tempo_bpm,"
@@ -80,6 +88,108 @@ def create(
     )
     audit.record(db, "session.created", f"session:{session_id}", kind=kind.value,
                  participants=[p.id for p in participants], template=template)
+    return get(db, session_id)
+
+
+def create_from_template(
+    db: sqlite3.Connection,
+    title: str,
+    template: SessionTemplate,
+    *,
+    on: date,
+    kind: SessionKind | None = None,
+    participants: Sequence[Participant] = (),
+    therapist: str | None = None,
+    notes: str = "",
+) -> Session:
+    """Create a session laid out as TEMPLATE: its kind (unless KIND), tempo, count-in, inputs."""
+    return create(
+        db, title, kind or template.session_kind, on=on, participants=participants,
+        therapist=therapist, notes=notes, template=template.name, tempo_bpm=template.tempo_bpm,
+        count_in_bars=template.count_in_bars,
+        inputs=[SessionInput(i.number, i.label, i.isolated, i.armed) for i in template.inputs],
+    )
+
+
+def edit(
+    db: sqlite3.Connection,
+    session_id: int,
+    *,
+    title: str | _Unchanged = KEEP,
+    kind: SessionKind | _Unchanged = KEEP,
+    on: date | _Unchanged = KEEP,
+    therapist: str | None | _Unchanged = KEEP,
+    notes: str | _Unchanged = KEEP,
+) -> Session:
+    """Change the given fields of a session; the audit log names the fields, not their text."""
+    before = get(db, session_id)
+    changes: dict[str, object] = {}
+    if title is not KEEP:
+        changes["title"] = _clean_title(title)
+    if kind is not KEEP:
+        changes["kind"] = SessionKind(kind).value
+    if on is not KEEP:
+        changes["date"] = on.isoformat()
+    if therapist is not KEEP:
+        changes["therapist"] = one_line(therapist, _("The therapist"))
+    if notes is not KEEP:
+        changes["notes"] = notes.strip()
+    current = {"title": before.title, "kind": before.kind.value,
+               "date": before.date.isoformat(), "therapist": before.therapist,
+               "notes": before.notes}
+    changed = {name: value for name, value in changes.items() if current[name] != value}
+    if not changed:
+        return before
+    assignments = ", ".join(f"{name} = ?" for name in changed)  # names come from the dict above
+    db.execute(f"UPDATE sessions SET {assignments} WHERE id = ?", [*changed.values(), session_id])
+    audit.record(db, "session.edited", f"session:{session_id}", fields=sorted(changed),
+                 **({"kind": changed["kind"]} if "kind" in changed else {}))
+    return get(db, session_id)
+
+
+def check_in(db: sqlite3.Connection, session_id: int, participant: Participant) -> bool:
+    """Mark PARTICIPANT present in the session; False if they already were."""
+    get(db, session_id)
+    cursor = db.execute(
+        "INSERT OR IGNORE INTO attendance (session_id, participant_id) VALUES (?, ?)",
+        (session_id, participant.id),
+    )
+    if cursor.rowcount == 0:
+        return False
+    audit.record(db, "session.checked_in", f"session:{session_id}", participant.id)
+    return True
+
+
+def check_out(db: sqlite3.Connection, session_id: int, participant: Participant) -> bool:
+    """Take PARTICIPANT off the session's attendance; False if they were not on it.
+
+    Refused once the session has takes: attendance is what says who can be heard on its room
+    tracks, so removing someone would hide them from takes (and withdrawals) that hold them.
+    """
+    session = get(db, session_id)
+    if all(p.id != participant.id for p in session.participants):
+        return False
+    if session.take_count:
+        raise InputError(
+            _("{who} can be heard on the takes already recorded in this session, so they stay "
+              "on its list of people present.").format(who=shown(participant.pseudonym))
+        )
+    db.execute("DELETE FROM attendance WHERE session_id = ? AND participant_id = ?",
+               (session_id, participant.id))
+    audit.record(db, "session.checked_out", f"session:{session_id}", participant.id)
+    return True
+
+
+def set_attendance(
+    db: sqlite3.Connection, session_id: int, present: Sequence[Participant]
+) -> Session:
+    """Check in and out so that exactly PRESENT attend the session (see `check_out`)."""
+    wanted = {p.id: p for p in present}
+    for participant in get(db, session_id).participants:
+        if participant.id not in wanted:
+            check_out(db, session_id, participant)
+    for participant in wanted.values():
+        check_in(db, session_id, participant)
     return get(db, session_id)
 
 
@@ -132,3 +242,10 @@ def _session(db: sqlite3.Connection, row: tuple) -> Session:
         therapist=row[4], notes=row[5], template=row[6], tempo_bpm=row[7], count_in_bars=row[8],
         participants=present, inputs=inputs, take_count=row[9],
     )
+
+
+def _clean_title(title: str) -> str:
+    cleaned = one_line(title, _("A session title"))
+    if not cleaned:
+        raise InputError(_("A session needs a title."))
+    return cleaned
