@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from mt_studio.core.capture import devices
 from mt_studio.core.capture.devices import load_sounddevice
 from mt_studio.core.capture.meters import Meters, measure
 from mt_studio.core.capture.take_files import TakeFiles
@@ -115,10 +116,11 @@ class AudioCapture:
         frames = 1 << max(12, int(np.ceil(np.log2(s.ring_seconds * s.samplerate))))
         self._ring = rtmixer.RingBuffer(4 * self._channels, frames)
         try:
-            self._recorder = rtmixer.Recorder(
-                device=s.device, channels=max(s.inputs), samplerate=s.samplerate,
-                blocksize=s.blocksize, latency="low")
-            self._recorder.start()
+            with devices.stream_opening():
+                self._recorder = rtmixer.Recorder(
+                    device=s.device, channels=max(s.inputs), samplerate=s.samplerate,
+                    blocksize=s.blocksize, latency="low")
+                self._recorder.start()
             self._segments.append(self._record())
         except (sd.PortAudioError, ValueError) as error:
             raise DeviceError(_("The audio device could not be opened: {error}").format(
@@ -298,11 +300,15 @@ class AudioCapture:
         """Close the stream, giving up after a while: PortAudio can hang on a vanished server."""
 
         def close() -> None:
+            # Not under devices.portaudio_lock: a close that hangs on a vanished server must
+            # not hang everyone else's device scans with it.
             try:
                 self._recorder.abort()
                 self._recorder.close()
             except Exception as error:  # a lost device may fail to close; the files matter
                 log.info("closing the stream failed: %s", error)
+            finally:
+                devices.stream_closed()
 
         closer = threading.Thread(target=close, name="mt-studio-close-stream", daemon=True)
         closer.start()

@@ -10,6 +10,7 @@ import logging
 import os
 import sys
 import tempfile
+import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -97,13 +98,41 @@ def load_sounddevice() -> ModuleType:
     return sounddevice
 
 
+# PortAudio is not safe to use from two threads at once where it matters: listing devices,
+# opening and closing streams (the JACK host API aborts the process), restarting. Everyone who
+# does those holds this lock; restarting with a stream open would abort the process too, so
+# open streams are counted and a restart waits for none to be open.
+portaudio_lock = threading.RLock()
+_open_streams = 0
+
+
+@contextmanager
+def stream_opening() -> Iterator[None]:
+    """Hold while opening a stream; counts it as open unless opening raises."""
+    global _open_streams
+    with portaudio_lock:
+        yield
+        _open_streams += 1
+
+
+def stream_closed() -> None:
+    """Say that a stream counted by `stream_opening` is closed."""
+    global _open_streams
+    with portaudio_lock:
+        _open_streams = max(0, _open_streams - 1)
+
+
 def refresh() -> None:
     """Restart PortAudio so that devices plugged in and audio servers started since appear.
 
-    Call it only while no stream is open: restarting PortAudio closes every stream.
+    While a stream is open (a take recording or playing) it does nothing: restarting PortAudio
+    would close every stream.
     """
     sd = load_sounddevice()
-    with native_messages_to_log():
+    with portaudio_lock, native_messages_to_log():
+        if _open_streams:
+            log.info("not restarting PortAudio: %d stream(s) open", _open_streams)
+            return
         try:
             sd._terminate()
             sd._initialize()
@@ -116,8 +145,9 @@ def audio_input_devices() -> list[AudioInputDevice]:
     """Every PortAudio device with at least one input, in PortAudio's order."""
     sd = load_sounddevice()
     try:
-        hostapis = [api["name"] for api in sd.query_hostapis()]
-        found = sd.query_devices()
+        with portaudio_lock:
+            hostapis = [api["name"] for api in sd.query_hostapis()]
+            found = sd.query_devices()
     except sd.PortAudioError as error:
         raise DeviceError(_("Audio devices cannot be listed: {error}").format(
             error=error)) from None

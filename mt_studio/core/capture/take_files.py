@@ -12,8 +12,8 @@ import numpy as np
 from mt_studio.core.capture.journal import JOURNAL_NAME, FilePart, Journal
 from mt_studio.core.capture.wav_stream import (
     MAX_DATA_BYTES,
-    SampleFormat,
     SampleEncoder,
+    SampleFormat,
     WavStreamWriter,
 )
 

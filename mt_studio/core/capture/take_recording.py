@@ -6,8 +6,10 @@ import fcntl
 import logging
 import os
 import shutil
+import sqlite3
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 from mt_studio.core.capture.audio_capture import AudioCapture, CaptureSettings, Dropout, StopReason
@@ -15,7 +17,7 @@ from mt_studio.core.capture.devices import AudioInputDevice, find_audio_input
 from mt_studio.core.capture.midi_capture import MidiRecorder, find_midi_input, midi_log_to_smf
 from mt_studio.core.capture.take_files import TakeFiles, TrackTarget
 from mt_studio.core.capture.wav_stream import MAX_DATA_BYTES, SampleFormat
-from mt_studio.core.consent_policy import heard_on, may_record
+from mt_studio.core.consent_policy import RecordDecision, heard_on, may_record
 from mt_studio.core.domain import TakeStatus, TrackKind, TrackPlan
 from mt_studio.core.errors import ConsentRefused, InputError, MtStudioError
 from mt_studio.core.library import Library, consent_ledger, participants, sessions, takes
@@ -44,6 +46,7 @@ class TakeRequest:
     duration_seconds: float | None = None
     split_bytes: int = MAX_DATA_BYTES
     ring_seconds: float = 4.0
+    labels: Mapping[int, str] = field(default_factory=dict)  # instrument per input number
 
 
 @dataclass(frozen=True)
@@ -64,6 +67,67 @@ class TakeResult:
     def stopped_by_trouble(self) -> bool:
         """True when the take ended because something went wrong, not because it was asked to."""
         return self.stop_reason not in (StopReason.REQUESTED, StopReason.DURATION)
+
+
+@dataclass(frozen=True)
+class TakePlan:
+    """What a take would record under the consent rules, and why not, before anything opens.
+
+    `refusal` is the sentence to show when Record must stay off (it names who blocks it);
+    `disarm_reasons` says, per disarmed input, whose missing consent disarmed it.
+    """
+
+    inputs: tuple[int, ...]
+    tracks: tuple[TrackPlan, ...]
+    present: tuple[int, ...]
+    decision: RecordDecision
+    armed: tuple[int, ...]
+    disarmed: tuple[int, ...]
+    record_midi: bool
+    refusal: str | None
+    disarm_reasons: Mapping[int | str, str] = field(default_factory=dict)
+
+    @property
+    def allowed(self) -> bool:
+        """True when Record may start."""
+        return self.refusal is None
+
+
+def plan_take(db: sqlite3.Connection, request: TakeRequest, inputs: Sequence[int],
+              midi_port: str | None = None, at: datetime | None = None) -> TakePlan:
+    """Decide, by the consent rules at AT (default now), which of INPUTS and MIDI_PORT record.
+
+    The one place the rule is applied: `TakeRecording.start` and the Record button both ask it.
+    """
+    session = sessions.get(db, request.session_id)
+    inputs = tuple(inputs)
+    present = tuple(p.id for p in session.participants)
+    tracks = [TrackPlan(str(n), frozenset(request.owners.get(n, ())), n in request.isolated)
+              for n in inputs]
+    if midi_port:
+        tracks.append(TrackPlan(MIDI_KEY, frozenset(request.owners.get(MIDI_KEY, ())), True))
+    people = set(present) | {p for owners in request.owners.values() for p in owners}
+    ledger = tuple(consent_ledger.events(db, people))
+    at = at or local_now()
+    decision = may_record(tracks, present, ledger, at)
+    names = participants.pseudonyms(db)
+    armed = tuple(n for n in inputs if str(n) in decision.armed)
+    disarmed = tuple(n for n in inputs if str(n) in decision.disarmed)
+    record_midi = midi_port is not None and MIDI_KEY in decision.armed
+    refusal = None
+    if not decision.allowed:
+        refusal = _("Recording refused: {why}.").format(why=decision.describe(names))
+    elif not armed:
+        refusal = _("Nothing can be recorded: every armed input belongs to "
+                    "someone without consent to record.")
+    reasons: dict[int | str, str] = {}
+    for track in tracks:
+        if track.key in decision.disarmed:
+            lacking = may_record([TrackPlan(track.key, track.owners, False)], (), ledger, at)
+            key = MIDI_KEY if track.key == MIDI_KEY else int(track.key)
+            reasons[key] = lacking.describe(names)
+    return TakePlan(inputs, tuple(tracks), present, decision, armed, disarmed, record_midi,
+                    refusal, reasons)
 
 
 class TakeRecording:
@@ -87,28 +151,17 @@ class TakeRecording:
         inputs = request.inputs or tuple(range(1, self.device.inputs + 1))
         _check_inputs(inputs, self.device, request)
         midi_port = find_midi_input(request.midi) if request.midi else None
-        present = [p.id for p in session.participants]
-        plans = [TrackPlan(str(n), frozenset(request.owners.get(n, ())), n in request.isolated)
-                 for n in inputs]
-        if midi_port:
-            plans.append(TrackPlan(MIDI_KEY, frozenset(request.owners.get(MIDI_KEY, ())), True))
-        ledger = consent_ledger.events(db, set(present) | {p for o in request.owners.values()
-                                                           for p in o})
-        decision = may_record(plans, present, ledger, local_now())
-        if not decision.allowed:
-            raise ConsentRefused(_("Recording refused: {why}.").format(
-                why=decision.describe(participants.pseudonyms(db))))
-        armed = [n for n in inputs if str(n) in decision.armed]
-        self.disarmed = tuple(n for n in inputs if str(n) in decision.disarmed)
-        record_midi = midi_port is not None and MIDI_KEY in decision.armed
-        if not armed:
-            raise ConsentRefused(_("Nothing can be recorded: every armed input belongs to "
-                                   "someone without consent to record."))
+        plan = plan_take(db, request, inputs, midi_port)
+        if plan.refusal is not None:
+            raise ConsentRefused(plan.refusal)
+        plans, present, armed = plan.tracks, plan.present, plan.armed
+        self.disarmed = plan.disarmed
+        record_midi = plan.record_midi
         samplerate = request.samplerate or int(self.device.default_samplerate)
         frames_per_second = samplerate * len(armed) * request.sample_format.sample_bytes
         _check_free_space(self.library.folder, frames_per_second)
 
-        labels = {i.number: i.label for i in session.inputs}
+        labels = {**{i.number: i.label for i in session.inputs}, **request.labels}
         with self.library.transaction() as tx:
             self.take_id = takes.start(tx, session.id, samplerate,
                                        sample_format=request.sample_format.value,

@@ -1,0 +1,216 @@
+"""Waveform thumbnails and note lanes for the Takes view, read from a track's files in blocks.
+
+A track may be split into several parts (`takes.parts`); the functions here take the parts in
+order and treat them as one stream of frames. Audio is read block by block, so a two-hour file
+never sits in memory. Every missing or malformed file raises InputError naming it.
+"""
+
+from __future__ import annotations
+
+import struct
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import NamedTuple
+
+import mido
+import numpy as np
+import soundfile as sf
+
+from mt_studio.core.errors import InputError
+from mt_studio.core.library import Library, takes
+from mt_studio.i18n import _
+
+BLOCK_FRAMES = 1 << 16
+_UNKNOWN_SIZE = 0xFFFFFFFF  # the data size of a WAV still being written: "up to the end"
+
+
+class NoteSpan(NamedTuple):
+    """One note of a MIDI lane: where it starts and how long it sounds, in audio frames."""
+
+    first_frame: int
+    frames: int
+    note: int
+    velocity: int
+    channel: int
+
+
+def part_paths(library: Library, track_id: int) -> list[Path]:
+    """The files of a track in order, as absolute paths in the library folder."""
+    return [library.folder / file for file in takes.parts(library.connection, track_id)]
+
+
+def track_frames(paths: Sequence[Path]) -> int:
+    """How many frames the parts hold together."""
+    return sum(_frames_of(Path(path)) for path in paths)
+
+
+def track_peaks(
+    paths: Sequence[Path], columns: int, *, start: int = 0, stop: int | None = None
+) -> np.ndarray:
+    """The (min, max) of each of COLUMNS equal stretches of a mono track, shape (columns, 2).
+
+    The parts in PATHS are read as one stream; START and STOP (frames, STOP exclusive, default
+    the end) choose a stretch of it, e.g. for a zoomed view. Frame i of the N frames chosen
+    belongs to column i * columns // N. Columns that get no frame (N < columns, or N = 0 when
+    the files are empty or START is at the end) hold (0, 0): a flat line, never NaN.
+    """
+    if columns < 1:
+        raise ValueError(f"columns must be at least 1, not {columns}")
+    if start < 0:
+        raise ValueError(f"start must not be negative, not {start}")
+    paths = [Path(path) for path in paths]
+    total = track_frames(paths)
+    stop = total if stop is None else min(stop, total)
+    count = max(0, stop - start)
+    low = np.full(columns, np.inf, dtype=np.float32)
+    high = np.full(columns, -np.inf, dtype=np.float32)
+    if count:
+        # First frame (relative to START) of every column; an empty column starts where the
+        # next one does, and is left out of the reductions.
+        edges = -((-np.arange(columns + 1, dtype=np.int64) * count) // columns)
+        for offset, block in _blocks(paths, start, stop):
+            _fold_block(block, offset, edges, low, high)
+    empty = low > high
+    low[empty] = 0.0
+    high[empty] = 0.0
+    return np.stack([low, high], axis=1)
+
+
+def _fold_block(block: np.ndarray, offset: int, edges: np.ndarray, low: np.ndarray,
+                high: np.ndarray) -> None:
+    """Fold one block, whose first frame is OFFSET in the chosen stretch, into LOW and HIGH."""
+    end = offset + len(block)
+    first = int(np.searchsorted(edges, offset, side="right")) - 1
+    last = int(np.searchsorted(edges, end - 1, side="right")) - 1
+    cols = np.arange(first, last + 1)
+    starts = np.maximum(edges[cols], offset) - offset
+    keep = np.concatenate([starts[1:] > starts[:-1], [True]])
+    cols, starts = cols[keep], starts[keep]
+    low[cols] = np.minimum(low[cols], np.minimum.reduceat(block, starts))
+    high[cols] = np.maximum(high[cols], np.maximum.reduceat(block, starts))
+
+
+def _blocks(paths: Sequence[Path], start: int, stop: int) -> Iterator[tuple[int, np.ndarray]]:
+    """Blocks of frames START..STOP of the parts as float32, each with its offset from START."""
+    first = 0
+    for path in paths:
+        with _open(path) as file:
+            last = first + file.frames
+            if last > start and first < stop:
+                position = max(start, first) - first
+                wanted = min(stop, last) - first
+                file.seek(position)
+                while position < wanted:
+                    block = _read(file, path, min(BLOCK_FRAMES, wanted - position))
+                    yield first + position - start, block
+                    position += len(block)
+        first = last
+        if first >= stop:
+            return
+
+
+def _read(file: sf.SoundFile, path: Path, frames: int) -> np.ndarray:
+    try:
+        block = file.read(frames, dtype="float32", always_2d=False)
+    except (sf.SoundFileError, OSError) as error:
+        raise _unreadable(path, error) from None
+    if len(block) < frames:
+        raise InputError(_("The audio file {file} ended before all its samples could be read; "
+                           "it may be damaged.").format(file=path))
+    return block
+
+
+def _frames_of(path: Path) -> int:
+    with _open(path) as file:
+        return file.frames
+
+
+def _open(path: Path) -> sf.SoundFile:
+    """The file opened for reading, checked to be one whole mono recording."""
+    if not path.is_file():
+        raise InputError(_("The audio file {file} is missing.").format(file=path))
+    try:
+        file = sf.SoundFile(path)
+    except (sf.SoundFileError, OSError) as error:
+        raise _unreadable(path, error) from None
+    if file.channels != 1:
+        file.close()
+        raise InputError(_("The audio file {file} has {count} channels; a track file has one.")
+                         .format(file=path, count=file.channels))
+    if file.format == "WAV" and _wav_cut_short(path, file.frames):
+        file.close()
+        raise InputError(_("The audio file {file} is shorter than its header says: it was cut "
+                           "off, perhaps by a full disk or a copy that did not finish.")
+                         .format(file=path))
+    return file
+
+
+def _wav_cut_short(path: Path, frames: int) -> bool:
+    """True when a WAV's header promises more frames than the file holds.
+
+    libsndfile quietly reads what is there; a size of 0xFFFFFFFF (a file still being
+    recorded) promises nothing.
+    """
+    try:
+        with path.open("rb") as raw:
+            head = raw.read(12)
+            if len(head) < 12 or head[:4] != b"RIFF" or head[8:12] != b"WAVE":
+                return False
+            block_align = 0
+            while chunk := raw.read(8):
+                if len(chunk) < 8:
+                    return False
+                name, size = chunk[:4], struct.unpack("<I", chunk[4:])[0]
+                if name == b"fmt ":
+                    block_align = struct.unpack("<12xH", raw.read(14))[0]
+                    raw.seek(size - 14 + (size & 1), 1)
+                elif name == b"data":
+                    if size == _UNKNOWN_SIZE or block_align == 0:
+                        return False
+                    return size // block_align > frames
+                else:
+                    raw.seek(size + (size & 1), 1)
+    except (OSError, struct.error):
+        return False
+    return False
+
+
+def _unreadable(path: Path, error: Exception) -> InputError:
+    detail = str(error).split(": ", 1)[-1] if isinstance(error, sf.SoundFileError) else error
+    return InputError(_("The audio file {file} cannot be read: {reason}").format(
+        file=path, reason=detail))
+
+
+def midi_notes(path: Path, samplerate: int) -> list[NoteSpan]:
+    """The notes of a Standard MIDI File as spans of audio frames at SAMPLERATE, by start.
+
+    Tempo changes in the file are followed. A note still held at the end of the file ends
+    there; a note-off without its note-on is ignored.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(_("The MIDI file {file} is missing.").format(file=path))
+    try:
+        midi = mido.MidiFile(path)
+        messages = list(midi)
+    except (OSError, EOFError, ValueError, KeyError, IndexError, TypeError) as error:
+        raise InputError(_("The MIDI file {file} cannot be read: {reason}").format(
+            file=path, reason=error)) from None
+    spans: list[NoteSpan] = []
+    held: dict[tuple[int, int], tuple[int, int]] = {}
+    seconds = 0.0
+    for message in messages:
+        seconds += message.time
+        frame = round(seconds * samplerate)
+        if message.type not in ("note_on", "note_off"):
+            continue
+        key = (message.channel, message.note)
+        if key in held:
+            begun, velocity = held.pop(key)
+            spans.append(NoteSpan(begun, frame - begun, message.note, velocity, message.channel))
+        if message.type == "note_on" and message.velocity > 0:
+            held[key] = (frame, message.velocity)
+    end = round(seconds * samplerate)
+    for (channel, note), (begun, velocity) in held.items():
+        spans.append(NoteSpan(begun, end - begun, note, velocity, channel))
+    return sorted(spans)

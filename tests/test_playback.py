@@ -1,0 +1,145 @@
+"""Plain playback of a take through a real JACK device, heard by a JACK client that records it."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+import numpy as np
+import pytest
+import soundfile as sf
+from jack_rig import JackServer, wait_for
+
+from mt_studio.core.capture import devices
+from mt_studio.core.domain import SessionKind, TakeStatus, TrackKind
+from mt_studio.core.errors import DeviceError
+from mt_studio.core.library import sessions, takes
+from mt_studio.core.playback import TakePlayer
+
+RATE = 48000
+
+
+class Listener:
+    """A JACK client with two inputs that keeps everything it hears, from its own thread."""
+
+    def __init__(self, server: JackServer, seconds: float) -> None:
+        self.samples = np.zeros((int(seconds * RATE), 2), dtype=np.float32)
+        self.count = 0
+        self.client = server.client(f"mt-test-ear-{uuid.uuid4().hex[:6]}")
+        self.ports = [self.client.inports.register(f"in_{n + 1}") for n in range(2)]
+        self.client.set_process_callback(self._process)
+        self.client.activate()
+
+    def _process(self, frames: int) -> None:
+        room = min(frames, len(self.samples) - self.count)
+        for channel, port in enumerate(self.ports):
+            self.samples[self.count:self.count + room, channel] = port.get_array()[:room]
+        self.count += room
+
+    def connect_from(self, pattern: str, timeout: float = 20.0) -> None:
+        """Connect the player's outputs (ports matching PATTERN) to the two inputs."""
+        wait_for(lambda: len(self.client.get_ports(pattern, is_audio=True, is_output=True)) >= 2,
+                 timeout, "the player's output ports")
+        sources = sorted(p.name for p in self.client.get_ports(pattern, is_audio=True,
+                                                               is_output=True))
+        for source, port in zip(sources, self.ports, strict=False):
+            self.client.connect(source, port)
+
+    def close(self) -> None:
+        self.client.deactivate()
+        self.client.close()
+
+
+@pytest.fixture
+def output(monkeypatch):
+    """A JACK server that PortAudio in this process sees as the output device 'system'."""
+    with JackServer(samplerate=RATE, period=256, inputs=2, outputs=2, synchronous=True) as server:
+        monkeypatch.setenv("JACK_DEFAULT_SERVER", server.name)
+        monkeypatch.setenv("JACK_NO_START_SERVER", "1")
+        devices.refresh()
+        yield server
+        monkeypatch.undo()
+        devices.refresh()  # let go of this server while it is still there
+
+
+def synthetic_take(library, seconds: float = 1.5) -> tuple[int, np.ndarray]:
+    """A take of two audio tracks (one split into two parts) and a MIDI track; its tracks."""
+    frames = int(seconds * RATE)
+    rng = np.random.default_rng(7)
+    noise = (0.2 * rng.standard_normal(frames)).clip(-0.9, 0.9).astype(np.float32)
+    tone = (0.3 * np.sin(2 * np.pi * 330 * np.arange(frames) / RATE)).astype(np.float32)
+    with library.transaction() as db:
+        session = sessions.create(db, "Band", SessionKind.BAND, on=date(2026, 3, 2))
+        take_id = takes.start(db, session.id, RATE)
+        first = takes.add_track(db, take_id, TrackKind.AUDIO, input=1)
+        second = takes.add_track(db, take_id, TrackKind.AUDIO, input=2)
+        takes.add_track(db, take_id, TrackKind.MIDI, port="keys")
+        split = frames // 3
+        part_two = f"audio/take-{take_id}/track-{second.id}.2.wav"
+        takes.add_part(db, second.id, 1, 0, split, second.file)
+        takes.add_part(db, second.id, 2, split, frames - split, part_two)
+        takes.finish(db, take_id, frames, status=TakeStatus.COMPLETE)
+    folder = library.folder / f"audio/take-{take_id}"
+    folder.mkdir(parents=True)
+    sf.write(library.folder / first.file, noise, RATE, subtype="FLOAT")
+    sf.write(library.folder / second.file, tone[:split], RATE, subtype="FLOAT")
+    sf.write(library.folder / part_two, tone[split:], RATE, subtype="FLOAT")
+    return take_id, np.stack([noise, tone])
+
+
+def test_the_player_plays_the_mix_of_the_audio_tracks_to_the_end(output, library):
+    take_id, tracks = synthetic_take(library)
+    player = TakePlayer(library, take_id, device="system")
+    listener = Listener(output, seconds=6)
+    try:
+        player.open()
+        listener.connect_from("PortAudio.*:out_")
+        player.play()
+        assert player.wait(15) and player.reached_end and player.problem is None
+        assert player.position == player.frames == tracks.shape[1]
+    finally:
+        player.close()
+        listener.close()
+    heard = listener.samples[:listener.count]
+    start = int(np.flatnonzero(np.abs(heard[:, 0]) > 0)[0])
+    expected = (tracks.sum(axis=0) * player.gain).astype(np.float32)
+    played = heard[start:start + len(expected)]
+    assert len(played) == len(expected)
+    for channel in (0, 1):
+        np.testing.assert_allclose(played[:, channel], expected, atol=1e-6)
+    assert not heard[start + len(expected):].any()  # nothing after the end
+
+
+def test_the_playhead_advances_from_where_it_starts_and_stop_stops_the_sound(output, library):
+    take_id, _tracks = synthetic_take(library, seconds=4)
+    player = TakePlayer(library, take_id)  # the default output: JACK's system device
+    listener = Listener(output, seconds=10)
+    try:
+        player.open()
+        listener.connect_from("PortAudio.*:out_")
+        player.play(start_frame=RATE)
+        assert player.playing
+        wait_for(lambda: player.position > RATE + RATE // 2, 10, "the playhead to move")
+        player.stop()
+        assert not player.playing and not player.reached_end
+        stopped_at = player.position
+        assert RATE + RATE // 2 < stopped_at < player.frames
+        heard_at_stop = listener.count
+        wait_for(lambda: listener.count > heard_at_stop + RATE // 4, 10, "time to pass")
+        assert player.position == stopped_at
+        assert not listener.samples[heard_at_stop + 2048:listener.count].any()
+    finally:
+        player.close()
+        listener.close()
+
+
+def test_without_an_output_device_playing_says_so_plainly(library, monkeypatch):
+    take_id, _tracks = synthetic_take(library, seconds=0.2)
+    monkeypatch.setenv("JACK_DEFAULT_SERVER", f"mt-test-absent-{uuid.uuid4().hex[:8]}")
+    monkeypatch.setenv("JACK_NO_START_SERVER", "1")
+    devices.refresh()
+    player = TakePlayer(library, take_id)
+    with pytest.raises(DeviceError) as raised:
+        player.play()
+    assert "No audio output" in str(raised.value) and "PortAudio" not in str(raised.value)
+    assert not player.playing and player.position == 0
