@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import logging
 import os
 import sys
@@ -9,14 +10,6 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from mt_studio import __version__
-from mt_studio.cli import (
-    consent_commands,
-    device_commands,
-    participant_commands,
-    preset_commands,
-    record_commands,
-    session_commands,
-)
 from mt_studio.cli.arguments import ArgumentParser
 from mt_studio.core.errors import MtStudioError
 from mt_studio.core.library import Library, default_library_folder
@@ -25,9 +18,10 @@ from mt_studio.i18n import _
 
 log = logging.getLogger(__name__)
 
+# Imported when the command line is used, so that opening the window does not load them.
 COMMAND_MODULES = (
-    participant_commands, consent_commands, session_commands, preset_commands, device_commands,
-    record_commands,
+    "participant_commands", "consent_commands", "session_commands", "preset_commands",
+    "device_commands", "record_commands",
 )
 
 
@@ -44,18 +38,43 @@ def build_parser() -> ArgumentParser:
                         .format(folder=default_library_folder()))
     parser.add_argument("--version", action="version", version=f"mt-studio {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module in COMMAND_MODULES:
-        module.register(commands)
+    for name in COMMAND_MODULES:
+        importlib.import_module(f"mt_studio.cli.{name}").register(commands)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Open the studio window (no command) or run one command; return the exit code."""
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    library = _window_library(arguments)
+    if library is not False:
+        from mt_studio.ui.app import run
+
+        return run(library)
+    return run_command(arguments)
+
+
+def _window_library(arguments: list[str]) -> Path | None | bool:
+    """The library to open the window on, when ARGUMENTS name no command; else False.
+
+    Read by hand so that opening the window does not import every command's modules.
+    """
+    if arguments == []:
+        return None
+    if len(arguments) == 2 and arguments[0] == "--library":
+        return Path(arguments[1])
+    if len(arguments) == 1 and arguments[0].startswith("--library="):
+        return Path(arguments[0].split("=", 1)[1])
+    return False
+
+
+def run_command(argv: Sequence[str]) -> int:
     """Run one command and return its exit code."""
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
         parser.print_help()
-        return 0
+        return 2
     start_logging()
     try:
         if getattr(args, "needs_library", True):

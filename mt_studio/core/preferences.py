@@ -1,0 +1,65 @@
+"""The user's preferences (language and the like), as a small JSON file in the config folder.
+
+Values are stored by name, never by a widget's index, and an unreadable file falls back to the
+defaults with a warning in the log rather than stopping the app.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from dataclasses import asdict, dataclass, fields, replace
+from pathlib import Path
+
+import platformdirs
+
+log = logging.getLogger(__name__)
+
+CONFIG_ENV = "MT_STUDIO_CONFIG_DIR"
+FILE_NAME = "preferences.json"
+
+
+def config_folder() -> Path:
+    """$MT_STUDIO_CONFIG_DIR if set, else the user's config folder for mt-studio."""
+    folder = os.environ.get(CONFIG_ENV)
+    return Path(folder) if folder else platformdirs.user_config_path("mt-studio", appauthor=False)
+
+
+@dataclass(frozen=True)
+class Preferences:
+    """What the user chose; "" means "as the system says"."""
+
+    language: str = ""
+    device: str = ""
+
+    def changed(self, **values: str) -> Preferences:
+        """A copy with VALUES replaced."""
+        return replace(self, **values)
+
+
+def load(folder: Path | None = None) -> Preferences:
+    """The saved preferences, or the defaults when there are none or they cannot be read."""
+    path = (folder or config_folder()) / FILE_NAME
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return Preferences()
+    except (OSError, ValueError) as error:
+        log.warning("ignoring unreadable preferences %s: %s", path, error)
+        return Preferences()
+    if not isinstance(raw, dict):
+        log.warning("ignoring preferences %s: not a JSON object", path)
+        return Preferences()
+    known = {f.name for f in fields(Preferences)}
+    return Preferences(**{k: v for k, v in raw.items() if k in known and isinstance(v, str)})
+
+
+def save(preferences: Preferences, folder: Path | None = None) -> None:
+    """Write the preferences atomically (a crash leaves the old file or the new one)."""
+    folder = folder or config_folder()
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / FILE_NAME
+    temporary = path.with_suffix(".tmp")
+    temporary.write_text(json.dumps(asdict(preferences), indent=2), encoding="utf-8")
+    os.replace(temporary, path)

@@ -1,0 +1,570 @@
+"""Check-in and consent: who is present, a chip per purpose for each, grant and withdraw.
+
+Granting and withdrawing are one small dialog each, with the same weight; after any change the
+chips are read again from the ledger at once and `consent_changed` is emitted. Real names are
+shown here only, pseudonym first, and only for people present.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+from PyQt6.QtCore import QDate, Qt, pyqtSignal
+from PyQt6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QFormLayout,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from mt_studio.core.consent_board import BoardRow, ChipState, load_board
+from mt_studio.core.domain import Credit, Participant, Purpose
+from mt_studio.core.errors import InputError
+from mt_studio.core.library import Library, consent_ledger, participants, sessions
+from mt_studio.core.library.consent_ledger import WithdrawalReport
+from mt_studio.i18n import _, ngettext
+from mt_studio.ui.chips import (
+    SYMBOLS,
+    ConsentChip,
+    credit_label,
+    day_text,
+    purpose_help,
+    purpose_label,
+    state_label,
+)
+from mt_studio.ui.dialog_buttons import ok_cancel
+
+
+def person_label(participant: Participant) -> str:
+    """Pseudonym first, then the real name in brackets when there is one."""
+    if participant.real_name:
+        return _("{pseudonym} ({real_name})").format(
+            pseudonym=participant.pseudonym, real_name=participant.real_name)
+    return participant.pseudonym
+
+
+@dataclass(frozen=True)
+class GrantRequest:
+    """What the grant dialog asks the ledger to record."""
+
+    purposes: tuple[Purpose, ...]
+    valid_until: date | None
+    witness: str | None
+    form_version: str | None
+    credit: Credit
+
+
+@dataclass(frozen=True)
+class WithdrawRequest:
+    """What the withdraw dialog asks the ledger to record."""
+
+    purposes: tuple[Purpose, ...]
+    reason: str | None
+
+
+class _ApplyingDialog(QDialog):
+    """A dialog whose OK applies the change; a refusal is shown inside it and it stays open."""
+
+    def __init__(self, title: str, parent: QWidget | None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.error = QLabel()
+        self.error.setWordWrap(True)
+        self.error.setTextFormat(Qt.TextFormat.PlainText)
+        self.error.setStyleSheet("color: #8b0000; font-weight: bold;")
+        self.error.setAccessibleName(_("Problem"))
+        self.error.hide()
+
+    def _apply(self) -> None:
+        raise NotImplementedError
+
+    def accept(self) -> None:
+        """Apply the change and close, or show why it was refused and stay open."""
+        try:
+            self._apply()
+        except InputError as error:
+            self.error.setText(str(error))
+            self.error.show()
+            return
+        super().accept()
+
+
+class GrantDialog(_ApplyingDialog):
+    """Give consent: purposes, valid until (optional), witness, form version and credit."""
+
+    def __init__(self, participant: Participant, purpose: Purpose | None, *, credit: Credit,
+                 witness: str | None, form_version: str | None,
+                 apply: Callable[[GrantRequest], None], parent: QWidget | None = None) -> None:
+        super().__init__(_("Give consent"), parent)
+        self._on_apply = apply
+        layout = QVBoxLayout(self)
+        intro = QLabel(_("What does {who} agree to?").format(who=participant.pseudonym))
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        self.purpose_boxes: dict[Purpose, QCheckBox] = {}
+        for each in Purpose:
+            box = QCheckBox(purpose_label(each))
+            box.setChecked(each is purpose)
+            box.setToolTip(purpose_help(each))
+            box.setAccessibleName(purpose_label(each))
+            self.purpose_boxes[each] = box
+            layout.addWidget(box)
+        form = QFormLayout()
+        self.limited = QCheckBox(_("Only until"))
+        self.limited.setAccessibleName(_("Only valid until a day"))
+        self.limited.setToolTip(_("Tick if the consent form gives a last valid day."))
+        self.until = QDateEdit(QDate.currentDate().addYears(1))
+        self.until.setCalendarPopup(True)
+        self.until.setMinimumDate(QDate.currentDate())
+        self.until.setEnabled(False)
+        self.until.setAccessibleName(_("Last valid day"))
+        self.limited.toggled.connect(self.until.setEnabled)
+        form.addRow(self.limited, self.until)
+        self.witness = QLineEdit(witness or "")
+        self.witness.setAccessibleName(_("Witness"))
+        self.witness.setToolTip(_("Who saw the consent being given."))
+        form.addRow(_("Witness"), self.witness)
+        self.form_version = QLineEdit(form_version or "")
+        self.form_version.setAccessibleName(_("Form version"))
+        self.form_version.setToolTip(_("The version printed on the signed consent form."))
+        form.addRow(_("Form version"), self.form_version)
+        self.credit = QComboBox()
+        for choice in Credit:
+            self.credit.addItem(credit_label(choice), choice)
+        self.credit.setCurrentIndex(self.credit.findData(credit))
+        self.credit.setAccessibleName(_("Credit"))
+        self.credit.setToolTip(_("How {who} wants to be named where their music is shared.")
+                               .format(who=participant.pseudonym))
+        form.addRow(_("Credit"), self.credit)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(ok_cancel(self, _("Give consent")))
+
+    def request(self) -> GrantRequest:
+        """The grant as the dialog's fields describe it now."""
+        return GrantRequest(
+            purposes=tuple(p for p, box in self.purpose_boxes.items() if box.isChecked()),
+            valid_until=self.until.date().toPyDate() if self.limited.isChecked() else None,
+            witness=self.witness.text() or None,
+            form_version=self.form_version.text() or None,
+            credit=self.credit.currentData(),
+        )
+
+    def _apply(self) -> None:
+        request = self.request()
+        if not request.purposes:
+            raise InputError(_("Tick at least one purpose."))
+        self._on_apply(request)
+
+
+class WithdrawDialog(_ApplyingDialog):
+    """Withdraw consent: the purposes (the one clicked ticked) and an optional reason."""
+
+    def __init__(self, participant: Participant, purpose: Purpose, valid: list[Purpose], *,
+                 apply: Callable[[WithdrawRequest], None],
+                 parent: QWidget | None = None) -> None:
+        super().__init__(_("Withdraw consent"), parent)
+        self._on_apply = apply
+        layout = QVBoxLayout(self)
+        intro = QLabel(_("What does {who} withdraw? It takes effect at once.").format(
+            who=participant.pseudonym))
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        self.purpose_boxes: dict[Purpose, QCheckBox] = {}
+        for each in valid:
+            box = QCheckBox(purpose_label(each))
+            box.setChecked(each is purpose)
+            box.setToolTip(purpose_help(each))
+            box.setAccessibleName(purpose_label(each))
+            self.purpose_boxes[each] = box
+            layout.addWidget(box)
+        form = QFormLayout()
+        self.reason = QLineEdit()
+        self.reason.setAccessibleName(_("Reason (optional)"))
+        self.reason.setPlaceholderText(_("optional"))
+        form.addRow(_("Reason"), self.reason)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(ok_cancel(self, _("Withdraw")))
+
+    def request(self) -> WithdrawRequest:
+        """The withdrawal as the dialog's fields describe it now."""
+        return WithdrawRequest(
+            purposes=tuple(p for p, box in self.purpose_boxes.items() if box.isChecked()),
+            reason=self.reason.text() or None,
+        )
+
+    def _apply(self) -> None:
+        request = self.request()
+        if not request.purposes:
+            raise InputError(_("Tick at least one purpose."))
+        self._on_apply(request)
+
+
+class NewParticipantDialog(_ApplyingDialog):
+    """Add a participant (a pseudonym, a real name only if wanted) and check them in."""
+
+    def __init__(self, apply: Callable[[str, str | None], None],
+                 parent: QWidget | None = None) -> None:
+        super().__init__(_("New participant"), parent)
+        self._on_apply = apply
+        layout = QVBoxLayout(self)
+        form = QFormLayout()
+        self.pseudonym = QLineEdit()
+        self.pseudonym.setAccessibleName(_("Pseudonym"))
+        self.pseudonym.setToolTip(_("The name used everywhere in mt_studio."))
+        form.addRow(_("Pseudonym"), self.pseudonym)
+        self.real_name = QLineEdit()
+        self.real_name.setAccessibleName(_("Real name (optional)"))
+        self.real_name.setToolTip(
+            _("Optional. Shown only on this board, and never shared unless they choose to be "
+              "credited by name."))
+        self.real_name.setPlaceholderText(_("optional"))
+        form.addRow(_("Real name"), self.real_name)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(ok_cancel(self, _("Add and check in")))
+
+    def _apply(self) -> None:
+        self._on_apply(self.pseudonym.text(), self.real_name.text() or None)
+
+
+class ConsentBoard(QWidget):
+    """The check-in and consent board of one session.
+
+    `consent_changed` is emitted after every grant, withdrawal, check-in and check-out: each
+    changes who may be recorded.
+    """
+
+    consent_changed = pyqtSignal()
+
+    def __init__(self, library: Library, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.library = library
+        self.session_id: int | None = None
+        self.rows: list[BoardRow] = []
+        self.chips: dict[tuple[int, Purpose], ConsentChip] = {}
+        self.last_report: WithdrawalReport | None = None
+        self._witness: str | None = None
+        self._form_version: str | None = None
+        self._focus_after_refresh: tuple[int, Purpose] | None = None
+        self._row_widgets: list[QWidget] = []
+        self._build()
+        self._show_enabled(False)
+
+    def _build(self) -> None:
+        layout = QVBoxLayout(self)
+        self.heading = QLabel()
+        font = self.heading.font()
+        font.setPointSizeF(font.pointSizeF() * 1.4)
+        font.setBold(True)
+        self.heading.setFont(font)
+        self.heading.setTextFormat(Qt.TextFormat.PlainText)
+        layout.addWidget(self.heading)
+
+        check_in = QHBoxLayout()
+        self.absent = QComboBox()
+        self.absent.setAccessibleName(_("Participant to check in"))
+        self.absent.setToolTip(_("Someone already known who has arrived."))
+        self.check_in_button = QPushButton(_("Check in"))
+        self.check_in_button.setAccessibleName(_("Check in"))
+        self.check_in_button.setToolTip(_("Mark the chosen participant as present."))
+        self.check_in_button.clicked.connect(self._check_in_chosen)
+        self.new_button = QPushButton(_("New participant…"))
+        self.new_button.setAccessibleName(_("New participant"))
+        self.new_button.setToolTip(_("Add someone who is here for the first time."))
+        self.new_button.clicked.connect(lambda: self.open_new_participant_dialog())
+        label = QLabel(_("Arrived:"))
+        label.setBuddy(self.absent)
+        check_in.addWidget(label)
+        check_in.addWidget(self.absent, 1)
+        check_in.addWidget(self.check_in_button)
+        check_in.addWidget(self.new_button)
+        layout.addLayout(check_in)
+
+        self.legend = QLabel("   ".join(f"{SYMBOLS[s]} {state_label(s)}" for s in ChipState))
+        self.legend.setAccessibleName(_("What the symbols mean"))
+        layout.addWidget(self.legend)
+
+        self.notice = QLabel()
+        self.notice.setWordWrap(True)
+        self.notice.setTextFormat(Qt.TextFormat.PlainText)
+        self.notice.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByKeyboard
+                                            | Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.notice.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.notice.setAccessibleName(_("Notice"))
+        self.notice.setFrameShape(QFrame.Shape.StyledPanel)
+        self.notice.setStyleSheet("padding: 0.5em;")
+        self.notice.hide()
+        layout.addWidget(self.notice)
+
+        self.empty = QLabel()
+        self.empty.setWordWrap(True)
+        layout.addWidget(self.empty)
+        grid_holder = QWidget()
+        self.grid = QGridLayout(grid_holder)
+        self.grid.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(grid_holder)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        layout.addWidget(scroll, 1)
+
+    # -- public -----------------------------------------------------------------------------
+
+    def show_session(self, session_id: int) -> None:
+        """Show SESSION_ID's participants present and their consent."""
+        self.session_id = session_id
+        self.notice.hide()
+        self.last_report = None
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Read attendance and the ledger again and redraw the chips."""
+        if self.session_id is None:
+            self._show_enabled(False)
+            self.heading.setText(_("No session open"))
+            self.empty.setText(_("Open a session to check people in."))
+            return
+        db = self.library.connection
+        session = sessions.get(db, self.session_id)
+        self._witness = self._witness or session.therapist
+        self.heading.setText(_("Who is here: {title}").format(title=session.title))
+        self.rows = load_board(db, self.session_id)
+        present = {row.participant.id for row in self.rows}
+        self.absent.clear()
+        for participant in participants.all_participants(db):
+            if participant.id not in present:
+                self.absent.addItem(participant.pseudonym, participant.id)
+        self._show_enabled(True)
+        self.check_in_button.setEnabled(self.absent.count() > 0)
+        self.absent.setEnabled(self.absent.count() > 0)
+        self.empty.setText(_("Nobody is checked in yet. Choose who has arrived above.")
+                           if not self.rows else "")
+        self.empty.setVisible(not self.rows)
+        self._draw_rows()
+
+    def chip(self, participant_id: int, purpose: Purpose) -> ConsentChip:
+        """The chip shown for one participant and purpose."""
+        return self.chips[(participant_id, purpose)]
+
+    def row(self, participant_id: int) -> BoardRow:
+        """The board row of a participant present."""
+        return next(r for r in self.rows if r.participant.id == participant_id)
+
+    def open_grant_dialog(self, participant_id: int,
+                          purpose: Purpose | None = None) -> GrantDialog:
+        """Open (without blocking) the dialog that grants consent, PURPOSE ticked."""
+        row = self.row(participant_id)
+        dialog = GrantDialog(
+            row.participant, purpose, credit=row.credit, witness=self._witness,
+            form_version=self._form_version,
+            apply=lambda request: self.grant(participant_id, request), parent=self)
+        self._focus_after_refresh = (participant_id, purpose or Purpose.RECORD)
+        self._open(dialog)
+        return dialog
+
+    def open_withdraw_dialog(self, participant_id: int, purpose: Purpose) -> WithdrawDialog:
+        """Open (without blocking) the dialog that withdraws consent, PURPOSE ticked."""
+        row = self.row(participant_id)
+        valid = [chip.purpose for chip in row.chips if chip.valid]
+        dialog = WithdrawDialog(
+            row.participant, purpose, valid,
+            apply=lambda request: self.withdraw(participant_id, request), parent=self)
+        self._focus_after_refresh = (participant_id, purpose)
+        self._open(dialog)
+        return dialog
+
+    def open_new_participant_dialog(self) -> NewParticipantDialog:
+        """Open (without blocking) the dialog that adds a participant and checks them in."""
+        dialog = NewParticipantDialog(self.add_participant, parent=self)
+        self._open(dialog)
+        return dialog
+
+    def grant(self, participant_id: int, request: GrantRequest) -> None:
+        """Record a grant in the ledger, redraw, and tell the others."""
+        participant = self.row(participant_id).participant
+        with self.library.transaction() as db:
+            consent_ledger.grant(db, participant, request.purposes,
+                                 valid_until=request.valid_until, witness=request.witness,
+                                 form_version=request.form_version, credit=request.credit)
+        self._witness = request.witness or self._witness
+        self._form_version = request.form_version or self._form_version
+        self._changed(_("{who} gave consent to: {purposes}.").format(
+            who=participant.pseudonym,
+            purposes=", ".join(purpose_label(p) for p in request.purposes)))
+
+    def withdraw(self, participant_id: int, request: WithdrawRequest) -> WithdrawalReport:
+        """Record a withdrawal, redraw at once, tell the others, and show what it touched."""
+        participant = self.row(participant_id).participant
+        with self.library.transaction() as db:
+            report = consent_ledger.withdraw(db, participant, request.purposes,
+                                             reason=request.reason)
+        self.last_report = report
+        self._changed(self._describe_withdrawal(participant, request.purposes, report))
+        return report
+
+    def check_in(self, participant_id: int) -> None:
+        """Mark a known participant present in this session."""
+        with self.library.transaction() as db:
+            participant = next(p for p in participants.all_participants(db)
+                               if p.id == participant_id)
+            sessions.check_in(db, self._session(), participant)
+        self._changed(_("{who} is checked in.").format(who=participant.pseudonym))
+
+    def check_out(self, participant_id: int) -> None:
+        """Take a participant off this session's list; a refusal is shown as a notice."""
+        participant = self.row(participant_id).participant
+        try:
+            with self.library.transaction() as db:
+                sessions.check_out(db, self._session(), participant)
+        except InputError as error:
+            self._say(str(error))
+            return
+        self._changed(_("{who} is checked out.").format(who=participant.pseudonym))
+
+    def add_participant(self, pseudonym: str, real_name: str | None) -> None:
+        """Add a new participant and check them in; InputError if the pseudonym is taken."""
+        with self.library.transaction() as db:
+            participant = participants.add(db, pseudonym, real_name)
+            sessions.check_in(db, self._session(), participant)
+        self._changed(_("{who} is added and checked in.").format(who=participant.pseudonym))
+
+    def notice_text(self) -> str:
+        """The notice shown after the last change (empty when none)."""
+        return "" if self.notice.isHidden() else self.notice.text()
+
+    # -- drawing ----------------------------------------------------------------------------
+
+    def _draw_rows(self) -> None:
+        for widget in self._row_widgets:
+            self.grid.removeWidget(widget)
+            widget.hide()  # at once: deletion waits for the event loop
+            widget.deleteLater()
+        self._row_widgets = []
+        self.chips = {}
+        for line, row in enumerate(self.rows):
+            person = row.participant
+            self._place(self._person_cell(row), line, 0)
+            for column, chip in enumerate(row.chips, start=1):
+                button = ConsentChip(chip, person.pseudonym)
+                button.grant_requested.connect(
+                    lambda purpose, pid=person.id: self.open_grant_dialog(pid, purpose))
+                button.withdraw_requested.connect(
+                    lambda purpose, pid=person.id: self.open_withdraw_dialog(pid, purpose))
+                self.chips[(person.id, chip.purpose)] = button
+                self._place(button, line, column)
+            self._place(self._actions_cell(person), line, len(row.chips) + 1)
+        self.grid.setColumnStretch(len(Purpose) + 2, 1)
+        key = self._focus_after_refresh
+        if key in self.chips and not self.findChildren(QDialog):
+            self.chips[key].setFocus()
+
+    def _person_cell(self, row: BoardRow) -> QWidget:
+        cell = QWidget()
+        layout = QVBoxLayout(cell)
+        layout.setContentsMargins(0, 0, 0, 0)
+        name = QLabel(person_label(row.participant))
+        name.setTextFormat(Qt.TextFormat.PlainText)
+        font = name.font()
+        font.setBold(True)
+        name.setFont(font)
+        credit = QLabel(credit_label(row.credit))
+        credit.setAccessibleName(_("Credit for {who}: {credit}").format(
+            who=row.participant.pseudonym, credit=credit_label(row.credit)))
+        layout.addWidget(name)
+        layout.addWidget(credit)
+        return cell
+
+    def _actions_cell(self, person: Participant) -> QWidget:
+        cell = QWidget()
+        layout = QVBoxLayout(cell)
+        layout.setContentsMargins(0, 0, 0, 0)
+        grant = QPushButton(_("Grant…"))
+        grant.setAccessibleName(_("Give consent for {who}").format(who=person.pseudonym))
+        grant.setToolTip(_("Record consent {who} gives, with witness and form version.")
+                         .format(who=person.pseudonym))
+        grant.clicked.connect(lambda _checked=False: self.open_grant_dialog(person.id))
+        out = QPushButton(_("Check out"))
+        out.setAccessibleName(_("Check out {who}").format(who=person.pseudonym))
+        out.setToolTip(_("{who} is not here (any more).").format(who=person.pseudonym))
+        out.clicked.connect(lambda _checked=False: self.check_out(person.id))
+        layout.addWidget(grant)
+        layout.addWidget(out)
+        return cell
+
+    def _place(self, widget: QWidget, line: int, column: int) -> None:
+        self.grid.addWidget(widget, line, column)
+        self._row_widgets.append(widget)
+
+    def _show_enabled(self, enabled: bool) -> None:
+        for widget in (self.absent, self.check_in_button, self.new_button):
+            widget.setEnabled(enabled)
+
+    # -- helpers ----------------------------------------------------------------------------
+
+    def _open(self, dialog: QDialog) -> None:
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.finished.connect(lambda _result: self._restore_focus())
+        dialog.open()
+
+    def _restore_focus(self) -> None:
+        button = self.chips.get(self._focus_after_refresh) if self._focus_after_refresh else None
+        if button is not None:
+            button.setFocus()
+
+    def _session(self) -> int:
+        if self.session_id is None:
+            raise InputError(_("Open a session first."))
+        return self.session_id
+
+    def _check_in_chosen(self) -> None:
+        participant_id = self.absent.currentData()
+        if participant_id is not None:
+            self.check_in(participant_id)
+
+    def _changed(self, message: str) -> None:
+        self.refresh()
+        self._say(message)
+        self.consent_changed.emit()
+
+    def _say(self, message: str) -> None:
+        self.notice.setText(message)
+        self.notice.show()
+
+    def _describe_withdrawal(self, participant: Participant, purposes: tuple[Purpose, ...],
+                             report: WithdrawalReport) -> str:
+        lines = [_("{who} withdrew consent to: {purposes}. This applies from now on.").format(
+            who=participant.pseudonym, purposes=", ".join(purpose_label(p) for p in purposes))]
+        takes = report.restricted_takes
+        if takes:
+            titles = {t.session_id: sessions.get(self.library.connection, t.session_id).title
+                      for t in takes}
+            lines.append(ngettext("{n} take is now restricted:", "{n} takes are now restricted:",
+                                  len(takes)).format(n=len(takes)))
+            lines.extend(_("  take {number} of “{title}”").format(
+                number=t.number, title=titles[t.session_id]) for t in takes)
+        exports = report.exports_to_recall
+        if exports:
+            lines.append(ngettext(
+                "{n} earlier export carried them; you may want to ask for it back:",
+                "{n} earlier exports carried them; you may want to ask for them back:",
+                len(exports)).format(n=len(exports)))
+            lines.extend(_("  {purpose} copy sent to {recipient} on {day}").format(
+                purpose=purpose_label(e.purpose), recipient=e.recipient,
+                day=day_text(e.created_at.astimezone().date())) for e in exports)
+        if not takes and not exports:
+            lines.append(_("No takes or earlier exports were touched."))
+        return "\n".join(lines)

@@ -1,0 +1,89 @@
+"""One calm error dialog for whatever goes wrong, however many times: never a flood, never a trace.
+
+Every error goes to the log in full. A person sees one dialog at a time; errors that arrive
+while it is open are counted into it ("2 more problems happened") instead of opening more.
+"""
+
+from __future__ import annotations
+
+import logging
+import traceback
+
+from PyQt6.QtCore import QObject, Qt, pyqtSignal
+from PyQt6.QtWidgets import QMessageBox, QWidget
+
+from mt_studio.core.errors import MtStudioError
+from mt_studio.core.logs import log_file
+from mt_studio.i18n import _, ngettext
+
+log = logging.getLogger(__name__)
+
+
+class ErrorReporter(QObject):
+    """Logs errors from any thread and shows them, one dialog at a time, in the GUI thread."""
+
+    _arrived = pyqtSignal(str, str)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.parent_widget: QWidget | None = None
+        self.shown = 0
+        self._dialog: QMessageBox | None = None
+        self._more = 0
+        self._arrived.connect(self._show, Qt.ConnectionType.QueuedConnection)
+
+    def report(self, title: str, message: str) -> None:
+        """Tell the person about a problem (any thread)."""
+        self._arrived.emit(title, message)
+
+    def report_exception(self, kind, error, trace) -> None:
+        """A `sys.excepthook`: log the trace, show a plain message."""
+        log.error("unhandled error:\n%s", "".join(traceback.format_exception(kind, error, trace)))
+        self.report(_("Something went wrong"), self._plain(error))
+
+    def report_thread_exception(self, hook_args) -> None:
+        """A `threading.excepthook`, for errors in worker threads."""
+        self.report_exception(hook_args.exc_type, hook_args.exc_value, hook_args.exc_traceback)
+
+    def show_now(self, title: str, message: str) -> None:
+        """Show a message and wait until it is read (before the window exists)."""
+        self._show(title, message, modal=True)
+
+    def _plain(self, error: BaseException) -> str:
+        if isinstance(error, MtStudioError):
+            return str(error)
+        return _("mt_studio met an unexpected problem and stopped what it was doing. Nothing "
+                 "already recorded is lost. The details are in the log: {log}").format(
+                     log=log_file())
+
+    def _show(self, title: str, message: str, modal: bool = False) -> None:
+        if self._dialog is not None:
+            self._more += 1
+            self._dialog.setInformativeText(ngettext(
+                "{n} more problem happened since; see the log for all of them.",
+                "{n} more problems happened since; see the log for all of them.",
+                self._more).format(n=self._more))
+            return
+        self.shown += 1
+        dialog = QMessageBox(QMessageBox.Icon.Warning, title, message,
+                             QMessageBox.StandardButton.Ok, self.parent_widget)
+        dialog.button(QMessageBox.StandardButton.Ok).setText(_("OK"))
+        dialog.setAccessibleName(title)
+        self._dialog = dialog
+        self._more = 0
+        if modal:
+            dialog.exec()
+            self._closed()
+        else:
+            dialog.finished.connect(self._closed)
+            dialog.open()
+
+    def _closed(self) -> None:
+        if self._dialog is not None:
+            self._dialog.deleteLater()
+        self._dialog = None
+
+    @property
+    def open_dialog(self) -> QMessageBox | None:
+        """The dialog on screen now, if any (for tests and the window)."""
+        return self._dialog

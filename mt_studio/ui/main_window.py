@@ -1,0 +1,211 @@
+"""The studio window: sessions on the left, the open session's panels on the right."""
+
+from __future__ import annotations
+
+import logging
+
+from PyQt6.QtCore import Qt, QTimer, QUrl, pyqtSignal
+from PyQt6.QtGui import QAction, QDesktopServices, QKeySequence
+from PyQt6.QtWidgets import (
+    QApplication,
+    QMainWindow,
+    QSplitter,
+    QStackedWidget,
+    QTabWidget,
+    QWidget,
+)
+
+from mt_studio.core.library import Library
+from mt_studio.core.logs import log_file
+from mt_studio.i18n import _, ngettext
+from mt_studio.ui.device_status import DeviceStatus
+from mt_studio.ui.error_reporter import ErrorReporter
+from mt_studio.ui.session_list import SessionList
+from mt_studio.ui.welcome import Welcome
+
+log = logging.getLogger(__name__)
+
+
+class SessionView(QTabWidget):
+    """The open session: check-in and consent, inputs, recording, takes, one tab each."""
+
+    def __init__(self, library: Library, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        # Imported here: these panels bring numpy and the audio engine, which a window that
+        # has only just opened does not need yet.
+        from mt_studio.ui.consent_board import ConsentBoard
+        from mt_studio.ui.input_assignment import InputAssignment
+        from mt_studio.ui.record_panel import RecordPanel
+        from mt_studio.ui.takes_view import TakesView
+
+        self.consent = ConsentBoard(library)
+        self.inputs = InputAssignment(library)
+        self.record = RecordPanel(library)
+        self.takes = TakesView(library)
+        self.addTab(self.consent, _("Check-in && consent"))
+        self.addTab(self.inputs, _("Inputs"))
+        self.addTab(self.record, _("Record"))
+        self.addTab(self.takes, _("Takes"))
+        self.setAccessibleName(_("Session"))
+        self.consent.consent_changed.connect(self.inputs.refresh)
+        self.consent.consent_changed.connect(self.record.refresh_consent)
+        self.inputs.assignment_changed.connect(self.record.set_request)
+        self.inputs.problem_changed.connect(self.record.set_device_problem)
+        self.record.recording_changed.connect(self.inputs.set_recording)
+        self.record.take_recorded.connect(lambda _take: self.takes.refresh())
+
+    def show_session(self, session_id: int) -> None:
+        """Show SESSION_ID in every panel."""
+        for panel in (self.consent, self.inputs, self.record, self.takes):
+            panel.show_session(session_id)
+        self.record.set_device_problem(self.inputs.problem() or "")
+        self.record.set_request(self.inputs.request())
+
+
+class MainWindow(QMainWindow):
+    """The main window of mt_studio on one library."""
+
+    language_changed = pyqtSignal()
+
+    def __init__(self, library: Library, reporter: ErrorReporter,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.library = library
+        self.reporter = reporter
+        reporter.parent_widget = self
+        self.session_id: int | None = None
+        self.session_view: SessionView | None = None
+        self.setWindowTitle(_("mt_studio – music therapy studio"))
+        self.sessions = SessionList(library)
+        self.welcome = Welcome()
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self.welcome)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(self.sessions)
+        splitter.addWidget(self.pages)
+        splitter.setStretchFactor(1, 3)
+        splitter.setSizes([380, 900])
+        self.setCentralWidget(splitter)
+        self.device_status = DeviceStatus()
+        self.statusBar().addPermanentWidget(self.device_status)
+        self._build_menus()
+        self.sessions.session_chosen.connect(self.open_session)
+        self.sessions.new_session_requested.connect(self.new_session)
+        self.sessions.edit_session_requested.connect(self.edit_session)
+        self.welcome.new_session_requested.connect(self.new_session)
+        self.welcome.demo_requested.connect(self.open_demo)
+        self.welcome.show_first_run(not self.sessions.has_sessions())
+        self.resize(1200, 760)
+
+    def _build_menus(self) -> None:
+        session_menu = self.menuBar().addMenu(_("&Session"))
+        self._add(session_menu, _("&New session…"), self.new_session, QKeySequence.StandardKey.New)
+        self._add(session_menu, _("&Edit session…"), lambda: self.edit_session(self.session_id))
+        self._add(session_menu, _("Open &demo session"), self.open_demo)
+        session_menu.addSeparator()
+        self._add(session_menu, _("&Quit"), self.close, QKeySequence.StandardKey.Quit)
+        settings_menu = self.menuBar().addMenu(_("Se&ttings"))
+        self._add(settings_menu, _("&Preferences…"), self.edit_preferences,
+                  QKeySequence.StandardKey.Preferences)
+        help_menu = self.menuBar().addMenu(_("&Help"))
+        self._add(help_menu, _("Open the &log folder"), self.open_log_folder)
+
+    def _add(self, menu, text: str, slot, shortcut=None) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(lambda _checked=False: slot())
+        menu.addAction(action)
+        return action
+
+    def after_first_paint(self) -> None:
+        """Work that waits until the window shows: recovery, then looking for devices."""
+        QTimer.singleShot(0, self.recover_takes)
+        QTimer.singleShot(0, self.device_status.look)
+
+    def recover_takes(self) -> None:
+        """Repair takes a crash left behind, and say so."""
+        from mt_studio.core.capture.recovery import recover_takes
+
+        try:
+            recovered = recover_takes(self.library)
+        except Exception:
+            log.exception("recovery at start failed")
+            self.reporter.report(_("Recovery did not finish"), _(
+                "Some takes left by an earlier crash could not be repaired yet. They are kept "
+                "as they are. Details are in the log: {log}").format(log=log_file()))
+            return
+        if not recovered:
+            return
+        self.sessions.refresh()
+        lines = [_("Take {number} of session {session}: {seconds:.0f} s kept").format(
+            number=r.number, session=r.session_id, seconds=r.frames / r.samplerate)
+            for r in recovered]
+        message = ngettext(
+            "mt_studio closed unexpectedly during a recording last time. That take was "
+            "repaired and kept:", "mt_studio closed unexpectedly during recordings last time. "
+            "These takes were repaired and kept:", len(recovered))
+        self.statusBar().showMessage(ngettext("{n} take recovered", "{n} takes recovered",
+                                              len(recovered)).format(n=len(recovered)))
+        self.reporter.report(_("Recordings recovered"), "\n".join([message, *lines]))
+
+    def closeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        """Closing the window finishes a take being recorded and closes the audio streams."""
+        if self.session_view is not None:
+            if self.session_view.record.is_recording:
+                self.session_view.record.stop_recording()  # finalized, nothing lost
+            self.session_view.takes.release()
+        super().closeEvent(event)
+
+    def open_session(self, session_id: int) -> None:
+        """Show SESSION_ID's panels."""
+        if self.session_view is None:
+            self.session_view = SessionView(self.library)
+            self.session_view.record.take_recorded.connect(lambda _t: self.sessions.refresh())
+            self.session_view.consent.consent_changed.connect(self.sessions.refresh)
+            self.pages.addWidget(self.session_view)
+        self.session_id = session_id
+        self.session_view.show_session(session_id)
+        self.pages.setCurrentWidget(self.session_view)
+        self.sessions.select(session_id)
+
+    def new_session(self) -> None:
+        """Ask for a new session and open it."""
+        from mt_studio.ui.session_dialog import SessionDialog
+
+        created = SessionDialog.create(self.library, self)
+        if created is not None:
+            self.sessions.refresh()
+            self.open_session(created)
+
+    def edit_session(self, session_id: int | None) -> None:
+        """Edit SESSION_ID's details."""
+        from mt_studio.ui.session_dialog import SessionDialog
+
+        if session_id is not None and SessionDialog.edit(self.library, session_id, self):
+            self.sessions.refresh()
+            self.open_session(session_id)
+
+    def open_demo(self) -> None:
+        """Create the demo session (synthesized takes) and open it."""
+        from mt_studio.core.demo import create_demo_session
+
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)  # about half a second
+        try:
+            session_id = create_demo_session(self.library)
+        finally:
+            QApplication.restoreOverrideCursor()
+        self.sessions.refresh()
+        self.open_session(session_id)
+
+    def edit_preferences(self) -> None:
+        """Change the language and other preferences."""
+        from mt_studio.ui.preferences_dialog import PreferencesDialog
+
+        if PreferencesDialog.edit(self):
+            self.language_changed.emit()
+
+    def open_log_folder(self) -> None:
+        """Show the folder with the log in the file manager."""
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(log_file().parent)))
+

@@ -1,0 +1,210 @@
+"""The dialog that creates a session from a template, or edits one: title, date, who is present."""
+
+from __future__ import annotations
+
+from PyQt6.QtCore import QDate, Qt
+from PyQt6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from mt_studio.core.domain import SessionKind
+from mt_studio.core.errors import InputError
+from mt_studio.core.library import Library, participants, sessions
+from mt_studio.core.presets import PresetCatalog, SessionTemplate
+from mt_studio.i18n import _
+from mt_studio.ui.dialog_buttons import ok_cancel
+
+
+def kind_label(kind: SessionKind) -> str:
+    """The kind of session in words."""
+    return {
+        SessionKind.BAND: _("Band"),
+        SessionKind.CHOIR: _("Choir"),
+        SessionKind.INDIVIDUAL: _("Individual"),
+    }[kind]
+
+
+class SessionDialog(QDialog):
+    """Create a session (SESSION_ID None) from a template, or edit session SESSION_ID.
+
+    `save()` applies the fields and returns the session's id; OK calls it and shows a refusal
+    inside the dialog. `create` and `edit` run the dialog modally for the main window.
+    """
+
+    def __init__(self, library: Library, session_id: int | None = None,
+                 parent: QWidget | None = None, catalog: PresetCatalog | None = None) -> None:
+        super().__init__(parent)
+        self.library = library
+        self.session_id = session_id
+        editing = sessions.get(library.connection, session_id) if session_id else None
+        self.setWindowTitle(_("Edit session") if editing else _("New session"))
+        layout = QVBoxLayout(self)
+        form = QFormLayout()
+
+        self.template = QComboBox()
+        self.template.setAccessibleName(_("Template"))
+        self.template.setToolTip(_("A starting point: the kind of session and its inputs."))
+        self._template_title = ""
+        problems: list[str] = []
+        if editing is None:
+            catalog = catalog or PresetCatalog.default()
+            for template in catalog.session_templates():
+                self.template.addItem(template.title, template)
+            self.template.addItem(_("No template"), None)
+            problems = [str(problem) for problem in catalog.problems()]
+            form.addRow(_("Start from"), self.template)
+
+        self.kind = QComboBox()
+        for kind in SessionKind:
+            self.kind.addItem(kind_label(kind), kind)
+        self.kind.setAccessibleName(_("Kind of session"))
+        form.addRow(_("Kind"), self.kind)
+
+        self.title = QLineEdit()
+        self.title.setAccessibleName(_("Title"))
+        form.addRow(_("Title"), self.title)
+
+        self.date = QDateEdit(QDate.currentDate())
+        self.date.setCalendarPopup(True)
+        self.date.setAccessibleName(_("Date"))
+        form.addRow(_("Date"), self.date)
+
+        self.therapist = QLineEdit()
+        self.therapist.setAccessibleName(_("Therapist"))
+        form.addRow(_("Therapist"), self.therapist)
+
+        self.notes = QPlainTextEdit()
+        self.notes.setTabChangesFocus(True)
+        self.notes.setAccessibleName(_("Notes"))
+        self.notes.setToolTip(_("Kept in the library with the session; never exported."))
+        self.notes.setMaximumHeight(self.fontMetrics().height() * 5)
+        form.addRow(_("Notes"), self.notes)
+
+        self.present = QListWidget()
+        self.present.setAccessibleName(_("Participants present"))
+        self.present.setToolTip(_("Tick everyone who is here. Space ticks the chosen name."))
+        for participant in participants.all_participants(library.connection):
+            item = QListWidgetItem(participant.pseudonym)
+            item.setData(Qt.ItemDataRole.UserRole, participant.id)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Unchecked)
+            self.present.addItem(item)
+        form.addRow(_("Present"), self.present)
+        layout.addLayout(form)
+
+        if problems:
+            note = QLabel(_("Some templates could not be read and are left out:") + "\n"
+                          + "\n".join(problems))
+            note.setWordWrap(True)
+            note.setTextFormat(Qt.TextFormat.PlainText)
+            layout.addWidget(note)
+        self.error = QLabel()
+        self.error.setWordWrap(True)
+        self.error.setTextFormat(Qt.TextFormat.PlainText)
+        self.error.setStyleSheet("color: #8b0000; font-weight: bold;")
+        self.error.setAccessibleName(_("Problem"))
+        self.error.hide()
+        layout.addWidget(self.error)
+        layout.addWidget(ok_cancel(self, _("Save") if editing else _("Create session")))
+
+        if editing is None:
+            self.template.currentIndexChanged.connect(self._template_chosen)
+            self._template_chosen()
+        else:
+            self._fill(editing)
+
+    def _fill(self, session: sessions.Session) -> None:
+        self.kind.setCurrentIndex(self.kind.findData(session.kind))
+        self.title.setText(session.title)
+        self.date.setDate(QDate(session.date.year, session.date.month, session.date.day))
+        self.therapist.setText(session.therapist or "")
+        self.notes.setPlainText(session.notes)
+        self.set_present([p.id for p in session.participants])
+
+    def _template_chosen(self) -> None:
+        template: SessionTemplate | None = self.template.currentData()
+        if template is None:
+            return
+        self.kind.setCurrentIndex(self.kind.findData(template.session_kind))
+        if self.title.text() in ("", self._template_title):
+            self.title.setText(template.title)
+        self._template_title = template.title
+
+    def choose_template(self, name: str) -> None:
+        """Start from the template called NAME."""
+        for index in range(self.template.count()):
+            template = self.template.itemData(index)
+            if template is not None and template.name == name:
+                self.template.setCurrentIndex(index)
+                return
+        raise KeyError(name)
+
+    def set_present(self, participant_ids: list[int]) -> None:
+        """Tick exactly these participants as present."""
+        for index in range(self.present.count()):
+            item = self.present.item(index)
+            ticked = item.data(Qt.ItemDataRole.UserRole) in participant_ids
+            item.setCheckState(Qt.CheckState.Checked if ticked else Qt.CheckState.Unchecked)
+
+    def present_ids(self) -> list[int]:
+        """The participants ticked as present."""
+        items = (self.present.item(i) for i in range(self.present.count()))
+        return [item.data(Qt.ItemDataRole.UserRole) for item in items
+                if item.checkState() == Qt.CheckState.Checked]
+
+    def save(self) -> int:
+        """Create or update the session from the fields; InputError says what is wrong."""
+        chosen = set(self.present_ids())
+        fields = {
+            "kind": self.kind.currentData(),
+            "on": self.date.date().toPyDate(),
+            "therapist": self.therapist.text(),
+            "notes": self.notes.toPlainText(),
+        }
+        with self.library.transaction() as db:
+            present = [p for p in participants.all_participants(db) if p.id in chosen]
+            if self.session_id is not None:
+                sessions.edit(db, self.session_id, title=self.title.text(), **fields)
+                sessions.set_attendance(db, self.session_id, present)
+                return self.session_id
+            template: SessionTemplate | None = self.template.currentData()
+            if template is None:
+                created = sessions.create(db, self.title.text(), participants=present, **fields)
+            else:
+                created = sessions.create_from_template(db, self.title.text(), template,
+                                                        participants=present, **fields)
+        self.session_id = created.id
+        return created.id
+
+    def accept(self) -> None:
+        """Save and close, or show why the session cannot be saved and stay open."""
+        try:
+            self.save()
+        except InputError as error:
+            self.error.setText(str(error))
+            self.error.show()
+            return
+        super().accept()
+
+    @classmethod
+    def create(cls, library: Library, parent: QWidget | None = None) -> int | None:
+        """Ask for a new session; its id, or None if the dialog was cancelled."""
+        dialog = cls(library, None, parent)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            return dialog.session_id
+        return None
+
+    @classmethod
+    def edit(cls, library: Library, session_id: int, parent: QWidget | None = None) -> bool:
+        """Edit SESSION_ID; True if it was saved."""
+        return cls(library, session_id, parent).exec() == QDialog.DialogCode.Accepted

@@ -1,0 +1,127 @@
+"""The list of sessions, newest first: date, kind, title, people present and takes."""
+
+from __future__ import annotations
+
+from PyQt6.QtCore import QDate, QLocale, Qt, pyqtSignal
+from PyQt6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QPushButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from mt_studio.core.library import Library, sessions
+from mt_studio.i18n import _
+from mt_studio.ui.session_dialog import kind_label
+
+_ID = Qt.ItemDataRole.UserRole
+_TITLE = 2
+
+
+class SessionList(QWidget):
+    """Sessions to choose from; Enter or a double click opens one.
+
+    Signals: `session_chosen(id)`, `new_session_requested()`, `edit_session_requested(id)`.
+    """
+
+    session_chosen = pyqtSignal(int)
+    new_session_requested = pyqtSignal()
+    edit_session_requested = pyqtSignal(int)
+
+    def __init__(self, library: Library, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.library = library
+        self.tree = QTreeWidget()
+        self.tree.setRootIsDecorated(False)
+        self.tree.setUniformRowHeights(True)
+        self.tree.setAllColumnsShowFocus(True)
+        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.tree.setAccessibleName(_("Sessions"))
+        self.tree.setToolTip(_("Press Enter or double-click to open a session."))
+        self.tree.setHeaderLabels([_("Date"), _("Kind"), _("Title"), _("Present"), _("Takes")])
+        header = self.tree.header()
+        header.setStretchLastSection(False)
+        for column in range(self.tree.columnCount()):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(_TITLE, QHeaderView.ResizeMode.Stretch)
+        self.tree.itemActivated.connect(self._activated)
+        self.tree.currentItemChanged.connect(lambda *_args: self._update_buttons())
+        self.new_button = QPushButton(_("New session…"))
+        self.new_button.setAccessibleName(_("New session"))
+        self.new_button.clicked.connect(self.new_session_requested)
+        self.edit_button = QPushButton(_("Edit…"))
+        self.edit_button.setAccessibleName(_("Edit session"))
+        self.edit_button.setToolTip(_("Change the chosen session's title, date, notes or who "
+                                      "was present."))
+        self.edit_button.clicked.connect(self._edit_current)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.new_button)
+        buttons.addWidget(self.edit_button)
+        buttons.addStretch()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.tree, 1)
+        layout.addLayout(buttons)
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Read the sessions again, keeping the chosen one chosen."""
+        chosen = self.current_session()
+        self.tree.clear()
+        locale = QLocale()
+        for session in sessions.all_sessions(self.library.connection):
+            day = QDate(session.date.year, session.date.month, session.date.day)
+            item = QTreeWidgetItem([
+                locale.toString(day, QLocale.FormatType.ShortFormat),
+                kind_label(session.kind),
+                session.title,
+                str(len(session.participants)),
+                str(session.take_count),
+            ])
+            item.setData(0, _ID, session.id)
+            for column in (3, 4):
+                item.setTextAlignment(column, Qt.AlignmentFlag.AlignRight
+                                      | Qt.AlignmentFlag.AlignVCenter)
+            self.tree.addTopLevelItem(item)
+        if chosen is not None:
+            self.select(chosen)
+        self._update_buttons()
+
+    def has_sessions(self) -> bool:
+        """True when the library holds at least one session."""
+        return self.tree.topLevelItemCount() > 0
+
+    def select(self, session_id: int) -> None:
+        """Make SESSION_ID the chosen row (without opening it)."""
+        for index in range(self.tree.topLevelItemCount()):
+            item = self.tree.topLevelItem(index)
+            if item.data(0, _ID) == session_id:
+                self.tree.setCurrentItem(item)
+                self.tree.scrollToItem(item)
+                return
+
+    def current_session(self) -> int | None:
+        """The id of the chosen row, if any."""
+        item = self.tree.currentItem()
+        return item.data(0, _ID) if item is not None else None
+
+    def row_texts(self) -> list[list[str]]:
+        """The text of every row as shown, top to bottom."""
+        return [[item.text(c) for c in range(self.tree.columnCount())]
+                for item in (self.tree.topLevelItem(i)
+                             for i in range(self.tree.topLevelItemCount()))]
+
+    def _activated(self, item: QTreeWidgetItem, _column: int) -> None:
+        self.session_chosen.emit(item.data(0, _ID))
+
+    def _edit_current(self) -> None:
+        session_id = self.current_session()
+        if session_id is not None:
+            self.edit_session_requested.emit(session_id)
+
+    def _update_buttons(self) -> None:
+        self.edit_button.setEnabled(self.current_session() is not None)

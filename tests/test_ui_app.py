@@ -1,0 +1,137 @@
+"""The studio window's shell: start-up, recovery at start, errors, preferences and language."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+import pytest
+
+from mt_studio import i18n
+from mt_studio.cli.main import _window_library
+from mt_studio.core import preferences
+from mt_studio.core.capture.take_files import TakeFiles, TrackTarget
+from mt_studio.core.capture.wav_stream import SampleFormat
+from mt_studio.core.domain import SessionKind, TakeStatus, TrackKind
+from mt_studio.core.library import sessions, takes
+from mt_studio.ui.error_reporter import ErrorReporter
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Every test starts and ends in English, whatever the machine's locale."""
+    i18n.use_language("en")
+    yield
+    i18n.use_language("en")
+
+
+def window_for(qtbot, library):
+    from mt_studio.ui.main_window import MainWindow
+
+    window = MainWindow(library, ErrorReporter())
+    qtbot.addWidget(window)
+    return window
+
+
+def test_no_command_opens_the_window_on_the_default_or_named_library(tmp_path):
+    assert _window_library([]) is None
+    assert _window_library(["--library", str(tmp_path)]) == tmp_path
+    assert _window_library([f"--library={tmp_path}"]) == tmp_path
+    assert _window_library(["session", "list"]) is False
+    assert _window_library(["--library", str(tmp_path), "devices"]) is False
+
+
+def test_a_first_run_leads_to_a_new_session_or_the_demo(qtbot, library):
+    window = window_for(qtbot, library)
+    assert "Welcome" in window.welcome.title.text()
+    assert window.welcome.new_button.isVisibleTo(window)
+    assert window.welcome.demo_button.accessibleName() == "Open demo session"
+
+
+def test_errors_make_one_dialog_however_many_arrive(qtbot):
+    reporter = ErrorReporter()
+    for n in range(5):
+        reporter.report("Trouble", f"problem {n}")
+    qtbot.waitUntil(lambda: reporter.open_dialog is not None)
+    qtbot.waitUntil(lambda: "4 more problems" in reporter.open_dialog.informativeText())
+    assert reporter.shown == 1
+    assert reporter.open_dialog.text() == "problem 0"
+
+
+def test_an_unexpected_error_is_logged_in_full_and_shown_plainly(qtbot, caplog):
+    reporter = ErrorReporter()
+    try:
+        raise ZeroDivisionError("division by zero")
+    except ZeroDivisionError as error:
+        reporter.report_exception(type(error), error, error.__traceback__)
+    qtbot.waitUntil(lambda: reporter.open_dialog is not None)
+    shown = reporter.open_dialog.text()
+    assert "Nothing already recorded is lost" in shown and "ZeroDivisionError" not in shown
+    assert "ZeroDivisionError" in caplog.text and "Traceback" in caplog.text
+
+
+def crashed_take(library) -> int:
+    """A take left `recording` with a second of durable audio, as a kill -9 leaves it."""
+    with library.transaction() as tx:
+        session = sessions.create(tx, "Tuesday band", SessionKind.BAND, on=date(2026, 11, 3))
+        take_id = takes.start(tx, session.id, 48000, sample_format="pcm24", device="system")
+        track = takes.add_track(tx, take_id, TrackKind.AUDIO, input=1)
+    files = TakeFiles(library.folder, f"audio/take-{take_id}",
+                      [TrackTarget(track.id, 0, track.file)], 48000, SampleFormat.PCM24)
+    files.write(np.full((1, 48000), 0.25, dtype=np.float32))
+    files.sync()
+    return take_id
+
+
+def test_takes_left_by_a_crash_are_recovered_and_announced_at_start(qtbot, library):
+    take_id = crashed_take(library)
+    window = window_for(qtbot, library)
+    window.recover_takes()
+    assert takes.get(library.connection, take_id).status is TakeStatus.RECOVERED
+    qtbot.waitUntil(lambda: window.reporter.open_dialog is not None)
+    assert "Take 1 of session" in window.reporter.open_dialog.text()
+    assert "1 s kept" in window.reporter.open_dialog.text()
+
+
+def test_preferences_survive_a_restart_and_a_damaged_file_falls_back(tmp_path):
+    preferences.save(preferences.Preferences(language="nb"), tmp_path)
+    assert preferences.load(tmp_path).language == "nb"
+    (tmp_path / preferences.FILE_NAME).write_text("{not json", encoding="utf-8")
+    assert preferences.load(tmp_path) == preferences.Preferences()
+    (tmp_path / preferences.FILE_NAME).write_text('["a list"]', encoding="utf-8")
+    assert preferences.load(tmp_path) == preferences.Preferences()
+
+
+def test_the_language_can_be_changed_while_running():
+    i18n.use_language("nb")
+    assert i18n.current_language() == "nb"
+    assert i18n._("New session") != "New session"
+    i18n.use_language("en")
+    assert i18n._("New session") == "New session"
+
+
+def test_opening_the_window_leaves_heavy_modules_for_later():
+    """numpy, the audio engine and analysis load when a session opens, not at start-up."""
+    import subprocess
+    import sys
+
+    heavy = ["numpy", "sounddevice", "soundfile", "librosa", "mt_studio.core.capture.audio_capture"]
+    code = ("import sys, mt_studio.cli.main, mt_studio.ui.app, mt_studio.ui.main_window\n"
+            f"print([m for m in {heavy!r} if m in sys.modules])")
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=True).stdout.strip()
+    assert loaded == "[]"
+
+
+def test_the_demo_session_opens_with_every_panel(qtbot, library):
+    window = window_for(qtbot, library)
+    window.show()
+    window.open_demo()
+    view = window.session_view
+    assert view is not None and window.pages.currentWidget() is view
+    assert [view.tabText(i).replace("&&", "&") for i in range(view.count())] == [
+        "Check-in & consent", "Inputs", "Record", "Takes"]
+    assert window.sessions.has_sessions()
+    (row,) = window.sessions.row_texts()
+    assert "Demo session" in row and "4" in row  # the title, and four present
+    window.close()

@@ -1,0 +1,174 @@
+"""The check-in and consent board against a real library: chips, grant, withdraw, check-in."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+import pytest
+from PyQt6.QtCore import QDate, Qt
+
+from mt_studio.core.consent_board import ChipState
+from mt_studio.core.domain import ConsentAction, Credit, Purpose, SessionKind, TrackKind
+from mt_studio.core.library import consent_ledger, exports, participants, sessions, takes
+from mt_studio.ui.consent_board import ConsentBoard, GrantDialog, WithdrawDialog
+
+
+@pytest.fixture
+def people(library):
+    db = library.connection
+    ola = participants.add(db, "Ola")
+    kari = participants.add(db, "Kari", "Kari Nordmann")
+    nils = participants.add(db, "Nils", "Nils Hansen")
+    band = sessions.create(db, "Tuesday band", SessionKind.BAND, on=date(2026, 11, 3),
+                           participants=[ola, kari], therapist="Therapist A")
+    return band, ola, kari, nils
+
+
+@pytest.fixture
+def board(qtbot, library, people):
+    widget = ConsentBoard(library)
+    qtbot.addWidget(widget)
+    widget.show_session(people[0].id)
+    return widget
+
+
+def test_a_withdrawal_updates_the_chips_at_once_and_tells_the_others(qtbot, library, board,
+                                                                      people):
+    band, ola, kari, _nils = people
+    db = library.connection
+    consent_ledger.grant(db, ola, [Purpose.RECORD, Purpose.COMMUNITY], witness="A")
+    take = takes.start(db, band.id, 48000)
+    room = takes.add_track(db, take, TrackKind.AUDIO, input=1)
+    exports.record(db, Purpose.COMMUNITY, "Kulturhuset choir", "mix.flac", [room], [ola.id])
+    board.refresh()
+    chip = board.chip(ola.id, Purpose.COMMUNITY)
+    assert chip.state is ChipState.GRANTED and "granted" in chip.text()
+
+    with qtbot.waitSignal(board.consent_changed, timeout=1000):
+        chip.click()  # a valid chip asks to withdraw
+        dialog = board.findChild(WithdrawDialog)
+        assert dialog is not None and dialog.isVisible()
+        assert dialog.purpose_boxes[Purpose.COMMUNITY].isChecked()
+        assert not dialog.purpose_boxes[Purpose.RECORD].isChecked()
+        dialog.reason.setText("moved away")
+        dialog.accept()
+
+    after = board.chip(ola.id, Purpose.COMMUNITY)
+    assert after.state is ChipState.WITHDRAWN and "withdrawn" in after.text()
+    assert "Reason: moved away" in after.toolTip()
+    assert board.chip(ola.id, Purpose.RECORD).state is ChipState.GRANTED
+    assert consent_ledger.events(db, [ola.id])[-1].action is ConsentAction.WITHDRAW
+    notice = board.notice_text()
+    assert "take 1 of “Tuesday band”" in notice and "Kulturhuset choir" in notice
+    assert [t.take_id for t in board.last_report.restricted_takes] == [take]
+
+
+def test_a_grant_with_witness_and_form_version_lands_in_the_ledger(qtbot, library, board,
+                                                                   people):
+    _band, ola, _kari, _nils = people
+    never = board.chip(ola.id, Purpose.SUPERVISION)
+    assert never.state is ChipState.NEVER
+    with qtbot.waitSignal(board.consent_changed, timeout=1000):
+        never.click()  # a chip never given asks to grant, that purpose ticked
+        dialog = board.findChild(GrantDialog)
+        assert dialog.purpose_boxes[Purpose.SUPERVISION].isChecked()
+        assert dialog.witness.text() == "Therapist A"  # the session's therapist to start with
+        dialog.purpose_boxes[Purpose.KEEP].setChecked(True)
+        dialog.witness.setText("Therapist B")
+        dialog.form_version.setText("2026-1")
+        dialog.limited.setChecked(True)
+        dialog.until.setDate(QDate.currentDate().addDays(30))
+        dialog.credit.setCurrentIndex(dialog.credit.findData(Credit.PSEUDONYM))
+        dialog.accept()
+    rows = consent_ledger.events(library.connection, [ola.id])
+    assert [(e.purpose, e.witness, e.form_version, e.credit) for e in rows] == [
+        (Purpose.KEEP, "Therapist B", "2026-1", Credit.PSEUDONYM),
+        (Purpose.SUPERVISION, "Therapist B", "2026-1", Credit.PSEUDONYM)]
+    assert rows[0].valid_until == date.today() + timedelta(days=30)
+    chip = board.chip(ola.id, Purpose.SUPERVISION)
+    assert chip.state is ChipState.GRANTED
+    assert "Witness: Therapist B" in chip.toolTip() and "Form version: 2026-1" in chip.toolTip()
+    assert board.row(ola.id).credit is Credit.PSEUDONYM
+
+
+def test_a_grant_with_no_purpose_ticked_stays_open_and_writes_nothing(qtbot, library, board,
+                                                                      people):
+    ola = people[1]
+    dialog = board.open_grant_dialog(ola.id)
+    with qtbot.assertNotEmitted(board.consent_changed):
+        dialog.accept()
+    assert dialog.isVisible() and "at least one purpose" in dialog.error.text()
+    assert consent_ledger.events(library.connection) == []
+
+
+def test_chips_show_expiring_soon_expired_and_never_in_words_as_well_as_colour(library, board,
+                                                                              people):
+    _band, ola, kari, _nils = people
+    db = library.connection
+    now = datetime.now().astimezone()
+    consent_ledger.grant(db, ola, [Purpose.KEEP], valid_until=date.today() + timedelta(days=5))
+    consent_ledger.grant(db, ola, [Purpose.GROUP], valid_until=date.today() - timedelta(days=3),
+                         at=now - timedelta(days=40))
+    board.refresh()
+    soon, expired, never = (board.chip(ola.id, p)
+                            for p in (Purpose.KEEP, Purpose.GROUP, Purpose.PUBLIC))
+    assert (soon.state, expired.state, never.state) == (
+        ChipState.EXPIRES_SOON, ChipState.EXPIRED, ChipState.NEVER)
+    assert "expires soon" in soon.text() and "Valid until" in soon.toolTip()
+    assert "expired" in expired.text() and "No longer valid from" in expired.toolTip()
+    assert "never given" in never.text()
+    assert len({soon.styleSheet(), expired.styleSheet(), never.styleSheet()}) == 3
+    assert {c.text().split()[0] for c in (soon, expired, never)} == {"⚠", "◷", "–"}
+    assert soon.accessibleName() == "Ola, Keep: expires soon"
+
+
+def test_check_in_and_out_change_the_sessions_participants(qtbot, library, board, people):
+    band, ola, kari, nils = people
+    assert board.absent.count() == 1 and board.absent.itemText(0) == "Nils"  # no real name
+    with qtbot.waitSignal(board.consent_changed, timeout=1000):
+        board.check_in_button.click()
+    present = sessions.get(library.connection, band.id).participants
+    assert [p.pseudonym for p in present] == ["Kari", "Nils", "Ola"]
+    assert (nils.id, Purpose.RECORD) in board.chips
+    with qtbot.waitSignal(board.consent_changed, timeout=1000):
+        board.check_out(ola.id)
+    present = sessions.get(library.connection, band.id).participants
+    assert [p.pseudonym for p in present] == ["Kari", "Nils"]
+    assert (ola.id, Purpose.RECORD) not in board.chips
+    assert board.absent.itemText(0) == "Ola"
+
+
+def test_checking_out_someone_heard_on_a_take_is_refused_with_a_notice(qtbot, library, board,
+                                                                       people):
+    band, ola, _kari, _nils = people
+    takes.add_track(library.connection, takes.start(library.connection, band.id, 48000),
+                    TrackKind.AUDIO, input=1)
+    with qtbot.assertNotEmitted(board.consent_changed):
+        board.check_out(ola.id)
+    assert "'Ola' can be heard on the takes" in board.notice_text()
+    assert ola in sessions.get(library.connection, band.id).participants
+
+
+def test_a_new_participant_is_added_and_checked_in_with_the_real_name_after_the_pseudonym(
+        qtbot, library, board, people):
+    band = people[0]
+    dialog = board.open_new_participant_dialog()
+    dialog.pseudonym.setText("Kari")
+    dialog.accept()  # the pseudonym is taken: refused inside the dialog
+    assert dialog.isVisible() and "already exists" in dialog.error.text()
+    dialog.pseudonym.setText("Siri")
+    dialog.real_name.setText("Siri Berg")
+    with qtbot.waitSignal(board.consent_changed, timeout=1000):
+        dialog.accept()
+    assert "Siri" in [p.pseudonym for p in sessions.get(library.connection, band.id).participants]
+    labels = [label.text() for label in board.findChildren(type(board.heading))]
+    assert "Siri (Siri Berg)" in labels and "Kari (Kari Nordmann)" in labels
+    assert not any("Nils Hansen" in text for text in labels)  # absent: no real name shown
+
+
+def test_every_chip_is_reachable_with_tab_and_named(qtbot, board, people):
+    ola = people[1]
+    chip = board.chip(ola.id, Purpose.RECORD)
+    assert chip.focusPolicy() & Qt.FocusPolicy.TabFocus
+    assert chip.accessibleName() == "Ola, Record: never given"
+    assert "Click to give consent." in chip.toolTip()

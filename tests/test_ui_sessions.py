@@ -1,0 +1,136 @@
+"""The session list and the session dialog against a real library."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from PyQt6.QtCore import QDate, Qt, QTimer
+from PyQt6.QtWidgets import QApplication
+
+from mt_studio.core.domain import SessionKind, TrackKind
+from mt_studio.core.library import participants, sessions, takes
+from mt_studio.ui.session_dialog import SessionDialog
+from mt_studio.ui.session_list import SessionList
+
+
+@pytest.fixture
+def filled(library):
+    db = library.connection
+    ola = participants.add(db, "Ola")
+    kari = participants.add(db, "Kari", "Kari Nordmann")
+    older = sessions.create(db, "Monday choir", SessionKind.CHOIR, on=date(2026, 11, 2),
+                            participants=[ola])
+    newer = sessions.create(db, "Tuesday band", SessionKind.BAND, on=date(2026, 11, 3),
+                            participants=[ola, kari])
+    for _ in range(2):
+        takes.add_track(db, takes.start(db, newer.id, 48000), TrackKind.AUDIO, input=1)
+    return older, newer, ola, kari
+
+
+def test_the_list_shows_newest_first_with_kind_and_counts(qtbot, library, filled):
+    widget = SessionList(library)
+    qtbot.addWidget(widget)
+    rows = widget.row_texts()
+    assert [row[1:] for row in rows] == [
+        ["Band", "Tuesday band", "2", "2"],
+        ["Choir", "Monday choir", "1", "0"],
+    ]
+    assert widget.has_sessions()
+    takes.add_track(library.connection, takes.start(library.connection, filled[0].id, 48000),
+                    TrackKind.AUDIO, input=1)
+    widget.select(filled[0].id)
+    widget.refresh()
+    assert widget.row_texts()[1][4] == "1"
+    assert widget.current_session() == filled[0].id  # the choice survives a refresh
+
+
+def test_enter_opens_the_chosen_session_and_edit_asks_for_it(qtbot, library, filled):
+    older, newer, _ola, _kari = filled
+    widget = SessionList(library)
+    qtbot.addWidget(widget)
+    widget.show()
+    widget.tree.setFocus()
+    widget.select(newer.id)
+    qtbot.keyClick(widget.tree, Qt.Key.Key_Down)
+    assert widget.current_session() == older.id
+    with qtbot.waitSignal(widget.session_chosen, timeout=1000) as chosen:
+        qtbot.keyClick(widget.tree, Qt.Key.Key_Return)
+    assert chosen.args == [older.id]
+    with qtbot.waitSignal(widget.edit_session_requested, timeout=1000) as edit:
+        widget.edit_button.click()
+    assert edit.args == [older.id]
+    with qtbot.waitSignal(widget.new_session_requested, timeout=1000):
+        widget.new_button.click()
+
+
+def test_an_empty_library_lists_nothing_and_cannot_edit(qtbot, library):
+    widget = SessionList(library)
+    qtbot.addWidget(widget)
+    assert not widget.has_sessions() and not widget.edit_button.isEnabled()
+
+
+def test_the_dialog_creates_a_session_from_the_choir_template(qtbot, library, filled):
+    _older, _newer, ola, kari = filled
+    dialog = SessionDialog(library)
+    qtbot.addWidget(dialog)
+    assert dialog.date.date() == QDate.currentDate()
+    dialog.choose_template("choir")
+    assert dialog.kind.currentData() is SessionKind.CHOIR
+    assert dialog.title.text() == "Choir session"
+    dialog.title.setText("Thursday choir")
+    dialog.therapist.setText("Therapist A")
+    dialog.notes.setPlainText("Warm-up first")
+    dialog.set_present([kari.id])
+    session = sessions.get(library.connection, dialog.save())
+    assert (session.title, session.kind, session.template, session.date) == (
+        "Thursday choir", SessionKind.CHOIR, "choir", date.today())
+    assert [i.label for i in session.inputs] == ["Room mic left", "Room mic right"]
+    assert (session.therapist, session.notes, session.participants) == (
+        "Therapist A", "Warm-up first", (kari,))
+
+
+def test_create_runs_the_dialog_and_returns_the_new_id(qtbot, library):
+    def fill_and_accept():
+        dialog = QApplication.activeModalWidget()
+        dialog.choose_template("band")
+        dialog.title.setText("Friday band")
+        dialog.accept()
+
+    QTimer.singleShot(0, fill_and_accept)
+    created = SessionDialog.create(library)
+    session = sessions.get(library.connection, created)
+    assert (session.title, session.kind, len(session.inputs)) == ("Friday band",
+                                                                  SessionKind.BAND, 4)
+
+
+def test_a_session_without_a_title_is_refused_inside_the_dialog(qtbot, library):
+    dialog = SessionDialog(library)
+    qtbot.addWidget(dialog)
+    dialog.title.setText("   ")
+    dialog.accept()
+    assert not dialog.error.isHidden() and "needs a title" in dialog.error.text()
+    assert sessions.all_sessions(library.connection) == []
+
+
+def test_editing_changes_the_details_and_who_was_present(qtbot, library, filled):
+    older, _newer, ola, kari = filled
+    dialog = SessionDialog(library, older.id)
+    qtbot.addWidget(dialog)
+    assert dialog.title.text() == "Monday choir" and dialog.present_ids() == [ola.id]
+    assert dialog.date.date() == QDate(2026, 11, 2)
+    dialog.title.setText("Monday choir (short)")
+    dialog.kind.setCurrentIndex(dialog.kind.findData(SessionKind.BAND))
+    dialog.set_present([kari.id])
+    dialog.accept()
+    assert dialog.result() == dialog.DialogCode.Accepted
+    edited = sessions.get(library.connection, older.id)
+    assert (edited.title, edited.kind, edited.participants) == (
+        "Monday choir (short)", SessionKind.BAND, (kari,))
+
+
+def test_the_dialog_names_participants_by_pseudonym_only(qtbot, library, filled):
+    dialog = SessionDialog(library)
+    qtbot.addWidget(dialog)
+    names = [dialog.present.item(i).text() for i in range(dialog.present.count())]
+    assert names == ["Kari", "Ola"]

@@ -1,0 +1,232 @@
+"""The Takes tab: the list with status and thumbnails, the lanes, and playback of the demo take."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+import numpy as np
+import pytest
+import soundfile as sf
+from jack_rig import JackServer, wait_for
+from PyQt6.QtCore import QPoint, Qt
+
+from mt_studio.core.capture import devices
+from mt_studio.core.domain import SessionKind, TakeStatus, TrackKind
+from mt_studio.core.library import participants, sessions, takes
+from mt_studio.ui.takes_view import PLAYHEAD_INTERVAL_MS, TakesView
+
+RATE = 48000
+
+
+@pytest.fixture
+def views():
+    """The views a test shows; each lets go of its audio output when the test ends."""
+    shown: list[TakesView] = []
+    yield shown
+    for view in shown:
+        view.release()
+
+
+@pytest.fixture
+def output(monkeypatch, views):
+    """A JACK server that PortAudio in this process sees as the default output."""
+    with JackServer(samplerate=RATE, period=256, inputs=2, outputs=2) as server:
+        monkeypatch.setenv("JACK_DEFAULT_SERVER", server.name)
+        monkeypatch.setenv("JACK_NO_START_SERVER", "1")
+        devices.refresh()
+        yield server
+        for view in views:
+            view.release()  # no stream may be open when PortAudio restarts
+        monkeypatch.undo()
+        devices.refresh()  # let go of this server while it is still there
+
+
+@pytest.fixture
+def no_output(monkeypatch):
+    """PortAudio with no audio server to find: no device at all."""
+    monkeypatch.setenv("JACK_DEFAULT_SERVER", f"mt-test-absent-{uuid.uuid4().hex[:8]}")
+    monkeypatch.setenv("JACK_NO_START_SERVER", "1")
+    devices.refresh()
+
+
+@pytest.fixture
+def shown_view(qtbot, library, views):
+    """Make a TakesView on the library, shown and active (shortcuts need an active window)."""
+
+    def make() -> TakesView:
+        view = TakesView(library)
+        qtbot.addWidget(view)
+        views.append(view)
+        view.resize(900, 600)
+        view.show()
+        qtbot.waitExposed(view)
+        view.activateWindow()
+        qtbot.waitUntil(view.isActiveWindow)
+        return view
+
+    return make
+
+
+def record_take(library, session_id: int, people: dict[str, int], *, seconds: float = 1.0,
+                status: TakeStatus = TakeStatus.COMPLETE, dropouts: int = 0) -> int:
+    """A take with a bass (isolated, one owner) and a room mic that hears everyone."""
+    frames = int(seconds * RATE)
+    with library.transaction() as db:
+        take_id = takes.start(db, session_id, RATE)
+        bass = takes.add_track(db, take_id, TrackKind.AUDIO, input=1, isolated=True,
+                               instrument="Bass", participant_ids=[people["Robin"]])
+        room = takes.add_track(db, take_id, TrackKind.AUDIO, input=2, instrument="Room",
+                               participant_ids=people.values())
+        for n in range(dropouts):
+            takes.add_dropout(db, take_id, RATE // 4 + n * 1000, 256, "input overflow")
+        takes.finish(db, take_id, frames, status=status)
+    (library.folder / f"audio/take-{take_id}").mkdir(parents=True)
+    tone = 0.5 * np.sin(2 * np.pi * 110 * np.arange(frames) / RATE)
+    sf.write(library.folder / bass.file, tone, RATE, subtype="PCM_24")
+    sf.write(library.folder / room.file, tone / 4, RATE, subtype="PCM_24")
+    return take_id
+
+
+@pytest.fixture
+def band(library):
+    """A band session with three takes: complete, recovered, and one with two dropouts."""
+    with library.transaction() as db:
+        people = {name: participants.add(db, name).id for name in ("Robin", "Kestrel")}
+        session = sessions.create(db, "Tuesday band", SessionKind.BAND, on=date(2026, 3, 3),
+                                  participants=participants.find_all(db, people))
+    record_take(library, session.id, people)
+    record_take(library, session.id, people, status=TakeStatus.RECOVERED, dropouts=1)
+    record_take(library, session.id, people, dropouts=2)
+    return session.id
+
+
+def test_the_list_shows_takes_newest_first_with_status_words_and_thumbnails(
+        qtbot, shown_view, library, band, no_output):
+    view = shown_view()
+    view.show_session(band)
+    texts = [view.take_list.item(row).text() for row in range(view.take_list.count())]
+    assert [text.split(" · ")[0] for text in texts] == ["Take 3", "Take 2", "Take 1"]
+    assert texts[0].endswith("complete, has 2 dropouts")
+    assert texts[1].endswith("recovered after a crash, has 1 dropout")
+    assert texts[2].endswith("0:01 · complete")
+    qtbot.waitUntil(lambda: all(view.has_thumbnail(row) for row in range(3)))
+
+
+def test_a_take_shows_a_lane_per_track_with_who_is_heard_and_its_dropouts(
+        qtbot, shown_view, library, band, no_output):
+    view = shown_view()
+    view.show_session(band)
+    view.take_list.setCurrentRow(0)  # take 3
+    lanes = view.lanes
+    assert [(lane.title, lane.people) for lane in lanes.lanes] == [
+        ("Bass", "Robin"), ("Room", "Kestrel, Robin")]
+    assert len(lanes.dropouts) == 2
+    qtbot.waitUntil(lambda: all(lanes.peaks(lane.track_id) is not None
+                                for lane in lanes.lanes))
+    bass = lanes.peaks(lanes.lanes[0].track_id)
+    assert len(bass) == lanes.wave_width() and 0.45 < bass[:, 1].max() <= 0.5
+    # Without an output the transport says so and stays off; the rest still works.
+    qtbot.waitUntil(lambda: "No audio output" in view.transport_note.text())
+    assert not view.play_button.isEnabled()
+    area = lanes.wave_rect()
+    assert lanes.lane_at(area.top() + area.height() * 3 / 4).title == "Room"
+    qtbot.mouseClick(lanes, Qt.MouseButton.LeftButton,
+                     pos=QPoint(int(area.left() + area.width() / 2), int(area.center().y())))
+    assert abs(lanes.playhead - RATE // 2) < RATE // 50
+    assert view.clock.text().startswith("0:00 of 0:01")
+    qtbot.keyClick(lanes, Qt.Key.Key_Home)
+    assert lanes.playhead == 0
+
+
+def test_resizing_recomputes_the_waveforms_at_the_new_width(
+        qtbot, shown_view, library, band, no_output):
+    view = shown_view()
+    view.show_session(band)
+    view.take_list.setCurrentRow(2)
+    lanes = view.lanes
+    track = lanes.lanes[0].track_id
+    qtbot.waitUntil(lambda: lanes.peaks(track) is not None
+                    and len(lanes.peaks(track)) == lanes.wave_width())
+    before = lanes.wave_width()
+    view.resize(1300, 600)
+    qtbot.waitUntil(lambda: lanes.wave_width() != before
+                    and len(lanes.peaks(track)) == lanes.wave_width())
+
+
+def test_the_demo_session_plays(
+        qtbot, shown_view, library, output):
+    from mt_studio.core.demo import create_demo_session
+
+    session_id = create_demo_session(library)
+    demo = takes.for_session(library.connection, session_id)[-1]
+    names = participants.pseudonyms(library.connection)
+    view = shown_view()
+    view.show_session(session_id)
+    qtbot.waitUntil(lambda: view.has_thumbnail(0))
+    view.take_list.setCurrentRow(0)
+    lanes = view.lanes
+    assert len(lanes.lanes) == len(demo.tracks)
+    for lane, track in zip(lanes.lanes, demo.tracks, strict=True):
+        for pid in track.participant_ids:
+            assert names[pid] in lane.people
+    assert [mark.name for mark in lanes.markers] == [m.name for m in demo.markers]
+    audio = [lane for lane in lanes.lanes if lane.audio]
+    midi = [lane for lane in lanes.lanes if not lane.audio]
+    assert len(audio) == 4 and len(midi) == 1
+    qtbot.waitUntil(lambda: all(lanes.peaks(lane.track_id) is not None for lane in audio))
+    qtbot.waitUntil(lambda: bool(lanes.notes(midi[0].track_id)))
+    qtbot.waitUntil(view.play_button.isEnabled, timeout=10_000)
+
+    view.take_list.setFocus()
+    qtbot.keyClick(view.take_list, Qt.Key.Key_Space)
+    assert view.playing and view.play_button.text() == "Stop"
+    qtbot.waitUntil(lambda: lanes.playhead > RATE // 4, timeout=10_000)
+    qtbot.keyClick(view.take_list, Qt.Key.Key_Space)
+    assert not view.playing and view.play_button.text() == "Play"
+    stopped_at = lanes.playhead
+    assert 0 < stopped_at < demo.frames
+    clock = output.client(f"mt-test-clock-{uuid.uuid4().hex[:6]}")
+    try:
+        later = clock.frame_time + RATE // 4
+        wait_for(lambda: clock.frame_time > later, 10, "a quarter second of the device's time")
+    finally:
+        clock.close()
+    qtbot.wait(2 * PLAYHEAD_INTERVAL_MS)  # let the playhead timer tick, were it still on
+    assert lanes.playhead == view.player.position == stopped_at
+    qtbot.keyClick(view.take_list, Qt.Key.Key_Home)
+    assert lanes.playhead == 0
+
+
+def test_a_take_plays_to_its_end_and_plays_again_from_the_start(
+        qtbot, shown_view, library, band, output):
+    view = shown_view()
+    view.show_session(band)
+    view.take_list.setCurrentRow(2)  # take 1, one second long
+    qtbot.waitUntil(view.play_button.isEnabled, timeout=10_000)
+    qtbot.mouseClick(view.play_button, Qt.MouseButton.LeftButton)
+    assert view.playing
+    qtbot.waitUntil(lambda: view.play_button.text() == "Play", timeout=10_000)
+    assert not view.playing and view.lanes.playhead == RATE
+    assert view.clock.text() == "0:01 of 0:01"
+    qtbot.mouseClick(view.play_button, Qt.MouseButton.LeftButton)
+    assert view.playing
+    qtbot.waitUntil(lambda: 0 < view.lanes.playhead < RATE, timeout=10_000)
+    view.take_list.setCurrentRow(1)  # choosing another take stops this one
+    assert not view.playing and view.lanes.playhead == 0
+
+
+def test_a_track_that_ends_early_lines_up_with_the_take(qtbot, shown_view, library, band,
+                                                        no_output):
+    take = takes.for_session(library.connection, band)[1]  # recovered: cut the bass short
+    bass = take.tracks[0]
+    samples, rate = sf.read(library.folder / bass.file, dtype="float32")
+    sf.write(library.folder / bass.file, samples[: len(samples) // 2], rate, subtype="PCM_24")
+    view = shown_view()
+    view.show_session(band)
+    view.take_list.setCurrentRow(1)
+    lanes = view.lanes
+    qtbot.waitUntil(lambda: lanes.peaks(bass.id) is not None)
+    peaks = lanes.peaks(bass.id)
+    half = len(peaks) // 2
+    assert peaks[: half - 1, 1].max() > 0.4 and not peaks[half + 1:].any()
