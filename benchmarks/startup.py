@@ -1,0 +1,92 @@
+"""Start-up benchmark: process start to the first painted main window, mt_studio beside bare PyQt6.
+
+    .venv/bin/python benchmarks/startup.py [--runs 9]
+    xvfb-run -a .venv/bin/python benchmarks/startup.py      # on a real X server
+
+Each run starts a fresh process and measures from just before it is spawned to the moment its
+main window receives its first paint event (time.monotonic is system-wide on Linux, so parent
+and child read the same clock). mt_studio opens on a library that already holds the demo
+session, as a therapist's would; the bare window is a QMainWindow with a label. The runs
+alternate, and the table gives the median and the spread. Target (issue 4): at most 1.5x the
+bare window's time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+MT_STUDIO = str(Path(sys.executable).with_name("mt-studio"))
+
+BARE_WINDOW = """
+import sys, time
+from PyQt6.QtCore import QEvent, QObject, QTimer
+from PyQt6.QtWidgets import QApplication, QLabel, QMainWindow
+
+class Probe(QObject):
+    def eventFilter(self, watched, event):
+        if event.type() == QEvent.Type.Paint:
+            print(f"painted {time.monotonic():.6f}", flush=True)
+            watched.removeEventFilter(self)
+            QTimer.singleShot(0, app.quit)
+        return False
+
+app = QApplication(sys.argv[:1])
+window = QMainWindow()
+window.setCentralWidget(QLabel("Hello"))
+probe = Probe()
+window.installEventFilter(probe)
+window.resize(1200, 760)
+window.show()
+app.exec()
+"""
+
+
+def painted_after(command: list[str], env: dict) -> float:
+    """Seconds from spawning COMMAND to its first paint."""
+    started = time.monotonic()
+    out = subprocess.run(command, env=env, capture_output=True, text=True, check=True).stdout
+    stamps = [line.split()[1] for line in out.splitlines() if line.startswith("painted ")]
+    if not stamps:
+        raise RuntimeError(f"{command[0]} never painted its window")
+    return float(stamps[0]) - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=9)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as scratch:
+        env = {**os.environ, "MT_STUDIO_LIBRARY": f"{scratch}/library",
+               "MT_STUDIO_LOG_DIR": f"{scratch}/logs", "MT_STUDIO_CONFIG_DIR": f"{scratch}/cfg",
+               "MT_STUDIO_QUIT_AFTER_FIRST_PAINT": "1"}
+        env.setdefault("QT_QPA_PLATFORM", "xcb" if "DISPLAY" in env else "offscreen")
+        subprocess.run([sys.executable, "-c", "from mt_studio.core.demo import "
+                        "create_demo_session\nfrom mt_studio.core.library import Library\n"
+                        f"create_demo_session(Library.open({scratch + '/library'!r}))"],
+                       env=env, check=True)
+        times: dict[str, list[float]] = {"bare PyQt6 window": [], "mt_studio": []}
+        painted_after([MT_STUDIO], env)  # warm the disk cache for both
+        painted_after([sys.executable, "-c", BARE_WINDOW], env)
+        for _ in range(args.runs):
+            times["bare PyQt6 window"].append(
+                painted_after([sys.executable, "-c", BARE_WINDOW], env))
+            times["mt_studio"].append(painted_after([MT_STUDIO], env))
+    reference = statistics.median(times["bare PyQt6 window"])
+    print(f"\nStart to first paint, {args.runs} runs each, platform {env['QT_QPA_PLATFORM']}\n")
+    print("| window | median ms | fastest ms | slowest ms | ratio to bare |")
+    print("| --- | --- | --- | --- | --- |")
+    for name, values in times.items():
+        median = statistics.median(values)
+        print(f"| {name} | {median * 1000:.0f} | {min(values) * 1000:.0f} | "
+              f"{max(values) * 1000:.0f} | {median / reference:.2f} |")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,118 @@
+"""Take the README's screenshots of the studio window, on a real X server and a real device.
+
+    xvfb-run -a -s "-screen 0 1400x900x24" .venv/bin/python docs/screenshots/make_screenshots.py
+
+Builds a library in a temporary folder (the demo session, plus a band session with one person
+who has not consented yet), starts a JACK dummy server fed with tones as the audio interface,
+and saves a PNG of each view next to this script. Look at every one before committing it.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent.parent / "tests"))  # the JACK rig the tests use
+
+from jack_rig import JackServer, SignalGenerator, sine  # noqa: E402
+
+from mt_studio import i18n  # noqa: E402
+from mt_studio.core.domain import Credit, Purpose  # noqa: E402
+from mt_studio.core.library import Library, consent_ledger, participants, sessions  # noqa: E402
+
+
+def settle(app, seconds: float) -> None:
+    """Let the window run for SECONDS (workers report, meters move)."""
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        app.processEvents()
+        time.sleep(0.01)
+
+
+def save(window, name: str) -> None:
+    path = HERE / f"{name}.png"
+    window.grab().save(str(path))
+    print(f"saved {path}")
+
+
+def main() -> None:
+    scratch = Path(tempfile.mkdtemp(prefix="mt-shots-"))
+    for key, folder in (("MT_STUDIO_LIBRARY", "library"), ("MT_STUDIO_LOG_DIR", "logs"),
+                        ("MT_STUDIO_CONFIG_DIR", "config"), ("MT_STUDIO_PRESETS", "presets")):
+        os.environ[key] = str(scratch / folder)
+    i18n.use_language(os.environ.get("SHOTS_LANGUAGE", "en"))
+    server = JackServer(samplerate=48000, period=256, inputs=4)
+    server.__enter__()
+    os.environ["JACK_DEFAULT_SERVER"] = server.name
+    os.environ["JACK_NO_START_SERVER"] = "1"
+    from PyQt6.QtWidgets import QApplication
+
+    from mt_studio.ui.error_reporter import ErrorReporter
+    from mt_studio.ui.main_window import MainWindow
+
+    app = QApplication(sys.argv[:1])
+    library = Library.open(scratch / "library")
+    window = MainWindow(library, ErrorReporter())
+    window.resize(1280, 800)
+    window.show()
+    window.after_first_paint()
+    settle(app, 1.5)
+    save(window, "first-run")
+
+    window.open_demo()
+    db = library.connection
+    demo = window.session_id
+    kim = participants.add(db, "Kim")
+    consent_ledger.grant(db, kim, [Purpose.RECORD, Purpose.KEEP], credit=Credit.NONE,
+                         valid_until=date.today() + timedelta(days=5), witness="Anne")
+    singer = participants.find(db, "Demo Singer")
+    consent_ledger.withdraw(db, singer, [Purpose.GROUP], reason="changed mind")
+    sessions.check_in(db, demo, kim)
+    window.open_session(demo)
+    settle(app, 0.5)
+    save(window, "consent-board")
+
+    band = sessions.create(db, "Tuesday band", sessions.get(db, demo).kind, on=date.today(),
+                           participants=[participants.find(db, p) for p in
+                                         ("Demo Drummer", "Demo Bassist", "Demo Keys")],
+                           inputs=sessions.get(db, demo).inputs)
+    window.sessions.refresh()
+    window.open_session(band.id)
+    view = window.session_view
+    view.setCurrentWidget(view.inputs)
+    settle(app, 3)
+    device = view.inputs.device.findData("system")
+    if device >= 0:
+        view.inputs.device.setCurrentIndex(device)
+    settle(app, 0.5)
+    save(window, "inputs")
+
+    generator = SignalGenerator(server, [sine(220, 48000, 0.3), sine(440, 48000, 0.6),
+                                         sine(660, 48000, 0.1), sine(880, 48000, 0.95)])
+    view.setCurrentWidget(view.record)
+    view.record.count_in.setChecked(False)
+    view.record.toggle_record()
+    generator.connect_to("PortAudio.*:in_")
+    settle(app, 2.5)
+    save(window, "recording")
+    view.record.toggle_record()
+    settle(app, 0.5)
+    generator.close()
+
+    window.open_session(demo)
+    view.setCurrentWidget(view.takes)
+    settle(app, 2.5)
+    save(window, "takes")
+    window.close()
+    library.close()
+    server.__exit__(None, None, None)
+    os._exit(0)  # PortAudio's exit handler would trip over the server just stopped
+
+
+if __name__ == "__main__":
+    main()
