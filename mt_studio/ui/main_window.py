@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from PyQt6.QtCore import Qt, QTimer, QUrl, pyqtSignal
+from PyQt6.QtCore import QEvent, Qt, QTimer, QUrl, pyqtSignal
 from PyQt6.QtGui import QAction, QDesktopServices, QKeySequence
 from PyQt6.QtWidgets import (
     QApplication,
@@ -119,9 +119,19 @@ class MainWindow(QMainWindow):
         return action
 
     def after_first_paint(self) -> None:
-        """Work that waits until the window shows: recovery, then looking for devices."""
-        QTimer.singleShot(0, self.recover_takes)
-        QTimer.singleShot(0, self.device_status.look)
+        """Work that waits until the window has painted: recovery, then looking for devices."""
+        self._first_paint_pending = True
+        self.installEventFilter(self)
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt's name
+        if (watched is self and event.type() == QEvent.Type.Paint
+                and getattr(self, "_first_paint_pending", False)):
+            self._first_paint_pending = False
+            self.removeEventFilter(self)
+            # Queued behind the paint: recovery and the device scan load numpy and PortAudio.
+            QTimer.singleShot(50, self.recover_takes)
+            QTimer.singleShot(100, self.device_status.look)
+        return super().eventFilter(watched, event)
 
     def recover_takes(self) -> None:
         """Repair takes a crash left behind, and say so."""
