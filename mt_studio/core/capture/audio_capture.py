@@ -15,8 +15,6 @@ import collections
 import enum
 import errno
 import logging
-import os
-import sys
 import threading
 import time
 from collections.abc import Callable
@@ -159,7 +157,6 @@ class AudioCapture:
             self._ring, channels=list(self.settings.inputs), allow_belated=True)
 
     def _run(self) -> None:
-        _yield_to_the_audio_thread()
         last_sync = time.monotonic()
         try:
             while True:
@@ -319,20 +316,6 @@ class AudioCapture:
             # sounddevice terminates PortAudio at exit, which would hang on the same stream.
             sd = load_sounddevice()
             atexit.unregister(getattr(sd, "_exit_handler", lambda: None))
-
-
-def _yield_to_the_audio_thread(niceness: int = 10) -> None:
-    """Lower the calling thread's priority, so the audio callback wins a busy CPU.
-
-    Without realtime scheduling (a JACK server started with --no-realtime, or no rights to
-    it) the callback thread competes with the writer as an equal; a late callback is an xrun.
-    The writer has seconds of ring buffer to spare. Linux gives each thread its own nice value.
-    """
-    if sys.platform.startswith("linux"):
-        try:
-            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), niceness)
-        except OSError as error:
-            log.info("could not lower the writer's priority: %s", error)
 
 
 def _block_size(segment) -> int:
