@@ -88,3 +88,12 @@ class TrackPlan:
     key: str
     owners: frozenset[int] = field(default_factory=frozenset)
     isolated: bool = False
+
+
+@dataclass(frozen=True)
+class Dropout:
+    """Input lost and filled with silence: where (in frames), how long, and why."""
+
+    frame: int
+    length: int
+    cause: str

@@ -26,6 +26,7 @@ from mt_studio.core.capture import devices
 from mt_studio.core.capture.devices import load_sounddevice
 from mt_studio.core.capture.meters import Meters, measure
 from mt_studio.core.capture.take_files import TakeFiles
+from mt_studio.core.domain import Dropout
 from mt_studio.core.errors import DeviceError
 from mt_studio.i18n import _
 
@@ -41,15 +42,6 @@ class StopReason(enum.StrEnum):
     FILE_TOO_LARGE = "file_too_large"
     WRITE_ERROR = "write_error"
     DEVICE_LOST = "device_lost"
-
-
-@dataclass(frozen=True)
-class Dropout:
-    """Input lost and replaced by silence: where (in frames), how long, and why."""
-
-    frame: int
-    length: int
-    cause: str
 
 
 @dataclass(frozen=True)

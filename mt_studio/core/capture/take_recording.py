@@ -12,13 +12,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from mt_studio.core.capture.audio_capture import AudioCapture, CaptureSettings, Dropout, StopReason
+from mt_studio.core.capture.audio_capture import AudioCapture, CaptureSettings, StopReason
 from mt_studio.core.capture.devices import AudioInputDevice, find_audio_input
 from mt_studio.core.capture.midi_capture import MidiRecorder, find_midi_input, midi_log_to_smf
 from mt_studio.core.capture.take_files import TakeFiles, TrackTarget
 from mt_studio.core.capture.wav_stream import MAX_DATA_BYTES, SampleFormat
 from mt_studio.core.consent_policy import RecordDecision, heard_on, may_record
-from mt_studio.core.domain import TakeStatus, TrackKind, TrackPlan
+from mt_studio.core.domain import Dropout, TakeStatus, TrackKind, TrackPlan
 from mt_studio.core.errors import ConsentRefused, InputError, MtStudioError
 from mt_studio.core.library import Library, consent_ledger, participants, sessions, takes
 from mt_studio.core.library.clock import local_now

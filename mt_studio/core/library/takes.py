@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import PurePosixPath
 
-from mt_studio.core.domain import TakeStatus, TrackKind, TrackPlan
+from mt_studio.core.domain import Dropout, TakeStatus, TrackKind, TrackPlan
 from mt_studio.core.errors import InputError
 from mt_studio.core.library import audit
 from mt_studio.core.library.clock import from_text, to_text, utc_now
@@ -40,15 +40,6 @@ class Marker:
 
     frame: int
     name: str = ""
-
-
-@dataclass(frozen=True)
-class Dropout:
-    """Frames lost and filled with silence, and what caused it."""
-
-    frame: int
-    length: int
-    cause: str
 
 
 @dataclass(frozen=True)
