@@ -12,12 +12,14 @@ import subprocess
 import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
 
 SignalFunction = Callable[[np.ndarray], np.ndarray]
+_PORTAUDIO_ENV = ("JACK_DEFAULT_SERVER", "JACK_NO_START_SERVER")
 
 
 class JackServer:
@@ -250,3 +252,26 @@ def wait_for(condition: Callable[[], bool], timeout: float, what: str) -> None:
         if time.monotonic() > deadline:
             raise TimeoutError(f"timed out waiting for {what}")
         event.wait(0.02)
+
+
+@contextmanager
+def seen_by_portaudio(server: JackServer) -> Iterator[JackServer]:
+    """Make PortAudio in this process see SERVER as its device "system", and let go after.
+
+    Close every stream before leaving: PortAudio restarts on the way out, while the server is
+    still there.
+    """
+    from mt_studio.core.capture import devices
+
+    saved = {name: os.environ.get(name) for name in _PORTAUDIO_ENV}
+    os.environ.update(JACK_DEFAULT_SERVER=server.name, JACK_NO_START_SERVER="1")
+    devices.refresh()
+    try:
+        yield server
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+        devices.refresh()

@@ -8,7 +8,15 @@ import time
 import numpy as np
 import pytest
 import soundfile as sf
-from jack_rig import JackServer, SignalGenerator, ramp, ramp_origin, sine, wait_for
+from jack_rig import (
+    JackServer,
+    SignalGenerator,
+    ramp,
+    ramp_origin,
+    seen_by_portaudio,
+    sine,
+    wait_for,
+)
 
 from mt_studio.core.capture import devices
 from mt_studio.core.capture.audio_capture import AudioCapture, CaptureSettings, StopReason
@@ -20,15 +28,11 @@ PORTS = "PortAudio.*:in_"
 
 
 @pytest.fixture
-def device(monkeypatch):
+def device():
     """A JACK server that PortAudio in this process sees as the device 'system'."""
-    with JackServer(samplerate=RATE, period=PERIOD, inputs=4, synchronous=True) as server:
-        monkeypatch.setenv("JACK_DEFAULT_SERVER", server.name)
-        monkeypatch.setenv("JACK_NO_START_SERVER", "1")
-        devices.refresh()
+    with (JackServer(samplerate=RATE, period=PERIOD, inputs=4, synchronous=True) as server,
+          seen_by_portaudio(server)):
         yield server, devices.find_audio_input("system")
-        monkeypatch.undo()
-        devices.refresh()  # let go of this server while it is still there
 
 
 def files_for(tmp_path, channels: int, files_class=TakeFiles) -> TakeFiles:

@@ -8,7 +8,7 @@ from datetime import date
 import numpy as np
 import pytest
 import soundfile as sf
-from jack_rig import JackServer, wait_for
+from jack_rig import JackServer, seen_by_portaudio, wait_for
 
 from mt_studio.core.capture import devices
 from mt_studio.core.domain import SessionKind, TakeStatus, TrackKind
@@ -51,15 +51,11 @@ class Listener:
 
 
 @pytest.fixture
-def output(monkeypatch):
+def output():
     """A JACK server that PortAudio in this process sees as the output device 'system'."""
-    with JackServer(samplerate=RATE, period=256, inputs=2, outputs=2, synchronous=True) as server:
-        monkeypatch.setenv("JACK_DEFAULT_SERVER", server.name)
-        monkeypatch.setenv("JACK_NO_START_SERVER", "1")
-        devices.refresh()
+    with (JackServer(samplerate=RATE, period=256, inputs=2, outputs=2, synchronous=True) as server,
+          seen_by_portaudio(server)):
         yield server
-        monkeypatch.undo()
-        devices.refresh()  # let go of this server while it is still there
 
 
 def synthetic_take(library, seconds: float = 1.5) -> tuple[int, np.ndarray]:

@@ -7,10 +7,9 @@ from datetime import date
 import numpy as np
 import pytest
 import soundfile as sf
-from jack_rig import JackServer, SignalGenerator, sine
+from jack_rig import JackServer, SignalGenerator, seen_by_portaudio, sine
 from PyQt6.QtCore import Qt
 
-from mt_studio.core.capture import devices
 from mt_studio.core.capture.meters import MeterReading
 from mt_studio.core.domain import Purpose, SessionKind, TakeStatus
 from mt_studio.core.library import consent_ledger, participants, sessions, takes
@@ -24,15 +23,11 @@ PORTS = "PortAudio.*:in_"
 
 
 @pytest.fixture
-def device(monkeypatch):
+def device():
     """A JACK server that PortAudio in this process sees as the device 'system'."""
-    with JackServer(samplerate=RATE, period=PERIOD, inputs=4, synchronous=True) as server:
-        monkeypatch.setenv("JACK_DEFAULT_SERVER", server.name)
-        monkeypatch.setenv("JACK_NO_START_SERVER", "1")
-        devices.refresh()
+    with (JackServer(samplerate=RATE, period=PERIOD, inputs=4, synchronous=True) as server,
+          seen_by_portaudio(server)):
         yield server
-        monkeypatch.undo()
-        devices.refresh()  # let go of this server while it is still there
 
 
 def test_a_take_recorded_from_the_panel_has_meters_a_count_in_a_marker_and_files(

@@ -8,7 +8,7 @@ from datetime import date
 import numpy as np
 import pytest
 import soundfile as sf
-from jack_rig import JackServer, wait_for
+from jack_rig import JackServer, seen_by_portaudio, wait_for
 from PyQt6.QtCore import QPoint, Qt
 
 from mt_studio.core.capture import devices
@@ -29,17 +29,13 @@ def views():
 
 
 @pytest.fixture
-def output(monkeypatch, views):
+def output(views):
     """A JACK server that PortAudio in this process sees as the default output."""
-    with JackServer(samplerate=RATE, period=256, inputs=2, outputs=2) as server:
-        monkeypatch.setenv("JACK_DEFAULT_SERVER", server.name)
-        monkeypatch.setenv("JACK_NO_START_SERVER", "1")
-        devices.refresh()
+    with (JackServer(samplerate=RATE, period=256, inputs=2, outputs=2) as server,
+          seen_by_portaudio(server)):
         yield server
         for view in views:
             view.release()  # no stream may be open when PortAudio restarts
-        monkeypatch.undo()
-        devices.refresh()  # let go of this server while it is still there
 
 
 @pytest.fixture

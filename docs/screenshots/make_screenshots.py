@@ -48,8 +48,7 @@ def main() -> None:
     i18n.use_language(os.environ.get("SHOTS_LANGUAGE", "en"))
     server = JackServer(samplerate=48000, period=256, inputs=4)
     server.__enter__()
-    os.environ["JACK_DEFAULT_SERVER"] = server.name
-    os.environ["JACK_NO_START_SERVER"] = "1"
+    os.environ.update(JACK_DEFAULT_SERVER=server.name, JACK_NO_START_SERVER="1")
     from PyQt6.QtWidgets import QApplication
 
     from mt_studio.ui.error_reporter import ErrorReporter
