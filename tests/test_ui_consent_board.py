@@ -10,7 +10,8 @@ from PyQt6.QtCore import QDate, Qt
 from mt_studio.core.consent_board import ChipState
 from mt_studio.core.domain import ConsentAction, Credit, Purpose, SessionKind, TrackKind
 from mt_studio.core.library import consent_ledger, exports, participants, sessions, takes
-from mt_studio.ui.consent_board import ConsentBoard, GrantDialog, WithdrawDialog
+from mt_studio.ui.consent_board import ConsentBoard
+from mt_studio.ui.consent_dialogs import GrantDialog, WithdrawDialog
 
 
 @pytest.fixture

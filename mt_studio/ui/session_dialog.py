@@ -18,10 +18,10 @@ from PyQt6.QtWidgets import (
 )
 
 from mt_studio.core.domain import SessionKind
-from mt_studio.core.errors import InputError
 from mt_studio.core.library import Library, participants, sessions
 from mt_studio.core.presets import PresetCatalog, SessionTemplate
 from mt_studio.i18n import _
+from mt_studio.ui.applying_dialog import ApplyingDialog
 from mt_studio.ui.dialog_buttons import ok_cancel
 
 
@@ -34,7 +34,7 @@ def kind_label(kind: SessionKind) -> str:
     }[kind]
 
 
-class SessionDialog(QDialog):
+class SessionDialog(ApplyingDialog):
     """Create a session (SESSION_ID None) from a template, or edit session SESSION_ID.
 
     `save()` applies the fields and returns the session's id; OK calls it and shows a refusal
@@ -43,11 +43,10 @@ class SessionDialog(QDialog):
 
     def __init__(self, library: Library, session_id: int | None = None,
                  parent: QWidget | None = None, catalog: PresetCatalog | None = None) -> None:
-        super().__init__(parent)
+        editing = sessions.get(library.connection, session_id) if session_id else None
+        super().__init__(_("Edit session") if editing else _("New session"), parent)
         self.library = library
         self.session_id = session_id
-        editing = sessions.get(library.connection, session_id) if session_id else None
-        self.setWindowTitle(_("Edit session") if editing else _("New session"))
         layout = QVBoxLayout(self)
         form = QFormLayout()
 
@@ -108,12 +107,6 @@ class SessionDialog(QDialog):
             note.setWordWrap(True)
             note.setTextFormat(Qt.TextFormat.PlainText)
             layout.addWidget(note)
-        self.error = QLabel()
-        self.error.setWordWrap(True)
-        self.error.setTextFormat(Qt.TextFormat.PlainText)
-        self.error.setStyleSheet("color: #8b0000; font-weight: bold;")
-        self.error.setAccessibleName(_("Problem"))
-        self.error.hide()
         layout.addWidget(self.error)
         layout.addWidget(ok_cancel(self, _("Save") if editing else _("Create session")))
 
@@ -186,15 +179,8 @@ class SessionDialog(QDialog):
         self.session_id = created.id
         return created.id
 
-    def accept(self) -> None:
-        """Save and close, or show why the session cannot be saved and stay open."""
-        try:
-            self.save()
-        except InputError as error:
-            self.error.setText(str(error))
-            self.error.show()
-            return
-        super().accept()
+    def _apply(self) -> None:
+        self.save()
 
     @classmethod
     def create(cls, library: Library, parent: QWidget | None = None) -> int | None:
