@@ -21,7 +21,7 @@ import numpy as np
 import soundfile as sf
 
 from mt_studio.core.capture.audio_capture import StopReason
-from mt_studio.core.capture.midi_capture import TICKS_PER_BEAT, frames_to_ticks
+from mt_studio.core.capture.midi_capture import events_to_smf
 from mt_studio.core.consent_policy import ConsentState, heard_on
 from mt_studio.core.domain import Credit, Participant, Purpose, SessionKind, TrackKind, TrackPlan
 from mt_studio.core.errors import InputError
@@ -111,7 +111,7 @@ def create_demo_session(library: Library) -> int:
             )
             take_id = takes.start(tx, session.id, song.samplerate, sample_format="pcm24",
                                   device=_("Demo (synthesized)"))
-            take_folder = library.audio_folder / f"take-{take_id}"
+            take_folder = library.folder / takes.take_folder(take_id)
             take_folder.mkdir(parents=True, exist_ok=True)
             present = [p.id for p in people]
             for player, person in zip(_PLAYERS, people, strict=True):
@@ -161,15 +161,8 @@ def write_midi(path: Path, notes: Sequence[Note], samplerate: int) -> None:
         events.append((note.start + note.length, 0,
                        mido.Message("note_off", note=note.pitch, velocity=0)))
     events.sort(key=lambda event: (event[0], event[1]))  # a note ends before one starts
-    track = mido.MidiTrack()
-    last = 0
-    for frame, _order, message in events:
-        tick = frames_to_ticks(frame, samplerate)
-        track.append(message.copy(time=tick - last))
-        last = tick
-    track.append(mido.MetaMessage("end_of_track", time=0))
-    midi = mido.MidiFile(type=0, ticks_per_beat=TICKS_PER_BEAT)
-    midi.tracks.append(track)
+    ordered = [(frame, message) for frame, _order, message in events]
+    midi = events_to_smf(ordered, samplerate, ordered[-1][0] if ordered else 0)
     midi.save(path)
 
 

@@ -18,7 +18,7 @@ import re
 import tempfile
 import threading
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import NamedTuple
 
@@ -289,6 +289,16 @@ def midi_log_to_smf(log_path: Path, mid_path: Path, samplerate: int,
     events.sort(key=lambda event: event.frame)  # stable: same-frame events keep arrival order
     end_frame = until_frame if until_frame is not None else (events[-1].frame if events else 0)
 
+    _save_atomically(events_to_smf(events, samplerate, end_frame), Path(mid_path))
+    return len(events)
+
+
+def events_to_smf(events: Iterable[tuple[int, mido.Message]], samplerate: int,
+                  end_frame: int) -> mido.MidiFile:
+    """Time-ordered (frame, message) pairs as a type-0 Standard MIDI File ending at END_FRAME.
+
+    Notes still sounding at the end are closed there; no meta events but the end of track.
+    """
     track = mido.MidiTrack()
     held: dict[tuple[int, int], None] = {}  # an ordered set of sounding (channel, note)
     last_tick = 0
@@ -311,8 +321,7 @@ def midi_log_to_smf(log_path: Path, mid_path: Path, samplerate: int,
 
     midi = mido.MidiFile(type=0, ticks_per_beat=TICKS_PER_BEAT)
     midi.tracks.append(track)
-    _save_atomically(midi, Path(mid_path))
-    return len(events)
+    return midi
 
 
 def _save_atomically(midi: mido.MidiFile, path: Path) -> None:
