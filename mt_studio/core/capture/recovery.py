@@ -35,7 +35,7 @@ def recover_takes(library: Library) -> list[RecoveredTake]:
     """Recover every take left `recording` by a process that is gone; returns what was done."""
     recovered = []
     for take in takes.with_status(library.connection, TakeStatus.RECORDING):
-        folder = library.folder / "audio" / f"take-{take.id}"
+        folder = library.folder / takes.take_folder(take.id)
         if _still_recording(folder):
             continue
         recovered.append(_recover(library, take, folder))

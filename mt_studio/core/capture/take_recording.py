@@ -176,7 +176,7 @@ class TakeRecording:
             self.midi_track = takes.add_track(
                 tx, self.take_id, TrackKind.MIDI, port=midi_port, isolated=True,
                 participant_ids=heard_on(plans[-1], present)) if record_midi else None
-        take_folder = f"audio/take-{self.take_id}"
+        take_folder = takes.take_folder(self.take_id)
         self._hold_lock(self.library.folder / take_folder)
         self.files = TakeFiles(
             self.library.folder, take_folder,

@@ -12,6 +12,7 @@ from mt_studio.core.domain import Dropout, TakeStatus, TrackKind, TrackPlan
 from mt_studio.core.errors import InputError
 from mt_studio.core.library import audit
 from mt_studio.core.library.clock import from_text, to_text, utc_now
+from mt_studio.core.library.database import AUDIO_FOLDER
 from mt_studio.i18n import _
 
 
@@ -83,9 +84,14 @@ def start(
     return cursor.lastrowid
 
 
+def take_folder(take_id: int) -> str:
+    """The library-relative folder of a take's files."""
+    return str(PurePosixPath(AUDIO_FOLDER, f"take-{take_id}"))
+
+
 def track_file(take_id: int, track_id: int, suffix: str) -> str:
     """The library-relative file name of a track: ids only, never a person's name."""
-    return str(PurePosixPath("audio", f"take-{take_id}", f"track-{track_id}{suffix}"))
+    return str(PurePosixPath(take_folder(take_id), f"track-{track_id}{suffix}"))
 
 
 def add_track(
