@@ -8,7 +8,16 @@ from dataclasses import dataclass
 
 import numpy as np
 from PyQt6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, pyqtSignal
-from PyQt6.QtGui import QColor, QKeyEvent, QMouseEvent, QPainter, QPaintEvent, QPalette, QPen
+from PyQt6.QtGui import (
+    QColor,
+    QKeyEvent,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPalette,
+    QPen,
+    QPixmap,
+)
 from PyQt6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 from mt_studio.i18n import _
@@ -86,6 +95,7 @@ class TakeLanes(QWidget):
         self.playhead = 0
         self._peaks: dict[int, np.ndarray] = {}
         self._notes: dict[int, list[Note]] = {}
+        self._static: QPixmap | None = None  # everything but the playhead, drawn once
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self.setAccessibleName(_("Tracks of the take"))
@@ -105,17 +115,17 @@ class TakeLanes(QWidget):
             _("{title}: {people}").format(title=lane.title, people=lane.people)
             if lane.people else lane.title for lane in self.lanes))
         self.updateGeometry()
-        self.update()
+        self._redraw()
 
     def set_peaks(self, track_id: int, peaks: np.ndarray) -> None:
         """Show PEAKS (columns × (min, max)) as the waveform of TRACK_ID's lane."""
         self._peaks[track_id] = peaks
-        self.update()
+        self._redraw()
 
     def set_notes(self, track_id: int, notes: Sequence[Note]) -> None:
         """Show NOTES in TRACK_ID's (MIDI) lane."""
         self._notes[track_id] = list(notes)
-        self.update()
+        self._redraw()
 
     def notes(self, track_id: int) -> list[Note] | None:
         """The notes shown in TRACK_ID's lane, if they have arrived."""
@@ -129,8 +139,15 @@ class TakeLanes(QWidget):
         """Move the drawn playhead to FRAME."""
         frame = max(0, min(int(frame), self.frames))
         if frame != self.playhead:
+            # Only the strips the line leaves and enters are painted again (30 times a second).
+            for x in (self.x_of(self.playhead), self.x_of(frame)):
+                self.update(int(x) - 3, 0, 7, self.height())
             self.playhead = frame
-            self.update()
+
+    def _redraw(self) -> None:
+        """Draw the lanes afresh: their content, size, font or colours changed."""
+        self._static = None
+        self.update()
 
     # Geometry: a band for marker names on top, then the lanes; each lane has its words on
     # the left and its waveform on the right.
@@ -176,8 +193,15 @@ class TakeLanes(QWidget):
     def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
         return QSize(self._line() * 20, self.sizeHint().height())
 
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt's name)
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.FontChange,
+                            QEvent.Type.StyleChange):
+            self._redraw()
+        super().changeEvent(event)
+
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
         super().resizeEvent(event)
+        self._static = None
         if event.oldSize().width() != event.size().width():
             self.wave_width_changed.emit(self.wave_width())
 
@@ -211,7 +235,29 @@ class TakeLanes(QWidget):
         super().keyPressEvent(event)
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt's name)
+        if self._static is None:
+            self._static = self._render_static()
         painter = QPainter(self)
+        painter.drawPixmap(0, 0, self._static)
+        if self.lanes:
+            self._paint_playhead(painter, self.wave_rect())
+        if self.hasFocus():
+            wave = self.palette().color(QPalette.ColorRole.Highlight)
+            painter.setPen(QPen(wave, 1, Qt.PenStyle.DotLine))
+            painter.drawRect(QRectF(self.rect()).adjusted(0.5, 0.5, -0.5, -0.5))
+
+    def _render_static(self) -> QPixmap:
+        """The lanes with their words, waveforms, notes, dropouts and markers."""
+        ratio = self.devicePixelRatioF()
+        pixmap = QPixmap(self.size() * ratio)
+        pixmap.setDevicePixelRatio(ratio)
+        painter = QPainter(pixmap)
+        painter.setFont(self.font())
+        self._paint_static(painter)
+        painter.end()
+        return pixmap
+
+    def _paint_static(self, painter: QPainter) -> None:
         palette = self.palette()
         text = palette.color(QPalette.ColorRole.WindowText)
         base = palette.color(QPalette.ColorRole.Base)
@@ -253,10 +299,6 @@ class TakeLanes(QWidget):
                 draw_peaks(painter, inner, self._peaks[lane.track_id], wave)
         self._paint_dropouts(painter, area)
         self._paint_markers(painter, area, text)
-        self._paint_playhead(painter, area)
-        if self.hasFocus():
-            painter.setPen(QPen(wave, 1, Qt.PenStyle.DotLine))
-            painter.drawRect(QRectF(self.rect()).adjusted(0.5, 0.5, -0.5, -0.5))
 
     def _paint_notes(self, painter: QPainter, inner: QRectF, notes: list[Note],
                      color: QColor) -> None:
