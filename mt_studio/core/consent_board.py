@@ -41,7 +41,7 @@ class Chip:
     @property
     def valid(self) -> bool:
         """True when the purpose may be relied on now (granted, even if ending soon)."""
-        return self.state in (ChipState.GRANTED, ChipState.EXPIRES_SOON)
+        return self.status.valid
 
     @property
     def since(self) -> date | None:

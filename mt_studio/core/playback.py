@@ -25,6 +25,7 @@ from mt_studio.core.capture.devices import load_sounddevice, native_messages_to_
 from mt_studio.core.domain import TrackKind
 from mt_studio.core.errors import DeviceError, InputError
 from mt_studio.core.library import Library, takes
+from mt_studio.core.waveform import part_paths
 from mt_studio.i18n import _
 
 log = logging.getLogger(__name__)
@@ -144,10 +145,8 @@ class TakePlayer:
         self.take_id = take_id
         self.samplerate = take.samplerate
         self.device = device
-        self.sources = [
-            [library.folder / part for part in takes.parts(library.connection, track.id)]
-            for track in take.tracks if track.kind is TrackKind.AUDIO
-        ]
+        self.sources = [part_paths(library, track.id)
+                        for track in take.tracks if track.kind is TrackKind.AUDIO]
         self.frames = take.frames
         self.gain = 1.0 / np.sqrt(max(1, len(self.sources)))
         self.problem: str | None = None
@@ -235,7 +234,8 @@ class TakePlayer:
     def close(self) -> None:
         """Stop and close the output stream."""
         self.stop()
-        mixer, self._mixer = self._mixer, None
+        with self._lock:  # a worker that has just opened it may be closing it too
+            mixer, self._mixer = self._mixer, None
         if mixer is not None:
             try:
                 with devices.portaudio_lock:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import os
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
 import platformdirs
@@ -31,11 +31,6 @@ class Preferences:
     """What the user chose; "" means "as the system says"."""
 
     language: str = ""
-    device: str = ""
-
-    def changed(self, **values: str) -> Preferences:
-        """A copy with VALUES replaced."""
-        return replace(self, **values)
 
 
 def load(folder: Path | None = None) -> Preferences:

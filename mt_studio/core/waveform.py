@@ -16,12 +16,12 @@ import mido
 import numpy as np
 import soundfile as sf
 
+from mt_studio.core.capture.wav_stream import UNKNOWN_SIZE
 from mt_studio.core.errors import InputError
 from mt_studio.core.library import Library, takes
 from mt_studio.i18n import _
 
 BLOCK_FRAMES = 1 << 16
-_UNKNOWN_SIZE = 0xFFFFFFFF  # the data size of a WAV still being written: "up to the end"
 
 
 class NoteSpan(NamedTuple):
@@ -165,7 +165,7 @@ def _wav_cut_short(path: Path, frames: int) -> bool:
                     block_align = struct.unpack("<12xH", raw.read(14))[0]
                     raw.seek(size - 14 + (size & 1), 1)
                 elif name == b"data":
-                    if size == _UNKNOWN_SIZE or block_align == 0:
+                    if size == UNKNOWN_SIZE or block_align == 0:
                         return False
                     return size // block_align > frames
                 else:

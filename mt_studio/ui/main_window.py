@@ -120,13 +120,10 @@ class MainWindow(QMainWindow):
 
     def after_first_paint(self) -> None:
         """Work that waits until the window has painted: recovery, then looking for devices."""
-        self._first_paint_pending = True
         self.installEventFilter(self)
 
     def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt's name
-        if (watched is self and event.type() == QEvent.Type.Paint
-                and getattr(self, "_first_paint_pending", False)):
-            self._first_paint_pending = False
+        if watched is self and event.type() == QEvent.Type.Paint:
             self.removeEventFilter(self)
             # Queued behind the paint: recovery and the device scan load numpy and PortAudio.
             QTimer.singleShot(50, self.recover_takes)

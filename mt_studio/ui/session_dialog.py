@@ -23,15 +23,7 @@ from mt_studio.core.presets import PresetCatalog, SessionTemplate
 from mt_studio.i18n import _
 from mt_studio.ui.applying_dialog import ApplyingDialog
 from mt_studio.ui.dialog_buttons import ok_cancel
-
-
-def kind_label(kind: SessionKind) -> str:
-    """The kind of session in words."""
-    return {
-        SessionKind.BAND: _("Band"),
-        SessionKind.CHOIR: _("Choir"),
-        SessionKind.INDIVIDUAL: _("Individual"),
-    }[kind]
+from mt_studio.ui.session_list import kind_label
 
 
 class SessionDialog(ApplyingDialog):

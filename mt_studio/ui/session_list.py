@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PyQt6.QtCore import QDate, QLocale, Qt, pyqtSignal
+from PyQt6.QtCore import Qt, pyqtSignal
 from PyQt6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -14,9 +14,20 @@ from PyQt6.QtWidgets import (
     QWidget,
 )
 
+from mt_studio.core.domain import SessionKind
 from mt_studio.core.library import Library, sessions
 from mt_studio.i18n import _
-from mt_studio.ui.session_dialog import kind_label
+from mt_studio.ui.chips import day_text
+
+
+def kind_label(kind: SessionKind) -> str:
+    """The kind of session in words."""
+    return {
+        SessionKind.BAND: _("Band"),
+        SessionKind.CHOIR: _("Choir"),
+        SessionKind.INDIVIDUAL: _("Individual"),
+    }[kind]
+
 
 _ID = Qt.ItemDataRole.UserRole
 _TITLE = 2
@@ -72,11 +83,9 @@ class SessionList(QWidget):
         """Read the sessions again, keeping the chosen one chosen."""
         chosen = self.current_session()
         self.tree.clear()
-        locale = QLocale()
         for session in sessions.all_sessions(self.library.connection):
-            day = QDate(session.date.year, session.date.month, session.date.day)
             item = QTreeWidgetItem([
-                locale.toString(day, QLocale.FormatType.ShortFormat),
+                day_text(session.date),
                 kind_label(session.kind),
                 session.title,
                 str(len(session.participants)),

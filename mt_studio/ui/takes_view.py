@@ -28,7 +28,9 @@ from mt_studio.core.errors import MtStudioError
 from mt_studio.core.library import Library, participants, takes
 from mt_studio.core.library.takes import Take, Track
 from mt_studio.core.playback import TakePlayer
+from mt_studio.core.waveform import part_paths
 from mt_studio.i18n import _, ngettext
+from mt_studio.ui.record_panel import duration_text
 from mt_studio.ui.take_lanes import Lane, Mark, Note, Span, TakeLanes, draw_peaks
 
 log = logging.getLogger(__name__)
@@ -40,10 +42,7 @@ PLAYHEAD_INTERVAL_MS = 33  # about 30 times a second
 
 def length_words(frames: int, samplerate: int) -> str:
     """A length as people read it: 0:25, or 1:02:03 past an hour."""
-    seconds = int(frames // max(1, samplerate))
-    hours, rest = divmod(seconds, 3600)
-    minutes, seconds = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes}:{seconds:02d}"
+    return duration_text(frames / max(1, samplerate))
 
 
 def status_words(take: Take) -> str:
@@ -165,6 +164,7 @@ class TakesView(QWidget):
         self.lanes = TakeLanes()
         self.lanes.seek_requested.connect(self.seek)
         self.lanes.wave_width_changed.connect(lambda _width: self._resize_timer.start())
+        self._peaks_shape: tuple[int, int] | None = None  # (take id, columns) last computed
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.lanes)
@@ -186,7 +186,7 @@ class TakesView(QWidget):
         self._resize_timer = QTimer(self)
         self._resize_timer.setSingleShot(True)
         self._resize_timer.setInterval(150)
-        self._resize_timer.timeout.connect(self._compute_lane_peaks)
+        self._resize_timer.timeout.connect(self._lanes_resized)
         self._playhead_timer = QTimer(self)
         self._playhead_timer.setInterval(PLAYHEAD_INTERVAL_MS)
         self._playhead_timer.timeout.connect(self._follow_player)
@@ -243,6 +243,7 @@ class TakesView(QWidget):
             return
         paths = self._paths(audio[0])
         take_id, frames = take.id, take.frames
+        self._thumbnails[(take_id, frames)] = None  # under way: a refresh does not start another
 
         def work() -> None:
             peaks = _peaks_or_none(paths, THUMBNAIL_COLUMNS)
@@ -305,10 +306,15 @@ class TakesView(QWidget):
         self._read_notes(take)
         self._open_player(take)
 
+    def _lanes_resized(self) -> None:
+        if self.take is not None and self._peaks_shape != (self.take.id, self.lanes.wave_width()):
+            self._compute_lane_peaks()
+
     def _compute_lane_peaks(self) -> None:
         if self.take is None:
             return
         columns, frames = self.lanes.wave_width(), self.take.frames
+        self._peaks_shape = (self.take.id, columns)
         jobs = list(self._lane_sources)
         self._generation += 1
         generation = self._generation
@@ -350,8 +356,7 @@ class TakesView(QWidget):
             self.lanes.set_peaks(track_id, peaks)
 
     def _paths(self, track: Track) -> list[Path]:
-        return [self.library.folder / part
-                for part in takes.parts(self.library.connection, track.id)]
+        return part_paths(self.library, track.id)
 
     # Playback
 

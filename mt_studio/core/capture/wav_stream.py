@@ -18,7 +18,7 @@ import numpy as np
 
 # While recording, the sizes say "unknown" (the largest value), which readers such as
 # libsndfile treat as "read to the end of the file"; finalize() and repair() set the truth.
-_UNKNOWN_SIZE = 0xFFFFFFFF
+UNKNOWN_SIZE = 0xFFFFFFFF
 MAX_DATA_BYTES = 0xFFFFFFFF - 64
 _PCM, _IEEE_FLOAT = 1, 3
 
@@ -87,16 +87,16 @@ class SampleEncoder:
 def header(samplerate: int, sample_format: SampleFormat, frames: int | None = None) -> bytes:
     """A mono WAV header; FRAMES None writes the "still recording" sizes."""
     width = sample_format.sample_bytes
-    data_bytes = _UNKNOWN_SIZE if frames is None else frames * width
+    data_bytes = UNKNOWN_SIZE if frames is None else frames * width
     if sample_format is SampleFormat.FLOAT32:
         fmt = struct.pack("<HHIIHHH", _IEEE_FLOAT, 1, samplerate, samplerate * width, width,
                           8 * width, 0)
-        fact = b"fact" + struct.pack("<II", 4, _UNKNOWN_SIZE if frames is None else frames)
+        fact = b"fact" + struct.pack("<II", 4, UNKNOWN_SIZE if frames is None else frames)
     else:
         fmt = struct.pack("<HHIIHH", _PCM, 1, samplerate, samplerate * width, width, 8 * width)
         fact = b""
     body = b"WAVE" + b"fmt " + struct.pack("<I", len(fmt)) + fmt + fact
-    riff_size = _UNKNOWN_SIZE if frames is None else len(body) + 8 + data_bytes
+    riff_size = UNKNOWN_SIZE if frames is None else len(body) + 8 + data_bytes
     return b"RIFF" + struct.pack("<I", riff_size) + body + b"data" + struct.pack("<I", data_bytes)
 
 
