@@ -95,6 +95,10 @@ class AudioCapture:
         self._drained = 0  # frames taken from the ring for the oldest segment
         self._cause = ""
         self._planar = np.empty((self._channels, 0), dtype=np.float32)
+        # clock() adds what the files hold to what waits in the ring; the writer changes both
+        # under this lock (never across I/O), so a frame is never counted twice or missed.
+        self._clock_lock = threading.Lock()
+        self._written = 0
         self._thread = threading.Thread(target=self._run, name="mt-studio-writer", daemon=True)
 
     def start(self) -> None:
@@ -142,7 +146,8 @@ class AudioCapture:
         never drifts from the files, as a time-based clock would on a struggling server.
         Any thread may call it (MIDI stamps its notes with it).
         """
-        return self.files.frames + self._ring.read_available
+        with self._clock_lock:
+            return self._written + self._ring.read_available
 
     def _record(self):
         return self._recorder.record_ringbuffer(
@@ -202,19 +207,22 @@ class AudioCapture:
         if count <= 0:
             return
         count, first, second = self._ring.get_read_buffers(count)
+        if self._planar.shape[1] < count:
+            self._planar = np.empty((self._channels, count), dtype=np.float32)
+        planar = self._planar[:, :count]
+        start = 0  # where the ring wraps, its two pieces go side by side: one meter, one write
         for buffer in (first, second):
-            if len(buffer):
-                self._write(np.frombuffer(buffer, dtype=np.float32).reshape(-1, self._channels))
-        self._ring.advance_read_index(count)
+            piece = np.frombuffer(buffer, dtype=np.float32).reshape(-1, self._channels)
+            np.copyto(planar[:, start:start + len(piece)], piece.T)  # one row per track
+            start += len(piece)
+        self._write(planar)
+        with self._clock_lock:
+            self._ring.advance_read_index(count)
+            self._written = self.files.frames
         self._drained += count
         self._last_progress = time.monotonic()
 
-    def _write(self, block: np.ndarray) -> None:
-        frames = len(block)
-        if self._planar.shape[1] < frames:
-            self._planar = np.empty((self._channels, frames), dtype=np.float32)
-        planar = self._planar[:, :frames]
-        np.copyto(planar, block.T)  # one row per track: what meters and files both read
+    def _write(self, planar: np.ndarray) -> None:
         self.meters.publish(measure(planar))
         limit = self.settings.duration_frames
         if limit is not None:
@@ -261,6 +269,8 @@ class AudioCapture:
             return
         frame = self.files.frames
         self.files.write_silence(lost)
+        with self._clock_lock:
+            self._written = self.files.frames
         self.files.dropout(frame, lost, cause)
         self.dropouts.append(Dropout(frame, lost, cause))
         log.warning("%d frames lost at %d (%s), filled with silence", lost, frame, cause)
