@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import uuid
 from datetime import date
 
@@ -14,7 +15,7 @@ from mt_studio.core.capture import devices
 from mt_studio.core.domain import SessionKind, TakeStatus, TrackKind
 from mt_studio.core.errors import DeviceError
 from mt_studio.core.library import sessions, takes
-from mt_studio.core.playback import TakePlayer
+from mt_studio.core.playback import TakePlayer, play_once
 
 RATE = 48000
 
@@ -36,10 +37,10 @@ class Listener:
             self.samples[self.count:self.count + room, channel] = port.get_array()[:room]
         self.count += room
 
-    def connect_from(self, pattern: str, timeout: float = 20.0) -> None:
-        """Connect the player's outputs (ports matching PATTERN) to the two inputs."""
-        wait_for(lambda: len(self.client.get_ports(pattern, is_audio=True, is_output=True)) >= 2,
-                 timeout, "the player's output ports")
+    def connect_from(self, pattern: str, timeout: float = 20.0, ports: int = 2) -> None:
+        """Connect the player's outputs (PORTS ports matching PATTERN) to the inputs."""
+        wait_for(lambda: len(self.client.get_ports(pattern, is_audio=True, is_output=True))
+                 >= ports, timeout, "the player's output ports")
         sources = sorted(p.name for p in self.client.get_ports(pattern, is_audio=True,
                                                                is_output=True))
         for source, port in zip(sources, self.ports, strict=False):
@@ -139,3 +140,24 @@ def test_without_an_output_device_playing_says_so_plainly(library, monkeypatch):
         player.play()
     assert "No audio output" in str(raised.value) and "PortAudio" not in str(raised.value)
     assert not player.playing and player.position == 0
+
+
+def test_a_one_off_sound_plays_and_a_device_rescan_meanwhile_leaves_it_alone(output):
+    tone = (0.25 * np.sin(2 * np.pi * 440 * np.arange(RATE * 2) / RATE)).astype(np.float32)
+    listener = Listener(output, seconds=6)
+    playing = threading.Thread(target=play_once, args=(tone, RATE, "system"))
+    try:
+        playing.start()
+        listener.connect_from("PortAudio.*:out_", ports=1)  # a mono stream
+        wait_for(lambda: np.abs(listener.samples[:listener.count, 0]).max(initial=0) > 0.2, 10,
+                 "the tone to be heard")
+        devices.refresh()  # restarting PortAudio now would pull the stream from under it
+        heard_before = listener.count
+        wait_for(lambda: listener.count > heard_before + RATE // 4, 10, "time to pass")
+        assert np.abs(listener.samples[heard_before:listener.count, 0]).max() > 0.2
+        playing.join(10)
+        assert not playing.is_alive()
+    finally:
+        listener.close()
+    heard = listener.samples[:listener.count, 0]
+    assert 0.24 < np.abs(heard).max() < 0.26

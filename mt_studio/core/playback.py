@@ -129,6 +129,27 @@ def _open(path: Path) -> sf.SoundFile:
             path=path, error=error)) from None
 
 
+def play_once(samples: np.ndarray, samplerate: int, device: int | str | None = None) -> None:
+    """Play mono SAMPLES on the output device and return when they have sounded (a worker's call).
+
+    Opened and closed under the PortAudio lock and counted as an open stream, like every other.
+    """
+    load_sounddevice()
+    import rtmixer  # PortAudio's blocking writes crash on JACK; rtmixer's C callback does not
+
+    samples = np.ascontiguousarray(samples, dtype=np.float32)
+    with devices.stream_opening(), native_messages_to_log():
+        mixer = rtmixer.Mixer(device=device, channels=1, samplerate=samplerate, latency="high")
+        mixer.start()
+    try:
+        mixer.wait(mixer.play_buffer(samples, channels=[1]))
+        mixer.stop()  # returns once what was handed over has sounded
+    finally:
+        with devices.portaudio_lock:
+            mixer.close()
+        devices.stream_closed()
+
+
 class TakePlayer:
     """Plays a take's audio tracks (not its MIDI tracks) through an output device.
 

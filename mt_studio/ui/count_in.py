@@ -36,10 +36,9 @@ def click_track(beats: int, beat_seconds: float, rate: int = CLICK_RATE) -> np.n
 
 def play_on_default_output(samples: np.ndarray, rate: int) -> None:
     """Play SAMPLES on the default output and wait for the end (call it from a worker)."""
-    from mt_studio.core.capture.devices import load_sounddevice
+    from mt_studio.core.playback import play_once
 
-    sd = load_sounddevice()
-    sd.play(samples, rate, blocking=True)
+    play_once(samples, rate)
 
 
 class CountIn(QLabel):
