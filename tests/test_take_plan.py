@@ -1,12 +1,23 @@
-"""`plan_take`: the one consent decision behind the Record button and `TakeRecording.start`."""
+"""`plan_take`, the one consent decision behind Record and `TakeRecording.start`; and a start
+the device refuses."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from mt_studio.core.capture.take_recording import MIDI_KEY, TakeRequest, plan_take
+import pytest
+from jack_rig import JackServer, seen_by_portaudio
+
+from mt_studio.core.capture.audio_capture import StopReason
+from mt_studio.core.capture.take_recording import (
+    MIDI_KEY,
+    TakeRecording,
+    TakeRequest,
+    plan_take,
+)
 from mt_studio.core.domain import Purpose, SessionKind
-from mt_studio.core.library import consent_ledger, participants, sessions
+from mt_studio.core.errors import DeviceError
+from mt_studio.core.library import consent_ledger, participants, sessions, takes
 
 
 def band(library):
@@ -40,3 +51,14 @@ def test_nothing_left_to_record_is_a_refusal_too(library):
     request = TakeRequest(session, "system", owners={2: (nils,)}, isolated=frozenset({2}))
     plan = plan_take(db, request, (2,))
     assert not plan.allowed and plan.disarmed == (2,) and "Nothing can be recorded" in plan.refusal
+
+
+def test_a_take_the_device_refuses_to_start_is_kept_marked_as_such(library):
+    db, session, ola, _nils = band(library)
+    sessions.check_out(db, session, participants.find(db, "Nils"))
+    with JackServer(samplerate=48000, inputs=2) as server, seen_by_portaudio(server):
+        recording = TakeRecording(library, TakeRequest(session, "system", samplerate=44100))
+        with pytest.raises(DeviceError):
+            recording.start()  # JACK runs at 48 kHz: PortAudio refuses 44.1
+    (take,) = takes.for_session(db, session)
+    assert take.frames == 0 and take.stop_reason == StopReason.DEVICE_LOST.value

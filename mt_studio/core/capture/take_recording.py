@@ -19,7 +19,7 @@ from mt_studio.core.capture.take_files import TakeFiles, TrackTarget
 from mt_studio.core.capture.wav_stream import MAX_DATA_BYTES, SampleFormat
 from mt_studio.core.consent_policy import RecordDecision, heard_on, may_record
 from mt_studio.core.domain import Dropout, TakeStatus, TrackKind, TrackPlan
-from mt_studio.core.errors import ConsentRefused, InputError, MtStudioError
+from mt_studio.core.errors import ConsentRefused, DeviceError, InputError, MtStudioError
 from mt_studio.core.library import Library, consent_ledger, participants, sessions, takes
 from mt_studio.core.library.clock import local_now
 from mt_studio.i18n import _
@@ -196,8 +196,10 @@ class TakeRecording:
             if self.midi_track is not None:
                 self._midi = MidiRecorder(midi_port, self._midi_log(), self.capture.clock)
                 self._midi.start()
-        except BaseException:
-            self.capture.stop()
+        except BaseException as error:
+            # Kept (its number is taken), but marked for what happened, not as a normal stop.
+            self.capture.stop(StopReason.DEVICE_LOST if isinstance(error, DeviceError)
+                              else StopReason.REQUESTED)
             self.finish()
             raise
 
