@@ -149,3 +149,16 @@ def test_every_control_is_named_for_assistive_technology(tabs):
         for control in widget.findChildren((QAbstractButton, QComboBox, QLineEdit)):
             if control.isVisibleTo(widget) or not control.isWindow():
                 assert control.accessibleName(), control
+
+
+def test_a_rescan_keeps_the_chosen_interface_even_when_its_description_changes(qtbot, tabs):
+    inputs, _panel = tabs
+    inputs.scanner = found(SCARLETT, AudioInputDevice(4, "UMC404HD", "ALSA", 4, 48000.0))
+    inputs.scan()
+    qtbot.waitUntil(lambda: inputs.device.count() == 2)
+    inputs.device.setCurrentIndex(inputs.device.findData("UMC404HD"))
+    inputs.scanner = found(SCARLETT, AudioInputDevice(4, "UMC404HD", "ALSA", 6, 48000.0))
+    inputs.scan()
+    qtbot.waitUntil(lambda: "6" in inputs.device.itemText(1))
+    assert inputs.device.currentData() == "UMC404HD"
+    assert inputs.request().device == "UMC404HD"

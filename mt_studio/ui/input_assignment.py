@@ -298,14 +298,14 @@ class InputAssignment(QWidget):
     def _scanned(self, scan: Scan) -> None:
         self._scan = scan
         self.look_again.setEnabled(not self._recording)
-        previous = self.device.currentText()
+        previous = self.device.currentData()  # the device's name, not the words shown
         self.device.blockSignals(True)
         self.device.clear()
         for found in scan.audio:
             count = ngettext("{n} input", "{n} inputs", found.inputs).format(n=found.inputs)
             self.device.addItem(f"{found.name} ({count})",
                                 found.name)
-        index = self.device.findText(previous) if previous else -1
+        index = self.device.findData(previous) if previous else -1
         self.device.setCurrentIndex(max(index, 0) if scan.audio else -1)
         self.device.blockSignals(False)
         chosen_midi = self.midi.currentData()
