@@ -111,3 +111,12 @@ def test_a_session_from_the_choir_template_takes_its_layout(library):
     other = sessions.create_from_template(db, "Choir as band", choir, on=date(2026, 11, 5),
                                           kind=SessionKind.BAND)
     assert other.kind is SessionKind.BAND and other.template == "choir"
+
+
+def test_notes_are_trimmed_alike_when_created_and_when_edited(library):
+    db = library.connection
+    session = sessions.create(db, "Choir", SessionKind.CHOIR, on=date(2026, 11, 4),
+                              notes="Warm-up first\n")
+    assert session.notes == "Warm-up first"
+    sessions.edit(db, session.id, notes="Warm-up first\n")
+    assert not [e for e in audit.entries(db) if e.action == "session.edited"]

@@ -73,7 +73,7 @@ def create(
     cursor = db.execute(
         "INSERT INTO sessions (title, kind, date, therapist, notes, template, tempo_bpm,"
         " count_in_bars, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (title, kind.value, on.isoformat(), therapist, notes, template,
+        (title, kind.value, on.isoformat(), therapist, notes.strip(), template,
          tempo_bpm, count_in_bars, to_text(utc_now())),
     )
     session_id = cursor.lastrowid
