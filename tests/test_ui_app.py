@@ -135,3 +135,54 @@ def test_the_demo_session_opens_with_every_panel(qtbot, library):
     (row,) = window.sessions.row_texts()
     assert "Demo session" in row and "4" in row  # the title, and four present
     window.close()
+
+
+def test_while_a_take_records_the_language_and_the_session_stay_put(qtbot, library):
+    window = window_for(qtbot, library)
+    window.open_demo()
+    demo = window.session_id
+    with library.transaction() as tx:
+        other = sessions.create(tx, "Choir", SessionKind.CHOIR, on=date(2026, 11, 4)).id
+    window.sessions.refresh()
+    record = window.session_view.record
+    record.recording = object()  # stands for a take in progress: is_recording is True
+    record.recording_changed.emit(True)
+    try:
+        assert not window.preferences_action.isEnabled()
+        window.open_session(other)
+        assert window.session_id == demo and window.session_view.takes.session_id == demo
+    finally:
+        record.recording = None
+        record.recording_changed.emit(False)
+    assert window.preferences_action.isEnabled()
+    window.open_session(other)
+    assert window.session_id == other
+
+
+def test_a_window_built_again_for_a_new_language_looks_for_devices_again(qtbot, library):
+    from mt_studio.ui.app import Studio
+
+    studio = Studio(library, ErrorReporter())
+    studio.open()
+    first = studio.window
+    qtbot.addWidget(first)
+    studio.open()
+    qtbot.addWidget(studio.window)
+    assert studio.window is not first
+    qtbot.waitUntil(lambda: studio.window.device_status.available is not None, timeout=15000)
+    studio.window.close()
+
+
+def test_an_error_dialog_taken_away_with_its_window_does_not_block_the_next(qtbot):
+    from PyQt6.QtWidgets import QWidget
+
+    reporter = ErrorReporter()
+    reporter.parent_widget = parent = QWidget()
+    reporter.report("Trouble", "first")
+    qtbot.waitUntil(lambda: reporter.open_dialog is not None)
+    parent.deleteLater()
+    qtbot.waitUntil(lambda: reporter.open_dialog is None)
+    reporter.parent_widget = None
+    reporter.report("Trouble", "second")
+    qtbot.waitUntil(lambda: reporter.open_dialog is not None)
+    assert reporter.open_dialog.text() == "second" and reporter.shown == 2

@@ -93,6 +93,8 @@ class Studio:
         self.window.show()
         if old is None:
             self.window.after_first_paint()
+        else:
+            self.window.device_status.look()
 
 
 FIRST_PAINT_ENV = "MT_STUDIO_QUIT_AFTER_FIRST_PAINT"

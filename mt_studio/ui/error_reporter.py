@@ -71,12 +71,18 @@ class ErrorReporter(QObject):
         dialog.setAccessibleName(title)
         self._dialog = dialog
         self._more = 0
+        # Its parent window may be rebuilt (a language change) and take the dialog with it.
+        dialog.destroyed.connect(lambda _obj=None, shown=dialog: self._forget(shown))
         if modal:
             dialog.exec()
             self._closed()
         else:
             dialog.finished.connect(self._closed)
             dialog.open()
+
+    def _forget(self, dialog: QMessageBox) -> None:
+        if self._dialog is dialog:
+            self._dialog = None
 
     def _closed(self) -> None:
         if self._dialog is not None:

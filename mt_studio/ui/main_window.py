@@ -105,8 +105,10 @@ class MainWindow(QMainWindow):
         session_menu.addSeparator()
         self._add(session_menu, _("&Quit"), self.close, QKeySequence.StandardKey.Quit)
         settings_menu = self.menuBar().addMenu(_("Se&ttings"))
-        self._add(settings_menu, _("&Preferences…"), self.edit_preferences,
-                  QKeySequence.StandardKey.Preferences)
+        # Changing the language builds the window again, which would end a take: not meanwhile.
+        self.preferences_action = self._add(settings_menu, _("&Preferences…"),
+                                            self.edit_preferences,
+                                            QKeySequence.StandardKey.Preferences)
         help_menu = self.menuBar().addMenu(_("&Help"))
         self._add(help_menu, _("Open the &log folder"), self.open_log_folder)
 
@@ -165,11 +167,19 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
     def open_session(self, session_id: int) -> None:
-        """Show SESSION_ID's panels."""
+        """Show SESSION_ID's panels (not while another session's take is recording)."""
+        view = self.session_view
+        if view is not None and view.record.is_recording and session_id != self.session_id:
+            self.statusBar().showMessage(_("Stop the recording before opening another session."),
+                                         5000)
+            self.sessions.select(self.session_id)
+            return
         if self.session_view is None:
             self.session_view = SessionView(self.library)
             self.session_view.record.take_recorded.connect(lambda _t: self.sessions.refresh())
             self.session_view.consent.consent_changed.connect(self.sessions.refresh)
+            self.session_view.record.recording_changed.connect(
+                lambda recording: self.preferences_action.setEnabled(not recording))
             self.pages.addWidget(self.session_view)
         self.session_id = session_id
         self.session_view.show_session(session_id)
