@@ -25,6 +25,7 @@ from PyQt6.QtWidgets import (
     QWidget,
 )
 
+from mt_studio.core.capture.audio_capture import DISK_RESERVE_BYTES
 from mt_studio.core.capture.take_recording import (
     MIDI_KEY,
     TakePlan,
@@ -33,6 +34,7 @@ from mt_studio.core.capture.take_recording import (
     TakeResult,
     plan_take,
 )
+from mt_studio.core.capture.wav_stream import bytes_per_second
 from mt_studio.core.errors import MtStudioError
 from mt_studio.core.library import Library, sessions, takes
 from mt_studio.i18n import _, ngettext
@@ -43,7 +45,6 @@ log = logging.getLogger(__name__)
 
 TICK_MS = 33  # 30 meter frames a second
 DISK_EVERY_TICKS = 30
-DISK_RESERVE_BYTES = 64 * 1024 * 1024
 
 
 def duration_text(seconds: float) -> str:
@@ -324,8 +325,10 @@ class RecordPanel(QWidget):
         self.meters.set_readings(capture.meters.latest())
         self.elapsed.setText(duration_text(capture.clock() / capture.settings.samplerate))
         self.dropouts.setText(dropout_text(len(capture.dropouts)))
-        if self._ticks % DISK_EVERY_TICKS == 0:
-            self._show_disk(len(capture.settings.inputs), capture.settings.samplerate)
+        if self._ticks % DISK_EVERY_TICKS == 0 and capture.free_bytes is not None:
+            # The writer measures the disk anyway; the window never waits on it while recording.
+            self._show_disk(len(capture.settings.inputs), capture.settings.samplerate,
+                            capture.free_bytes)
         self._ticks += 1
         if capture.wait(0):  # stopped by itself: disk full, device lost, duration
             self.stop_recording()
@@ -413,15 +416,16 @@ class RecordPanel(QWidget):
                 why=plan.disarm_reasons[MIDI_KEY]))
         return "\n".join(lines)
 
-    def _show_disk(self, channels: int, samplerate: int) -> None:
+    def _show_disk(self, channels: int, samplerate: int, free: int | None = None) -> None:
         if self._request is None or channels == 0:
             self.disk.clear()
             return
-        try:
-            free = shutil.disk_usage(self.library.folder).free
-        except OSError:
-            self.disk.clear()
-            return
-        per_second = samplerate * channels * self._request.sample_format.sample_bytes
-        self.disk.setText(disk_time_text(free, per_second))
+        if free is None:
+            try:
+                free = shutil.disk_usage(self.library.folder).free
+            except OSError:
+                self.disk.clear()
+                return
+        self.disk.setText(disk_time_text(
+            free, bytes_per_second(samplerate, channels, self._request.sample_format)))
 

@@ -44,6 +44,10 @@ class StopReason(enum.StrEnum):
     DEVICE_LOST = "device_lost"
 
 
+# Recording stops while this much disk is still free: the library and the system need room.
+DISK_RESERVE_BYTES = 64 * 1024 * 1024
+
+
 @dataclass(frozen=True)
 class CaptureSettings:
     """What to record and how the engine paces itself."""
@@ -56,7 +60,7 @@ class CaptureSettings:
     ring_seconds: float = 4.0
     tick_seconds: float = 0.03
     sync_seconds: float = 0.9
-    disk_reserve_bytes: int = 64 * 1024 * 1024
+    disk_reserve_bytes: int = DISK_RESERVE_BYTES
     silent_device_seconds: float = 2.0
 
 
@@ -88,6 +92,7 @@ class AudioCapture:
         self.overflows = 0
         self._on_sync = on_sync
         self._free_bytes = free_bytes
+        self.free_bytes: int | None = None  # as last measured by the writer (about each second)
         self._channels = len(settings.inputs)
         self._stop = threading.Event()
         self._stopped = threading.Event()
@@ -276,7 +281,7 @@ class AudioCapture:
         log.warning("%d frames lost at %d (%s), filled with silence", lost, frame, cause)
 
     def _watch_the_disk(self) -> None:
-        free = self._free_bytes()
+        free = self.free_bytes = self._free_bytes()
         if free < self.settings.disk_reserve_bytes:
             self._set_reason(StopReason.DISK_FULL, _("only {mb} MB free on the disk").format(
                 mb=free // 1_000_000))

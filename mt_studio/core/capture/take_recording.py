@@ -12,11 +12,16 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from mt_studio.core.capture.audio_capture import AudioCapture, CaptureSettings, StopReason
+from mt_studio.core.capture.audio_capture import (
+    DISK_RESERVE_BYTES,
+    AudioCapture,
+    CaptureSettings,
+    StopReason,
+)
 from mt_studio.core.capture.devices import AudioInputDevice, find_audio_input
 from mt_studio.core.capture.midi_capture import MidiRecorder, find_midi_input, midi_log_to_smf
 from mt_studio.core.capture.take_files import TakeFiles, TrackTarget
-from mt_studio.core.capture.wav_stream import MAX_DATA_BYTES, SampleFormat
+from mt_studio.core.capture.wav_stream import MAX_DATA_BYTES, SampleFormat, bytes_per_second
 from mt_studio.core.consent_policy import RecordDecision, heard_on, may_record
 from mt_studio.core.domain import Dropout, TakeStatus, TrackKind, TrackPlan
 from mt_studio.core.errors import ConsentRefused, DeviceError, InputError, MtStudioError
@@ -158,8 +163,8 @@ class TakeRecording:
         self.disarmed = plan.disarmed
         record_midi = plan.record_midi
         samplerate = request.samplerate or int(self.device.default_samplerate)
-        frames_per_second = samplerate * len(armed) * request.sample_format.sample_bytes
-        _check_free_space(self.library.folder, frames_per_second)
+        _check_free_space(self.library.folder,
+                          bytes_per_second(samplerate, len(armed), request.sample_format))
 
         labels = {**{i.number: i.label for i in session.inputs}, **request.labels}
         with self.library.transaction() as tx:
@@ -286,7 +291,7 @@ def _free_bytes(folder: Path) -> int:
 
 
 def _check_free_space(folder: Path, bytes_per_second: int) -> None:
-    needed = 64 * 1024 * 1024 + 60 * bytes_per_second
+    needed = DISK_RESERVE_BYTES + 60 * bytes_per_second
     free = _free_bytes(folder)
     if free < needed:
         raise MtStudioError(_(

@@ -84,6 +84,11 @@ class SampleEncoder:
                 self._packed[:size * 3].reshape(channels, padded * 3))
 
 
+def bytes_per_second(samplerate: int, channels: int, sample_format: SampleFormat) -> int:
+    """How fast CHANNELS mono files of SAMPLE_FORMAT grow at SAMPLERATE."""
+    return samplerate * channels * sample_format.sample_bytes
+
+
 def header(samplerate: int, sample_format: SampleFormat, frames: int | None = None) -> bytes:
     """A mono WAV header; FRAMES None writes the "still recording" sizes."""
     width = sample_format.sample_bytes
