@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 
-from PyQt6.QtCore import QPointF, QRectF, QSize, Qt
+from PyQt6.QtCore import QEvent, QPointF, QRectF, QSize, Qt
 from PyQt6.QtGui import QColor, QKeyEvent, QMouseEvent, QPainter, QPaintEvent, QPen
 from PyQt6.QtWidgets import QSizePolicy, QWidget
 
@@ -15,6 +15,7 @@ from mt_studio.i18n import _
 FLOOR_DB = -60.0
 HOLD_SECONDS = 1.5
 FALL_DB_PER_SECOND = 20.0  # how fast a released peak hold sinks
+_RED, _YELLOW, _GREEN = QColor(220, 30, 30), QColor(230, 180, 0), QColor(40, 170, 70)
 
 
 def fraction(db: float) -> float:
@@ -48,6 +49,7 @@ class MeterWidget(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._channels: list[_Channel] = []
+        self._widest_label = 0  # measured when labels or font change, not 30 times a second
         self._now = 0.0
         self.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
@@ -58,6 +60,7 @@ class MeterWidget(QWidget):
     def set_labels(self, labels: Sequence[str]) -> None:
         """Show one meter per label, all silent and unclipped."""
         self._channels = [_Channel(label) for label in labels]
+        self._measure_labels()
         self.updateGeometry()
         self.update()
 
@@ -99,8 +102,11 @@ class MeterWidget(QWidget):
 
     def clip_light_rect(self, index: int) -> QRectF:
         """Where the clip light of meter INDEX is drawn (and clicked)."""
-        row = self._row_rect(index)
-        size = min(row.height() * 0.8, self.fontMetrics().height() * 1.2)
+        line = self.fontMetrics().height()
+        return self._light_rect(self._row_rect(index, line), line)
+
+    def _light_rect(self, row: QRectF, line: int) -> QRectF:
+        size = min(row.height() * 0.8, line * 1.2)
         return QRectF(row.right() - size, row.center().y() - size / 2, size, size)
 
     def sizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
@@ -111,25 +117,31 @@ class MeterWidget(QWidget):
         line = self.fontMetrics().height()
         return QSize(line * 10, max(1, len(self._channels)) * line)
 
-    def _row_rect(self, index: int) -> QRectF:
+    def _row_rect(self, index: int, line: int) -> QRectF:
         count = max(1, len(self._channels))
-        height = min(self.height() / count, self.fontMetrics().height() * 1.8)
+        height = min(self.height() / count, line * 1.8)
         return QRectF(0, index * height, self.width(), height).adjusted(2, 1, -2, -1)
 
-    def _label_width(self) -> float:
+    def _measure_labels(self) -> None:
         metrics = self.fontMetrics()
-        widest = max((metrics.horizontalAdvance(c.label) for c in self._channels), default=0)
-        return min(widest + metrics.height() * 0.5, self.width() * 0.35)
+        self._widest_label = max((metrics.horizontalAdvance(c.label) for c in self._channels),
+                                 default=0)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt's name)
+        if event.type() == QEvent.Type.FontChange:
+            self._measure_labels()
+        super().changeEvent(event)
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt's name)
         painter = QPainter(self)
         palette = self.palette()
-        label_width = self._label_width()
+        line = self.fontMetrics().height()
+        label_width = min(self._widest_label + line * 0.5, self.width() * 0.35)
         trough = QColor(palette.color(palette.ColorRole.Base)).darker(115)
         text = palette.color(palette.ColorRole.WindowText)
         for index, channel in enumerate(self._channels):
-            row = self._row_rect(index)
-            light = self.clip_light_rect(index)
+            row = self._row_rect(index, line)
+            light = self._light_rect(row, line)
             painter.setPen(text)
             painter.drawText(QRectF(row.left(), row.top(), label_width, row.height()),
                              Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
@@ -150,7 +162,7 @@ class MeterWidget(QWidget):
             if held > FLOOR_DB:
                 painter.drawLine(QPointF(hold_x, bar.top()), QPointF(hold_x, bar.bottom()))
             painter.setPen(QPen(text, 1))
-            painter.setBrush(QColor(220, 30, 30) if channel.clipped else trough)
+            painter.setBrush(_RED if channel.clipped else trough)
             painter.drawEllipse(light)
         painter.end()
 
@@ -170,7 +182,7 @@ class MeterWidget(QWidget):
 
 def _level_colour(db: float) -> QColor:
     if db >= -3:
-        return QColor(220, 30, 30)
+        return _RED
     if db >= -12:
-        return QColor(230, 180, 0)
-    return QColor(40, 170, 70)
+        return _YELLOW
+    return _GREEN
