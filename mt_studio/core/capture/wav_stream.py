@@ -39,8 +39,8 @@ class SampleEncoder:
     """Turns planar float32 audio into each channel's file bytes, reusing its buffers.
 
     24-bit packing works on whole groups of four samples (three 32-bit words), so that numpy
-    does word operations rather than a slow three-byte gather; the buffers grow to the
-    largest block seen and are then reused, so a steady recording allocates nothing.
+    does word operations rather than a slow three-byte gather; the block-sized buffers grow to
+    the largest block seen and are then reused (the word shifts still make small temporaries).
     """
 
     def __init__(self, sample_format: SampleFormat) -> None:
@@ -54,8 +54,9 @@ class SampleEncoder:
         """A (channels, frames) float32 array as one run of file bytes per channel."""
         channels, frames = planar.shape
         if self.sample_format is SampleFormat.FLOAT32:
-            data = np.ascontiguousarray(planar, dtype="<f4").view(np.uint8)
-            return [memoryview(data[c]) for c in range(channels)]
+            # Each row is already one contiguous run of samples: handed over as it is.
+            return [memoryview(np.ascontiguousarray(planar[c], dtype="<f4")).cast("B")
+                    for c in range(channels)]
         scaled, words, packed = self._buffers(channels, frames)
         # Scale by 2**23 as libsndfile reads 24-bit back, so k / 2**23 round-trips exactly.
         np.multiply(planar, np.float32(8388608.0), out=scaled[:, :frames])
