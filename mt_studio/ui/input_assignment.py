@@ -263,8 +263,6 @@ class InputAssignment(QWidget):
         for widget in (self.device, self.look_again, self.samplerate, self.blocksize,
                        self.input_map, self.midi, self.midi_who, self._grid_holder):
             widget.setEnabled(not recording)
-        if not recording:
-            self.look_again.setEnabled(True)
 
     def problem(self) -> str | None:
         """Why nothing can be recorded from a device right now, in plain words; None if fine."""

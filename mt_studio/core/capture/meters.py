@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -18,11 +17,6 @@ class MeterReading:
     peak_dbfs: float
     rms_dbfs: float
     clipped: bool
-
-
-def dbfs(level: float) -> float:
-    """LEVEL (0..1 of full scale) in dBFS, floored at SILENCE_DBFS."""
-    return SILENCE_DBFS if level <= 10 ** (SILENCE_DBFS / 20) else 20 * math.log10(level)
 
 
 def measure(planar: np.ndarray) -> tuple[MeterReading, ...]:
