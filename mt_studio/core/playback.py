@@ -25,7 +25,7 @@ from mt_studio.core.capture.devices import load_sounddevice, native_messages_to_
 from mt_studio.core.domain import TrackKind
 from mt_studio.core.errors import DeviceError, InputError
 from mt_studio.core.library import Library, takes
-from mt_studio.core.waveform import part_paths
+from mt_studio.core.waveform import file_frames, open_track_file, part_paths
 from mt_studio.i18n import _
 
 log = logging.getLogger(__name__)
@@ -75,13 +75,13 @@ class TrackReader:
         self._file: sf.SoundFile | None = None
         skip = start_frame
         while self._index < len(self._paths):
-            frames = _info(self._paths[self._index]).frames
+            frames = file_frames(self._paths[self._index])
             if skip < frames:
                 break
             skip -= frames
             self._index += 1
         if self._index < len(self._paths):
-            self._file = _open(self._paths[self._index])
+            self._file = open_track_file(self._paths[self._index])
             self._file.seek(skip)
 
     def read(self, frames: int) -> np.ndarray:
@@ -89,11 +89,8 @@ class TrackReader:
         out = np.zeros(frames, dtype=np.float32)
         filled = 0
         while filled < frames and self._file is not None:
-            block = self._file.read(frames - filled, dtype="float32", always_2d=True)
-            got = len(block)
-            if got:
-                out[filled:filled + got] = block.mean(axis=1) if block.shape[1] > 1 else block[:, 0]
-                filled += got
+            got = self._file.read(frames - filled, dtype="float32", out=out[filled:])
+            filled += len(got)
             if filled < frames:
                 self._next_file()
         return out
@@ -104,29 +101,13 @@ class TrackReader:
             self._file = None
         self._index += 1
         if self._index < len(self._paths):
-            self._file = _open(self._paths[self._index])
+            self._file = open_track_file(self._paths[self._index])
 
     def close(self) -> None:
         """Close the open file, if any."""
         if self._file is not None:
             self._file.close()
             self._file = None
-
-
-def _info(path: Path):
-    try:
-        return sf.info(str(path))
-    except (sf.LibsndfileError, RuntimeError, OSError) as error:
-        raise InputError(_("The audio file {path} cannot be read: {error}").format(
-            path=path, error=error)) from None
-
-
-def _open(path: Path) -> sf.SoundFile:
-    try:
-        return sf.SoundFile(str(path))
-    except (sf.LibsndfileError, RuntimeError, OSError) as error:
-        raise InputError(_("The audio file {path} cannot be read: {error}").format(
-            path=path, error=error)) from None
 
 
 def play_once(samples: np.ndarray, samplerate: int, device: int | str | None = None) -> None:

@@ -41,7 +41,7 @@ def part_paths(library: Library, track_id: int) -> list[Path]:
 
 def track_frames(paths: Sequence[Path]) -> int:
     """How many frames the parts hold together."""
-    return sum(_frames_of(Path(path)) for path in paths)
+    return sum(file_frames(Path(path)) for path in paths)
 
 
 def track_peaks(
@@ -94,7 +94,7 @@ def _blocks(paths: Sequence[Path], start: int, stop: int) -> Iterator[tuple[int,
     """Blocks of frames START..STOP of the parts as float32, each with its offset from START."""
     first = 0
     for path in paths:
-        with _open(path) as file:
+        with open_track_file(path) as file:
             last = first + file.frames
             if last > start and first < stop:
                 position = max(start, first) - first
@@ -120,12 +120,13 @@ def _read(file: sf.SoundFile, path: Path, frames: int) -> np.ndarray:
     return block
 
 
-def _frames_of(path: Path) -> int:
-    with _open(path) as file:
+def file_frames(path: Path) -> int:
+    """How many frames one track file holds (InputError naming it if it is not sound)."""
+    with open_track_file(path) as file:
         return file.frames
 
 
-def _open(path: Path) -> sf.SoundFile:
+def open_track_file(path: Path) -> sf.SoundFile:
     """The file opened for reading, checked to be one whole mono recording."""
     if not path.is_file():
         raise InputError(_("The audio file {file} is missing.").format(file=path))
