@@ -45,7 +45,8 @@ def track_frames(paths: Sequence[Path]) -> int:
 
 
 def track_peaks(
-    paths: Sequence[Path], columns: int, *, start: int = 0, stop: int | None = None
+    paths: Sequence[Path], columns: int, *, start: int = 0, stop: int | None = None,
+    length: int | None = None,
 ) -> np.ndarray:
     """The (min, max) of each of COLUMNS equal stretches of a mono track, shape (columns, 2).
 
@@ -53,6 +54,8 @@ def track_peaks(
     the end) choose a stretch of it, e.g. for a zoomed view. Frame i of the N frames chosen
     belongs to column i * columns // N. Columns that get no frame (N < columns, or N = 0 when
     the files are empty or START is at the end) hold (0, 0): a flat line, never NaN.
+    With LENGTH (the take's length, when a track ended early), the columns cover frames
+    START..LENGTH and those past the files' end stay flat, so lanes of one take line up.
     """
     if columns < 1:
         raise ValueError(f"columns must be at least 1, not {columns}")
@@ -61,7 +64,7 @@ def track_peaks(
     paths = [Path(path) for path in paths]
     total = track_frames(paths)
     stop = total if stop is None else min(stop, total)
-    count = max(0, stop - start)
+    count = max(0, (stop if length is None else length) - start)
     low = np.full(columns, np.inf, dtype=np.float32)
     high = np.full(columns, -np.inf, dtype=np.float32)
     if count:

@@ -92,16 +92,10 @@ def _peaks_or_none(paths: list[Path], columns: int, frames: int | None = None
                    ) -> np.ndarray | None:
     """The track's waveform in COLUMNS; with FRAMES (the take's length), a track that ends
     early (a recovered take) gets flat columns where it has no sound, so lanes line up."""
-    from mt_studio.core.waveform import track_frames, track_peaks
+    from mt_studio.core.waveform import track_peaks
 
     try:
-        if frames is None:
-            return track_peaks(paths, columns)
-        held = min(frames, track_frames(paths))
-        used = max(1, min(columns, round(columns * held / frames))) if frames else columns
-        peaks = np.zeros((columns, 2), dtype=np.float32)
-        peaks[:used] = track_peaks(paths, used, stop=held)
-        return peaks
+        return track_peaks(paths, columns, length=frames)
     except (MtStudioError, OSError) as error:
         log.warning("no waveform for %s: %s", paths[0] if paths else "?", error)
         return None
