@@ -117,10 +117,11 @@ class ConsentChip(QPushButton):
         self.chip = chip
         self.setText(f"{SYMBOLS[chip.state]} {purpose_label(chip.purpose)}\n"
                      f"{state_label(chip.state)}")
-        self.setToolTip(chip_details(chip))
+        details = chip_details(chip)
+        self.setToolTip(details)
         self.setAccessibleName(_("{who}, {purpose}: {state}").format(
             who=owner, purpose=purpose_label(chip.purpose), state=state_label(chip.state)))
-        self.setAccessibleDescription(chip_details(chip))
+        self.setAccessibleDescription(details)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         background, text = COLOURS[chip.state]
