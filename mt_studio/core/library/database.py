@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -145,7 +146,11 @@ def _migrate(
     connection: sqlite3.Connection, database: Path, migrations: Sequence[Migration]
 ) -> None:
     try:
-        version = connection.execute("PRAGMA user_version").fetchone()[0]
+        # One statement, so one snapshot: a library another process is creating right now is
+        # seen either empty or with its version, never with tables but no version yet.
+        version, has_tables = connection.execute(
+            "SELECT (SELECT user_version FROM pragma_user_version),"
+            " (SELECT count(*) > 0 FROM sqlite_master)").fetchone()
         if version > len(migrations):
             raise LibraryError(
                 _(
@@ -153,13 +158,13 @@ def _migrate(
                     "reads up to {known}). Update mt_studio; the library was not changed."
                 ).format(path=database, found=version, known=len(migrations))
             )
-        if version == 0 and _has_tables(connection):
+        if version == 0 and has_tables:
             raise LibraryError(
                 _("{path} is an SQLite database of another program, not an mt_studio library; "
                   "it was left as it is.").format(path=database)
             )
         # Only now that the file is known to be ours may anything be written to it.
-        connection.execute("PRAGMA journal_mode = WAL")
+        _use_wal(connection)
         connection.execute("PRAGMA foreign_keys = ON")
         # FULL: a consent change or audit row that was reported as saved survives a power cut.
         connection.execute("PRAGMA synchronous = FULL")
@@ -171,8 +176,21 @@ def _migrate(
         raise _damaged(database, error) from error
 
 
-def _has_tables(connection: sqlite3.Connection) -> bool:
-    return connection.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] > 0
+def _use_wal(connection: sqlite3.Connection, patience_seconds: float = 5.0) -> None:
+    """Switch to WAL, waiting while another process switches or creates the same library.
+
+    Changing the journal mode can meet a lock without SQLite's busy handler being asked (it
+    would risk a deadlock), so the wait is here.
+    """
+    deadline = time.monotonic() + patience_seconds
+    while True:
+        try:
+            connection.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
 
 
 def _back_up(connection: sqlite3.Connection, database: Path, version: int) -> None:
