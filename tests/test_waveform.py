@@ -199,9 +199,11 @@ def test_a_damaged_midi_file_is_refused_naming_it(tmp_path, content):
         waveform.midi_notes(tmp_path / "gone.mid", 48000)
 
 
-def test_a_track_shorter_than_its_take_fills_the_take_s_columns_and_is_flat_after(tmp_path):
+def test_with_its_take_s_length_a_track_spans_exactly_that_length_shorter_or_longer(tmp_path):
     samples = signal(1000, seed=3)
     paths = write_parts(tmp_path, samples, [400])
     peaks = waveform.track_peaks(paths, 10, length=2000)
     np.testing.assert_array_equal(peaks[:5], expected_peaks(samples, 5))
     assert not peaks[5:].any()
+    assert np.array_equal(waveform.track_peaks(paths, 5, length=500),
+                          expected_peaks(samples[:500], 5))

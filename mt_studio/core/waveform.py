@@ -64,6 +64,8 @@ def track_peaks(
     paths = [Path(path) for path in paths]
     total = track_frames(paths)
     stop = total if stop is None else min(stop, total)
+    if length is not None:
+        stop = min(stop, length)  # a file longer than its take is shown to the take's end
     count = max(0, (stop if length is None else length) - start)
     low = np.full(columns, np.inf, dtype=np.float32)
     high = np.full(columns, -np.inf, dtype=np.float32)
