@@ -28,7 +28,7 @@ from mt_studio.core.errors import MtStudioError
 from mt_studio.core.library import Library, participants, takes
 from mt_studio.core.library.takes import Take, Track
 from mt_studio.core.playback import TakePlayer
-from mt_studio.core.waveform import part_paths
+from mt_studio.core.waveform import midi_notes, part_paths, track_peaks
 from mt_studio.i18n import _, ngettext
 from mt_studio.ui.record_panel import duration_text
 from mt_studio.ui.take_lanes import Lane, Mark, Note, Span, TakeLanes, draw_peaks
@@ -92,8 +92,6 @@ def _peaks_or_none(paths: list[Path], columns: int, frames: int | None = None
                    ) -> np.ndarray | None:
     """The track's waveform in COLUMNS; with FRAMES (the take's length), a track that ends
     early (a recovered take) gets flat columns where it has no sound, so lanes line up."""
-    from mt_studio.core.waveform import track_peaks
-
     try:
         return track_peaks(paths, columns, length=frames)
     except (MtStudioError, OSError) as error:
@@ -327,8 +325,6 @@ class TakesView(QWidget):
         samplerate = take.samplerate
 
         def work() -> None:
-            from mt_studio.core.waveform import midi_notes
-
             for track_id, path in jobs:
                 try:
                     notes = [Note(n.first_frame, n.frames, n.note)
