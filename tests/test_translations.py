@@ -9,7 +9,7 @@ from importlib.machinery import SourceFileLoader
 from pathlib import Path
 
 import pytest
-from babel.messages.mofile import write_mo
+from babel.messages.mofile import read_mo, write_mo
 from babel.messages.pofile import read_po
 
 REPO = Path(__file__).resolve().parent.parent
@@ -56,8 +56,15 @@ def test_translations_keep_every_placeholder(norwegian):
     assert wrong == []
 
 
+def messages_of(mo: bytes) -> dict:
+    """What gettext would find in a compiled catalogue, but for the compiler's own version."""
+    header = re.compile(r"^Generated-By: .*$\n?", re.MULTILINE)
+    return {(message.context, str(message.id)): header.sub("", str(message.string))
+            for message in read_mo(io.BytesIO(mo))}
+
+
 def test_the_compiled_catalogue_is_the_current_one(norwegian):
     compiled = io.BytesIO()
     write_mo(compiled, norwegian)
-    assert PO.with_suffix(".mo").read_bytes() == compiled.getvalue(), (
-        "run .ci/update-translations")
+    assert messages_of(PO.with_suffix(".mo").read_bytes()) == messages_of(
+        compiled.getvalue()), "run .ci/update-translations"
