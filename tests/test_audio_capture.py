@@ -110,7 +110,7 @@ def test_a_stalled_writer_costs_silence_not_alignment(device, tmp_path):
     before = ramp_origin(samples, start - RATE // 4, start, 0)
     after = ramp_origin(samples, end, end + RATE // 4, 0)
     shift = (after - before + 32768) % 65536 - 32768
-    # Each loss is measured on PortAudio's JACK clock, an estimate: two periods either way per
+    # Each loss is counted on JACK's cycle counter, to the block; two periods either way per
     # loss is the bound, as in the rig's lost-input test.
     assert abs(shift) <= 2 * PERIOD * len(nearby)
     for stall in stalls:

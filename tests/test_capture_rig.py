@@ -14,6 +14,7 @@ import resource
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import mido
@@ -92,10 +93,9 @@ def check_ramp(samples: np.ndarray, channel: int, dropouts=()) -> int:
     """Assert SAMPLES are silence (before the generator was connected) then an unbroken ramp.
 
     A dropout's silence sits where the writer noticed the loss, up to a writer tick after it,
-    and its length is measured on PortAudio's clock, which on JACK is an estimate (and just
-    after the stream starts, an unsettled one); so a quarter of a second around each dropout
-    is not compared, and how well its length matched the loss is the lost-input test's
-    business. Everywhere else every sample must be exact.
+    so a quarter of a second around each dropout is not compared, and how well its length
+    matched the loss is the lost-input test's business. Everywhere else every sample must be
+    exact.
     Returns the server frame (mod 65536) at which the file begins.
     """
     offset = channel * 4099
@@ -329,10 +329,41 @@ def test_lost_input_is_filled_with_silence_and_stays_aligned(server, studio):
         # tests; on this asynchronous server the Python generator may itself be late).
         before = ramp_origin(samples, hole_start - RATE // 4, hole_start, channel)
         after = ramp_origin(samples, hole_end, hole_end + RATE // 4, channel)
-        # PortAudio's JACK clock is an estimate, and on this asynchronous server the Python
-        # generator itself may slip a period: two periods (5 ms) either way is the bound.
+        # The loss is counted on JACK's cycle counter, to the block; but on this asynchronous
+        # server the Python generator itself may slip a period: two periods (5 ms) either way.
         shift = (after - before + 32768) % 65536 - 32768
         assert abs(shift) <= 2 * PERIOD, f"the silence is {shift} frames off the loss"
+
+
+def test_a_late_server_is_not_lost_input(server, studio):
+    """Stopping the server itself makes every cycle late, and PortAudio flags an overflow,
+    but no client misses a frame: nothing may be filled with silence, every sample is exact.
+
+    PortAudio's own JACK clock runs ahead by the lateness and takes a second or two to
+    settle back; a recorder trusting it would write silence into good audio here.
+    """
+    generator = SignalGenerator(server, [ramp(0), ramp(1)])
+    try:
+        recording = Recording(studio, "--inputs", "1-2", "--duration", "4", "--blocksize",
+                              str(PERIOD))
+        generator.connect_to(RECORDER_PORTS)
+        for _ in range(3):
+            resumed_at = generator.now()
+            wait_for(lambda at=resumed_at: generator.now() > at + 0.5 * RATE, 30, "0.5 s")
+            os.kill(server.process.pid, signal.SIGSTOP)
+            try:
+                time.sleep(0.2)  # the fault being simulated, not a wait for something
+            finally:
+                os.kill(server.process.pid, signal.SIGCONT)
+        code, result, err = recording.finish()
+    finally:
+        generator.close()
+    assert code == 0, err
+    assert result["dropouts"] == []
+    for channel, file in enumerate(result["files"]):
+        samples = read(file)
+        assert len(samples) == result["frames"] == 4 * RATE
+        check_ramp(samples, channel)
 
 
 def test_consent_refuses_a_room_mic_and_disarms_an_isolated_input(server, studio):

@@ -3,15 +3,14 @@
 The audio callback is rtmixer's, written in C: it copies each block into a preallocated ring
 buffer and returns, with no Python, allocation, lock or I/O in the real-time thread. A writer
 thread drains the ring about thirty times a second (the meters' rate) into the take's files,
-publishes meters, fsyncs and journals every 0.9 s (so a crash loses under a second), watches
+publishes meters, fsyncs and journals every 0.6 s (so a crash loses under a second), watches
 the disk and the device, and accounts for lost input by writing silence, so that every track
-stays aligned with the stream's clock.
+stays aligned with the stream's clock (loss_watch tells real loss from a late clock).
 """
 
 from __future__ import annotations
 
 import atexit
-import collections
 import enum
 import errno
 import logging
@@ -22,8 +21,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from mt_studio.core.capture import devices
+from mt_studio.core.capture import devices, frame_clocks
 from mt_studio.core.capture.devices import load_sounddevice
+from mt_studio.core.capture.loss_watch import Loss, LossWatch
 from mt_studio.core.capture.meters import Meters, measure
 from mt_studio.core.capture.take_files import TakeFiles
 from mt_studio.core.domain import Dropout
@@ -59,7 +59,7 @@ class CaptureSettings:
     duration_frames: int | None = None
     ring_seconds: float = 4.0
     tick_seconds: float = 0.03
-    sync_seconds: float = 0.9
+    sync_seconds: float = 0.6  # a loss being measured holds writing back for 0.25 s more
     disk_reserve_bytes: int = DISK_RESERVE_BYTES
     silent_device_seconds: float = 2.0
 
@@ -67,14 +67,14 @@ class CaptureSettings:
 class AudioCapture:
     """Records the inputs of one device into a take's files until stopped.
 
-    Lost input is measured by rtmixer itself: each recording action knows the stream time of
-    its first frame and how many frames it took. When PortAudio flags an input overflow, or
-    the ring ran full and rtmixer ended the action, a new action takes over; the frames the
-    stream's clock says passed between the two starts, less the frames the first one took,
-    were lost, and are written as silence where the first one ended (up to one writer tick
-    after the loss). The clock is PortAudio's: on JACK it is estimated, so a loss can come out
-    a period or two long or short (rounding to whole blocks keeps it to whole periods), and
-    just after the stream starts, when the estimate has not settled, further still.
+    Lost input: when PortAudio flags an input overflow, or the ring ran full and rtmixer
+    ended the recording action (a new one takes over at once), the writer stops writing at
+    the frame it has reached and lets a LossWatch measure, over the next quarter second of a
+    clock (frame_clocks: JACK's cycle counter on JACK), how many frames were really lost;
+    those are written as silence there (up to one writer tick after the loss), then the
+    held-back frames follow. An overflow that lost nothing, as most on JACK do (PortAudio
+    flags any late cycle in the graph), writes no silence. A loss in the first quarter
+    second, before the clock's level is known, goes uncounted.
     """
 
     CLOSE_TIMEOUT_SECONDS = 2.0
@@ -96,9 +96,8 @@ class AudioCapture:
         self._channels = len(settings.inputs)
         self._stop = threading.Event()
         self._stopped = threading.Event()
-        self._segments: collections.deque = collections.deque()
-        self._drained = 0  # frames taken from the ring for the oldest segment
-        self._cause = ""
+        self._watch = LossWatch(settings.blocksize)
+        self._overflows_seen = 0  # of the current recording action
         self._planar = np.empty((self._channels, 0), dtype=np.float32)
         # clock() adds what the files hold to what waits in the ring; the writer changes both
         # under this lock (never across I/O), so a frame is never counted twice or missed.
@@ -114,13 +113,16 @@ class AudioCapture:
         s = self.settings
         frames = 1 << max(12, int(np.ceil(np.log2(s.ring_seconds * s.samplerate))))
         self._ring = rtmixer.RingBuffer(4 * self._channels, frames)
+        self._ring_frames = frames
         try:
             with devices.stream_opening():
                 self._recorder = rtmixer.Recorder(
                     device=s.device, channels=max(s.inputs), samplerate=s.samplerate,
                     blocksize=s.blocksize, latency="low")
                 self._recorder.start()
-            self._segments.append(self._record())
+            self._segment = self._record()
+            hostapi = sd.query_hostapis(sd.query_devices(self._recorder.device)["hostapi"])
+            self._clock = frame_clocks.clock_for(self._recorder, s.samplerate, hostapi["name"])
         except (sd.PortAudioError, ValueError) as error:
             raise DeviceError(_("The audio device could not be opened: {error}").format(
                 error=error)) from None
@@ -177,6 +179,7 @@ class AudioCapture:
                     self._watch_the_disk()
                     if self.stop_reason is not None:
                         break
+            self._settle_now()
         except OSError as error:
             self._stopped_by_write_error(error)
         except Exception as error:  # never leave a take without its files closed
@@ -187,26 +190,14 @@ class AudioCapture:
             self._stopped.set()
 
     def _drain(self) -> None:
-        """Write what the ring holds, putting the silence of a loss between two segments."""
-        while True:
-            segment = self._segments[0]
-            if len(self._segments) == 1:
-                self._take(self._ring.read_available)
+        """Write what the ring holds, up to where a loss is being measured."""
+        held_from = self._watch.held_from
+        if held_from is not None:
+            self._take(min(self._ring.read_available, held_from - self._written))
+            if 2 * (self.clock() - held_from) <= self._ring_frames:
                 return
-            ended = segment not in self._recorder.actions
-            self._take(min(self._ring.read_available, segment.done_frames - self._drained))
-            successor = self._segments[1]
-            if not ended or self._drained < segment.done_frames or successor.done_frames == 0:
-                return  # the hand-over is not complete yet
-            # Both segments began at the start of a callback block, so the time between them
-            # is whole blocks; the first may have ended part-way through one (a full ring).
-            block = self.settings.blocksize or _block_size(segment)
-            passed = round((successor.actual_time - segment.actual_time)
-                           * self.settings.samplerate / block) * block
-            lost = passed - segment.done_frames
-            self._segments.popleft()
-            self._drained = 0
-            self._fill(lost, self._cause)
+            self._decided(self._watch.finish())  # holding back any longer would fill the ring
+        self._take(self._ring.read_available)
 
     def _take(self, count: int) -> None:
         if count <= 0:
@@ -224,7 +215,6 @@ class AudioCapture:
         with self._clock_lock:
             self._ring.advance_read_index(count)
             self._written = self.files.frames
-        self._drained += count
         self._last_progress = time.monotonic()
 
     def _write(self, planar: np.ndarray) -> None:
@@ -250,29 +240,33 @@ class AudioCapture:
             self._set_reason(StopReason.DEVICE_LOST, _("no audio arrived for {s:.0f} s").format(
                 s=self.settings.silent_device_seconds))
             return
-        current = self._segments[-1]
-        if len(self._segments) > 1:  # a hand-over is under way
-            if current.done_frames == 0 and current not in self._recorder.actions:
-                self._segments[-1] = self._record()  # it met a full ring: start it again
-            return
-        if current not in self._recorder.actions:
-            self._hand_over("writer stall")  # rtmixer ends the action when the ring is full
-        elif current.stats.input_overflows:
-            self._recorder.cancel(current)
-            self._hand_over("input overflow")
+        if self._segment not in self._recorder.actions:  # rtmixer ends it when the ring is full
+            self._watch.trouble(self.clock(), "writer stall")
+            self._segment = self._record()
+            self._overflows_seen = 0
+        elif self._segment.stats.input_overflows > self._overflows_seen:
+            self._overflows_seen = self._segment.stats.input_overflows
+            self.overflows += 1
+            self._watch.trouble(self.clock(), "input overflow")
+        if not self.settings.blocksize and self._segment.stats.blocks:
+            self._watch.block = _block_size(self._segment)
+        self._decided(self._watch.read(self._clock.reading(self.clock)))
 
-    def _hand_over(self, cause: str) -> None:
-        self._cause = cause
-        self.overflows += cause == "input overflow"
-        self._segments.append(self._record())
+    def _settle_now(self) -> None:
+        """At the end of the take: decide a loss still being measured, write what is held."""
+        self._decided(self._watch.finish())
+        self._drain()
 
-    def _fill(self, lost: int, cause: str) -> None:
+    def _decided(self, loss: Loss | None) -> None:
+        if loss is not None:
+            self._fill(loss.frame, loss.length, loss.cause)
+
+    def _fill(self, frame: int, lost: int, cause: str) -> None:
         limit = self.settings.duration_frames
         if limit is not None:
             lost = min(lost, max(0, limit - self.files.frames))
-        if lost <= 0:
+        if lost <= 0 or frame != self.files.frames:  # the take ended before the loss
             return
-        frame = self.files.frames
         self.files.write_silence(lost)
         with self._clock_lock:
             self._written = self.files.frames
@@ -313,6 +307,7 @@ class AudioCapture:
                 log.info("closing the stream failed: %s", error)
             finally:
                 devices.stream_closed()
+                self._clock.close()
 
         closer = threading.Thread(target=close, name="mt-studio-close-stream", daemon=True)
         closer.start()
