@@ -1,7 +1,11 @@
-"""The capture engine in this process on a real JACK device: meters, full disk, stalled writer."""
+"""The capture engine in this process on a real JACK device: meters, full disk, stalled writer,
+and a writer that gives way to the audio thread but is rescued when it falls behind."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import threading
 import time
 
@@ -115,3 +119,37 @@ def test_a_stalled_writer_costs_silence_not_alignment(device, tmp_path):
     assert abs(shift) <= 2 * PERIOD * len(nearby)
     for stall in stalls:
         assert not samples[stall.frame:stall.frame + stall.length].any()
+
+
+def test_the_writer_gives_way_yet_a_busy_machine_cannot_starve_it(device, tmp_path):
+    """At idle priority the writer gives the audio thread the CPU; with every core kept busy
+    by other programs it would get almost none, so a thread of normal priority takes over."""
+    server, found = device
+    files = files_for(tmp_path, 2)
+    capture = AudioCapture(CaptureSettings(found.index, (1, 2), RATE), files, lambda: 10**12)
+    generator = SignalGenerator(server, [ramp(0), ramp(1)])
+    busy: list[subprocess.Popen] = []
+    try:
+        capture.start()
+        generator.connect_to(PORTS)
+        wait_for(lambda: files.frames > RATE // 2, 20, "half a second recorded")
+        assert os.sched_getscheduler(capture._thread.native_id) == os.SCHED_IDLE
+        assert not capture.rescued
+        busy = [subprocess.Popen([sys.executable, "-c", "while True: pass"])
+                for _ in range(2 * (os.cpu_count() or 1))]
+        wait_for(lambda: capture.rescued, 30, "the rescuer to take over")
+        for program in busy:
+            program.kill()
+        recorded = files.frames
+        wait_for(lambda: files.frames > recorded + RATE // 2, 20, "half a second more")
+    finally:
+        for program in busy:
+            program.kill()
+            program.wait()
+        capture.stop()
+        generator.close()
+    assert capture.stop_reason is StopReason.REQUESTED
+    assert [d for d in capture.dropouts if d.cause == "writer stall"] == []
+    frames = files.finalize()
+    for n in (1, 2):
+        assert sf.info(tmp_path / f"audio/take-1/track-{n}.wav").frames == frames

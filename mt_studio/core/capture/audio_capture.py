@@ -2,10 +2,11 @@
 
 The audio callback is rtmixer's, written in C: it copies each block into a preallocated ring
 buffer and returns, with no Python, allocation, lock or I/O in the real-time thread. A writer
-thread drains the ring about thirty times a second (the meters' rate) into the take's files,
-publishes meters, fsyncs and journals every 0.6 s (so a crash loses under a second), watches
-the disk and the device, and accounts for lost input by writing silence, so that every track
-stays aligned with the stream's clock (loss_watch tells real loss from a late clock).
+thread, of the lowest priority while it keeps up (writer_priority), drains the ring about
+thirty times a second (the meters' rate) into the take's files, publishes meters, fsyncs and
+journals every 0.5 s (so a crash loses under a second), watches the disk and the device, and
+accounts for lost input by writing silence, so that every track stays aligned with the
+stream's clock (loss_watch tells real loss from a late clock).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from mt_studio.core.capture import devices, frame_clocks
+from mt_studio.core.capture import devices, frame_clocks, writer_priority
 from mt_studio.core.capture.devices import load_sounddevice
 from mt_studio.core.capture.loss_watch import Loss, LossWatch
 from mt_studio.core.capture.meters import Meters, measure
@@ -59,7 +60,10 @@ class CaptureSettings:
     duration_frames: int | None = None
     ring_seconds: float = 4.0
     tick_seconds: float = 0.03
-    sync_seconds: float = 0.6  # a loss being measured holds writing back for 0.25 s more
+    # A loss being measured holds writing back for 0.25 s, and a writer may fall up to
+    # 0.2 s behind before it is rescued: with these, a crash still loses under a second.
+    sync_seconds: float = 0.5
+    behind_seconds: float = 0.2
     disk_reserve_bytes: int = DISK_RESERVE_BYTES
     silent_device_seconds: float = 2.0
 
@@ -103,7 +107,13 @@ class AudioCapture:
         # under this lock (never across I/O), so a frame is never counted twice or missed.
         self._clock_lock = threading.Lock()
         self._written = 0
-        self._thread = threading.Thread(target=self._run, name="mt-studio-writer", daemon=True)
+        self._thread = threading.Thread(target=self._write_at_idle_priority,
+                                        name="mt-studio-writer", daemon=True)
+        # Started by the caller's thread, so of normal priority; it waits unless needed.
+        self._rescuer = threading.Thread(target=self._rescue, name="mt-studio-writer-rescue",
+                                         daemon=True)
+        self._rescue_needed = threading.Event()
+        self.rescued = False  # True once the rescuer writes instead
 
     def start(self) -> None:
         """Open the input stream and start writing; DeviceError if the device refuses."""
@@ -126,7 +136,8 @@ class AudioCapture:
         except (sd.PortAudioError, ValueError) as error:
             raise DeviceError(_("The audio device could not be opened: {error}").format(
                 error=error)) from None
-        self._last_progress = time.monotonic()
+        self._last_progress = self._last_sync = time.monotonic()
+        self._rescuer.start()
         self._thread.start()
 
     def stop(self, reason: StopReason = StopReason.REQUESTED) -> None:
@@ -134,8 +145,9 @@ class AudioCapture:
         if self.stop_reason is None:
             self.stop_reason = reason
         self._stop.set()
-        if self._thread.is_alive():
-            self._thread.join()
+        for thread in (self._thread, self._rescuer):
+            if thread.is_alive():
+                thread.join()
 
     def wait(self, timeout: float | None = None) -> bool:
         """Wait until the engine stops by itself (duration, disk, device); True if it has."""
@@ -160,22 +172,44 @@ class AudioCapture:
         return self._recorder.record_ringbuffer(
             self._ring, channels=list(self.settings.inputs), allow_belated=True)
 
-    def _run(self) -> None:
-        last_sync = time.monotonic()
+    def _write_at_idle_priority(self) -> None:
+        writer_priority.lower_to_idle()
+        self._write_until_stopped(may_hand_over=True)
+
+    def _rescue(self) -> None:
+        self._rescue_needed.wait()
+        if not self._stopped.is_set():
+            log.warning("the writer fell behind at idle priority; it goes on at normal priority")
+            self.rescued = True
+            self._write_until_stopped(may_hand_over=False)
+
+    def _behind(self) -> bool:
+        """True when the ring holds more than the writer should have left in it."""
+        waiting = self._ring.read_available
+        held_from = self._watch.held_from
+        if held_from is not None:
+            waiting -= max(0, self.clock() - held_from)
+        return waiting > self.settings.behind_seconds * self.settings.samplerate
+
+    def _write_until_stopped(self, may_hand_over: bool) -> None:
+        handed_over = False
         try:
             while True:
                 stopping = self._stop.wait(self.settings.tick_seconds)
+                if may_hand_over and not stopping and self._behind():
+                    handed_over = True  # at a tick's start: nothing is half done
+                    return
                 self._drain()
                 if stopping or self._finished():
                     break
                 self._watch_the_stream()
                 if self.stop_reason is not None:
                     break
-                if time.monotonic() - last_sync >= self.settings.sync_seconds:
+                if time.monotonic() - self._last_sync >= self.settings.sync_seconds:
                     self.files.sync()
                     if self._on_sync is not None:
                         self._on_sync()
-                    last_sync = time.monotonic()
+                    self._last_sync = time.monotonic()
                     self._watch_the_disk()
                     if self.stop_reason is not None:
                         break
@@ -186,8 +220,10 @@ class AudioCapture:
             log.exception("the writer thread failed")
             self._set_reason(StopReason.WRITE_ERROR, str(error))
         finally:
-            self._close_stream()
-            self._stopped.set()
+            if not handed_over:
+                self._close_stream()
+                self._stopped.set()
+            self._rescue_needed.set()  # the rescuer takes over, or learns it is not needed
 
     def _drain(self) -> None:
         """Write what the ring holds, up to where a loss is being measured."""
@@ -241,6 +277,9 @@ class AudioCapture:
                 s=self.settings.silent_device_seconds))
             return
         if self._segment not in self._recorder.actions:  # rtmixer ends it when the ring is full
+            if self._watch.held_from is not None:
+                # A loss of its own, after the frames held back: the one measured comes first.
+                self._decided(self._watch.finish())
             self._watch.trouble(self.clock(), "writer stall")
             self._segment = self._record()
             self._overflows_seen = 0
