@@ -1,14 +1,21 @@
 """Capture benchmark: mt_studio against jack_capture on the same JACK ports, in the same run.
 
     .venv/bin/python benchmarks/capture.py [--seconds 60] [--inputs 32] [--rate 96000]
-                                           [--period 128] [--rounds 3]
+                                           [--period 128] [--rounds 3] [--window]
 
 Starts its own `jackd --no-realtime -d dummy` server, records its capture ports for the given
 time with `mt-studio record`, with `jack_capture`, and with a bare PortAudio stream that
-writes nothing (the floor: what this machine's scheduling costs any PortAudio client), in
-alternating order for several rounds, and prints for each run: frames written against
-expected, frames lost, xruns the server blamed on the recorder, CPU seconds per recorded
-minute, peak RSS and the CPU ratio to jack_capture in the same round; then the medians.
+writes nothing (the floor: what this machine's scheduling costs any PortAudio client), and
+with --window also from the studio window with its meters and a waveform showing (issue 4;
+benchmarks/window_recording.py, under xvfb-run), in alternating order for several rounds,
+and prints for each run: frames written against expected, frames lost, xruns the server
+blamed on the recorder, CPU seconds per recorded minute, peak RSS and the CPU ratio to
+jack_capture in the same round; then the medians.
+
+Frames lost are what each recorder knows it lost. mt_studio counts the JACK cycles it missed
+(on the server's frame counter); jack_capture counts only overruns of its own ring, and a cycle
+the server skipped for it goes unnoticed: its xruns column is the comparable figure (an xrun
+the server blames on a client is, on this server, most often a cycle that client missed).
 Target (issue 3): zero dropped frames, no xrun blamed on mt_studio, and at most 1.5x
 jack_capture's CPU. On a shared virtual machine without realtime scheduling the xrun counts
 swing widely from run to run, which is why the rounds and the floor are there.
@@ -53,12 +60,13 @@ class Run:
 class Server:
     """A jackd on the dummy backend whose log is collected, to count xruns per client."""
 
-    def __init__(self, inputs: int, rate: int, period: int) -> None:
+    def __init__(self, inputs: int, rate: int, period: int, realtime: bool = False) -> None:
         self.name = f"mt-bench-{uuid.uuid4().hex[:6]}"
         self.env = {**os.environ, "JACK_DEFAULT_SERVER": self.name, "JACK_NO_START_SERVER": "1"}
         self.lines: list[str] = []
         self.process = subprocess.Popen(
-            ["jackd", "-n", self.name, "--no-realtime", "-d", "dummy", "-r", str(rate),
+            ["jackd", "-n", self.name, "--realtime" if realtime else "--no-realtime",
+             "-d", "dummy", "-r", str(rate),
              "-p", str(period), "-C", str(inputs), "-P", "2"],
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, errors="replace",
             env=self.env)
@@ -158,6 +166,32 @@ def run_floor(server: Server, args: argparse.Namespace, folder: Path) -> Run:
                server.xruns_of("PortAudio", since), cpu, rss, wall)
 
 
+WINDOW_DRIVER = str(Path(__file__).with_name("window_recording.py"))
+
+
+def run_window(server: Server, args: argparse.Namespace, folder: Path) -> Run:
+    """A take recorded from the studio window with its meters and a waveform showing."""
+    env = {**server.env, "MT_STUDIO_LOG_DIR": str(folder / "logs"),
+           "MT_STUDIO_PRESETS": str(folder / "p"), "MT_STUDIO_CONFIG_DIR": str(folder / "config")}
+    screen = ["xvfb-run", "-a", "-s", "-screen 0 1920x1080x24"] if shutil.which("xvfb-run") \
+        else []
+    if not screen:
+        env["QT_QPA_PLATFORM"] = "offscreen"
+    since = len(server.lines)
+    code, cpu, rss, wall, out = measured(
+        [*screen, sys.executable, WINDOW_DRIVER, str(folder / "library"), str(args.seconds),
+         str(args.inputs)], env)
+    if code != 0:
+        raise RuntimeError(f"the window's recording failed ({code})")
+    result = json.loads(out.splitlines()[-1])
+    if result["armed"] != args.inputs:
+        raise RuntimeError(f"the window armed {result['armed']} inputs, not {args.inputs}")
+    name = f"mt_studio window ({result['meter_frames_per_second']:.0f} meter frames/s)"
+    return Run(name, result["frames"], args.seconds * args.rate,
+               sum(d["length"] for d in result["dropouts"]), server.xruns_of("PortAudio", since),
+               cpu, rss, wall)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=60)
@@ -165,14 +199,20 @@ def main() -> None:
     parser.add_argument("--rate", type=int, default=96000)
     parser.add_argument("--period", type=int, default=128)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--realtime", action="store_true",
+                        help="run the server with realtime scheduling, as a studio would")
+    parser.add_argument("--window", action="store_true",
+                        help="also record from the studio window (issue 4)")
     args = parser.parse_args()
-    recorders = [run_mt_studio, run_jack_capture, run_floor]
+    recorders = [run_mt_studio, run_jack_capture, run_floor] + (
+        [run_window] if args.window else [])
     rounds: list[list[Run]] = []
-    server = Server(args.inputs, args.rate, args.period)
+    server = Server(args.inputs, args.rate, args.period, args.realtime)
     try:
         with tempfile.TemporaryDirectory() as scratch:
             for number in range(args.rounds):
-                order = recorders[number % 3:] + recorders[:number % 3]
+                turn = number % len(recorders)
+                order = recorders[turn:] + recorders[:turn]
                 runs = {}
                 for recorder in order:
                     folder = Path(scratch) / f"round-{number}"
@@ -183,7 +223,8 @@ def main() -> None:
     finally:
         server.stop()
     print(f"\n{args.inputs} inputs, {args.rate} Hz, {args.period}-frame period, "
-          f"{args.seconds} s, JACK dummy backend, {args.rounds} rounds\n")
+          f"{args.seconds} s, JACK dummy backend, "
+          f"{'realtime' if args.realtime else 'no realtime'}, {args.rounds} rounds\n")
     print("| round | recorder | frames written / expected | frames lost | xruns blamed on it "
           "| CPU s per recorded minute | peak RSS MB | CPU ratio |")
     print("| --- | --- | --- | --- | --- | --- | --- | --- |")

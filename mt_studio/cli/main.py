@@ -8,13 +8,16 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from mt_studio import __version__
-from mt_studio.cli.arguments import ArgumentParser
 from mt_studio.core.errors import MtStudioError
 from mt_studio.core.library import Library, default_library_folder
 from mt_studio.core.logs import log_file, start_logging
 from mt_studio.i18n import _
+
+if TYPE_CHECKING:
+    from mt_studio.cli.arguments import ArgumentParser
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +30,8 @@ COMMAND_MODULES = (
 
 def build_parser() -> ArgumentParser:
     """The whole command line."""
+    from mt_studio.cli.arguments import ArgumentParser  # not needed to open the window
+
     parser = ArgumentParser(
         prog="mt-studio",
         description=_("Record, loop and share music therapy sessions, with consent built in."),

@@ -4,9 +4,9 @@ The audio callback is rtmixer's, written in C: it copies each block into a preal
 buffer and returns, with no Python, allocation, lock or I/O in the real-time thread. A writer
 thread, of the lowest priority while it keeps up (writer_priority), drains the ring about
 thirty times a second (the meters' rate) into the take's files, publishes meters, fsyncs and
-journals every 0.5 s (so a crash loses under a second), watches the disk and the device, and
-accounts for lost input by writing silence, so that every track stays aligned with the
-stream's clock (loss_watch tells real loss from a late clock).
+journals often enough that a crash loses under a second (about every 0.9 s), watches the disk
+and the device, and accounts for lost input by writing silence, so that every track stays
+aligned with the stream's clock (loss_watch tells real loss from a late clock).
 """
 
 from __future__ import annotations
@@ -60,10 +60,10 @@ class CaptureSettings:
     duration_frames: int | None = None
     ring_seconds: float = 4.0
     tick_seconds: float = 0.03
-    # A loss being measured holds writing back for 0.25 s, and a writer may fall up to
-    # 0.2 s behind before it is rescued: with these, a crash still loses under a second.
-    sync_seconds: float = 0.5
-    behind_seconds: float = 0.2
+    # The most a crash may cost: files are synced often enough for it, sooner when frames were
+    # still waiting in the ring at the last sync (a loss being measured holds them back).
+    crash_loss_seconds: float = 0.9
+    behind_seconds: float = 0.2  # a writer this far behind at idle priority is rescued
     disk_reserve_bytes: int = DISK_RESERVE_BYTES
     silent_device_seconds: float = 2.0
 
@@ -136,7 +136,8 @@ class AudioCapture:
         except (sd.PortAudioError, ValueError) as error:
             raise DeviceError(_("The audio device could not be opened: {error}").format(
                 error=error)) from None
-        self._last_progress = self._last_sync = time.monotonic()
+        self._last_progress = time.monotonic()
+        self._next_sync = self._last_progress + self.settings.crash_loss_seconds / 2
         self._rescuer.start()
         self._thread.start()
 
@@ -179,7 +180,10 @@ class AudioCapture:
     def _rescue(self) -> None:
         self._rescue_needed.wait()
         if not self._stopped.is_set():
-            log.warning("the writer fell behind at idle priority; it goes on at normal priority")
+            log.warning("the writer fell %.2f s behind at idle priority, %.1f s into the take; "
+                        "it goes on at normal priority",
+                        self._ring.read_available / self.settings.samplerate,
+                        self.files.frames / self.settings.samplerate)
             self.rescued = True
             self._write_until_stopped(may_hand_over=False)
 
@@ -205,11 +209,8 @@ class AudioCapture:
                 self._watch_the_stream()
                 if self.stop_reason is not None:
                     break
-                if time.monotonic() - self._last_sync >= self.settings.sync_seconds:
-                    self.files.sync()
-                    if self._on_sync is not None:
-                        self._on_sync()
-                    self._last_sync = time.monotonic()
+                if time.monotonic() >= self._next_sync:
+                    self._sync()
                     self._watch_the_disk()
                     if self.stop_reason is not None:
                         break
@@ -224,6 +225,17 @@ class AudioCapture:
                 self._close_stream()
                 self._stopped.set()
             self._rescue_needed.set()  # the rescuer takes over, or learns it is not needed
+
+    def _sync(self) -> None:
+        """Make the files durable; the next sync comes before a crash could cost more."""
+        waiting = self._ring.read_available / self.settings.samplerate  # not in the files yet
+        synced_at = time.monotonic()
+        self.files.sync()
+        if self._on_sync is not None:
+            self._on_sync()
+        s = self.settings
+        self._next_sync = synced_at + max(s.tick_seconds,
+                                          s.crash_loss_seconds - waiting - s.tick_seconds)
 
     def _drain(self) -> None:
         """Write what the ring holds, up to where a loss is being measured."""
@@ -289,7 +301,10 @@ class AudioCapture:
             self._watch.trouble(self.clock(), "input overflow")
         if not self.settings.blocksize and self._segment.stats.blocks:
             self._watch.block = _block_size(self._segment)
-        self._decided(self._watch.read(self._clock.reading(self.clock)))
+        loss = self._watch.read(self._clock.reading(self.clock))
+        if loss is not None:
+            self._decided(loss)
+            self._drain()  # what was held back, now, before it counts as falling behind
 
     def _settle_now(self) -> None:
         """At the end of the take: decide a loss still being measured, write what is held."""

@@ -7,14 +7,17 @@ import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING
 
 from mt_studio.core.domain import Participant, SessionKind
 from mt_studio.core.errors import InputError
 from mt_studio.core.library import audit
 from mt_studio.core.library.clock import to_text, utc_now
-from mt_studio.core.presets.model import SessionTemplate
 from mt_studio.core.text import one_line, shown
 from mt_studio.i18n import _
+
+if TYPE_CHECKING:  # the presets (and TOML) load when a template is used, not at start-up
+    from mt_studio.core.presets.model import SessionTemplate
 
 
 class _Unchanged(enum.Enum):
