@@ -54,6 +54,9 @@ def test_meters_show_level_and_clipping_and_a_full_disk_stops_the_take(device, t
         capture.start()
         generator.connect_to(PORTS)
         wait_for(lambda: capture.meters.latest()[0].peak_dbfs > -7, 10, "the sine on the meter")
+        # The first block with the sine may begin in silence: measure one written after it.
+        seen = files.frames
+        wait_for(lambda: files.frames > seen, 10, "the next block")
         readings = []
         reader = threading.Thread(target=lambda: readings.extend(
             capture.meters.latest() for _ in range(10_000)))
@@ -78,12 +81,13 @@ def test_meters_show_level_and_clipping_and_a_full_disk_stops_the_take(device, t
 class StallingFiles(TakeFiles):
     """Take files on a disk that hangs once for 0.8 s, as a busy USB stick can."""
 
+    hang_seconds = 0.8
     stalled = False
 
     def write(self, block):
         if not self.stalled and self.frames > RATE // 2:
             self.stalled = True
-            time.sleep(0.8)  # the fault being simulated, not a wait for something
+            time.sleep(self.hang_seconds)  # the fault being simulated, not a wait for something
         super().write(block)
 
 
@@ -119,17 +123,10 @@ def test_a_stalled_writer_costs_silence_not_alignment(device, tmp_path):
         assert not samples[stall.frame:stall.frame + stall.length].any()
 
 
-class SlowOnceFiles(TakeFiles):
-    """Take files whose writer is kept off the CPU once for 0.5 s, as a busy machine keeps an
-    idle-priority thread."""
+class SlowOnceFiles(StallingFiles):
+    """A writer kept off the CPU once for 0.5 s, as a busy machine keeps an idle thread."""
 
-    slowed = False
-
-    def write(self, block):
-        if not self.slowed and self.frames > RATE // 2:
-            self.slowed = True
-            time.sleep(0.5)  # the fault being simulated, not a wait for something
-        super().write(block)
+    hang_seconds = 0.5
 
 
 def test_the_writer_gives_way_but_is_rescued_when_it_falls_behind(device, tmp_path):

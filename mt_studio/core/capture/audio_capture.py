@@ -243,9 +243,22 @@ class AudioCapture:
         if held_from is not None:
             self._take(min(self._ring.read_available, held_from - self._written))
             if 2 * (self.clock() - held_from) <= self._ring_frames:
+                self._meter_held()
                 return
             self._decided(self._watch.finish())  # holding back any longer would fill the ring
         self._take(self._ring.read_available)
+
+    def _meter_held(self) -> None:
+        """Meter the newest frames held back, so that the meters move on while a loss is
+        measured."""
+        count, first, second = self._ring.get_read_buffers(self._ring.read_available)
+        if count <= 0:
+            return
+        pieces = [np.frombuffer(b, dtype=np.float32).reshape(-1, self._channels)
+                  for b in (first, second)]
+        newest = np.concatenate(pieces)[-round(self.settings.tick_seconds
+                                               * self.settings.samplerate):]
+        self.meters.publish(measure(newest.T))
 
     def _take(self, count: int) -> None:
         if count <= 0:
