@@ -1,4 +1,5 @@
-"""Telling lost input from a late clock: the readings a writer takes, and what they add up to."""
+"""Telling lost input from a late clock: the readings a writer takes, and what they add up to;
+and PortAudio's clock, which gives them where JACK's counter cannot (JACK's: the rig tests)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import random
 from hypothesis import given
 from hypothesis import strategies as st
 
+from mt_studio.core.capture.frame_clocks import StreamTime
 from mt_studio.core.capture.loss_watch import Loss, LossWatch
 
 BLOCK = 128
@@ -103,3 +105,25 @@ def test_the_measured_loss_is_the_lost_frames_whatever_the_lateness(lost_blocks,
     results = [watch.read(reading) for reading in readings]
     assert results[:-1] == [None] * 7
     assert results[-1] == Loss(1234, lost_blocks * BLOCK, "input overflow")
+
+
+class FakeStream:
+    """A stream whose time moves on each time it is read; or has none, going away."""
+
+    def __init__(self, times: list[float], order: list[str]) -> None:
+        self.times, self.order = times, order
+
+    @property
+    def time(self) -> float:
+        self.order.append("time")
+        if not self.times:
+            raise RuntimeError("Error getting stream time")
+        return self.times.pop(0)
+
+
+def test_portaudio_stream_time_reads_frames_first_and_nothing_when_the_stream_goes():
+    order: list[str] = []
+    clock = StreamTime(FakeStream([2.0], order), 48000)
+    assert clock.reading(lambda: order.append("frames") or 90_000) == 2.0 * 48000 - 90_000
+    assert order == ["frames", "time"]  # a block arriving in between can only raise it
+    assert clock.reading(lambda: 90_000) is None

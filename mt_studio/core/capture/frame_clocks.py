@@ -47,12 +47,16 @@ class JackFrames:
         self._client = jack.Client("mt-studio-clock", no_start_server=True)
 
     def reading(self, recorded: Callable[[], int]) -> float | None:
-        """One reading taken within one cycle, or None if cycles kept turning over meanwhile."""
-        for _ in range(3):
-            cycle = self._client.last_frame_time
-            frames = recorded()
-            if self._client.last_frame_time == cycle:
-                return cycle - frames
+        """One reading taken within one cycle, or None if cycles kept turning over meanwhile
+        (or the server is going away; the device watch will see it)."""
+        try:
+            for _ in range(3):
+                cycle = self._client.last_frame_time
+                frames = recorded()
+                if self._client.last_frame_time == cycle:
+                    return cycle - frames
+        except Exception:
+            pass
         return None
 
     def close(self) -> None:
