@@ -46,7 +46,7 @@ def test_meters_show_level_and_clipping_and_a_full_disk_stops_the_take(device, t
     server, found = device
     free = {"bytes": 10**12}
     files = files_for(tmp_path, 2)
-    capture = AudioCapture(CaptureSettings(found.index, (1, 2), RATE), files,
+    capture = AudioCapture(CaptureSettings(found.index, (1, 2), RATE, found.hostapi), files,
                            lambda: free["bytes"])
     generator = SignalGenerator(server, [sine(1000, RATE, 0.5), lambda n: np.ones(len(n),
                                                                                   np.float32)])
@@ -94,7 +94,8 @@ class StallingFiles(TakeFiles):
 def test_a_stalled_writer_costs_silence_not_alignment(device, tmp_path):
     server, found = device
     files = files_for(tmp_path, 1, StallingFiles)
-    settings = CaptureSettings(found.index, (1,), RATE, ring_seconds=0.2)  # 16384 frames
+    settings = CaptureSettings(found.index, (1,), RATE, found.hostapi,
+                               ring_seconds=0.2)  # 16384 frames
     capture = AudioCapture(settings, files, lambda: 10**12)
     generator = SignalGenerator(server, [ramp(0)])
     try:
@@ -134,7 +135,8 @@ def test_the_writer_gives_way_but_is_rescued_when_it_falls_behind(device, tmp_pa
     hands its work to a thread of normal priority, and nothing is lost."""
     server, found = device
     files = files_for(tmp_path, 2, SlowOnceFiles)
-    capture = AudioCapture(CaptureSettings(found.index, (1, 2), RATE), files, lambda: 10**12)
+    capture = AudioCapture(CaptureSettings(found.index, (1, 2), RATE, found.hostapi), files,
+                           lambda: 10**12)
     generator = SignalGenerator(server, [ramp(0), ramp(1)])
     try:
         capture.start()

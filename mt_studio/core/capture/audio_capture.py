@@ -56,6 +56,7 @@ class CaptureSettings:
     device: int | str
     inputs: tuple[int, ...]
     samplerate: int
+    hostapi: str = ""  # the device's, as devices lists it: JACK's is read by its own clock
     blocksize: int = 0
     duration_frames: int | None = None
     ring_seconds: float = 4.0
@@ -131,8 +132,7 @@ class AudioCapture:
                     blocksize=s.blocksize, latency="low")
                 self._recorder.start()
             self._segment = self._record()
-            hostapi = sd.query_hostapis(sd.query_devices(self._recorder.device)["hostapi"])
-            self._clock = frame_clocks.clock_for(self._recorder, s.samplerate, hostapi["name"])
+            self._clock = frame_clocks.clock_for(self._recorder, s.samplerate, s.hostapi)
         except (sd.PortAudioError, ValueError) as error:
             raise DeviceError(_("The audio device could not be opened: {error}").format(
                 error=error)) from None
@@ -189,11 +189,13 @@ class AudioCapture:
 
     def _behind(self) -> bool:
         """True when the ring holds more than the writer should have left in it."""
-        waiting = self._ring.read_available
-        held_from = self._watch.held_from
-        if held_from is not None:
-            waiting -= max(0, self.clock() - held_from)
+        waiting = self._ring.read_available - self._held_back()
         return waiting > self.settings.behind_seconds * self.settings.samplerate
+
+    def _held_back(self) -> int:
+        """Frames in the ring after the one where a loss is being measured."""
+        held_from = self._watch.held_from
+        return 0 if held_from is None else max(0, self.clock() - held_from)
 
     def _write_until_stopped(self, may_hand_over: bool) -> None:
         handed_over = False
@@ -242,7 +244,7 @@ class AudioCapture:
         held_from = self._watch.held_from
         if held_from is not None:
             self._take(min(self._ring.read_available, held_from - self._written))
-            if 2 * (self.clock() - held_from) <= self._ring_frames:
+            if 2 * self._held_back() <= self._ring_frames:
                 self._meter_held()
                 return
             self._decided(self._watch.finish())  # holding back any longer would fill the ring
@@ -254,10 +256,12 @@ class AudioCapture:
         count, first, second = self._ring.get_read_buffers(self._ring.read_available)
         if count <= 0:
             return
-        pieces = [np.frombuffer(b, dtype=np.float32).reshape(-1, self._channels)
-                  for b in (first, second)]
-        newest = np.concatenate(pieces)[-round(self.settings.tick_seconds
-                                               * self.settings.samplerate):]
+        older, newer = (np.frombuffer(b, dtype=np.float32).reshape(-1, self._channels)
+                        for b in (first, second))
+        tick = round(self.settings.tick_seconds * self.settings.samplerate)
+        # A tick's worth from the end: the piece after the ring's wrap alone, when it has one.
+        newest = newer[-tick:] if len(newer) >= tick else np.concatenate(
+            (older[max(0, len(older) - (tick - len(newer))):], newer))
         self.meters.publish(measure(newest.T))
 
     def _take(self, count: int) -> None:

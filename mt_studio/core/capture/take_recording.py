@@ -192,6 +192,7 @@ class TakeRecording:
                     if request.duration_seconds is not None else None)
         settings = CaptureSettings(
             device=self.device.index, inputs=tuple(armed), samplerate=samplerate,
+            hostapi=self.device.hostapi,
             blocksize=request.blocksize, duration_frames=duration,
             ring_seconds=request.ring_seconds)
         self.capture = AudioCapture(settings, self.files, lambda: _free_bytes(self.library.folder),
