@@ -46,3 +46,15 @@ def test_encoded_files_read_back_as_written(tmp_path_factory, planar, fmt, offse
         expected = np.clip(np.rint(expected * 2**23), -2**23, 2**23 - 1) / np.float32(2**23)
     assert rate == 48000
     np.testing.assert_array_equal(read[:, 0], expected.astype(np.float32))
+
+
+@settings(max_examples=50, deadline=None)
+@given(planar=samples)
+def test_the_byte_lane_packing_a_numpy_could_need_instead_encodes_the_same(planar):
+    assert SampleEncoder._overlapping_writes_hold  # this numpy packs the fast way
+    slow = SampleEncoder(SampleFormat.PCM24)
+    try:
+        SampleEncoder._overlapping_writes_hold = False
+        assert [bytes(v) for v in slow.encode(planar)] == reference_pcm24(planar)
+    finally:
+        SampleEncoder._overlapping_writes_hold = True

@@ -38,17 +38,22 @@ class SampleFormat(enum.StrEnum):
 class SampleEncoder:
     """Turns planar float32 audio into each channel's file bytes, reusing its buffers.
 
-    24-bit packing works on whole groups of four samples (three 32-bit words), so that numpy
-    does word operations rather than a slow three-byte gather; the block-sized buffers grow to
-    the largest block seen and are then reused (the word shifts still make small temporaries).
+    24-bit samples are rounded and clipped as floats, then cast straight into the output as
+    32-bit integers three bytes apart: written in ascending order, each integer's high byte
+    is overwritten by the next sample, and one spare byte per row takes the last. That is one
+    pass where a three-byte gather goes item by item. The order is numpy's, so it is checked
+    once against byte lanes (three single-byte copies, slower), which are used instead should
+    a numpy ever write otherwise. The buffers grow to the largest block seen.
     """
+
+    _overlapping_writes_hold: bool | None = None  # checked on the first 24-bit encoder
 
     def __init__(self, sample_format: SampleFormat) -> None:
         self.sample_format = sample_format
-        self._size = 0
         self._scaled = np.empty(0, dtype=np.float32)
-        self._words = np.empty(0, dtype="<i4")
         self._packed = np.empty(0, dtype=np.uint8)
+        if sample_format is SampleFormat.PCM24 and SampleEncoder._overlapping_writes_hold is None:
+            SampleEncoder._overlapping_writes_hold = _overlapping_writes_pack_correctly()
 
     def encode(self, planar: np.ndarray) -> list[memoryview]:
         """A (channels, frames) float32 array as one run of file bytes per channel."""
@@ -57,32 +62,56 @@ class SampleEncoder:
             # Each row is already one contiguous run of samples: handed over as it is.
             return [memoryview(np.ascontiguousarray(planar[c], dtype="<f4")).cast("B")
                     for c in range(channels)]
-        scaled, words, packed = self._buffers(channels, frames)
+        scaled, packed = self._buffers(channels, frames)
         # Scale by 2**23 as libsndfile reads 24-bit back, so k / 2**23 round-trips exactly.
-        np.multiply(planar, np.float32(8388608.0), out=scaled[:, :frames])
-        scaled[:, frames:] = 0
+        np.multiply(planar, np.float32(8388608.0), out=scaled)
         np.rint(scaled, out=scaled)
         np.clip(scaled, -8388608, 8388607, out=scaled)
-        np.copyto(words, scaled, casting="unsafe")
-        s0, s1, s2, s3 = (words.view(np.uint32).reshape(channels, -1, 4)[:, :, k]
-                          for k in range(4))
-        out = packed.view(np.uint32).reshape(channels, -1, 3)
-        np.bitwise_or(s0 & 0xFFFFFF, s1 << 24, out=out[:, :, 0])
-        np.bitwise_or((s1 >> 8) & 0xFFFF, s2 << 16, out=out[:, :, 1])
-        np.bitwise_or((s2 >> 16) & 0xFF, s3 << 8, out=out[:, :, 2])
+        if SampleEncoder._overlapping_writes_hold:
+            _pack_overlapping(scaled, packed)
+        else:
+            _pack_by_lanes(scaled, packed)
         return [memoryview(packed[c, :frames * 3]) for c in range(channels)]
 
     def _buffers(self, channels: int, frames: int):
-        padded = -(-frames // 4) * 4
-        size = channels * padded
-        if self._size < size:  # flat buffers, so that every shape's view is contiguous
-            self._size = max(size, 2 * self._size)
-            self._scaled = np.empty(self._size, dtype=np.float32)
-            self._words = np.empty(self._size, dtype="<i4")
-            self._packed = np.empty(self._size * 3, dtype=np.uint8)
-        return (self._scaled[:size].reshape(channels, padded),
-                self._words[:size].reshape(channels, padded),
-                self._packed[:size * 3].reshape(channels, padded * 3))
+        size, packed_size = channels * frames, channels * (frames * 3 + 1)
+        # Flat buffers, so that every shape's view is contiguous; grown to twice the need.
+        if len(self._scaled) < size:
+            self._scaled = np.empty(2 * size, dtype=np.float32)
+        if len(self._packed) < packed_size:
+            self._packed = np.empty(2 * packed_size, dtype=np.uint8)
+        return (self._scaled[:size].reshape(channels, frames),
+                self._packed[:packed_size].reshape(channels, frames * 3 + 1))
+
+
+def _pack_overlapping(scaled: np.ndarray, packed: np.ndarray) -> None:
+    """Whole-number floats (channels, frames) into rows of little-endian 3-byte integers."""
+    channels, frames = scaled.shape
+    words = np.ndarray((channels, frames), dtype="<i4", buffer=packed,
+                       strides=(packed.strides[0], 3))
+    np.copyto(words, scaled, casting="unsafe")
+
+
+def _pack_by_lanes(scaled: np.ndarray, packed: np.ndarray) -> None:
+    """As _pack_overlapping, by way of 32-bit integers and three lanes of single bytes."""
+    channels, frames = scaled.shape
+    word_bytes = scaled.astype("<i4").view(np.uint8).reshape(channels, frames, 4)
+    lanes = packed[:, :frames * 3].reshape(channels, frames, 3)
+    for lane in range(3):
+        lanes[:, :, lane] = word_bytes[:, :, lane]
+
+
+def _overlapping_writes_pack_correctly() -> bool:
+    """True if this numpy writes overlapping integers in ascending order, as packing needs
+    (checked on more samples than numpy casts in one buffer)."""
+    channels, frames = 2, 20_011
+    scaled = np.rint(np.linspace(-8388608, 8388607, channels * frames, dtype=np.float64))
+    scaled = scaled.astype(np.float32).reshape(channels, frames)
+    overlapping = np.zeros((channels, frames * 3 + 1), dtype=np.uint8)
+    lanes = np.zeros_like(overlapping)
+    _pack_overlapping(scaled, overlapping)
+    _pack_by_lanes(scaled, lanes)
+    return bool(np.array_equal(overlapping[:, :-1], lanes[:, :-1]))
 
 
 def bytes_per_second(samplerate: int, channels: int, sample_format: SampleFormat) -> int:
