@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
@@ -10,8 +10,7 @@ SILENCE_DBFS = -120.0
 CLIP_LEVEL = 0.999
 
 
-@dataclass(frozen=True)
-class MeterReading:
+class MeterReading(NamedTuple):
     """One input's level over the last stretch of audio the writer handled."""
 
     peak_dbfs: float
@@ -21,8 +20,11 @@ class MeterReading:
 
 def measure(planar: np.ndarray) -> tuple[MeterReading, ...]:
     """Readings for each row of a (channels, frames) block."""
-    peaks = np.maximum(np.max(planar, axis=1), -np.min(planar, axis=1))
-    rms = np.sqrt(np.einsum("ij,ij->i", planar, planar) / max(1, planar.shape[1]))
+    channels, frames = planar.shape
+    if not frames:
+        return (MeterReading(SILENCE_DBFS, SILENCE_DBFS, False),) * channels
+    peaks = np.maximum(planar.max(axis=1), -planar.min(axis=1)).astype(np.float64)
+    rms = np.sqrt(np.einsum("ij,ij->i", planar, planar) / frames, dtype=np.float64)
     floor = 10 ** (SILENCE_DBFS / 20)
     peak_db = (20 * np.log10(np.maximum(peaks, floor))).tolist()
     rms_db = (20 * np.log10(np.maximum(rms, floor))).tolist()
