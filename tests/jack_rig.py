@@ -166,6 +166,27 @@ def ramp_origin(samples: np.ndarray, start: int, end: int, channel: int) -> int:
     return (n0 - start) % 65536
 
 
+def prevailing_ramp_origin(samples: np.ndarray, start: int, end: int, channel: int,
+                           share: float = 0.7) -> int:
+    """The server frame of sample 0 that most of SAMPLES[start:end] agree on, asserting that
+    at least SHARE of them do.
+
+    Each sample of a ramp tells the server frame it was made at. On an asynchronous server
+    without real-time scheduling, a cycle the generator misses spoils that cycle's samples
+    but not those after it, and a cycle the recorder misses is filled up to a writer tick
+    late: neither moves the origin the rest of the stretch agrees on.
+    """
+    offset = channel * 4099
+    piece = samples[start:end].astype(np.float64)
+    made_at = np.rint((piece + 0.5) * 65536.0).astype(np.int64) - offset
+    origins = (made_at - np.arange(start, end)) % 65536
+    counts = np.bincount(origins, minlength=65536)
+    origin = int(np.argmax(counts))
+    assert counts[origin] >= share * len(piece), (
+        f"only {counts[origin]} of {len(piece)} samples from {start} agree on the ramp")
+    return origin
+
+
 def sine(frequency: float, samplerate: int, amplitude: float = 0.5) -> SignalFunction:
     """A sine at FREQUENCY, continuous across blocks."""
 

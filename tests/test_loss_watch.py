@@ -107,6 +107,25 @@ def test_the_measured_loss_is_the_lost_frames_whatever_the_lateness(lost_blocks,
     assert results[-1] == Loss(1234, lost_blocks * BLOCK, "input overflow")
 
 
+def test_a_counted_clock_that_jumps_a_block_is_trouble_at_once_and_a_high_reading_is_not_loss():
+    """JACK's cycle counter stands still against the frames recorded, or a block high when
+    read before this cycle's block arrived: a block more is worth a look, the next says."""
+    watch = LossWatch(BLOCK, settle=2)
+    assert not watch.jumped(10 * BLOCK)  # no level known yet
+    for _ in range(10):
+        watch.read(0)
+    assert not watch.jumped(None) and not watch.jumped(BLOCK / 2)
+    assert watch.jumped(BLOCK)
+    watch.trouble(4000, "input overflow")
+    assert not watch.jumped(9 * BLOCK)  # already measuring
+    assert [watch.read(BLOCK), watch.read(0)] == [None, Loss(4000, 0, "input overflow")]
+    assert watch.jumped(3 * BLOCK)
+    watch.trouble(8000, "input overflow")
+    assert [watch.read(3 * BLOCK), watch.read(3 * BLOCK)][-1] == Loss(8000, 3 * BLOCK,
+                                                                       "input overflow")
+    assert not watch.jumped(BLOCK / 4)  # the silence written brings the level back
+
+
 class FakeStream:
     """A stream whose time moves on each time it is read; or has none, going away."""
 

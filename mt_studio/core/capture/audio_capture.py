@@ -2,11 +2,12 @@
 
 The audio callback is rtmixer's, written in C: it copies each block into a preallocated ring
 buffer and returns, with no Python, allocation, lock or I/O in the real-time thread. A writer
-thread, of the lowest priority while it keeps up (writer_priority), drains the ring about
-thirty times a second (the meters' rate) into the take's files, publishes meters, fsyncs and
-journals often enough that a crash loses under a second (about every 0.9 s), watches the disk
-and the device, and accounts for lost input by writing silence, so that every track stays
-aligned with the stream's clock (loss_watch tells real loss from a late clock).
+thread, of the lowest priority while it keeps up (writer_priority), meters the newest audio in
+the ring about thirty times a second, drains the ring into the take's files in larger pieces
+(a few times a second: fewer, larger writes cost less), fsyncs and journals often enough that
+a crash loses under a second (about every 0.9 s), watches the disk and the device, and
+accounts for lost input by writing silence, so that every track stays aligned with the
+stream's clock (loss_watch tells real loss from a late clock).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from mt_studio.core.capture import devices, frame_clocks, writer_priority
 from mt_studio.core.capture.devices import load_sounddevice
 from mt_studio.core.capture.loss_watch import Loss, LossWatch
 from mt_studio.core.capture.meters import Meters, measure
+from mt_studio.core.capture.ring_rows import RingRows
 from mt_studio.core.capture.take_files import TakeFiles
 from mt_studio.core.domain import Dropout
 from mt_studio.core.errors import DeviceError
@@ -60,11 +62,12 @@ class CaptureSettings:
     blocksize: int = 0
     duration_frames: int | None = None
     ring_seconds: float = 4.0
-    tick_seconds: float = 0.03
+    tick_seconds: float = 0.03  # how often the meters and the stream are looked at
+    write_seconds: float = 0.2  # how much the ring gathers before it is written
     # The most a crash may cost: files are synced often enough for it, sooner when frames were
     # still waiting in the ring at the last sync (a loss being measured holds them back).
     crash_loss_seconds: float = 0.9
-    behind_seconds: float = 0.2  # a writer this far behind at idle priority is rescued
+    behind_seconds: float = 0.2  # a writer this far behind (past write_seconds) is rescued
     disk_reserve_bytes: int = DISK_RESERVE_BYTES
     silent_device_seconds: float = 2.0
 
@@ -72,14 +75,16 @@ class CaptureSettings:
 class AudioCapture:
     """Records the inputs of one device into a take's files until stopped.
 
-    Lost input: when PortAudio flags an input overflow, or the ring ran full and rtmixer
-    ended the recording action (a new one takes over at once), the writer stops writing at
-    the frame it has reached and lets a LossWatch measure, over the next quarter second of a
-    clock (frame_clocks: JACK's cycle counter on JACK), how many frames were really lost;
-    those are written as silence there (up to one writer tick after the loss), then the
-    held-back frames follow. An overflow that lost nothing, as most on JACK do (PortAudio
-    flags any late cycle in the graph), writes no silence. A loss in the first quarter
-    second, before the clock's level is known, goes uncounted.
+    Lost input: when PortAudio flags an input overflow, the ring ran full and rtmixer ended
+    the recording action (a new one takes over at once), or JACK's cycle counter jumps ahead
+    of the frames recorded, the writer holds back what came after the frame it has reached
+    and lets a LossWatch measure how many frames were really lost, on a clock (frame_clocks)
+    read each tick: over two ticks on JACK's cycle counter, over a quarter second on
+    PortAudio's estimate, which runs ahead after a late cycle. The loss is written as silence
+    there (up to one writer tick after it happened), then the held-back frames follow. An
+    overflow that lost nothing, as most on JACK do (PortAudio flags any late cycle in the
+    graph), writes no silence. A loss in the first ticks, before the clock's level is known,
+    goes uncounted.
     """
 
     CLOSE_TIMEOUT_SECONDS = 2.0
@@ -103,7 +108,6 @@ class AudioCapture:
         self._stopped = threading.Event()
         self._watch = LossWatch(settings.blocksize)
         self._overflows_seen = 0  # of the current recording action
-        self._planar = np.empty((self._channels, 0), dtype=np.float32)
         # clock() adds what the files hold to what waits in the ring; the writer changes both
         # under this lock (never across I/O), so a frame is never counted twice or missed.
         self._clock_lock = threading.Lock()
@@ -125,6 +129,8 @@ class AudioCapture:
         frames = 1 << max(12, int(np.ceil(np.log2(s.ring_seconds * s.samplerate))))
         self._ring = rtmixer.RingBuffer(4 * self._channels, frames)
         self._ring_frames = frames
+        self._rows = RingRows(self._ring, self._channels,
+                              round(2 * s.write_seconds * s.samplerate))
         try:
             with devices.stream_opening():
                 self._recorder = rtmixer.Recorder(
@@ -133,6 +139,8 @@ class AudioCapture:
                 self._recorder.start()
             self._segment = self._record()
             self._clock = frame_clocks.clock_for(self._recorder, s.samplerate, s.hostapi)
+            if self._clock.counts_cycles:  # no lateness to settle: two readings tell a loss
+                self._watch.settle = 2
         except (sd.PortAudioError, ValueError) as error:
             raise DeviceError(_("The audio device could not be opened: {error}").format(
                 error=error)) from None
@@ -189,8 +197,12 @@ class AudioCapture:
 
     def _behind(self) -> bool:
         """True when the ring holds more than the writer should have left in it."""
-        waiting = self._ring.read_available - self._held_back()
-        return waiting > self.settings.behind_seconds * self.settings.samplerate
+        s = self.settings
+        return self._ready() > (s.behind_seconds + s.write_seconds) * s.samplerate
+
+    def _ready(self) -> int:
+        """Frames in the ring that may be written now (none held back by a loss)."""
+        return self._ring.read_available - self._held_back()
 
     def _held_back(self) -> int:
         """Frames in the ring after the one where a loss is being measured."""
@@ -205,13 +217,16 @@ class AudioCapture:
                 if may_hand_over and not stopping and self._behind():
                     handed_over = True  # at a tick's start: nothing is half done
                     return
-                self._drain()
+                self._meter_newest()
+                sync_due = time.monotonic() >= self._next_sync
+                if stopping or sync_due or self._write_due():
+                    self._drain()
                 if stopping or self._finished():
                     break
                 self._watch_the_stream()
                 if self.stop_reason is not None:
                     break
-                if time.monotonic() >= self._next_sync:
+                if sync_due:
                     self._sync()
                     self._watch_the_disk()
                     if self.stop_reason is not None:
@@ -239,51 +254,42 @@ class AudioCapture:
         self._next_sync = synced_at + max(s.tick_seconds,
                                           s.crash_loss_seconds - waiting - s.tick_seconds)
 
+    def _write_due(self) -> bool:
+        """True when the ring has gathered a write's worth, or the take's last frame."""
+        limit = self.settings.duration_frames
+        return (self._ready() >= self.settings.write_seconds * self.settings.samplerate
+                or (limit is not None and self.clock() >= limit))
+
     def _drain(self) -> None:
         """Write what the ring holds, up to where a loss is being measured."""
         held_from = self._watch.held_from
         if held_from is not None:
             self._take(min(self._ring.read_available, held_from - self._written))
             if 2 * self._held_back() <= self._ring_frames:
-                self._meter_held()
                 return
             self._decided(self._watch.finish())  # holding back any longer would fill the ring
         self._take(self._ring.read_available)
 
-    def _meter_held(self) -> None:
-        """Meter the newest frames held back, so that the meters move on while a loss is
-        measured."""
-        count, first, second = self._ring.get_read_buffers(self._ring.read_available)
-        if count <= 0:
-            return
-        older, newer = (np.frombuffer(b, dtype=np.float32).reshape(-1, self._channels)
-                        for b in (first, second))
-        tick = round(self.settings.tick_seconds * self.settings.samplerate)
-        # A tick's worth from the end: the piece after the ring's wrap alone, when it has one.
-        newest = newer[-tick:] if len(newer) >= tick else np.concatenate(
-            (older[max(0, len(older) - (tick - len(newer))):], newer))
-        self.meters.publish(measure(newest.T))
+    def _meter_newest(self) -> None:
+        """Meter the frames that arrived since the last tick (copied from the ring)."""
+        fresh = self._rows.catch_up()
+        if fresh.shape[1]:
+            self._last_progress = time.monotonic()
+            self.meters.publish(measure(fresh))
 
     def _take(self, count: int) -> None:
         if count <= 0:
             return
-        count, first, second = self._ring.get_read_buffers(count)
-        if self._planar.shape[1] < count:
-            self._planar = np.empty((self._channels, count), dtype=np.float32)
-        planar = self._planar[:, :count]
-        start = 0  # where the ring wraps, its two pieces go side by side: one meter, one write
-        for buffer in (first, second):
-            piece = np.frombuffer(buffer, dtype=np.float32).reshape(-1, self._channels)
-            np.copyto(planar[:, start:start + len(piece)], piece.T)  # one row per track
-            start += len(piece)
+        self._rows.catch_up()
+        planar = self._rows.front(count)  # one row per track
         self._write(planar)
+        count = planar.shape[1]
         with self._clock_lock:
             self._ring.advance_read_index(count)
             self._written = self.files.frames
-        self._last_progress = time.monotonic()
+        self._rows.consumed(count)
 
     def _write(self, planar: np.ndarray) -> None:
-        self.meters.publish(measure(planar))
         limit = self.settings.duration_frames
         if limit is not None:
             planar = planar[:, : max(0, limit - self.files.frames)]
@@ -318,10 +324,16 @@ class AudioCapture:
             self._watch.trouble(self.clock(), "input overflow")
         if not self.settings.blocksize and self._segment.stats.blocks:
             self._watch.block = _block_size(self._segment)
-        loss = self._watch.read(self._clock.reading(self.clock))
+        reading = self._clock.reading(self.clock)
+        if self._clock.counts_cycles and self._watch.jumped(reading):
+            # Seen before PortAudio flags it: on JACK the flag waits for the server's xrun
+            # notice, which can come many ticks later, and the silence would come as late.
+            self._watch.trouble(self.clock(), "input overflow")
+        loss = self._watch.read(reading)
         if loss is not None:
             self._decided(loss)
-            self._drain()  # what was held back, now, before it counts as falling behind
+            if self._write_due():  # what was held back, before it counts as falling behind
+                self._drain()
 
     def _settle_now(self) -> None:
         """At the end of the take: decide a loss still being measured, write what is held."""
@@ -330,6 +342,8 @@ class AudioCapture:
 
     def _decided(self, loss: Loss | None) -> None:
         if loss is not None:
+            # The frames before the loss may still wait in the ring for a write's worth.
+            self._take(min(self._ring.read_available, loss.frame - self._written))
             self._fill(loss.frame, loss.length, loss.cause)
 
     def _fill(self, frame: int, lost: int, cause: str) -> None:

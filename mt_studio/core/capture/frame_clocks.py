@@ -22,6 +22,8 @@ JACK_HOST_API = "JACK Audio Connection Kit"
 class StreamTime:
     """PortAudio's stream time, in frames, less the frames recorded."""
 
+    counts_cycles = False  # an estimate: a late cycle reads as frames lost for a while
+
     def __init__(self, stream, samplerate: int) -> None:
         self._stream = stream
         self._samplerate = samplerate
@@ -40,6 +42,8 @@ class StreamTime:
 
 class JackFrames:
     """The JACK server's frame counter at the current cycle's start, less the frames recorded."""
+
+    counts_cycles = True  # steady to within a block: a rise above that is frames lost
 
     def __init__(self) -> None:
         import jack  # the JACK-Client package, over the libjack that PortAudio uses too

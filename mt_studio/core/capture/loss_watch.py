@@ -59,6 +59,14 @@ class LossWatch:
         self._since = []
         self._ticks = 0
 
+    def jumped(self, offset: float | None) -> bool:
+        """True when OFFSET stands a block or more above the level while nothing is being
+        measured: frames may have been lost. Only a clock that counts cycles is steady enough
+        to tell from one reading; even there a reading taken before this cycle's block
+        arrived stands a block high, and the next reading tells (settle=2 will do)."""
+        return (self.held_from is None and offset is not None and bool(self._recent)
+                and offset - min(self._recent) > self.block / 2)
+
     def read(self, offset: float | None) -> Loss | None:
         """Take a reading (None: the clock gave none this tick); return the measured Loss
         once the trouble has settled."""
