@@ -20,17 +20,22 @@ def test_rows_follow_the_ring_across_its_wrap_and_keep_what_is_held_back():
     ring = rtmixer.RingBuffer(4 * CHANNELS, 16)  # 16 frames: wraps quickly
     rows = RingRows(ring, CHANNELS, frames=4)  # and grows
     assert ring.write(frames(0, 10)) == 10
-    np.testing.assert_array_equal(rows.catch_up(), frames(0, 10).T)
-    assert rows.catch_up().shape == (CHANNELS, 0)  # nothing new
+    rows.catch_up()
+    np.testing.assert_array_equal(rows.unmetered(), frames(0, 10).T)
+    rows.catch_up()
+    assert rows.unmetered().shape == (CHANNELS, 0)  # nothing new
     ring.advance_read_index(7)
     rows.consumed(7)  # three held back
-    assert ring.write(frames(10, 12)) == 12  # past the ring's end
-    fresh = rows.catch_up()
-    np.testing.assert_array_equal(fresh, frames(10, 12).T)
+    assert ring.write(frames(10, 5)) == 5
+    rows.catch_up()  # as a write does, between two meter readings
+    assert ring.write(frames(15, 7)) == 7  # past the ring's end
+    rows.catch_up()
+    np.testing.assert_array_equal(rows.unmetered(), frames(10, 12).T)  # every one metered
     np.testing.assert_array_equal(rows.front(15), frames(7, 15).T)
     np.testing.assert_array_equal(rows.front(99), frames(7, 15).T)  # no more than copied
     ring.advance_read_index(15)
     rows.consumed(15)
     assert rows.count == 0
     assert ring.write(frames(22, 5)) == 5
-    np.testing.assert_array_equal(rows.catch_up(), frames(22, 5).T)
+    rows.catch_up()
+    np.testing.assert_array_equal(rows.unmetered(), frames(22, 5).T)

@@ -272,7 +272,8 @@ class AudioCapture:
 
     def _meter_newest(self) -> None:
         """Meter the frames that arrived since the last tick (copied from the ring)."""
-        fresh = self._rows.catch_up()
+        self._rows.catch_up()
+        fresh = self._rows.unmetered()  # a write's catch-up may have copied some already
         if fresh.shape[1]:
             self._last_progress = time.monotonic()
             self.meters.publish(measure(fresh))

@@ -18,13 +18,14 @@ class RingRows:
         self._channels = channels
         self._rows = np.empty((channels, max(1, frames)), dtype=np.float32)
         self.count = 0  # frames copied: the ring's first `count` unread frames
+        self._unmetered = 0  # the first copied frame not yet handed to the meters
 
-    def catch_up(self) -> np.ndarray:
-        """Copy the frames that arrived since the last call; returns their rows."""
+    def catch_up(self) -> None:
+        """Copy the frames that arrived since the last call."""
         start = self.count
         available, first, second = self._ring.get_read_buffers(self._ring.read_available)
         if available <= start:
-            return self._rows[:, start:start]
+            return
         if self._rows.shape[1] < available:
             grown = np.empty((self._channels, max(available, 2 * self._rows.shape[1])),
                              dtype=np.float32)
@@ -38,7 +39,12 @@ class RingRows:
                 np.copyto(self._rows[:, low:high], piece[low - at:].T)
             at += len(piece)
         self.count = available
-        return self._rows[:, start:available]
+
+    def unmetered(self) -> np.ndarray:
+        """The rows copied since the last call (however many catch-ups ago), for the meters."""
+        fresh = self._rows[:, self._unmetered:self.count]
+        self._unmetered = self.count
+        return fresh
 
     def front(self, count: int) -> np.ndarray:
         """The rows of the first COUNT frames copied."""
@@ -50,3 +56,4 @@ class RingRows:
         if rest > 0:  # frames held back while a loss is measured: moved to the front
             self._rows[:, :rest] = self._rows[:, count:self.count]
         self.count = max(0, rest)
+        self._unmetered = max(0, self._unmetered - count)
