@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import threading
 import time
+from collections.abc import Callable
 
 import numpy as np
 import pytest
@@ -125,18 +126,31 @@ def test_a_stalled_writer_costs_silence_not_alignment(device, tmp_path):
 
 
 class SlowOnceFiles(StallingFiles):
-    """A writer kept off the CPU once for 0.5 s, as a busy machine keeps an idle thread."""
+    """A writer kept off the CPU once for 1 s, as a busy machine keeps an idle thread: well
+    past what the writer may leave in the ring, well within what the ring holds."""
 
-    hang_seconds = 0.5
+    hang_seconds = 1.0
+    before_hang: Callable[[], object] = staticmethod(lambda: None)
+
+    def write(self, block):
+        if not self.stalled and self.frames > RATE // 2:
+            self.before_hang()
+        super().write(block)
 
 
-def test_the_writer_gives_way_but_is_rescued_when_it_falls_behind(device, tmp_path):
+@pytest.mark.parametrize("during_a_loss", [False, True], ids=["", "while-a-loss-is-measured"])
+def test_the_writer_gives_way_but_is_rescued_when_it_falls_behind(device, tmp_path,
+                                                                   during_a_loss):
     """At idle priority the writer gives the audio thread the CPU; kept off it too long, it
-    hands its work to a thread of normal priority, and nothing is lost."""
+    hands its work to a thread of normal priority, and nothing is lost. So too when it is
+    kept off the CPU while it holds frames back to measure a loss (an overflow just before):
+    the loss, decided as it wakes, releases them, and the backlog must not hide in that."""
     server, found = device
     files = files_for(tmp_path, 2, SlowOnceFiles)
     capture = AudioCapture(CaptureSettings(found.index, (1, 2), RATE, found.hostapi), files,
                            lambda: 10**12)
+    if during_a_loss:  # called on the writer's own thread, as an overflow seen there would be
+        files.before_hang = lambda: capture._watch.trouble(capture.clock(), "input overflow")
     generator = SignalGenerator(server, [ramp(0), ramp(1)])
     try:
         capture.start()

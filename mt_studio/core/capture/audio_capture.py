@@ -119,6 +119,7 @@ class AudioCapture:
                                          daemon=True)
         self._rescue_needed = threading.Event()
         self.rescued = False  # True once the rescuer writes instead
+        self._fell_behind = False
 
     def start(self) -> None:
         """Open the input stream and start writing; DeviceError if the device refuses."""
@@ -196,9 +197,15 @@ class AudioCapture:
             self._write_until_stopped(may_hand_over=False)
 
     def _behind(self) -> bool:
-        """True when the ring holds more than the writer should have left in it."""
+        """True once the ring has held more than the writer should ever leave in it: a write's
+        worth, what a loss being measured holds back, and behind_seconds more. Looked at
+        before every write too, as the writer may catch up in the same tick it was late in
+        (a loss decided then releases what was held); once behind, it stays so."""
         s = self.settings
-        return self._ready() > (s.behind_seconds + s.write_seconds) * s.samplerate
+        hold = self._watch.settle * s.tick_seconds
+        limit = (s.behind_seconds + s.write_seconds + hold) * s.samplerate
+        self._fell_behind = self._fell_behind or self._ring.read_available > limit
+        return self._fell_behind
 
     def _ready(self) -> int:
         """Frames in the ring that may be written now (none held back by a loss)."""
@@ -281,6 +288,7 @@ class AudioCapture:
     def _take(self, count: int) -> None:
         if count <= 0:
             return
+        self._behind()
         self._rows.catch_up()
         planar = self._rows.front(count)  # one row per track
         self._write(planar)
