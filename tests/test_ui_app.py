@@ -111,11 +111,13 @@ def test_the_language_can_be_changed_while_running():
 
 
 def test_opening_the_window_leaves_heavy_modules_for_later():
-    """numpy, the audio engine and analysis load when a session opens, not at start-up."""
+    """numpy, the audio engine and analysis load when a session opens, not at start-up; the
+    library's modules load after the first paint (benchmarks/startup.py)."""
     import subprocess
     import sys
 
-    heavy = ["numpy", "sounddevice", "soundfile", "librosa", "mt_studio.core.capture.audio_capture"]
+    heavy = ["numpy", "sounddevice", "soundfile", "librosa", "mt_studio.core.capture.audio_capture",
+             "sqlite3", "dataclasses", "mt_studio.core.library", "mt_studio.ui.chips"]
     code = ("import sys, mt_studio.cli.main, mt_studio.ui.app, mt_studio.ui.main_window\n"
             f"print([m for m in {heavy!r} if m in sys.modules])")
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
@@ -162,7 +164,7 @@ def test_while_a_take_records_the_language_and_the_session_stay_put(qtbot, libra
 def test_a_window_built_again_for_a_new_language_looks_for_devices_again(qtbot, library):
     from mt_studio.ui.app import Studio
 
-    studio = Studio(library, ErrorReporter())
+    studio = Studio(ErrorReporter(), library)
     studio.open()
     first = studio.window
     qtbot.addWidget(first)
@@ -186,3 +188,58 @@ def test_an_error_dialog_taken_away_with_its_window_does_not_block_the_next(qtbo
     reporter.report("Trouble", "second")
     qtbot.waitUntil(lambda: reporter.open_dialog is not None)
     assert reporter.open_dialog.text() == "second" and reporter.shown == 2
+
+
+def test_the_window_paints_before_its_library_is_open_and_then_lists_it(qtbot, tmp_path):
+    """The library opens in a worker after the first paint: the window never waits on disk."""
+    from PyQt6.QtWidgets import QLabel
+
+    from mt_studio.core.library import Library
+    from mt_studio.ui.app import Studio
+
+    with Library.open(tmp_path / "lib") as earlier, earlier.transaction() as tx:
+        sessions.create(tx, "Tuesday band", SessionKind.BAND, on=date(2026, 11, 3))
+    studio = Studio(ErrorReporter(), folder=tmp_path / "lib")
+    studio.open()
+    window = studio.window
+    qtbot.addWidget(window)
+    assert window.library is None and not window.sessions.has_sessions()
+    (label,) = window.pages.currentWidget().findChildren(QLabel)
+    assert label.text() == "Opening the library…"
+    assert not any(action.isEnabled() for action in window.library_actions)
+    assert not window.sessions.new_button.isEnabled()
+    qtbot.waitUntil(lambda: window.library is not None, timeout=10000)
+    assert window.pages.currentWidget() is window.welcome
+    assert "Choose a session" in window.welcome.title.text()
+    (row,) = window.sessions.row_texts()
+    assert "Tuesday band" in row
+    assert all(action.isEnabled() for action in window.library_actions)
+    window.close()
+    studio.close()
+    with pytest.raises(Exception, match="closed"):
+        window.library.connection.execute("SELECT 1")
+
+
+def test_a_library_that_cannot_be_opened_is_named_and_ends_the_app(qtbot, tmp_path,
+                                                                    monkeypatch):
+    from PyQt6.QtWidgets import QApplication
+
+    from mt_studio.ui.app import Studio
+
+    folder = tmp_path / "not-a-library"
+    folder.mkdir()
+    (folder / "library.sqlite3").write_bytes(b"this is no database, just words" * 40)
+    shown, exits = [], []
+    reporter = ErrorReporter()
+    monkeypatch.setattr(reporter, "show_now", lambda title, message: shown.append(message))
+    monkeypatch.setattr(QApplication, "exit", staticmethod(exits.append))
+    studio = Studio(reporter, folder=folder)
+    studio.open()
+    qtbot.addWidget(studio.window)
+    qtbot.waitUntil(lambda: exits != [], timeout=10000)
+    assert exits[0] not in (0, None)
+    (message,) = shown
+    assert str(folder / "library.sqlite3") in message
+    assert (folder / "library.sqlite3").read_bytes() == b"this is no database, just words" * 40
+    studio.window.close()
+    studio.close()

@@ -59,7 +59,7 @@ def main() -> None:
     window = MainWindow(library, ErrorReporter())
     window.resize(1280, 800)
     window.show()
-    window.after_first_paint()
+    window.after_opening()
     settle(app, 1.5)
     save(window, "first-run")
 

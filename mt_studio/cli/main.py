@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING
 
 from mt_studio import __version__
 from mt_studio.core.errors import MtStudioError
-from mt_studio.core.library import Library, default_library_folder
 from mt_studio.core.logs import log_file, start_logging
 from mt_studio.i18n import _
 
@@ -38,6 +37,8 @@ def build_parser() -> ArgumentParser:
         epilog=_("Exit codes: 0 done, 2 bad input or usage, 3 refused by consent, "
                  "4 audio or MIDI device error, 1 anything else."),
     )
+    from mt_studio.core.library import default_library_folder
+
     parser.add_argument("--library", type=Path, metavar="DIR",
                         help=_("the library folder (default: $MT_STUDIO_LIBRARY or {folder})")
                         .format(folder=default_library_folder()))
@@ -75,6 +76,8 @@ def _window_library(arguments: list[str]) -> Path | None | bool:
 
 def run_command(argv: Sequence[str]) -> int:
     """Run one command and return its exit code."""
+    from mt_studio.core.library import Library, default_library_folder
+
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:

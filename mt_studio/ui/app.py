@@ -8,17 +8,20 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PyQt6.QtCore import QEvent, QObject, QTimer, QtMsgType, qInstallMessageHandler
-from PyQt6.QtWidgets import QApplication, QWidget
+from PyQt6.QtCore import QEvent, QObject, QTimer, QtMsgType, pyqtSignal, qInstallMessageHandler
+from PyQt6.QtWidgets import QApplication, QMainWindow, QWidget
 
 from mt_studio import i18n
 from mt_studio.core import preferences
 from mt_studio.core.errors import MtStudioError
-from mt_studio.core.library import Library, default_library_folder
 from mt_studio.core.logs import start_logging
 from mt_studio.i18n import _
 from mt_studio.ui.error_reporter import ErrorReporter
+
+if TYPE_CHECKING:
+    from mt_studio.core.library import Library
 
 log = logging.getLogger(__name__)
 
@@ -53,26 +56,73 @@ def run(library_folder: Path | None = None, argv: list[str] | None = None) -> in
     reporter = ErrorReporter()
     sys.excepthook = reporter.report_exception
     threading.excepthook = reporter.report_thread_exception
-    folder = library_folder or default_library_folder()
+    studio = Studio(reporter, folder=library_folder)
+    studio.open()
     try:
-        library = Library.open(folder)
-    except MtStudioError as error:
-        log.error("the library could not be opened: %s", error)
-        reporter.show_now(_("The library could not be opened"), str(error))
-        return error.exit_code
-    with library:
-        studio = Studio(library, reporter)
-        studio.open()
         return app.exec()
+    finally:
+        studio.close()
+
+
+class LibraryOpener(QObject):
+    """Opens a library in a worker thread (a check, perhaps an upgrade: disk work) and says
+    how it went in the GUI thread: `opened(library)` or `failed(title, message, exit code)`."""
+
+    opened = pyqtSignal(object)
+    failed = pyqtSignal(str, str, int)
+
+    def __init__(self, folder: Path | None) -> None:
+        super().__init__()
+        self._folder = folder
+        self.library: Library | None = None  # once opened, whether or not it was taken
+        self._thread = threading.Thread(target=self._open, name="mt-studio-open-library",
+                                        daemon=True)
+
+    def start(self) -> None:
+        """Start opening (returns at once)."""
+        self._thread.start()
+
+    def join(self) -> None:
+        """Wait until the opening has ended, however it ended."""
+        if self._thread.is_alive():
+            self._thread.join()
+
+    def _open(self) -> None:
+        from mt_studio.core.library import Library, default_library_folder
+
+        title = _("The library could not be opened")
+        try:
+            library = Library.open(self._folder or default_library_folder())
+        except MtStudioError as error:
+            log.error("the library could not be opened: %s", error)
+            self.failed.emit(title, str(error), error.exit_code)
+        except Exception as error:
+            log.exception("opening the library failed")
+            self.failed.emit(title, ErrorReporter.plain(error), 1)
+        else:
+            self.library = library
+            self.opened.emit(library)
 
 
 class Studio:
-    """Keeps one main window open, and builds it again when the language changes."""
+    """Keeps one main window open, and builds it again when the language changes.
 
-    def __init__(self, library: Library, reporter: ErrorReporter) -> None:
+    Without a library to start with, it opens the one in FOLDER (None: the default) in a
+    worker once the first window has painted: the window shows at once, saying that the
+    library is being opened, and the GUI never waits on the disk.
+    """
+
+    def __init__(self, reporter: ErrorReporter, library: Library | None = None,
+                 folder: Path | None = None) -> None:
         self.library = library
         self.reporter = reporter
         self.window = None
+        self._opener: LibraryOpener | None = None
+        self._probe: FirstPaintProbe | None = None
+        if library is None:
+            self._opener = LibraryOpener(folder)
+            self._opener.opened.connect(self._opened)
+            self._opener.failed.connect(self._failed)
 
     def open(self, session_id: int | None = None) -> None:
         """Show a fresh main window, on SESSION_ID if given."""
@@ -90,26 +140,60 @@ class Studio:
             self.window.open_session(session_id)
         if old is None and os.environ.get(FIRST_PAINT_ENV):
             self._probe = FirstPaintProbe(self.window)
-        self.window.show()
         if old is None:
-            self.window.after_first_paint()
-        else:
+            self.window.painted.connect(self._first_painted)
+        self.window.show()
+        if old is not None:
             self.window.device_status.look()
+
+    def close(self) -> None:
+        """Let go of the library (after the window has closed, perhaps before it was open)."""
+        if self._opener is not None:
+            self._opener.join()
+            self.library = self.library or self._opener.library
+        if self.library is not None:
+            self.library.close()
+
+    def _first_painted(self) -> None:
+        if self.library is None:
+            self._opener.start()
+        else:
+            self.window.after_opening()
+
+    def _opened(self, library: Library) -> None:
+        self.library = library
+        self.window.attach(library)
+        if self._probe is not None:
+            self._probe.listing_shown(self.window.sessions.tree.viewport())
+        self.window.after_opening()
+
+    def _failed(self, title: str, message: str, exit_code: int) -> None:
+        self.reporter.show_now(title, message)
+        QApplication.exit(exit_code)
 
 
 FIRST_PAINT_ENV = "MT_STUDIO_QUIT_AFTER_FIRST_PAINT"
 
 
 class FirstPaintProbe(QObject):
-    """For the start-up benchmark: print the moment the window first paints, then quit."""
+    """For the start-up benchmark: print the moment the window first paints ("painted"),
+    and the moment the sessions are painted in it ("listed"), then quit."""
 
     def __init__(self, window: QWidget) -> None:
         super().__init__(window)
         window.installEventFilter(self)
 
+    def listing_shown(self, listing: QWidget) -> None:
+        """Watch LISTING, now filled, for its next paint."""
+        listing.installEventFilter(self)
+        listing.update()  # an empty library changes nothing there, yet it is painted again
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
         if event.type() == QEvent.Type.Paint:
-            print(f"painted {time.monotonic():.6f}", flush=True)
             watched.removeEventFilter(self)
-            QTimer.singleShot(0, QApplication.instance().quit)
+            if isinstance(watched, QMainWindow):
+                print(f"painted {time.monotonic():.6f}", flush=True)
+            else:
+                print(f"listed {time.monotonic():.6f}", flush=True)
+                QTimer.singleShot(0, QApplication.instance().quit)
         return False

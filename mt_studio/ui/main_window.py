@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from PyQt6.QtCore import QEvent, Qt, QTimer, QUrl, pyqtSignal
 from PyQt6.QtGui import QAction, QDesktopServices, QKeySequence
 from PyQt6.QtWidgets import (
     QApplication,
+    QHBoxLayout,
+    QLabel,
     QMainWindow,
     QSplitter,
     QStackedWidget,
@@ -15,13 +18,15 @@ from PyQt6.QtWidgets import (
     QWidget,
 )
 
-from mt_studio.core.library import Library
 from mt_studio.core.logs import log_file
 from mt_studio.i18n import _, ngettext
 from mt_studio.ui.device_status import DeviceStatus
 from mt_studio.ui.error_reporter import ErrorReporter
 from mt_studio.ui.session_list import SessionList
 from mt_studio.ui.welcome import Welcome
+
+if TYPE_CHECKING:
+    from mt_studio.core.library import Library
 
 log = logging.getLogger(__name__)
 
@@ -63,11 +68,17 @@ class SessionView(QTabWidget):
 
 
 class MainWindow(QMainWindow):
-    """The main window of mt_studio on one library."""
+    """The main window of mt_studio on one library.
+
+    It can be shown before its library is open (None), saying so, and `attach` it later:
+    the window then paints while the disk is still being read.
+    Signals: `painted()` once, at the first paint; `language_changed()`.
+    """
 
     language_changed = pyqtSignal()
+    painted = pyqtSignal()
 
-    def __init__(self, library: Library, reporter: ErrorReporter,
+    def __init__(self, library: Library | None, reporter: ErrorReporter,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.library = library
@@ -77,10 +88,12 @@ class MainWindow(QMainWindow):
         self.session_view: SessionView | None = None
         self.setWindowTitle(_("mt_studio – music therapy studio"))
         self.sessions = SessionList(library)
-        self.welcome = Welcome()
+        self.welcome: Welcome | None = None  # once the library is open
         self.pages = QStackedWidget()
-        self.pages.addWidget(self.welcome)
-        splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.pages.addWidget(_opening_page())
+        # Side by side (the default): no Qt enum is touched before the first paint, as the
+        # first touch builds all of them (12 ms).
+        splitter = QSplitter()
         splitter.addWidget(self.sessions)
         splitter.addWidget(self.pages)
         splitter.setStretchFactor(1, 3)
@@ -92,16 +105,33 @@ class MainWindow(QMainWindow):
         self.sessions.session_chosen.connect(self.open_session)
         self.sessions.new_session_requested.connect(self.new_session)
         self.sessions.edit_session_requested.connect(self.edit_session)
-        self.welcome.new_session_requested.connect(self.new_session)
-        self.welcome.demo_requested.connect(self.open_demo)
-        self.welcome.show_first_run(not self.sessions.has_sessions())
+        self.installEventFilter(self)  # until the first paint
+        self.attach(library)
         self.resize(1200, 760)
+
+    def attach(self, library: Library | None) -> None:
+        """Work on LIBRARY, now open (None: it is still being opened)."""
+        self.library = library
+        self.sessions.attach(library)
+        for action in self.library_actions:
+            action.setEnabled(library is not None)
+        if library is not None:
+            if self.welcome is None:
+                self.welcome = Welcome()
+                self.welcome.new_session_requested.connect(self.new_session)
+                self.welcome.demo_requested.connect(self.open_demo)
+                self.pages.addWidget(self.welcome)
+            self.welcome.show_first_run(not self.sessions.has_sessions())
+            self.pages.setCurrentWidget(self.welcome)
 
     def _build_menus(self) -> None:
         session_menu = self.menuBar().addMenu(_("&Session"))
-        self._add(session_menu, _("&New session…"), self.new_session, QKeySequence.StandardKey.New)
-        self._add(session_menu, _("&Edit session…"), lambda: self.edit_session(self.session_id))
-        self._add(session_menu, _("Open &demo session"), self.open_demo)
+        self.library_actions = [  # of no use until the library is open
+            self._add(session_menu, _("&New session…"), self.new_session,
+                      QKeySequence.StandardKey.New),
+            self._add(session_menu, _("&Edit session…"),
+                      lambda: self.edit_session(self.session_id)),
+            self._add(session_menu, _("Open &demo session"), self.open_demo)]
         session_menu.addSeparator()
         self._add(session_menu, _("&Quit"), self.close, QKeySequence.StandardKey.Quit)
         settings_menu = self.menuBar().addMenu(_("Se&ttings"))
@@ -120,16 +150,16 @@ class MainWindow(QMainWindow):
         menu.addAction(action)
         return action
 
-    def after_first_paint(self) -> None:
-        """Work that waits until the window has painted: recovery, then looking for devices."""
-        self.installEventFilter(self)
+    def after_opening(self) -> None:
+        """Work that waits until the library is open and shown: recovery, then looking for
+        devices (queued behind the paint: they load numpy and PortAudio)."""
+        QTimer.singleShot(50, self.recover_takes)
+        QTimer.singleShot(100, self.device_status.look)
 
     def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt's name
         if watched is self and event.type() == QEvent.Type.Paint:
             self.removeEventFilter(self)
-            # Queued behind the paint: recovery and the device scan load numpy and PortAudio.
-            QTimer.singleShot(50, self.recover_takes)
-            QTimer.singleShot(100, self.device_status.look)
+            self.painted.emit()
         return super().eventFilter(watched, event)
 
     def recover_takes(self) -> None:
@@ -226,3 +256,12 @@ class MainWindow(QMainWindow):
         """Show the folder with the log in the file manager."""
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(log_file().parent)))
 
+
+def _opening_page() -> QWidget:
+    """"Opening the library…", in the middle (by stretches: see the splitter's comment)."""
+    page = QWidget()
+    row = QHBoxLayout(page)
+    row.addStretch()
+    row.addWidget(QLabel(_("Opening the library…")))
+    row.addStretch()
+    return page

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
-
 from PyQt6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QWidget
 
 from mt_studio import i18n
@@ -32,7 +30,7 @@ class PreferencesDialog(QDialog):
 
     def chosen(self) -> preferences.Preferences:
         """The preferences as the dialog shows them."""
-        return dataclasses.replace(self.saved, language=self.language.currentData())
+        return self.saved._replace(language=self.language.currentData())
 
     def apply(self) -> bool:
         """Save the choice and switch language; True if the language changed."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PyQt6.QtCore import Qt, pyqtSignal
 from PyQt6.QtWidgets import (
     QAbstractItemView,
@@ -14,14 +16,17 @@ from PyQt6.QtWidgets import (
     QWidget,
 )
 
-from mt_studio.core.domain import SessionKind
-from mt_studio.core.library import Library, sessions
 from mt_studio.i18n import _
-from mt_studio.ui.chips import day_text
+
+if TYPE_CHECKING:
+    from mt_studio.core.domain import SessionKind
+    from mt_studio.core.library import Library
 
 
 def kind_label(kind: SessionKind) -> str:
     """The kind of session in words."""
+    from mt_studio.core.domain import SessionKind
+
     return {
         SessionKind.BAND: _("Band"),
         SessionKind.CHOIR: _("Choir"),
@@ -29,8 +34,15 @@ def kind_label(kind: SessionKind) -> str:
     }[kind]
 
 
-_ID = Qt.ItemDataRole.UserRole
 _TITLE = 2
+
+
+class SessionItem(QTreeWidgetItem):
+    """A row of the list, knowing its session."""
+
+    def __init__(self, texts: list[str], session_id: int) -> None:
+        super().__init__(texts)
+        self.session_id = session_id
 
 
 class SessionList(QWidget):
@@ -43,7 +55,7 @@ class SessionList(QWidget):
     new_session_requested = pyqtSignal()
     edit_session_requested = pyqtSignal(int)
 
-    def __init__(self, library: Library, parent: QWidget | None = None) -> None:
+    def __init__(self, library: Library | None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.library = library
         self.tree = QTreeWidget()
@@ -77,21 +89,33 @@ class SessionList(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.tree, 1)
         layout.addLayout(buttons)
+        self.attach(library)
+
+    def attach(self, library: Library | None) -> None:
+        """List LIBRARY's sessions (None: no library is open yet, and the list waits)."""
+        self.library = library
+        self.new_button.setEnabled(library is not None)
         self.refresh()
 
     def refresh(self) -> None:
         """Read the sessions again, keeping the chosen one chosen."""
+        if self.library is None:
+            self._update_buttons()
+            return
+        # Here rather than at the top: the window paints before the library's modules load.
+        from mt_studio.core.library import sessions
+        from mt_studio.ui.chips import day_text
+
         chosen = self.current_session()
         self.tree.clear()
         for session in sessions.all_sessions(self.library.connection):
-            item = QTreeWidgetItem([
+            item = SessionItem([
                 day_text(session.date),
                 kind_label(session.kind),
                 session.title,
                 str(len(session.participants)),
                 str(session.take_count),
-            ])
-            item.setData(0, _ID, session.id)
+            ], session.id)
             for column in (3, 4):
                 item.setTextAlignment(column, Qt.AlignmentFlag.AlignRight
                                       | Qt.AlignmentFlag.AlignVCenter)
@@ -108,7 +132,7 @@ class SessionList(QWidget):
         """Make SESSION_ID the chosen row (without opening it)."""
         for index in range(self.tree.topLevelItemCount()):
             item = self.tree.topLevelItem(index)
-            if item.data(0, _ID) == session_id:
+            if item.session_id == session_id:
                 self.tree.setCurrentItem(item)
                 self.tree.scrollToItem(item)
                 return
@@ -116,7 +140,7 @@ class SessionList(QWidget):
     def current_session(self) -> int | None:
         """The id of the chosen row, if any."""
         item = self.tree.currentItem()
-        return item.data(0, _ID) if item is not None else None
+        return item.session_id if item is not None else None
 
     def row_texts(self) -> list[list[str]]:
         """The text of every row as shown, top to bottom."""
@@ -124,8 +148,8 @@ class SessionList(QWidget):
                 for item in (self.tree.topLevelItem(i)
                              for i in range(self.tree.topLevelItemCount()))]
 
-    def _activated(self, item: QTreeWidgetItem, _column: int) -> None:
-        self.session_chosen.emit(item.data(0, _ID))
+    def _activated(self, item: SessionItem, _column: int) -> None:
+        self.session_chosen.emit(item.session_id)
 
     def _edit_current(self) -> None:
         session_id = self.current_session()
