@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import threading
 import uuid
 from datetime import date
@@ -15,6 +16,8 @@ from mt_studio.core.capture import devices
 from mt_studio.core.domain import SessionKind, TakeStatus, TrackKind
 from mt_studio.core.errors import DeviceError
 from mt_studio.core.library import sessions, takes
+from mt_studio.core.looping import LoopRegion, looped
+from mt_studio.core.mixing import TrackMix, mix_to_stereo, stereo_gains
 from mt_studio.core.playback import TakePlayer, play_once
 
 RATE = 48000
@@ -98,13 +101,111 @@ def test_the_player_plays_the_mix_of_the_audio_tracks_to_the_end(output, library
         player.close()
         listener.close()
     heard = listener.samples[:listener.count]
-    start = int(np.flatnonzero(np.abs(heard[:, 0]) > 0)[0])
-    expected = (tracks.sum(axis=0) * player.gain).astype(np.float32)
+    start = onset(heard)
+    expected = mix_to_stereo(tracks, stereo_gains(player.mixes))
     played = heard[start:start + len(expected)]
     assert len(played) == len(expected)
-    for channel in (0, 1):
-        np.testing.assert_allclose(played[:, channel], expected, atol=1e-6)
+    np.testing.assert_allclose(played, expected, atol=1e-6)
     assert not heard[start + len(expected):].any()  # nothing after the end
+
+
+def onset(heard: np.ndarray) -> int:
+    """The first frame the listener heard anything."""
+    return int(np.flatnonzero(np.abs(heard[:, 0]) > 0)[0])
+
+
+def found_at(heard: np.ndarray, pattern: np.ndarray) -> int:
+    """Where PATTERN (frames, 2) of noisy audio first appears in HEARD, exactly."""
+    candidates = np.flatnonzero(np.abs(heard[:, 0] - pattern[0, 0]) < 1e-7)
+    for at in candidates:
+        if np.allclose(heard[at:at + len(pattern)], pattern, atol=1e-6):
+            return int(at)
+    raise AssertionError("the pattern was never heard")
+
+
+def test_a_loop_sounds_as_its_region_repeated_sample_for_sample(output, library):
+    take_id, tracks = synthetic_take(library, seconds=2)
+    player = TakePlayer(library, take_id, device="system")
+    loop = LoopRegion(RATE // 2, RATE // 2 + 19_200)  # 0.4 s from 0.5 s: not a block multiple
+    player.set_loop(loop)
+    listener = Listener(output, seconds=8)
+    positions = []
+    try:
+        player.open()
+        listener.connect_from("PortAudio.*:out_")
+        player.play(start_frame=RATE // 4)
+        wait_for(lambda: listener.count > 3 * RATE, 15, "three seconds of sound")
+        positions = [player.position for _ in range(200)]
+        player.stop()
+    finally:
+        player.close()
+        listener.close()
+    assert not player.reached_end and player.problem is None
+    assert all(loop.start <= p < loop.end for p in positions)
+    mix = mix_to_stereo(tracks, stereo_gains(player.mixes))
+    heard = listener.samples[:listener.count]
+    start = onset(heard)
+    length = 2 * RATE  # well within what was heard before the stop
+    region = mix[loop.start:loop.end]
+    expected = np.concatenate([mix[RATE // 4:loop.end],
+                               np.tile(region, (length // loop.frames + 1, 1))])[:length]
+    np.testing.assert_allclose(heard[start:start + length], expected, atol=1e-6)
+
+
+def test_a_loop_set_at_once_while_playing_is_heard_at_once_with_its_crossfade(output, library):
+    take_id, tracks = synthetic_take(library, seconds=3)
+    player = TakePlayer(library, take_id, device="system")
+    loop = LoopRegion(2 * RATE, 2 * RATE + 12_000, crossfade=240)  # 5 ms against clicks
+    listener = Listener(output, seconds=10)
+    try:
+        player.open()
+        listener.connect_from("PortAudio.*:out_")
+        player.play()
+        wait_for(lambda: player.position > RATE // 2, 10, "half a second played")
+        asked_at = listener.count
+        player.set_loop(loop, at_once=True)
+        wait_for(lambda: loop.start <= player.position < loop.end, 5, "the loop to be heard")
+        heard_loop_at = listener.count
+        wait_for(lambda: listener.count > heard_loop_at + RATE, 10, "a second of the loop")
+        player.stop()
+    finally:
+        player.close()
+        listener.close()
+    heard = listener.samples[:listener.count]
+    mix = mix_to_stereo(tracks, stereo_gains(player.mixes))
+    steady = looped(mix, 2 * loop.frames, position=loop.start, loop=loop)[loop.frames:]
+    first = found_at(heard, steady[:2000])
+    assert first - asked_at < RATE // 4  # heard at once, not after what the ring held
+    periods = (listener.count - first) // loop.frames - 1
+    assert periods >= 3
+    np.testing.assert_allclose(heard[first:first + periods * loop.frames],
+                               np.tile(steady, (periods, 1)), atol=1e-6)
+
+
+def test_muting_a_track_while_it_plays_leaves_the_others_in_the_mix(output, library):
+    take_id, tracks = synthetic_take(library, seconds=3)
+    player = TakePlayer(library, take_id, device="system")
+    listener = Listener(output, seconds=10)
+    try:
+        player.open()
+        listener.connect_from("PortAudio.*:out_")
+        player.play()
+        wait_for(lambda: player.position > RATE // 2, 10, "half a second played")
+        player.set_mix(0, TrackMix(mute=True))
+        player.set_mix(1, TrackMix(gain_db=-6.0, pan=0.5))
+        assert player.wait(15) and player.reached_end
+    finally:
+        player.close()
+        listener.close()
+    heard = listener.samples[:listener.count]
+    start = onset(heard)
+    before = mix_to_stereo(tracks, stereo_gains([TrackMix(), TrackMix()]))
+    after = mix_to_stereo(tracks, stereo_gains(player.mixes))
+    np.testing.assert_allclose(heard[start:start + RATE // 2], before[:RATE // 2], atol=1e-6)
+    late = slice(2 * RATE, 3 * RATE)  # long after the change reached the ring
+    np.testing.assert_allclose(heard[start + late.start:start + late.stop], after[late],
+                               atol=1e-6)
+    assert after[late, 0].std() < after[late, 1].std()  # panned right of centre
 
 
 def test_the_playhead_advances_from_where_it_starts_and_stop_stops_the_sound(output, library):
@@ -161,3 +262,29 @@ def test_a_one_off_sound_plays_and_a_device_rescan_meanwhile_leaves_it_alone(out
         listener.close()
     heard = listener.samples[:listener.count, 0]
     assert 0.24 < np.abs(heard).max() < 0.26
+
+
+def test_the_play_command_loops_a_region_until_its_duration(output, library, cli):
+    take_id, _tracks = synthetic_take(library, seconds=2)
+    library.close()  # the command opens the library itself, as another program would
+    listener = Listener(output, seconds=6)
+    try:
+        result = cli("--library", library.folder, "play", take_id, "--loop", "0.5-0.9",
+                     "--device", "system", "--duration", "1.5", "--json")
+    finally:
+        listener.close()
+    assert result.code == 0, result.err
+    played = json.loads(result.out)
+    assert played["loop"] == [RATE // 2, int(0.9 * RATE)] and not played["reached_end"]
+    assert RATE // 2 <= played["position"] < int(0.9 * RATE)
+
+
+def test_the_play_command_refuses_a_loop_it_cannot_make_and_names_it(library, cli):
+    take_id, _tracks = synthetic_take(library, seconds=1)
+    library.close()
+    for loop, words in (("0.8-0.2", "ends before it starts"), ("0.5-9", "after the take's end"),
+                        ("chorus", "this take has none"), ("1:99-2", "'1:99' is not a time")):
+        result = cli("--library", library.folder, "play", take_id, "--loop", loop)
+        assert result.code == 2 and words in result.err, (loop, result.err)
+    result = cli("--library", library.folder, "play", 999, "--loop", "0-1")
+    assert result.code == 2 and "999" in result.err

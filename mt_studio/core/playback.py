@@ -11,6 +11,7 @@ have one writer and one reader), so `stop` asks the feeder to cancel and waits f
 
 from __future__ import annotations
 
+import collections
 import logging
 import threading
 import time
@@ -25,12 +26,14 @@ from mt_studio.core.capture.devices import load_sounddevice, native_messages_to_
 from mt_studio.core.domain import TrackKind
 from mt_studio.core.errors import DeviceError, InputError
 from mt_studio.core.library import Library, takes
+from mt_studio.core.looping import LoopCursor, LoopRegion, fade_in_weights
+from mt_studio.core.mixing import TrackMix, mix_to_stereo, stereo_gains
 from mt_studio.core.waveform import file_frames, open_track_file, part_paths
 from mt_studio.i18n import _
 
 log = logging.getLogger(__name__)
 
-READ_FRAMES = 8192
+CHUNK_FRAMES = 2048  # mixed at a time: a fader's ramp and a loop request land within one
 
 
 
@@ -71,29 +74,38 @@ class TrackReader:
 
     def __init__(self, paths: Sequence[Path], start_frame: int = 0) -> None:
         self._paths = list(paths)
+        self._lengths = [file_frames(path) for path in self._paths]
         self._index = 0
         self._file: sf.SoundFile | None = None
-        skip = start_frame
-        while self._index < len(self._paths):
-            frames = file_frames(self._paths[self._index])
-            if skip < frames:
-                break
-            skip -= frames
+        self.position = 0
+        self.seek(start_frame)
+
+    def seek(self, frame: int) -> None:
+        """Read from FRAME on next (frames counted over all the parts)."""
+        self.close()
+        self.position = frame
+        self._index, skip = 0, frame
+        while self._index < len(self._paths) and skip >= self._lengths[self._index]:
+            skip -= self._lengths[self._index]
             self._index += 1
         if self._index < len(self._paths):
             self._file = open_track_file(self._paths[self._index])
             self._file.seek(skip)
 
-    def read(self, frames: int) -> np.ndarray:
-        """The next FRAMES frames as float32 mono, zero-padded where the files end."""
-        out = np.zeros(frames, dtype=np.float32)
+    def read(self, frames: int, out: np.ndarray | None = None) -> np.ndarray:
+        """The next FRAMES frames as float32 mono (into OUT if given), zero-padded where the
+        files end."""
+        if out is None:
+            out = np.zeros(frames, dtype=np.float32)
         filled = 0
         while filled < frames and self._file is not None:
-            got = self._file.read(frames - filled, dtype="float32", out=out[filled:])
+            got = self._file.read(frames - filled, dtype="float32", out=out[filled:frames])
             filled += len(got)
             if filled < frames:
                 self._next_file()
-        return out
+        out[filled:frames] = 0.0
+        self.position += frames
+        return out[:frames]
 
     def _next_file(self) -> None:
         if self._file is not None:
@@ -132,34 +144,47 @@ def play_once(samples: np.ndarray, samplerate: int, device: int | str | None = N
 
 
 class TakePlayer:
-    """Plays a take's audio tracks (not its MIDI tracks) through an output device.
+    """Plays a take's audio tracks (not its MIDI tracks) through an output device: mixed by
+    gain, pan, mute and solo per track, and looped if asked.
 
-    `play(start_frame)` returns at once; the feeder thread opens the files. `position` is the
-    playhead in frames, `playing` whether sound is going out, `reached_end` whether the last
-    playback ran to the end of the take, `problem` a plain message if it stopped by trouble.
+    `play(start_frame)` returns at once; a feeder thread opens the files, follows a LoopCursor
+    and writes the stereo mix into a ring that rtmixer's C callback plays, so no file is read
+    and no Python runs in the real-time thread, and memory stays small however long the take.
+    `set_mix` and `set_loop` take effect in what the feeder mixes next, heard within the
+    ring's length (a quarter second); a loop set `at_once` is heard at once, the ring emptied.
+    `position` is the playhead in frames: the take's frame the device has reached, which a
+    loop takes back to its start. `playing`, `reached_end` (the last playback ran to the
+    take's end) and `problem` (a plain message if it stopped by trouble) tell how it goes.
     """
 
     TICK_SECONDS = 0.02
 
     def __init__(self, library: Library, take_id: int, device: int | str | None = None,
-                 *, ring_seconds: float = 1.5) -> None:
+                 *, ring_seconds: float = 0.25) -> None:
         take = takes.get(library.connection, take_id)
         self.take_id = take_id
         self.samplerate = take.samplerate
         self.device = device
-        self.sources = [part_paths(library, track.id)
-                        for track in take.tracks if track.kind is TrackKind.AUDIO]
+        audio = [track for track in take.tracks if track.kind is TrackKind.AUDIO]
+        self.track_ids = [track.id for track in audio]
+        self.sources = [part_paths(library, track.id) for track in audio]
         self.frames = take.frames
-        self.gain = 1.0 / np.sqrt(max(1, len(self.sources)))
         self.problem: str | None = None
         self.reached_end = False
         self._ring_frames = 1 << max(12, int(np.ceil(np.log2(ring_seconds * self.samplerate))))
         self._mixer = None
         self._channels = 2
+        # The feeder's requests (mixes, loop) and the playhead's bookkeeping, each under a
+        # short lock of its own; neither is ever held across I/O.
+        self._control = threading.Lock()
+        self._mixes = [TrackMix() for _ in self.sources]
+        self._loop: LoopRegion | None = None
+        self._loop_request: tuple[LoopRegion | None, bool] | None = None
         self._lock = threading.Lock()
-        self._base = 0
-        self._done_before = 0
+        self._timeline: collections.deque[tuple[int, int, int]] = collections.deque()
+        self._played = 0  # ring frames that earlier actions have played
         self._action = None
+        self._resting = 0  # the playhead while nothing plays
         self._stop = threading.Event()
         self._ended = threading.Event()
         self._ended.set()
@@ -169,6 +194,35 @@ class TakePlayer:
     def is_open(self) -> bool:
         """Whether the output stream is open."""
         return self._mixer is not None
+
+    @property
+    def mixes(self) -> list[TrackMix]:
+        """How each audio track sounds, in the order of `track_ids`."""
+        with self._control:
+            return list(self._mixes)
+
+    def set_mix(self, index: int, mix: TrackMix) -> None:
+        """Make audio track INDEX (of `track_ids`) sound as MIX, from the next block on."""
+        with self._control:
+            self._mixes[index] = mix
+
+    @property
+    def loop(self) -> LoopRegion | None:
+        """The loop asked for last (None: play to the end)."""
+        with self._control:
+            return self._loop
+
+    def set_loop(self, loop: LoopRegion | None, at_once: bool = False) -> None:
+        """Loop LOOP (None: play on to the end) from the running loop's next seam, or AT_ONCE.
+
+        A loop past the take's end is refused with InputError."""
+        if loop is not None and loop.end > self.frames:
+            raise InputError(_("The loop ends at {end:.2f} s, after the take's end at "
+                               "{length:.2f} s.").format(end=loop.end / self.samplerate,
+                                                         length=self.frames / self.samplerate))
+        with self._control:
+            self._loop = loop
+            self._loop_request = (loop, at_once)
 
     def open(self) -> None:
         """Open and start the output stream (silent until `play`); DeviceError if it cannot."""
@@ -194,14 +248,18 @@ class TakePlayer:
 
     def play(self, start_frame: int = 0) -> None:
         """Start playing from START_FRAME (stopping first if playing); opens the stream if
-        needed (DeviceError if it cannot)."""
+        needed (DeviceError if it cannot). Inside a loop, or before it, it plays into the loop;
+        after it, it starts at the loop's start."""
         if not self.sources:
             raise InputError(_("This take has no audio to play."))
         self.stop()
         self.open()
         start = max(0, min(int(start_frame), self.frames))
         with self._lock:
-            self._base, self._done_before, self._action = start, 0, None
+            self._timeline.clear()
+            self._played, self._action, self._resting = 0, None, start
+        with self._control:
+            self._loop_request = None
         self.problem = None
         self.reached_end = False
         self._stop.clear()
@@ -228,10 +286,11 @@ class TakePlayer:
 
     @property
     def position(self) -> int:
-        """The playhead in frames: the frames the device has taken since `play` began."""
+        """The playhead in frames: the take's frame the device has reached."""
         with self._lock:
-            done = self._done_before + (self._action.done_frames if self._action else 0)
-            return min(self.frames, self._base + done)
+            if self._action is None:
+                return self._resting
+            return self._frame_at(self._played + self._action.done_frames)
 
     def close(self) -> None:
         """Stop and close the output stream."""
@@ -248,31 +307,52 @@ class TakePlayer:
             finally:
                 devices.stream_closed()
 
+    def _frame_at(self, played: int) -> int:
+        """The take's frame at ring frame PLAYED (under the lock), forgetting older spans."""
+        timeline = self._timeline
+        while len(timeline) > 1 and timeline[0][0] + timeline[0][2] <= played:
+            timeline.popleft()
+        if not timeline:
+            return self._resting
+        offset, first, count = timeline[0]
+        return first + max(0, min(played - offset, count))
+
     def _feed(self, start: int) -> None:
         import rtmixer
 
         readers: list[TrackReader] = []
         try:
             readers = [TrackReader(paths, start) for paths in self.sources]
+            with self._control:
+                cursor = LoopCursor(self.frames, start, self._loop)
+                gains = stereo_gains(self._mixes)
             ring = rtmixer.RingBuffer(4 * self._channels, self._ring_frames)
-            remaining = self.frames - start
-            remaining -= self._fill(ring, readers, remaining)
-            while not self._stop.is_set() and (remaining > 0 or ring.read_available):
-                with self._lock:
-                    self._action = self._mixer.play_ringbuffer(ring)
-                while not self._stop.wait(self.TICK_SECONDS):
-                    remaining -= self._fill(ring, readers, remaining)
-                    if self._action not in self._mixer.actions:
+            written = 0  # ring frames written since play began
+            while not self._stop.is_set():
+                if self._take_loop_request(cursor):
+                    ring = rtmixer.RingBuffer(4 * self._channels, self._ring_frames)
+                    with self._lock:
+                        written = self._played
+                gains, count = self._fill(ring, readers, cursor, gains, written)
+                written += count
+                self._forget_played()
+                action = self._action
+                if action is None and ring.read_available:
+                    with self._lock:
+                        self._action = self._mixer.play_ringbuffer(ring)
+                elif action is not None and action not in self._mixer.actions:
+                    self._action_ended()  # the ring ran dry: at the end, or behind
+                    if cursor.at_end and not ring.read_available:
+                        self.reached_end = True
                         break
-                if self._stop.is_set():
-                    self._cancel()
-                with self._lock:
-                    self._done_before += self._action.done_frames
-                    self._action = None
-                if not self._stop.is_set() and (remaining > 0 or ring.read_available):
                     log.warning("playback ran ahead of the disk; it goes on after a gap")
-                    remaining -= self._fill(ring, readers, remaining)
-            self.reached_end = not self._stop.is_set()
+                    continue
+                elif action is None and cursor.at_end:
+                    self.reached_end = True
+                    break
+                self._stop.wait(self.TICK_SECONDS)
+            if self._stop.is_set():
+                self._cancel()
         except InputError as error:
             self.problem = str(error)
         except Exception as error:  # never leave the player stuck in "playing"
@@ -281,24 +361,84 @@ class TakePlayer:
         finally:
             for reader in readers:
                 reader.close()
+            with self._lock:
+                if self._action is not None:
+                    self._resting = self._frame_at(self._played + self._action.done_frames)
+                    self._action = None
+                elif self.reached_end:
+                    self._resting = self.frames
             self._ended.set()
 
-    def _fill(self, ring, readers: list[TrackReader], remaining: int) -> int:
-        """Mix as much as the ring has room for (at most REMAINING frames); return the count."""
-        written = 0
-        while remaining - written > 0:
-            count = min(ring.write_available, READ_FRAMES, remaining - written)
-            if count <= 0:
-                break
-            mono = np.zeros(count, dtype=np.float32)
-            for reader in readers:
-                mono += reader.read(count)
-            mono *= self.gain
-            np.clip(mono, -1.0, 1.0, out=mono)
-            block = np.repeat(mono[:, None], self._channels, axis=1)
-            ring.write(block)
-            written += count
-        return written
+    def _take_loop_request(self, cursor: LoopCursor) -> bool:
+        """Hand a new loop to CURSOR; True when it is to be heard at once (the ring must then
+        be emptied: the sound goes on from the frame playing now)."""
+        with self._control:
+            request, self._loop_request = self._loop_request, None
+        if request is None:
+            return False
+        loop, at_once = request
+        if not at_once:
+            cursor.set_loop(loop)
+            return False
+        self._cancel()
+        with self._lock:
+            if self._action is not None:
+                self._played += self._action.done_frames
+                self._action = None
+            now = self._frame_at(self._played)
+            self._timeline.clear()
+            self._resting = now
+        cursor.position = now
+        cursor.set_loop(loop, at_once=True)
+        return True
+
+    def _forget_played(self) -> None:
+        """Let go of the spans already played (the playhead reads only the one playing)."""
+        with self._lock:
+            if self._action is not None:
+                self._frame_at(self._played + self._action.done_frames)
+
+    def _action_ended(self) -> None:
+        with self._lock:
+            self._played += self._action.done_frames
+            self._resting = self._frame_at(self._played)
+            self._action = None
+
+    def _fill(self, ring, readers: list[TrackReader], cursor: LoopCursor, gains: np.ndarray,
+              written: int) -> tuple[np.ndarray, int]:
+        """Mix what the ring has room for, following CURSOR; the gains reached and the count."""
+        count = 0
+        block = np.empty((len(readers), CHUNK_FRAMES), dtype=np.float32)
+        blend = np.empty_like(block)
+        while ring.write_available >= CHUNK_FRAMES and not cursor.at_end:
+            wanted = min(ring.write_available, CHUNK_FRAMES)
+            with self._control:
+                target = stereo_gains(self._mixes)
+            for span in cursor.spans(wanted):
+                rows = block[:, :span.count]
+                self._read(readers, span.first, rows)
+                if span.blend is not None:
+                    self._read(readers, span.blend, blend[:, :span.count])
+                    weights = fade_in_weights(span.fade, span.at, span.count)
+                    rows += weights * (blend[:, :span.count] - rows)
+                share = span.count / wanted
+                end = gains + (target - gains) * share
+                mixed = mix_to_stereo(rows, gains, end)
+                if self._channels == 1:
+                    mixed = mixed.mean(axis=1, keepdims=True)
+                ring.write(mixed)
+                gains = end
+                with self._lock:
+                    self._timeline.append((written + count, span.first, span.count))
+                count += span.count
+        return gains, count
+
+    @staticmethod
+    def _read(readers: list[TrackReader], first: int, rows: np.ndarray) -> None:
+        for reader, row in zip(readers, rows, strict=True):
+            if reader.position != first:
+                reader.seek(first)
+            reader.read(len(row), out=row)
 
     def _cancel(self) -> None:
         """End the running action and wait (briefly) until the callback has let it go."""

@@ -1,0 +1,83 @@
+"""`mt-studio play`: a take through the speakers, whole or looped."""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import time
+
+from mt_studio.cli.arguments import positive_float, record_id
+from mt_studio.cli.output import emit_json, emit_line
+from mt_studio.core.errors import InputError
+from mt_studio.core.library import Library, takes
+from mt_studio.i18n import _
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    """Add the play command to the parser."""
+    play = commands.add_parser("play", help=_("play a take, or loop a part of it"))
+    play.add_argument("take_id", metavar="TAKE_ID", type=record_id)
+    play.add_argument("--loop", metavar="START-END",
+                      help=_("loop from START to END (seconds or m:ss), or from a marker "
+                             "(its name) to the next"))
+    play.add_argument("--crossfade", type=float, default=5.0, metavar="MS",
+                      help=_("blend each loop's seam over this many milliseconds (default 5; "
+                             "0 for none)"))
+    play.add_argument("--from", dest="start", metavar="TIME",
+                      help=_("start here (seconds or m:ss) instead of at the beginning"))
+    play.add_argument("--device", metavar="NAME",
+                      help=_("the audio output (its name or a part of it; default: the "
+                             "system's)"))
+    play.add_argument("--duration", type=positive_float, metavar="SECONDS",
+                      help=_("stop after this long (a loop plays until Ctrl+C otherwise)"))
+    play.add_argument("--json", action="store_true", help=_("print JSON"))
+    play.set_defaults(run=run_play)
+
+
+def run_play(args: argparse.Namespace, library: Library) -> int:
+    """Play until the end, --duration, SIGINT or SIGTERM; say where it stopped."""
+    from mt_studio.core.loop_choice import loop_from_text, seconds_from_text
+    from mt_studio.core.playback import TakePlayer
+
+    take = takes.get(library.connection, args.take_id)
+    if not 0 <= args.crossfade <= 100:
+        raise InputError(_("--crossfade must be from 0 to 100 ms, not {ms}.").format(
+            ms=args.crossfade))
+    crossfade = round(args.crossfade / 1000 * take.samplerate)
+    loop = loop_from_text(args.loop, take, crossfade) if args.loop else None
+    start = round(seconds_from_text(args.start) * take.samplerate) if args.start else (
+        loop.start if loop else 0)
+    if start > take.frames:
+        raise InputError(_("--from {time} is after the take's end at {length:.1f} s.").format(
+            time=args.start, length=take.frames / take.samplerate))
+    player = TakePlayer(library, take.id, args.device)
+    stop_requested: list[bool] = []
+    previous = {sig: signal.signal(sig, lambda *_: stop_requested.append(True))
+                for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        player.set_loop(loop)
+        player.play(start)
+        if not args.json:
+            emit_line(_("Playing take {number} of session {session}. Ctrl+C stops.").format(
+                number=take.number, session=take.session_id))
+        deadline = time.monotonic() + args.duration if args.duration else None
+        while not stop_requested and not player.wait(0.05):
+            if deadline is not None and time.monotonic() >= deadline:
+                break
+        player.stop()
+        position = player.position
+    finally:
+        player.close()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    if player.problem:
+        raise InputError(player.problem)
+    seconds = position / take.samplerate
+    if args.json:
+        emit_json({"take": take.id, "position": position, "seconds": round(seconds, 3),
+                   "reached_end": player.reached_end,
+                   "loop": [loop.start, loop.end] if loop else None})
+    else:
+        emit_line(_("Stopped at {minutes}:{seconds:04.1f}.").format(
+            minutes=int(seconds // 60), seconds=seconds % 60))
+    return 0
