@@ -174,4 +174,56 @@ CREATE TABLE track_parts (
 );
 """
 
-MIGRATIONS: tuple[Migration, ...] = (V1_BASE_SCHEMA, V2_TRACK_PARTS)
+V3_SONGS_AND_LAYERS = """
+-- A song being written: who writes it, its words in versions, the takes it was played in.
+CREATE TABLE songs (
+    id          INTEGER PRIMARY KEY,
+    title       TEXT NOT NULL CHECK (length(trim(title)) > 0),
+    created_at  TEXT NOT NULL
+);
+
+CREATE TABLE song_writers (
+    song_id         INTEGER NOT NULL REFERENCES songs(id) ON DELETE CASCADE,
+    participant_id  INTEGER NOT NULL REFERENCES participants(id),
+    PRIMARY KEY (song_id, participant_id)
+);
+
+-- Every save of the words and notes is a new version; earlier versions are kept as they were.
+CREATE TABLE song_versions (
+    id          INTEGER PRIMARY KEY,
+    song_id     INTEGER NOT NULL REFERENCES songs(id) ON DELETE CASCADE,
+    number      INTEGER NOT NULL CHECK (number >= 1),
+    lyrics      TEXT NOT NULL DEFAULT '',
+    notes       TEXT NOT NULL DEFAULT '',
+    created_at  TEXT NOT NULL,
+    UNIQUE (song_id, number)
+);
+
+CREATE TABLE song_takes (
+    song_id  INTEGER NOT NULL REFERENCES songs(id) ON DELETE CASCADE,
+    take_id  INTEGER NOT NULL REFERENCES takes(id) ON DELETE CASCADE,
+    PRIMARY KEY (song_id, take_id)
+);
+
+-- A line of a version's lyrics (counted from 0) stamped with a position in a take.
+CREATE TABLE lyric_stamps (
+    version_id  INTEGER NOT NULL REFERENCES song_versions(id) ON DELETE CASCADE,
+    line        INTEGER NOT NULL CHECK (line >= 0),
+    take_id     INTEGER NOT NULL REFERENCES takes(id) ON DELETE CASCADE,
+    frame       INTEGER NOT NULL CHECK (frame >= 0),
+    PRIMARY KEY (version_id, line, take_id)
+);
+
+-- A looper's take holds one audio track per layer, each exactly one loop long. An undone
+-- layer is kept (nothing recorded is lost), only left out of the loop until redone.
+CREATE TABLE layers (
+    track_id    INTEGER PRIMARY KEY REFERENCES tracks(id) ON DELETE CASCADE,
+    number      INTEGER NOT NULL CHECK (number >= 1),
+    latency     INTEGER NOT NULL DEFAULT 0 CHECK (latency >= 0),
+    muted       INTEGER NOT NULL DEFAULT 0 CHECK (muted IN (0, 1)),
+    undone      INTEGER NOT NULL DEFAULT 0 CHECK (undone IN (0, 1)),
+    created_at  TEXT NOT NULL
+);
+"""
+
+MIGRATIONS: tuple[Migration, ...] = (V1_BASE_SCHEMA, V2_TRACK_PARTS, V3_SONGS_AND_LAYERS)
