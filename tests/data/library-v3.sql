@@ -17,14 +17,17 @@ CREATE TABLE audit_log (
     participant_id  INTEGER,
     details         TEXT NOT NULL DEFAULT '{}'
 );
-INSERT INTO "audit_log" VALUES(1,'2026-12-02T01:23:07.184708+00:00','participant.added','participant:1',1,'{"real_name_given": true}');
-INSERT INTO "audit_log" VALUES(2,'2026-12-02T01:23:07.184820+00:00','participant.added','participant:2',2,'{"real_name_given": false}');
-INSERT INTO "audit_log" VALUES(3,'2026-12-02T01:23:07.184847+00:00','consent.granted','consent:1',1,'{"purpose": "record"}');
-INSERT INTO "audit_log" VALUES(4,'2026-12-02T01:23:07.184847+00:00','consent.granted','consent:2',1,'{"purpose": "keep"}');
-INSERT INTO "audit_log" VALUES(5,'2026-12-02T01:23:07.185357+00:00','consent.granted','consent:3',2,'{"purpose": "record"}');
-INSERT INTO "audit_log" VALUES(6,'2026-12-02T01:23:07.185536+00:00','session.created','session:1',NULL,'{"kind": "band", "participants": [1, 2], "template": null}');
-INSERT INTO "audit_log" VALUES(7,'2026-12-02T01:23:07.185840+00:00','take.started','take:1',NULL,'{"session": 1}');
-INSERT INTO "audit_log" VALUES(8,'2026-12-02T01:23:07.186210+00:00','take.recorded','take:1',NULL,'{"frames": 480000, "stop_reason": null}');
+INSERT INTO "audit_log" VALUES(1,'2026-12-02T01:27:19.103453+00:00','participant.added','participant:1',1,'{"real_name_given": true}');
+INSERT INTO "audit_log" VALUES(2,'2026-12-02T01:27:19.103541+00:00','participant.added','participant:2',2,'{"real_name_given": false}');
+INSERT INTO "audit_log" VALUES(3,'2026-12-02T01:27:19.103566+00:00','consent.granted','consent:1',1,'{"purpose": "record"}');
+INSERT INTO "audit_log" VALUES(4,'2026-12-02T01:27:19.103566+00:00','consent.granted','consent:2',1,'{"purpose": "keep"}');
+INSERT INTO "audit_log" VALUES(5,'2026-12-02T01:27:19.103751+00:00','consent.granted','consent:3',2,'{"purpose": "record"}');
+INSERT INTO "audit_log" VALUES(6,'2026-12-02T01:27:19.104076+00:00','session.created','session:1',NULL,'{"kind": "band", "participants": [1, 2], "template": null}');
+INSERT INTO "audit_log" VALUES(7,'2026-12-02T01:27:19.104237+00:00','take.started','take:1',NULL,'{"session": 1}');
+INSERT INTO "audit_log" VALUES(8,'2026-12-02T01:27:19.104458+00:00','take.recorded','take:1',NULL,'{"frames": 480000, "stop_reason": null}');
+INSERT INTO "audit_log" VALUES(9,'2026-12-02T01:27:19.104549+00:00','song.created','song:1',NULL,'{"writers": [1, 2]}');
+INSERT INTO "audit_log" VALUES(10,'2026-12-02T01:27:19.104832+00:00','song.take_linked','song:1',NULL,'{"take": 1}');
+INSERT INTO "audit_log" VALUES(11,'2026-12-02T01:27:19.104978+00:00','song.saved','song:1',NULL,'{"fields": ["lyrics", "notes"], "version": 2}');
 CREATE TABLE consent_events (
     id              INTEGER PRIMARY KEY,
     participant_id  INTEGER NOT NULL REFERENCES participants(id),
@@ -38,9 +41,9 @@ CREATE TABLE consent_events (
     reason          TEXT,
     CHECK (action = 'grant' OR (valid_until IS NULL AND credit IS NULL))
 );
-INSERT INTO "consent_events" VALUES(1,1,'record','grant','2026-12-02T01:23:07.184847+00:00',NULL,'pseudonym','T. Therapist','2026-1',NULL);
-INSERT INTO "consent_events" VALUES(2,1,'keep','grant','2026-12-02T01:23:07.184847+00:00',NULL,'pseudonym','T. Therapist','2026-1',NULL);
-INSERT INTO "consent_events" VALUES(3,2,'record','grant','2026-12-02T01:23:07.185357+00:00',NULL,NULL,NULL,NULL,NULL);
+INSERT INTO "consent_events" VALUES(1,1,'record','grant','2026-12-02T01:27:19.103566+00:00',NULL,'pseudonym','T. Therapist','2026-1',NULL);
+INSERT INTO "consent_events" VALUES(2,1,'keep','grant','2026-12-02T01:27:19.103566+00:00',NULL,'pseudonym','T. Therapist','2026-1',NULL);
+INSERT INTO "consent_events" VALUES(3,2,'record','grant','2026-12-02T01:27:19.103751+00:00',NULL,NULL,NULL,NULL,NULL);
 CREATE TABLE dropouts (
     id       INTEGER PRIMARY KEY,
     take_id  INTEGER NOT NULL REFERENCES takes(id) ON DELETE CASCADE,
@@ -71,7 +74,7 @@ CREATE TABLE exports (
 CREATE TABLE layers (
     track_id    INTEGER PRIMARY KEY REFERENCES tracks(id) ON DELETE CASCADE,
     number      INTEGER NOT NULL CHECK (number >= 1),
-    latency     INTEGER NOT NULL DEFAULT 0 CHECK (latency >= 0),
+    latency     INTEGER NOT NULL DEFAULT 0,  -- the round trip it was lined up by, in frames
     muted       INTEGER NOT NULL DEFAULT 0 CHECK (muted IN (0, 1)),
     undone      INTEGER NOT NULL DEFAULT 0 CHECK (undone IN (0, 1)),
     created_at  TEXT NOT NULL
@@ -83,6 +86,8 @@ CREATE TABLE lyric_stamps (
     frame       INTEGER NOT NULL CHECK (frame >= 0),
     PRIMARY KEY (version_id, line, take_id)
 );
+INSERT INTO "lyric_stamps" VALUES(1,2,1,144000);
+INSERT INTO "lyric_stamps" VALUES(2,2,1,144000);
 CREATE TABLE markers (
     id       INTEGER PRIMARY KEY,
     take_id  INTEGER NOT NULL REFERENCES takes(id) ON DELETE CASCADE,
@@ -98,8 +103,8 @@ CREATE TABLE participants (
     real_name   TEXT,
     created_at  TEXT NOT NULL
 );
-INSERT INTO "participants" VALUES(1,'Ola','ola','Ola Nordmann','2026-12-02T01:23:07.184604+00:00');
-INSERT INTO "participants" VALUES(2,'Kari','kari',NULL,'2026-12-02T01:23:07.184802+00:00');
+INSERT INTO "participants" VALUES(1,'Ola','ola','Ola Nordmann','2026-12-02T01:27:19.103365+00:00');
+INSERT INTO "participants" VALUES(2,'Kari','kari',NULL,'2026-12-02T01:27:19.103529+00:00');
 CREATE TABLE session_inputs (
     session_id  INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
     input       INTEGER NOT NULL CHECK (input >= 1),
@@ -122,12 +127,13 @@ CREATE TABLE sessions (
     count_in_bars  INTEGER NOT NULL DEFAULT 0 CHECK (count_in_bars >= 0),
     created_at     TEXT NOT NULL
 );
-INSERT INTO "sessions" VALUES(1,'Tuesday band','band','2026-11-03',NULL,'',NULL,NULL,0,'2026-12-02T01:23:07.185439+00:00');
+INSERT INTO "sessions" VALUES(1,'Tuesday band','band','2026-11-03',NULL,'',NULL,NULL,0,'2026-12-02T01:27:19.104015+00:00');
 CREATE TABLE song_takes (
     song_id  INTEGER NOT NULL REFERENCES songs(id) ON DELETE CASCADE,
     take_id  INTEGER NOT NULL REFERENCES takes(id) ON DELETE CASCADE,
     PRIMARY KEY (song_id, take_id)
 );
+INSERT INTO "song_takes" VALUES(1,1);
 CREATE TABLE song_versions (
     id          INTEGER PRIMARY KEY,
     song_id     INTEGER NOT NULL REFERENCES songs(id) ON DELETE CASCADE,
@@ -137,16 +143,29 @@ CREATE TABLE song_versions (
     created_at  TEXT NOT NULL,
     UNIQUE (song_id, number)
 );
+INSERT INTO "song_versions" VALUES(1,1,1,'First verse
+
+Chorus
+Second verse
+Chorus','','2026-12-02T01:27:19.104518+00:00');
+INSERT INTO "song_versions" VALUES(2,1,2,'New first verse
+
+Chorus
+Second verse
+Chorus','Slower before the last chorus.','2026-12-02T01:27:19.104903+00:00');
 CREATE TABLE song_writers (
     song_id         INTEGER NOT NULL REFERENCES songs(id) ON DELETE CASCADE,
     participant_id  INTEGER NOT NULL REFERENCES participants(id),
     PRIMARY KEY (song_id, participant_id)
 );
+INSERT INTO "song_writers" VALUES(1,1);
+INSERT INTO "song_writers" VALUES(1,2);
 CREATE TABLE songs (
     id          INTEGER PRIMARY KEY,
     title       TEXT NOT NULL CHECK (length(trim(title)) > 0),
     created_at  TEXT NOT NULL
 );
+INSERT INTO "songs" VALUES(1,'Morning song','2026-12-02T01:27:19.104518+00:00');
 CREATE TABLE takes (
     id             INTEGER PRIMARY KEY,
     session_id     INTEGER NOT NULL REFERENCES sessions(id),
@@ -161,7 +180,7 @@ CREATE TABLE takes (
     stop_reason    TEXT,
     UNIQUE (session_id, number)
 );
-INSERT INTO "takes" VALUES(1,1,1,'complete',48000,480000,'pcm24','system','2026-12-02T01:23:07.185782+00:00','2026-12-02T01:23:07.186168+00:00',NULL);
+INSERT INTO "takes" VALUES(1,1,1,'complete',48000,480000,'pcm24','system','2026-12-02T01:27:19.104211+00:00','2026-12-02T01:27:19.104436+00:00',NULL);
 CREATE TABLE track_participants (
     track_id        INTEGER NOT NULL REFERENCES tracks(id) ON DELETE CASCADE,
     participant_id  INTEGER NOT NULL REFERENCES participants(id),

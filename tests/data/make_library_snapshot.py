@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 
 from mt_studio.core.domain import Credit, Purpose, SessionKind, TrackKind
-from mt_studio.core.library import Library, consent_ledger, participants, sessions, takes
+from mt_studio.core.library import Library, consent_ledger, participants, sessions, songs, takes
 from mt_studio.core.library.migrations import MIGRATIONS
 
 
@@ -40,6 +40,12 @@ def main(version: int) -> None:
             if version >= 2:
                 takes.add_part(db, room.id, 1, 0, 480000, room.file)
             takes.finish(db, take, 480000)
+            if version >= 3:
+                song = songs.create(db, "Morning song", [ola, kari],
+                                    lyrics="First verse\n\nChorus\nSecond verse\nChorus")
+                songs.stamp(db, song.latest.id, 2, take, 144000)
+                songs.save(db, song.id, "New first verse\n\nChorus\nSecond verse\nChorus",
+                           notes="Slower before the last chorus.")
         dump = "\n".join(library.connection.iterdump())
     target = Path(__file__).parent / f"library-v{version}.sql"
     target.write_text(

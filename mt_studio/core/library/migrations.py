@@ -219,7 +219,7 @@ CREATE TABLE lyric_stamps (
 CREATE TABLE layers (
     track_id    INTEGER PRIMARY KEY REFERENCES tracks(id) ON DELETE CASCADE,
     number      INTEGER NOT NULL CHECK (number >= 1),
-    latency     INTEGER NOT NULL DEFAULT 0 CHECK (latency >= 0),
+    latency     INTEGER NOT NULL DEFAULT 0,  -- the round trip it was lined up by, in frames
     muted       INTEGER NOT NULL DEFAULT 0 CHECK (muted IN (0, 1)),
     undone      INTEGER NOT NULL DEFAULT 0 CHECK (undone IN (0, 1)),
     created_at  TEXT NOT NULL
