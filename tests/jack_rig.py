@@ -7,6 +7,7 @@ name, and clients find it through JACK_DEFAULT_SERVER, which `JackServer.env` se
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import threading
@@ -257,6 +258,48 @@ class SignalGenerator:
             self.client.deactivate()
             self.client.close()
         except Exception:  # the server may already be gone in a lost-device test
+            pass
+
+
+class Loopback:
+    """A cable from an output of PortAudio's client to one of its inputs, as a person makes one
+    to calibrate: every stream PortAudio opens meanwhile is wired so, until `close`.
+
+    PortAudio numbers its JACK ports on from one stream to the next (in_0, in_1 for the first
+    stream of two inputs, in_2, in_3 for the next), so the cable goes from the OUTPUT-th of
+    the output ports there are now to the INPUT-th input port.
+    """
+
+    def __init__(self, server: JackServer, output: int = 1, input: int = 1) -> None:
+        self.client = server.client(f"mt-test-cable-{uuid.uuid4().hex[:6]}")
+        self.client.activate()
+        self._wanted = (output - 1, input - 1)
+        self._stop = threading.Event()
+        self.wired: list[tuple[str, str]] = []
+        self._thread = threading.Thread(target=self._wire, daemon=True)
+        self._thread.start()
+
+    def _wire(self) -> None:
+        while not self._stop.wait(0.002):  # ports appear before their stream sounds
+            outs = sorted((p.name for p in self.client.get_ports(
+                "^PortAudio[^:]*:out_", is_audio=True, is_output=True)), key=_port_number)
+            ins = sorted((p.name for p in self.client.get_ports(
+                "^PortAudio[^:]*:in_", is_audio=True, is_input=True)), key=_port_number)
+            output, input = self._wanted
+            if len(outs) > output and len(ins) > input:
+                pair = (outs[output], ins[input])
+                if pair not in self.wired:
+                    self.client.connect(*pair)
+                    self.wired.append(pair)
+
+    def close(self) -> None:
+        """Take the cable away."""
+        self._stop.set()
+        self._thread.join()
+        try:
+            self.client.deactivate()
+            self.client.close()
+        except Exception:  # the server may already be gone
             pass
 
 

@@ -1,0 +1,300 @@
+"""The looper: record a loop, then layer over it while it plays, each layer lined up by the
+device's measured round trip.
+
+Everything happens on one duplex stream (duplex.py): frame p of what is played and frame
+p + round trip of what is recorded are the same moment for someone playing along. A loop is
+anchored at the played frame where its first layer began (`anchor`); loop position k sounds at
+every played frame anchor + n * length + k. An overdub records exactly one pass, from the first
+seam the listener has not yet heard to the next, shifted back by the round trip; so a player
+who plays in time with what they hear lands on the loop's grid.
+
+Layers are short and kept in memory for playing; each is written to its own WAV (fsync'd,
+then renamed) in a take of the session as soon as its pass is complete, with a row saying who
+played it, and consent is asked for each layer as for any track (DESIGN §4). A worker thread
+drains what was recorded, fills what is played, and never waits on the GUI.
+"""
+
+from __future__ import annotations
+
+import enum
+import logging
+import os
+import threading
+from dataclasses import dataclass
+
+import numpy as np
+import soundfile as sf
+
+from mt_studio.core.capture.take_recording import TakeRequest, plan_take
+from mt_studio.core.domain import TakeStatus, TrackKind
+from mt_studio.core.duplex import DuplexStream
+from mt_studio.core.errors import ConsentRefused, InputError
+from mt_studio.core.library import Library, layers, takes
+from mt_studio.i18n import _
+
+log = logging.getLogger(__name__)
+
+TICK_SECONDS = 0.01
+
+
+class LooperState(enum.StrEnum):
+    """What the looper is doing."""
+
+    IDLE = "idle"  # no loop yet
+    RECORDING = "recording"  # the first layer, which sets the loop's length
+    LOOPING = "looping"
+    ARMED = "armed"  # an overdub waits for the next seam
+    OVERDUBBING = "overdubbing"
+
+
+@dataclass(frozen=True)
+class Player:
+    """Who plays into which input for a layer, as the input assignment says."""
+
+    input: int
+    owners: tuple[int, ...] = ()
+    isolated: bool = False
+
+
+@dataclass
+class _Capture:
+    player: Player
+    first: int  # recorded frame where the pass begins
+    frames: int | None  # None: until stopped (the first layer without a set length)
+    samples: list[np.ndarray]
+    got: int = 0
+
+
+class Looper:
+    """A loop and its layers, recorded from and played through one device.
+
+    `start()` opens the device; `record_loop(player, frames=None)` records the first layer
+    (`frames` fixes the length, e.g. bars at a tempo; else `close_loop()` ends it); `overdub`
+    records one more pass; `undo`, `redo` and `set_muted` change what the loop plays; `stop()`
+    closes the device. `problem` says, in plain words, why it stopped by itself.
+    """
+
+    def __init__(self, library: Library, session_id: int, device: str, samplerate: int,
+                 inputs: int, *, round_trip: int = 0) -> None:
+        self.library = library
+        self.session_id = session_id
+        self.device = device
+        self.samplerate = samplerate
+        self.round_trip = round_trip
+        self.take_id: int | None = None
+        self.length: int | None = None
+        self.anchor: int | None = None
+        self.problem: str | None = None
+        self._stream = DuplexStream(device, samplerate, inputs)
+        self._lock = threading.Lock()
+        self._state = LooperState.IDLE
+        self._capture: _Capture | None = None
+        self._sounds: dict[int, np.ndarray] = {}  # track id → its layer, one loop long
+        self._audible: list[int] = []
+        self._recorded = 0  # recorded frames drained so far
+        self._written = 0  # played frames written so far
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="mt-studio-looper", daemon=True)
+        self.layer_done = threading.Event()  # set each time a layer is kept
+
+    @property
+    def state(self) -> LooperState:
+        """What the looper is doing now."""
+        with self._lock:
+            return self._state
+
+    def start(self) -> None:
+        """Open the device and start the stream (silent until there is a loop)."""
+        self._stream.open()
+        self._stream.wait_until_started()
+        self._written = self._stream.prefilled
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Stop (a layer still being recorded is dropped) and close the device."""
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join()
+        self._stream.close()
+
+    @property
+    def heard(self) -> int:
+        """The played frame the listener hears about now."""
+        return self._stream.played_frames
+
+    def record_loop(self, player: Player, frames: int | None = None) -> None:
+        """Start the first layer now, FRAMES long (None: until `close_loop`)."""
+        self._check_consent(player)
+        with self._lock:
+            if self._state is not LooperState.IDLE:
+                raise InputError(_("This looper has its loop already; overdub instead."))
+            first = self._stream.recorded_frames  # what the player plays from now on
+            self._capture = _Capture(player, first, frames, [])
+            self.anchor = first - self.round_trip
+            self.length = frames
+            self._state = LooperState.RECORDING
+
+    def close_loop(self) -> None:
+        """End the first layer here: its length is the loop's."""
+        with self._lock:
+            capture = self._capture
+            if self._state is not LooperState.RECORDING or capture is None:
+                return
+            if capture.frames is None:
+                capture.frames = max(1, self._stream.recorded_frames - capture.first)
+
+    def overdub(self, player: Player) -> None:
+        """Record one more pass from the next seam the listener has not heard yet."""
+        self._check_consent(player)
+        with self._lock:
+            if self._state is not LooperState.LOOPING:
+                raise InputError(_("There is no loop to play over yet."))
+            seams = -(-(self.heard - self.anchor) // self.length)  # ceiling
+            seam = self.anchor + seams * self.length
+            if seam + self.round_trip < self._recorded:  # its start is drained already
+                seam += self.length
+            self._capture = _Capture(player, seam + self.round_trip, self.length, [])
+            self._state = LooperState.ARMED
+
+    def undo(self) -> layers.Layer | None:
+        """Leave out the newest layer; it is kept, and `redo` brings it back."""
+        return self._change(layers.undo)
+
+    def redo(self) -> layers.Layer | None:
+        """Bring back the layer undone last."""
+        return self._change(layers.redo)
+
+    def set_muted(self, track_id: int, muted: bool) -> None:
+        """Mute or unmute one layer."""
+        with self.library.transaction() as db:
+            layers.set_muted(db, track_id, muted)
+        self._reload()
+
+    def layers(self) -> list[layers.Layer]:
+        """The layers so far, first played first."""
+        if self.take_id is None:
+            return []
+        return layers.of_take(self.library.connection, self.take_id)
+
+    def _change(self, change) -> layers.Layer | None:
+        if self.take_id is None:
+            return None
+        with self.library.transaction() as db:
+            changed = change(db, self.take_id)
+        self._reload()
+        return changed
+
+    def _reload(self) -> None:
+        audible = [layer.track_id for layer in self.layers() if layer.audible]
+        with self._lock:
+            self._audible = audible
+
+    def _check_consent(self, player: Player) -> None:
+        request = TakeRequest(self.session_id, self.device, (player.input,),
+                              owners={player.input: player.owners},
+                              isolated=frozenset({player.input}) if player.isolated else
+                              frozenset())
+        plan = plan_take(self.library.connection, request, (player.input,))
+        if player.input in plan.disarmed:
+            raise ConsentRefused(_("Input {input} cannot be recorded: {why}.").format(
+                input=player.input, why=plan.disarm_reasons.get(player.input, "")))
+        if not plan.allowed:
+            raise ConsentRefused(plan.refusal)
+
+    def _run(self) -> None:
+        try:
+            # A connection of its own: the window's may be in a transaction of its own meanwhile.
+            with Library.open(self.library.folder) as own:
+                while not self._stop.wait(TICK_SECONDS):
+                    if not self._stream.running:
+                        self.problem = _("The audio device stopped.")
+                        break
+                    self._drain(own)
+                    self._fill()
+        except Exception as error:  # never leave the looper playing with nobody minding it
+            log.exception("the looper failed")
+            self.problem = _("The looper stopped because of a problem: {error}").format(
+                error=error)
+        finally:
+            self._stream.close()
+
+    def _drain(self, library: Library) -> None:
+        ring = self._stream.recorded
+        available = ring.read_available
+        if not available:
+            return
+        block = np.frombuffer(ring.read(available), dtype=np.float32).reshape(
+            -1, self._stream.inputs)
+        first, self._recorded = self._recorded, self._recorded + len(block)
+        with self._lock:
+            capture = self._capture
+            if capture is None:
+                return
+            if self._state is LooperState.ARMED and self._recorded > capture.first:
+                self._state = LooperState.OVERDUBBING
+        start = max(first, capture.first)
+        end = self._recorded if capture.frames is None else min(
+            self._recorded, capture.first + capture.frames)
+        if end > start:
+            capture.samples.append(block[start - first:end - first, capture.player.input - 1]
+                                   .copy())
+            capture.got += end - start
+        if capture.frames is not None and capture.got >= capture.frames:
+            self._keep(capture, library)
+
+    def _keep(self, capture: _Capture, library: Library) -> None:
+        sound = np.concatenate(capture.samples)[:capture.frames]
+        with library.transaction() as db:
+            if self.take_id is None:
+                self.take_id = takes.start(db, self.session_id, self.samplerate,
+                                           sample_format="float32", device=self.device)
+                takes.finish(db, self.take_id, len(sound), status=TakeStatus.COMPLETE)
+            track = takes.add_track(db, self.take_id, TrackKind.AUDIO,
+                                    participant_ids=capture.player.owners,
+                                    input=capture.player.input, isolated=capture.player.isolated)
+            _write_durably(self.library.folder / track.file, sound, self.samplerate)
+            takes.add_part(db, track.id, 1, 0, len(sound), track.file)
+            layers.add(db, track.id, latency=self.round_trip)
+        with self._lock:
+            self._sounds[track.id] = sound
+            self._audible.append(track.id)
+            self.length = len(sound)
+            self._capture = None
+            self._state = LooperState.LOOPING
+        self.layer_done.set()
+        log.info("layer of %d frames kept in take %d", len(sound), self.take_id)
+
+    def _fill(self) -> None:
+        ring = self._stream.played
+        room = ring.write_available
+        if not room:
+            return
+        block = np.zeros(room, dtype=np.float32)
+        with self._lock:
+            sounds = [self._sounds[t] for t in self._audible if t in self._sounds]
+            anchor, length = self.anchor, self.length
+        if sounds and length:
+            positions = (np.arange(self._written, self._written + room) - anchor) % length
+            started = np.arange(self._written, self._written + room) >= anchor + length
+            for sound in sounds:
+                block += np.where(started, sound[positions], 0.0)
+            np.clip(block, -1.0, 1.0, out=block)
+        ring.write(np.ascontiguousarray(np.repeat(block[:, None], self._stream.outputs, axis=1)))
+        self._written += room
+
+
+def _write_durably(path, sound: np.ndarray, samplerate: int) -> None:
+    """Write SOUND as a mono float WAV at PATH: all of it, on disk, or nothing."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_suffix(".tmp")
+    with sf.SoundFile(temporary, "w", samplerate, 1, subtype="FLOAT", format="WAV") as file:
+        file.write(sound)
+    with open(temporary, "rb+") as raw:
+        os.fsync(raw.fileno())
+    os.replace(temporary, path)
+    folder = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(folder)
+    finally:
+        os.close(folder)
+

@@ -1,0 +1,153 @@
+"""The looper on a real JACK device: the round trip measured through a cable, layers that line
+up with the loop they were played over, consent per layer, and undo that keeps what was played."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+import pytest
+import soundfile as sf
+from jack_rig import JackServer, Loopback, SignalGenerator, clicks, seen_by_portaudio, wait_for
+
+from mt_studio.core.domain import Purpose, SessionKind, TrackKind
+from mt_studio.core.errors import ConsentRefused, DeviceError
+from mt_studio.core.latency import (
+    CLICK,
+    find_round_trip,
+    measure_round_trip,
+    probe_signal,
+    save_round_trip,
+    saved_round_trip,
+)
+from mt_studio.core.library import consent_ledger, layers, participants, sessions, takes
+from mt_studio.core.looper import Looper, LooperState, Player
+
+RATE = 48000
+BEAT = RATE // 4  # the drummer's clicks, every quarter second
+
+
+@pytest.fixture
+def rig():
+    """A JACK server PortAudio sees as "system", 2 in and 2 out, with a cable out_1 → in_1."""
+    with (JackServer(samplerate=RATE, period=256, inputs=2, outputs=2, synchronous=True)
+          as server, seen_by_portaudio(server)):
+        cable = Loopback(server, output=1, input=1)
+        try:
+            yield server
+        finally:
+            cable.close()
+
+
+@pytest.fixture
+def band(library):
+    """A session with two participants who consented to be recorded, and one who did not."""
+    with library.transaction() as db:
+        drummer, singer, shy = (participants.add(db, p) for p in ("Drummer", "Singer", "Shy"))
+        consent_ledger.grant(db, drummer, [Purpose.RECORD])
+        consent_ledger.grant(db, singer, [Purpose.RECORD])
+        session = sessions.create(db, "Looping", SessionKind.INDIVIDUAL, on=date(2026, 12, 1),
+                                  participants=[drummer, singer, shy])
+    return session.id, drummer.id, singer.id, shy.id
+
+
+def test_the_round_trip_is_found_in_a_recording_of_the_probe():
+    played, _clicks = probe_signal(RATE)
+    rng = np.random.default_rng(3)
+    recorded = np.concatenate([np.zeros(371, np.float32), played, np.zeros(RATE // 10)])
+    recorded += rng.normal(0, 0.01, len(recorded)).astype(np.float32)
+    assert find_round_trip(played, recorded, RATE) == 371
+    with pytest.raises(DeviceError, match="did not come back"):
+        find_round_trip(played, rng.normal(0, 0.01, len(recorded)).astype(np.float32), RATE)
+    uneven = recorded.copy()
+    at = _clicks[3] + 371
+    uneven[at:at + len(CLICK)] = 0
+    uneven[at + 40:at + 40 + len(CLICK)] += CLICK  # one click comes back late
+    with pytest.raises(DeviceError, match="different delays"):
+        find_round_trip(played, uneven, RATE)
+
+
+def test_a_round_trip_is_kept_per_device_and_rate(tmp_path):
+    assert saved_round_trip("Scarlett 2i2", RATE, tmp_path) is None
+    save_round_trip("Scarlett 2i2", RATE, 301, tmp_path)
+    save_round_trip("Scarlett 2i2", 44100, 277, tmp_path)
+    assert saved_round_trip("scarlett 2i2", RATE, tmp_path) == 301
+    assert saved_round_trip("Scarlett 2i2", 44100, tmp_path) == 277
+    (tmp_path / "latency.json").write_text("{broken", encoding="utf-8")
+    assert saved_round_trip("Scarlett 2i2", RATE, tmp_path) is None
+
+
+def test_a_layer_played_along_lines_up_with_the_loop_within_a_millisecond(rig, library, band):
+    session_id, drummer, singer, _shy = band
+    round_trip = measure_round_trip("system", RATE, output=1, input=1)
+    assert 0 < round_trip < RATE // 10
+    looper = Looper(library, session_id, "system", RATE, inputs=2, round_trip=round_trip)
+    drums = SignalGenerator(rig, [lambda n: np.zeros(len(n), np.float32), clicks(BEAT)])
+    try:
+        looper.start()
+        drums.connect_to("PortAudio.*:in_")
+        looper.record_loop(Player(2, (drummer,), isolated=True), frames=RATE)  # four beats
+        wait_for(looper.layer_done.is_set, 10, "the first layer")
+        drums.close()  # the drummer stops; the loop goes on
+        assert looper.state is LooperState.LOOPING and looper.length == RATE
+        looper.layer_done.clear()
+        # The singer "plays along" through the cable: what they play is what they hear.
+        looper.overdub(Player(1, (singer,), isolated=True))
+        wait_for(looper.layer_done.is_set, 10, "the overdub")
+    finally:
+        looper.stop()
+        drums.close()
+    first, second = looper.layers()
+    assert (first.number, second.number) == (1, 2) and second.latency == round_trip
+    take = takes.get(library.connection, looper.take_id)
+    assert take.frames == RATE and [t.kind for t in take.tracks] == [TrackKind.AUDIO] * 2
+    tracks = {t.id: t for t in take.tracks}
+    base, layer = (sf.read(library.folder / tracks[n.track_id].file, dtype="float32")[0]
+                   for n in (first, second))
+    assert len(base) == len(layer) == RATE
+    onsets = [_onsets(base), _onsets(layer)]
+    assert len(onsets[0]) == 4 and len(onsets[1]) == 4
+    assert np.max(np.abs(np.subtract(*onsets))) <= RATE // 1000  # within one millisecond
+    np.testing.assert_allclose(layer, base, atol=1e-6)  # a digital cable: exactly the same
+    assert [tracks[n.track_id].participant_ids for n in (first, second)] == [(drummer,),
+                                                                                (singer,)]
+
+
+def _onsets(samples: np.ndarray) -> list[int]:
+    """Frames where a click begins."""
+    loud = np.flatnonzero(np.abs(samples) > 0.1)
+    return [int(f) for i, f in enumerate(loud) if i == 0 or f - loud[i - 1] > 100]
+
+
+def test_a_layer_needs_the_players_consent_and_refusing_changes_nothing(library, band):
+    session_id, _drummer, _singer, shy = band
+    looper = Looper(library, session_id, "system", RATE, inputs=2)
+    with pytest.raises(ConsentRefused, match="Shy"):
+        looper.record_loop(Player(1, (shy,), isolated=True))
+    with pytest.raises(ConsentRefused, match="Shy"):  # a room mic hears everyone present
+        looper.record_loop(Player(1, ()))
+    assert looper.state is LooperState.IDLE and takes.for_session(library.connection,
+                                                                   session_id) == []
+
+
+def test_undo_leaves_a_layer_out_but_keeps_it_and_redo_brings_it_back(library, band):
+    session_id, drummer, _singer, _shy = band
+    with library.transaction() as db:
+        take_id = takes.start(db, session_id, RATE)
+        tracks = [takes.add_track(db, take_id, TrackKind.AUDIO, input=1,
+                                  participant_ids=[drummer]) for _ in range(3)]
+        for track in tracks:
+            layers.add(db, track.id, latency=64)
+    db = library.connection
+    assert [layer.number for layer in layers.of_take(db, take_id)] == [1, 2, 3]
+    assert layers.undo(db, take_id).track_id == tracks[2].id
+    assert layers.undo(db, take_id).track_id == tracks[1].id
+    assert [layer.audible for layer in layers.of_take(db, take_id)] == [True, False, False]
+    assert layers.redo(db, take_id).track_id == tracks[1].id
+    layers.set_muted(db, tracks[0].id, True)
+    assert [layer.audible for layer in layers.of_take(db, take_id)] == [False, True, False]
+    with library.transaction() as tx:  # a new layer: what was undone stays undone, and kept
+        newest = takes.add_track(tx, take_id, TrackKind.AUDIO, input=1)
+        layers.add(tx, newest.id)
+    assert layers.redo(db, take_id) is None
+    assert len(layers.of_take(db, take_id)) == 4 and layers.of_take(db, take_id)[2].undone
