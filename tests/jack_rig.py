@@ -265,32 +265,40 @@ class Loopback:
     """A cable from an output of PortAudio's client to one of its inputs, as a person makes one
     to calibrate: every stream PortAudio opens meanwhile is wired so, until `close`.
 
-    PortAudio numbers its JACK ports on from one stream to the next (in_0, in_1 for the first
-    stream of two inputs, in_2, in_3 for the next), so the cable goes from the OUTPUT-th of
-    the output ports there are now to the INPUT-th input port.
+    PortAudio numbers its JACK ports on from one stream to the next, and wires each to the
+    system port of its channel; so output OUTPUT of the newest stream is its newest port
+    wired to system:playback_OUTPUT, and likewise for the input.
     """
 
     def __init__(self, server: JackServer, output: int = 1, input: int = 1) -> None:
         self.client = server.client(f"mt-test-cable-{uuid.uuid4().hex[:6]}")
         self.client.activate()
-        self._wanted = (output - 1, input - 1)
+        self._system = (f"system:playback_{output}", f"system:capture_{input}")
         self._stop = threading.Event()
         self.wired: list[tuple[str, str]] = []
         self._thread = threading.Thread(target=self._wire, daemon=True)
         self._thread.start()
 
+    def _newest(self, pattern: str, system: str, **kind: bool) -> str | None:
+        ports = sorted((p.name for p in self.client.get_ports(pattern, is_audio=True, **kind)),
+                       key=_port_number, reverse=True)
+        for name in ports:
+            if system in (p.name for p in self.client.get_all_connections(name)):
+                return name
+        return None
+
     def _wire(self) -> None:
+        import jack
+
         while not self._stop.wait(0.002):  # ports appear before their stream sounds
-            outs = sorted((p.name for p in self.client.get_ports(
-                "^PortAudio[^:]*:out_", is_audio=True, is_output=True)), key=_port_number)
-            ins = sorted((p.name for p in self.client.get_ports(
-                "^PortAudio[^:]*:in_", is_audio=True, is_input=True)), key=_port_number)
-            output, input = self._wanted
-            if len(outs) > output and len(ins) > input:
-                pair = (outs[output], ins[input])
-                if pair not in self.wired:
+            try:
+                pair = (self._newest("^PortAudio[^:]*:out_", self._system[0], is_output=True),
+                        self._newest("^PortAudio[^:]*:in_", self._system[1], is_input=True))
+                if None not in pair and pair not in self.wired:
                     self.client.connect(*pair)
                     self.wired.append(pair)
+            except jack.JackError:  # a stream went away meanwhile: look again
+                continue
 
     def close(self) -> None:
         """Take the cable away."""

@@ -106,7 +106,7 @@ def test_a_layer_played_along_lines_up_with_the_loop_within_a_millisecond(rig, l
                    for n in (first, second))
     assert len(base) == len(layer) == RATE
     onsets = [_onsets(base), _onsets(layer)]
-    assert len(onsets[0]) == 4 and len(onsets[1]) == 4
+    assert len(onsets[0]) == len(onsets[1]) >= 3  # a click may be cut where the loop begins
     assert np.max(np.abs(np.subtract(*onsets))) <= RATE // 1000  # within one millisecond
     np.testing.assert_allclose(layer, base, atol=1e-6)  # a digital cable: exactly the same
     assert [tracks[n.track_id].participant_ids for n in (first, second)] == [(drummer,),
@@ -114,9 +114,9 @@ def test_a_layer_played_along_lines_up_with_the_loop_within_a_millisecond(rig, l
 
 
 def _onsets(samples: np.ndarray) -> list[int]:
-    """Frames where a click begins."""
+    """Frames where a click begins (not one cut off by the start of the loop)."""
     loud = np.flatnonzero(np.abs(samples) > 0.1)
-    return [int(f) for i, f in enumerate(loud) if i == 0 or f - loud[i - 1] > 100]
+    return [int(f) for i, f in enumerate(loud) if f > 0 and (i == 0 or f - loud[i - 1] > 100)]
 
 
 def test_a_layer_needs_the_players_consent_and_refusing_changes_nothing(library, band):
