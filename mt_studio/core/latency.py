@@ -58,7 +58,7 @@ def find_round_trip(played: np.ndarray, recorded: np.ndarray, samplerate: int) -
             break
         correlation = np.correlate(window, CLICK, mode="valid")
         lag = int(np.argmax(correlation)) - limit
-        if correlation[lag + limit] < 0.5 * float(CLICK @ CLICK):  # not even half the click came back
+        if correlation[lag + limit] < 0.5 * float(CLICK @ CLICK):  # not half the click came back
             raise DeviceError(_("The test clicks did not come back: connect an output to an "
                                 "input with a cable (or hold the microphone to a speaker) and "
                                 "try again."))

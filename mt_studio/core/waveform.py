@@ -55,7 +55,8 @@ def track_peaks(
     belongs to column i * columns // N. Columns that get no frame (N < columns, or N = 0 when
     the files are empty or START is at the end) hold (0, 0): a flat line, never NaN.
     With LENGTH (the take's length, when a track ended early), the columns cover frames
-    START..LENGTH and those past the files' end stay flat, so lanes of one take line up.
+    START..STOP with STOP defaulting to (and never past) LENGTH, and those past the files' end
+    stay flat, so lanes of one take line up at any zoom.
     """
     if columns < 1:
         raise ValueError(f"columns must be at least 1, not {columns}")
@@ -63,10 +64,9 @@ def track_peaks(
         raise ValueError(f"start must not be negative, not {start}")
     paths = [Path(path) for path in paths]
     total = track_frames(paths)
-    stop = total if stop is None else min(stop, total)
-    if length is not None:
-        stop = min(stop, length)  # a file longer than its take is shown to the take's end
-    count = max(0, (stop if length is None else length) - start)
+    end = span_end(total, stop, length)
+    stop = min(end, total)  # a file longer than its take is shown to the take's end
+    count = max(0, end - start)
     low = np.full(columns, np.inf, dtype=np.float32)
     high = np.full(columns, -np.inf, dtype=np.float32)
     if count:
@@ -79,6 +79,13 @@ def track_peaks(
     low[empty] = 0.0
     high[empty] = 0.0
     return np.stack([low, high], axis=1)
+
+
+def span_end(total: int, stop: int | None, length: int | None) -> int:
+    """Where the columns of a view end: STOP, or the end (of the take if its LENGTH is given,
+    else of the TOTAL frames the files hold), never past that end."""
+    end = total if length is None else length
+    return end if stop is None else min(stop, end)
 
 
 def _fold_block(block: np.ndarray, offset: int, edges: np.ndarray, low: np.ndarray,
@@ -118,7 +125,7 @@ def _read(file: sf.SoundFile, path: Path, frames: int) -> np.ndarray:
     try:
         block = file.read(frames, dtype="float32", always_2d=False)
     except (sf.SoundFileError, OSError) as error:
-        raise _unreadable(path, error) from None
+        raise unreadable_error(path, error) from None
     if len(block) < frames:
         raise InputError(_("The audio file {file} ended before all its samples could be read; "
                            "it may be damaged.").format(file=path))
@@ -138,7 +145,7 @@ def open_track_file(path: Path) -> sf.SoundFile:
     try:
         file = sf.SoundFile(path)
     except (sf.SoundFileError, OSError) as error:
-        raise _unreadable(path, error) from None
+        raise unreadable_error(path, error) from None
     if file.channels != 1:
         file.close()
         raise InputError(_("The audio file {file} has {count} channels; a track file has one.")
@@ -181,7 +188,8 @@ def _wav_cut_short(path: Path, frames: int) -> bool:
     return False
 
 
-def _unreadable(path: Path, error: Exception) -> InputError:
+def unreadable_error(path: Path, error: Exception) -> InputError:
+    """The InputError for an audio file that soundfile cannot read, naming it."""
     detail = str(error).split(": ", 1)[-1] if isinstance(error, sf.SoundFileError) else error
     return InputError(_("The audio file {file} cannot be read: {reason}").format(
         file=path, reason=detail))
