@@ -137,3 +137,18 @@ def test_a_click_track_needs_its_length_once():
     with pytest.raises(InputError, match="-2"):
         click_track(100, 4, bars=-2, samplerate=48000)
     assert len(click_track(100, 4, frames=0, samplerate=48000)) == 0
+
+
+def test_a_beat_grid_names_its_bars_and_sounds_its_clicks_in_take_frames():
+    from mt_studio.core.metronome import BeatGrid
+
+    grid = BeatGrid(120, 4, first=1000)  # a bar is 2 s: 96000 frames at 48 kHz
+    assert grid.bar_frames(48000, 0, 300_000) == [1000, 97000, 193000, 289000]
+    assert grid.bar_frames(48000, 97000, 193000) == [97000, 193000]
+    assert grid.bar_frames(48000, 97001, 193000) == [193000]
+    sound = grid.clicks(48000, 0, 60_000)
+    assert not sound[:1000].any() and sound[1000] == 0 and sound[1001:1100].any()
+    second = 1000 + 24_000  # the second beat, 0.5 s after the downbeat; a click lasts 40 ms
+    assert not sound[3000:second + 1].any() and sound[second + 1:second + 100].any()
+    whole = grid.clicks(48000, 0, 200_000)
+    np.testing.assert_array_equal(grid.clicks(48000, 50_000, 100_000), whole[50_000:150_000])

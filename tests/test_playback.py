@@ -288,3 +288,30 @@ def test_the_play_command_refuses_a_loop_it_cannot_make_and_names_it(library, cl
         assert result.code == 2 and words in result.err, (loop, result.err)
     result = cli("--library", library.folder, "play", 999, "--loop", "0-1")
     assert result.code == 2 and "999" in result.err
+
+
+def test_the_metronome_clicks_on_the_beats_of_the_take_and_follows_a_loop(output, library):
+    from mt_studio.core.metronome import BeatGrid
+
+    take_id, tracks = synthetic_take(library, seconds=2)
+    player = TakePlayer(library, take_id, device="system")
+    grid = BeatGrid(120, 4, first=RATE // 10)
+    player.set_click(grid)
+    loop = LoopRegion(RATE // 2, RATE)
+    player.set_loop(loop)
+    listener = Listener(output, seconds=8)
+    try:
+        player.open()
+        listener.connect_from("PortAudio.*:out_")
+        player.play()
+        wait_for(lambda: listener.count > 3 * RATE, 15, "three seconds of sound")
+        player.stop()
+    finally:
+        player.close()
+        listener.close()
+    mix = mix_to_stereo(tracks, stereo_gains(player.mixes))
+    heard = listener.samples[:listener.count]
+    start = onset(heard)
+    frames = looped(np.arange(len(mix)), 2 * RATE, 0, loop).astype(int)  # take frame of each
+    expected = np.clip(mix[frames] + grid.clicks(RATE, 0, len(mix))[frames][:, None], -1, 1)
+    np.testing.assert_allclose(heard[start:start + 2 * RATE], expected, atol=1e-6)

@@ -77,6 +77,34 @@ def click_track(bpm: float, beats_per_bar: int = 4, *, bars: int | None = None,
 
 
 @dataclass(frozen=True)
+class BeatGrid:
+    """The beats of a take: a tempo, beats to a bar, and the frame of a first downbeat."""
+
+    bpm: float
+    beats_per_bar: int = 4
+    first: int = 0
+
+    def bar_frames(self, samplerate: int, start: int, stop: int) -> list[int]:
+        """The frames where bars begin from START to STOP."""
+        bar = self.beats_per_bar * 60 * samplerate / self.bpm
+        if stop < start or bar <= 0:
+            return []
+        count = math.floor((stop - self.first) / bar) - max(0, math.ceil((start - self.first)
+                                                                        / bar)) + 1
+        first = max(0, math.ceil((start - self.first) / bar))
+        return [round(self.first + n * bar) for n in range(first, first + max(0, count))]
+
+    def clicks(self, samplerate: int, start: int, frames: int) -> np.ndarray:
+        """The clicks sounding in take frames START..START+FRAMES (silence before `first`)."""
+        out = np.zeros(frames, dtype=np.float32)
+        skip = max(0, self.first - start)
+        if skip < frames:
+            out[skip:] = click_track(self.bpm, self.beats_per_bar, frames=frames - skip,
+                                     samplerate=samplerate, start=start + skip - self.first)
+        return out
+
+
+@dataclass(frozen=True)
 class CountInBeat:
     """One beat of a count-in: the frame its click starts on, and the number to show."""
 

@@ -27,6 +27,7 @@ from mt_studio.core.domain import TrackKind
 from mt_studio.core.errors import DeviceError, InputError
 from mt_studio.core.library import Library, takes
 from mt_studio.core.looping import LoopCursor, LoopRegion, fade_in_weights
+from mt_studio.core.metronome import BeatGrid
 from mt_studio.core.mixing import TrackMix, mix_to_stereo, stereo_gains
 from mt_studio.core.waveform import file_frames, open_track_file, part_paths
 from mt_studio.i18n import _
@@ -178,6 +179,7 @@ class TakePlayer:
         # short lock of its own; neither is ever held across I/O.
         self._control = threading.Lock()
         self._mixes = [TrackMix() for _ in self.sources]
+        self._click: BeatGrid | None = None
         self._loop: LoopRegion | None = None
         self._loop_request: tuple[LoopRegion | None, bool] | None = None
         self._lock = threading.Lock()
@@ -205,6 +207,12 @@ class TakePlayer:
         """Make audio track INDEX (of `track_ids`) sound as MIX, from the next block on."""
         with self._control:
             self._mixes[index] = mix
+
+    def set_click(self, grid: BeatGrid | None) -> None:
+        """Sound a metronome on GRID's beats with the take (None: no click), from the next
+        block on."""
+        with self._control:
+            self._click = grid
 
     @property
     def loop(self) -> LoopRegion | None:
@@ -414,6 +422,7 @@ class TakePlayer:
             wanted = min(ring.write_available, CHUNK_FRAMES)
             with self._control:
                 target = stereo_gains(self._mixes)
+                click = self._click
             for span in cursor.spans(wanted):
                 rows = block[:, :span.count]
                 self._read(readers, span.first, rows)
@@ -424,6 +433,9 @@ class TakePlayer:
                 share = span.count / wanted
                 end = gains + (target - gains) * share
                 mixed = mix_to_stereo(rows, gains, end)
+                if click is not None:
+                    mixed += click.clicks(self.samplerate, span.first, span.count)[:, None]
+                    np.clip(mixed, -1.0, 1.0, out=mixed)
                 if self._channels == 1:
                     mixed = mixed.mean(axis=1, keepdims=True)
                 ring.write(mixed)
