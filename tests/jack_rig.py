@@ -7,7 +7,6 @@ name, and clients find it through JACK_DEFAULT_SERVER, which `JackServer.env` se
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import subprocess
 import threading

@@ -226,3 +226,85 @@ def test_a_track_that_ends_early_lines_up_with_the_take(qtbot, shown_view, libra
     peaks = lanes.peaks(bass.id)
     half = len(peaks) // 2
     assert peaks[: half - 1, 1].max() > 0.4 and not peaks[half + 1:].any()
+
+
+def test_a_part_drawn_on_the_loop_strip_loops_and_snaps_to_markers(
+        qtbot, shown_view, library, band, no_output):
+    people = {p.pseudonym: p.id for p in sessions.get(library.connection, band).participants}
+    take_id = record_take(library, band, people, seconds=4)
+    with library.transaction() as db:
+        takes.add_marker(db, take_id, RATE, "Chorus")
+        takes.add_marker(db, take_id, 3 * RATE, "Outro")
+    view = shown_view()
+    view.show_session(band)
+    view.take_list.setCurrentRow(0)
+    lanes = view.lanes
+    y = lanes._band_height() // 2
+    near_chorus = int(lanes.x_of(RATE)) + 3  # within snapping distance of the marker
+    qtbot.mousePress(lanes, Qt.MouseButton.LeftButton, pos=QPoint(near_chorus, y))
+    qtbot.mouseMove(lanes, QPoint(int(lanes.x_of(2 * RATE)), y))
+    qtbot.mouseRelease(lanes, Qt.MouseButton.LeftButton, pos=QPoint(int(lanes.x_of(2 * RATE)), y))
+    start, end = lanes.loop
+    assert start == RATE and abs(end - 2 * RATE) < RATE // 50
+    assert view.loop_button.isChecked()  # drawing a loop means looping it
+    assert view._loop_region().crossfade == round(0.005 * RATE)
+    view.loop_button.setChecked(False)
+    lanes.set_loop(None)
+    view.seek(int(3.5 * RATE))
+    view.loop_button.setChecked(True)  # with nothing drawn, L loops the part around the playhead
+    assert lanes.loop == (3 * RATE, 4 * RATE)
+
+
+def test_m_names_a_marker_at_the_playhead_and_it_is_kept(
+        qtbot, shown_view, library, band, no_output, monkeypatch):
+    from PyQt6.QtWidgets import QInputDialog
+
+    view = shown_view()
+    view.show_session(band)
+    view.take_list.setCurrentRow(0)
+    view.seek(RATE // 2)
+    monkeypatch.setattr(QInputDialog, "getItem", lambda *args, **kw: ("  Bridge ", True))
+    qtbot.keyClick(view, Qt.Key.Key_M)
+    assert [(m.frame, m.name) for m in view.lanes.markers] == [(RATE // 2, "Bridge")]
+    assert [m.name for m in takes.get(library.connection, view.take.id).markers] == ["Bridge"]
+    monkeypatch.setattr(QInputDialog, "getItem", lambda *args, **kw: ("Verse", False))
+    view.add_marker()  # cancelled: nothing added
+    assert len(view.lanes.markers) == 1
+
+
+def test_zooming_shows_a_part_of_the_take_with_its_own_waveform_down_to_samples(
+        qtbot, shown_view, library, band, no_output):
+    view = shown_view()
+    view.show_session(band)
+    view.take_list.setCurrentRow(0)
+    lanes = view.lanes
+    track = lanes.lanes[0].track_id
+    qtbot.waitUntil(lambda: lanes.peaks(track) is not None)
+    lanes.setFocus()
+    view.seek(RATE // 2)
+    for _ in range(14):
+        qtbot.keyClick(lanes, Qt.Key.Key_Plus)
+    span = lanes.view_stop - lanes.view_start
+    assert lanes.view_start <= RATE // 2 < lanes.view_stop and span < lanes.wave_width()
+    qtbot.waitUntil(lambda: view._peaks_shape[2:] == (lanes.view_start, lanes.view_stop)
+                    and lanes._peaks[track][1:] == (lanes.view_start, lanes.view_stop))
+    tone = 0.5 * np.sin(2 * np.pi * 110 * np.arange(lanes.view_start, lanes.view_stop) / RATE)
+    low, high = lanes.peaks(track)[:, 0], lanes.peaks(track)[:, 1]
+    assert abs(low.min() - tone.min()) < 1e-3 and abs(high.max() - tone.max()) < 1e-3
+    qtbot.keyClick(lanes, Qt.Key.Key_0)
+    assert (lanes.view_start, lanes.view_stop) == (0, lanes.frames)
+
+
+def test_the_mix_and_the_click_reach_the_player(qtbot, shown_view, library, band, output):
+    view = shown_view()
+    view.show_session(band)
+    view.take_list.setCurrentRow(0)
+    qtbot.waitUntil(lambda: view.play_button.isEnabled(), timeout=10_000)
+    mute, solo, volume, pan = view.mix.row(1)
+    mute.click()
+    volume.setValue(-12)
+    assert view.player.mixes[1].mute and view.player.mixes[1].gain_db == -12
+    view.click_button.click()
+    assert view.player._click is not None and view.player._click.bpm == view.tempo.value()
+    view.click_button.click()
+    assert view.player._click is None

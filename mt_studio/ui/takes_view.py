@@ -1,10 +1,15 @@
-"""The Takes tab: a session's takes with thumbnails and status, and the chosen take's lanes and
-transport for plain playback (space plays and stops, Home goes back to the start)."""
+"""The Takes tab: a session's takes with thumbnails and status, and the chosen take's lanes,
+mix and transport: Space plays and stops, Home goes back to the start, L loops the part drawn
+on the loop strip (or, with none, the part between the markers around the playhead), M drops a
+named marker at the playhead, and the metronome clicks along at the session's or a tapped
+tempo. Waveforms come from each track's peak cache, built in the background."""
 
 from __future__ import annotations
 
 import logging
 import threading
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -12,7 +17,11 @@ from PyQt6.QtCore import QObject, QRectF, QSize, Qt, QThreadPool, QTimer, pyqtSi
 from PyQt6.QtGui import QIcon, QKeySequence, QPainter, QPalette, QPixmap, QShortcut
 from PyQt6.QtWidgets import (
     QApplication,
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
     QListWidget,
     QListWidgetItem,
@@ -23,13 +32,18 @@ from PyQt6.QtWidgets import (
     QWidget,
 )
 
+from mt_studio.core import peak_cache
 from mt_studio.core.domain import TakeStatus, TrackKind
 from mt_studio.core.errors import MtStudioError
-from mt_studio.core.library import Library, participants, takes
+from mt_studio.core.library import Library, participants, sessions, takes
 from mt_studio.core.library.takes import Take, Track
+from mt_studio.core.looping import LoopRegion
+from mt_studio.core.metronome import BeatGrid
 from mt_studio.core.playback import TakePlayer
-from mt_studio.core.waveform import midi_notes, part_paths, track_peaks
+from mt_studio.core.tempo import MAX_BPM, MIN_BPM, TapTempo
+from mt_studio.core.waveform import midi_notes, part_paths
 from mt_studio.i18n import _, ngettext
+from mt_studio.ui.mix_panel import MixPanel
 from mt_studio.ui.record_panel import duration_text
 from mt_studio.ui.take_lanes import Lane, Mark, Note, Span, TakeLanes, draw_peaks
 
@@ -38,6 +52,8 @@ log = logging.getLogger(__name__)
 TAKE_ID_ROLE = Qt.ItemDataRole.UserRole
 THUMBNAIL_COLUMNS = 160
 PLAYHEAD_INTERVAL_MS = 33  # about 30 times a second
+LOOP_CROSSFADE_SECONDS = 0.005  # against a click at the seam
+MARKER_NAMES = ("Verse", "Chorus", "Bridge", "Intro", "Outro")
 
 
 def length_words(frames: int, samplerate: int) -> str:
@@ -83,20 +99,39 @@ class _Results(QObject):
     """Workers report here; Qt queues the signals to the GUI thread."""
 
     thumbnail = pyqtSignal(int, object)  # take id, peaks (or None)
-    lane_peaks = pyqtSignal(int, int, object)  # generation, track id, peaks (or None)
+    lane_peaks = pyqtSignal(int, int, object, int, int)  # generation, track, peaks, start, stop
+    caches_built = pyqtSignal(int)  # take id
     lane_notes = pyqtSignal(int, object)  # track id, notes
     player_ready = pyqtSignal(object, str)  # the player, a problem in words ("" if none)
 
 
-def _peaks_or_none(paths: list[Path], columns: int, frames: int | None = None
-                   ) -> np.ndarray | None:
-    """The track's waveform in COLUMNS; with FRAMES (the take's length), a track that ends
-    early (a recovered take) gets flat columns where it has no sound, so lanes line up."""
+def _peaks_or_none(folder: Path, paths: list[Path], columns: int, frames: int | None = None,
+                   start: int = 0, stop: int | None = None) -> np.ndarray | None:
+    """The track's waveform in COLUMNS over START..STOP, from its peak cache when it has one;
+    with FRAMES (the take's length), a track that ends early (a recovered take) gets flat
+    columns where it has no sound, so lanes line up."""
     try:
-        return track_peaks(paths, columns, length=frames)
+        return peak_cache.peaks_for_track(folder, paths, columns, start=start, stop=stop,
+                                          length=frames)
     except (MtStudioError, OSError) as error:
         log.warning("no waveform for %s: %s", paths[0] if paths else "?", error)
         return None
+
+
+def _build_caches(folder: Path, tracks: list[list[Path]], current: Callable[[], bool]) -> bool:
+    """Build the peak caches the tracks lack (a worker's call); True if any was built."""
+    built = False
+    for paths in tracks:
+        if not paths or not current():
+            continue
+        target = peak_cache.cache_file(folder, paths)
+        if peak_cache.PeakCache.open(paths, target) is not None:
+            continue
+        try:
+            built |= peak_cache.build(paths, target, cancelled=lambda: not current())
+        except (MtStudioError, OSError) as error:
+            log.warning("no peak cache for %s: %s", paths[0], error)
+    return built
 
 
 class TakesView(QWidget):
@@ -117,6 +152,8 @@ class TakesView(QWidget):
         self._results = _Results(self)
         self._results.thumbnail.connect(self._show_thumbnail)
         self._results.lane_peaks.connect(self._show_lane_peaks)
+        self._results.caches_built.connect(self._caches_built)
+        self._tap = TapTempo()
         self._results.lane_notes.connect(self._show_lane_notes)
         self._results.player_ready.connect(self._player_ready)
         self._build()
@@ -147,16 +184,65 @@ class TakesView(QWidget):
         self.transport_note = QLabel()
         self.transport_note.setWordWrap(True)
         self.transport_note.setAccessibleName(_("Playback status"))
+        self.loop_button = QPushButton(_("Loop"))
+        self.loop_button.setCheckable(True)
+        self.loop_button.setAccessibleName(_("Loop"))
+        self.loop_button.setToolTip(_(
+            "Play the marked part over and over (L). Drag along the strip above the tracks to "
+            "mark a part; without one, the part between the markers around the playhead."))
+        self.loop_button.toggled.connect(self._loop_toggled)
+        self.loop_at_once = QCheckBox(_("Change the loop at once"))
+        self.loop_at_once.setToolTip(_(
+            "When off, a new loop starts when the one playing comes round to its end."))
+        self.marker_button = QPushButton(_("Add marker…"))
+        self.marker_button.setAccessibleName(_("Add a marker at the playhead"))
+        self.marker_button.setToolTip(_("Name this point of the take, for example Chorus (M)."))
+        self.marker_button.clicked.connect(self.add_marker)
+        self.click_button = QPushButton(_("Click"))
+        self.click_button.setCheckable(True)
+        self.click_button.setAccessibleName(_("Metronome click"))
+        self.click_button.setToolTip(_("A click on every beat while the take plays."))
+        self.click_button.toggled.connect(lambda _on: self._grid_changed())
+        self.tempo = QDoubleSpinBox()
+        self.tempo.setRange(MIN_BPM, MAX_BPM)
+        self.tempo.setDecimals(1)
+        self.tempo.setSuffix(_(" BPM"))
+        self.tempo.setValue(100.0)
+        self.tempo.setAccessibleName(_("Tempo in beats per minute"))
+        self.tempo.setToolTip(_("The tempo for the click and for snapping loops to bars."))
+        self.tempo.valueChanged.connect(lambda _v: self._grid_changed())
+        self.beats = QComboBox()
+        for beats in (2, 3, 4, 5, 6, 7):
+            self.beats.addItem(_("{n}/4").format(n=beats), beats)
+        self.beats.setCurrentIndex(2)
+        self.beats.setAccessibleName(_("Beats to a bar"))
+        self.beats.currentIndexChanged.connect(lambda _i: self._grid_changed())
+        self.tap_button = QPushButton(_("Tap"))
+        self.tap_button.setAccessibleName(_("Tap the tempo"))
+        self.tap_button.setToolTip(_("Tap along with the beat (T); the tempo follows your taps."))
+        self.tap_button.clicked.connect(self.tap)
         transport = QHBoxLayout()
         transport.addWidget(self.play_button)
         transport.addWidget(self.start_button)
         transport.addWidget(self.clock)
+        transport.addWidget(self.loop_button)
+        transport.addWidget(self.loop_at_once)
+        transport.addWidget(self.marker_button)
         transport.addWidget(self.transport_note, 1)
+        beat_line = QHBoxLayout()
+        beat_line.addWidget(self.click_button)
+        beat_line.addWidget(self.tempo)
+        beat_line.addWidget(self.beats)
+        beat_line.addWidget(self.tap_button)
+        beat_line.addStretch(1)
+        zoom_hint = QLabel(_("Ctrl+wheel or + and − zoom; 0 shows the whole take."))
+        beat_line.addWidget(zoom_hint)
 
         self.lanes = TakeLanes()
         self.lanes.seek_requested.connect(self.seek)
-        self.lanes.wave_width_changed.connect(lambda _width: self._resize_timer.start())
-        self._peaks_shape: tuple[int, int] | None = None  # (take id, columns) last computed
+        self.lanes.view_changed.connect(lambda *_view: self._resize_timer.start())
+        self.lanes.loop_changed.connect(self._loop_drawn)
+        self._peaks_shape: tuple[int, int, int, int] | None = None  # take, columns, view
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.lanes)
@@ -165,25 +251,33 @@ class TakesView(QWidget):
         detail = QWidget()
         detail_layout = QVBoxLayout(detail)
         detail_layout.setContentsMargins(0, 0, 0, 0)
+        self.mix = MixPanel()
+        self.mix.mix_changed.connect(self._mix_changed)
         detail_layout.addWidget(self.title)
         detail_layout.addLayout(transport)
+        detail_layout.addLayout(beat_line)
         detail_layout.addWidget(scroll, 1)
+        detail_layout.addWidget(self.mix)
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self.take_list)
         splitter.addWidget(detail)
         splitter.setStretchFactor(1, 3)
+        splitter.setSizes([line * 7, line * 40])  # the take, more than the list, to start
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
 
         self._resize_timer = QTimer(self)
         self._resize_timer.setSingleShot(True)
-        self._resize_timer.setInterval(150)
+        self._resize_timer.setInterval(60)
         self._resize_timer.timeout.connect(self._lanes_resized)
         self._playhead_timer = QTimer(self)
         self._playhead_timer.setInterval(PLAYHEAD_INTERVAL_MS)
         self._playhead_timer.timeout.connect(self._follow_player)
         for keys, action in ((Qt.Key.Key_Space, self.toggle_playback),
-                             (Qt.Key.Key_Home, self.to_start)):
+                             (Qt.Key.Key_Home, self.to_start),
+                             (Qt.Key.Key_L, self.loop_button.toggle),
+                             (Qt.Key.Key_M, self.add_marker),
+                             (Qt.Key.Key_T, self.tap)):
             shortcut = QShortcut(QKeySequence(keys), self)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(action)
@@ -196,6 +290,9 @@ class TakesView(QWidget):
         """Show SESSION_ID's takes (the chosen take is let go)."""
         if session_id != self.session_id:
             self.session_id = session_id
+            tempo = sessions.get(self.library.connection, session_id).tempo_bpm
+            if tempo:
+                self.tempo.setValue(tempo)
             self.take_list.clear()
             self._show_take(None)
         self.refresh()
@@ -238,7 +335,7 @@ class TakesView(QWidget):
         self._thumbnails[(take_id, frames)] = None  # under way: a refresh does not start another
 
         def work() -> None:
-            peaks = _peaks_or_none(paths, THUMBNAIL_COLUMNS)
+            peaks = _peaks_or_none(self.library.folder, paths, THUMBNAIL_COLUMNS)
             self._thumbnails[(take_id, frames)] = peaks
             self._emit(self._results.thumbnail, take_id, peaks)
 
@@ -293,20 +390,33 @@ class TakesView(QWidget):
             dropouts=[Span(d.frame, d.length) for d in take.dropouts])
         self._lane_sources = [(t.id, self._paths(t)) for t in take.tracks
                               if t.kind is TrackKind.AUDIO]
+        self.mix.set_tracks([_("{title} ({people})").format(title=lane.title, people=lane.people)
+                             if lane.people else lane.title
+                             for lane in (lane_for(t, names) for t in take.tracks
+                                          if t.kind is TrackKind.AUDIO)])
+        self.loop_button.setChecked(False)
+        self._grid_changed()
         self._show_clock()
         self._compute_lane_peaks()
+        if take.status is not TakeStatus.RECORDING:
+            self._build_caches_later(take)
         self._read_notes(take)
         self._open_player(take)
 
     def _lanes_resized(self) -> None:
-        if self.take is not None and self._peaks_shape != (self.take.id, self.lanes.wave_width()):
+        if self.take is not None and self._peaks_shape != self._view_shape():
             self._compute_lane_peaks()
+
+    def _view_shape(self) -> tuple[int, int, int, int]:
+        lanes = self.lanes
+        return (self.take.id, lanes.wave_width(), lanes.view_start, lanes.view_stop)
 
     def _compute_lane_peaks(self) -> None:
         if self.take is None:
             return
-        columns, frames = self.lanes.wave_width(), self.take.frames
-        self._peaks_shape = (self.take.id, columns)
+        self._peaks_shape = self._view_shape()
+        _take, columns, start, stop = self._peaks_shape
+        frames, folder = self.take.frames, self.library.folder
         jobs = list(self._lane_sources)
         self._generation += 1
         generation = self._generation
@@ -314,11 +424,28 @@ class TakesView(QWidget):
         def work() -> None:
             for track_id, paths in jobs:
                 if generation != self._generation:
-                    return  # a newer size or take took over
+                    return  # a newer view or take took over
                 self._emit(self._results.lane_peaks, generation, track_id,
-                           _peaks_or_none(paths, columns, frames))
+                           _peaks_or_none(folder, paths, columns, frames, start, stop),
+                           start, stop)
 
         self._pool.start(work)
+
+    def _build_caches_later(self, take: Take) -> None:
+        """Build the peak caches the take's tracks lack, then draw the waveforms from them."""
+        tracks = [paths for _track, paths in self._lane_sources]
+        folder, take_id = self.library.folder, take.id
+
+        def work() -> None:
+            if _build_caches(folder, tracks, lambda: self.take is not None
+                             and self.take.id == take_id):
+                self._emit(self._results.caches_built, take_id)
+
+        self._pool.start(work)
+
+    def _caches_built(self, take_id: int) -> None:
+        if self.take is not None and self.take.id == take_id:
+            self._compute_lane_peaks()
 
     def _read_notes(self, take: Take) -> None:
         jobs = [(t.id, self._paths(t)[0]) for t in take.tracks if t.kind is TrackKind.MIDI]
@@ -341,9 +468,10 @@ class TakesView(QWidget):
         if any(lane.track_id == track_id for lane in self.lanes.lanes):  # still the same take
             self.lanes.set_notes(track_id, notes)
 
-    def _show_lane_peaks(self, generation: int, track_id: int, peaks: np.ndarray | None) -> None:
+    def _show_lane_peaks(self, generation: int, track_id: int, peaks: np.ndarray | None,
+                         start: int, stop: int) -> None:
         if generation == self._generation and peaks is not None:
-            self.lanes.set_peaks(track_id, peaks)
+            self.lanes.set_peaks(track_id, peaks, start, stop)
 
     def _paths(self, track: Track) -> list[Path]:
         return part_paths(self.library, track.id)
@@ -379,6 +507,10 @@ class TakesView(QWidget):
             self.player = None
             self._set_transport(False, problem)
         else:
+            for index in range(len(player.track_ids)):
+                player.set_mix(index, self.mix.mix(index))
+            player.set_click(self._grid() if self.click_button.isChecked() else None)
+            player.set_loop(self._loop_region() if self.loop_button.isChecked() else None)
             self._set_transport(True, "")
 
     def _release_player(self) -> None:
@@ -455,12 +587,95 @@ class TakesView(QWidget):
             self._playhead_timer.stop()
             return
         self.lanes.set_playhead(player.position)
+        self._keep_in_view(self.lanes.playhead)
         self._show_clock()
         if not player.playing:
             self._playhead_timer.stop()
             self._show_play_label()
             if player.problem:
                 self.transport_note.setText(player.problem)
+
+    def _keep_in_view(self, frame: int) -> None:
+        """Page a zoomed view along so that FRAME stays in sight while the take plays."""
+        lanes = self.lanes
+        span = lanes.view_stop - lanes.view_start
+        if span < lanes.frames and not lanes.view_start <= frame < lanes.view_stop:
+            start = frame - span // 10
+            lanes.set_view(start, start + span)
+
+    # Loops, markers, the metronome and the mix
+
+    def _loop_region(self) -> LoopRegion | None:
+        """The loop drawn on the strip, as the player takes it."""
+        if self.lanes.loop is None or self.take is None:
+            return None
+        start, end = self.lanes.loop
+        return LoopRegion(start, end, round(LOOP_CROSSFADE_SECONDS * self.take.samplerate))
+
+    def _loop_toggled(self, on: bool) -> None:
+        if on and self.lanes.loop is None:
+            self.lanes.set_loop(self.lanes.marked_part(self.lanes.playhead))
+        if on and self.lanes.loop is None:
+            self.loop_button.setChecked(False)
+            return
+        self._send_loop(on)
+
+    def _loop_drawn(self, region: tuple[int, int] | None) -> None:
+        if region is None:
+            self.loop_button.setChecked(False)
+        elif not self.loop_button.isChecked():
+            self.loop_button.setChecked(True)  # drawing a loop means looping it
+        else:
+            self._send_loop(True)
+
+    def _send_loop(self, on: bool) -> None:
+        if self.player is None:
+            return
+        try:
+            self.player.set_loop(self._loop_region() if on else None,
+                                 at_once=self.loop_at_once.isChecked())
+        except MtStudioError as error:
+            self.transport_note.setText(str(error))
+
+    def add_marker(self) -> None:
+        """Ask for a name and drop a marker at the playhead (what M does)."""
+        if self.take is None:
+            return
+        frame = self.lanes.playhead
+        names = [_(name) for name in MARKER_NAMES]
+        name, chosen = QInputDialog.getItem(
+            self, _("Add a marker"), _("Name the part that starts at {time}:").format(
+                time=length_words(frame, self.take.samplerate)), names, 0, True)
+        name = name.strip()
+        if not chosen or not name:
+            return
+        try:
+            with self.library.transaction() as db:
+                takes.add_marker(db, self.take.id, frame, name)
+        except MtStudioError as error:
+            self.transport_note.setText(str(error))
+            return
+        self.take = takes.get(self.library.connection, self.take.id)
+        self.lanes.set_markers([Mark(m.frame, m.name) for m in self.take.markers])
+
+    def tap(self) -> None:
+        """Take the tempo from taps on the Tap button or T."""
+        bpm = self._tap.tap(time.monotonic())
+        if bpm is not None:
+            self.tempo.setValue(bpm)
+
+    def _grid(self) -> BeatGrid:
+        return BeatGrid(self.tempo.value(), self.beats.currentData())
+
+    def _grid_changed(self) -> None:
+        grid = self._grid()
+        self.lanes.set_grid(grid)
+        if self.player is not None:
+            self.player.set_click(grid if self.click_button.isChecked() else None)
+
+    def _mix_changed(self, index: int, mix) -> None:
+        if self.player is not None:
+            self.player.set_mix(index, mix)
 
     def _show_clock(self) -> None:
         rate = self.take.samplerate if self.take else 48000
