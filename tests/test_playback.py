@@ -315,3 +315,37 @@ def test_the_metronome_clicks_on_the_beats_of_the_take_and_follows_a_loop(output
     frames = looped(np.arange(len(mix)), 2 * RATE, 0, loop).astype(int)  # take frame of each
     expected = np.clip(mix[frames] + grid.clicks(RATE, 0, len(mix))[frames][:, None], -1, 1)
     np.testing.assert_allclose(heard[start:start + 2 * RATE], expected, atol=1e-6)
+
+
+def test_a_practice_version_plays_in_its_place_with_positions_and_loops_in_take_frames(
+        output, library):
+    from mt_studio.core.practice import PracticeSettings, practice_version
+
+    take_id, tracks = synthetic_take(library, seconds=2)
+    player = TakePlayer(library, take_id, device="system")
+    slower = practice_version(library.folder, player.sources, PracticeSettings(speed=0.8),
+                              samplerate=RATE)
+    player.set_practice(slower)
+    loop = LoopRegion(RATE // 2, RATE)  # in the take's frames
+    player.set_loop(loop)
+    listener = Listener(output, seconds=8)
+    positions = []
+    try:
+        player.open()
+        listener.connect_from("PortAudio.*:out_")
+        player.play(RATE // 2)
+        wait_for(lambda: listener.count > 2 * RATE, 15, "two seconds of sound")
+        positions = [player.position for _ in range(100)]
+        player.stop()
+    finally:
+        player.close()
+        listener.close()
+    assert all(loop.start <= p <= loop.end for p in positions)  # take frames, not the version's
+    version = np.stack([sf.read(path, dtype="float32")[0] for (path,) in slower.tracks])
+    region = mix_to_stereo(version, stereo_gains(player.mixes))[
+        slower.to_version(loop.start):slower.to_version(loop.end)]
+    assert len(region) == round(0.5 * RATE / 0.8)  # the loop lasts longer at 80 %
+    heard = listener.samples[:listener.count]
+    start = onset(heard)
+    np.testing.assert_allclose(heard[start:start + 2 * len(region)],
+                               np.concatenate([region, region]), atol=1e-6)

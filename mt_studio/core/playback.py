@@ -29,6 +29,7 @@ from mt_studio.core.library import Library, takes
 from mt_studio.core.looping import LoopCursor, LoopRegion, fade_in_weights
 from mt_studio.core.metronome import BeatGrid
 from mt_studio.core.mixing import TrackMix, mix_to_stereo, stereo_gains
+from mt_studio.core.practice import PracticeVersion
 from mt_studio.core.waveform import file_frames, open_track_file, part_paths
 from mt_studio.i18n import _
 
@@ -156,6 +157,8 @@ class TakePlayer:
     `position` is the playhead in frames: the take's frame the device has reached, which a
     loop takes back to its start. `playing`, `reached_end` (the last playback ran to the
     take's end) and `problem` (a plain message if it stopped by trouble) tell how it goes.
+    `set_practice` plays a practice version instead (slower, faster, transposed): positions,
+    loops and the click stay in the take's frames, mapped onto the version's.
     """
 
     TICK_SECONDS = 0.02
@@ -170,6 +173,9 @@ class TakePlayer:
         self.track_ids = [track.id for track in audio]
         self.sources = [part_paths(library, track.id) for track in audio]
         self.frames = take.frames
+        self._originals = list(self.sources)
+        self._version: PracticeVersion | None = None
+        self._length = take.frames  # of what plays: the take, or its practice version
         self.problem: str | None = None
         self.reached_end = False
         self._ring_frames = 1 << max(12, int(np.ceil(np.log2(ring_seconds * self.samplerate))))
@@ -213,6 +219,47 @@ class TakePlayer:
         block on."""
         with self._control:
             self._click = grid
+
+    @property
+    def practice(self) -> PracticeVersion | None:
+        """The practice version playing instead of the take, if any."""
+        return self._version
+
+    def set_practice(self, version: PracticeVersion | None) -> None:
+        """Play VERSION (a practice version of this take's audio tracks) from now on, or the
+        take as recorded (None); playing goes on from the same moment of the take."""
+        playing, at = self.playing, self.position
+        self.stop()
+        version = version if version is not None and version.rendered else None
+        self._version = version
+        self.sources = [list(t) for t in version.tracks] if version else list(self._originals)
+        self._length = version.frames if version else self.frames
+        with self._lock:
+            self._resting = self._to_source(at)
+        if playing:
+            self.play(at)
+
+    def _to_source(self, take_frame: int) -> int:
+        """Where TAKE_FRAME sounds in what plays (the nearest end when outside it)."""
+        frame = take_frame if self._version is None else self._version.to_version(take_frame)
+        return max(0, min(int(frame), self._length))
+
+    def _to_take(self, frame: int) -> int:
+        return frame if self._version is None else self._version.to_take(frame)
+
+    def _source_loop(self, loop: LoopRegion | None) -> LoopRegion | None:
+        """LOOP (in take frames) in the frames of what plays; None if nothing of it plays."""
+        if loop is None or self._version is None:
+            return loop
+        start, end = self._to_source(loop.start), self._to_source(loop.end)
+        return LoopRegion(start, end, loop.crossfade) if end > start else None
+
+    def _source_grid(self, grid: BeatGrid | None) -> BeatGrid | None:
+        if grid is None or self._version is None:
+            return grid
+        speed = self._version.settings.speed
+        return BeatGrid(grid.bpm * speed, grid.beats_per_bar,
+                        self._version.to_version(grid.first))
 
     @property
     def loop(self) -> LoopRegion | None:
@@ -262,7 +309,7 @@ class TakePlayer:
             raise InputError(_("This take has no audio to play."))
         self.stop()
         self.open()
-        start = max(0, min(int(start_frame), self.frames))
+        start = self._to_source(max(0, min(int(start_frame), self.frames)))
         with self._lock:
             self._timeline.clear()
             self._played, self._action, self._resting = 0, None, start
@@ -297,8 +344,8 @@ class TakePlayer:
         """The playhead in frames: the take's frame the device has reached."""
         with self._lock:
             if self._action is None:
-                return self._resting
-            return self._frame_at(self._played + self._action.done_frames)
+                return self._to_take(self._resting)
+            return self._to_take(self._frame_at(self._played + self._action.done_frames))
 
     def close(self) -> None:
         """Stop and close the output stream."""
@@ -332,7 +379,7 @@ class TakePlayer:
         try:
             readers = [TrackReader(paths, start) for paths in self.sources]
             with self._control:
-                cursor = LoopCursor(self.frames, start, self._loop)
+                cursor = LoopCursor(self._length, start, self._source_loop(self._loop))
                 gains = stereo_gains(self._mixes)
             ring = rtmixer.RingBuffer(4 * self._channels, self._ring_frames)
             written = 0  # ring frames written since play began
@@ -374,7 +421,7 @@ class TakePlayer:
                     self._resting = self._frame_at(self._played + self._action.done_frames)
                     self._action = None
                 elif self.reached_end:
-                    self._resting = self.frames
+                    self._resting = self._length
             self._ended.set()
 
     def _take_loop_request(self, cursor: LoopCursor) -> bool:
@@ -385,6 +432,7 @@ class TakePlayer:
         if request is None:
             return False
         loop, at_once = request
+        loop = self._source_loop(loop)
         if not at_once:
             cursor.set_loop(loop)
             return False
@@ -422,7 +470,7 @@ class TakePlayer:
             wanted = min(ring.write_available, CHUNK_FRAMES)
             with self._control:
                 target = stereo_gains(self._mixes)
-                click = self._click
+                click = self._source_grid(self._click)
             for span in cursor.spans(wanted):
                 rows = block[:, :span.count]
                 self._read(readers, span.first, rows)
