@@ -308,3 +308,35 @@ def test_the_mix_and_the_click_reach_the_player(qtbot, shown_view, library, band
     assert view.player._click is not None and view.player._click.bpm == view.tempo.value()
     view.click_button.click()
     assert view.player._click is None
+
+
+def test_a_slower_practice_version_is_prepared_and_played_in_the_takes_place(
+        qtbot, shown_view, library, band, output):
+    view = shown_view()
+    view.show_session(band)
+    view.take_list.setCurrentRow(0)
+    qtbot.waitUntil(lambda: view.play_button.isEnabled(), timeout=10_000)
+    view.lanes.set_loop((RATE // 4, 3 * RATE // 4))
+    view.speed.setValue(80)
+    qtbot.waitUntil(lambda: view.player.practice is not None, timeout=30_000)
+    practice = view.player.practice
+    assert practice.settings.speed == 0.8 and (practice.start, practice.stop) == (
+        RATE // 4, 3 * RATE // 4)
+    assert not view.practice_progress.isVisible()
+    view.speed.setValue(100)
+    qtbot.waitUntil(lambda: view.player.practice is None, timeout=10_000)
+
+
+def test_a_song_stamp_plays_its_take_from_the_stamped_moment(
+        qtbot, shown_view, library, band, output):
+    view = shown_view()
+    view.show_session(band)
+    seen = []
+    view.position_changed.connect(lambda take, frame: seen.append((take, frame)))
+    oldest = takes.for_session(library.connection, band)[0].id
+    view.play_from(oldest, RATE // 2)
+    assert view.take.id == oldest
+    qtbot.waitUntil(lambda: view.playing, timeout=10_000)
+    qtbot.waitUntil(lambda: view.lanes.playhead > RATE // 2, timeout=10_000)
+    view.stop()
+    assert seen[-1][0] == oldest and seen[-1][1] > RATE // 2

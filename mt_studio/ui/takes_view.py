@@ -25,8 +25,10 @@ from PyQt6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QProgressBar,
     QPushButton,
     QScrollArea,
+    QSpinBox,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -103,6 +105,8 @@ class _Results(QObject):
     caches_built = pyqtSignal(int)  # take id
     lane_notes = pyqtSignal(int, object)  # track id, notes
     player_ready = pyqtSignal(object, str)  # the player, a problem in words ("" if none)
+    practice_ready = pyqtSignal(int, object, str)  # generation, the version (or None), problem
+    practice_progress = pyqtSignal(int, float)  # generation, fraction done
 
 
 def _peaks_or_none(folder: Path, paths: list[Path], columns: int, frames: int | None = None,
@@ -135,7 +139,12 @@ def _build_caches(folder: Path, tracks: list[list[Path]], current: Callable[[], 
 
 
 class TakesView(QWidget):
-    """A session's takes (newest first) above the chosen take's lanes and transport."""
+    """A session's takes (newest first) above the chosen take's lanes and transport.
+
+    `position_changed(take_id, frame)` follows the playhead (take_id is 0 with no take).
+    """
+
+    position_changed = pyqtSignal(int, int)
 
     def __init__(self, library: Library, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -153,6 +162,11 @@ class TakesView(QWidget):
         self._results.thumbnail.connect(self._show_thumbnail)
         self._results.lane_peaks.connect(self._show_lane_peaks)
         self._results.caches_built.connect(self._caches_built)
+        self._results.practice_ready.connect(self._practice_ready)
+        self._results.practice_progress.connect(self._practice_progress)
+        self._practice_generation = 0
+        self._play_when_ready = False
+        self._practice_cancel = threading.Event()
         self._tap = TapTempo()
         self._results.lane_notes.connect(self._show_lane_notes)
         self._results.player_ready.connect(self._player_ready)
@@ -234,8 +248,42 @@ class TakesView(QWidget):
         beat_line.addWidget(self.tempo)
         beat_line.addWidget(self.beats)
         beat_line.addWidget(self.tap_button)
+        beat_line.addSpacing(line)
+        self.speed = QSpinBox()
+        self.speed.setRange(50, 150)
+        self.speed.setSingleStep(5)
+        self.speed.setValue(100)
+        self.speed.setSuffix(" %")
+        self.speed.setAccessibleName(_("Practice speed"))
+        self.speed.setToolTip(_("Play slower or faster without changing the pitch (100 % is as "
+                                "recorded). The loop, or the whole take, is prepared first."))
+        self.transpose = QSpinBox()
+        self.transpose.setRange(-6, 6)
+        self.transpose.setAccessibleName(_("Transpose in semitones"))
+        self.transpose.setToolTip(_("Move the pitch up or down by up to six semitones."))
+        self.practice_progress = QProgressBar()
+        self.practice_progress.setRange(0, 100)
+        self.practice_progress.setAccessibleName(_("Preparing the practice version"))
+        self.practice_progress.setVisible(False)
+        self.practice_cancel = QPushButton(_("Cancel"))
+        self.practice_cancel.setAccessibleName(_("Stop preparing the practice version"))
+        self.practice_cancel.setVisible(False)
+        self.practice_cancel.clicked.connect(self._cancel_practice)
+        self._practice_timer = QTimer(self)
+        self._practice_timer.setSingleShot(True)
+        self._practice_timer.setInterval(600)  # while the arrows are still being clicked
+        self._practice_timer.timeout.connect(self._prepare_practice)
+        for box in (self.speed, self.transpose):
+            box.valueChanged.connect(lambda _v: self._practice_timer.start())
+        beat_line.addWidget(QLabel(_("Speed")))
+        beat_line.addWidget(self.speed)
+        beat_line.addWidget(QLabel(_("Transpose")))
+        beat_line.addWidget(self.transpose)
+        beat_line.addWidget(self.practice_progress)
+        beat_line.addWidget(self.practice_cancel)
         beat_line.addStretch(1)
         zoom_hint = QLabel(_("Ctrl+wheel or + and − zoom; 0 shows the whole take."))
+        zoom_hint.setWordWrap(True)
         beat_line.addWidget(zoom_hint)
 
         self.lanes = TakeLanes()
@@ -512,6 +560,11 @@ class TakesView(QWidget):
             player.set_click(self._grid() if self.click_button.isChecked() else None)
             player.set_loop(self._loop_region() if self.loop_button.isChecked() else None)
             self._set_transport(True, "")
+            if not self.practice_settings().is_original:
+                self._prepare_practice()
+            if self._play_when_ready:
+                self._play_when_ready = False
+                self._start_player(self.lanes.playhead)
 
     def _release_player(self) -> None:
         self._playhead_timer.stop()
@@ -581,6 +634,22 @@ class TakesView(QWidget):
         if self.playing:
             self._start_player(self.lanes.playhead)
 
+    def play_from(self, take_id: int, frame: int) -> None:
+        """Choose take TAKE_ID (of this session) and play it from FRAME (a song's stamp)."""
+        for row in range(self.take_list.count()):
+            if self.take_list.item(row).data(TAKE_ID_ROLE) == take_id:
+                self.take_list.setCurrentRow(row)
+                break
+        else:
+            self.transport_note.setText(_("That take belongs to another session."))
+            return
+        self.lanes.set_playhead(frame)
+        self._show_clock()
+        if self.player is not None and self.player.is_open:
+            self._start_player(self.lanes.playhead)
+        else:
+            self._play_when_ready = True
+
     def _follow_player(self) -> None:
         player = self.player
         if player is None:
@@ -621,6 +690,8 @@ class TakesView(QWidget):
         self._send_loop(on)
 
     def _loop_drawn(self, region: tuple[int, int] | None) -> None:
+        if not self.practice_settings().is_original:
+            self._practice_timer.start()  # the practice version is of the loop
         if region is None:
             self.loop_button.setChecked(False)
         elif not self.loop_button.isChecked():
@@ -677,9 +748,79 @@ class TakesView(QWidget):
         if self.player is not None:
             self.player.set_mix(index, mix)
 
+    # Practice versions: slower, faster, transposed
+
+    def practice_settings(self):
+        """The speed and transposition chosen (core PracticeSettings)."""
+        from mt_studio.core.practice import PracticeSettings
+
+        return PracticeSettings(self.speed.value() / 100, self.transpose.value())
+
+    def _prepare_practice(self) -> None:
+        """Make the practice version (of the loop, or the whole take) in a worker, then play
+        it in the take's place; as recorded, go back to the take."""
+        self._cancel_practice()
+        if self.take is None or self.player is None:
+            return
+        settings = self.practice_settings()
+        if settings.is_original:
+            self.player.set_practice(None)
+            self.transport_note.setText("")
+            return
+        from mt_studio.core.practice import practice_version
+
+        self._practice_generation += 1
+        generation, cancel = self._practice_generation, threading.Event()
+        self._practice_cancel = cancel
+        region = self.lanes.loop or (0, self.take.frames)
+        folder, rate = self.library.folder, self.take.samplerate
+        sources = [paths for _track, paths in self._lane_sources]
+        self.practice_progress.setValue(0)
+        self.practice_progress.setVisible(True)
+        self.practice_cancel.setVisible(True)
+        self.transport_note.setText(_("Preparing the take at {speed} %…").format(
+            speed=self.speed.value()))
+
+        def work() -> None:
+            from mt_studio.core.practice import RenderCancelled
+
+            try:
+                version = practice_version(
+                    folder, sources, settings, samplerate=rate, start=region[0],
+                    stop=region[1], cancelled=cancel.is_set,
+                    progress=lambda f: self._emit(self._results.practice_progress,
+                                                  generation, f))
+                problem = ""
+            except RenderCancelled:
+                version, problem = None, _("Preparing was stopped; the take plays as "
+                                           "recorded.")
+            except MtStudioError as error:
+                version, problem = None, str(error)
+            self._emit(self._results.practice_ready, generation, version, problem)
+
+        threading.Thread(target=work, name="mt-studio-practice", daemon=True).start()
+
+    def _practice_progress(self, generation: int, fraction: float) -> None:
+        if generation == self._practice_generation:
+            self.practice_progress.setValue(round(fraction * 100))
+
+    def _practice_ready(self, generation: int, version, problem: str) -> None:
+        if generation != self._practice_generation:
+            return
+        self.practice_progress.setVisible(False)
+        self.practice_cancel.setVisible(False)
+        self.transport_note.setText(problem)
+        if self.player is not None:
+            self.player.set_practice(version)
+            self._show_play_label()
+
+    def _cancel_practice(self) -> None:
+        self._practice_cancel.set()
+
     def _show_clock(self) -> None:
         rate = self.take.samplerate if self.take else 48000
         frames = self.take.frames if self.take else 0
+        self.position_changed.emit(self.take.id if self.take else 0, self.lanes.playhead)
         self.clock.setText(_("{now} of {length}").format(
             now=length_words(self.lanes.playhead, rate), length=length_words(frames, rate)))
 
