@@ -122,9 +122,18 @@ class Looper:
         """The played frame the listener hears about now."""
         return self._stream.played_frames
 
-    def record_loop(self, player: Player, frames: int | None = None) -> None:
-        """Start the first layer now, FRAMES long (None: until `close_loop`)."""
+    def check(self, player: Player) -> None:
+        """Raise ConsentRefused (naming who) or InputError (a missing input) if PLAYER's layer
+        could not be recorded; the looper is left as it was."""
+        if not 1 <= player.input <= self._stream.inputs:
+            raise InputError(_("Input {input} is not among the {count} this looper records.")
+                             .format(input=player.input, count=self._stream.inputs))
         self._check_consent(player)
+
+    def record_loop(self, player: Player, frames: int | None = None) -> None:
+        """Start the first layer now, FRAMES long (None: until `close_loop`); called before
+        `start`, it begins with the stream's first frame."""
+        self.check(player)
         with self._lock:
             if self._state is not LooperState.IDLE:
                 raise InputError(_("This looper has its loop already; overdub instead."))
@@ -145,7 +154,7 @@ class Looper:
 
     def overdub(self, player: Player) -> None:
         """Record one more pass from the next seam the listener has not heard yet."""
-        self._check_consent(player)
+        self.check(player)
         with self._lock:
             if self._state is not LooperState.LOOPING:
                 raise InputError(_("There is no loop to play over yet."))
