@@ -38,7 +38,7 @@ def test_a_take_recorded_from_the_panel_has_meters_a_count_in_a_marker_and_files
     consent_ledger.grant(db, kari, [Purpose.RECORD])
     session = sessions.create(
         db, "Band", SessionKind.BAND, on=date(2026, 11, 3), participants=[ola, kari],
-        tempo_bpm=600, count_in_bars=1,  # a fast count-in: four beats in 0.4 s
+        tempo_bpm=300, count_in_bars=1,  # the fastest count-in: four beats in 0.8 s
         inputs=[SessionInput(1, "Vocal"), SessionInput(2, "Keys")])
     inputs = InputAssignment(library)
     clicks: list[int] = []

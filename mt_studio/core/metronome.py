@@ -27,7 +27,7 @@ BEAT_LEVEL = 0.35
 ACCENT_LEVEL = 0.5
 MIN_SAMPLERATE = 8000  # keeps the accent's pitch under the Nyquist frequency
 MAX_BEATS_PER_BAR = 12
-COUNT_IN_BARS = (1, 2)
+COUNT_IN_BARS = (1, 2, 3, 4)  # the UI offers one or two; a session template may ask up to four
 
 
 def click(samplerate: int, accent: bool = False) -> np.ndarray:
@@ -137,11 +137,11 @@ class CountIn:
 
 def count_in(bpm: float, beats_per_bar: int = 4, bars: int = 1, samplerate: int = 48000
              ) -> CountIn:
-    """A count-in of BARS (1 or 2) bars at BPM: clicks and the beat numbers 1, 2, 3, 4, 1, ..."""
+    """A count-in of BARS (1 to 4) bars at BPM: clicks and the beat numbers 1, 2, 3, 4, 1, ..."""
     bpm = check_tempo(bpm)
     beats_per_bar = _check_beats_per_bar(beats_per_bar)
     if isinstance(bars, bool) or bars not in COUNT_IN_BARS:
-        raise InputError(_("A count-in lasts one or two bars, not {bars}.").format(bars=bars))
+        raise InputError(_("A count-in lasts one to four bars, not {bars}.").format(bars=bars))
     rate = _check_samplerate(samplerate)
     beats = tuple(CountInBeat(beat_frame(k, bpm, rate), k % beats_per_bar + 1)
                   for k in range(bars * beats_per_bar))

@@ -10,28 +10,15 @@ import numpy as np
 from PyQt6.QtCore import Qt, QTimer, pyqtSignal
 from PyQt6.QtWidgets import QLabel, QWidget
 
+from mt_studio.core import metronome
 from mt_studio.i18n import _
 
 log = logging.getLogger(__name__)
 
-BEATS_PER_BAR = 4
-CLICK_RATE = 48000
 DEFAULT_TEMPO_BPM = 100.0
+CLICK_RATE = 48000
 
 ClickPlayer = Callable[[np.ndarray, int], None]
-
-
-def click_track(beats: int, beat_seconds: float, rate: int = CLICK_RATE) -> np.ndarray:
-    """BEATS short clicks, BEAT_SECONDS apart, the first one higher; ends before the last beat."""
-    beat = int(round(beat_seconds * rate))
-    click = int(0.04 * rate)
-    out = np.zeros(max(1, beat * (beats - 1) + click), dtype=np.float32)
-    t = np.arange(click) / rate
-    envelope = np.exp(-t * 60).astype(np.float32)
-    for n in range(beats):
-        frequency = 1760.0 if n % BEATS_PER_BAR == 0 else 880.0
-        out[n * beat:n * beat + click] = 0.4 * envelope * np.sin(2 * np.pi * frequency * t)
-    return out
 
 
 def play_on_default_output(samples: np.ndarray, rate: int) -> None:
@@ -57,7 +44,7 @@ class CountIn(QLabel):
         self._timer.setTimerType(Qt.TimerType.PreciseTimer)
         self._timer.timeout.connect(self._beat)
         self._left = 0
-        self._beats = 0
+        self._numbers: list[int] = []
         self.click_failed = False
         self.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.setAutoFillBackground(True)
@@ -70,13 +57,15 @@ class CountIn(QLabel):
 
     def start(self, bars: int, tempo_bpm: float | None) -> None:
         """Count BARS bars of four at TEMPO_BPM (a calm default when the session has none)."""
-        beat_seconds = 60.0 / (tempo_bpm or DEFAULT_TEMPO_BPM)
-        self._beats = self._left = max(1, bars) * BEATS_PER_BAR
+        counted = metronome.count_in(tempo_bpm or DEFAULT_TEMPO_BPM, 4, max(1, bars),
+                                     CLICK_RATE)
+        self._numbers = [beat.number for beat in counted.beats]
+        self._left = len(self._numbers)
         self.setGeometry(self.parentWidget().rect())
         self.raise_()
         self.show()
-        self._play_click(self._beats, beat_seconds)
-        self._timer.start(int(round(beat_seconds * 1000)))
+        self._play_click(counted.samples)
+        self._timer.start(int(round(60_000 / counted.bpm)))
         self._beat()
 
     def cancel(self) -> None:
@@ -95,13 +84,12 @@ class CountIn(QLabel):
             self.hide()
             self.finished.emit()
             return
-        number = (self._beats - self._left) % BEATS_PER_BAR + 1
+        number = self._numbers[len(self._numbers) - self._left]
         self.setText(str(number))
         self.setAccessibleDescription(str(number))
         self._left -= 1
 
-    def _play_click(self, beats: int, beat_seconds: float) -> None:
-        samples = click_track(beats, beat_seconds)
+    def _play_click(self, samples: np.ndarray) -> None:
         player = self._player
 
         def play() -> None:
