@@ -340,3 +340,22 @@ def test_a_song_stamp_plays_its_take_from_the_stamped_moment(
     qtbot.waitUntil(lambda: view.lanes.playhead > RATE // 2, timeout=10_000)
     view.stop()
     assert seen[-1][0] == oldest and seen[-1][1] > RATE // 2
+
+
+def test_a_loopers_take_plays_as_its_loop_without_its_undone_or_muted_layers(
+        qtbot, shown_view, library, band, no_output):
+    from mt_studio.core.library import layers
+
+    people = {p.pseudonym: p.id for p in sessions.get(library.connection, band).participants}
+    take_id = record_take(library, band, people)
+    with library.transaction() as db:
+        tracks = takes.get(db, take_id).tracks
+        for track in tracks:
+            layers.add(db, track.id)
+        layers.undo(db, take_id)  # the second layer
+    view = shown_view()
+    view.show_session(band)
+    view.take_list.setCurrentRow(0)
+    assert view.take.id == take_id
+    assert [view.mix.mix(i).mute for i in range(2)] == [False, True]
+    assert view.lanes.loop == (0, RATE) and view.loop_button.isChecked()

@@ -37,7 +37,7 @@ from PyQt6.QtWidgets import (
 from mt_studio.core import peak_cache
 from mt_studio.core.domain import TakeStatus, TrackKind
 from mt_studio.core.errors import MtStudioError
-from mt_studio.core.library import Library, participants, sessions, takes
+from mt_studio.core.library import Library, layers, participants, sessions, takes
 from mt_studio.core.library.takes import Take, Track
 from mt_studio.core.looping import LoopRegion
 from mt_studio.core.metronome import BeatGrid
@@ -443,6 +443,7 @@ class TakesView(QWidget):
                              for lane in (lane_for(t, names) for t in take.tracks
                                           if t.kind is TrackKind.AUDIO)])
         self.loop_button.setChecked(False)
+        self._show_layers(take)
         self._grid_changed()
         self._show_clock()
         self._compute_lane_peaks()
@@ -671,6 +672,20 @@ class TakesView(QWidget):
         if span < lanes.frames and not lanes.view_start <= frame < lanes.view_stop:
             start = frame - span // 10
             lanes.set_view(start, start + span)
+
+    def _show_layers(self, take: Take) -> None:
+        """A looper's take plays as its loop: round and round, without the layers undone or
+        muted in the looper."""
+        found = {layer.track_id: layer for layer in layers.of_take(self.library.connection,
+                                                                    take.id)}
+        if not found:
+            return
+        for index, (track_id, _paths) in enumerate(self._lane_sources):
+            layer = found.get(track_id)
+            if layer is not None and not layer.audible:
+                self.mix.row(index)[0].setChecked(True)
+        self.lanes.set_loop((0, take.frames))
+        self.loop_button.setChecked(True)
 
     # Loops, markers, the metronome and the mix
 
