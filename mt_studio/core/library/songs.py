@@ -105,6 +105,13 @@ def lines(version: SongVersion | str) -> tuple[str, ...]:
     return tuple(text.split("\n")) if text else ()
 
 
+def carried_lines(old_lines: Sequence[str], new_lines: Sequence[str]) -> dict[int, int]:
+    """Where `save` carries stamps: old line number to new line number, for the lines kept as
+    they were, matched in order (a repeated line occurrence by occurrence)."""
+    matcher = difflib.SequenceMatcher(None, old_lines, new_lines, autojunk=False)
+    return {a + i: b + i for a, b, size in matcher.get_matching_blocks() for i in range(size)}
+
+
 def create(
     db: sqlite3.Connection,
     title: str,
@@ -175,7 +182,7 @@ def save(
         " VALUES (?, ?, ?, ?, ?)",
         (song_id, latest.number + 1, lyrics, notes, to_text(utc_now())),
     ).lastrowid
-    moved = _matching_lines(lines(latest), lines(lyrics))
+    moved = carried_lines(lines(latest), lines(lyrics))
     db.executemany(
         "INSERT INTO lyric_stamps (version_id, line, take_id, frame) VALUES (?, ?, ?, ?)",
         [(version_id, moved[s.line], s.take_id, s.frame)
@@ -313,12 +320,6 @@ def read_text(path: Path | str) -> str:
         raise InputError(_("Cannot read {file}: {reason}").format(
             file=path, reason=error.strerror or error)) from error
     return decode_text(data, str(path))
-
-
-def _matching_lines(old: Sequence[str], new: Sequence[str]) -> dict[int, int]:
-    """Old line number to new line number, for the lines kept as they were, in order."""
-    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
-    return {a + i: b + i for a, b, size in matcher.get_matching_blocks() for i in range(size)}
 
 
 def _clean_title(title: str) -> str:
