@@ -132,7 +132,7 @@ def test_the_demo_session_opens_with_every_panel(qtbot, library):
     view = window.session_view
     assert view is not None and window.pages.currentWidget() is view
     assert [view.tabText(i).replace("&&", "&") for i in range(view.count())] == [
-        "Check-in & consent", "Inputs", "Record", "Takes"]
+        "Check-in & consent", "Inputs", "Record", "Takes", "Looper", "Songs"]
     assert window.sessions.has_sessions()
     (row,) = window.sessions.row_texts()
     assert "Demo session" in row and "4" in row  # the title, and four present

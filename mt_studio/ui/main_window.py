@@ -32,7 +32,8 @@ log = logging.getLogger(__name__)
 
 
 class SessionView(QTabWidget):
-    """The open session: check-in and consent, inputs, recording, takes, one tab each."""
+    """The open session: check-in and consent, inputs, recording, takes, the looper and the
+    songs, one tab each."""
 
     def __init__(self, library: Library, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -40,31 +41,67 @@ class SessionView(QTabWidget):
         # has only just opened does not need yet.
         from mt_studio.ui.consent_board import ConsentBoard
         from mt_studio.ui.input_assignment import InputAssignment
+        from mt_studio.ui.looper_panel import LooperPanel
         from mt_studio.ui.record_panel import RecordPanel
+        from mt_studio.ui.songs_panel import SongsPanel
         from mt_studio.ui.takes_view import TakesView
 
         self.consent = ConsentBoard(library)
         self.inputs = InputAssignment(library)
         self.record = RecordPanel(library)
         self.takes = TakesView(library)
+        self.looper = LooperPanel(library)
+        self.songs = SongsPanel(library)
         self.addTab(self.consent, _("Check-in && consent"))
         self.addTab(self.inputs, _("Inputs"))
         self.addTab(self.record, _("Record"))
         self.addTab(self.takes, _("Takes"))
+        self.addTab(self.looper, _("Looper"))
+        self.addTab(self.songs, _("Songs"))
         self.setAccessibleName(_("Session"))
         self.consent.consent_changed.connect(self.inputs.refresh)
         self.consent.consent_changed.connect(self.record.refresh_consent)
         self.inputs.assignment_changed.connect(self.record.set_request)
+        self.inputs.assignment_changed.connect(self.looper.set_request)
         self.inputs.problem_changed.connect(self.record.set_device_problem)
-        self.record.recording_changed.connect(self.inputs.set_recording)
+        self.record.recording_changed.connect(lambda _on: self._lock_devices())
+        self.looper.active_changed.connect(lambda _on: self._lock_devices())
         self.record.take_recorded.connect(lambda _take: self.takes.refresh())
+        self.record.take_recorded.connect(lambda _take: self.songs.refresh())
+        self.looper.layers_changed.connect(lambda _take: self.takes.refresh())
+        self.looper.layers_changed.connect(lambda _take: self.songs.refresh())
+        self.takes.position_changed.connect(
+            lambda take, frame: self.songs.set_position(take or None, frame))
+        self.songs.play_requested.connect(self._play_stamp)
 
     def show_session(self, session_id: int) -> None:
         """Show SESSION_ID in every panel."""
-        for panel in (self.consent, self.inputs, self.record, self.takes):
+        for panel in (self.consent, self.inputs, self.record, self.takes, self.looper,
+                      self.songs):
             panel.show_session(session_id)
         self.record.set_device_problem(self.inputs.problem() or "")
         self.record.set_request(self.inputs.request())
+        self.looper.set_request(self.inputs.request())
+
+    @property
+    def busy(self) -> bool:
+        """Whether a take records or the looper holds the device: the session stays put."""
+        return self.record.is_recording or self.looper.is_active
+
+    def release(self) -> None:
+        """Finish a take being recorded, stop the looper, let go of every audio stream."""
+        if self.record.is_recording:
+            self.record.stop_recording()  # finalized, nothing lost
+        self.looper.release()
+        self.takes.release()
+
+    def _lock_devices(self) -> None:
+        # The device choices stay put while either of them uses the device.
+        self.inputs.set_recording(self.busy)
+
+    def _play_stamp(self, take_id: int, frame: int) -> None:
+        self.setCurrentWidget(self.takes)
+        self.takes.play_from(take_id, frame)
 
 
 class MainWindow(QMainWindow):
@@ -189,18 +226,21 @@ class MainWindow(QMainWindow):
         self.reporter.report(_("Recordings recovered"), "\n".join([message, *lines]))
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt's name
-        """Closing the window finishes a take being recorded and closes the audio streams."""
+        """Closing the window keeps unsaved words if asked to, finishes a take being recorded,
+        stops the looper and closes the audio streams."""
         if self.session_view is not None:
-            if self.session_view.record.is_recording:
-                self.session_view.record.stop_recording()  # finalized, nothing lost
-            self.session_view.takes.release()
+            if not self.session_view.songs.maybe_save():
+                event.ignore()  # the person went back to their song
+                return
+            self.session_view.release()
         super().closeEvent(event)
 
     def open_session(self, session_id: int) -> None:
         """Show SESSION_ID's panels (not while another session's take is recording)."""
         view = self.session_view
-        if view is not None and view.record.is_recording and session_id != self.session_id:
-            self.statusBar().showMessage(_("Stop the recording before opening another session."),
+        if view is not None and view.busy and session_id != self.session_id:
+            self.statusBar().showMessage(_("Stop the recording or the looper before opening "
+                                           "another session."),
                                          5000)
             self.sessions.select(self.session_id)
             return
@@ -208,8 +248,10 @@ class MainWindow(QMainWindow):
             self.session_view = SessionView(self.library)
             self.session_view.record.take_recorded.connect(lambda _t: self.sessions.refresh())
             self.session_view.consent.consent_changed.connect(self.sessions.refresh)
-            self.session_view.record.recording_changed.connect(
-                lambda recording: self.preferences_action.setEnabled(not recording))
+            for busy_changed in (self.session_view.record.recording_changed,
+                                 self.session_view.looper.active_changed):
+                busy_changed.connect(lambda _on: self.preferences_action.setEnabled(
+                    not self.session_view.busy))
             self.pages.addWidget(self.session_view)
         self.session_id = session_id
         self.session_view.show_session(session_id)
@@ -249,6 +291,8 @@ class MainWindow(QMainWindow):
         """Change the language and other preferences."""
         from mt_studio.ui.preferences_dialog import PreferencesDialog
 
+        if self.session_view is not None and not self.session_view.songs.maybe_save():
+            return  # a new language builds the window again: the words come first
         if PreferencesDialog.edit(self):
             self.language_changed.emit()
 
