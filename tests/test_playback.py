@@ -279,6 +279,25 @@ def test_the_play_command_loops_a_region_until_its_duration(output, library, cli
     assert RATE // 2 <= played["position"] < int(0.9 * RATE)
 
 
+def test_the_play_command_practises_a_loop_slower(output, library, cli):
+    take_id, _tracks = synthetic_take(library, seconds=2)
+    library.close()
+    listener = Listener(output, seconds=6)
+    try:
+        result = cli("--library", library.folder, "play", take_id, "--loop", "0.5-1",
+                     "--speed", "75", "--transpose", "-2", "--device", "system",
+                     "--duration", "1", "--json")
+    finally:
+        listener.close()
+    assert result.code == 0, result.err
+    played = result.json()
+    assert (played["speed"], played["semitones"]) == (0.75, -2.0)
+    assert RATE // 2 <= played["position"] <= RATE
+    assert len(list((library.folder / "cache" / "practice").glob("*.wav"))) == 2
+    refused = cli("--library", library.folder, "play", take_id, "--speed", "200")
+    assert refused.code == 2 and "from 50 to 150" in refused.err
+
+
 def test_the_play_command_refuses_a_loop_it_cannot_make_and_names_it(library, cli):
     take_id, _tracks = synthetic_take(library, seconds=1)
     library.close()

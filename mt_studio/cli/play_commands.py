@@ -25,6 +25,10 @@ def register(commands: argparse._SubParsersAction) -> None:
                              "0 for none)"))
     play.add_argument("--from", dest="start", metavar="TIME",
                       help=_("start here (seconds or m:ss) instead of at the beginning"))
+    play.add_argument("--speed", type=float, default=100.0, metavar="PCT",
+                      help=_("play at this speed, 50 to 150 %%, without changing the pitch"))
+    play.add_argument("--transpose", type=float, default=0.0, metavar="SEMITONES",
+                      help=_("move the pitch up or down by up to 6 semitones"))
     play.add_argument("--device", metavar="NAME",
                       help=_("the audio output (its name or a part of it; default: the "
                              "system's)"))
@@ -38,6 +42,7 @@ def run_play(args: argparse.Namespace, library: Library) -> int:
     """Play until the end, --duration, SIGINT or SIGTERM; say where it stopped."""
     from mt_studio.core.loop_choice import loop_from_text, seconds_from_text
     from mt_studio.core.playback import TakePlayer
+    from mt_studio.core.practice import PracticeSettings, practice_version
 
     take = takes.get(library.connection, args.take_id)
     if not 0 <= args.crossfade <= 100:
@@ -50,7 +55,18 @@ def run_play(args: argparse.Namespace, library: Library) -> int:
     if start > take.frames:
         raise InputError(_("--from {time} is after the take's end at {length:.1f} s.").format(
             time=args.start, length=take.frames / take.samplerate))
+    if not 50 <= args.speed <= 150:
+        raise InputError(_("--speed must be from 50 to 150 (per cent), not {value:g}.").format(
+            value=args.speed))
+    settings = PracticeSettings(args.speed / 100, args.transpose)
     player = TakePlayer(library, take.id, args.device)
+    if not settings.is_original:
+        region = (loop.start, loop.end) if loop else (0, take.frames)
+        if not args.json:
+            emit_line(_("Preparing the take at {speed:g} %…").format(speed=args.speed))
+        player.set_practice(practice_version(
+            library.folder, player.sources, settings, samplerate=take.samplerate,
+            start=region[0], stop=region[1]))
     stop_requested: list[bool] = []
     previous = {sig: signal.signal(sig, lambda *_: stop_requested.append(True))
                 for sig in (signal.SIGINT, signal.SIGTERM)}
@@ -76,7 +92,8 @@ def run_play(args: argparse.Namespace, library: Library) -> int:
     if args.json:
         emit_json({"take": take.id, "position": position, "seconds": round(seconds, 3),
                    "reached_end": player.reached_end,
-                   "loop": [loop.start, loop.end] if loop else None})
+                   "loop": [loop.start, loop.end] if loop else None,
+                   "speed": settings.speed, "semitones": settings.semitones})
     else:
         emit_line(_("Stopped at {minutes}:{seconds:04.1f}.").format(
             minutes=int(seconds // 60), seconds=seconds % 60))
