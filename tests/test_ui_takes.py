@@ -359,3 +359,24 @@ def test_a_loopers_take_plays_as_its_loop_without_its_undone_or_muted_layers(
     assert view.take.id == take_id
     assert [view.mix.mix(i).mute for i in range(2)] == [False, True]
     assert view.lanes.loop == (0, RATE) and view.loop_button.isChecked()
+
+
+def test_find_tempo_sets_the_tempo_and_the_bars_from_the_takes_beat(
+        qtbot, shown_view, library, no_output):
+    from mt_studio.core.metronome import click_track
+
+    with library.transaction() as db:
+        session = sessions.create(db, "Beat", SessionKind.INDIVIDUAL, on=date(2026, 3, 3))
+        take_id = takes.start(db, session.id, RATE)
+        track = takes.add_track(db, take_id, TrackKind.AUDIO, input=1)
+        takes.finish(db, take_id, 20 * RATE)
+    (library.folder / f"audio/take-{take_id}").mkdir(parents=True)
+    clicks = np.concatenate([np.zeros(RATE // 3, np.float32),
+                             click_track(112, 4, frames=20 * RATE - RATE // 3, samplerate=RATE)])
+    sf.write(library.folder / track.file, clicks, RATE, subtype="FLOAT")
+    view = shown_view()
+    view.show_session(session.id)
+    view.find_tempo()
+    qtbot.waitUntil(lambda: view.find_tempo_button.isEnabled(), timeout=60_000)
+    assert abs(view.tempo.value() - 112) <= 0.5, view.transport_note.text()
+    assert abs(view.lanes.grid.first - RATE // 3) < RATE // 100  # the first beat, within 10 ms

@@ -107,6 +107,7 @@ class _Results(QObject):
     player_ready = pyqtSignal(object, str)  # the player, a problem in words ("" if none)
     practice_ready = pyqtSignal(int, object, str)  # generation, the version (or None), problem
     practice_progress = pyqtSignal(int, float)  # generation, fraction done
+    tempo_found = pyqtSignal(int, object, str)  # take id, the estimate (or None), problem
 
 
 def _peaks_or_none(folder: Path, paths: list[Path], columns: int, frames: int | None = None,
@@ -164,6 +165,8 @@ class TakesView(QWidget):
         self._results.caches_built.connect(self._caches_built)
         self._results.practice_ready.connect(self._practice_ready)
         self._results.practice_progress.connect(self._practice_progress)
+        self._results.tempo_found.connect(self._tempo_found)
+        self._first_beat = 0  # the take's first downbeat, once a tempo was found in it
         self._practice_generation = 0
         self._play_when_ready = False
         self._practice_cancel = threading.Event()
@@ -235,6 +238,12 @@ class TakesView(QWidget):
         self.tap_button.setAccessibleName(_("Tap the tempo"))
         self.tap_button.setToolTip(_("Tap along with the beat (T); the tempo follows your taps."))
         self.tap_button.clicked.connect(self.tap)
+        self.find_tempo_button = QPushButton(_("Find tempo"))
+        self.find_tempo_button.setAccessibleName(_("Find the tempo of this take"))
+        self.find_tempo_button.setToolTip(_(
+            "Listen to the take (the loop, if there is one) and set the tempo and the bars "
+            "from its beat."))
+        self.find_tempo_button.clicked.connect(self.find_tempo)
         transport = QHBoxLayout()
         transport.addWidget(self.play_button)
         transport.addWidget(self.start_button)
@@ -248,6 +257,7 @@ class TakesView(QWidget):
         beat_line.addWidget(self.tempo)
         beat_line.addWidget(self.beats)
         beat_line.addWidget(self.tap_button)
+        beat_line.addWidget(self.find_tempo_button)
         beat_line.addSpacing(line)
         self.speed = QSpinBox()
         self.speed.setRange(50, 150)
@@ -443,6 +453,7 @@ class TakesView(QWidget):
                              for lane in (lane_for(t, names) for t in take.tracks
                                           if t.kind is TrackKind.AUDIO)])
         self.loop_button.setChecked(False)
+        self._first_beat = 0
         self._show_layers(take)
         self._grid_changed()
         self._show_clock()
@@ -750,8 +761,46 @@ class TakesView(QWidget):
         if bpm is not None:
             self.tempo.setValue(bpm)
 
+    def find_tempo(self) -> None:
+        """Find the take's tempo (of the loop, if drawn) in a worker; the tempo box and the
+        bars follow when it is found."""
+        if self.take is None:
+            return
+        from mt_studio.core.tempo import detect_tempo_of_files
+
+        take_id = self.take.id
+        tracks = [paths for _track, paths in self._lane_sources]
+        start, stop = self.lanes.loop or (0, self.take.frames)
+        self.find_tempo_button.setEnabled(False)
+        self.transport_note.setText(_("Listening for the beat…"))
+
+        def work() -> None:
+            try:
+                found, problem = detect_tempo_of_files(tracks, start=start, stop=stop), ""
+            except MtStudioError as error:
+                found, problem = None, str(error)
+            self._emit(self._results.tempo_found, take_id, found, problem)
+
+        threading.Thread(target=work, name="mt-studio-tempo", daemon=True).start()
+
+    def _tempo_found(self, take_id: int, found, problem: str) -> None:
+        self.find_tempo_button.setEnabled(True)
+        if self.take is None or self.take.id != take_id:
+            return
+        if found is None:
+            self.transport_note.setText(problem)
+            return
+        # The first beat heard, moved back by whole beats to the take's earliest: which of the
+        # beats is a bar's first is not known, so bars are counted from there.
+        beat = 60 * self.take.samplerate / found.bpm
+        self._first_beat = round(float(found.beats[0]) % beat) if len(found.beats) else 0
+        self.tempo.setValue(round(found.bpm, 1))
+        self.transport_note.setText(_("The take's tempo is about {bpm:.0f} beats a minute.")
+                                    .format(bpm=found.bpm))
+        self._grid_changed()
+
     def _grid(self) -> BeatGrid:
-        return BeatGrid(self.tempo.value(), self.beats.currentData())
+        return BeatGrid(self.tempo.value(), self.beats.currentData(), self._first_beat)
 
     def _grid_changed(self) -> None:
         grid = self._grid()
