@@ -55,7 +55,11 @@ TAKE_ID_ROLE = Qt.ItemDataRole.UserRole
 THUMBNAIL_COLUMNS = 160
 PLAYHEAD_INTERVAL_MS = 33  # about 30 times a second
 LOOP_CROSSFADE_SECONDS = 0.005  # against a click at the seam
-MARKER_NAMES = ("Verse", "Chorus", "Bridge", "Intro", "Outro")
+
+
+def marker_names() -> list[str]:
+    """The names offered for a new marker, in the window's language."""
+    return [_("Verse"), _("Chorus"), _("Bridge"), _("Intro"), _("Outro")]
 
 
 def length_words(frames: int, samplerate: int) -> str:
@@ -739,7 +743,7 @@ class TakesView(QWidget):
         if self.take is None:
             return
         frame = self.lanes.playhead
-        names = [_(name) for name in MARKER_NAMES]
+        names = marker_names()
         name, chosen = QInputDialog.getItem(
             self, _("Add a marker"), _("Name the part that starts at {time}:").format(
                 time=length_words(frame, self.take.samplerate)), names, 0, True)
