@@ -23,7 +23,13 @@ from jack_rig import JackServer, SignalGenerator, sine  # noqa: E402
 
 from mt_studio import i18n  # noqa: E402
 from mt_studio.core.domain import Credit, Purpose  # noqa: E402
-from mt_studio.core.library import Library, consent_ledger, participants, sessions  # noqa: E402
+from mt_studio.core.library import (  # noqa: E402
+    Library,
+    consent_ledger,
+    participants,
+    sessions,
+    songs,
+)
 
 
 def settle(app, seconds: float) -> None:
@@ -107,6 +113,58 @@ def main() -> None:
     view.setCurrentWidget(view.takes)
     settle(app, 2.5)
     save(window, "takes")
+
+    # Practising: the chorus looped, the bass muted, 80 % speed, the click on.
+    takes_tab = view.takes
+    chorus = next(m for m in takes_tab.take.markers if m.name.lower().startswith("chorus"))
+    takes_tab.seek(chorus.frame + 1000)
+    takes_tab.loop_button.setChecked(True)
+    takes_tab.mix.row(1)[0].setChecked(True)
+    takes_tab.click_button.setChecked(True)
+    takes_tab.speed.setValue(80)
+    settle(app, 1.0)
+    for _ in range(300):
+        if takes_tab.player is not None and takes_tab.player.practice is not None:
+            break
+        settle(app, 0.1)
+    save(window, "takes-practice")
+    takes_tab.speed.setValue(100)
+
+    # The songs: a song with its lyrics, linked to the demo take, two lines stamped.
+    with library.transaction() as tx:
+        song = songs.create(tx, "Morgensang", [participants.find(tx, "Demo Singer")],
+                            lyrics="Morgenen kommer sakte inn\nlyset over taket\n\n"
+                                   "Vi synger det vi har\nog det er nok\n",
+                            notes="Roligere før siste refreng.")
+        take_id = takes_tab.take.id
+        songs.stamp(tx, song.latest.id, 0, take_id, 2 * 48000)
+        songs.stamp(tx, song.latest.id, 3, take_id, chorus.frame)
+    view.setCurrentWidget(view.songs)
+    view.songs.show_session(demo)
+    settle(app, 1.0)
+    save(window, "songs")
+
+    # The looper in the band session: a bar at 240 BPM from one input, a layer from another.
+    window.open_session(band.id)
+    view.setCurrentWidget(view.looper)
+    looper = view.looper
+    settle(app, 1.0)
+    looper.length_choice.setCurrentIndex(1)
+    looper.tempo.setText("240")
+    looper.record_button.click()
+    for _ in range(200):
+        if len(looper.layer_rows()) == 1:
+            break
+        settle(app, 0.1)
+    looper.input_choice.setCurrentIndex(min(1, looper.input_choice.count() - 1))
+    looper.record_button.click()
+    for _ in range(200):
+        if len(looper.layer_rows()) == 2:
+            break
+        settle(app, 0.1)
+    settle(app, 0.5)
+    save(window, "looper")
+    looper.release()
     window.close()
     library.close()
     server.__exit__(None, None, None)
