@@ -141,6 +141,8 @@ def main() -> None:
         songs.stamp(tx, song.latest.id, 3, take_id, chorus.frame)
     view.setCurrentWidget(view.songs)
     view.songs.show_session(demo)
+    view.songs.select_song(song.id)
+    view.songs.set_position(take_id, 3 * 48000)
     settle(app, 1.0)
     save(window, "songs")
 

@@ -31,8 +31,9 @@ class MixPanel(QWidget):
         self._rows: list[tuple[QPushButton, QPushButton, QSlider, QSlider]] = []
         self.setAccessibleName(_("Mix"))
 
-    def set_tracks(self, titles: Sequence[str]) -> None:
-        """Show a row for each audio track (titled by instrument and who plays), all level."""
+    def set_tracks(self, tracks: Sequence[tuple[str, str]]) -> None:
+        """Show a row for each audio track, given as (its title, who is heard on it), all
+        level."""
         while self._grid.count():
             item = self._grid.takeAt(0)
             if item.widget() is not None:
@@ -41,8 +42,9 @@ class MixPanel(QWidget):
         for column, heading in enumerate((_("Track"), "", "", _("Volume"), _("Left – right"))):
             if heading:
                 self._grid.addWidget(QLabel(heading), 0, column)
-        for index, title in enumerate(titles):
+        for index, (title, people) in enumerate(tracks):
             label = QLabel(title)
+            label.setToolTip(people)
             mute = self._toggle(_("Mute"), _("Mute {track}").format(track=title))
             solo = self._toggle(_("Solo"), _("Hear only {track} (and other solo tracks)")
                                 .format(track=title))

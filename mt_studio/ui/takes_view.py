@@ -296,9 +296,9 @@ class TakesView(QWidget):
         beat_line.addWidget(self.practice_progress)
         beat_line.addWidget(self.practice_cancel)
         beat_line.addStretch(1)
-        zoom_hint = QLabel(_("Ctrl+wheel or + and − zoom; 0 shows the whole take."))
-        zoom_hint.setWordWrap(True)
-        beat_line.addWidget(zoom_hint)
+        self.zoom_hint = QLabel(_("Drag along the strip above the tracks to mark a part to "
+                                  "loop. Ctrl+wheel or + and − zoom; 0 shows the whole take."))
+        self.zoom_hint.setWordWrap(True)
 
         self.lanes = TakeLanes()
         self.lanes.seek_requested.connect(self.seek)
@@ -319,6 +319,7 @@ class TakesView(QWidget):
         detail_layout.addLayout(transport)
         detail_layout.addLayout(beat_line)
         detail_layout.addWidget(scroll, 1)
+        detail_layout.addWidget(self.zoom_hint)
         detail_layout.addWidget(self.mix)
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self.take_list)
@@ -452,10 +453,9 @@ class TakesView(QWidget):
             dropouts=[Span(d.frame, d.length) for d in take.dropouts])
         self._lane_sources = [(t.id, self._paths(t)) for t in take.tracks
                               if t.kind is TrackKind.AUDIO]
-        self.mix.set_tracks([_("{title} ({people})").format(title=lane.title, people=lane.people)
-                             if lane.people else lane.title
-                             for lane in (lane_for(t, names) for t in take.tracks
-                                          if t.kind is TrackKind.AUDIO)])
+        self.mix.set_tracks([(lane.title, lane.people) for lane in
+                             (lane_for(t, names) for t in take.tracks
+                              if t.kind is TrackKind.AUDIO)])
         self.loop_button.setChecked(False)
         self._first_beat = 0
         self._show_layers(take)
