@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import soundfile as sf
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from mt_studio.core import peak_cache, waveform
@@ -45,11 +45,13 @@ def write_parts(folder: Path, samples: np.ndarray, cuts: list[int],
 
 def columns_frames(columns: int, start: int, stop: int | None, length: int | None,
                    total: int) -> tuple[int, list[tuple[int, int]]]:
-    """The frames [a, b) of the track each column shows, by `track_peaks`'s definition."""
-    end = total if stop is None else min(stop, total)
-    if length is not None:
-        end = min(end, length)
-    count = max(0, (end if length is None else length) - start)
+    """The frames [a, b) of the track each column shows, by `track_peaks`'s definition: the
+    columns span START..STOP, STOP defaulting to (and never past) the take's LENGTH if given,
+    else the track's TOTAL frames; past the track's end they are empty."""
+    last = total if length is None else length
+    columns_end = last if stop is None else min(stop, last)
+    end = min(columns_end, total)
+    count = max(0, columns_end - start)
     edges = [start - (-c * count // columns) for c in range(columns + 1)]
     return count, [(a, min(b, end)) for a, b in zip(edges, edges[1:], strict=False)]
 
@@ -100,6 +102,8 @@ def small_levels(monkeypatch):
        subtype=st.sampled_from(["PCM_24", "FLOAT"]), columns=st.integers(1, 300),
        start=st.integers(0, 3200), span=st.none() | st.integers(0, 3200),
        length=st.none() | st.integers(0, 4000))
+@example(frames=1, seed=0, cut_fractions=[], subtype="PCM_24", columns=1, start=0, span=1,
+         length=4)  # a stop before the take's length: the columns end at the stop
 def test_cached_peaks_are_the_outward_rounded_peaks_of_the_columns_widened_to_a_window(
         tmp_path, small_levels, frames, seed, cut_fractions, subtype, columns, start, span,
         length):
