@@ -151,3 +151,33 @@ def test_undo_leaves_a_layer_out_but_keeps_it_and_redo_brings_it_back(library, b
         layers.add(tx, newest.id)
     assert layers.redo(db, take_id) is None
     assert len(layers.of_take(db, take_id)) == 4 and layers.of_take(db, take_id)[2].undone
+
+
+def test_a_counted_in_loop_begins_on_the_downbeat_and_its_click_lands_on_the_beats(
+        rig, library, band):
+    from mt_studio.core.metronome import beat_frame, count_in
+
+    session_id, _drummer, singer, _shy = band
+    round_trip = measure_round_trip("system", RATE, output=1, input=1)
+    looper = Looper(library, session_id, "system", RATE, inputs=1, round_trip=round_trip)
+    numbers = []
+    try:
+        looper.start()
+        looper.set_click(240)  # a beat every quarter second
+        # The singer plays along with what they hear, through the cable: the count-in and the
+        # click. A bar of count-in at 240 BPM, then a bar recorded.
+        looper.record_loop(Player(1, (singer,), isolated=True), frames=RATE,
+                           count_in=count_in(240, 4, 1, RATE))
+        wait_for(lambda: numbers.append(looper.counting_in()) or looper.layer_done.is_set(),
+                 10, "the counted-in layer")
+    finally:
+        looper.stop()
+    shown = [n for i, n in enumerate(numbers) if n is not None and (i == 0 or n != numbers[i - 1])]
+    assert shown == [1, 2, 3, 4]  # the big numbers, in order, each beat once
+    (layer,) = looper.layers()
+    take = takes.get(library.connection, looper.take_id)
+    sound = sf.read(library.folder / take.tracks[0].file, dtype="float32")[0]
+    beats = [beat_frame(k, 240, RATE) for k in range(4)]
+    onsets = _onsets(np.concatenate([[0.0], sound]))  # a click on frame 0 counts too
+    assert len(onsets) == 4
+    assert np.max(np.abs(np.subtract([o - 1 for o in onsets], beats))) <= RATE // 1000

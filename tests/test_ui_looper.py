@@ -291,3 +291,27 @@ def test_the_keyboard_records_closes_taps_undoes_and_redoes(qtbot, make_panel, l
     assert [type(w).__name__ for w in shown if not w.accessibleName()] == []
     assert panel.layer_mute(1).focusPolicy() & Qt.FocusPolicy.TabFocus
     panel.calibration.close()
+
+
+def test_a_loop_of_bars_is_counted_in_with_big_numbers_and_clicks_along(
+        qtbot, make_panel, library, band, rig):
+    session_id, drummer, _singer, _shy = band
+    panel = make_panel()
+    panel.show_session(session_id)
+    panel.set_request(request_for(session_id, {1: (drummer,)}))
+    choose(panel.length_choice, 1)  # a bar at 240 BPM, after a bar of count-in
+    assert panel.count_in_box.isChecked()
+    panel.click_box.setChecked(True)
+    shown: list[str] = []
+
+    def seen() -> bool:
+        if panel.counter.isVisible() and (not shown or shown[-1] != panel.counter.text()):
+            shown.append(panel.counter.text())
+        return len(panel.layer_rows()) == 1
+
+    qtbot.mouseClick(panel.record_button, CLICK)
+    qtbot.waitUntil(seen, timeout=LAYER_TIMEOUT_MS)
+    assert shown == ["1", "2", "3", "4"] and not panel.counter.isVisible()
+    assert panel.looper._click == 240  # the click goes on with the loop
+    panel.click_box.setChecked(False)
+    assert panel.looper._click is None

@@ -25,11 +25,13 @@ from dataclasses import dataclass
 import numpy as np
 import soundfile as sf
 
+from mt_studio.core import metronome
 from mt_studio.core.capture.take_recording import TakeRequest, plan_take
 from mt_studio.core.domain import TakeStatus, TrackKind
 from mt_studio.core.duplex import DuplexStream
 from mt_studio.core.errors import ConsentRefused, InputError
 from mt_studio.core.library import Library, layers, takes
+from mt_studio.core.tempo import check_tempo
 from mt_studio.i18n import _
 
 log = logging.getLogger(__name__)
@@ -91,6 +93,8 @@ class Looper:
         self._capture: _Capture | None = None
         self._sounds: dict[int, np.ndarray] = {}  # track id → its layer, one loop long
         self._audible: list[int] = []
+        self._click: float | None = None  # the loop's tempo, when it clicks along
+        self._count_in: tuple[int, metronome.CountIn] | None = None  # from the played frame
         self._recorded = 0  # recorded frames drained so far
         self._written = 0  # played frames written so far
         self._stop = threading.Event()
@@ -130,18 +134,43 @@ class Looper:
                              .format(input=player.input, count=self._stream.inputs))
         self._check_consent(player)
 
-    def record_loop(self, player: Player, frames: int | None = None) -> None:
+    def record_loop(self, player: Player, frames: int | None = None, *,
+                    count_in: metronome.CountIn | None = None) -> None:
         """Start the first layer now, FRAMES long (None: until `close_loop`); called before
-        `start`, it begins with the stream's first frame."""
+        `start`, it begins with the stream's first frame. With COUNT_IN (on a started
+        looper), its clicks play first and the layer begins on the downbeat after them."""
         self.check(player)
         with self._lock:
             if self._state is not LooperState.IDLE:
                 raise InputError(_("This looper has its loop already; overdub instead."))
-            first = self._stream.recorded_frames  # what the player plays from now on
+            if count_in is not None:
+                if not self._thread.is_alive():
+                    raise ValueError("a count-in needs a started looper")
+                self._count_in = (self._written, count_in)  # from the next frame it plays
+                self.anchor = self._written + count_in.frames
+                first = self.anchor + self.round_trip
+            else:
+                first = self._stream.recorded_frames  # what the player plays from now on
+                self.anchor = first - self.round_trip
             self._capture = _Capture(player, first, frames, [])
-            self.anchor = first - self.round_trip
             self.length = frames
             self._state = LooperState.RECORDING
+
+    def set_click(self, bpm: float | None) -> None:
+        """Click on the loop's beats at BPM (the first layer's start is a downbeat), or not."""
+        with self._lock:
+            self._click = None if bpm is None else check_tempo(bpm)
+
+    def counting_in(self) -> int | None:
+        """The count-in's beat number the listener hears now (1, 2, 3, 4, ...), or None."""
+        with self._lock:
+            if self._count_in is None:
+                return None
+            begin, counted = self._count_in
+        heard = self.heard - begin
+        if not 0 <= heard < counted.frames:
+            return None
+        return counted.number_at(heard)
 
     def close_loop(self) -> None:
         """End the first layer here: its length is the loop's."""
@@ -279,17 +308,31 @@ class Looper:
         if not room:
             return
         block = np.zeros(room, dtype=np.float32)
+        # Under the lock, so that a count-in asked for meanwhile starts on a frame not yet
+        # written (a few thousand frames of arithmetic: no I/O, nothing that waits).
         with self._lock:
+            written = self._written
             sounds = [self._sounds[t] for t in self._audible if t in self._sounds]
             anchor, length = self.anchor, self.length
-        if sounds and length:
-            positions = (np.arange(self._written, self._written + room) - anchor) % length
-            started = np.arange(self._written, self._written + room) >= anchor + length
-            for sound in sounds:
-                block += np.where(started, sound[positions], 0.0)
+            if sounds and length:
+                frames = np.arange(written, written + room)
+                positions = (frames - anchor) % length
+                started = frames >= anchor + length
+                for sound in sounds:
+                    block += np.where(started, sound[positions], 0.0)
+            if self._count_in is not None:
+                begin, counted = self._count_in
+                low, high = max(written, begin), min(written + room, begin + counted.frames)
+                if high > low:
+                    block[low - written:high - written] += counted.samples[low - begin:
+                                                                           high - begin]
+            if self._click is not None and anchor is not None:
+                grid = metronome.BeatGrid(self._click, 4, anchor)
+                block += grid.clicks(self.samplerate, written, room)
             np.clip(block, -1.0, 1.0, out=block)
-        ring.write(np.ascontiguousarray(np.repeat(block[:, None], self._stream.outputs, axis=1)))
-        self._written += room
+            ring.write(np.ascontiguousarray(np.repeat(block[:, None], self._stream.outputs,
+                                                      axis=1)))
+            self._written += room
 
 
 def _write_durably(path, sound: np.ndarray, samplerate: int) -> None:

@@ -36,7 +36,7 @@ from mt_studio.core.latency import saved_round_trip
 from mt_studio.core.library import Library, participants, sessions, takes
 from mt_studio.core.library.layers import Layer
 from mt_studio.core.looper import Looper, LooperState, Player
-from mt_studio.core.metronome import beat_frame
+from mt_studio.core.metronome import CountIn, beat_frame, count_in
 from mt_studio.core.tempo import TapTempo, check_tempo
 from mt_studio.i18n import _, ngettext
 from mt_studio.ui.calibration_dialog import CalibrationDialog, milliseconds
@@ -97,6 +97,8 @@ class LooperPanel(QWidget):
         self._unclosed: list[Looper] = []  # started, not yet closed
         self._threads: list[threading.Thread] = []
         self._tap = TapTempo()
+        self._loop_bpm: float | None = None  # the tempo of a loop of bars
+        self._counted_start: tuple[Player, int, CountIn] | None = None  # waits for the sound
         self.calibration: CalibrationDialog | None = None
         self._reports = _Reports(self)
         self._reports.opened.connect(self._opened)
@@ -133,6 +135,20 @@ class LooperPanel(QWidget):
         self.tap_button.setToolTip(_("Tap along with the beat a few times to set the tempo."))
         line = self.fontMetrics().height()
         self.tempo.setMaximumWidth(line * 8)
+        self.count_in_box = QCheckBox(_("Count in"))
+        self.count_in_box.setAccessibleName(_("Count in one bar before the loop"))
+        self.count_in_box.setToolTip(_("For a loop of bars: one bar of clicks and big numbers "
+                                       "first, then the loop starts on the downbeat."))
+        self.count_in_box.setChecked(True)
+        self.click_box = QCheckBox(_("Click"))
+        self.click_box.setAccessibleName(_("Click along with the loop"))
+        self.click_box.setToolTip(_("For a loop of bars: a click on every beat while it plays."))
+        self.click_box.toggled.connect(lambda _on: self._send_click())
+        self.counter = scaled(QLabel(self), 8.0, bold=True)
+        self.counter.setAccessibleName(_("Count-in"))
+        self.counter.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.counter.setAutoFillBackground(True)
+        self.counter.hide()
 
         self.record_button = scaled(QPushButton(), 2.0, bold=True)
         self.record_button.setAccessibleName(_("Record loop"))
@@ -187,6 +203,8 @@ class LooperPanel(QWidget):
             choices.addWidget(widget, 2 if widget is self.input_choice else 0)
             choices.addSpacing(line)
         choices.addWidget(self.tap_button)
+        choices.addWidget(self.count_in_box)
+        choices.addWidget(self.click_box)
         choices.addStretch(1)
         actions = QGridLayout()
         actions.addWidget(self.record_button, 0, 0, 2, 1)
@@ -278,6 +296,7 @@ class LooperPanel(QWidget):
         if player is None:
             return
         frames = None
+        bpm = None
         bars = self.length_choice.currentData() or 0
         try:
             if bars and not self.tempo.text().strip():
@@ -290,7 +309,13 @@ class LooperPanel(QWidget):
             channels = max(request.inputs)
             looper = Looper(self.library, self._session.id, request.device, self._rate(),
                             channels, round_trip=self._round_trips.get(self._key(request)) or 0)
-            looper.record_loop(player, frames)  # consent is asked here, before the device opens
+            if bars and self.count_in_box.isChecked():
+                looper.check(player)  # consent now; the count-in starts once the sound runs
+                self._counted_start = (player, frames,
+                                       count_in(bpm, BEATS_PER_BAR, 1, self._rate()))
+            else:
+                self._counted_start = None
+                looper.record_loop(player, frames)  # consent is asked before the device opens
         except ConsentRefused as error:
             self._refused(error)
             return
@@ -298,6 +323,7 @@ class LooperPanel(QWidget):
             self.message.setText(str(error))
             return
         self.looper, self._live, self._ready, self._channels = looper, True, False, channels
+        self._loop_bpm = bpm
         self._layers = []
         self.layer_list.clear()
         self.message.clear()
@@ -463,8 +489,19 @@ class LooperPanel(QWidget):
             self._close_in_background(looper)
             return
         self._ready = True
+        if self._counted_start is not None:  # a loop of bars, counted in now the sound runs
+            player, frames, counted = self._counted_start
+            self._counted_start = None
+            looper.record_loop(player, frames, count_in=counted)
+        self._send_click()
         self._timer.start()
         self._show_state()
+
+    def _send_click(self) -> None:
+        """Click along with a loop of bars, at its tempo, while Click is ticked."""
+        looper, bpm = self.looper, self._loop_bpm
+        if looper is not None and self._ready:
+            looper.set_click(bpm if bpm is not None and self.click_box.isChecked() else None)
 
     def _close_in_background(self, looper: Looper) -> None:
         if looper in self._unclosed:
@@ -505,7 +542,20 @@ class LooperPanel(QWidget):
                 problem=problem))
             return
         self._show_position(looper)
+        self._show_count(looper.counting_in())
         self._show_state()
+
+    def _show_count(self, number: int | None) -> None:
+        """The count-in's beat, big over the panel, in step with its click."""
+        if number is None:
+            self.counter.hide()
+            return
+        if self.counter.isHidden():
+            self.counter.setGeometry(self.rect())
+            self.counter.raise_()
+            self.counter.show()
+        self.counter.setText(str(number))
+        self.counter.setAccessibleDescription(str(number))
 
     def _show_position(self, looper: Looper) -> None:
         anchor, length, rate = looper.anchor, looper.length, looper.samplerate
@@ -626,6 +676,8 @@ class LooperPanel(QWidget):
             enabled = closes
             words = (_("Recording the loop – play now. Press Close loop (R) at its end.")
                      if closes else _("Recording the loop – play now. It closes by itself."))
+            if looper.counting_in() is not None:
+                words = _("Counting in – start playing on the next 1.")
         elif state is LooperState.LOOPING:
             text, tip, enabled = _("Overdub"), _("Record one more layer from the next time "
                                                  "round (R)"), True
