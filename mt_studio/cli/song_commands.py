@@ -208,33 +208,27 @@ def run_save(args: argparse.Namespace, library: Library) -> int:
 
 def run_link(args: argparse.Namespace, library: Library) -> int:
     """Link a take to a song."""
-    with library.transaction() as db:
-        song = songs.get(db, args.song_id)
-        linked = songs.link_take(db, song.id, args.take_id)
-    if args.json:
-        emit_json({"song": song.id, "take": args.take_id, "changed": linked})
-    elif linked:
-        emit_line(_("Take {take} is linked to {title}.").format(take=args.take_id,
-                                                               title=song.title))
-    else:
-        emit_line(_("Take {take} was already linked to {title}.").format(take=args.take_id,
-                                                                        title=song.title))
-    return 0
+    return _change_link(args, library, songs.link_take,
+                        _("Take {take} is linked to {title}."),
+                        _("Take {take} was already linked to {title}."))
 
 
 def run_unlink(args: argparse.Namespace, library: Library) -> int:
     """Unlink a take from a song."""
+    return _change_link(args, library, songs.unlink_take,
+                        _("Take {take} is no longer linked to {title}."),
+                        _("Take {take} was not linked to {title}."))
+
+
+def _change_link(args: argparse.Namespace, library: Library, change, changed: str,
+                 unchanged: str) -> int:
     with library.transaction() as db:
         song = songs.get(db, args.song_id)
-        unlinked = songs.unlink_take(db, song.id, args.take_id)
+        done = change(db, song.id, args.take_id)
     if args.json:
-        emit_json({"song": song.id, "take": args.take_id, "changed": unlinked})
-    elif unlinked:
-        emit_line(_("Take {take} is no longer linked to {title}.").format(take=args.take_id,
-                                                                         title=song.title))
+        emit_json({"song": song.id, "take": args.take_id, "changed": done})
     else:
-        emit_line(_("Take {take} was not linked to {title}.").format(take=args.take_id,
-                                                                    title=song.title))
+        emit_line((changed if done else unchanged).format(take=args.take_id, title=song.title))
     return 0
 
 

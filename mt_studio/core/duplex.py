@@ -115,16 +115,8 @@ class DuplexStream:
     def close(self) -> None:
         """Stop and close the stream."""
         stream, self._stream = self._stream, None
-        if stream is None:
-            return
-        try:
-            with devices.portaudio_lock:
-                stream.abort()
-                stream.close()
-        except Exception as error:  # a vanished device may fail to close
-            log.info("closing the duplex stream failed: %s", error)
-        finally:
-            devices.stream_closed()
+        if stream is not None:
+            devices.close_stream(stream, "the duplex stream")
 
 
 def _power_of_two(frames: float) -> int:

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import enum
 import logging
-import os
 import threading
 from dataclasses import dataclass
 
@@ -29,6 +28,7 @@ from mt_studio.core import metronome
 from mt_studio.core.capture.take_recording import TakeRequest, plan_take
 from mt_studio.core.domain import TakeStatus, TrackKind
 from mt_studio.core.duplex import DuplexStream
+from mt_studio.core.durable_files import replaced_atomically
 from mt_studio.core.errors import ConsentRefused, InputError
 from mt_studio.core.library import Library, layers, takes
 from mt_studio.core.tempo import check_tempo
@@ -337,16 +337,6 @@ class Looper:
 
 def _write_durably(path, sound: np.ndarray, samplerate: int) -> None:
     """Write SOUND as a mono float WAV at PATH: all of it, on disk, or nothing."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_suffix(".tmp")
-    with sf.SoundFile(temporary, "w", samplerate, 1, subtype="FLOAT", format="WAV") as file:
-        file.write(sound)
-    with open(temporary, "rb+") as raw:
-        os.fsync(raw.fileno())
-    os.replace(temporary, path)
-    folder = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(folder)
-    finally:
-        os.close(folder)
-
+    with replaced_atomically(path) as file:
+        with sf.SoundFile(file, "w", samplerate, 1, subtype="FLOAT", format="WAV") as wav:
+            wav.write(sound)

@@ -24,7 +24,6 @@ import hashlib
 import json
 import os
 import struct
-import tempfile
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -32,6 +31,7 @@ from pathlib import Path
 import numpy as np
 import soundfile as sf
 
+from mt_studio.core.durable_files import replaced_atomically
 from mt_studio.core.errors import InputError
 from mt_studio.core.waveform import open_track_file, span_end, track_peaks, unreadable_error
 from mt_studio.i18n import _
@@ -299,22 +299,13 @@ def _data_offset(header_length: int) -> int:
 
 def _write(path: Path, header: bytes, levels: list[np.ndarray]) -> None:
     """Write the cache file whole: a temporary file, flushed to disk, then renamed over PATH."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-    try:
-        with os.fdopen(fd, "wb") as file:
-            file.write(_HEAD.pack(MAGIC, VERSION, len(header)) + header)
-            file.write(bytes(_data_offset(len(header)) - file.tell()))
-            for level in levels:
-                file.write(level.astype("<f2").tobytes())
-            file.flush()
-            # On disk before the rename: a cache left zero-filled by a power cut would pass
-            # every check it can afford and understate the peaks.
-            os.fsync(file.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    # On disk before the rename: a cache left zero-filled by a power cut would pass every
+    # check it can afford and understate the peaks.
+    with replaced_atomically(path) as file:
+        file.write(_HEAD.pack(MAGIC, VERSION, len(header)) + header)
+        file.write(bytes(_data_offset(len(header)) - file.tell()))
+        for level in levels:
+            file.write(level.astype("<f2").tobytes())
 
 
 def _layout(file, parts: list[Path]) -> tuple[int, list[int], int] | None:

@@ -15,11 +15,8 @@ import collections
 import logging
 import threading
 import time
-from collections.abc import Sequence
-from pathlib import Path
 
 import numpy as np
-import soundfile as sf
 
 from mt_studio.core.capture import devices
 from mt_studio.core.capture.devices import load_sounddevice, native_messages_to_log
@@ -30,7 +27,7 @@ from mt_studio.core.looping import LoopCursor, LoopRegion, fade_in_weights
 from mt_studio.core.metronome import BeatGrid
 from mt_studio.core.mixing import TrackMix, mix_to_stereo, stereo_gains
 from mt_studio.core.practice import PracticeVersion
-from mt_studio.core.waveform import file_frames, open_track_file, part_paths
+from mt_studio.core.waveform import TrackReader, part_paths
 from mt_studio.i18n import _
 
 log = logging.getLogger(__name__)
@@ -69,59 +66,6 @@ def find_output_device(device: int | str | None = None) -> tuple[int, int]:
         raise DeviceError(_("No audio output matches '{name}'. Available: {available}.").format(
             name=device, available=", ".join(d["name"] for d in found)))
     return int(chosen[0]["index"]), int(chosen[0]["max_output_channels"])
-
-
-class TrackReader:
-    """Reads one track's files (its parts, in order) as one mono stream, silence past its end."""
-
-    def __init__(self, paths: Sequence[Path], start_frame: int = 0) -> None:
-        self._paths = list(paths)
-        self._lengths = [file_frames(path) for path in self._paths]
-        self._index = 0
-        self._file: sf.SoundFile | None = None
-        self.position = 0
-        self.seek(start_frame)
-
-    def seek(self, frame: int) -> None:
-        """Read from FRAME on next (frames counted over all the parts)."""
-        self.close()
-        self.position = frame
-        self._index, skip = 0, frame
-        while self._index < len(self._paths) and skip >= self._lengths[self._index]:
-            skip -= self._lengths[self._index]
-            self._index += 1
-        if self._index < len(self._paths):
-            self._file = open_track_file(self._paths[self._index])
-            self._file.seek(skip)
-
-    def read(self, frames: int, out: np.ndarray | None = None) -> np.ndarray:
-        """The next FRAMES frames as float32 mono (into OUT if given), zero-padded where the
-        files end."""
-        if out is None:
-            out = np.zeros(frames, dtype=np.float32)
-        filled = 0
-        while filled < frames and self._file is not None:
-            got = self._file.read(frames - filled, dtype="float32", out=out[filled:frames])
-            filled += len(got)
-            if filled < frames:
-                self._next_file()
-        out[filled:frames] = 0.0
-        self.position += frames
-        return out[:frames]
-
-    def _next_file(self) -> None:
-        if self._file is not None:
-            self._file.close()
-            self._file = None
-        self._index += 1
-        if self._index < len(self._paths):
-            self._file = open_track_file(self._paths[self._index])
-
-    def close(self) -> None:
-        """Close the open file, if any."""
-        if self._file is not None:
-            self._file.close()
-            self._file = None
 
 
 def play_once(samples: np.ndarray, samplerate: int, device: int | str | None = None) -> None:
@@ -353,14 +297,7 @@ class TakePlayer:
         with self._lock:  # a worker that has just opened it may be closing it too
             mixer, self._mixer = self._mixer, None
         if mixer is not None:
-            try:
-                with devices.portaudio_lock:
-                    mixer.abort()
-                    mixer.close()
-            except Exception as error:  # a vanished device may fail to close
-                log.info("closing the output stream failed: %s", error)
-            finally:
-                devices.stream_closed()
+            devices.close_stream(mixer, "the output stream")
 
     def _frame_at(self, played: int) -> int:
         """The take's frame at ring frame PLAYED (under the lock), forgetting older spans."""

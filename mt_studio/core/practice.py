@@ -44,7 +44,7 @@ import numpy as np
 import soundfile as sf
 
 from mt_studio.core.errors import InputError, LibraryError
-from mt_studio.core.waveform import open_track_file
+from mt_studio.core.waveform import TrackReader, open_track_file
 from mt_studio.i18n import _
 
 CACHE_FOLDER = Path("cache") / "practice"
@@ -264,7 +264,7 @@ def _plan_joins(tracks: Sequence[tuple[Sequence[Path], Sequence[int]]], start: i
     joins = [start]
     while stop - joins[-1] > piece:
         low = joins[-1] + piece - search
-        energy = sum(np.square(_read_span(parts, lengths, low, low + search + window),
+        energy = sum(np.square(_read_span(parts, low, low + search + window),
                                dtype=np.float64) for parts, lengths in tracks)
         joins.append(low + _quietest(energy, window))
     joins.append(stop)
@@ -288,7 +288,7 @@ def _render(parts: Sequence[Path], lengths: Sequence[int], settings: PracticeSet
             if cancelled is not None and cancelled():
                 raise RenderCancelled
             first = max(0, begin - context)
-            samples = _read_span(parts, lengths, first, end + context)
+            samples = _read_span(parts, first, end + context)
             stretched = _stretch(samples, samplerate, settings)
             written = round((begin - start) / speed)
             wanted = (total if end == stop else round((end - start) / speed)) - written
@@ -351,28 +351,10 @@ def _part_lengths(parts: Sequence[Path], samplerate: int) -> list[int]:
     return lengths
 
 
-def _read_span(parts: Sequence[Path], lengths: Sequence[int], first: int,
-               last: int) -> np.ndarray:
+def _read_span(parts: Sequence[Path], first: int, last: int) -> np.ndarray:
     """Frames FIRST..LAST of the parts read as one stream, silence past their end."""
-    result = np.zeros(last - first, dtype=np.float32)
-    offset = 0
-    for path, length in zip(parts, lengths, strict=True):
-        low, high = max(first, offset), min(last, offset + length)
-        if low < high:
-            with open_track_file(path) as file:
-                try:
-                    file.seek(low - offset)
-                    got = file.read(high - low, dtype="float32", out=result[low - first:
-                                                                            high - first])
-                except (sf.SoundFileError, OSError) as error:
-                    reason = str(error).split(": ", 1)[-1]
-                    raise InputError(_("The audio file {file} cannot be read: {reason}").format(
-                        file=path, reason=reason)) from None
-            if len(got) < high - low:
-                raise InputError(_("The audio file {file} ended before all its samples could "
-                                   "be read; it may be damaged.").format(file=path))
-        offset += length
-    return result
+    with TrackReader(parts, first) as reader:
+        return reader.read(last - first)
 
 
 def _usable(path: Path, frames: int, samplerate: int) -> bool:

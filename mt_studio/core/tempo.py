@@ -209,39 +209,11 @@ def detect_tempo_of_files(tracks: Sequence[Sequence[Path]], *, start: int = 0,
 def _track_blocks(paths: Sequence[Path], start: int, stop: int) -> Iterator[np.ndarray]:
     """Frames START..STOP of one track's parts as float32 blocks of BLOCK_FRAMES (the last may be
     shorter), zeros past the track's end, so that tracks of one take read in step."""
-    from mt_studio.core.waveform import open_track_file
+    from mt_studio.core.waveform import TrackReader
 
-    block = np.zeros(min(BLOCK_FRAMES, max(0, stop - start)), dtype=np.float32)
-    filled, position, first = 0, start, 0
-    for path in paths:
-        with open_track_file(path) as file:
-            last = first + file.frames
-            if position < last and position < stop:
-                file.seek(position - first)
-                while position < min(stop, last):
-                    count = min(len(block) - filled, min(stop, last) - position)
-                    data = file.read(count, dtype="float32", always_2d=False)
-                    if len(data) < count:
-                        raise InputError(_("The audio file {file} ended before all its samples "
-                                           "could be read; it may be damaged.").format(file=path))
-                    block[filled:filled + count] = data
-                    filled += count
-                    position += count
-                    if filled == len(block):
-                        yield block
-                        block = np.zeros(min(BLOCK_FRAMES, stop - position), dtype=np.float32)
-                        filled = 0
-        first = last
-        if first >= stop:
-            break
-    while position < stop:  # the track ended before the take: silence, in step with the others
-        count = min(len(block) - filled, stop - position)
-        filled += count
-        position += count
-        if filled == len(block):
-            yield block
-            block = np.zeros(min(BLOCK_FRAMES, stop - position), dtype=np.float32)
-            filled = 0
+    with TrackReader(paths, start) as reader:
+        for first in range(start, stop, BLOCK_FRAMES):
+            yield reader.read(min(BLOCK_FRAMES, stop - first))
 
 
 class _Onsets:

@@ -132,6 +132,78 @@ def _read(file: sf.SoundFile, path: Path, frames: int) -> np.ndarray:
     return block
 
 
+class TrackReader:
+    """Reads one track's files (its parts, in order) as one mono stream, silence past its end.
+
+    Every part is checked when it is opened (`open_track_file`); a part that gives fewer
+    frames than it holds, or cannot be read, raises InputError naming it.
+    """
+
+    def __init__(self, paths: Sequence[Path], start_frame: int = 0) -> None:
+        self._paths = [Path(path) for path in paths]
+        self._lengths = [file_frames(path) for path in self._paths]
+        self._index = 0
+        self._left = 0  # frames still to come from the open part
+        self._file: sf.SoundFile | None = None
+        self.position = 0
+        self.seek(start_frame)
+
+    def seek(self, frame: int) -> None:
+        """Read from FRAME on next (frames counted over all the parts)."""
+        self.close()
+        self.position = frame
+        self._index, skip = 0, frame
+        while self._index < len(self._paths) and skip >= self._lengths[self._index]:
+            skip -= self._lengths[self._index]
+            self._index += 1
+        if self._index < len(self._paths):
+            self._open(skip)
+
+    def read(self, frames: int, out: np.ndarray | None = None) -> np.ndarray:
+        """The next FRAMES frames as float32 mono (into OUT if given), zero-padded where the
+        files end."""
+        if out is None:
+            out = np.zeros(frames, dtype=np.float32)
+        filled = 0
+        while filled < frames and self._file is not None:
+            wanted = min(frames - filled, self._left)
+            path = self._paths[self._index]
+            try:
+                got = len(self._file.read(wanted, dtype="float32", out=out[filled:filled + wanted]))
+            except (sf.SoundFileError, OSError) as error:
+                raise unreadable_error(path, error) from None
+            if got < wanted:
+                raise InputError(_("The audio file {file} ended before all its samples could be "
+                                   "read; it may be damaged.").format(file=path))
+            filled += got
+            self._left -= got
+            if not self._left:
+                self.close()
+                self._index += 1
+                if self._index < len(self._paths):
+                    self._open(0)
+        out[filled:frames] = 0.0
+        self.position += frames
+        return out[:frames]
+
+    def _open(self, skip: int) -> None:
+        self._file = open_track_file(self._paths[self._index])
+        self._file.seek(skip)
+        self._left = self._lengths[self._index] - skip
+
+    def close(self) -> None:
+        """Close the open file, if any."""
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+
+    def __enter__(self) -> TrackReader:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+
 def file_frames(path: Path) -> int:
     """How many frames one track file holds (InputError naming it if it is not sound)."""
     with open_track_file(path) as file:

@@ -122,6 +122,19 @@ def stream_closed() -> None:
         _open_streams = max(0, _open_streams - 1)
 
 
+def close_stream(stream, what: str) -> None:
+    """Abort and close STREAM (opened under `stream_opening`) under the PortAudio lock, and
+    count it closed; a device that vanished and fails to close is logged as WHAT, no more."""
+    try:
+        with portaudio_lock:
+            stream.abort()
+            stream.close()
+    except Exception as error:  # a vanished device may fail to close
+        log.info("closing %s failed: %s", what, error)
+    finally:
+        stream_closed()
+
+
 def refresh() -> None:
     """Restart PortAudio so that devices plugged in and audio servers started since appear.
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import tempfile
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable
@@ -24,6 +23,7 @@ from typing import NamedTuple
 
 import mido
 
+from mt_studio.core.durable_files import replaced_atomically, sync_folder
 from mt_studio.core.errors import DeviceError, InputError
 from mt_studio.i18n import _
 
@@ -142,7 +142,7 @@ class MidiRecorder:
             header = (LOG_HEADER + "\n").encode()
             _write_all(fd, header)
             os.fsync(fd)
-            _fsync_folder(self.log_path.parent)
+            sync_folder(self.log_path.parent)
             self._durable_size = len(header)
             self._fd = fd
             self._port = self._open_port()
@@ -325,31 +325,11 @@ def events_to_smf(events: Iterable[tuple[int, mido.Message]], samplerate: int,
 
 
 def _save_atomically(midi: mido.MidiFile, path: Path) -> None:
-    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-    try:
-        with os.fdopen(fd, "wb") as file:
-            midi.save(file=file)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    _fsync_folder(path.parent)
+    with replaced_atomically(path) as file:
+        midi.save(file=file)
 
 
 def _write_all(fd: int, data: bytes) -> None:
     view = memoryview(data)
     while view:
         view = view[os.write(fd, view):]
-
-
-def _fsync_folder(folder: Path) -> None:
-    # A new or renamed file survives a power cut only once its folder's entry is on disk too.
-    if os.name == "nt":
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
