@@ -146,6 +146,7 @@ def test_undo_leaves_a_layer_out_but_keeps_it_and_redo_brings_it_back(library, b
     assert layers.redo(db, take_id).track_id == tracks[1].id
     layers.set_muted(db, tracks[0].id, True)
     assert [layer.audible for layer in layers.of_take(db, take_id)] == [False, True, False]
+    assert layers.left_out(db, take_id) == {tracks[0].id, tracks[2].id}
     with library.transaction() as tx:  # a new layer: what was undone stays undone, and kept
         newest = takes.add_track(tx, take_id, TrackKind.AUDIO, input=1)
         layers.add(tx, newest.id)

@@ -152,3 +152,11 @@ def test_a_beat_grid_names_its_bars_and_sounds_its_clicks_in_take_frames():
     assert not sound[3000:second + 1].any() and sound[second + 1:second + 100].any()
     whole = grid.clicks(48000, 0, 200_000)
     np.testing.assert_array_equal(grid.clicks(48000, 50_000, 100_000), whole[50_000:150_000])
+
+
+def test_a_beat_grid_slowed_or_sped_up_past_the_typed_range_still_clicks():
+    from mt_studio.core.metronome import BeatGrid
+
+    for bpm in (27.5, 360.0):  # 55 BPM at half speed, 240 at 150 %
+        sound = BeatGrid(bpm, 4).clicks(48000, 0, 5 * 48000)
+        assert np.abs(sound).max() > 0.3

@@ -190,9 +190,14 @@ def test_a_damaged_cached_file_is_rendered_again(tmp_path, library, damage):
     settings = PracticeSettings(0.75)
     path = practice_version(library, [[source]], settings, samplerate=RATE).tracks[0][0]
     whole = path.read_bytes()
+    expected, _rate = sf.read(path, dtype="float32")
     path.write_bytes(whole[: len(whole) // 2] if damage == "truncate" else b"RIFF" + b"x" * 99)
     again = practice_version(library, [[source]], settings, samplerate=RATE)
-    assert again.tracks[0][0] == path and path.read_bytes() == whole
+    assert again.tracks[0][0] == path
+    # Rubber Band renders the same again (to the byte when the machine is quiet; once, under
+    # load, not quite, so the check is on the sound).
+    rendered, _rate = sf.read(path, dtype="float32")
+    np.testing.assert_allclose(rendered, expected, atol=1e-3)
 
 
 def test_cancelling_midway_leaves_nothing_in_the_cache(tmp_path, library, monkeypatch):
@@ -309,3 +314,22 @@ def test_a_version_is_made_in_a_worker_thread_that_reports_progress(tmp_path, li
     assert {ident for _f, ident in reports} == {worker.ident}
     fractions = [fraction for fraction, _ident in reports]
     assert fractions == sorted(fractions) and fractions[-1] == 1.0 and 0.4 < fractions[0] <= 0.5
+
+
+def test_the_cache_makes_room_by_letting_the_least_used_versions_go(tmp_path, monkeypatch):
+    import os
+
+    from mt_studio.core import practice
+
+    folder = tmp_path / "cache"
+    folder.mkdir()
+    for age, name in enumerate(("newest", "middle", "oldest")):
+        path = folder / f"{name}.wav"
+        path.write_bytes(bytes(1000))
+        (folder / f"{name}.json").write_text("{}")
+        os.utime(path, (1_000_000 - age * 1000, 1_000_000))  # used: newest, middle, oldest
+    monkeypatch.setattr(practice, "CACHE_LIMIT_BYTES", 2700)
+    assert practice._make_room(folder, 600) == 1000  # 3000 + 600 held: the oldest goes
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "middle.json", "middle.wav", "newest.json", "newest.wav"]
+    assert practice._make_room(folder, 100) == 0

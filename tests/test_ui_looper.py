@@ -315,3 +315,32 @@ def test_a_loop_of_bars_is_counted_in_with_big_numbers_and_clicks_along(
     assert panel.looper._click == 240  # the click goes on with the loop
     panel.click_box.setChecked(False)
     assert panel.looper._click is None
+
+
+def test_stop_while_a_free_loop_is_played_keeps_it_and_closing_mid_overdub_keeps_that(
+        qtbot, make_panel, library, band, rig):
+    session_id, drummer, singer, _shy = band
+    panel = make_panel()
+    panel.show_session(session_id)
+    panel.set_request(request_for(session_id, {1: (singer,), 2: (drummer,)}))
+    choose(panel.length_choice, 0)  # free: the person plays, then presses Stop by mistake
+    qtbot.mouseClick(panel.record_button, CLICK)
+    qtbot.waitUntil(lambda: panel.looper is not None and panel._ready,
+                    timeout=LAYER_TIMEOUT_MS)
+    recorded = panel.looper
+    qtbot.waitUntil(lambda: recorded.heard > RATE, timeout=LAYER_TIMEOUT_MS)
+    qtbot.mouseClick(panel.stop_button, CLICK)
+    qtbot.waitUntil(lambda: not panel.is_active, timeout=LAYER_TIMEOUT_MS)
+    assert len(panel.layer_rows()) == 1 and "kept" in panel.message.text()
+    assert takes.get(library.connection, recorded.take_id).frames > RATE // 2
+
+    panel.show_session(session_id)
+    choose(panel.length_choice, 1)
+    qtbot.mouseClick(panel.record_button, CLICK)  # at once: the last stream is still closing
+    wait_for_layers(qtbot, panel, 1)
+    qtbot.mouseClick(panel.record_button, CLICK)  # an overdub, then the window closes
+    qtbot.waitUntil(lambda: panel.looper.state.value == "overdubbing",
+                    timeout=LAYER_TIMEOUT_MS)
+    looper = panel.looper
+    panel.release()
+    assert not panel.is_active and len(looper.layers()) == 2  # the pass was played out

@@ -8,8 +8,10 @@ import time
 
 from mt_studio.cli.arguments import positive_float, record_id
 from mt_studio.cli.output import emit_json, emit_line
-from mt_studio.core.errors import InputError
-from mt_studio.core.library import Library, takes
+from mt_studio.core.errors import DeviceError, InputError
+from mt_studio.core.library import Library, layers, takes
+from mt_studio.core.looping import LoopRegion
+from mt_studio.core.mixing import TrackMix
 from mt_studio.i18n import _
 
 
@@ -50,6 +52,9 @@ def run_play(args: argparse.Namespace, library: Library) -> int:
             ms=args.crossfade))
     crossfade = round(args.crossfade / 1000 * take.samplerate)
     loop = loop_from_text(args.loop, take, crossfade) if args.loop else None
+    is_loop = bool(layers.of_take(library.connection, take.id))
+    if loop is None and is_loop:  # a looper's take plays as its loop
+        loop = LoopRegion(0, take.frames, crossfade)
     start = round(seconds_from_text(args.start) * take.samplerate) if args.start else (
         loop.start if loop else 0)
     if start > take.frames:
@@ -60,6 +65,10 @@ def run_play(args: argparse.Namespace, library: Library) -> int:
             value=args.speed))
     settings = PracticeSettings(args.speed / 100, args.transpose)
     player = TakePlayer(library, take.id, args.device)
+    silent = layers.left_out(library.connection, take.id)  # undone or muted in the looper
+    for index, track_id in enumerate(player.track_ids):
+        if track_id in silent:
+            player.set_mix(index, TrackMix(mute=True))
     if not settings.is_original:
         region = (loop.start, loop.end) if loop else (0, take.frames)
         if not args.json:
@@ -87,7 +96,7 @@ def run_play(args: argparse.Namespace, library: Library) -> int:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
     if player.problem:
-        raise InputError(player.problem)
+        raise (DeviceError if player.device_lost else InputError)(player.problem)
     seconds = position / take.samplerate
     if args.json:
         emit_json({"take": take.id, "position": position, "seconds": round(seconds, 3),

@@ -23,6 +23,8 @@ from mt_studio.i18n import _
 
 log = logging.getLogger(__name__)
 
+SILENT_DEVICE_SECONDS = 1.5  # a stream that moves no frame this long is gone
+
 
 class DuplexStream:
     """A device's inputs recorded into `recorded` and `played` fed to its outputs, in step.
@@ -43,6 +45,9 @@ class DuplexStream:
         self._stream = None
         self._record = None
         self._play = None
+        self._last_frames = -1  # for `lost`: the frames played when last looked, and when
+        self._moved_at = 0.0
+        self.was_lost = False  # `lost` said so once: the device is gone
 
     def open(self, prefill: np.ndarray | None = None) -> None:
         """Open the device and start both actions at one moment; DeviceError if it cannot.
@@ -76,9 +81,13 @@ class DuplexStream:
                 stream = rtmixer.MixerAndRecorder(
                     device=(found.index, output), channels=(self.inputs, self.outputs),
                     samplerate=rate, latency="low")
-                self._record = stream.record_ringbuffer(self.recorded)
-                self._play = stream.play_ringbuffer(self.played)
-                stream.start()
+                try:
+                    self._record = stream.record_ringbuffer(self.recorded)
+                    self._play = stream.play_ringbuffer(self.played)
+                    stream.start()
+                except BaseException:
+                    stream.close()  # not counted as open yet: it must not stay open
+                    raise
         except (sd.PortAudioError, ValueError) as error:
             log.info("the duplex stream could not be opened: %s", error)
             raise DeviceError(_("{device} could not be opened to play and record at once at "
@@ -96,11 +105,25 @@ class DuplexStream:
 
     @property
     def running(self) -> bool:
-        """Whether both actions are still running (a lost device or a dry ring ends them)."""
+        """Whether both actions are still running (a ring run dry or full ends them)."""
         if self._stream is None:
             return False
         actions = self._stream.actions
         return self._record in actions and self._play in actions
+
+    def lost(self) -> bool:
+        """True when the stream stopped: its actions ended, PortAudio says it is no longer
+        active, or no frame has moved for SILENT_DEVICE_SECONDS (a vanished JACK server leaves
+        the stream and its actions as they were)."""
+        if not self.running or not self._stream.active:
+            self.was_lost = True
+            return True
+        now, frames = time.monotonic(), self.played_frames
+        if frames != self._last_frames:
+            self._last_frames, self._moved_at = frames, now
+            return False
+        self.was_lost = now - self._moved_at > SILENT_DEVICE_SECONDS
+        return self.was_lost
 
     @property
     def recorded_frames(self) -> int:
@@ -116,7 +139,7 @@ class DuplexStream:
         """Stop and close the stream."""
         stream, self._stream = self._stream, None
         if stream is not None:
-            devices.close_stream(stream, "the duplex stream")
+            devices.close_stream(stream, "the duplex stream", lost=self.was_lost)
 
 
 def _power_of_two(frames: float) -> int:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -20,6 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from mt_studio.core.duplex import DuplexStream
+from mt_studio.core.durable_files import replaced_atomically
 from mt_studio.core.errors import DeviceError
 from mt_studio.core.preferences import config_folder
 from mt_studio.i18n import _
@@ -84,7 +84,7 @@ def measure_round_trip(device: str, samplerate: int, output: int = 1, input: int
         lead = stream.prefilled  # silence played before the probe
         written = got = 0
         while got < len(recorded):
-            if cancelled() or not stream.running:
+            if cancelled() or stream.lost():
                 raise DeviceError(_("The measurement stopped before it was done."))
             room = stream.played.write_available
             if room:
@@ -120,10 +120,8 @@ def save_round_trip(device: str, samplerate: int, frames: int, folder: Path | No
     saved = _load(folder)
     saved[_key(device, samplerate)] = {"frames": int(frames),
                                        "measured": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
-    folder.mkdir(parents=True, exist_ok=True)
-    temporary = folder / (FILE_NAME + ".tmp")
-    temporary.write_text(json.dumps(saved, indent=2, sort_keys=True), encoding="utf-8")
-    os.replace(temporary, folder / FILE_NAME)
+    with replaced_atomically(folder / FILE_NAME) as file:
+        file.write(json.dumps(saved, indent=2, sort_keys=True).encode("utf-8"))
 
 
 def _key(device: str, samplerate: int) -> str:

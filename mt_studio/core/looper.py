@@ -8,16 +8,19 @@ every played frame anchor + n * length + k. An overdub records exactly one pass,
 seam the listener has not yet heard to the next, shifted back by the round trip; so a player
 who plays in time with what they hear lands on the loop's grid.
 
-Layers are short and kept in memory for playing; each is written to its own WAV (fsync'd,
-then renamed) in a take of the session as soon as its pass is complete, with a row saying who
-played it, and consent is asked for each layer as for any track (DESIGN §4). A worker thread
-drains what was recorded, fills what is played, and never waits on the GUI.
+Layers are short and kept in memory for playing: a layer sounds in the loop from the moment
+its pass is complete. A writer thread then keeps it: its own WAV (fsync'd, then renamed) in a
+take of the session, with a row saying who can be heard on it; consent is asked for each layer
+as for any track (DESIGN §4). The audio worker only drains what was recorded and fills what is
+played, a few ticks ahead of the ear, and never waits on the disk or the GUI. A device that
+goes away stops the looper; what was being played then is kept too.
 """
 
 from __future__ import annotations
 
 import enum
 import logging
+import queue
 import threading
 from dataclasses import dataclass
 
@@ -26,6 +29,7 @@ import soundfile as sf
 
 from mt_studio.core import metronome
 from mt_studio.core.capture.take_recording import TakeRequest, plan_take
+from mt_studio.core.consent_policy import heard_on
 from mt_studio.core.domain import TakeStatus, TrackKind
 from mt_studio.core.duplex import DuplexStream
 from mt_studio.core.durable_files import replaced_atomically
@@ -37,6 +41,7 @@ from mt_studio.i18n import _
 log = logging.getLogger(__name__)
 
 TICK_SECONDS = 0.01
+AHEAD_FRAMES = 4096  # written ahead of the ear: ~85 ms at 48 kHz, ample for a 10 ms tick
 
 
 class LooperState(enum.StrEnum):
@@ -61,10 +66,20 @@ class Player:
 @dataclass
 class _Capture:
     player: Player
+    heard: tuple[int, ...]  # who can be heard on it: the consent policy's answer
     first: int  # recorded frame where the pass begins
     frames: int | None  # None: until stopped (the first layer without a set length)
     samples: list[np.ndarray]
     got: int = 0
+
+
+@dataclass
+class _Layer:
+    """A layer as the loop plays it: its sound, its track once kept, and whether it sounds."""
+
+    sound: np.ndarray
+    track_id: int | None = None
+    audible: bool = True
 
 
 class Looper:
@@ -89,10 +104,13 @@ class Looper:
         self.problem: str | None = None
         self._stream = DuplexStream(device, samplerate, inputs)
         self._lock = threading.Lock()
+        self._kept = threading.Condition(self._lock)  # notified whenever a layer is kept
         self._state = LooperState.IDLE
         self._capture: _Capture | None = None
-        self._sounds: dict[int, np.ndarray] = {}  # track id → its layer, one loop long
-        self._audible: list[int] = []
+        self._layers: list[_Layer] = []  # in the order played
+        self._to_keep: queue.Queue[tuple[_Capture, _Layer] | None] = queue.Queue()
+        self._keeper = threading.Thread(target=self._keep_layers, name="mt-studio-looper-keep",
+                                        daemon=True)
         self._click: float | None = None  # the loop's tempo, when it clicks along
         self._count_in: tuple[int, metronome.CountIn] | None = None  # from the played frame
         self._recorded = 0  # recorded frames drained so far
@@ -112,34 +130,51 @@ class Looper:
         self._stream.open()
         self._stream.wait_until_started()
         self._written = self._stream.prefilled
+        self._keeper.start()
         self._thread.start()
 
+    def finish_layer(self, timeout: float) -> bool:
+        """End the layer being recorded well, so that `stop` loses nothing played: a free first
+        layer is closed now, a layer of set length or an overdub plays out its pass, an overdub
+        still waiting for its seam is called off. Waits up to TIMEOUT seconds for the layer to
+        be kept; True when nothing is left being recorded."""
+        with self._kept:
+            if self._state is LooperState.ARMED:
+                self._capture, self._state = None, LooperState.LOOPING
+            self._close_free_layer()
+            return self._kept.wait_for(lambda: self._state not in (
+                LooperState.RECORDING, LooperState.OVERDUBBING), timeout)
+
     def stop(self) -> None:
-        """Stop (a layer still being recorded is dropped) and close the device."""
+        """Stop (a layer still being recorded is dropped: `finish_layer` first), close the
+        device, and return once every finished layer is on disk."""
         self._stop.set()
         if self._thread.is_alive():
             self._thread.join()
         self._stream.close()
+        if self._keeper.is_alive():
+            self._to_keep.put(None)
+            self._keeper.join()
 
     @property
     def heard(self) -> int:
         """The played frame the listener hears about now."""
         return self._stream.played_frames
 
-    def check(self, player: Player) -> None:
-        """Raise ConsentRefused (naming who) or InputError (a missing input) if PLAYER's layer
-        could not be recorded; the looper is left as it was."""
+    def check(self, player: Player) -> tuple[int, ...]:
+        """Who can be heard on PLAYER's layer; ConsentRefused (naming who) or InputError (a
+        missing input) if it could not be recorded, the looper left as it was."""
         if not 1 <= player.input <= self._stream.inputs:
             raise InputError(_("Input {input} is not among the {count} this looper records.")
                              .format(input=player.input, count=self._stream.inputs))
-        self._check_consent(player)
+        return self._heard(player)
 
     def record_loop(self, player: Player, frames: int | None = None, *,
                     count_in: metronome.CountIn | None = None) -> None:
         """Start the first layer now, FRAMES long (None: until `close_loop`); called before
         `start`, it begins with the stream's first frame. With COUNT_IN (on a started
         looper), its clicks play first and the layer begins on the downbeat after them."""
-        self.check(player)
+        heard = self.check(player)
         with self._lock:
             if self._state is not LooperState.IDLE:
                 raise InputError(_("This looper has its loop already; overdub instead."))
@@ -152,7 +187,7 @@ class Looper:
             else:
                 first = self._stream.recorded_frames  # what the player plays from now on
                 self.anchor = first - self.round_trip
-            self._capture = _Capture(player, first, frames, [])
+            self._capture = _Capture(player, heard, first, frames, [])
             self.length = frames
             self._state = LooperState.RECORDING
 
@@ -175,15 +210,17 @@ class Looper:
     def close_loop(self) -> None:
         """End the first layer here: its length is the loop's."""
         with self._lock:
-            capture = self._capture
-            if self._state is not LooperState.RECORDING or capture is None:
-                return
-            if capture.frames is None:
-                capture.frames = max(1, self._stream.recorded_frames - capture.first)
+            self._close_free_layer()
+
+    def _close_free_layer(self) -> None:
+        """A first layer of no set length ends at the frame recorded now (under the lock)."""
+        capture = self._capture
+        if self._state is LooperState.RECORDING and capture is not None and capture.frames is None:
+            capture.frames = max(1, self._stream.recorded_frames - capture.first)
 
     def overdub(self, player: Player) -> None:
         """Record one more pass from the next seam the listener has not heard yet."""
-        self.check(player)
+        heard = self.check(player)
         with self._lock:
             if self._state is not LooperState.LOOPING:
                 raise InputError(_("There is no loop to play over yet."))
@@ -191,7 +228,7 @@ class Looper:
             seam = self.anchor + seams * self.length
             if seam + self.round_trip < self._recorded:  # its start is drained already
                 seam += self.length
-            self._capture = _Capture(player, seam + self.round_trip, self.length, [])
+            self._capture = _Capture(player, heard, seam + self.round_trip, self.length, [])
             self._state = LooperState.ARMED
 
     def undo(self) -> layers.Layer | None:
@@ -223,11 +260,17 @@ class Looper:
         return changed
 
     def _reload(self) -> None:
-        audible = [layer.track_id for layer in self.layers() if layer.audible]
+        """Sound the kept layers as the library says (undone, muted); layers not kept yet
+        sound on."""
+        audible = {layer.track_id: layer.audible for layer in self.layers()}
         with self._lock:
-            self._audible = audible
+            for layer in self._layers:
+                if layer.track_id in audible:
+                    layer.audible = audible[layer.track_id]
 
-    def _check_consent(self, player: Player) -> None:
+    def _heard(self, player: Player) -> tuple[int, ...]:
+        """Who can be heard on PLAYER's layer, by the consent rules; ConsentRefused naming who
+        may not be recorded."""
         request = TakeRequest(self.session_id, self.device, (player.input,),
                               owners={player.input: player.owners},
                               isolated=frozenset({player.input}) if player.isolated else
@@ -238,17 +281,17 @@ class Looper:
                 input=player.input, why=plan.disarm_reasons.get(player.input, "")))
         if not plan.allowed:
             raise ConsentRefused(plan.refusal)
+        return tuple(sorted(heard_on(plan.tracks[0], plan.present)))
 
     def _run(self) -> None:
         try:
-            # A connection of its own: the window's may be in a transaction of its own meanwhile.
-            with Library.open(self.library.folder) as own:
-                while not self._stop.wait(TICK_SECONDS):
-                    if not self._stream.running:
-                        self.problem = _("The audio device stopped.")
-                        break
-                    self._drain(own)
-                    self._fill()
+            while not self._stop.wait(TICK_SECONDS):
+                if self._stream.lost():
+                    self.problem = _("The audio device stopped. What was played is kept.")
+                    self._keep_what_was_played()
+                    break
+                self._drain()
+                self._fill()
         except Exception as error:  # never leave the looper playing with nobody minding it
             log.exception("the looper failed")
             self.problem = _("The looper stopped because of a problem: {error}").format(
@@ -256,7 +299,7 @@ class Looper:
         finally:
             self._stream.close()
 
-    def _drain(self, library: Library) -> None:
+    def _drain(self) -> None:
         ring = self._stream.recorded
         available = ring.read_available
         if not available:
@@ -278,33 +321,69 @@ class Looper:
                                    .copy())
             capture.got += end - start
         if capture.frames is not None and capture.got >= capture.frames:
-            self._keep(capture, library)
+            self._finished(capture, np.concatenate(capture.samples)[:capture.frames])
 
-    def _keep(self, capture: _Capture, library: Library) -> None:
-        sound = np.concatenate(capture.samples)[:capture.frames]
+    def _finished(self, capture: _Capture, sound: np.ndarray) -> None:
+        """The pass is complete: it sounds in the loop from now on, and goes to be kept."""
+        layer = _Layer(sound)
+        with self._kept:
+            self._layers.append(layer)
+            self.length = len(sound)
+            self._capture = None
+            self._state = LooperState.LOOPING
+            self._kept.notify_all()
+        self._to_keep.put((capture, layer))
+
+    def _keep_what_was_played(self) -> None:
+        """The device went: a layer being played is kept as far as it got (an overdub filled
+        out with silence to the loop's length, so that it still lines up)."""
+        with self._lock:
+            capture = self._capture
+        if capture is None or not capture.got:
+            return
+        sound = np.concatenate(capture.samples)
+        if self.length and capture.frames == self.length and len(sound) < self.length:
+            sound = np.concatenate([sound, np.zeros(self.length - len(sound), np.float32)])
+        self._finished(capture, sound)
+
+    def _keep_layers(self) -> None:
+        """The writer: each finished layer into the library, until told to stop (None)."""
+        # A connection of its own: the window's may be in a transaction of its own meanwhile.
+        with Library.open(self.library.folder) as own:
+            while (item := self._to_keep.get()) is not None:
+                capture, layer = item
+                try:
+                    self._keep(own, capture, layer)
+                except Exception as error:  # the sound stays in the loop; say it is not kept
+                    log.exception("a layer could not be kept")
+                    self.problem = _("A layer could not be saved: {error}. It still plays in "
+                                     "the loop; stop the looper and check the disk.").format(
+                        error=error)
+
+    def _keep(self, library: Library, capture: _Capture, layer: _Layer) -> None:
+        sound = layer.sound
         with library.transaction() as db:
             if self.take_id is None:
-                self.take_id = takes.start(db, self.session_id, self.samplerate,
-                                           sample_format="float32", device=self.device)
-                takes.finish(db, self.take_id, len(sound), status=TakeStatus.COMPLETE)
+                take_id = takes.start(db, self.session_id, self.samplerate,
+                                      sample_format="float32", device=self.device)
+                takes.finish(db, take_id, len(sound), status=TakeStatus.COMPLETE)
+                self.take_id = take_id
             track = takes.add_track(db, self.take_id, TrackKind.AUDIO,
-                                    participant_ids=capture.player.owners,
+                                    participant_ids=capture.heard,
                                     input=capture.player.input, isolated=capture.player.isolated)
             _write_durably(self.library.folder / track.file, sound, self.samplerate)
             takes.add_part(db, track.id, 1, 0, len(sound), track.file)
             layers.add(db, track.id, latency=self.round_trip)
         with self._lock:
-            self._sounds[track.id] = sound
-            self._audible.append(track.id)
-            self.length = len(sound)
-            self._capture = None
-            self._state = LooperState.LOOPING
+            layer.track_id = track.id
         self.layer_done.set()
         log.info("layer of %d frames kept in take %d", len(sound), self.take_id)
 
     def _fill(self) -> None:
+        """Write what plays next, a few ticks ahead of the ear and no further: a layer just
+        finished, or a mute, is heard that soon."""
         ring = self._stream.played
-        room = ring.write_available
+        room = min(ring.write_available, max(0, AHEAD_FRAMES - (self._written - self.heard)))
         if not room:
             return
         block = np.zeros(room, dtype=np.float32)
@@ -312,7 +391,7 @@ class Looper:
         # written (a few thousand frames of arithmetic: no I/O, nothing that waits).
         with self._lock:
             written = self._written
-            sounds = [self._sounds[t] for t in self._audible if t in self._sounds]
+            sounds = [layer.sound for layer in self._layers if layer.audible]
             anchor, length = self.anchor, self.length
             if sounds and length:
                 frames = np.arange(written, written + room)

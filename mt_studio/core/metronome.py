@@ -53,6 +53,15 @@ def click_track(bpm: float, beats_per_bar: int = 4, *, bars: int | None = None,
     bpm = check_tempo(bpm)
     beats_per_bar = _check_beats_per_bar(beats_per_bar)
     rate = _check_samplerate(samplerate)
+    return _click_track(bpm, beats_per_bar, bars=bars, frames=frames, samplerate=rate,
+                        start=start)
+
+
+def _click_track(bpm: float, beats_per_bar: int, *, bars: int | None, frames: int | None,
+                 samplerate: int, start: int) -> np.ndarray:
+    """`click_track` on values already checked, or derived from checked ones: a practice
+    speed takes a tempo people may type (30-300) outside that range, and it still clicks."""
+    rate = samplerate
     if (bars is None) == (frames is None):
         raise ValueError("give either bars or frames")
     if bars is not None:
@@ -99,8 +108,9 @@ class BeatGrid:
         out = np.zeros(frames, dtype=np.float32)
         skip = max(0, self.first - start)
         if skip < frames:
-            out[skip:] = click_track(self.bpm, self.beats_per_bar, frames=frames - skip,
-                                     samplerate=samplerate, start=start + skip - self.first)
+            out[skip:] = _click_track(self.bpm, self.beats_per_bar, bars=None,
+                                      frames=frames - skip, samplerate=samplerate,
+                                      start=start + skip - self.first)
         return out
 
 

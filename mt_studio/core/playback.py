@@ -1,9 +1,10 @@
-"""Plain playback of a take: its audio tracks mixed to stereo, streamed from disk to a device.
+"""Playback of a take: its audio tracks mixed to stereo, looped if asked, streamed from disk.
 
-A feeder thread reads blocks of every track with soundfile, mixes them (equal gain, centre pan)
-and writes the mix into an rtmixer ring buffer; rtmixer's C callback plays the ring, so no file
-is read and no Python runs in the real-time thread, and memory stays small however long the
-take. The playhead is the frames the callback has actually taken from the ring.
+A feeder thread reads blocks of every track (waveform.TrackReader), follows a LoopCursor, mixes
+them by each track's gain, pan, mute and solo (mixing.py), and writes the mix into an rtmixer
+ring buffer; rtmixer's C callback plays the ring, so no file is read and no Python runs in the
+real-time thread, and memory stays small however long the take. The playhead is the frames the
+callback has actually taken from the ring, mapped back to the take's frames.
 
 Only the feeder thread talks to the mixer's action queue once playback runs (rtmixer's queues
 have one writer and one reader), so `stop` asks the feeder to cancel and waits for it.
@@ -32,6 +33,7 @@ from mt_studio.i18n import _
 
 log = logging.getLogger(__name__)
 
+SILENT_DEVICE_SECONDS = 1.5  # an output that takes no sound this long is gone
 CHUNK_FRAMES = 2048  # mixed at a time: a fader's ramp and a loop request land within one
 
 
@@ -84,9 +86,7 @@ def play_once(samples: np.ndarray, samplerate: int, device: int | str | None = N
         mixer.wait(mixer.play_buffer(samples, channels=[1]))
         mixer.stop()  # returns once what was handed over has sounded
     finally:
-        with devices.portaudio_lock:
-            mixer.close()
-        devices.stream_closed()
+        devices.close_stream(mixer, "the one-off sound")
 
 
 class TakePlayer:
@@ -121,6 +121,7 @@ class TakePlayer:
         self._version: PracticeVersion | None = None
         self._length = take.frames  # of what plays: the take, or its practice version
         self.problem: str | None = None
+        self.device_lost = False  # the problem: the output went away
         self.reached_end = False
         self._ring_frames = 1 << max(12, int(np.ceil(np.log2(ring_seconds * self.samplerate))))
         self._mixer = None
@@ -141,6 +142,9 @@ class TakePlayer:
         self._ended = threading.Event()
         self._ended.set()
         self._feeder: threading.Thread | None = None
+        self._last_done: int | None = None  # the device watch: frames taken, and since when
+        self._moved_at = 0.0
+        self._lost = False  # the device went away: its stream is closed outside the lock
 
     @property
     def is_open(self) -> bool:
@@ -261,6 +265,7 @@ class TakePlayer:
             self._loop_request = None
         self.problem = None
         self.reached_end = False
+        self._last_done = None
         self._stop.clear()
         self._ended.clear()
         self._feeder = threading.Thread(target=self._feed, args=(start,),
@@ -297,7 +302,7 @@ class TakePlayer:
         with self._lock:  # a worker that has just opened it may be closing it too
             mixer, self._mixer = self._mixer, None
         if mixer is not None:
-            devices.close_stream(mixer, "the output stream")
+            devices.close_stream(mixer, "the output stream", lost=self._lost)
 
     def _frame_at(self, played: int) -> int:
         """The take's frame at ring frame PLAYED (under the lock), forgetting older spans."""
@@ -342,6 +347,11 @@ class TakePlayer:
                 elif action is None and cursor.at_end:
                     self.reached_end = True
                     break
+                if self._device_lost(action):
+                    self._lost = self.device_lost = True
+                    self.problem = _("The audio output stopped: the audio interface or its "
+                                     "server went away.")
+                    break
                 self._stop.wait(self.TICK_SECONDS)
             if self._stop.is_set():
                 self._cancel()
@@ -353,6 +363,8 @@ class TakePlayer:
         finally:
             for reader in readers:
                 reader.close()
+            if self._action is not None and self._mixer is not None:
+                self._cancel()  # stopped by trouble: the ring's tail must not play on
             with self._lock:
                 if self._action is not None:
                     self._resting = self._frame_at(self._played + self._action.done_frames)
@@ -360,6 +372,19 @@ class TakePlayer:
                 elif self.reached_end:
                     self._resting = self._length
             self._ended.set()
+
+    def _device_lost(self, action) -> bool:
+        """True when the device stopped taking sound: the stream is no longer active, or the
+        running action has not moved for SILENT_DEVICE_SECONDS (a vanished JACK server
+        leaves both the stream and the action as they were)."""
+        if not self._mixer.active:
+            return True
+        done = action.done_frames if action is not None else None
+        now = time.monotonic()
+        if done is None or done != self._last_done:
+            self._last_done, self._moved_at = done, now
+            return False
+        return now - self._moved_at > SILENT_DEVICE_SECONDS
 
     def _take_loop_request(self, cursor: LoopCursor) -> bool:
         """Hand a new loop to CURSOR; True when it is to be heard at once (the ring must then

@@ -43,6 +43,7 @@ from pathlib import Path
 import numpy as np
 import soundfile as sf
 
+from mt_studio.core.capture.audio_capture import DISK_RESERVE_BYTES
 from mt_studio.core.errors import InputError, LibraryError
 from mt_studio.core.waveform import TrackReader, open_track_file
 from mt_studio.i18n import _
@@ -56,6 +57,8 @@ CROSSFADE_SECONDS = 0.05
 MAX_LAG_SECONDS = 0.004
 MAX_WAV_BYTES = 0xFFFFFFFF - 1024  # a plain WAV's sizes are 32-bit
 STALE_PARTIAL_SECONDS = 3600
+CACHE_LIMIT_BYTES = 4 << 30  # practice versions kept at most; the least used go first
+RECORDING_ROOM_BYTES = 1 << 30  # left free beyond the recorder's reserve, for the next take
 
 Progress = Callable[[float], None]
 Cancelled = Callable[[], bool]
@@ -220,6 +223,23 @@ def remove_stale_practice_versions(library_folder: Path) -> int:
     return removed
 
 
+def _make_room(folder: Path, needed: int) -> int:
+    """Delete the practice versions used least recently (by their access time, which `_usable`
+    sets on every use) until the cache, with NEEDED bytes
+    more, holds at most CACHE_LIMIT_BYTES; the bytes freed."""
+    renders = sorted(folder.glob("*.wav"), key=lambda path: path.stat().st_atime)
+    held = sum(path.stat().st_size for path in renders)
+    freed = 0
+    for path in renders:
+        if held + needed - freed <= CACHE_LIMIT_BYTES:
+            break
+        size = path.stat().st_size
+        path.unlink(missing_ok=True)
+        path.with_suffix(".json").unlink(missing_ok=True)
+        freed += size
+    return freed
+
+
 def _render_together(folder: Path, jobs: list, settings: PracticeSettings, joins: list[int],
                      samplerate: int, progress: Progress | None,
                      cancelled: Cancelled | None) -> None:
@@ -231,7 +251,9 @@ def _render_together(folder: Path, jobs: list, settings: PracticeSettings, joins
         free = shutil.disk_usage(folder).free
     except OSError as error:
         raise _unwritable(folder, error) from None
-    if needed + (64 << 20) > free:
+    free += _make_room(folder, needed)
+    if needed + DISK_RESERVE_BYTES + RECORDING_ROOM_BYTES > free:
+        # Practising must never leave a take without room to be recorded.
         raise LibraryError(_("There is not enough free disk space in {folder} for the practice "
                              "version ({needed} MB are needed).").format(
                                  folder=folder, needed=needed >> 20))
@@ -243,6 +265,9 @@ def _render_together(folder: Path, jobs: list, settings: PracticeSettings, joins
                     progress((index + fraction) / len(jobs))
             _render(parts, lengths, settings, temporaries[index], joins, samplerate, report,
                     cancelled)
+        for temporary in temporaries:  # on disk before they count: never a silent render
+            with open(temporary, "rb+") as written:
+                os.fsync(written.fileno())
         for temporary, (_parts, _lengths, path, made_from) in zip(temporaries, jobs,
                                                                     strict=True):
             os.replace(temporary, path)
@@ -369,6 +394,10 @@ def _usable(path: Path, frames: int, samplerate: int) -> bool:
         whole = False
     if not whole:
         path.unlink(missing_ok=True)
+    else:
+        # Used now: the last to go when room is made (_make_room); set by hand, as a disk
+        # mounted noatime would not, and the modification time stays that of the render.
+        os.utime(path, ns=(time.time_ns(), path.stat().st_mtime_ns))
     return whole
 
 

@@ -55,9 +55,7 @@ def load(folder: Path | None = None) -> Preferences:
 
 def save(preferences: Preferences, folder: Path | None = None) -> None:
     """Write the preferences atomically (a crash leaves the old file or the new one)."""
-    folder = folder or config_folder()
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / FILE_NAME
-    temporary = path.with_suffix(".tmp")
-    temporary.write_text(json.dumps(preferences._asdict(), indent=2), encoding="utf-8")
-    os.replace(temporary, path)
+    from mt_studio.core.durable_files import replaced_atomically  # not needed at start-up
+
+    with replaced_atomically((folder or config_folder()) / FILE_NAME) as file:
+        file.write(json.dumps(preferences._asdict(), indent=2).encode("utf-8"))

@@ -98,6 +98,7 @@ class LooperPanel(QWidget):
         self._threads: list[threading.Thread] = []
         self._tap = TapTempo()
         self._loop_bpm: float | None = None  # the tempo of a loop of bars
+        self._stop_after_layer = False  # Stop was pressed while a layer was being played
         self._counted_start: tuple[Player, int, CountIn] | None = None  # waits for the sound
         self.calibration: CalibrationDialog | None = None
         self._reports = _Reports(self)
@@ -155,8 +156,8 @@ class LooperPanel(QWidget):
         big_line = self.record_button.fontMetrics().height()
         self.stop_button = scaled(QPushButton(_("Stop looper")), 1.4)
         self.stop_button.setAccessibleName(_("Stop looper"))
-        self.stop_button.setToolTip(_("Stop the loop and let go of the audio interface. "
-                                      "Every layer recorded is kept."))
+        self.stop_button.setToolTip(_("Stop the loop and let go of the audio interface. Every "
+                                      "layer is kept; one being played is finished first."))
         for button, width in ((self.record_button, 8), (self.stop_button, 5)):
             button.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
             button.setMinimumSize(big_line * width, big_line * 3)
@@ -350,10 +351,21 @@ class LooperPanel(QWidget):
         self._show_state()
 
     def stop_looper(self) -> None:
-        """Stop the loop and let go of the device (in the background); layers are kept."""
+        """Stop the loop and let go of the device (in the background); layers are kept, and a
+        layer being played is finished and kept first (a free first layer closes here)."""
         looper = self.looper
         if not self._live or looper is None:
             return
+        if self._ready and looper.state in (LooperState.RECORDING, LooperState.OVERDUBBING,
+                                            LooperState.ARMED):
+            self._stop_after_layer = True
+            if looper.finish_layer(timeout=0):  # nothing was being played yet: stop now
+                self._stop_after_layer = False
+            else:
+                self.message.setText(_("Keeping the layer being played, then stopping…"))
+                self._show_state()
+                return
+        self._stop_after_layer = False
         ready, self._live, self._ready = self._ready, False, False
         self._timer.stop()
         if ready:
@@ -438,9 +450,13 @@ class LooperPanel(QWidget):
         dialog.open()
 
     def release(self, timeout: float = 5.0) -> None:
-        """Stop the looper and let go of the device, waiting up to TIMEOUT seconds for it
-        (call it before the window closes or PortAudio restarts)."""
+        """Keep a layer being played, stop the looper and let go of the device, waiting up to
+        TIMEOUT seconds for each (call it before the window closes or PortAudio restarts)."""
+        if self._live and self._ready and self.looper is not None:
+            self.looper.finish_layer(timeout)
+            self._layers_touched()
         if self._live:
+            self._stop_after_layer = False
             self.stop_looper()
         if self.calibration is not None:
             self.calibration.release(timeout)
@@ -535,6 +551,9 @@ class LooperPanel(QWidget):
         if looper.layer_done.is_set():
             looper.layer_done.clear()
             self._layers_touched()
+            if self._stop_after_layer:
+                self.stop_looper()
+                return
         if looper.problem:
             problem = looper.problem
             self.stop_looper()
@@ -689,13 +708,15 @@ class LooperPanel(QWidget):
                                                     "time round."), False
             words = (_("Waiting for the loop to come round…") if state is LooperState.ARMED
                      else _("Recording layer {n} – play now.").format(n=number))
+        if self._stop_after_layer:
+            enabled, words = False, _("Keeping the layer being played, then stopping…")
         button.setText(text)
         button.setToolTip(tip)
         button.setAccessibleName(text)
         button.setAccessibleDescription(tip)
         button.setEnabled(enabled)
         self.state.setText(words)
-        self.stop_button.setEnabled(self._live and self._ready)
+        self.stop_button.setEnabled(self._live and self._ready and not self._stop_after_layer)
         if self._session is not None:
             self.title.setText(_("Looper · {title}").format(title=self._session.title))
         else:

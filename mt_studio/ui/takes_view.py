@@ -691,13 +691,11 @@ class TakesView(QWidget):
     def _show_layers(self, take: Take) -> None:
         """A looper's take plays as its loop: round and round, without the layers undone or
         muted in the looper."""
-        found = {layer.track_id: layer for layer in layers.of_take(self.library.connection,
-                                                                    take.id)}
-        if not found:
+        if not layers.of_take(self.library.connection, take.id):
             return
+        silent = layers.left_out(self.library.connection, take.id)
         for index, (track_id, _paths) in enumerate(self._lane_sources):
-            layer = found.get(track_id)
-            if layer is not None and not layer.audible:
+            if track_id in silent:
                 self.mix.row(index)[0].setChecked(True)
         self.lanes.set_loop((0, take.frames))
         self.loop_button.setChecked(True)

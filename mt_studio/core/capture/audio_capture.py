@@ -12,7 +12,6 @@ stream's clock (loss_watch tells real loss from a late clock).
 
 from __future__ import annotations
 
-import atexit
 import enum
 import errno
 import logging
@@ -86,8 +85,6 @@ class AudioCapture:
     graph), writes no silence. A loss in the first ticks, before the clock's level is known,
     goes uncounted.
     """
-
-    CLOSE_TIMEOUT_SECONDS = 2.0
 
     def __init__(self, settings: CaptureSettings, files: TakeFiles,
                  free_bytes: Callable[[], int],
@@ -390,28 +387,10 @@ class AudioCapture:
 
     def _close_stream(self) -> None:
         """Close the stream, giving up after a while: PortAudio can hang on a vanished server."""
-
-        def close() -> None:
-            # Not under devices.portaudio_lock: a close that hangs on a vanished server must
-            # not hang everyone else's device scans with it.
-            try:
-                self._recorder.abort()
-                self._recorder.close()
-            except Exception as error:  # a lost device may fail to close; the files matter
-                log.info("closing the stream failed: %s", error)
-            finally:
-                devices.stream_closed()
-                self._clock.close()
-
-        closer = threading.Thread(target=close, name="mt-studio-close-stream", daemon=True)
-        closer.start()
-        closer.join(self.CLOSE_TIMEOUT_SECONDS)
-        if closer.is_alive():
+        lost = self.stop_reason is StopReason.DEVICE_LOST
+        if not devices.close_stream(self._recorder, "the recording stream", self._clock.close,
+                                    lost=lost):
             self.stream_stuck = True
-            log.warning("the audio stream did not close; left behind")
-            # sounddevice terminates PortAudio at exit, which would hang on the same stream.
-            sd = load_sounddevice()
-            atexit.unregister(getattr(sd, "_exit_handler", lambda: None))
 
 
 def _block_size(segment) -> int:

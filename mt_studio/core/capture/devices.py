@@ -6,12 +6,13 @@ on a machine without the PortAudio library.
 
 from __future__ import annotations
 
+import atexit
 import logging
 import os
 import sys
 import tempfile
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from types import ModuleType
@@ -104,12 +105,17 @@ def load_sounddevice() -> ModuleType:
 # open streams are counted and a restart waits for none to be open.
 portaudio_lock = threading.RLock()
 _open_streams = 0
+# Closes run outside the lock (see close_stream); whoever opens a stream or restarts PortAudio
+# waits for the closes under way first, as PortAudio would race with them.
+_closes_done = threading.Condition()
+_closing: set[threading.Thread] = set()
 
 
 @contextmanager
 def stream_opening() -> Iterator[None]:
     """Hold while opening a stream; counts it as open unless opening raises."""
     global _open_streams
+    _wait_for_closes()
     with portaudio_lock:
         yield
         _open_streams += 1
@@ -122,17 +128,63 @@ def stream_closed() -> None:
         _open_streams = max(0, _open_streams - 1)
 
 
-def close_stream(stream, what: str) -> None:
-    """Abort and close STREAM (opened under `stream_opening`) under the PortAudio lock, and
-    count it closed; a device that vanished and fails to close is logged as WHAT, no more."""
-    try:
-        with portaudio_lock:
-            stream.abort()
-            stream.close()
-    except Exception as error:  # a vanished device may fail to close
-        log.info("closing %s failed: %s", what, error)
-    finally:
-        stream_closed()
+CLOSE_TIMEOUT_SECONDS = 2.0
+
+
+def close_stream(stream, what: str, after: Callable[[], object] | None = None,
+                 lost: bool = False) -> bool:
+    """Abort and close STREAM (opened under `stream_opening`), count it closed and call AFTER;
+    False if it would not close within CLOSE_TIMEOUT_SECONDS and was left behind.
+
+    A stream whose device is there closes under `portaudio_lock`: PortAudio's JACK host keeps
+    one client for all streams, and a close racing an open hangs them both. A stream whose
+    device was LOST closes outside it, in a thread given up after a while: PortAudio can hang
+    for good there, and must not take every other device scan and stream with it. A close
+    that fails is logged as WHAT, no more.
+    """
+
+    def close() -> None:
+        try:
+            if lost:
+                stream.abort()
+                stream.close()
+            else:
+                with portaudio_lock:
+                    stream.abort()
+                    stream.close()
+        except Exception as error:  # a vanished device may fail to close
+            log.info("closing %s failed: %s", what, error)
+        finally:
+            stream_closed()
+            if after is not None:
+                after()
+            _close_ended(threading.current_thread())
+
+    closer = threading.Thread(target=close, name="mt-studio-close-stream", daemon=True)
+    with _closes_done:
+        _closing.add(closer)
+    closer.start()
+    closer.join(CLOSE_TIMEOUT_SECONDS)
+    if not closer.is_alive():
+        return True
+    _close_ended(closer)  # given up: nobody waits for it any longer
+    log.warning("%s did not close; left behind", what)
+    # sounddevice terminates PortAudio at exit, which would hang on the same stream.
+    sd = load_sounddevice()
+    atexit.unregister(getattr(sd, "_exit_handler", lambda: None))
+    return False
+
+
+def _close_ended(closer: threading.Thread) -> None:
+    with _closes_done:
+        _closing.discard(closer)
+        _closes_done.notify_all()
+
+
+def _wait_for_closes() -> None:
+    """Wait for the closes under way (each gives up by itself after CLOSE_TIMEOUT_SECONDS)."""
+    with _closes_done:
+        _closes_done.wait_for(lambda: not _closing, CLOSE_TIMEOUT_SECONDS + 1)
 
 
 def refresh() -> None:
@@ -142,6 +194,7 @@ def refresh() -> None:
     would close every stream.
     """
     sd = load_sounddevice()
+    _wait_for_closes()
     with portaudio_lock, native_messages_to_log():
         if _open_streams:
             log.info("not restarting PortAudio: %d stream(s) open", _open_streams)

@@ -51,6 +51,12 @@ def of_take(db: sqlite3.Connection, take_id: int) -> list[Layer]:
     return [Layer(t, n, lat, bool(m), bool(u)) for t, n, lat, m, u in rows]
 
 
+def left_out(db: sqlite3.Connection, take_id: int) -> set[int]:
+    """The tracks of a looper's take that its loop does not play (undone or muted layers);
+    a take that is no loop leaves none out."""
+    return {layer.track_id for layer in of_take(db, take_id) if not layer.audible}
+
+
 def set_muted(db: sqlite3.Connection, track_id: int, muted: bool) -> None:
     """Mute or unmute a layer."""
     _take_of(db, track_id)
