@@ -396,3 +396,30 @@ def test_bad_input_is_one_line_naming_it_and_changes_nothing(cli, tmp_path, take
     assert result.err.count("\n") == 1 and result.err.startswith("mt-studio")
     assert result.out == ""
     assert dump_folder(tmp_path / "library") == before
+
+
+def test_a_session_shows_its_songs_and_not_another_participants_own(library):
+    from datetime import date as day
+
+    from mt_studio.core.domain import SessionKind
+    from mt_studio.core.library import participants, sessions, songs, takes
+
+    with library.transaction() as db:
+        ola, kari, nils = (participants.add(db, p) for p in ("Ola", "Kari", "Nils"))
+        band = sessions.create(db, "Band", SessionKind.BAND, on=day(2026, 12, 1),
+                               participants=[ola, kari])
+        alone = sessions.create(db, "Nils alone", SessionKind.INDIVIDUAL, on=day(2026, 12, 2),
+                                participants=[nils])
+        ours = songs.create(db, "Ours", [ola])
+        private = songs.create(db, "Nils' own", [nils])
+        hymn = songs.create(db, "An old hymn")
+        played = songs.create(db, "Played here", [nils])
+        take = takes.start(db, band.id, 48000)
+        takes.finish(db, take, 48000)
+        songs.link_take(db, played.id, take)
+    shown = {s.title for s in songs.for_session(library.connection, band.id)}
+    assert shown == {"Ours", "An old hymn", "Played here"}  # not Nils' own song
+    assert {s.title for s in songs.for_session(library.connection, alone.id)} == {
+        "Nils' own", "An old hymn", "Played here"}
+    assert private.id not in {s.id for s in songs.for_session(library.connection, band.id)}
+    assert {ours.id, hymn.id} <= {s.id for s in songs.for_session(library.connection, band.id)}

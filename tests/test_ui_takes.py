@@ -10,6 +10,7 @@ import pytest
 import soundfile as sf
 from jack_rig import JackServer, seen_by_portaudio, wait_for
 from PyQt6.QtCore import QPoint, Qt
+from PyQt6.QtWidgets import QPushButton
 
 from mt_studio.core.capture import devices
 from mt_studio.core.domain import SessionKind, TakeStatus, TrackKind
@@ -317,14 +318,21 @@ def test_a_slower_practice_version_is_prepared_and_played_in_the_takes_place(
     view.take_list.setCurrentRow(0)
     qtbot.waitUntil(lambda: view.play_button.isEnabled(), timeout=10_000)
     view.lanes.set_loop((RATE // 4, 3 * RATE // 4))
+    view.loop_button.setChecked(True)
     view.speed.setValue(80)
     qtbot.waitUntil(lambda: view.player.practice is not None, timeout=30_000)
     practice = view.player.practice
     assert practice.settings.speed == 0.8 and (practice.start, practice.stop) == (
         RATE // 4, 3 * RATE // 4)
-    assert not view.practice_progress.isVisible()
+    assert not view.practice_progress.isVisible() and "80 %" in view.transport_note.text()
+    view.loop_button.setChecked(False)  # the loop goes: the practice version is of the take
+    qtbot.waitUntil(lambda: view.player.practice is not None
+                    and view.player.practice.stop == view.take.frames, timeout=30_000)
     view.speed.setValue(100)
     qtbot.waitUntil(lambda: view.player.practice is None, timeout=10_000)
+    view.speed.setValue(90)
+    view.take_list.setCurrentRow(1)  # another take starts as recorded, nothing prepared
+    assert view.speed.value() == 100 and not view.practice_progress.isVisible()
 
 
 def test_a_song_stamp_plays_its_take_from_the_stamped_moment(
@@ -380,3 +388,36 @@ def test_find_tempo_sets_the_tempo_and_the_bars_from_the_takes_beat(
     qtbot.waitUntil(lambda: view.find_tempo_button.isEnabled(), timeout=60_000)
     assert abs(view.tempo.value() - 112) <= 0.5, view.transport_note.text()
     assert abs(view.lanes.grid.first - RATE // 3) < RATE // 100  # the first beat, within 10 ms
+
+
+def test_a_take_with_no_sound_yet_says_so_and_no_take_leaves_nothing_behind(
+        qtbot, shown_view, library, band, no_output):
+    with library.transaction() as db:
+        empty = takes.start(db, band, RATE)
+        takes.add_track(db, empty, TrackKind.AUDIO, input=1)
+        takes.finish(db, empty, 0, status=TakeStatus.RECOVERED)
+    view = shown_view()
+    view.show_session(band)
+    view.take_list.setCurrentRow(0)
+    assert view.take.id == empty and "no sound yet" in view.title.text()
+    assert not view.find_tempo_button.isEnabled() and view.mix.findChildren(QPushButton) == []
+    view.take_list.setCurrentRow(1)
+    view.loop_button.setChecked(True)
+    assert view.mix.findChildren(QPushButton)
+    with library.transaction() as db:
+        other = sessions.create(db, "Choir", SessionKind.CHOIR, on=date(2026, 3, 4)).id
+    view.show_session(other)
+    qtbot.waitUntil(lambda: not view.mix.findChildren(QPushButton))  # the old rows go
+    assert not view.loop_button.isChecked() and view.take is None
+
+
+def test_space_presses_the_button_that_has_the_focus(qtbot, shown_view, library, band,
+                                                     no_output):
+    view = shown_view()
+    view.show_session(band)
+    view.take_list.setCurrentRow(0)
+    view.click_button.setFocus()
+    qtbot.keyClick(view.click_button, Qt.Key.Key_Space)
+    qtbot.waitUntil(view.click_button.isChecked)
+    assert not view.playing
+

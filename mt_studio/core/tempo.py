@@ -137,6 +137,13 @@ class TempoEstimate:
     beats: np.ndarray
     confidence: float
 
+    def first_beat(self, samplerate: int) -> int:
+        """The earliest frame on the beat: the first beat heard, moved back by whole beats.
+        (Which beat starts a bar is not known; bars are counted from here.)"""
+        if not len(self.beats):
+            return 0
+        return round(float(self.beats[0]) % (60 * samplerate / self.bpm))
+
 
 def detect_tempo(samples: np.ndarray, samplerate: int, *, max_minutes: float = MAX_MINUTES,
                  progress: Progress | None = None, cancelled: Cancelled | None = None

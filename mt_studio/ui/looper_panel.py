@@ -116,6 +116,8 @@ class LooperPanel(QWidget):
         self.title = scaled(QLabel(), 1.3, bold=True)
 
         self.input_choice = QComboBox()
+        # Who plays is who must consent: the whole words stay in sight.
+        self.input_choice.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.input_choice.setAccessibleName(_("Input to loop from"))
         self.input_choice.setToolTip(_("Who plays the next layer, and into which input. "
                                        "Inputs and players are chosen on the Inputs tab."))
@@ -204,9 +206,11 @@ class LooperPanel(QWidget):
             choices.addWidget(widget, 2 if widget is self.input_choice else 0)
             choices.addSpacing(line)
         choices.addWidget(self.tap_button)
-        choices.addWidget(self.count_in_box)
-        choices.addWidget(self.click_box)
         choices.addStretch(1)
+        beat_choices = QHBoxLayout()  # a line of their own: "Play from" keeps its room
+        beat_choices.addWidget(self.count_in_box)
+        beat_choices.addWidget(self.click_box)
+        beat_choices.addStretch(1)
         actions = QGridLayout()
         actions.addWidget(self.record_button, 0, 0, 2, 1)
         actions.addWidget(self.stop_button, 0, 1, 2, 1)
@@ -225,6 +229,7 @@ class LooperPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
         layout.addLayout(choices)
+        layout.addLayout(beat_choices)
         layout.addLayout(actions)
         layout.addWidget(self.position)
         layout.addLayout(layers_line)

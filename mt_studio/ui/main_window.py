@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from typing import TYPE_CHECKING
 
 from PyQt6.QtCore import QEvent, Qt, QTimer, QUrl, pyqtSignal
@@ -73,6 +74,11 @@ class SessionView(QTabWidget):
         self.takes.position_changed.connect(
             lambda take, frame: self.songs.set_position(take or None, frame))
         self.songs.play_requested.connect(self._play_stamp)
+        self.currentChanged.connect(self._page_shown)
+        for page, first in ((self.takes, self.takes.play_button),
+                            (self.looper, self.looper.record_button),
+                            (self.record, self.record.record_button)):
+            page.setFocusProxy(first)  # a tab opened by the mouse takes the keys too
 
     def show_session(self, session_id: int) -> None:
         """Show SESSION_ID in every panel."""
@@ -98,6 +104,12 @@ class SessionView(QTabWidget):
     def _lock_devices(self) -> None:
         # The device choices stay put while either of them uses the device.
         self.inputs.set_recording(self.busy)
+
+    def _page_shown(self, _index: int) -> None:
+        page = self.currentWidget()
+        if page not in (self.takes, self.songs):
+            self.takes.stop()  # the take plays on beside its songs, not beside a recording
+        page.setFocus()
 
     def _play_stamp(self, take_id: int, frame: int) -> None:
         self.setCurrentWidget(self.takes)
@@ -189,9 +201,24 @@ class MainWindow(QMainWindow):
 
     def after_opening(self) -> None:
         """Work that waits until the library is open and shown: recovery, then looking for
-        devices (queued behind the paint: they load numpy and PortAudio)."""
+        devices (queued behind the paint: they load numpy and PortAudio), and practice
+        versions whose takes changed or went let go in the background."""
         QTimer.singleShot(50, self.recover_takes)
         QTimer.singleShot(100, self.device_status.look)
+        QTimer.singleShot(150, self._sweep_practice_versions)
+
+    def _sweep_practice_versions(self) -> None:
+        from mt_studio.core.practice import remove_stale_practice_versions
+
+        folder = self.library.folder
+
+        def sweep() -> None:
+            try:
+                remove_stale_practice_versions(folder)
+            except OSError as error:  # a cache: what is left is swept next time
+                log.info("practice versions not swept: %s", error)
+
+        threading.Thread(target=sweep, name="mt-studio-sweep", daemon=True).start()
 
     def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt's name
         if watched is self and event.type() == QEvent.Type.Paint:

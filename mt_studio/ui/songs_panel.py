@@ -95,7 +95,8 @@ class SongsPanel(SongsView):
         self._session_takes = (takes.for_session(db, self.session_id)
                                if self.session_id is not None else [])
         self._takes.update({t.id: t for t in self._session_takes})
-        self.song_list.show_songs(songs.all_songs(db), (t.id for t in self._session_takes))
+        shown = songs.for_session(db, self.session_id) if self.session_id is not None else []
+        self.song_list.show_songs(shown, (t.id for t in self._session_takes))
         self._mark_chosen()
         if self.versions_dialog is not None:
             self.versions_dialog.reload()  # a new version, or new stamps on the latest

@@ -454,7 +454,7 @@ class TakeLanes(QWidget):
                     painter.setPen(text)
                     painter.drawText(inner, Qt.AlignmentFlag.AlignCenter,
                                      _("MIDI notes (not played back here)"))
-            elif lane.track_id in self._peaks:
+            elif lane.track_id in self._peaks and self.view_stop > self.view_start:
                 peaks, start, stop = self._peaks[lane.track_id]
                 columns = (np.arange(len(peaks)) + 0.5) * (stop - start) / max(1, len(peaks))
                 _draw_columns(painter, inner, peaks, self.x_of(start + columns), wave)

@@ -16,6 +16,7 @@ import numpy as np
 from PyQt6.QtCore import QObject, QRectF, QSize, Qt, QThreadPool, QTimer, pyqtSignal
 from PyQt6.QtGui import QIcon, QKeySequence, QPainter, QPalette, QPixmap, QShortcut
 from PyQt6.QtWidgets import (
+    QAbstractButton,
     QApplication,
     QCheckBox,
     QComboBox,
@@ -109,7 +110,7 @@ class _Results(QObject):
     caches_built = pyqtSignal(int)  # take id
     lane_notes = pyqtSignal(int, object)  # track id, notes
     player_ready = pyqtSignal(object, str)  # the player, a problem in words ("" if none)
-    practice_ready = pyqtSignal(int, object, str)  # generation, the version (or None), problem
+    practice_ready = pyqtSignal(int, int, object, str)  # generation, take, version, problem
     practice_progress = pyqtSignal(int, float)  # generation, fraction done
     tempo_found = pyqtSignal(int, object, str)  # take id, the estimate (or None), problem
 
@@ -174,6 +175,7 @@ class TakesView(QWidget):
         self._practice_generation = 0
         self._play_when_ready = False
         self._practice_cancel = threading.Event()
+        self._tempo_cancel = threading.Event()
         self._tap = TapTempo()
         self._results.lane_notes.connect(self._show_lane_notes)
         self._results.player_ready.connect(self._player_ready)
@@ -366,6 +368,7 @@ class TakesView(QWidget):
             return
         found = list(reversed(takes.for_session(self.library.connection, self.session_id)))
         chosen = self.take.id if self.take else None
+        grown = next((t for t in found if t.id == chosen and self._changed(t)), None)
         self.take_list.blockSignals(True)
         self.take_list.clear()
         for take in found:
@@ -387,6 +390,18 @@ class TakesView(QWidget):
             self.take_list.setCurrentRow(0)  # the newest take, ready to play
         if not found:
             self.title.setText(_("No takes yet. Recorded takes appear here."))
+        if grown is not None:  # a looper's take gained a layer: show it, where it was
+            playhead, loop = self.lanes.playhead, self.lanes.loop
+            self._show_take(grown.id)
+            self.lanes.set_playhead(playhead)
+            if loop is not None:
+                self.lanes.set_loop(loop)
+
+    def _changed(self, take: Take) -> bool:
+        """Whether TAKE holds other tracks or frames than the take shown."""
+        shown = self.take
+        return (take.frames, [t.id for t in take.tracks]) != (
+            shown.frames, [t.id for t in shown.tracks])
 
     def _thumbnail_later(self, take: Take) -> None:
         audio = [t for t in take.tracks if t.kind is TrackKind.AUDIO]
@@ -435,10 +450,20 @@ class TakesView(QWidget):
     def _show_take(self, take_id: int | None) -> None:
         self._release_player()
         self._generation += 1
+        self._start_afresh()
         self.take = takes.get(self.library.connection, take_id) if take_id is not None else None
         if self.take is None:
             self.title.setText(_("No take chosen"))
             self.lanes.set_take([], 0, 48000)
+            self.mix.set_tracks([])
+            self._set_transport(False, "")
+            self._show_clock()
+            return
+        if not self.take.frames:
+            self.title.setText(_("Take {number} has no sound yet ({status}).").format(
+                number=self.take.number, status=status_words(self.take)))
+            self.lanes.set_take([], 0, self.take.samplerate)
+            self.mix.set_tracks([])
             self._set_transport(False, "")
             self._show_clock()
             return
@@ -456,8 +481,7 @@ class TakesView(QWidget):
         self.mix.set_tracks([(lane.title, lane.people) for lane in
                              (lane_for(t, names) for t in take.tracks
                               if t.kind is TrackKind.AUDIO)])
-        self.loop_button.setChecked(False)
-        self._first_beat = 0
+        self.find_tempo_button.setEnabled(take.status is not TakeStatus.RECORDING)
         self._show_layers(take)
         self._grid_changed()
         self._show_clock()
@@ -466,6 +490,26 @@ class TakesView(QWidget):
             self._build_caches_later(take)
         self._read_notes(take)
         self._open_player(take)
+
+    def _start_afresh(self) -> None:
+        """What belonged to the take shown before goes: its practice version (and one being
+        prepared), its loop, a wish to play, its beat; the speed goes back to as recorded, as
+        preparing a long take again unasked could take many minutes."""
+        self._cancel_practice()
+        self._practice_generation += 1
+        self.practice_progress.setVisible(False)
+        self.practice_cancel.setVisible(False)
+        for box, value in ((self.speed, 100), (self.transpose, 0)):
+            box.blockSignals(True)
+            box.setValue(value)
+            box.blockSignals(False)
+        self._practice_timer.stop()
+        self.loop_button.blockSignals(True)
+        self.loop_button.setChecked(False)
+        self.loop_button.blockSignals(False)
+        self._play_when_ready = False
+        self._first_beat = 0
+        self.find_tempo_button.setEnabled(False)
 
     def _lanes_resized(self) -> None:
         if self.take is not None and self._peaks_shape != self._view_shape():
@@ -605,7 +649,13 @@ class TakesView(QWidget):
         return self.player is not None and self.player.playing
 
     def toggle_playback(self) -> None:
-        """Play from the playhead, or stop if playing (what Space does)."""
+        """Play from the playhead, or stop if playing (what Space does; on a button that has
+        the keyboard's focus, Space presses that button, as everywhere else)."""
+        focused = QApplication.focusWidget()
+        if isinstance(focused, QAbstractButton) and focused is not self.play_button \
+                and self.isAncestorOf(focused):
+            focused.animateClick()
+            return
         if self.playing:
             self.stop()
         else:
@@ -710,6 +760,8 @@ class TakesView(QWidget):
         return LoopRegion(start, end, round(LOOP_CROSSFADE_SECONDS * self.take.samplerate))
 
     def _loop_toggled(self, on: bool) -> None:
+        if not self.practice_settings().is_original:
+            self._practice_timer.start()  # the practice version is of the loop, or the take
         if on and self.lanes.loop is None:
             self.lanes.set_loop(self.lanes.marked_part(self.lanes.playhead))
         if on and self.lanes.loop is None:
@@ -764,38 +816,49 @@ class TakesView(QWidget):
             self.tempo.setValue(bpm)
 
     def find_tempo(self) -> None:
-        """Find the take's tempo (of the loop, if drawn) in a worker; the tempo box and the
-        bars follow when it is found."""
-        if self.take is None:
+        """Find the take's tempo (of the loop, if one plays) in a worker, with progress and
+        Cancel; the tempo box and the bars follow when it is found."""
+        if self.take is None or not self.take.frames:
             return
-        from mt_studio.core.tempo import detect_tempo_of_files
+        from mt_studio.core.tempo import DetectionCancelled, detect_tempo_of_files
 
-        take_id = self.take.id
+        take_id, cancel = self.take.id, threading.Event()
+        self._tempo_cancel = cancel
         tracks = [paths for _track, paths in self._lane_sources]
-        start, stop = self.lanes.loop or (0, self.take.frames)
+        start, stop = (self.lanes.loop if self.loop_button.isChecked() and self.lanes.loop
+                       else (0, self.take.frames))
         self.find_tempo_button.setEnabled(False)
         self.transport_note.setText(_("Listening for the beat…"))
+        self.practice_progress.setValue(0)
+        self.practice_progress.setVisible(True)
+        self.practice_cancel.setVisible(True)
 
         def work() -> None:
             try:
-                found, problem = detect_tempo_of_files(tracks, start=start, stop=stop), ""
+                found, problem = detect_tempo_of_files(
+                    tracks, start=start, stop=stop, cancelled=cancel.is_set,
+                    progress=lambda f: self._emit(self._results.practice_progress,
+                                                  self._practice_generation, f)), ""
+            except DetectionCancelled:
+                found, problem = None, ""
             except MtStudioError as error:
-                found, problem = None, str(error)
+                log.info("no tempo found in take %d: %s", take_id, error)
+                found, problem = None, _("No steady beat was heard in this take. Type the "
+                                         "tempo, or tap it.")
             self._emit(self._results.tempo_found, take_id, found, problem)
 
         threading.Thread(target=work, name="mt-studio-tempo", daemon=True).start()
 
     def _tempo_found(self, take_id: int, found, problem: str) -> None:
-        self.find_tempo_button.setEnabled(True)
+        self.find_tempo_button.setEnabled(self.take is not None and bool(self.take.frames))
+        self.practice_progress.setVisible(False)
+        self.practice_cancel.setVisible(False)
         if self.take is None or self.take.id != take_id:
             return
         if found is None:
             self.transport_note.setText(problem)
             return
-        # The first beat heard, moved back by whole beats to the take's earliest: which of the
-        # beats is a bar's first is not known, so bars are counted from there.
-        beat = 60 * self.take.samplerate / found.bpm
-        self._first_beat = round(float(found.beats[0]) % beat) if len(found.beats) else 0
+        self._first_beat = found.first_beat(self.take.samplerate)
         self.tempo.setValue(round(found.bpm, 1))
         self.transport_note.setText(_("The take's tempo is about {bpm:.0f} beats a minute.")
                                     .format(bpm=found.bpm))
@@ -838,7 +901,9 @@ class TakesView(QWidget):
         self._practice_generation += 1
         generation, cancel = self._practice_generation, threading.Event()
         self._practice_cancel = cancel
-        region = self.lanes.loop or (0, self.take.frames)
+        region = (self.lanes.loop if self.loop_button.isChecked() and self.lanes.loop
+                  else (0, self.take.frames))
+        take_id = self.take.id
         folder, rate = self.library.folder, self.take.samplerate
         sources = [paths for _track, paths in self._lane_sources]
         self.practice_progress.setValue(0)
@@ -862,7 +927,7 @@ class TakesView(QWidget):
                                            "recorded.")
             except MtStudioError as error:
                 version, problem = None, str(error)
-            self._emit(self._results.practice_ready, generation, version, problem)
+            self._emit(self._results.practice_ready, generation, take_id, version, problem)
 
         threading.Thread(target=work, name="mt-studio-practice", daemon=True).start()
 
@@ -870,18 +935,24 @@ class TakesView(QWidget):
         if generation == self._practice_generation:
             self.practice_progress.setValue(round(fraction * 100))
 
-    def _practice_ready(self, generation: int, version, problem: str) -> None:
-        if generation != self._practice_generation:
+    def _practice_ready(self, generation: int, take_id: int, version, problem: str) -> None:
+        if generation != self._practice_generation or self.take is None \
+                or self.take.id != take_id:
             return
         self.practice_progress.setVisible(False)
         self.practice_cancel.setVisible(False)
+        if version is not None:
+            problem = _("Ready: the take plays at {speed} %, {semitones} semitones.").format(
+                speed=self.speed.value(), semitones=f"{self.transpose.value():+d}")
         self.transport_note.setText(problem)
-        if self.player is not None:
+        if self.player is not None and self.player.take_id == take_id:
             self.player.set_practice(version)
             self._show_play_label()
 
     def _cancel_practice(self) -> None:
+        """Stop preparing a practice version, and listening for the beat (the Cancel button)."""
         self._practice_cancel.set()
+        self._tempo_cancel.set()
 
     def _show_clock(self) -> None:
         rate = self.take.samplerate if self.take else 48000
@@ -889,10 +960,6 @@ class TakesView(QWidget):
         self.position_changed.emit(self.take.id if self.take else 0, self.lanes.playhead)
         self.clock.setText(_("{now} of {length}").format(
             now=length_words(self.lanes.playhead, rate), length=length_words(frames, rate)))
-
-    def hideEvent(self, event) -> None:  # noqa: N802 (Qt's name)
-        self.stop()
-        super().hideEvent(event)
 
     def release(self, timeout: float = 2.0) -> None:
         """Stop playing and let go of the audio output, waiting up to TIMEOUT seconds for it

@@ -208,6 +208,19 @@ def all_songs(db: sqlite3.Connection) -> list[Song]:
     return sorted(_songs(db, "id > ?", 0), key=lambda s: (s.title.casefold(), s.id))
 
 
+def for_session(db: sqlite3.Connection, session_id: int) -> list[Song]:
+    """The songs a session shows, by title: those played in its takes, those written by
+    someone present, and those nobody wrote (a traditional song). Another participant's song
+    is theirs: it does not show on the screen of a group they are not in."""
+    present = {row[0] for row in db.execute(
+        "SELECT participant_id FROM attendance WHERE session_id = ?", (session_id,))}
+    played = {row[0] for row in db.execute(
+        "SELECT DISTINCT song_takes.song_id FROM song_takes JOIN takes"
+        " ON takes.id = song_takes.take_id WHERE takes.session_id = ?", (session_id,))}
+    return [song for song in all_songs(db)
+            if song.id in played or not song.writers or present & set(song.writer_ids)]
+
+
 def for_take(db: sqlite3.Connection, take_id: int) -> list[Song]:
     """The songs a take is linked to, by title."""
     found = _songs(db, "id IN (SELECT song_id FROM song_takes WHERE take_id = ?)", take_id)
