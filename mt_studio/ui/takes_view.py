@@ -174,6 +174,7 @@ class TakesView(QWidget):
         self._first_beat = 0  # the take's first downbeat, once a tempo was found in it
         self._practice_generation = 0
         self._play_when_ready = False
+        self._releasing = False  # the view lets go: background work stops where it can
         self._practice_cancel = threading.Event()
         self._tempo_cancel = threading.Event()
         self._tap = TapTempo()
@@ -545,8 +546,8 @@ class TakesView(QWidget):
         folder, take_id = self.library.folder, take.id
 
         def work() -> None:
-            if _build_caches(folder, tracks, lambda: self.take is not None
-                             and self.take.id == take_id):
+            if _build_caches(folder, tracks, lambda: not self._releasing
+                             and self.take is not None and self.take.id == take_id):
                 self._emit(self._results.caches_built, take_id)
 
         self._pool.start(work)
@@ -964,8 +965,11 @@ class TakesView(QWidget):
     def release(self, timeout: float = 2.0) -> None:
         """Stop playing and let go of the audio output, waiting up to TIMEOUT seconds for it
         to close (call it before the window closes or PortAudio restarts)."""
+        self._releasing = True  # peak caches under way stop building
+        self._cancel_practice()
         self._release_player()
         self._pool.waitForDone(int(timeout * 1000))
+        self._releasing = False
         QApplication.processEvents()  # a player opened meanwhile is handed over, and closed
         for closer in self._closers:
             closer.join(timeout)
