@@ -177,10 +177,13 @@ class LyricsEditor(QPlainTextEdit):
         self.keep_room = keep_room  # for stamps to come: the words do not jump at the first
         set_up_text(self, _("Lyrics"))
         self.column = StampColumn(self)
-        self.updateRequest.connect(lambda _rect, _dy: self.column.update())
+        self.updateRequest.connect(self._update_column)
         self.cursorPositionChanged.connect(self._mark_line)
         self.viewport().installEventFilter(self)
         self.set_stamps({})
+
+    def _update_column(self, *_request: object) -> None:
+        self.column.update()  # the text scrolled or changed: the stamps beside it move too
 
     def set_stamps(self, stamps: Stamped) -> None:
         """Show STAMPS beside their lines (line number -> stamps with their words)."""

@@ -72,7 +72,7 @@ class SessionList(QWidget):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(_TITLE, QHeaderView.ResizeMode.Stretch)
         self.tree.itemActivated.connect(self._activated)
-        self.tree.currentItemChanged.connect(lambda *_args: self._update_buttons())
+        self.tree.currentItemChanged.connect(self._update_buttons)
         self.new_button = QPushButton(_("New session…"))
         self.new_button.setAccessibleName(_("New session"))
         self.new_button.clicked.connect(self.new_session_requested)
@@ -156,5 +156,5 @@ class SessionList(QWidget):
         if session_id is not None:
             self.edit_session_requested.emit(session_id)
 
-    def _update_buttons(self) -> None:
+    def _update_buttons(self, *_changed: object) -> None:
         self.edit_button.setEnabled(self.current_session() is not None)

@@ -152,7 +152,7 @@ class VersionsDialog(QDialog):
         self.song_id = song_id
         self.describe = describe
         self.list = TwoLineList(_("Versions"))
-        self.list.currentItemChanged.connect(lambda *_args: self._show_chosen())
+        self.list.currentItemChanged.connect(self._show_chosen)
         self.heading = plain_label()
         self.lyrics = LyricsEditor(keep_room=False)
         make_read_only(self.lyrics)
@@ -207,7 +207,7 @@ class VersionsDialog(QDialog):
         if number in shown:
             self.list.setCurrentRow(shown.index(number))
 
-    def _show_chosen(self) -> None:
+    def _show_chosen(self, *_changed: object) -> None:
         item = self.list.currentItem()
         if item is None:
             return

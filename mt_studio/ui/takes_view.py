@@ -226,7 +226,7 @@ class TakesView(QWidget):
         self.click_button.setCheckable(True)
         self.click_button.setAccessibleName(_("Metronome click"))
         self.click_button.setToolTip(_("A click on every beat while the take plays."))
-        self.click_button.toggled.connect(lambda _on: self._grid_changed())
+        self.click_button.toggled.connect(self._grid_changed)
         self.tempo = QDoubleSpinBox()
         self.tempo.setRange(MIN_BPM, MAX_BPM)
         self.tempo.setDecimals(1)
@@ -234,13 +234,13 @@ class TakesView(QWidget):
         self.tempo.setValue(100.0)
         self.tempo.setAccessibleName(_("Tempo in beats per minute"))
         self.tempo.setToolTip(_("The tempo for the click and for snapping loops to bars."))
-        self.tempo.valueChanged.connect(lambda _v: self._grid_changed())
+        self.tempo.valueChanged.connect(self._grid_changed)
         self.beats = QComboBox()
         for beats in (2, 3, 4, 5, 6, 7):
             self.beats.addItem(_("{n}/4").format(n=beats), beats)
         self.beats.setCurrentIndex(2)
         self.beats.setAccessibleName(_("Beats to a bar"))
-        self.beats.currentIndexChanged.connect(lambda _i: self._grid_changed())
+        self.beats.currentIndexChanged.connect(self._grid_changed)
         self.tap_button = QPushButton(_("Tap"))
         self.tap_button.setAccessibleName(_("Tap the tempo"))
         self.tap_button.setToolTip(_("Tap along with the beat (T); the tempo follows your taps."))
@@ -291,7 +291,7 @@ class TakesView(QWidget):
         self._practice_timer.setInterval(600)  # while the arrows are still being clicked
         self._practice_timer.timeout.connect(self._prepare_practice)
         for box in (self.speed, self.transpose):
-            box.valueChanged.connect(lambda _v: self._practice_timer.start())
+            box.valueChanged.connect(self._practice_changed)
         beat_line.addWidget(QLabel(_("Speed")))
         beat_line.addWidget(self.speed)
         beat_line.addWidget(QLabel(_("Transpose")))
@@ -305,7 +305,7 @@ class TakesView(QWidget):
 
         self.lanes = TakeLanes()
         self.lanes.seek_requested.connect(self.seek)
-        self.lanes.view_changed.connect(lambda *_view: self._resize_timer.start())
+        self.lanes.view_changed.connect(self._view_changed)
         self.lanes.loop_changed.connect(self._loop_drawn)
         self._peaks_shape: tuple[int, int, int, int] | None = None  # take, columns, view
         scroll = QScrollArea()
@@ -868,7 +868,16 @@ class TakesView(QWidget):
     def _grid(self) -> BeatGrid:
         return BeatGrid(self.tempo.value(), self.beats.currentData(), self._first_beat)
 
-    def _grid_changed(self) -> None:
+    # Slots are methods, not lambdas: a method's connection goes with its view, where a
+    # lambda's could still be called while the view is being taken apart.
+
+    def _view_changed(self, *_view: int) -> None:
+        self._resize_timer.start()
+
+    def _practice_changed(self, *_value: int) -> None:
+        self._practice_timer.start()
+
+    def _grid_changed(self, *_changed: object) -> None:
         grid = self._grid()
         self.lanes.set_grid(grid)
         if self.player is not None:
