@@ -205,8 +205,7 @@ class LooperPanel(QWidget):
             choices.addWidget(label)
             choices.addWidget(widget, 2 if widget is self.input_choice else 0)
             choices.addSpacing(line)
-        choices.addWidget(self.tap_button)
-        choices.addStretch(1)
+        choices.addWidget(self.tap_button)  # no stretch after: "Play from" takes the room
         beat_choices = QHBoxLayout()  # a line of their own: "Play from" keeps its room
         beat_choices.addWidget(self.count_in_box)
         beat_choices.addWidget(self.click_box)

@@ -951,9 +951,11 @@ class TakesView(QWidget):
             return
         self.practice_progress.setVisible(False)
         self.practice_cancel.setVisible(False)
-        if version is not None:
+        if version is not None and self.transpose.value():
             problem = _("Ready: the take plays at {speed} %, {semitones} semitones.").format(
                 speed=self.speed.value(), semitones=f"{self.transpose.value():+d}")
+        elif version is not None:
+            problem = _("Ready: the take plays at {speed} %.").format(speed=self.speed.value())
         self.transport_note.setText(problem)
         if self.player is not None and self.player.take_id == take_id:
             self.player.set_practice(version)
