@@ -41,6 +41,7 @@ from mt_studio.core.tempo import TapTempo, check_tempo
 from mt_studio.i18n import _, ngettext
 from mt_studio.ui.calibration_dialog import CalibrationDialog, milliseconds
 from mt_studio.ui.layer_list import LayerList, scaled
+from mt_studio.ui.worker_signals import emit_from_worker
 
 log = logging.getLogger(__name__)
 
@@ -477,7 +478,7 @@ class LooperPanel(QWidget):
 
     def _open_in_background(self, looper: Looper) -> None:
         self._unclosed.append(looper)
-        report = self._reports.opened
+        reports = self._reports
 
         def work() -> None:
             problem = ""
@@ -490,7 +491,7 @@ class LooperPanel(QWidget):
                 problem = _("The looper could not start: {error}").format(error=error)
             if problem:
                 looper.stop()
-            _emit(report, looper, problem)
+            emit_from_worker(reports, "opened", looper, problem)
 
         self._start_thread(work, "mt-studio-looper-open")
 
@@ -529,10 +530,11 @@ class LooperPanel(QWidget):
         self._start_thread(looper.stop, "mt-studio-looper-close")
 
     def _read_round_trip(self, device: str, samplerate: int) -> None:
-        report = self._reports.round_trip
+        reports = self._reports
 
         def work() -> None:
-            _emit(report, device, samplerate, saved_round_trip(device, samplerate))
+            emit_from_worker(reports, "round_trip", device, samplerate,
+                             saved_round_trip(device, samplerate))
 
         self._start_thread(work, "mt-studio-round-trip")
 
@@ -744,10 +746,3 @@ class LooperPanel(QWidget):
             self.latency.setText(_("Latency: measured ({ms} ms)").format(
                 ms=milliseconds(frames, self._rate())))
         self.measure_button.setEnabled(request is not None and not self._live)
-
-
-def _emit(signal, *args: object) -> None:
-    try:
-        signal.emit(*args)
-    except RuntimeError:  # the panel was closed while the worker ran
-        pass
