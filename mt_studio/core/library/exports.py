@@ -3,12 +3,22 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from mt_studio.core.domain import Purpose
 from mt_studio.core.library import audit
 from mt_studio.core.library.clock import to_text, utc_now
 from mt_studio.core.library.takes import Track
+
+
+@dataclass(frozen=True)
+class ExportedFile:
+    """One file an export wrote: its name in the export's folder, size and SHA-256."""
+
+    name: str
+    bytes: int
+    sha256: str
 
 
 def record(
@@ -19,14 +29,19 @@ def record(
     tracks: Iterable[Track],
     participant_ids: Iterable[int],
     profile: str | None = None,
+    files: Sequence[ExportedFile] = (),
+    title: str = "",
 ) -> int:
-    """Store an export and its audit row; returns the export's id."""
+    """Store an export, its files and its audit row; returns the export's id.
+
+    FILE is where the export was written (a folder, or a single file).
+    """
     tracks = list(tracks)
     participant_ids = sorted(set(participant_ids))
     cursor = db.execute(
-        "INSERT INTO exports (created_at, purpose, recipient, profile, file)"
-        " VALUES (?, ?, ?, ?, ?)",
-        (to_text(utc_now()), purpose.value, recipient, profile, file),
+        "INSERT INTO exports (created_at, purpose, recipient, profile, file, title)"
+        " VALUES (?, ?, ?, ?, ?, ?)",
+        (to_text(utc_now()), purpose.value, recipient, profile, file, title),
     )
     export_id = cursor.lastrowid
     db.executemany(
@@ -37,6 +52,19 @@ def record(
         "INSERT INTO export_participants (export_id, participant_id) VALUES (?, ?)",
         [(export_id, pid) for pid in participant_ids],
     )
+    db.executemany(
+        "INSERT INTO export_files (export_id, name, bytes, sha256) VALUES (?, ?, ?, ?)",
+        [(export_id, f.name, f.bytes, f.sha256) for f in files],
+    )
     audit.record(db, "export.written", f"export:{export_id}", purpose=purpose.value,
-                 tracks=[t.id for t in tracks], participants=participant_ids)
+                 recipient=recipient, where=file, profile=profile,
+                 tracks=[t.id for t in tracks], participants=participant_ids,
+                 files=[{"name": f.name, "bytes": f.bytes, "sha256": f.sha256} for f in files])
     return export_id
+
+
+def files_of(db: sqlite3.Connection, export_id: int) -> list[ExportedFile]:
+    """The files an export wrote, by name."""
+    return [ExportedFile(*row) for row in db.execute(
+        "SELECT name, bytes, sha256 FROM export_files WHERE export_id = ? ORDER BY name",
+        (export_id,))]

@@ -226,4 +226,18 @@ CREATE TABLE layers (
 );
 """
 
-MIGRATIONS: tuple[Migration, ...] = (V1_BASE_SCHEMA, V2_TRACK_PARTS, V3_SONGS_AND_LAYERS)
+V4_EXPORT_FILES = """
+-- Every file an export wrote, with its checksum, so a recipient's copy can be recognised.
+-- NAME is relative to the export's folder (exports.file); like the export, it is never changed.
+CREATE TABLE export_files (
+    export_id  INTEGER NOT NULL REFERENCES exports(id),
+    name       TEXT NOT NULL,
+    bytes      INTEGER NOT NULL CHECK (bytes >= 0),
+    sha256     TEXT NOT NULL CHECK (length(sha256) = 64),
+    PRIMARY KEY (export_id, name)
+);
+ALTER TABLE exports ADD COLUMN title TEXT NOT NULL DEFAULT '';
+"""
+
+MIGRATIONS: tuple[Migration, ...] = (V1_BASE_SCHEMA, V2_TRACK_PARTS, V3_SONGS_AND_LAYERS,
+                                     V4_EXPORT_FILES)

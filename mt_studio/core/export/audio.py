@@ -1,0 +1,211 @@
+"""Audio files of an export: stems or a stereo mixdown, normalized, resampled and dithered.
+
+Tracks are streamed from disk block by block (never a whole take in memory). With a loudness
+target, a first pass measures the mix's integrated loudness and every output's true peak
+(libebur128), and one gain brings the mix to the target unless that would take a peak past
+the ceiling, in which case the ceiling sets the gain. Stems get the same gain as the mix, so
+they still add up to it. Integer files are TPDF-dithered, except a stem copied bit for bit.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import soundfile as sf
+
+from mt_studio.core.export.plan import ExportPlan
+from mt_studio.core.library import Library
+from mt_studio.core.mixing import stereo_gains
+from mt_studio.core.presets.model import AudioFormat
+from mt_studio.core.waveform import TrackReader, open_track_file, part_paths
+
+BLOCK = 1 << 16
+_SUBTYPES = {16: "PCM_16", 24: "PCM_24", 32: "FLOAT"}
+_LOSSY = {AudioFormat.MP3: ("MP3", "MPEG_LAYER_III", 0.25), AudioFormat.OGG: ("OGG", "VORBIS", 0.4)}
+_SFC_SET_ADD_PEAK_CHUNK = 0x1050  # libsndfile: a float WAV gets no PEAK chunk
+
+
+class Stopped(Exception):
+    """Raised in a worker when the export was told to stop (cancel, consent, error)."""
+
+
+@dataclass(frozen=True)
+class AudioOutput:
+    """One audio file to write: which of the plan's audio tracks go in, at what gains."""
+
+    name: str
+    tracks: tuple[int, ...]
+    gains: np.ndarray  # (len(tracks), channels)
+    transparent_source: bool = False  # a stem whose source fits the output's bits
+
+    @property
+    def channels(self) -> int:
+        """1 for a stem, 2 for the mix."""
+        return self.gains.shape[1]
+
+
+@dataclass(frozen=True)
+class Tags:
+    """The only metadata an exported file carries (never in WAV, which carries none)."""
+
+    title: str
+    artist: str
+    album: str
+
+
+def outputs(library: Library, plan: ExportPlan, names: Sequence[str]) -> list[AudioOutput]:
+    """The files to write, named NAMES (one per stem, or one for the mix)."""
+    if not plan.audio:
+        return []
+    if not plan.request.stems:
+        return [AudioOutput(names[0], tuple(range(len(plan.audio))), stereo_gains(plan.mixes))]
+    depth = plan.request.depth
+    result = []
+    for index, track in enumerate(plan.audio):
+        source_bits = _source_bits(library, track.id)
+        result.append(AudioOutput(names[index], (index,), np.ones((1, 1), np.float32),
+                                  depth is not None and source_bits is not None
+                                  and source_bits <= depth))
+    return result
+
+
+def loudness_gain(library: Library, plan: ExportPlan, files: Sequence[AudioOutput],
+                  stop: threading.Event, advance: Callable[[int], None]
+                  ) -> tuple[float, float, float]:
+    """(gain dB, measured LUFS, highest true peak dBTP) bringing the mix to the plan's target."""
+    import pyebur128 as ebu  # loaded only when a profile asks for a loudness
+
+    rate = plan.take.samplerate
+    mode = ebu.MeasurementMode
+    mix_meter = ebu.R128State(2, rate, mode.MODE_I | mode.MODE_TRUE_PEAK)
+    stems = plan.request.stems
+    stem_meters = [ebu.R128State(1, rate, mode.MODE_TRUE_PEAK) for _ in files] if stems else []
+    mix_gains = stereo_gains(plan.mixes)
+    for block in _blocks(library, plan, range(len(plan.audio)), stop):
+        mixed = np.ascontiguousarray((mix_gains.T @ block).T, dtype=np.float32)
+        mix_meter.add_frames(mixed.reshape(-1), len(mixed))
+        for meter, output in zip(stem_meters, files, strict=True):
+            row = np.ascontiguousarray(block[output.tracks[0]])
+            meter.add_frames(row, len(row))
+        advance(block.shape[1])
+    lufs = ebu.get_loudness_global(mix_meter)
+    meters = stem_meters or [mix_meter]
+    peak = max(ebu.get_true_peak(m, c) for m in meters for c in range(m.channels))
+    peak_db = 20 * math.log10(peak) if peak > 0 else -math.inf
+    target = plan.request.loudness_lufs
+    if not math.isfinite(lufs) or target is None:
+        return 0.0, lufs, peak_db
+    gain = target - lufs
+    if math.isfinite(peak_db):
+        gain = min(gain, plan.request.true_peak_dbtp - peak_db)
+    return gain, lufs, peak_db
+
+
+def write(library: Library, plan: ExportPlan, output: AudioOutput, path: Path, gain_db: float,
+          tags: Tags, stop: threading.Event, advance: Callable[[int], None]) -> None:
+    """Write OUTPUT to PATH; raises Stopped (leaving PATH for the caller to remove) on STOP."""
+    request = plan.request
+    in_rate = plan.take.samplerate
+    out_rate = (request.profile.samplerate if request.profile else None) or in_rate
+    depth = request.depth
+    gains = output.gains * np.float32(10 ** (gain_db / 20))
+    exact = output.transparent_source and gain_db == 0 and out_rate == in_rate
+    resampler = None
+    if out_rate != in_rate:
+        import soxr
+
+        resampler = soxr.ResampleStream(in_rate, out_rate, output.channels, dtype="float32",
+                                        quality="HQ")
+    dither = np.random.default_rng(0)  # the same export gives the same bytes
+    with _open(path, request.format, depth, out_rate, output.channels, tags) as file:
+        blocks = _blocks(library, plan, output.tracks, stop)
+        done = False
+        while not done:
+            block = next(blocks, None)
+            done = block is None
+            if block is None:
+                if resampler is None:
+                    break
+                frames = np.zeros((0, output.channels), np.float32)
+            else:
+                frames = (gains.T @ block).T if output.channels > 1 or not exact \
+                    else block[0][:, None]
+                advance(block.shape[1])
+            if resampler is not None:
+                frames = resampler.resample_chunk(np.ascontiguousarray(frames, np.float32),
+                                                  last=done)
+            if len(frames):
+                file.write(_samples(frames, depth, request.format, None if exact else dither))
+
+
+def _samples(frames: np.ndarray, depth: int | None, fmt: AudioFormat,
+             dither: np.random.Generator | None) -> np.ndarray:
+    """FRAMES as the file stores them: integers for 16 and 24 bits (TPDF-dithered unless
+    DITHER is None), float clipped to full scale for the lossy formats, float as is for 32."""
+    if depth == 32:
+        return np.ascontiguousarray(frames, np.float32)
+    if depth is None:
+        return np.clip(frames, -1.0, 1.0).astype(np.float32)
+    scale = float(1 << (depth - 1))
+    values = frames.astype(np.float64) * scale
+    if dither is not None:
+        values += dither.random(values.shape) - dither.random(values.shape)
+    np.rint(values, out=values)
+    np.clip(values, -scale, scale - 1, out=values)
+    if depth == 16:
+        return values.astype(np.int16)
+    return values.astype(np.int32) << 8  # libsndfile keeps the top 24 bits of an int32
+
+
+def _open(path: Path, fmt: AudioFormat, depth: int | None, rate: int, channels: int,
+          tags: Tags) -> sf.SoundFile:
+    if fmt in _LOSSY:
+        major, subtype, level = _LOSSY[fmt]
+        file = sf.SoundFile(path, "w", rate, channels, subtype, format=major,
+                            compression_level=level,
+                            bitrate_mode="VARIABLE" if fmt is AudioFormat.MP3 else None)
+    else:
+        file = sf.SoundFile(path, "w", rate, channels, _SUBTYPES[depth], format=fmt.value.upper())
+    if fmt is AudioFormat.WAV:
+        # no PEAK chunk; and no strings, so no LIST/INFO chunk either
+        sf._snd.sf_command(file._file, _SFC_SET_ADD_PEAK_CHUNK, sf._ffi.NULL, 0)
+    else:
+        for key, value in (("title", tags.title), ("artist", tags.artist), ("album", tags.album)):
+            if value:
+                setattr(file, key, value)
+    return file
+
+
+def _blocks(library: Library, plan: ExportPlan, indices: Sequence[int] | range,
+            stop: threading.Event) -> Iterator[np.ndarray]:
+    """The chosen audio tracks over the plan's region as (tracks, frames) float32 blocks."""
+    indices = list(indices)
+    readers = [TrackReader(part_paths(library, plan.audio[i].id), plan.start) for i in indices]
+    try:
+        block = np.zeros((len(readers), BLOCK), np.float32)
+        position = plan.start
+        while position < plan.end:
+            if stop.is_set():
+                raise Stopped
+            frames = min(BLOCK, plan.end - position)
+            for row, reader in enumerate(readers):
+                reader.read(frames, block[row, :frames])
+            position += frames
+            yield block[:, :frames]
+    finally:
+        for reader in readers:
+            reader.close()
+
+
+def _source_bits(library: Library, track_id: int) -> int | None:
+    """Bits per sample of an integer track file (None for float files)."""
+    paths = part_paths(library, track_id)
+    if not paths:
+        return None
+    with open_track_file(paths[0]) as file:
+        return {"PCM_16": 16, "PCM_24": 24}.get(file.subtype)

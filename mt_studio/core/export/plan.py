@@ -1,0 +1,195 @@
+"""An export made concrete: which tracks, who is heard on them, their consent, their credits.
+
+Nothing here writes a file. `plan_export` refuses (ConsentRefused, exit 3) when anyone heard
+lacks the purpose, and refuses a title, group or recipient that names a person who did not
+choose to be credited by that name.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from mt_studio.core.consent_policy import Decision, credit_choice, heard_on, may_export
+from mt_studio.core.domain import ConsentEvent, Credit, Participant, Purpose, TrackKind, TrackPlan
+from mt_studio.core.errors import ConsentRefused, InputError
+from mt_studio.core.export.request import ExportRequest
+from mt_studio.core.library import consent_ledger, layers, participants, sessions, songs, takes
+from mt_studio.core.library.takes import Take, Track
+from mt_studio.core.mixing import TrackMix
+from mt_studio.i18n import _
+
+
+@dataclass(frozen=True)
+class HeardPerson:
+    """Someone heard on the export, with the credit they chose and how it reads (or None)."""
+
+    participant_id: int
+    pseudonym: str
+    credit: Credit
+    credit_text: str | None
+
+
+@dataclass(frozen=True)
+class ExportPlan:
+    """Everything an export will write, decided before the first byte is written."""
+
+    request: ExportRequest
+    take: Take
+    audio: tuple[Track, ...]
+    mixes: tuple[TrackMix, ...]  # one per audio track
+    midi: tuple[Track, ...]
+    present: frozenset[int]
+    heard: tuple[HeardPerson, ...]
+    title: str
+    lyrics: str | None  # the linked song's words, when every writer shares them
+    forbidden: tuple[str, ...]  # names and pseudonyms nobody chose as a credit
+
+    @property
+    def start(self) -> int:
+        """The first frame exported."""
+        return self.request.region[0] if self.request.region else 0
+
+    @property
+    def end(self) -> int:
+        """The frame after the last one exported."""
+        return min(self.request.region[1], self.take.frames) if self.request.region \
+            else self.take.frames
+
+    @property
+    def credits(self) -> tuple[str, ...]:
+        """The credits, as each person chose them, in a stable order."""
+        return tuple(sorted({p.credit_text for p in self.heard if p.credit_text},
+                            key=str.casefold))
+
+    def tracks(self) -> tuple[Track, ...]:
+        """Every exported track, audio first."""
+        return self.audio + self.midi
+
+    def check_consent(self, db: sqlite3.Connection, at: datetime) -> Decision:
+        """The policy's answer now, from the ledger as it stands (for the checks while writing)."""
+        ids = {person.participant_id for person in self.heard}
+        return may_export([t.plan() for t in self.tracks()], self.present,
+                          self.request.purpose, consent_ledger.events(db, ids), at)
+
+
+def plan_export(db: sqlite3.Connection, request: ExportRequest, at: datetime) -> ExportPlan:
+    """The plan for REQUEST at moment AT; raises ConsentRefused or InputError, writing nothing."""
+    take = takes.get(db, request.take_id)
+    if request.region is not None and request.region[0] >= take.frames:
+        raise InputError(_("The region starts at or after the end of take {number}.").format(
+            number=take.number))
+    chosen = _chosen_tracks(take, request.track_ids)
+    silent = layers.left_out(db, take.id)
+    audio, mixes = [], []
+    midi = []
+    for track in chosen:
+        if track.id in silent:
+            continue
+        if track.kind is TrackKind.MIDI:
+            midi.append(track)
+            continue
+        mix = request.mixes.get(track.id, TrackMix())
+        if not mix.mute:
+            audio.append(track)
+            mixes.append(mix)
+    if any(mix.solo for mix in mixes):  # a solo leaves the others out of mix and stems alike
+        kept = [(t, m) for t, m in zip(audio, mixes, strict=True) if m.solo]
+        audio, mixes = [t for t, _m in kept], [m for _t, m in kept]
+    if not audio and not midi:
+        raise InputError(_("Nothing to export: every chosen track is muted or left out."))
+    session = sessions.get(db, take.session_id)
+    present = frozenset(p.id for p in session.participants)
+    exported = audio + midi
+    ledger = consent_ledger.events(db)
+    decision = may_export([t.plan() for t in exported], present, request.purpose, ledger, at)
+    names = participants.pseudonyms(db)
+    if not decision.allowed:
+        raise ConsentRefused(refusal(decision, request.purpose, names))
+    heard_ids: set[int] = set()
+    for track in exported:
+        heard_ids |= heard_on(track.plan(), present)
+    everyone = participants.all_participants(db)
+    heard = tuple(_heard_person(p, credit_choice(ledger, p.id, at))
+                  for p in everyone if p.id in heard_ids)
+    forbidden = forbidden_names(everyone, [p.credit_text for p in heard if p.credit_text])
+    title = (request.title or "").strip() or _default_title(db, take)
+    for field, text in ((_("The title"), title), (_("The group's name"), request.group),
+                        (_("The recipient"), request.recipient)):
+        if names_in(text, forbidden):
+            raise InputError(_("{field} \u201c{text}\u201d names someone who has not chosen to "
+                               "be credited so; choose other words.").format(
+                                   field=field, text=text))
+    return ExportPlan(request, take, tuple(audio), tuple(mixes), tuple(midi), present, heard,
+                      title, _shared_lyrics(db, take, request.purpose, ledger, at), forbidden)
+
+
+def refusal(decision: Decision, purpose: Purpose, names: dict[int, str]) -> str:
+    """The message of a refused export: who blocks it and why, and that nothing was written."""
+    return _("Export for {purpose} refused: {why}. Nothing was written.").format(
+        purpose=purpose.value, why=decision.describe(names))
+
+
+def forbidden_names(everyone: Iterable[Participant], credits: Sequence[str]) -> tuple[str, ...]:
+    """Every real name and pseudonym that is not itself one of CREDITS."""
+    allowed = {credit.casefold() for credit in credits}
+    names = set()
+    for person in everyone:
+        for name in (person.pseudonym, person.real_name):
+            if name and name.casefold() not in allowed:
+                names.add(name)
+    return tuple(sorted(names, key=str.casefold))
+
+
+def names_in(text: str, names: Iterable[str]) -> list[str]:
+    """Which of NAMES appear in TEXT as whole words, ignoring case."""
+    folded = text.casefold()
+    return [name for name in names
+            if re.search(rf"(?<!\w){re.escape(name.casefold())}(?!\w)", folded)]
+
+
+def _chosen_tracks(take: Take, track_ids: tuple[int, ...] | None) -> list[Track]:
+    if track_ids is None:
+        return list(take.tracks)
+    known = {track.id: track for track in take.tracks}
+    unknown = [str(i) for i in track_ids if i not in known]
+    if unknown:
+        raise InputError(_("Take {number} has no track {tracks}.").format(
+            number=take.number, tracks=", ".join(unknown)))
+    return [known[i] for i in dict.fromkeys(track_ids)]
+
+
+def _heard_person(person: Participant, credit: Credit) -> HeardPerson:
+    if credit is Credit.NAME:
+        text = person.real_name or person.pseudonym
+    elif credit is Credit.PSEUDONYM:
+        text = person.pseudonym
+    else:
+        text = None
+    return HeardPerson(person.id, person.pseudonym, credit, text)
+
+
+def _default_title(db: sqlite3.Connection, take: Take) -> str:
+    linked = songs.for_take(db, take.id)
+    if len(linked) == 1:
+        return linked[0].title
+    return _("Take {number}").format(number=take.number)
+
+
+def _shared_lyrics(db: sqlite3.Connection, take: Take, purpose: Purpose,
+                   ledger: Sequence[ConsentEvent], at: datetime) -> str | None:
+    """The words of the one song linked to TAKE, if every writer holds PURPOSE now.
+
+    A song nobody is named as writing of is not shared: nobody consented for it.
+    """
+    linked = songs.for_take(db, take.id)
+    if len(linked) != 1 or not linked[0].writer_ids:
+        return None
+    song = linked[0]
+    words = TrackPlan(f"song:{song.id}", frozenset(song.writer_ids), isolated=True)
+    if not may_export([words], (), purpose, ledger, at).allowed:
+        return None
+    return song.latest.lyrics if song.latest.lyrics.strip() else None

@@ -1,0 +1,267 @@
+"""Running an export: plan, write into a hidden folder, check consent again, publish, log.
+
+The files are written into a hidden folder beside the destination, by worker threads, while
+the calling thread (which owns the library's connection) watches: it asks the ledger again
+every half second, and on a withdrawal, a cancel or any error it stops the workers and
+removes everything written. Only when all is on disk, and the ledger still allows it in the
+same transaction that logs the export, is the folder given its real name.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from mt_studio.core.domain import TrackKind
+from mt_studio.core.durable_files import sync_folder
+from mt_studio.core.errors import ConsentRefused, InputError, MtStudioError
+from mt_studio.core.export import audio, midi, package
+from mt_studio.core.export.plan import ExportPlan, names_in, plan_export, refusal
+from mt_studio.core.export.request import ExportRequest
+from mt_studio.core.library import Library, exports, participants
+from mt_studio.core.library.clock import utc_now
+from mt_studio.core.library.exports import ExportedFile
+from mt_studio.core.presets.model import AudioFormat
+from mt_studio.i18n import _
+
+RECHECK_SECONDS = 0.5
+_PARTIAL = ".partial-"
+
+
+class ExportCancelled(MtStudioError):
+    """The export was cancelled; nothing of it was left behind."""
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    """A finished export: where it went, its files, and its loudness when normalized."""
+
+    export_id: int
+    folder: Path
+    zip: Path | None
+    files: tuple[ExportedFile, ...]
+    plan: ExportPlan
+    loudness: dict | None
+
+
+def export_take(library: Library, request: ExportRequest, *,
+                progress: Callable[[float], None] | None = None,
+                cancelled: Callable[[], bool] | None = None) -> ExportResult:
+    """Export as REQUEST asks, or raise (ConsentRefused, InputError, ExportCancelled) having
+    written nothing. PROGRESS gets 0..1 and CANCELLED is polled, both on the calling thread."""
+    plan = plan_export(library.connection, request, utc_now())
+    destination = _destination(request.destination)
+    _sweep_stale_partials(destination)
+    stem = package.safe_name(plan.title, _("export"))
+    final_name = package.free_name(destination, stem)
+    partial = destination / f".{final_name}{_PARTIAL}{os.getpid()}"
+    zip_path = destination / package.free_name(destination, final_name, ".zip") \
+        if request.zip else None
+    partial.mkdir()
+    job: _Job | None = None
+    published: list[Path] = []
+    try:
+        job = _Job(library, plan, partial, stem, final_name)
+        _watch(library, plan, job, progress, cancelled)
+        with library.transaction() as db:
+            decision = plan.check_consent(db, utc_now())
+            if not decision.allowed:
+                raise ConsentRefused(refusal(decision, request.purpose,
+                                             participants.pseudonyms(db)))
+            files = [ExportedFile(f"{final_name}/{f.name}", f.bytes, f.sha256)
+                     for f in job.files]
+            if zip_path is not None:
+                os.replace(job.zip_file, zip_path)
+                published.append(zip_path)
+                files.append(package.checksum(zip_path, zip_path.name))
+            os.replace(partial, destination / final_name)
+            published.append(destination / final_name)
+            sync_folder(destination)
+            export_id = exports.record(
+                db, request.purpose, request.recipient, str(destination / final_name),
+                plan.tracks(), [p.participant_id for p in plan.heard],
+                request.profile.name if request.profile else None, files, plan.title)
+    except BaseException:
+        if job is not None:
+            job.stop.set()
+            job.wait()
+            job.zip_file.unlink(missing_ok=True)
+        shutil.rmtree(partial, ignore_errors=True)
+        for path in published:
+            shutil.rmtree(path) if path.is_dir() else path.unlink(missing_ok=True)
+        raise
+    return ExportResult(export_id, destination / final_name, zip_path, tuple(files), plan,
+                        job.loudness)
+
+
+class _Job:
+    """The writing, on worker threads: audio (two files at a time), MIDI, texts, manifest, zip."""
+
+    def __init__(self, library: Library, plan: ExportPlan, folder: Path, stem: str,
+                 inner: str) -> None:
+        self.library, self.plan, self.folder, self.inner = library, plan, folder, inner
+        self.stop = threading.Event()
+        self.files: list[ExportedFile] = []
+        self.loudness: dict | None = None
+        self.zip_file = folder.parent / f"{folder.name}.zip"
+        self.error: BaseException | None = None
+        fmt = plan.request.format
+        self.audio_names, self.midi_names = _file_names(plan, stem, fmt)
+        self.outputs = audio.outputs(library, plan, self.audio_names)
+        frames = plan.end - plan.start
+        passes = len(self.outputs) + (1 if plan.request.loudness_lufs is not None
+                                      and self.outputs else 0)
+        self.total = max(1, frames * passes)
+        self.done = 0
+        self._lock = threading.Lock()
+        self._thread = threading.Thread(target=self._run, name="export", daemon=True)
+        self._thread.start()
+
+    def advance(self, frames: int) -> None:
+        with self._lock:
+            self.done += frames
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """True once the work has ended (done, failed or stopped)."""
+        self._thread.join(timeout)
+        return not self._thread.is_alive()
+
+    def _run(self) -> None:
+        try:
+            self._write()
+        except BaseException as error:  # handed to the watching thread
+            self.error = error
+            self.stop.set()
+
+    def _write(self) -> None:
+        plan, request = self.plan, self.plan.request
+        gain = 0.0
+        if request.loudness_lufs is not None and self.outputs:
+            gain, lufs, peak = audio.loudness_gain(self.library, plan, self.outputs, self.stop,
+                                                   self.advance)
+            reached = lufs + gain if lufs > -1e9 else None
+            self.loudness = {"target_lufs": request.loudness_lufs,
+                             "measured_lufs": _rounded(lufs), "gain_db": round(gain, 2),
+                             "result_lufs": _rounded(reached),
+                             "true_peak_dbtp": _rounded(peak + gain),
+                             "ceiling_dbtp": request.true_peak_dbtp}
+        tags = audio.Tags(plan.title, ", ".join(plan.credits) or request.group, request.group)
+        with ThreadPoolExecutor(max_workers=min(2, os.cpu_count() or 1)) as pool:
+            futures = [pool.submit(audio.write, self.library, plan, output,
+                                   self.folder / output.name, gain, tags, self.stop,
+                                   self.advance) for output in self.outputs]
+            for future in futures:
+                future.result()
+        names = list(self.audio_names)
+        for name, track in zip(self.midi_names, plan.midi, strict=True):
+            smf = midi.region_midi(_midi_path(self.library, track.file), plan.take.samplerate,
+                                   plan.start, plan.end)
+            smf.save(self.folder / name)
+            names.append(name)
+        if self.stop.is_set():
+            raise audio.Stopped
+        names += package.write_texts(self.folder, plan, names)
+        self.files = package.write_manifest(self.folder, plan, names, utc_now(), self.loudness)
+        for name in names + [package.MANIFEST]:
+            with (self.folder / name).open("rb") as file:
+                os.fsync(file.fileno())
+        sync_folder(self.folder)
+        if request.zip:
+            package.write_zip(self.folder, [f.name for f in self.files], self.zip_file,
+                              self.inner)
+
+
+def _watch(library: Library, plan: ExportPlan, job: _Job,
+           progress: Callable[[float], None] | None, cancelled: Callable[[], bool] | None
+           ) -> None:
+    """Wait for JOB, asking the ledger again and the caller about cancelling meanwhile."""
+    next_check = time.monotonic() + RECHECK_SECONDS
+    while not job.wait(0.05):
+        if progress is not None:
+            progress(min(job.done / job.total, 0.99))
+        if cancelled is not None and cancelled():
+            raise ExportCancelled(_("The export was cancelled; nothing was written."))
+        if time.monotonic() >= next_check:
+            decision = plan.check_consent(library.connection, utc_now())
+            if not decision.allowed:
+                raise ConsentRefused(
+                    refusal(decision, plan.request.purpose,
+                            participants.pseudonyms(library.connection))
+                    + " " + _("Consent changed while the files were written; the export "
+                              "stopped and its files were removed."))
+            next_check = time.monotonic() + RECHECK_SECONDS
+    if job.error is not None:
+        if isinstance(job.error, OSError):
+            raise InputError(_("The export could not be written to {folder}: {reason}").format(
+                folder=plan.request.destination, reason=job.error.strerror or job.error)
+            ) from job.error
+        raise job.error
+    if progress is not None:
+        progress(1.0)
+
+
+def _file_names(plan: ExportPlan, stem: str, fmt: AudioFormat) -> tuple[list[str], list[str]]:
+    """The names of the audio files (the mix, or one per stem) and of the MIDI files.
+
+    Stems and MIDI files are numbered in take order and named by instrument, unless the
+    instrument's label names someone not credited so.
+    """
+    audio_names = [] if plan.request.stems or not plan.audio else [f"{stem}.{fmt.value}"]
+    midi_names = []
+    numbered = (list(plan.audio) if plan.request.stems else []) + list(plan.midi)
+    for number, track in enumerate(numbered, start=1):
+        fallback = _("Track {number}").format(number=number)
+        if track.kind is TrackKind.MIDI:
+            midi_names.append(f"{stem} - {number:02d} MIDI.mid")
+            continue
+        label = track.instrument or _("Input {number}").format(number=track.input)
+        if names_in(label, plan.forbidden):
+            label = fallback
+        audio_names.append(f"{stem} - {number:02d} {package.safe_name(label, fallback)}"
+                           f".{fmt.value}")
+    return audio_names, midi_names
+
+
+def _midi_path(library: Library, file: str) -> Path:
+    return library.folder / file
+
+
+def _destination(folder: Path) -> Path:
+    folder = Path(folder).expanduser()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise InputError(_("The folder {folder} cannot be made: {reason}").format(
+            folder=folder, reason=error.strerror or error)) from None
+    if not os.access(folder, os.W_OK):
+        raise InputError(_("The folder {folder} cannot be written to.").format(folder=folder))
+    return folder
+
+
+def _sweep_stale_partials(folder: Path) -> None:
+    """Remove what an export killed mid-way left (its process is gone)."""
+    for path in folder.glob(f".*{_PARTIAL}*"):
+        pid = path.name.rsplit(_PARTIAL, 1)[-1].split(".", 1)[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(path) if path.is_dir() else path.unlink(missing_ok=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _rounded(value: float | None) -> float | None:
+    return None if value is None or value != value or abs(value) == float("inf") \
+        else round(value, 2)
