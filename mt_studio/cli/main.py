@@ -23,7 +23,7 @@ log = logging.getLogger(__name__)
 # Imported when the command line is used, so that opening the window does not load them.
 COMMAND_MODULES = (
     "participant_commands", "consent_commands", "session_commands", "preset_commands",
-    "device_commands", "record_commands", "play_commands", "song_commands",
+    "device_commands", "record_commands", "play_commands", "song_commands", "export_commands",
 )
 
 

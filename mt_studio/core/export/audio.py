@@ -89,7 +89,7 @@ def loudness_gain(library: Library, plan: ExportPlan, files: Sequence[AudioOutpu
     for block in _blocks(library, plan, range(len(plan.audio)), stop):
         mixed = np.ascontiguousarray((mix_gains.T @ block).T, dtype=np.float32)
         mix_meter.add_frames(mixed.reshape(-1), len(mixed))
-        for meter, output in zip(stem_meters, files, strict=True):
+        for meter, output in zip(stem_meters, files if stems else (), strict=True):
             row = np.ascontiguousarray(block[output.tracks[0]])
             meter.add_frames(row, len(row))
         advance(block.shape[1])

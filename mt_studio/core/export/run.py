@@ -233,7 +233,7 @@ def _midi_path(library: Library, file: str) -> Path:
 
 
 def _destination(folder: Path) -> Path:
-    folder = Path(folder).expanduser()
+    folder = Path(folder).expanduser().absolute()
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as error:

@@ -1,0 +1,367 @@
+"""Exporting a take: consent gate (before and while writing), formats, loudness, dither, the
+share package and the export log. Real files, a real SQLite library."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+import zipfile
+from pathlib import Path
+
+import mido
+import numpy as np
+import pytest
+import soundfile as sf
+
+from mt_studio.core.domain import Purpose
+from mt_studio.core.errors import ConsentRefused, InputError
+from mt_studio.core.export import ExportCancelled, ExportRequest, audio, export_take, run
+from mt_studio.core.library import Library, audit, consent_ledger, exports
+from mt_studio.core.mixing import TrackMix, stereo_gains
+from mt_studio.core.presets import AudioFormat, ExportProfile
+from tests.export_story import FORBIDDEN, RATE, SECONDS, a_song, band_take
+
+
+@pytest.fixture
+def story(library):
+    return band_take(library)
+
+
+def request(story, destination: Path, **fields) -> ExportRequest:
+    fields.setdefault("purpose", Purpose.COMMUNITY)
+    return ExportRequest(story.take_id, destination=destination, **fields)
+
+
+def profile(**fields) -> ExportProfile:
+    values = {"name": "test", "title": "Test", "format": AudioFormat.WAV, "bit_depth": 24,
+              "samplerate": None, "loudness_lufs": None, "true_peak_dbtp": None,
+              "stems": False, "source": Path("test.toml")}
+    return ExportProfile(**{**values, **fields})
+
+
+def everything_in(folder: Path) -> list[Path]:
+    return sorted(folder.rglob("*"))
+
+
+def test_an_export_lacking_consent_is_refused_naming_who_and_why_and_writes_nothing(
+        library, story, tmp_path):
+    consent_ledger.withdraw(library.connection, story.kari, [Purpose.COMMUNITY])
+    destination = tmp_path / "out"
+    with pytest.raises(ConsentRefused) as refused:
+        export_take(library, request(story, destination, format=AudioFormat.FLAC, zip=True))
+    assert "Kometen withdrew consent to community" in str(refused.value)
+    assert refused.value.exit_code == 3
+    assert not destination.exists() or everything_in(destination) == []
+    assert library.connection.execute("SELECT count(*) FROM exports").fetchone() == (0,)
+
+
+def test_only_the_people_heard_on_the_exported_tracks_must_consent(library, story, tmp_path):
+    consent_ledger.withdraw(library.connection, story.per, [Purpose.PUBLIC])
+    with pytest.raises(ConsentRefused, match="Fiolinisten"):  # the room mic hears Per too
+        export_take(library, request(story, tmp_path, purpose=Purpose.PUBLIC))
+    result = export_take(library, request(story, tmp_path, purpose=Purpose.PUBLIC, stems=True,
+                                          track_ids=(story.bass,)))  # Ola's DI alone
+    assert [p.pseudonym for p in result.plan.heard] == ["Blåbær"]
+    assert result.plan.credits == ("Ola Nordmann",)
+
+
+def test_a_muted_track_is_left_out_of_the_stems_and_of_who_must_consent(library, story, tmp_path):
+    consent_ledger.withdraw(library.connection, story.per, [Purpose.GROUP])
+    mixes = {story.room: TrackMix(mute=True), story.vocal: TrackMix(mute=True)}
+    result = export_take(library, request(story, tmp_path, purpose=Purpose.GROUP, stems=True,
+                                          mixes=mixes, format=AudioFormat.WAV))
+    audio_files = sorted(p.name for p in result.folder.glob("*.wav"))
+    assert audio_files == ["Take 1 - 01 Bass.wav"]
+    assert {p.pseudonym for p in result.plan.heard} == {"Blåbær", "Kometen"}
+
+
+def test_a_withdrawal_while_the_files_are_written_stops_the_export_and_removes_them(
+        library, story, tmp_path, monkeypatch):
+    started = threading.Event()
+
+    def writes_until_stopped(library_, plan, output, path, gain, tags, stop, advance):
+        path.write_bytes(b"partial audio")
+        started.set()
+        stop.wait()  # a long export: only the watch can end it
+        raise audio.Stopped
+
+    monkeypatch.setattr(audio, "write", writes_until_stopped)
+    monkeypatch.setattr(run, "RECHECK_SECONDS", 0.0)
+    other = Library.open(library.folder)  # another program (the window) withdraws meanwhile
+
+    def withdraw_once_writing(_fraction: float) -> None:
+        if started.is_set() and not consent_ledger.events(other.connection, [story.ola.id])[-1] \
+                .action.value == "withdraw":
+            consent_ledger.withdraw(other.connection, story.ola, [Purpose.COMMUNITY])
+
+    destination = tmp_path / "out"
+    with pytest.raises(ConsentRefused) as refused:
+        export_take(library, request(story, destination, zip=True),
+                    progress=withdraw_once_writing)
+    other.close()
+    assert "Blåbær withdrew consent to community" in str(refused.value)
+    assert "stopped" in str(refused.value)
+    assert everything_in(destination) == []
+    assert library.connection.execute("SELECT count(*) FROM exports").fetchone() == (0,)
+
+
+def test_a_withdrawal_just_before_publishing_is_caught_by_the_last_check(
+        library, story, tmp_path, monkeypatch):
+    real_watch = run._watch
+
+    def watch_then_withdraw(library_, plan, job, progress, cancelled):
+        real_watch(library_, plan, job, progress, cancelled)  # every file written
+        with Library.open(library.folder) as other:
+            consent_ledger.withdraw(other.connection, story.per, [Purpose.COMMUNITY])
+
+    monkeypatch.setattr(run, "_watch", watch_then_withdraw)
+    with pytest.raises(ConsentRefused, match="Fiolinisten"):
+        export_take(library, request(story, tmp_path / "out", zip=True))
+    assert everything_in(tmp_path / "out") == []
+
+
+def test_cancelling_leaves_no_file_behind(library, story, tmp_path):
+    destination = tmp_path / "out"
+    calls = []
+    with pytest.raises(ExportCancelled):
+        export_take(library, request(story, destination, format=AudioFormat.MP3, stems=True,
+                                     zip=True),
+                    progress=calls.append, cancelled=lambda: bool(calls))
+    assert everything_in(destination) == []
+
+
+def test_what_a_killed_export_left_is_swept_by_the_next(library, story, tmp_path):
+    destination = tmp_path / "out"
+    stale = destination / ".Take 1.partial-999999999"
+    stale.mkdir(parents=True)
+    (stale / "Take 1.wav").write_bytes(b"half")
+    (destination / ".Take 1.partial-999999999.zip").write_bytes(b"half")
+    result = export_take(library, request(story, destination))
+    assert sorted(p.name for p in destination.iterdir()) == [result.folder.name]
+
+
+@pytest.mark.parametrize("fmt", list(AudioFormat))
+def test_no_name_pseudonym_or_therapy_detail_leaks_into_any_exported_byte(
+        library, story, tmp_path, fmt):
+    a_song(library, story, [story.ola, story.kari])  # lyrics shared: both writers consent
+    destination = tmp_path / "out"
+    for stems in (True, False):
+        export_take(library, request(story, destination, format=fmt, stems=stems, zip=True,
+                                     recipient="Fredrikstad kulturhus kor", group="Lysgruppa",
+                                     profile=profile(loudness_lufs=-16.0, true_peak_dbtp=-1.0)))
+    blobs = {}
+    for path in everything_in(destination):
+        blobs[str(path.relative_to(destination))] = b""
+        if path.is_file():
+            blobs[str(path)] = path.read_bytes()
+            if path.suffix == ".zip":
+                with zipfile.ZipFile(path) as archive:
+                    for name in archive.namelist():
+                        blobs[f"{path}:{name}"] = archive.read(name)
+    assert len([n for n in blobs if n.endswith(f".{fmt.value}")]) >= 10
+    for name in FORBIDDEN:
+        for encoding in ("utf-8", "utf-16-le", "utf-16-be", "latin-1"):
+            needle = name.casefold().encode(encoding, errors="ignore")
+            for where, data in blobs.items():
+                assert needle not in where.casefold().encode(encoding, errors="ignore"), where
+                assert needle not in data.lower(), (name, encoding, where)
+    credits = next(p for p in everything_in(destination) if p.name == "credits.txt").read_text()
+    assert "Ola Nordmann" in credits and "Kometen" in credits  # as each chose
+    assert any(p.name == "lyrics.txt" for p in everything_in(destination))
+
+
+def test_a_stem_whose_label_names_someone_is_named_by_its_number(library, story, tmp_path):
+    result = export_take(library, request(story, tmp_path, stems=True))
+    assert sorted(p.name for p in result.folder.iterdir() if p.suffix in (".wav", ".mid")) == [
+        "Take 1 - 01 Room.wav", "Take 1 - 02 Bass.wav", "Take 1 - 03 Track 3.wav",
+        "Take 1 - 04 MIDI.mid"]
+
+
+def test_a_title_naming_someone_not_credited_so_is_refused(library, story, tmp_path):
+    with pytest.raises(InputError, match="title"):
+        export_take(library, request(story, tmp_path / "out", title="Sangen til Fiolinisten"))
+    assert not (tmp_path / "out").exists()
+    result = export_take(library, request(story, tmp_path / "out", title="Ola Nordmann blues"))
+    assert result.folder.name == "Ola Nordmann blues"  # Ola chose his name
+
+
+def riff_chunks(path: Path) -> dict[bytes, bytes]:
+    data = path.read_bytes()
+    assert data[:4] == b"RIFF" and data[8:12] == b"WAVE"
+    chunks, at = {}, 12
+    while at < len(data):
+        size = int.from_bytes(data[at + 4:at + 8], "little")
+        chunks[data[at:at + 4]] = data[at + 8:at + 8 + size]
+        at += 8 + size + (size & 1)
+    return chunks
+
+
+@pytest.mark.parametrize("bits", [16, 24, 32])
+def test_wav_files_hold_only_their_format_and_samples(library, story, tmp_path, bits):
+    a_song(library, story, [story.ola])
+    result = export_take(library, request(story, tmp_path, stems=True, bit_depth=bits,
+                                          title="Lyset", group="Lysgruppa"))
+    for path in result.folder.glob("*.wav"):
+        chunks = riff_chunks(path)
+        assert set(chunks) <= {b"fmt ", b"data", b"fact", b"PAD "}, path
+        assert set(chunks.get(b"PAD ", b"")) <= {0}  # padding that aligns the samples, empty
+
+
+def test_exported_midi_keeps_the_notes_of_the_region_and_nothing_that_names_anyone(
+        library, story, tmp_path):
+    result = export_take(library, request(story, tmp_path, stems=True,
+                                          region=(2 * RATE, 4 * RATE)))
+    midi = mido.MidiFile(next(result.folder.glob("*.mid")))
+    messages = [m for track in midi.tracks for m in track]
+    assert [m.type for m in messages if m.is_meta] == ["end_of_track"]
+    starts, seconds = [], 0.0
+    for message in midi:
+        seconds += message.time
+        if message.type == "note_on" and message.velocity:
+            starts.append((round(seconds, 3), message.note))
+    assert starts == [(0.0, 62), (1.0, 63)]
+    assert seconds == pytest.approx(2.0, abs=0.01)
+
+
+def test_a_region_of_24_bit_stems_is_copied_sample_for_sample(library, story, tmp_path):
+    result = export_take(library, request(story, tmp_path, stems=True, format=AudioFormat.FLAC,
+                                          region=(RATE // 3, 5 * RATE + 7)))
+    bass = next(result.folder.glob("* Bass.flac"))
+    written, rate = sf.read(bass, dtype="float32")
+    assert rate == RATE and sf.info(bass).subtype == "PCM_24"
+    np.testing.assert_array_equal(written, story.signals[story.bass][RATE // 3:5 * RATE + 7])
+
+
+def test_reducing_to_16_bits_is_dithered_not_truncated(library, tmp_path):
+    story = band_take(library, subtype="FLOAT")
+    quiet = np.full(SECONDS * RATE, 0.3 / 32768, dtype=np.float32)  # a third of the last bit
+    sf.write(library.folder / f"audio/take-{story.take_id}/track-{story.bass}.wav", quiet, RATE,
+             subtype="FLOAT")
+    result = export_take(library, request(story, tmp_path, stems=True, bit_depth=16,
+                                          track_ids=(story.bass,)))
+    written, _rate = sf.read(next(result.folder.glob("*.wav")), dtype="int16")
+    assert written.std() > 0.3  # truncation or plain rounding would give silence
+    assert written.mean() == pytest.approx(0.3, abs=0.02)  # and the level survives on average
+
+
+def test_the_mix_honours_gain_pan_and_mute(library, story, tmp_path):
+    mixes = {story.room: TrackMix(mute=True), story.bass: TrackMix(gain_db=-6.0, pan=-1.0),
+             story.vocal: TrackMix(pan=0.5)}
+    result = export_take(library, request(story, tmp_path, format=AudioFormat.WAV, bit_depth=32,
+                                          mixes=mixes))
+    written, _rate = sf.read(result.folder / "Take 1.wav", dtype="float32")
+    gains = stereo_gains([mixes[story.bass], mixes[story.vocal]])
+    expected = (gains.T @ np.stack([story.signals[story.bass], story.signals[story.vocal]])).T
+    np.testing.assert_allclose(written, expected, atol=1e-6)
+    assert written.shape == (SECONDS * RATE, 2)
+
+
+def test_loudness_is_brought_to_the_profile_target_under_its_true_peak_ceiling(
+        library, story, tmp_path):
+    import pyloudnorm
+
+    result = export_take(library, request(story, tmp_path, format=AudioFormat.WAV, bit_depth=32,
+                                          profile=profile(loudness_lufs=-14.0,
+                                                          true_peak_dbtp=-1.0)))
+    written, rate = sf.read(result.folder / "Take 1.wav")
+    assert pyloudnorm.Meter(rate).integrated_loudness(written) == pytest.approx(-14.0, abs=0.3)
+    assert result.loudness["result_lufs"] == pytest.approx(-14.0, abs=0.01)
+    assert 20 * np.log10(np.abs(written).max()) <= -1.0
+
+
+def test_the_ceiling_holds_a_peaky_mix_below_the_target_and_says_so(library, story, tmp_path):
+    import pyloudnorm
+
+    spikes = np.zeros(SECONDS * RATE, np.float32)
+    spikes[::RATE // 2] = 0.9  # loud clicks, quiet on average
+    sf.write(library.folder / f"audio/take-{story.take_id}/track-{story.bass}.wav", spikes, RATE,
+             subtype="FLOAT")
+    result = export_take(library, request(story, tmp_path, track_ids=(story.bass,), bit_depth=32,
+                                          profile=profile(loudness_lufs=-14.0,
+                                                          true_peak_dbtp=-2.0)))
+    written, rate = sf.read(result.folder / "Take 1.wav")
+    assert result.loudness["result_lufs"] < -20
+    assert result.loudness["true_peak_dbtp"] == pytest.approx(-2.0, abs=0.01)
+    assert 20 * np.log10(np.abs(written).max()) <= -2.0
+    assert pyloudnorm.Meter(rate).integrated_loudness(written) == pytest.approx(
+        result.loudness["result_lufs"], abs=0.5)
+
+
+@pytest.mark.parametrize("fmt", [AudioFormat.FLAC, AudioFormat.MP3, AudioFormat.OGG])
+def test_every_format_decodes_to_the_region_at_the_profile_rate(library, story, tmp_path, fmt):
+    result = export_take(library, request(story, tmp_path, format=fmt, region=(0, 3 * RATE),
+                                          profile=profile(samplerate=44100, format=fmt,
+                                                          bit_depth=16)))
+    info = sf.info(next(result.folder.glob(f"*.{fmt.value}")))
+    assert (info.samplerate, info.channels) == (44100, 2)
+    slack = 0 if fmt is AudioFormat.FLAC else 2400  # an MP3 decoder adds its delay
+    assert 3 * 44100 - 1 <= info.frames <= 3 * 44100 + 1 + slack
+
+
+def test_the_share_package_has_its_texts_manifest_and_zip_and_the_log_its_checksums(
+        library, story, tmp_path):
+    a_song(library, story, [story.ola, story.kari])
+    result = export_take(library, request(story, tmp_path, stems=True, format=AudioFormat.FLAC,
+                                          zip=True, recipient="Fredrikstad kulturhus kor",
+                                          group="Lysgruppa"))
+    names = sorted(p.name for p in result.folder.iterdir())
+    assert {"credits.txt", "README.txt", "lyrics.txt", "manifest.json"} <= set(names)
+    assert result.folder.name == "Lyset i vinduet"  # the song's title
+    manifest = json.loads((result.folder / "manifest.json").read_text())
+    assert manifest["purpose"] == "community"
+    assert manifest["recipient"] == "Fredrikstad kulturhus kor"
+    for entry in manifest["files"]:
+        data = (result.folder / entry["name"]).read_bytes()
+        assert hashlib.sha256(data).hexdigest() == entry["sha256"]
+    assert "brenner for oss" in (result.folder / "lyrics.txt").read_text()
+    assert "community music group" in (result.folder / "README.txt").read_text()
+    with zipfile.ZipFile(result.zip) as archive:
+        assert sorted(archive.namelist()) == sorted(f"Lyset i vinduet/{n}" for n in names)
+        assert archive.testzip() is None
+    logged = [e for e in audit.entries(library.connection) if e.action == "export.written"]
+    assert len(logged) == 1
+    details = logged[0].details
+    assert details["recipient"] == "Fredrikstad kulturhus kor"
+    assert details["purpose"] == "community"
+    on_disk = {f.name: f.sha256 for f in exports.files_of(library.connection, result.export_id)}
+    assert on_disk[result.zip.name] == hashlib.sha256(result.zip.read_bytes()).hexdigest()
+    assert {f["name"]: f["sha256"] for f in details["files"]} == on_disk
+    report = consent_ledger.withdraw(library.connection, story.kari, [Purpose.COMMUNITY])
+    assert [(e.export_id, e.recipient) for e in report.exports_to_recall] == [
+        (result.export_id, "Fredrikstad kulturhus kor")]
+
+
+def test_lyrics_go_along_only_when_every_writer_shares_them(library, story, tmp_path):
+    a_song(library, story, [story.ola, story.per])
+    consent_ledger.withdraw(library.connection, story.per, [Purpose.GROUP])
+    result = export_take(library, request(story, tmp_path, purpose=Purpose.GROUP,
+                                          track_ids=(story.bass,)))
+    assert not (result.folder / "lyrics.txt").exists()
+    assert result.folder.name == "Lyset i vinduet"
+
+
+def test_a_song_with_no_writer_named_shares_no_lyrics(library, story, tmp_path):
+    a_song(library, story, [])
+    result = export_take(library, request(story, tmp_path))
+    assert not (result.folder / "lyrics.txt").exists()
+
+
+def test_an_export_never_replaces_an_earlier_one(library, story, tmp_path):
+    first = export_take(library, request(story, tmp_path, zip=True))
+    second = export_take(library, request(story, tmp_path, zip=True))
+    assert (first.folder.name, second.folder.name) == ("Take 1", "Take 1 (2)")
+    assert (first.zip.name, second.zip.name) == ("Take 1.zip", "Take 1 (2).zip")
+
+
+@pytest.mark.parametrize("purpose", [Purpose.RECORD, Purpose.KEEP, Purpose.SUPERVISION])
+def test_an_export_is_for_sharing_purposes_only(story, tmp_path, purpose):
+    with pytest.raises(InputError, match="group, community or public"):
+        ExportRequest(story.take_id, purpose, tmp_path)
+
+
+def test_a_folder_that_cannot_be_made_is_named(library, story, tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    with pytest.raises(InputError, match="a-file"):
+        export_take(library, request(story, blocker / "out"))
