@@ -18,14 +18,16 @@ from PyQt6.QtGui import QKeySequence, QShortcut
 from PyQt6.QtWidgets import (
     QAbstractButton,
     QApplication,
+    QHBoxLayout,
     QLabel,
+    QPushButton,
     QScrollArea,
     QSplitter,
     QVBoxLayout,
     QWidget,
 )
 
-from mt_studio.core.domain import TrackKind
+from mt_studio.core.domain import TakeStatus, TrackKind
 from mt_studio.core.library import Library, layers, participants, sessions, takes
 from mt_studio.core.library.takes import Take, Track
 from mt_studio.core.looping import LoopRegion
@@ -85,6 +87,13 @@ class TakesView(QWidget):
         title_font.setPointSizeF(title_font.pointSizeF() * 1.3)
         title_font.setBold(True)
         self.title.setFont(title_font)
+        self.export_button = QPushButton(_("Export…"))
+        self.export_button.setAccessibleName(_("Export this take"))
+        self.export_button.setToolTip(_(
+            "Share this take, its loop or some of its tracks, as a mix or as stems, with "
+            "everyone heard and their consent shown first."))
+        self.export_button.setEnabled(False)
+        self.export_button.clicked.connect(self.open_export)
         self.lanes = TakeLanes()
         self._lane_loader = LaneLoader(self.library, self.lanes, self._pool, self)
         self.transport = TakeTransport(self.library, self.lanes, self._pool)
@@ -127,7 +136,10 @@ class TakesView(QWidget):
         detail_layout.setContentsMargins(0, 0, 0, 0)
         self.mix = MixPanel()
         self.mix.mix_changed.connect(self._mix_changed)
-        detail_layout.addWidget(self.title)
+        heading = QHBoxLayout()
+        heading.addWidget(self.title, 1)
+        heading.addWidget(self.export_button)
+        detail_layout.addLayout(heading)
         detail_layout.addWidget(self.transport)
         detail_layout.addWidget(self.practice)
         detail_layout.addWidget(scroll, 1)
@@ -221,6 +233,7 @@ class TakesView(QWidget):
         take = takes.get(self.library.connection, take_id) if take_id is not None else None
         self.transport.start_afresh(take)
         sounding = take is not None and bool(take.frames)
+        self.export_button.setEnabled(sounding and take.status is not TakeStatus.RECORDING)
         self._lane_sources = [(t.id, part_paths(self.library, t.id)) for t in take.tracks
                               if t.kind is TrackKind.AUDIO] if sounding else []
         self.practice.start_afresh(take, [paths for _track, paths in self._lane_sources])
@@ -304,6 +317,20 @@ class TakesView(QWidget):
     def add_marker(self) -> None:
         """Ask for a name and drop a marker at the playhead (what M does)."""
         self.transport.add_marker()
+
+    def open_export(self):
+        """Open the export dialog (window-modal) for the chosen take, with the take's mix and
+        loop as they are now; the dialog, or None with no take."""
+        if self.take is None:
+            return None
+        from mt_studio.ui.export_dialog import ExportDialog  # it uses lane_for, from here
+
+        mixes = {track_id: self.mix.mix(index)
+                 for index, (track_id, _paths) in enumerate(self._lane_sources)}
+        dialog = ExportDialog(self.library, self.take, mixes, self._loop_region(), self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
 
     def tap(self) -> None:
         """Take the tempo from taps on the Tap button or T."""

@@ -1,0 +1,312 @@
+"""The choices of the export dialog: profile, format, stems or mix, the whole take or its loop,
+which tracks, for whom (purpose and recipient), title, group, folder and zip."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from pathlib import Path
+
+from PyQt6.QtCore import QLocale, QStandardPaths, Qt, pyqtSignal
+from PyQt6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QRadioButton,
+    QWidget,
+)
+
+from mt_studio.core.domain import TrackKind
+from mt_studio.core.export import SHARING_PURPOSES, ExportRequest
+from mt_studio.core.library import Library, layers, participants
+from mt_studio.core.library.takes import Take
+from mt_studio.core.looping import LoopRegion
+from mt_studio.core.mixing import TrackMix
+from mt_studio.core.presets import ExportProfile, PresetCatalog
+from mt_studio.core.presets.model import AudioFormat
+from mt_studio.i18n import _
+from mt_studio.ui.chips import purpose_help
+from mt_studio.ui.export_preview import purpose_wording
+from mt_studio.ui.take_list import length_words
+from mt_studio.ui.takes_view import lane_for
+
+FORMAT_NAMES = {AudioFormat.WAV: "WAV", AudioFormat.FLAC: "FLAC", AudioFormat.MP3: "MP3",
+                AudioFormat.OGG: "Ogg Vorbis"}
+
+
+def default_destination() -> str:
+    """Where exports go unless chosen: the user's music folder, else documents, else home."""
+    for location in (QStandardPaths.StandardLocation.MusicLocation,
+                     QStandardPaths.StandardLocation.DocumentsLocation):
+        folder = QStandardPaths.writableLocation(location)
+        if folder:
+            return folder
+    return str(Path.home())
+
+
+def number_words(value: float) -> str:
+    """A level in dB or LUFS, one decimal, as the user's locale writes it."""
+    return QLocale().toString(float(value), "f", 1)
+
+
+def profile_summary(profile: ExportProfile | None) -> str:
+    """What a profile does to the sound, in one line."""
+    if profile is None:
+        return _("As recorded: the take's sample rate, loudness unchanged.")
+    parts = [FORMAT_NAMES[profile.format]]
+    if profile.bit_depth and profile.format.lossless:
+        parts.append(_("{bits}-bit").format(bits=profile.bit_depth))
+    if profile.samplerate:
+        parts.append(_("{khz} kHz").format(
+            khz=QLocale().toString(profile.samplerate / 1000, "g", 4)))
+    if profile.loudness_lufs is not None:
+        parts.append(_("loudness {lufs} LUFS").format(lufs=number_words(profile.loudness_lufs)))
+    parts.append(_("stems") if profile.stems else _("one mix"))
+    return ", ".join(parts)
+
+
+class ExportForm(QWidget):
+    """The export's choices for TAKE of LIBRARY; `changed()` after any of them changes.
+
+    MIXES is the take view's mix by track id: its volume and pan shape the export, and a
+    track it mutes (or leaves out by a solo elsewhere) starts unticked. LOOP is the loop
+    drawn in the Takes tab, if any.
+    """
+
+    changed = pyqtSignal()
+
+    def __init__(self, library: Library, take: Take, mixes: Mapping[int, TrackMix],
+                 loop: LoopRegion | None, catalog: PresetCatalog,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.library, self.take, self.loop, self.mixes = library, take, loop, dict(mixes)
+        self._build(catalog)
+        self._profile_chosen()
+        self.profile.currentIndexChanged.connect(self._profile_chosen)
+        for combo in (self.format, self.purpose):
+            combo.currentIndexChanged.connect(self._changed)
+        for button in (self.mix_choice, self.loop_choice, self.zip):
+            button.toggled.connect(self._changed)
+        self.tracks.itemChanged.connect(self._changed)
+        for line in (self.recipient, self.title, self.group, self.folder):
+            line.textChanged.connect(self._changed)
+
+    def _build(self, catalog: PresetCatalog) -> None:
+        form = QFormLayout(self)
+        form.setContentsMargins(0, 0, 0, 0)
+        self.profile = _combo(_("Export profile"), _(
+            "A preset: format, bit depth, sample rate, loudness and stems in one choice."))
+        self.profile.addItem(_("No profile"), None)
+        for profile in catalog.export_profiles():
+            self.profile.addItem(profile.title, profile)
+            self.profile.setItemData(self.profile.count() - 1, profile_summary(profile),
+                                     Qt.ItemDataRole.ToolTipRole)
+        self.profile_note = QLabel()
+        self.profile_note.setWordWrap(True)
+        form.addRow(_("Profile"), self.profile)
+        form.addRow("", self.profile_note)
+
+        self.format = _combo(_("File format"), _(
+            "WAV and FLAC keep every detail; MP3 and Ogg Vorbis make small files."))
+        for fmt in (AudioFormat.WAV, AudioFormat.FLAC, AudioFormat.MP3, AudioFormat.OGG):
+            self.format.addItem(FORMAT_NAMES[fmt], fmt)
+        form.addRow(_("Format"), self.format)
+
+        self.mix_choice = _radio(_("One stereo mix"), _(
+            "All chosen tracks mixed as they sound in the take's mix (volume and pan)."))
+        self.stems_choice = _radio(_("Stems: a file per track"), _(
+            "Each chosen track as its own file, for a band or venue to mix themselves."))
+        self.mix_choice.setChecked(True)
+        form.addRow(_("As"), _pair(self.mix_choice, self.stems_choice))
+
+        rate = self.take.samplerate
+        self.whole_choice = _radio(_("The whole take ({length})").format(
+            length=length_words(self.take.frames, rate)),
+            _("Everything from the start of the take to its end."))
+        self.loop_choice = _radio(_("The loop ({start}–{end})").format(
+            start=length_words(self.loop.start, rate), end=length_words(self.loop.end, rate))
+            if self.loop else _("The loop (none drawn)"),
+            _("Only the part drawn on the loop strip of the Takes tab."))
+        self.loop_choice.setEnabled(self.loop is not None)
+        self.whole_choice.setChecked(True)
+        form.addRow(_("What"), _pair(self.whole_choice, self.loop_choice))
+
+        self.tracks = QListWidget()
+        self.tracks.setAccessibleName(_("Tracks to export"))
+        self.tracks.setToolTip(_("Tick the tracks to export. Space ticks the chosen track."))
+        self._fill_tracks()
+        # Every track in sight, each whole: a take has a handful of tracks.
+        frame = 2 * self.tracks.frameWidth()
+        self.tracks.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.tracks.setFixedHeight(frame + self.tracks.sizeHintForRow(0)
+                                   * max(1, min(self.tracks.count(), 12)))
+        self.tracks.setMinimumWidth(frame + self.tracks.sizeHintForColumn(0)
+                                    + self.fontMetrics().height())
+        form.addRow(_("Tracks"), self.tracks)
+
+        self.purpose = _combo(_("Who may hear it"), _(
+            "Everyone heard must have consented to this; the preview shows who has."))
+        for purpose in SHARING_PURPOSES:
+            self.purpose.addItem(purpose_wording(purpose), purpose)
+            self.purpose.setItemData(self.purpose.count() - 1, purpose_help(purpose),
+                                     Qt.ItemDataRole.ToolTipRole)
+        form.addRow(_("For"), self.purpose)
+        self.recipient = _line(_("Recipient"), _("for example Fredrikstad kulturhus choir"),
+                               _("Who receives the export; kept in the export log."))
+        form.addRow(_("Recipient"), self.recipient)
+        self.title = _line(_("Title"), _("The song's title, or the take's number"),
+                           _("The title written in the files and their names."))
+        form.addRow(_("Title"), self.title)
+        self.group = _line(_("Group name"), _("for example Tuesday band"),
+                           _("The group's name, written in the files' tags."))
+        form.addRow(_("Group"), self.group)
+
+        self.folder = _line(_("Folder to export to"), "", "")
+        self.folder.setText(default_destination())
+        self.browse_button = QPushButton(_("Browse…"))
+        self.browse_button.setAccessibleName(_("Choose the folder to export to"))
+        self.browse_button.setToolTip(_("Choose the folder to export to."))
+        self.browse_button.setAutoDefault(False)
+        self.browse_button.clicked.connect(self.browse)
+        folder_line = QHBoxLayout()
+        folder_line.addWidget(self.folder, 1)
+        folder_line.addWidget(self.browse_button)
+        form.addRow(_("Folder"), folder_line)
+        self.zip = QCheckBox(_("Also make a zip"))
+        self.zip.setAccessibleName(_("Also make a zip"))
+        self.zip.setToolTip(_("A single .zip file beside the folder, easy to send."))
+        form.addRow("", self.zip)
+
+    def _fill_tracks(self) -> None:
+        names = participants.pseudonyms(self.library.connection)
+        silent = layers.left_out(self.library.connection, self.take.id)
+        soloed = any(mix.solo for mix in self.mixes.values())
+        for track in self.take.tracks:
+            lane = lane_for(track, names)
+            item = QListWidgetItem(_("{track} — heard: {people}").format(
+                track=lane.title, people=lane.people or _("nobody")))
+            item.setData(Qt.ItemDataRole.UserRole, track.id)
+            mix = self.mixes.get(track.id, TrackMix())
+            ticked = not mix.mute and (mix.solo or not soloed)
+            if track.id in silent:
+                item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEnabled)
+                item.setToolTip(_("Left out of the loop in the looper."))
+                ticked = False
+            else:
+                item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+                if not ticked:
+                    item.setToolTip(_("Silent in the take's mix now; tick it to export it."))
+            item.setCheckState(Qt.CheckState.Checked if ticked else Qt.CheckState.Unchecked)
+            self.tracks.addItem(item)
+
+    # What is asked for
+
+    def chosen_track_ids(self) -> list[int]:
+        """The ticked tracks, in take order."""
+        items = (self.tracks.item(row) for row in range(self.tracks.count()))
+        return [item.data(Qt.ItemDataRole.UserRole) for item in items
+                if item.checkState() == Qt.CheckState.Checked]
+
+    def destination(self) -> Path | None:
+        """The folder typed or chosen, or None when it is no full path."""
+        text = self.folder.text().strip()
+        path = Path(text).expanduser() if text else None
+        return path if path is not None and path.is_absolute() else None
+
+    def request(self) -> ExportRequest:
+        """The export as the fields ask for it (InputError for a choice that cannot be)."""
+        loop = self.loop if self.loop_choice.isChecked() else None
+        # Ticking a track is asking for it: a mute or a solo of the take's mix leaves none out.
+        mixes = {track_id: replace(mix, mute=False, solo=False)
+                 for track_id, mix in self.mixes.items()}
+        return ExportRequest(
+            self.take.id, self.purpose.currentData(), self.destination() or Path(),
+            format=self.format.currentData(), stems=self.stems_choice.isChecked(),
+            region=(loop.start, loop.end) if loop else None,
+            track_ids=tuple(self.chosen_track_ids()), mixes=mixes,
+            profile=self.profile.currentData(), recipient=self.recipient.text().strip(),
+            title=self.title.text().strip() or None, group=self.group.text().strip(),
+            zip=self.zip.isChecked())
+
+    def set_editable(self, editable: bool) -> None:
+        """Let the choices be changed, or hold them while an export runs."""
+        for widget in (self.profile, self.format, self.mix_choice, self.stems_choice,
+                       self.whole_choice, self.tracks, self.purpose, self.recipient,
+                       self.title, self.group, self.folder, self.browse_button, self.zip):
+            widget.setEnabled(editable)
+        self.loop_choice.setEnabled(editable and self.loop is not None)
+
+    def browse(self) -> None:
+        """Choose the folder to export to."""
+        chosen = QFileDialog.getExistingDirectory(self, _("Choose the folder to export to"),
+                                                  self.folder.text())
+        if chosen:
+            self.folder.setText(chosen)
+
+    # Slots are methods, not lambdas: a method's connection goes with its widget.
+
+    def _profile_chosen(self, *_index: int) -> None:
+        profile: ExportProfile | None = self.profile.currentData()
+        self.profile_note.setText(profile_summary(profile))
+        if profile is not None:
+            self.format.setCurrentIndex(self.format.findData(profile.format))
+            (self.stems_choice if profile.stems else self.mix_choice).setChecked(True)
+        self._changed()
+
+    def _changed(self, *_value: object) -> None:
+        self.folder.setToolTip(_("A folder is made inside it for this export.")
+                               if self.destination() else
+                               _("Type a full path, or choose a folder with Browse…"))
+        self.changed.emit()
+
+
+def mixes_by_track(take: Take, mixes: Mapping[int, TrackMix] | Sequence[TrackMix]
+                   ) -> dict[int, TrackMix]:
+    """MIXES by track id: given so already, or one per audio track of TAKE in take order."""
+    if isinstance(mixes, Mapping):
+        return dict(mixes)
+    audio = [t.id for t in take.tracks if t.kind is TrackKind.AUDIO]
+    return dict(zip(audio, mixes, strict=False))
+
+
+def _combo(name: str, tip: str) -> QComboBox:
+    combo = QComboBox()
+    combo.setAccessibleName(name)
+    combo.setToolTip(tip)
+    return combo
+
+
+def _radio(text: str, tip: str) -> QRadioButton:
+    button = QRadioButton(text)
+    button.setAccessibleName(text)
+    button.setToolTip(tip)
+    return button
+
+
+def _pair(first: QRadioButton, second: QRadioButton) -> QWidget:
+    """Two radio buttons side by side, one of which is chosen."""
+    holder = QWidget()
+    line = QHBoxLayout(holder)
+    line.setContentsMargins(0, 0, 0, 0)
+    group = QButtonGroup(holder)
+    for button in (first, second):
+        group.addButton(button)
+        line.addWidget(button)
+    line.addStretch(1)
+    return holder
+
+
+def _line(name: str, placeholder: str, tip: str) -> QLineEdit:
+    line = QLineEdit()
+    line.setAccessibleName(name)
+    line.setPlaceholderText(placeholder)
+    line.setToolTip(tip)
+    return line

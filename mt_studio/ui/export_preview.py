@@ -1,0 +1,217 @@
+"""The export dialog's preview: everyone heard on what would be exported, where each stands for
+the chosen purpose (a chip's symbol, word and colour), and how each will be credited.
+
+The verdict is the core's (`plan_export`); when it refuses, the ledger is read for every
+person heard so that the preview shows who holds the purpose as well as who blocks it.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from PyQt6.QtCore import QSize, Qt
+from PyQt6.QtGui import QBrush, QColor
+from PyQt6.QtWidgets import (
+    QAbstractItemView,
+    QFrame,
+    QLabel,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from mt_studio.core.consent_board import Chip, ChipState, chip_state
+from mt_studio.core.consent_policy import consent_status, credit_choice, heard_on, may_export
+from mt_studio.core.domain import Credit, Purpose, TrackKind
+from mt_studio.core.errors import ConsentRefused, InputError
+from mt_studio.core.export import ExportPlan, ExportRequest, plan_export
+from mt_studio.core.library import consent_ledger, layers, participants, sessions, takes
+from mt_studio.core.library.takes import Track
+from mt_studio.i18n import _
+from mt_studio.ui.chips import COLOURS, SYMBOLS, chip_details, state_label
+
+
+@dataclass(frozen=True)
+class HeardRow:
+    """One person heard: their consent to the purpose now, and the credit they chose."""
+
+    participant_id: int
+    pseudonym: str
+    chip: Chip
+    credit: Credit
+    credit_text: str | None
+
+
+@dataclass(frozen=True)
+class Preview:
+    """What an export would carry: the plan when it may go ahead, else the problem in words."""
+
+    rows: tuple[HeardRow, ...]
+    plan: ExportPlan | None
+    problem: str = ""
+
+    @property
+    def allowed(self) -> bool:
+        """Whether the export may go ahead as it stands."""
+        return self.plan is not None
+
+
+def purpose_wording(purpose: Purpose) -> str:
+    """Who an export for PURPOSE may reach, as a therapist would say it."""
+    return {
+        Purpose.GROUP: _("Inside the group"),
+        Purpose.COMMUNITY: _("A community music group"),
+        Purpose.PUBLIC: _("Public"),
+    }[purpose]
+
+
+def not_possible(purpose: Purpose, why: str) -> str:
+    """The sentence saying that sharing for PURPOSE cannot go ahead, and WHY."""
+    return {
+        Purpose.GROUP: _("Sharing inside the group is not possible now: {why}."),
+        Purpose.COMMUNITY: _("Sharing with a community music group is not possible now: "
+                             "{why}."),
+        Purpose.PUBLIC: _("Sharing in public is not possible now: {why}."),
+    }[purpose].format(why=why)
+
+
+def credit_words(row: HeardRow) -> str:
+    """How ROW's person will be credited, in words."""
+    if row.credit_text is None:
+        return _("not named")
+    if row.credit is Credit.NAME:
+        return _("credited by name as {name}").format(name=row.credit_text)
+    return _("credited as {pseudonym}").format(pseudonym=row.credit_text)
+
+
+def make_preview(db: sqlite3.Connection, request: ExportRequest, at: datetime) -> Preview:
+    """The preview of REQUEST at moment AT: the core's plan, or who blocks it and why."""
+    try:
+        plan = plan_export(db, request, at)
+    except ConsentRefused as refused:
+        rows, blockers = _everyone_heard(db, request, at)
+        problem = str(refused)
+        if blockers:
+            problem = not_possible(request.purpose,
+                                   blockers.describe(participants.pseudonyms(db)))
+        return Preview(rows, None, problem)
+    except InputError as error:
+        return Preview(_everyone_heard(db, request, at)[0], None, str(error))
+    ledger = consent_ledger.events(db, [p.participant_id for p in plan.heard])
+    rows = tuple(HeardRow(p.participant_id, p.pseudonym,
+                          _chip(ledger, p.participant_id, request.purpose, at),
+                          p.credit, p.credit_text) for p in plan.heard)
+    return Preview(rows, plan)
+
+
+def _everyone_heard(db: sqlite3.Connection, request: ExportRequest, at: datetime):
+    """Every person heard on the tracks REQUEST chooses, and the policy's decision for them.
+
+    The tracks are those `plan_export` takes: the chosen ones, less layers the looper left
+    out, less muted ones (and, with a solo, all but the soloed).
+    """
+    tracks = _exported_tracks(db, request)
+    present = frozenset(p.id for p in sessions.get(
+        db, takes.get(db, request.take_id).session_id).participants)
+    heard: set[int] = set()
+    for track in tracks:
+        heard |= heard_on(track.plan(), present)
+    ledger = consent_ledger.events(db, heard) if heard else []
+    decision = may_export([t.plan() for t in tracks], present, request.purpose, ledger, at)
+    rows = []
+    for person in participants.all_participants(db):
+        if person.id not in heard:
+            continue
+        credit = credit_choice(ledger, person.id, at)
+        text = {Credit.NAME: person.real_name or person.pseudonym,
+                Credit.PSEUDONYM: person.pseudonym}.get(credit)
+        rows.append(HeardRow(person.id, person.pseudonym,
+                             _chip(ledger, person.id, request.purpose, at), credit, text))
+    return tuple(rows), decision
+
+
+def _exported_tracks(db: sqlite3.Connection, request: ExportRequest) -> list[Track]:
+    take = takes.get(db, request.take_id)
+    silent = layers.left_out(db, take.id)
+    chosen = [t for t in take.tracks if t.id not in silent
+              and (request.track_ids is None or t.id in request.track_ids)]
+    audio = [t for t in chosen if t.kind is TrackKind.AUDIO
+             and not (request.mixes.get(t.id) and request.mixes[t.id].mute)]
+    soloed = [t for t in audio if request.mixes.get(t.id) and request.mixes[t.id].solo]
+    return (soloed or audio) + [t for t in chosen if t.kind is TrackKind.MIDI]
+
+
+def _chip(ledger: Sequence, participant_id: int, purpose: Purpose, at: datetime) -> Chip:
+    status = consent_status(ledger, participant_id, purpose, at)
+    return Chip(purpose, chip_state(status, at.astimezone().date()), status)
+
+
+class ExportPreview(QWidget):
+    """A list of everyone heard (consent and credit) above the verdict in one sentence."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.rows: tuple[HeardRow, ...] = ()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.people = QTreeWidget()
+        self.people.setColumnCount(3)
+        self.people.setRootIsDecorated(False)
+        self.people.setUniformRowHeights(True)
+        self.people.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.people.setAccessibleName(_("Who is heard, their consent and their credit"))
+        self.people.setToolTip(_("Everyone heard on the tracks to export. Anyone without "
+                                 "consent for the chosen purpose stops the export."))
+        layout.addWidget(self.people, 1)
+        self.verdict = QLabel()
+        self.verdict.setWordWrap(True)
+        self.verdict.setTextFormat(Qt.TextFormat.PlainText)
+        self.verdict.setFrameShape(QFrame.Shape.StyledPanel)
+        self.verdict.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByKeyboard
+                                             | Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.verdict.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.verdict.setAccessibleName(_("Can this be exported?"))
+        layout.addWidget(self.verdict)
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
+        """As wide as the list of people needs: the verdict wraps beneath it."""
+        return QSize(self.people.minimumWidth(), super().sizeHint().height())
+
+    def show_preview(self, preview: Preview, purpose: Purpose) -> None:
+        """Show PREVIEW of an export for PURPOSE."""
+        self.rows = preview.rows
+        self.people.setHeaderLabels([_("Heard"), purpose_wording(purpose), _("Credit")])
+        self.people.clear()
+        for row in preview.rows:
+            state = row.chip.state
+            item = QTreeWidgetItem([row.pseudonym, f"{SYMBOLS[state]} {state_label(state)}",
+                                    credit_words(row)])
+            background, text = COLOURS[state]
+            item.setBackground(1, QBrush(QColor(background)))
+            item.setForeground(1, QBrush(QColor(text)))
+            # The chip's details, without its last line: there is nothing to click here.
+            item.setToolTip(1, chip_details(row.chip).rsplit("\n", 1)[0])
+            self.people.addTopLevelItem(item)
+        gap = self.fontMetrics().height() // 2  # between a name and the next column
+        width = 2 * self.people.frameWidth() + 2 * gap
+        header = self.people.header()
+        for column in range(self.people.columnCount()):
+            # what the column needs, not its width: the last one stretches to the edge
+            needed = max(self.people.sizeHintForColumn(column),
+                         header.sectionSizeHint(column)) + gap
+            self.people.setColumnWidth(column, needed)
+            width += needed
+        self.people.setMinimumWidth(width)  # every column whole, the credits too
+        if preview.allowed:
+            self.verdict.setText(_("Everyone heard has given this consent. Ready to export.")
+                                 if preview.rows else
+                                 _("Nobody is heard on these tracks. Ready to export."))
+            self.verdict.setStyleSheet(f"padding: 0.5em; color: {COLOURS[ChipState.GRANTED][1]};")
+        else:
+            self.verdict.setText(preview.problem)
+            self.verdict.setStyleSheet(
+                f"padding: 0.5em; color: {COLOURS[ChipState.WITHDRAWN][1]};")

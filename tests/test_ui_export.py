@@ -1,0 +1,213 @@
+"""The export dialog: the live preview of who is heard and their consent, exporting in a worker
+with progress and Cancel, and the Export… button of the Takes tab."""
+
+from __future__ import annotations
+
+import threading
+import uuid
+
+import pytest
+from PyQt6.QtCore import Qt
+
+from mt_studio.core.capture import devices
+from mt_studio.core.consent_board import ChipState
+from mt_studio.core.demo import create_demo_session
+from mt_studio.core.domain import Purpose
+from mt_studio.core.export import audio
+from mt_studio.core.library import consent_ledger, participants, takes
+from mt_studio.core.mixing import TrackMix
+from mt_studio.ui.export_dialog import ExportDialog
+from mt_studio.ui.takes_view import TakesView
+
+
+@pytest.fixture
+def demo_take(library):
+    """The demo session's take: four audio tracks and the keys' MIDI, everyone holding
+    record, keep and group, credited by pseudonym."""
+    session_id = create_demo_session(library)
+    return takes.for_session(library.connection, session_id)[-1]
+
+
+@pytest.fixture
+def dialog(qtbot, library, demo_take, tmp_path):
+    """An export dialog of the demo take, exporting into tmp_path/shared."""
+
+    def make(**options) -> ExportDialog:
+        shown = ExportDialog(library, takes.get(library.connection, demo_take.id), **options)
+        qtbot.addWidget(shown)
+        shown.form.folder.setText(str(tmp_path / "shared"))
+        shown.show()
+        return shown
+
+    return make
+
+
+def states(dialog: ExportDialog) -> dict[str, ChipState]:
+    return {row.pseudonym: row.chip.state for row in dialog.preview_shown.rows}
+
+
+def choose(combo, data) -> None:
+    combo.setCurrentIndex(combo.findData(data))
+
+
+def test_everyone_heard_is_shown_with_their_consent_and_credit(dialog):
+    shown = dialog()
+    assert states(shown) == {name: ChipState.GRANTED for name in
+                             ("Demo Bassist", "Demo Drummer", "Demo Keys", "Demo Singer")}
+    tree = shown.preview.people
+    assert tree.topLevelItem(0).text(2) == "credited as Demo Bassist"
+    assert tree.headerItem().text(1) == "Inside the group"
+    assert shown.export_button.isEnabled()
+    assert shown.form.title.text() == "Take 1"
+
+
+def test_a_withdrawn_group_consent_disables_export_and_names_who(dialog, library):
+    singer = participants.find(library.connection, "Demo Singer")
+    consent_ledger.withdraw(library.connection, singer, [Purpose.GROUP], reason="changed mind")
+    shown = dialog()
+    assert not shown.export_button.isEnabled()
+    assert states(shown)["Demo Singer"] is ChipState.WITHDRAWN
+    assert states(shown)["Demo Bassist"] is ChipState.GRANTED
+    verdict = shown.preview.verdict.text()
+    assert "Demo Singer withdrew consent to group" in verdict
+    assert "Demo Bassist" not in verdict
+    assert shown.form.title.text() == "Take 1"  # the core's title, though nobody may share
+
+
+def test_leaving_out_the_tracks_someone_is_heard_on_lets_the_rest_go(dialog, library):
+    singer = participants.find(library.connection, "Demo Singer")
+    consent_ledger.withdraw(library.connection, singer, [Purpose.GROUP])
+    shown = dialog()
+    tracks = shown.form.tracks
+    for row in range(tracks.count()):  # the singer is heard on both room mics
+        if not tracks.item(row).text().startswith("Bass"):
+            tracks.item(row).setCheckState(Qt.CheckState.Unchecked)
+    assert set(states(shown)) == {"Demo Bassist"}
+    assert shown.export_button.isEnabled()
+
+
+def test_community_is_refused_naming_everyone_who_lacks_it(dialog):
+    shown = dialog()
+    choose(shown.form.purpose, Purpose.COMMUNITY)
+    assert not shown.export_button.isEnabled()
+    assert set(states(shown).values()) == {ChipState.NEVER}
+    verdict = shown.preview.verdict.text()
+    assert verdict.startswith("Sharing with a community music group is not possible now")
+    for name in ("Demo Bassist", "Demo Drummer", "Demo Keys", "Demo Singer"):
+        assert f"{name} has never given consent to community" in verdict
+    choose(shown.form.purpose, Purpose.GROUP)
+    assert shown.export_button.isEnabled()
+
+
+def test_a_muted_track_starts_unticked_and_a_profile_sets_format_and_stems(dialog, demo_take):
+    muted = {demo_take.tracks[0].id: TrackMix(mute=True)}
+    shown = dialog(mixes=muted)
+    assert demo_take.tracks[0].id not in shown.form.chosen_track_ids()
+    choose(shown.form.profile, next(shown.form.profile.itemData(i) for i in
+                                    range(shown.form.profile.count())
+                                    if shown.form.profile.itemData(i) is not None
+                                    and shown.form.profile.itemData(i).name == "stems-wav"))
+    assert shown.form.stems_choice.isChecked()
+    assert shown.form.format.currentText() == "WAV"
+    assert not shown.form.loop_choice.isEnabled()  # no loop drawn
+
+
+def test_an_export_through_the_dialog_writes_the_files(qtbot, dialog, tmp_path):
+    shown = dialog()
+    shown.form.stems_choice.setChecked(True)
+    shown.form.zip.setChecked(True)
+    shown.form.recipient.setText("Fredrikstad kulturhus choir")
+    shown.export_button.click()
+    assert shown.exporting and not shown.export_button.isEnabled()
+    qtbot.waitUntil(lambda: shown.result is not None, timeout=30_000)
+    folder = tmp_path / "shared" / "Take 1"
+    assert shown.result.folder == folder
+    names = sorted(path.name for path in folder.iterdir())
+    assert "Take 1 - 02 Bass (DI).wav" in names and "credits.txt" in names
+    assert (tmp_path / "shared" / "Take 1.zip").is_file()
+    assert str(folder) in shown.outcome.text()
+    assert shown.open_folder_button.isVisible() and shown.export_button.isEnabled()
+    assert not shown.progress.isVisible()
+
+
+def test_a_profile_with_a_loudness_says_the_loudness_reached(qtbot, dialog, tmp_path):
+    shown = dialog()
+    profiles = shown.form.profile
+    choose(profiles, next(profiles.itemData(i) for i in range(1, profiles.count())
+                          if profiles.itemData(i).name == "share-mix-flac"))
+    shown.export_button.click()
+    qtbot.waitUntil(lambda: shown.result is not None, timeout=30_000)
+    assert (tmp_path / "shared" / "Take 1" / "Take 1.flac").is_file()
+    assert "Loudness reached: -16.0 LUFS." in shown.outcome.text()
+
+
+def test_cancel_leaves_no_export_folder_nor_a_hidden_partial(qtbot, dialog, tmp_path,
+                                                              monkeypatch):
+    writing = threading.Event()
+    real_write = audio.write
+
+    def write_until_stopped(library, plan, output, path, gain, tags, stop, advance):
+        path.write_bytes(b"half a file")  # something for Cancel to remove
+        writing.set()
+        stop.wait(20)
+        return real_write(library, plan, output, path, gain, tags, stop, advance)
+
+    monkeypatch.setattr(audio, "write", write_until_stopped)
+    shown = dialog()
+    shown.export_button.click()
+    qtbot.waitUntil(writing.is_set, timeout=10_000)
+    assert shown.cancel_button.isVisible() and not shown.close_button.isEnabled()
+    shown.reject()  # Esc while exporting cancels, and the dialog stays to say so
+    assert shown.isVisible()
+    qtbot.waitUntil(shown.outcome.isVisible, timeout=30_000)
+    assert shown.result is None and not shown.exporting
+    assert "cancelled" in shown.outcome.text()
+    assert list((tmp_path / "shared").iterdir()) == []
+
+
+def test_a_folder_that_cannot_be_made_is_said_in_the_dialog(qtbot, dialog, tmp_path):
+    blocker = tmp_path / "a file"
+    blocker.write_text("not a folder")
+    shown = dialog()
+    shown.form.folder.setText(str(blocker / "shared"))
+    shown.export_button.click()
+    qtbot.waitUntil(shown.outcome.isVisible, timeout=30_000)
+    assert shown.result is None
+    assert "cannot be made" in shown.outcome.text()
+    assert shown.export_button.isEnabled()
+
+
+def test_a_folder_that_is_no_full_path_keeps_export_off(dialog):
+    shown = dialog()
+    shown.form.folder.setText("shared")
+    assert not shown.export_button.isEnabled()
+    shown.form.folder.setText("")
+    assert not shown.export_button.isEnabled()
+
+
+@pytest.fixture
+def no_output(monkeypatch):
+    """PortAudio with no audio server to find: the Takes tab plays nothing."""
+    monkeypatch.setenv("JACK_DEFAULT_SERVER", f"mt-test-absent-{uuid.uuid4().hex[:8]}")
+    monkeypatch.setenv("JACK_NO_START_SERVER", "1")
+    devices.refresh()
+
+
+def test_the_takes_tab_opens_the_dialog_for_the_shown_take(qtbot, library, demo_take,
+                                                            no_output):
+    view = TakesView(library)
+    qtbot.addWidget(view)
+    try:
+        assert not view.export_button.isEnabled()
+        assert view.export_button.accessibleName() == "Export this take"
+        view.show_session(demo_take.session_id)
+        assert view.take.id == demo_take.id and view.export_button.isEnabled()
+        view.mix.row(1)[0].setChecked(True)  # the bass muted in the mix
+        view.export_button.click()
+        shown = view.findChild(ExportDialog)
+        assert shown is not None and shown.isVisible() and shown.take.id == demo_take.id
+        assert shown.windowTitle() == "Export take 1"
+        assert demo_take.tracks[1].id not in shown.form.chosen_track_ids()
+        shown.reject()
+    finally:
+        view.release()
