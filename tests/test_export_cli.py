@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import json
+import resource
+import signal
+import subprocess
+import sys
 
 import soundfile as sf
 
@@ -66,3 +70,21 @@ def test_the_console_script_exports_with_a_profile_to_its_loudness(library, tmp_
     assert printed["loudness"]["target_lufs"] == -16
     assert printed["loudness"]["result_lufs"] <= -16 + 0.01
     assert printed["loudness"]["true_peak_dbtp"] <= -1 + 0.01
+
+
+def test_a_file_size_limit_mid_export_stops_it_says_where_and_leaves_nothing(library, tmp_path):
+    story = band_take(library)
+    library.close()
+
+    def small_files() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # EFBIG instead of a killed process
+        resource.setrlimit(resource.RLIMIT_FSIZE, (1 << 20, 1 << 20))
+
+    out = tmp_path / "out"
+    done = subprocess.run(
+        [sys.executable, "-m", "mt_studio", "--library", str(tmp_path / "library"), "export",
+         str(story.take_id), "--purpose", "group", "--format", "wav", "--bits", "32", "--mix",
+         "--to", str(out)], capture_output=True, text=True, timeout=60, preexec_fn=small_files)
+    assert done.returncode == 1, done.stderr
+    assert f"could not be written to {out}" in done.stderr
+    assert list(out.iterdir()) == []

@@ -2,7 +2,7 @@
 
 from mt_studio.core.export.plan import ExportPlan, HeardPerson, plan_export
 from mt_studio.core.export.request import SHARING_PURPOSES, ExportRequest
-from mt_studio.core.export.run import ExportCancelled, ExportResult, export_take
+from mt_studio.core.export.run import ExportCancelled, ExportFailed, ExportResult, export_take
 
-__all__ = ["SHARING_PURPOSES", "ExportCancelled", "ExportPlan", "ExportRequest", "ExportResult",
-           "HeardPerson", "export_take", "plan_export"]
+__all__ = ["SHARING_PURPOSES", "ExportCancelled", "ExportFailed", "ExportPlan", "ExportRequest",
+           "ExportResult", "HeardPerson", "export_take", "plan_export"]

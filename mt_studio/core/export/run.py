@@ -38,6 +38,10 @@ class ExportCancelled(MtStudioError):
     """The export was cancelled; nothing of it was left behind."""
 
 
+class ExportFailed(MtStudioError):
+    """The files could not be written (a full disk, for example); nothing was left behind."""
+
+
 @dataclass(frozen=True)
 class ExportResult:
     """A finished export: where it went, its files, and its loudness when normalized."""
@@ -196,12 +200,13 @@ def _watch(library: Library, plan: ExportPlan, job: _Job,
                     + " " + _("Consent changed while the files were written; the export "
                               "stopped and its files were removed."))
             next_check = time.monotonic() + RECHECK_SECONDS
-    if job.error is not None:
-        if isinstance(job.error, OSError):
-            raise InputError(_("The export could not be written to {folder}: {reason}").format(
-                folder=plan.request.destination, reason=job.error.strerror or job.error)
-            ) from job.error
+    if isinstance(job.error, MtStudioError):
         raise job.error
+    if job.error is not None:  # a full disk, a file-size limit, a folder gone: say where
+        reason = getattr(job.error, "strerror", None) or job.error
+        raise ExportFailed(_("The export could not be written to {folder}: {reason}. Nothing "
+                             "was kept.").format(folder=plan.request.destination,
+                                                 reason=reason)) from job.error
     if progress is not None:
         progress(1.0)
 
