@@ -146,6 +146,21 @@ def main() -> None:
     settle(app, 1.0)
     save(window, "songs")
 
+    # Exporting the demo take's chorus loop, the bass still muted in the mix, for the group:
+    # the singer withdrew that consent and Kim never gave it, so the preview names them both
+    # and Export stays off.
+    view.setCurrentWidget(view.takes)
+    settle(app, 0.5)
+    export = takes_tab.open_export()
+    export.form.loop_choice.setChecked(True)
+    export.form.recipient.setText("Fredrikstad kulturhus choir")
+    export.form.group.setText("Tuesday band")
+    export.form.folder.setText("~/Music")
+    export.adjustSize()
+    settle(app, 0.5)
+    save(export, "export")
+    export.reject()
+
     # The looper in the band session: a bar at 240 BPM from one input, a layer from another.
     window.open_session(band.id)
     view.setCurrentWidget(view.looper)
