@@ -203,7 +203,7 @@ def _watch(library: Library, plan: ExportPlan, job: _Job,
     if isinstance(job.error, MtStudioError):
         raise job.error
     if job.error is not None:  # a full disk, a file-size limit, a folder gone: say where
-        reason = getattr(job.error, "strerror", None) or job.error
+        reason = str(getattr(job.error, "strerror", None) or job.error).rstrip(".")
         raise ExportFailed(_("The export could not be written to {folder}: {reason}. Nothing "
                              "was kept.").format(folder=plan.request.destination,
                                                  reason=reason)) from job.error
