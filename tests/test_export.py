@@ -328,8 +328,8 @@ def test_the_share_package_has_its_texts_manifest_and_zip_and_the_log_its_checks
     assert on_disk[result.zip.name] == hashlib.sha256(result.zip.read_bytes()).hexdigest()
     assert {f["name"]: f["sha256"] for f in details["files"]} == on_disk
     report = consent_ledger.withdraw(library.connection, story.kari, [Purpose.COMMUNITY])
-    assert [(e.export_id, e.recipient) for e in report.exports_to_recall] == [
-        (result.export_id, "Fredrikstad kulturhus kor")]
+    assert [(e.export_id, e.recipient, e.title) for e in report.exports_to_recall] == [
+        (result.export_id, "Fredrikstad kulturhus kor", "Lyset i vinduet")]
 
 
 def test_lyrics_go_along_only_when_every_writer_shares_them(library, story, tmp_path):

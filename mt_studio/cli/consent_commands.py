@@ -81,7 +81,7 @@ def run_withdraw(args: argparse.Namespace, library: Library) -> int:
             ],
             "exports_to_recall": [
                 {"export": e.export_id, "purpose": e.purpose, "recipient": e.recipient,
-                 "created_at": e.created_at.isoformat()}
+                 "title": e.title, "created_at": e.created_at.isoformat()}
                 for e in report.exports_to_recall
             ],
         })
@@ -101,7 +101,8 @@ def run_withdraw(args: argparse.Namespace, library: Library) -> int:
     for export in report.exports_to_recall:
         emit_line(_("Earlier export {id} ({purpose}) went to {recipient} on {date}: "
                     "consider asking for it back.").format(
-            id=export.export_id, purpose=export.purpose, recipient=export.recipient,
+            id=f"{export.export_id} “{export.title}”" if export.title
+            else export.export_id, purpose=export.purpose, recipient=export.recipient,
             date=export.created_at.astimezone().date().isoformat()))
     return 0
 

@@ -375,7 +375,8 @@ class ConsentBoard(QWidget):
                 len(exports)).format(n=len(exports)))
             lines.extend(_("  {purpose} copy sent to {recipient} on {day}").format(
                 purpose=purpose_label(e.purpose), recipient=e.recipient,
-                day=day_text(e.created_at.astimezone().date())) for e in exports)
+                day=day_text(e.created_at.astimezone().date()))
+                + (f" (“{e.title}”)" if e.title else "") for e in exports)
         if not takes and not exports:
             lines.append(_("No takes or earlier exports were touched."))
         return "\n".join(lines)

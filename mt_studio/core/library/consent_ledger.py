@@ -37,6 +37,7 @@ class TouchedExport:
     purpose: Purpose
     recipient: str
     created_at: datetime
+    title: str = ""  # empty for exports logged before titles were kept
 
 
 @dataclass(frozen=True)
@@ -142,14 +143,15 @@ def exports_with(
     purposes = [p.value for p in purposes]
     rows = db.execute(
         f"""
-        SELECT exports.id, exports.purpose, exports.recipient, exports.created_at
+        SELECT exports.id, exports.purpose, exports.recipient, exports.created_at, exports.title
         FROM exports JOIN export_participants ep ON ep.export_id = exports.id
         WHERE ep.participant_id = ? AND exports.purpose IN ({','.join('?' * len(purposes))})
         ORDER BY exports.id
         """,
         [participant_id, *purposes],
     )
-    return [TouchedExport(row[0], Purpose(row[1]), row[2], from_text(row[3])) for row in rows]
+    return [TouchedExport(row[0], Purpose(row[1]), row[2], from_text(row[3]), row[4])
+            for row in rows]
 
 
 def _append(db: sqlite3.Connection, event: ConsentEvent) -> ConsentEvent:
