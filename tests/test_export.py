@@ -365,3 +365,12 @@ def test_a_folder_that_cannot_be_made_is_named(library, story, tmp_path):
     blocker.write_text("")
     with pytest.raises(InputError, match="a-file"):
         export_take(library, request(story, blocker / "out"))
+
+
+def test_a_take_still_being_recorded_is_not_exported(library, tmp_path):
+    story = band_take(library)
+    library.connection.execute("UPDATE takes SET status = 'recording' WHERE id = ?",
+                               (story.take_id,))
+    with pytest.raises(InputError, match="still being recorded"):
+        export_take(library, request(story, tmp_path / "out"))
+    assert not (tmp_path / "out").exists()

@@ -14,7 +14,15 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from mt_studio.core.consent_policy import Decision, credit_choice, heard_on, may_export
-from mt_studio.core.domain import ConsentEvent, Credit, Participant, Purpose, TrackKind, TrackPlan
+from mt_studio.core.domain import (
+    ConsentEvent,
+    Credit,
+    Participant,
+    Purpose,
+    TakeStatus,
+    TrackKind,
+    TrackPlan,
+)
 from mt_studio.core.errors import ConsentRefused, InputError
 from mt_studio.core.export.request import ExportRequest
 from mt_studio.core.library import consent_ledger, layers, participants, sessions, songs, takes
@@ -79,6 +87,9 @@ class ExportPlan:
 def plan_export(db: sqlite3.Connection, request: ExportRequest, at: datetime) -> ExportPlan:
     """The plan for REQUEST at moment AT; raises ConsentRefused or InputError, writing nothing."""
     take = takes.get(db, request.take_id)
+    if take.status is TakeStatus.RECORDING:
+        raise InputError(_("Take {number} is still being recorded (or waits to be recovered); "
+                           "export it once it has stopped.").format(number=take.number))
     if request.region is not None and request.region[0] >= take.frames:
         raise InputError(_("The region starts at or after the end of take {number}.").format(
             number=take.number))
