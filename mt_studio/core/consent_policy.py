@@ -14,6 +14,18 @@ from mt_studio.core.domain import ConsentAction, ConsentEvent, Credit, Purpose, 
 from mt_studio.i18n import _
 
 
+def purpose_words(purpose: Purpose) -> str:
+    """The purpose as a word in a sentence ("consent to {purpose}"), in the user's language."""
+    return {
+        Purpose.RECORD: _("record"),
+        Purpose.KEEP: _("keep"),
+        Purpose.SUPERVISION: _("supervision"),
+        Purpose.GROUP: _("group"),
+        Purpose.COMMUNITY: _("community"),
+        Purpose.PUBLIC: _("public"),
+    }[purpose]
+
+
 class ConsentState(enum.StrEnum):
     """Where one participant stands for one purpose at one moment."""
 
@@ -62,7 +74,7 @@ class Blocker:
             text = _("{who} withdrew consent to {purpose} on {date}")
         else:
             text = _("{who} has never given consent to {purpose}")
-        return text.format(who=who, purpose=self.purpose.value, date=self.since)
+        return text.format(who=who, purpose=purpose_words(self.purpose), date=self.since)
 
 
 @dataclass(frozen=True)

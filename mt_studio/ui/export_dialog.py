@@ -9,7 +9,6 @@ export asks the ledger again while it writes.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
 
 from PyQt6.QtCore import Qt, QUrl
 from PyQt6.QtGui import QDesktopServices
@@ -26,8 +25,9 @@ from PyQt6.QtWidgets import (
 )
 
 from mt_studio.core.errors import MtStudioError
-from mt_studio.core.export import SHARING_PURPOSES, ExportResult, plan_export
-from mt_studio.core.library import Library, sessions, songs
+from mt_studio.core.export import ExportResult
+from mt_studio.core.export.plan import default_title
+from mt_studio.core.library import Library, sessions
 from mt_studio.core.library.clock import utc_now
 from mt_studio.core.library.takes import Take
 from mt_studio.core.looping import LoopRegion
@@ -134,16 +134,7 @@ class ExportDialog(QDialog):
 
     def _default_title(self) -> str:
         """The title the core gives this take: its song's, else "Take N"."""
-        for purpose in SHARING_PURPOSES:
-            try:
-                return plan_export(self.library.connection, replace(
-                    self.form.request(), purpose=purpose, title=None), utc_now()).title
-            except MtStudioError:
-                continue
-        # The core plans only what may be shared; its rule, for a take nobody may share yet.
-        linked = songs.for_take(self.library.connection, self.take.id)
-        return linked[0].title if len(linked) == 1 else _("Take {number}").format(
-            number=self.take.number)
+        return default_title(self.library.connection, self.take)
 
     @property
     def exporting(self) -> bool:

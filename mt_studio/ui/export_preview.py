@@ -1,8 +1,8 @@
 """The export dialog's preview: everyone heard on what would be exported, where each stands for
 the chosen purpose (a chip's symbol, word and colour), and how each will be credited.
 
-The verdict is the core's (`plan_export`); when it refuses, the ledger is read for every
-person heard so that the preview shows who holds the purpose as well as who blocks it.
+Who is heard and the verdict are the core's (`hearing`, then `plan_export`), so the preview
+shows who holds the purpose as well as who blocks it.
 """
 
 from __future__ import annotations
@@ -25,12 +25,12 @@ from PyQt6.QtWidgets import (
 )
 
 from mt_studio.core.consent_board import Chip, ChipState, chip_state
-from mt_studio.core.consent_policy import consent_status, credit_choice, heard_on, may_export
-from mt_studio.core.domain import Credit, Purpose, TrackKind
-from mt_studio.core.errors import ConsentRefused, InputError
+from mt_studio.core.consent_policy import consent_status
+from mt_studio.core.domain import Credit, Purpose
+from mt_studio.core.errors import InputError, MtStudioError
 from mt_studio.core.export import ExportPlan, ExportRequest, plan_export
-from mt_studio.core.library import consent_ledger, layers, participants, sessions, takes
-from mt_studio.core.library.takes import Track
+from mt_studio.core.export.plan import hearing
+from mt_studio.core.library import participants
 from mt_studio.i18n import _
 from mt_studio.ui.chips import COLOURS, SYMBOLS, chip_details, state_label
 
@@ -91,58 +91,19 @@ def credit_words(row: HeardRow) -> str:
 def make_preview(db: sqlite3.Connection, request: ExportRequest, at: datetime) -> Preview:
     """The preview of REQUEST at moment AT: the core's plan, or who blocks it and why."""
     try:
-        plan = plan_export(db, request, at)
-    except ConsentRefused as refused:
-        rows, blockers = _everyone_heard(db, request, at)
-        problem = str(refused)
-        if blockers:
-            problem = not_possible(request.purpose,
-                                   blockers.describe(participants.pseudonyms(db)))
-        return Preview(rows, None, problem)
+        heard = hearing(db, request, at)
     except InputError as error:
-        return Preview(_everyone_heard(db, request, at)[0], None, str(error))
-    ledger = consent_ledger.events(db, [p.participant_id for p in plan.heard])
+        return Preview((), None, str(error))
     rows = tuple(HeardRow(p.participant_id, p.pseudonym,
-                          _chip(ledger, p.participant_id, request.purpose, at),
-                          p.credit, p.credit_text) for p in plan.heard)
-    return Preview(rows, plan)
-
-
-def _everyone_heard(db: sqlite3.Connection, request: ExportRequest, at: datetime):
-    """Every person heard on the tracks REQUEST chooses, and the policy's decision for them.
-
-    The tracks are those `plan_export` takes: the chosen ones, less layers the looper left
-    out, less muted ones (and, with a solo, all but the soloed).
-    """
-    tracks = _exported_tracks(db, request)
-    present = frozenset(p.id for p in sessions.get(
-        db, takes.get(db, request.take_id).session_id).participants)
-    heard: set[int] = set()
-    for track in tracks:
-        heard |= heard_on(track.plan(), present)
-    ledger = consent_ledger.events(db, heard) if heard else []
-    decision = may_export([t.plan() for t in tracks], present, request.purpose, ledger, at)
-    rows = []
-    for person in participants.all_participants(db):
-        if person.id not in heard:
-            continue
-        credit = credit_choice(ledger, person.id, at)
-        text = {Credit.NAME: person.real_name or person.pseudonym,
-                Credit.PSEUDONYM: person.pseudonym}.get(credit)
-        rows.append(HeardRow(person.id, person.pseudonym,
-                             _chip(ledger, person.id, request.purpose, at), credit, text))
-    return tuple(rows), decision
-
-
-def _exported_tracks(db: sqlite3.Connection, request: ExportRequest) -> list[Track]:
-    take = takes.get(db, request.take_id)
-    silent = layers.left_out(db, take.id)
-    chosen = [t for t in take.tracks if t.id not in silent
-              and (request.track_ids is None or t.id in request.track_ids)]
-    audio = [t for t in chosen if t.kind is TrackKind.AUDIO
-             and not (request.mixes.get(t.id) and request.mixes[t.id].mute)]
-    soloed = [t for t in audio if request.mixes.get(t.id) and request.mixes[t.id].solo]
-    return (soloed or audio) + [t for t in chosen if t.kind is TrackKind.MIDI]
+                          _chip(heard.ledger, p.participant_id, request.purpose, at),
+                          p.credit, p.credit_text) for p in heard.heard)
+    if not heard.decision.allowed:
+        return Preview(rows, None, not_possible(
+            request.purpose, heard.decision.describe(participants.pseudonyms(db))))
+    try:
+        return Preview(rows, plan_export(db, request, at))
+    except MtStudioError as error:  # a title naming someone, or consent changed meanwhile
+        return Preview(rows, None, str(error))
 
 
 def _chip(ledger: Sequence, participant_id: int, purpose: Purpose, at: datetime) -> Chip:

@@ -13,7 +13,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from mt_studio.core.consent_policy import Decision, credit_choice, heard_on, may_export
+from mt_studio.core.consent_policy import (
+    Decision,
+    credit_choice,
+    heard_on,
+    may_export,
+    purpose_words,
+)
 from mt_studio.core.domain import (
     ConsentEvent,
     Credit,
@@ -84,8 +90,23 @@ class ExportPlan:
                           self.request.purpose, consent_ledger.events(db, ids), at)
 
 
-def plan_export(db: sqlite3.Connection, request: ExportRequest, at: datetime) -> ExportPlan:
-    """The plan for REQUEST at moment AT; raises ConsentRefused or InputError, writing nothing."""
+@dataclass(frozen=True)
+class Hearing:
+    """Which tracks an export would carry, who is heard on them, and the policy's answer."""
+
+    take: Take
+    audio: tuple[Track, ...]
+    mixes: tuple[TrackMix, ...]  # one per audio track
+    midi: tuple[Track, ...]
+    present: frozenset[int]
+    heard: tuple[HeardPerson, ...]
+    decision: Decision
+    ledger: tuple[ConsentEvent, ...]
+
+
+def hearing(db: sqlite3.Connection, request: ExportRequest, at: datetime) -> Hearing:
+    """Who REQUEST's tracks carry and whether they all consent at AT; raises InputError only
+    for a request that cannot be made (a take being recorded, no such track, nothing left)."""
     take = takes.get(db, request.take_id)
     if take.status is TakeStatus.RECORDING:
         raise InputError(_("Take {number} is still being recorded (or waits to be recovered); "
@@ -93,11 +114,9 @@ def plan_export(db: sqlite3.Connection, request: ExportRequest, at: datetime) ->
     if request.region is not None and request.region[0] >= take.frames:
         raise InputError(_("The region starts at or after the end of take {number}.").format(
             number=take.number))
-    chosen = _chosen_tracks(take, request.track_ids)
     silent = layers.left_out(db, take.id)
-    audio, mixes = [], []
-    midi = []
-    for track in chosen:
+    audio, mixes, midi = [], [], []
+    for track in _chosen_tracks(take, request.track_ids):
         if track.id in silent:
             continue
         if track.kind is TrackKind.MIDI:
@@ -112,36 +131,43 @@ def plan_export(db: sqlite3.Connection, request: ExportRequest, at: datetime) ->
         audio, mixes = [t for t, _m in kept], [m for _t, m in kept]
     if not audio and not midi:
         raise InputError(_("Nothing to export: every chosen track is muted or left out."))
-    session = sessions.get(db, take.session_id)
-    present = frozenset(p.id for p in session.participants)
-    exported = audio + midi
-    ledger = consent_ledger.events(db)
-    decision = may_export([t.plan() for t in exported], present, request.purpose, ledger, at)
-    names = participants.pseudonyms(db)
-    if not decision.allowed:
-        raise ConsentRefused(refusal(decision, request.purpose, names))
+    present = frozenset(p.id for p in sessions.get(db, take.session_id).participants)
+    exported = [t.plan() for t in audio + midi]
+    ledger = tuple(consent_ledger.events(db))
     heard_ids: set[int] = set()
     for track in exported:
-        heard_ids |= heard_on(track.plan(), present)
-    everyone = participants.all_participants(db)
+        heard_ids |= heard_on(track, present)
     heard = tuple(_heard_person(p, credit_choice(ledger, p.id, at))
-                  for p in everyone if p.id in heard_ids)
-    forbidden = forbidden_names(everyone, [p.credit_text for p in heard if p.credit_text])
-    title = (request.title or "").strip() or _default_title(db, take)
+                  for p in participants.all_participants(db) if p.id in heard_ids)
+    decision = may_export(exported, present, request.purpose, ledger, at)
+    return Hearing(take, tuple(audio), tuple(mixes), tuple(midi), present, heard, decision,
+                   ledger)
+
+
+def plan_export(db: sqlite3.Connection, request: ExportRequest, at: datetime) -> ExportPlan:
+    """The plan for REQUEST at moment AT; raises ConsentRefused or InputError, writing nothing."""
+    heard = hearing(db, request, at)
+    if not heard.decision.allowed:
+        raise ConsentRefused(refusal(heard.decision, request.purpose,
+                                     participants.pseudonyms(db)))
+    forbidden = forbidden_names(participants.all_participants(db),
+                                [p.credit_text for p in heard.heard if p.credit_text])
+    title = (request.title or "").strip() or default_title(db, heard.take)
     for field, text in ((_("The title"), title), (_("The group's name"), request.group),
                         (_("The recipient"), request.recipient)):
         if names_in(text, forbidden):
             raise InputError(_("{field} \u201c{text}\u201d names someone who has not chosen to "
                                "be credited so; choose other words.").format(
                                    field=field, text=text))
-    return ExportPlan(request, take, tuple(audio), tuple(mixes), tuple(midi), present, heard,
-                      title, _shared_lyrics(db, take, request.purpose, ledger, at), forbidden)
+    lyrics = _shared_lyrics(db, heard.take, request.purpose, heard.ledger, at)
+    return ExportPlan(request, heard.take, heard.audio, heard.mixes, heard.midi, heard.present,
+                      heard.heard, title, lyrics, forbidden)
 
 
 def refusal(decision: Decision, purpose: Purpose, names: dict[int, str]) -> str:
     """The message of a refused export: who blocks it and why, and that nothing was written."""
     return _("Export for {purpose} refused: {why}. Nothing was written.").format(
-        purpose=purpose.value, why=decision.describe(names))
+        purpose=purpose_words(purpose), why=decision.describe(names))
 
 
 def forbidden_names(everyone: Iterable[Participant], credits: Sequence[str]) -> tuple[str, ...]:
@@ -183,7 +209,8 @@ def _heard_person(person: Participant, credit: Credit) -> HeardPerson:
     return HeardPerson(person.id, person.pseudonym, credit, text)
 
 
-def _default_title(db: sqlite3.Connection, take: Take) -> str:
+def default_title(db: sqlite3.Connection, take: Take) -> str:
+    """The title an export gets unless given one: the linked song's, else "Take N"."""
     linked = songs.for_take(db, take.id)
     if len(linked) == 1:
         return linked[0].title
