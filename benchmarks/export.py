@@ -22,10 +22,11 @@ are measured:
 - sox, two at a time (`xargs -P 2`): the machine's two cores used, as mt_studio's exporter
   uses two threads. Shown, and its ratio named, but the target is against the row above;
 - with --system-libsndfile, a diagnostic row: `export_take` with soundfile pointed at the
-  system's libsndfile (found by ctypes) instead of the one bundled in soundfile's wheel.
-  The wheel's (soundfile 0.14.0, Linux x86_64) has LAME built without optimization: its
-  CFLAGS="-fPIC" replaces autoconf's "-g -O2", and LAME's code is -O0 (every argument spilled
-  to the stack); its MP3 encoding takes about three times the CPU of Debian's libmp3lame.
+  system's libsndfile (by its path in ldconfig's cache) instead of the one in soundfile's
+  wheel. The wheel's (soundfile 0.14.0, Linux x86_64) has LAME built without optimization:
+  its build sets CFLAGS="-fPIC", which replaces autoconf's "-g -O2", and LAME's code is -O0
+  (every argument spilled to the stack); its MP3 encoding takes about three times the CPU of
+  Debian's libmp3lame for the same bytes out.
 
 MP3 settings. mt_studio asks libsndfile for VBR with compression level 0.25; libsndfile 1.2
 (src/mpeg_l3_encode.c) turns that into `lame_set_VBR(vbr_default)` (LAME's -V mode) and
@@ -255,9 +256,7 @@ def child_export(library: Path, take_id: int, fmt: str, destination: Path,
                  system_libsndfile: bool = False) -> None:
     """What runs in the fresh Python of the export_take rows."""
     if system_libsndfile:
-        from ctypes.util import find_library
-
-        sf._snd = sf._ffi.dlopen(find_library("sndfile"))
+        sf._snd = sf._ffi.dlopen(system_libsndfile_path())
     from mt_studio.core.domain import Purpose
     from mt_studio.core.export import ExportRequest, export_take
     from mt_studio.core.library import Library
@@ -266,7 +265,8 @@ def child_export(library: Path, take_id: int, fmt: str, destination: Path,
     with Library.open(library) as opened:
         result = export_take(opened, ExportRequest(take_id, Purpose.GROUP, destination,
                                                    AudioFormat(fmt), stems=True))
-    print(json.dumps({"folder": str(result.folder), "files": len(result.files)}))
+    print(json.dumps({"folder": str(result.folder), "files": len(result.files),
+                      "libsndfile": sf._ffi.string(sf._snd.sf_version_string()).decode()}))
 
 
 def ours_in_python(library: Path, take_id: int, fmt: str, wavs: list[Path], destination: Path,
@@ -277,11 +277,24 @@ def ours_in_python(library: Path, take_id: int, fmt: str, wavs: list[Path], dest
     return finished(wall, cpu, rss, destination, fmt)
 
 
+def system_libsndfile_path() -> str:
+    """The system's libsndfile by its full path (by its name alone, dlopen would hand back the
+    wheel's copy, already loaded under the same soname)."""
+    listing = subprocess.run(["/sbin/ldconfig", "-p"], capture_output=True, text=True).stdout
+    for line in listing.splitlines():
+        if line.strip().startswith("libsndfile.so.1 ") and "=>" in line:
+            return line.split("=>")[1].strip()
+    raise RuntimeError("no libsndfile.so.1 in ldconfig's cache")
+
+
 def ours_system_libsndfile(library: Path, take_id: int, fmt: str, wavs: list[Path],
                            destination: Path, env: dict, sox_mp3: str) -> Run:
-    wall, cpu, rss, _out = measured(
+    wall, cpu, rss, out = measured(
         [sys.executable, str(HERE), "--child", "--system-libsndfile", "--library", str(library),
          "--take", str(take_id), "--format", fmt, "--to", str(destination)], env)
+    used = json.loads(out)["libsndfile"]
+    if used.endswith(sf.__libsndfile_version__):
+        raise RuntimeError(f"the diagnostic row ran on the wheel's libsndfile ({used})")
     return finished(wall, cpu, rss, destination, fmt)
 
 
