@@ -24,9 +24,10 @@ from PyQt6.QtWidgets import (
     QWidget,
 )
 
+from mt_studio.core.consent_policy import heard_on
 from mt_studio.core.domain import TrackKind
 from mt_studio.core.export import SHARING_PURPOSES, ExportRequest
-from mt_studio.core.library import Library, layers, participants
+from mt_studio.core.library import Library, layers, participants, sessions
 from mt_studio.core.library.takes import Take
 from mt_studio.core.looping import LoopRegion
 from mt_studio.core.mixing import TrackMix
@@ -186,13 +187,18 @@ class ExportForm(QWidget):
         form.addRow("", self.zip)
 
     def _fill_tracks(self) -> None:
-        names = participants.pseudonyms(self.library.connection)
-        silent = layers.left_out(self.library.connection, self.take.id)
+        db = self.library.connection
+        names = participants.pseudonyms(db)
+        silent = layers.left_out(db, self.take.id)
         soloed = any(mix.solo for mix in self.mixes.values())
+        present = frozenset(p.id for p in sessions.get(db, self.take.session_id).participants)
         for track in self.take.tracks:
-            lane = lane_for(track, names)
+            # everyone checked in counts as heard on a room track, as the consent check says
+            people = ", ".join(sorted((names.get(pid, "?")
+                                       for pid in heard_on(track.plan(), present)),
+                                      key=str.casefold))
             item = QListWidgetItem(_("{track} — heard: {people}").format(
-                track=lane.title, people=lane.people or _("nobody")))
+                track=lane_for(track, names).title, people=people or _("nobody")))
             item.setData(Qt.ItemDataRole.UserRole, track.id)
             mix = self.mixes.get(track.id, TrackMix())
             ticked = not mix.mute and (mix.solo or not soloed)
