@@ -374,3 +374,25 @@ def test_a_take_still_being_recorded_is_not_exported(library, tmp_path):
     with pytest.raises(InputError, match="still being recorded"):
         export_take(library, request(story, tmp_path / "out"))
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("fmt", [AudioFormat.FLAC, AudioFormat.MP3, AudioFormat.OGG])
+def test_tagged_formats_carry_the_title_the_chosen_credits_and_the_group_only(
+        library, story, tmp_path, fmt):
+    import mutagen
+
+    result = export_take(library, request(story, tmp_path, format=fmt, title="Lyset",
+                                          group="Lysgruppa"))
+    tags = mutagen.File(next(result.folder.glob(f"*.{fmt.value}")), easy=True).tags
+    assert dict(tags) == {"title": ["Lyset"], "artist": ["Kometen, Ola Nordmann"],
+                          "album": ["Lysgruppa"]}
+
+
+def test_an_mp3_of_a_96_khz_take_is_made_at_48_khz(library, tmp_path):
+    story = band_take(library)
+    library.connection.execute("UPDATE takes SET samplerate = 96000 WHERE id = ?",
+                               (story.take_id,))
+    result = export_take(library, request(story, tmp_path, format=AudioFormat.MP3))
+    info = sf.info(next(result.folder.glob("*.mp3")))
+    assert info.samplerate == 48000
+    assert info.frames == pytest.approx(SECONDS * RATE / 2, abs=2400)

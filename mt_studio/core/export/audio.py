@@ -26,7 +26,9 @@ from mt_studio.core.waveform import TrackReader, open_track_file, part_paths
 
 BLOCK = 1 << 16
 _SUBTYPES = {16: "PCM_16", 24: "PCM_24", 32: "FLOAT"}
-_LOSSY = {AudioFormat.MP3: ("MP3", "MPEG_LAYER_III", 0.25), AudioFormat.OGG: ("OGG", "VORBIS", 0.4)}
+_MP3_QUALITY = "V2"  # LAME's VBR quality 2: about 190 kbit/s, as `lame -V 2` or `sox -C -2`
+_MP3_RATES = (32000, 44100, 48000)
+_OGG_LEVEL = 0.4  # Vorbis quality 6 of 10
 _SFC_SET_ADD_PEAK_CHUNK = 0x1050  # libsndfile: a float WAV gets no PEAK chunk
 
 
@@ -56,6 +58,11 @@ class Tags:
     title: str
     artist: str
     album: str
+
+    def items(self) -> list[tuple[str, str]]:
+        """The tags that have a value, by their libsndfile names."""
+        return [(key, value) for key, value in (("title", self.title), ("artist", self.artist),
+                                                ("album", self.album)) if value]
 
 
 def outputs(library: Library, plan: ExportPlan, names: Sequence[str]) -> list[AudioOutput]:
@@ -111,7 +118,7 @@ def write(library: Library, plan: ExportPlan, output: AudioOutput, path: Path, g
     """Write OUTPUT to PATH; raises Stopped (leaving PATH for the caller to remove) on STOP."""
     request = plan.request
     in_rate = plan.take.samplerate
-    out_rate = (request.profile.samplerate if request.profile else None) or in_rate
+    out_rate = output_rate(plan)
     depth = request.depth
     gains = output.gains * np.float32(10 ** (gain_db / 20))
     exact = output.transparent_source and gain_db == 0 and out_rate == in_rate
@@ -141,6 +148,7 @@ def write(library: Library, plan: ExportPlan, output: AudioOutput, path: Path, g
                                                   last=done)
             if len(frames):
                 file.write(_samples(frames, depth, request.format, None if exact else dither))
+    _retag(path, request.format, tags)
 
 
 def _samples(frames: np.ndarray, depth: int | None, fmt: AudioFormat,
@@ -162,23 +170,71 @@ def _samples(frames: np.ndarray, depth: int | None, fmt: AudioFormat,
     return values.astype(np.int32) << 8  # libsndfile keeps the top 24 bits of an int32
 
 
+def output_rate(plan: ExportPlan) -> int:
+    """The files' sample rate: the profile's, else the take's (MP3 at most 48 kHz)."""
+    rate = (plan.request.profile.samplerate if plan.request.profile else None) \
+        or plan.take.samplerate
+    if plan.request.format is AudioFormat.MP3 and rate not in _MP3_RATES:
+        return 44100 if rate % 11025 == 0 else 48000
+    return rate
+
+
+class _Mp3File:
+    """An MP3 encoder with soundfile's write((frames, channels)): pedalboard's LAME, which
+    is built optimized (the one inside soundfile's wheel runs about four times slower)."""
+
+    def __init__(self, path: Path, rate: int, channels: int) -> None:
+        from pedalboard.io import AudioFile
+
+        self._file = AudioFile(str(path), "w", rate, channels, quality=_MP3_QUALITY)
+
+    def write(self, frames: np.ndarray) -> None:
+        self._file.write(np.ascontiguousarray(frames.T))
+
+    def __enter__(self) -> _Mp3File:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._file.close()
+
+
 def _open(path: Path, fmt: AudioFormat, depth: int | None, rate: int, channels: int,
-          tags: Tags) -> sf.SoundFile:
-    if fmt in _LOSSY:
-        major, subtype, level = _LOSSY[fmt]
-        file = sf.SoundFile(path, "w", rate, channels, subtype, format=major,
-                            compression_level=level,
-                            bitrate_mode="VARIABLE" if fmt is AudioFormat.MP3 else None)
-    else:
-        file = sf.SoundFile(path, "w", rate, channels, _SUBTYPES[depth], format=fmt.value.upper())
-    if fmt is AudioFormat.WAV:
-        # no PEAK chunk; and no strings, so no LIST/INFO chunk either
+          tags: Tags) -> sf.SoundFile | _Mp3File:
+    """The file to write, with the allowlisted tags (MP3's are added when it is finished)."""
+    if fmt is AudioFormat.MP3:
+        return _Mp3File(path, rate, channels)
+    if fmt is AudioFormat.OGG:
+        return sf.SoundFile(path, "w", rate, channels, "VORBIS", format="OGG",
+                            compression_level=_OGG_LEVEL)
+    file = sf.SoundFile(path, "w", rate, channels, _SUBTYPES[depth], format=fmt.value.upper())
+    if fmt is AudioFormat.WAV:  # no PEAK chunk; and no strings, so no LIST/INFO chunk either
         sf._snd.sf_command(file._file, _SFC_SET_ADD_PEAK_CHUNK, sf._ffi.NULL, 0)
-    else:
-        for key, value in (("title", tags.title), ("artist", tags.artist), ("album", tags.album)):
-            if value:
-                setattr(file, key, value)
+        return file
+    for key, value in tags.items():
+        setattr(file, key, value)
     return file
+
+
+def _retag(path: Path, fmt: AudioFormat, tags: Tags) -> None:
+    """Leave exactly the allowlisted tags in a finished MP3 or Ogg file (its encoder's own,
+    such as Ogg's "encoder=libsndfile", go too)."""
+    if fmt is AudioFormat.MP3:
+        from mutagen.id3 import ID3, TALB, TIT2, TPE1
+
+        frames = {"title": TIT2, "artist": TPE1, "album": TALB}
+        id3 = ID3()
+        for key, value in tags.items():
+            id3.add(frames[key](encoding=3, text=[value]))
+        if tags.items():
+            id3.save(path)
+    elif fmt is AudioFormat.OGG:
+        from mutagen.oggvorbis import OggVorbis
+
+        ogg = OggVorbis(path)
+        ogg.tags.clear()
+        for key, value in tags.items():
+            ogg.tags[key] = [value]
+        ogg.save()
 
 
 def _blocks(library: Library, plan: ExportPlan, indices: Sequence[int] | range,
