@@ -2,7 +2,6 @@
 
     .venv/bin/python benchmarks/export.py [--seconds 300] [--tracks 8] [--rounds 3]
                                           [--formats flac,mp3] [--sox-mp3 -2]
-                                          [--system-libsndfile]
 
 Builds a library in a temporary folder: one band session, one participant holding `record`
 and `group` consent, and one take of TRACKS mono 24-bit WAVs at 48 kHz (drums, bass, keys, a
@@ -20,22 +19,13 @@ are measured:
   sox's and libsndfile's FLAC level are both 5, libFLAC's default) or
   `sox in.wav -C -2 out.mp3` for each WAV: what a person would type. This is the reference;
 - sox, two at a time (`xargs -P 2`): the machine's two cores used, as mt_studio's exporter
-  uses two threads. Shown, and its ratio named, but the target is against the row above;
-- with --system-libsndfile, a diagnostic row: `export_take` with soundfile pointed at the
-  system's libsndfile (by its path in ldconfig's cache) instead of the one in soundfile's
-  wheel. The wheel's (soundfile 0.14.0, Linux x86_64) has LAME built without optimization:
-  its build sets CFLAGS="-fPIC", which replaces autoconf's "-g -O2", and LAME's code is -O0
-  (every argument spilled to the stack); its MP3 encoding takes about three times the CPU of
-  Debian's libmp3lame for the same bytes out.
+  uses two threads. Shown, and its ratio named, but the target is against the row above.
 
-MP3 settings. mt_studio asks libsndfile for VBR with compression level 0.25; libsndfile 1.2
-(src/mpeg_l3_encode.c) turns that into `lame_set_VBR(vbr_default)` (LAME's -V mode) and
-`lame_set_VBR_quality(0.25 * 10)`, i.e. LAME -V 2.5, and sets no algorithm quality (-q stays
-LAME's default). sox's `-C` takes a negative number for VBR, but passes its integer part to
-`lame_set_VBR_q` (integers only) and its fractional part to `lame_set_quality` (-q), so
--V 2.5 cannot be given to sox: `-C -2` is -V 2 with LAME's default -q, the nearest setting at
-or above ours in quality (a few % larger files; -V 3 is a few % smaller and about as fast).
-`--sox-mp3` changes it. The output sizes are printed so that the bit rates can be compared.
+MP3 settings. mt_studio encodes MP3 with pedalboard's LAME at VBR quality 2 (`lame -V 2`),
+which is exactly sox's `-C -2` (LAME -V 2 with its default algorithm quality); the output
+sizes are printed so that the bit rates can be compared. (The LAME inside soundfile's wheel,
+which mt_studio used at first, is built without optimization: its build sets CFLAGS="-fPIC",
+which replaces autoconf's "-g -O2"; it took 1.6-1.7x sox's time for the same bytes out.)
 
 Output check: each run's audio files are counted and decoded with soundfile; the frame counts
 per file are printed under the table (they must all be SECONDS x 48000). Between runs the
@@ -252,11 +242,8 @@ def finished(wall: float, cpu: float, rss: float, destination: Path, fmt: str) -
     return Run(wall, cpu, rss, size, frames)
 
 
-def child_export(library: Path, take_id: int, fmt: str, destination: Path,
-                 system_libsndfile: bool = False) -> None:
+def child_export(library: Path, take_id: int, fmt: str, destination: Path) -> None:
     """What runs in the fresh Python of the export_take rows."""
-    if system_libsndfile:
-        sf._snd = sf._ffi.dlopen(system_libsndfile_path())
     from mt_studio.core.domain import Purpose
     from mt_studio.core.export import ExportRequest, export_take
     from mt_studio.core.library import Library
@@ -265,8 +252,7 @@ def child_export(library: Path, take_id: int, fmt: str, destination: Path,
     with Library.open(library) as opened:
         result = export_take(opened, ExportRequest(take_id, Purpose.GROUP, destination,
                                                    AudioFormat(fmt), stems=True))
-    print(json.dumps({"folder": str(result.folder), "files": len(result.files),
-                      "libsndfile": sf._ffi.string(sf._snd.sf_version_string()).decode()}))
+    print(json.dumps({"folder": str(result.folder), "files": len(result.files)}))
 
 
 def ours_in_python(library: Path, take_id: int, fmt: str, wavs: list[Path], destination: Path,
@@ -274,27 +260,6 @@ def ours_in_python(library: Path, take_id: int, fmt: str, wavs: list[Path], dest
     wall, cpu, rss, _out = measured(
         [sys.executable, str(HERE), "--child", "--library", str(library), "--take",
          str(take_id), "--format", fmt, "--to", str(destination)], env)
-    return finished(wall, cpu, rss, destination, fmt)
-
-
-def system_libsndfile_path() -> str:
-    """The system's libsndfile by its full path (by its name alone, dlopen would hand back the
-    wheel's copy, already loaded under the same soname)."""
-    listing = subprocess.run(["/sbin/ldconfig", "-p"], capture_output=True, text=True).stdout
-    for line in listing.splitlines():
-        if line.strip().startswith("libsndfile.so.1 ") and "=>" in line:
-            return line.split("=>")[1].strip()
-    raise RuntimeError("no libsndfile.so.1 in ldconfig's cache")
-
-
-def ours_system_libsndfile(library: Path, take_id: int, fmt: str, wavs: list[Path],
-                           destination: Path, env: dict, sox_mp3: str) -> Run:
-    wall, cpu, rss, out = measured(
-        [sys.executable, str(HERE), "--child", "--system-libsndfile", "--library", str(library),
-         "--take", str(take_id), "--format", fmt, "--to", str(destination)], env)
-    used = json.loads(out)["libsndfile"]
-    if used.endswith(sf.__libsndfile_version__):
-        raise RuntimeError(f"the diagnostic row ran on the wheel's libsndfile ({used})")
     return finished(wall, cpu, rss, destination, fmt)
 
 
@@ -350,8 +315,6 @@ def main() -> None:
     parser.add_argument("--formats", default="flac,mp3", help="comma-separated: flac, mp3")
     parser.add_argument("--sox-mp3", default="-2",
                         help="sox's -C for MP3 (negative: VBR; -2 is LAME -V 2)")
-    parser.add_argument("--system-libsndfile", action="store_true",
-                        help="add a diagnostic row: export_take on the system's libsndfile")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--library", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--take", type=int, help=argparse.SUPPRESS)
@@ -359,7 +322,7 @@ def main() -> None:
     parser.add_argument("--to", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        child_export(args.library, args.take, args.format, args.to, args.system_libsndfile)
+        child_export(args.library, args.take, args.format, args.to)
         return
     if not shutil.which("sox"):
         sys.exit("sox is needed (Debian packages sox and libsox-fmt-mp3)")
@@ -370,8 +333,6 @@ def main() -> None:
     else:
         print("`mt-studio export` is not in this checkout yet: its row is left out",
               file=sys.stderr)
-    if args.system_libsndfile:
-        tools["mt_studio export_take, system libsndfile (diagnostic)"] = ours_system_libsndfile
     sox_name = "sox, one file after another"
     tools[sox_name] = sox_loop
     tools["sox, 2 at a time (xargs -P 2)"] = sox_parallel
