@@ -1,0 +1,99 @@
+"""What plugins add, by extension point: analyses, effects and exporters, and what they see.
+
+A plugin never gets the library: an analysis gets a take's sound (`TakeAudio`), an effect
+gets blocks of samples, an exporter gets what the export already carries (`ExportContext`),
+so no plugin can reach a person's name or a take nobody consented to share.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class Annotation:
+    """Something an analysis found in a take: a chord, a tempo, a key, a section.
+
+    START and END are frames of the take (END None: a point); LABEL is what is shown.
+    """
+
+    kind: str
+    start: int
+    end: int | None
+    label: str
+    value: float | None = None
+
+
+@dataclass(frozen=True)
+class TakeAudio:
+    """A take's sound as an analysis sees it: a mono mix of its audio tracks, read in blocks.
+
+    `read(start, stop)` gives float32 samples; `blocks(size)` walks the whole take. Nothing
+    about who played is included.
+    """
+
+    samplerate: int
+    frames: int
+    read: Callable[[int, int], np.ndarray]
+    tempo_bpm: float | None = None
+    beats_per_bar: int = 4
+    markers: tuple[tuple[int, str], ...] = ()
+
+    def blocks(self, size: int = 1 << 16) -> Iterator[tuple[int, np.ndarray]]:
+        """(first frame, samples) blocks from the start to the end."""
+        for start in range(0, self.frames, size):
+            yield start, self.read(start, min(self.frames, start + size))
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """An analysis: RUN(take, progress) gives annotations; progress(0..1) may be called."""
+
+    id: str
+    name: str
+    run: Callable[[TakeAudio, Callable[[float], None]], Sequence[Annotation]]
+    description: str = ""
+
+
+class Processor(Protocol):
+    """A block processor: PROCESS((frames, channels) float32) -> the same shape."""
+
+    def process(self, block: np.ndarray) -> np.ndarray: ...
+
+
+@dataclass(frozen=True)
+class Effect:
+    """An effect: MAKE(samplerate, channels) gives a fresh Processor for one stream."""
+
+    id: str
+    name: str
+    make: Callable[[int, int], Processor]
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class ExportContext:
+    """What an exporter may use: the export's own folder, title, credits, shared lyrics, the
+    exported sound (its region only) and the take's annotations within it (frames from 0)."""
+
+    folder: Path
+    title: str
+    credits: tuple[str, ...]
+    lyrics: str | None
+    audio: TakeAudio
+    annotations: tuple[Annotation, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class Exporter:
+    """An exporter: WRITE(context) adds files to an export's folder and returns their names."""
+
+    id: str
+    name: str
+    write: Callable[[ExportContext], Sequence[str]]
+    description: str = ""

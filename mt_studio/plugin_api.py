@@ -1,0 +1,28 @@
+"""The one module a plugin imports: what it receives in `enable(api)` and what it registers.
+
+    from mt_studio.plugin_api import Analysis, Annotation, PluginApi
+
+    def enable(api: PluginApi) -> None:
+        api.add_analysis(Analysis("loudest-bar", "Loudest bar", run=find_loudest_bar))
+
+A plugin folder holds MANIFEST.toml (id, name, version, api_version = 1, kind = "analysis",
+"effect" or "exporter" (or a list), description) and __init__.py with `enable(api)` and,
+optionally, `disable()`. Everything a plugin registers is taken away when it is disabled.
+Plugins see sound and what an export carries, never the library or anyone's name.
+"""
+
+from mt_studio.core.plugins.extensions import (
+    Analysis,
+    Annotation,
+    Effect,
+    ExportContext,
+    Exporter,
+    Processor,
+    TakeAudio,
+)
+from mt_studio.core.plugins.host import API_VERSIONS, PluginApi
+
+API_VERSION = API_VERSIONS[-1]
+
+__all__ = ["API_VERSION", "Analysis", "Annotation", "Effect", "ExportContext", "Exporter",
+           "PluginApi", "Processor", "TakeAudio"]

@@ -1,0 +1,244 @@
+"""The plugin host: found, loaded, enabled, disabled with everything removed, failures isolated."""
+
+from __future__ import annotations
+
+import json
+import sys
+import textwrap
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from mt_studio.core.errors import InputError
+from mt_studio.core.plugins import (
+    ExportContext,
+    PluginFailed,
+    PluginHost,
+    PluginState,
+    TakeAudio,
+)
+
+GOOD = '''
+from mt_studio.plugin_api import Analysis, Annotation, Effect, Exporter
+
+disabled = []
+
+
+class Halve:
+    def process(self, block):
+        return block * 0.5
+
+
+def find(audio, progress):
+    progress(1.0)
+    return [Annotation("chord", 0, audio.frames, "C")]
+
+
+def write(context):
+    (context.folder / "notes.txt").write_text(context.title)
+    return ["notes.txt"]
+
+
+def enable(api):
+    api.add_analysis(Analysis("find-c", "Find C", find))
+    api.add_effect(Effect("halve", "Halve", lambda rate, channels: Halve()))
+    api.add_exporter(Exporter("notes", "Notes", write))
+
+
+def disable():
+    disabled.append(True)
+'''
+
+RAISES_EVERYWHERE = '''
+from mt_studio.plugin_api import Analysis, Effect, Exporter
+
+
+class Broken:
+    def process(self, block):
+        raise RuntimeError("no sound today")
+
+
+def boom(*args):
+    raise RuntimeError("boom")
+
+
+def enable(api):
+    api.add_analysis(Analysis("boom", "Boom", boom))
+    api.add_effect(Effect("broken", "Broken", lambda rate, channels: Broken()))
+    api.add_exporter(Exporter("boom-files", "Boom files", boom))
+
+
+def disable():
+    raise RuntimeError("boom on the way out too")
+'''
+
+
+def plugin(folder: Path, plugin_id: str, code: str, kind='["analysis", "effect", "exporter"]',
+           api_version: int = 1) -> Path:
+    path = folder / plugin_id
+    path.mkdir(parents=True)
+    (path / "MANIFEST.toml").write_text(textwrap.dedent(f'''
+        id = "{plugin_id}"
+        name = "{plugin_id.title()}"
+        version = "1.0"
+        api_version = {api_version}
+        kind = {kind}
+        description = "A test plugin."
+    '''))
+    (path / "__init__.py").write_text(code)
+    return path
+
+
+def audio(frames: int = 4800) -> TakeAudio:
+    signal = np.linspace(-1, 1, frames, dtype=np.float32)
+    return TakeAudio(48000, frames, read=lambda a, b: signal[a:b])
+
+
+@pytest.fixture
+def folders(tmp_path):
+    bundled, user = tmp_path / "bundled", tmp_path / "user"
+    bundled.mkdir()
+    user.mkdir()
+    return bundled, user
+
+
+def host_of(folders, tmp_path) -> PluginHost:
+    bundled, user = folders
+    return PluginHost([(bundled, True), (user, False)], tmp_path / "config" / "plugins.json")
+
+
+def test_a_bundled_plugin_is_found_enabled_and_offers_what_it_registered(folders, tmp_path):
+    plugin(folders[0], "good", GOOD)
+    host = host_of(folders, tmp_path)
+    [info] = host.start()
+    assert (info.id, info.state, info.bundled, info.version) == ("good", PluginState.ENABLED,
+                                                                 True, "1.0")
+    assert [a.id for _p, a in host.analyses()] == ["find-c"]
+    assert host.run_analysis("find-c", audio())[0].label == "C"
+    block = np.ones((256, 2), np.float32)
+    assert np.all(host.processor("halve", 48000, 2).process(block) == 0.5)
+    out = tmp_path / "export"
+    out.mkdir()
+    context = ExportContext(out, "Lyset", (), None, audio())
+    assert host.run_exporter("notes", context) == ["notes.txt"]
+    assert (out / "notes.txt").read_text() == "Lyset"
+
+
+def test_disabling_calls_disable_removes_everything_and_is_remembered(folders, tmp_path):
+    plugin(folders[0], "good", GOOD)
+    host = host_of(folders, tmp_path)
+    host.start()
+    module = sys.modules["mt_studio_plugins.good"]
+    assert host.disable("good").state is PluginState.DISABLED
+    assert module.disabled == [True]
+    assert (host.analyses(), host.effects(), host.exporters()) == ([], [], [])
+    assert "mt_studio_plugins.good" not in sys.modules
+    with pytest.raises(InputError, match="No enabled plugin offers"):
+        host.run_analysis("find-c", audio())
+    again = host_of(folders, tmp_path)  # the next start of the app
+    assert again.start()[0].state is PluginState.DISABLED
+    assert again.enable("good").state is PluginState.ENABLED
+    assert host_of(folders, tmp_path).start()[0].state is PluginState.ENABLED
+
+
+def test_a_users_plugin_waits_to_be_enabled(folders, tmp_path):
+    plugin(folders[1], "mine", GOOD)
+    host = host_of(folders, tmp_path)
+    [info] = host.start()
+    assert (info.state, info.bundled) == (PluginState.DISABLED, False)
+    assert host.analyses() == []
+    assert host.enable("mine").state is PluginState.ENABLED
+
+
+def test_a_plugin_that_raises_on_loading_is_disabled_with_its_error_and_others_run(
+        folders, tmp_path):
+    plugin(folders[0], "good", GOOD)
+    plugin(folders[0], "crash", "raise ImportError('needs a library that is not here')\n")
+    plugin(folders[0], "no-enable", "x = 1\n")
+    host = host_of(folders, tmp_path)
+    states = {i.id: (i.state, i.error) for i in host.start()}
+    assert states["good"][0] is PluginState.ENABLED
+    assert states["crash"] == (PluginState.FAILED,
+                               "ImportError: needs a library that is not here")
+    assert states["no-enable"][0] is PluginState.FAILED
+    assert "enable(api)" in states["no-enable"][1]
+    assert [a.id for _p, a in host.analyses()] == ["find-c"]  # the others are untouched
+
+
+def test_a_plugin_raising_in_every_hook_is_disabled_and_harms_nothing(folders, tmp_path):
+    plugin(folders[0], "raises", RAISES_EVERYWHERE)
+    host = host_of(folders, tmp_path)
+    host.start()
+    processor = host.processor("broken", 48000, 2)
+    block = np.full((128, 2), 0.25, np.float32)
+    assert np.array_equal(processor.process(block), block)  # the sound passes on unchanged
+    assert np.array_equal(processor.process(block), block)
+    info = host.info("raises")
+    assert info.state is PluginState.FAILED and "no sound today" in info.error
+    assert host.effects() == [] and host.analyses() == []  # all it registered is gone
+    with pytest.raises(InputError):
+        host.run_analysis("boom", audio())
+    host.enable("raises")
+    with pytest.raises(PluginFailed, match="Raises failed and was disabled: RuntimeError: boom"):
+        host.run_analysis("boom", audio())
+    host.enable("raises")
+    out = tmp_path / "export"
+    out.mkdir()
+    with pytest.raises(PluginFailed):
+        host.run_exporter("boom-files", ExportContext(out, "T", (), None, audio()))
+    assert host_of(folders, tmp_path).start()[0].state is PluginState.FAILED  # remembered
+    saved = json.loads((tmp_path / "config" / "plugins.json").read_text())
+    assert saved["enabled"] == {"raises": False} and "boom" in saved["errors"]["raises"]
+    host.enable("raises")
+    assert host.disable("raises").state is PluginState.DISABLED  # its disable() raised too
+
+
+def test_an_unknown_api_version_or_a_bad_manifest_is_refused_with_a_clear_message(
+        folders, tmp_path):
+    plugin(folders[0], "future", GOOD, api_version=7)
+    bad = folders[0] / "bad"
+    bad.mkdir()
+    (bad / "MANIFEST.toml").write_text('id = "bad"\nname = "Bad"\n')
+    (bad / "__init__.py").write_text("")
+    host = host_of(folders, tmp_path)
+    states = {i.id: i for i in host.start()}
+    assert states["future"].state is PluginState.REFUSED
+    assert "plugin API version 7" in states["future"].error
+    assert states["bad"].state is PluginState.REFUSED
+    assert "MANIFEST.toml" in states["bad"].error and "version" in states["bad"].error
+    assert host.enable("future").state is PluginState.REFUSED
+    assert "mt_studio_plugins.future" not in sys.modules
+
+
+def test_a_plugin_importing_mt_studio_beyond_the_facade_is_refused(folders, tmp_path):
+    plugin(folders[0], "nosy", "from mt_studio.core.library import participants\n"
+                               "def enable(api):\n    pass\n")
+    [info] = host_of(folders, tmp_path).start()
+    assert info.state is PluginState.REFUSED
+    assert "mt_studio.core.library" in info.error and "__init__.py:1" in info.error
+
+
+def test_an_exporter_naming_a_file_outside_its_folder_fails(folders, tmp_path):
+    plugin(folders[0], "escape", '''
+from mt_studio.plugin_api import Exporter
+
+def write(context):
+    (context.folder.parent / "outside.txt").write_text("x")
+    return ["../outside.txt"]
+
+def enable(api):
+    api.add_exporter(Exporter("escape", "Escape", write))
+''', kind='"exporter"')
+    host = host_of(folders, tmp_path)
+    host.start()
+    out = tmp_path / "export"
+    out.mkdir()
+    with pytest.raises(PluginFailed, match="outside.txt"):
+        host.run_exporter("escape", ExportContext(out, "T", (), None, audio()))
+
+
+def test_registering_a_kind_the_manifest_does_not_name_fails_the_plugin(folders, tmp_path):
+    plugin(folders[0], "sneaky", GOOD, kind='"analysis"')
+    [info] = host_of(folders, tmp_path).start()
+    assert info.state is PluginState.FAILED and "effect" in info.error
