@@ -80,7 +80,7 @@ def test_a_withdrawal_while_the_files_are_written_stops_the_export_and_removes_t
         library, story, tmp_path, monkeypatch):
     started = threading.Event()
 
-    def writes_until_stopped(library_, plan, output, path, gain, tags, stop, advance):
+    def writes_until_stopped(sources, plan, output, path, gain, tags, stop, advance, effects):
         path.write_bytes(b"partial audio")
         started.set()
         stop.wait()  # a long export: only the watch can end it

@@ -146,11 +146,11 @@ def test_cancel_leaves_no_export_folder_nor_a_hidden_partial(qtbot, dialog, tmp_
     writing = threading.Event()
     real_write = audio.write
 
-    def write_until_stopped(library, plan, output, path, gain, tags, stop, advance):
+    def write_until_stopped(sources, plan, output, path, gain, tags, stop, *rest):
         path.write_bytes(b"half a file")  # something for Cancel to remove
         writing.set()
         stop.wait(20)
-        return real_write(library, plan, output, path, gain, tags, stop, advance)
+        return real_write(sources, plan, output, path, gain, tags, stop, *rest)
 
     monkeypatch.setattr(audio, "write", write_until_stopped)
     shown = dialog()

@@ -16,6 +16,7 @@ import collections
 import logging
 import threading
 import time
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -27,6 +28,7 @@ from mt_studio.core.library import Library, takes
 from mt_studio.core.looping import LoopCursor, LoopRegion, fade_in_weights
 from mt_studio.core.metronome import BeatGrid
 from mt_studio.core.mixing import TrackMix, mix_to_stereo, stereo_gains
+from mt_studio.core.plugins.extensions import Processor
 from mt_studio.core.practice import PracticeVersion
 from mt_studio.core.waveform import TrackReader, part_paths
 from mt_studio.i18n import _
@@ -131,6 +133,7 @@ class TakePlayer:
         self._control = threading.Lock()
         self._mixes = [TrackMix() for _ in self.sources]
         self._click: BeatGrid | None = None
+        self._effects: tuple[Processor, ...] = ()
         self._loop: LoopRegion | None = None
         self._loop_request: tuple[LoopRegion | None, bool] | None = None
         self._lock = threading.Lock()
@@ -161,6 +164,12 @@ class TakePlayer:
         """Make audio track INDEX (of `track_ids`) sound as MIX, from the next block on."""
         with self._control:
             self._mixes[index] = mix
+
+    def set_effects(self, effects: Sequence[Processor]) -> None:
+        """Play the mix through EFFECTS (block processors, in order) from the next chunk on;
+        none for the plain mix. A plugin's processor that fails passes the sound through."""
+        with self._control:
+            self._effects = tuple(effects)
 
     def set_click(self, grid: BeatGrid | None) -> None:
         """Sound a metronome on GRID's beats with the take (None: no click), from the next
@@ -433,6 +442,7 @@ class TakePlayer:
             with self._control:
                 target = stereo_gains(self._mixes)
                 click = self._source_grid(self._click)
+                effects = self._effects
             for span in cursor.spans(wanted):
                 rows = block[:, :span.count]
                 self._read(readers, span.first, rows)
@@ -443,6 +453,8 @@ class TakePlayer:
                 share = span.count / wanted
                 end = gains + (target - gains) * share
                 mixed = mix_to_stereo(rows, gains, end)
+                for effect in effects:
+                    mixed = np.clip(effect.process(mixed), -1.0, 1.0)
                 if click is not None:
                     mixed += click.clicks(self.samplerate, span.first, span.count)[:, None]
                     np.clip(mixed, -1.0, 1.0, out=mixed)

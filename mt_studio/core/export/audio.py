@@ -19,10 +19,10 @@ import numpy as np
 import soundfile as sf
 
 from mt_studio.core.export.plan import ExportPlan
-from mt_studio.core.library import Library
 from mt_studio.core.mixing import stereo_gains
+from mt_studio.core.plugins.extensions import Processor
 from mt_studio.core.presets.model import AudioFormat
-from mt_studio.core.waveform import TrackReader, open_track_file, part_paths
+from mt_studio.core.waveform import TrackReader, open_track_file
 
 BLOCK = 1 << 16
 _SUBTYPES = {16: "PCM_16", 24: "PCM_24", 32: "FLOAT"}
@@ -30,6 +30,10 @@ _MP3_QUALITY = "V2"  # LAME's VBR quality 2: about 190 kbit/s, as `lame -V 2` or
 _MP3_RATES = (32000, 44100, 48000)
 _OGG_LEVEL = 0.4  # Vorbis quality 6 of 10
 _SFC_SET_ADD_PEAK_CHUNK = 0x1050  # libsndfile: a float WAV gets no PEAK chunk
+
+
+Sources = Sequence[Sequence[Path]]
+"""The files of each of the plan's audio tracks, in order (resolved before any worker runs)."""
 
 
 class Stopped(Exception):
@@ -65,7 +69,7 @@ class Tags:
                                                 ("album", self.album)) if value]
 
 
-def outputs(library: Library, plan: ExportPlan, names: Sequence[str]) -> list[AudioOutput]:
+def outputs(sources: Sources, plan: ExportPlan, names: Sequence[str]) -> list[AudioOutput]:
     """The files to write, named NAMES (one per stem, or one for the mix)."""
     if not plan.audio:
         return []
@@ -73,16 +77,17 @@ def outputs(library: Library, plan: ExportPlan, names: Sequence[str]) -> list[Au
         return [AudioOutput(names[0], tuple(range(len(plan.audio))), stereo_gains(plan.mixes))]
     depth = plan.request.depth
     result = []
-    for index, track in enumerate(plan.audio):
-        source_bits = _source_bits(library, track.id)
+    for index, paths in enumerate(sources):
+        source_bits = _source_bits(paths)
         result.append(AudioOutput(names[index], (index,), np.ones((1, 1), np.float32),
                                   depth is not None and source_bits is not None
                                   and source_bits <= depth))
     return result
 
 
-def loudness_gain(library: Library, plan: ExportPlan, files: Sequence[AudioOutput],
-                  stop: threading.Event, advance: Callable[[int], None]
+def loudness_gain(sources: Sources, plan: ExportPlan, files: Sequence[AudioOutput],
+                  stop: threading.Event, advance: Callable[[int], None],
+                  effects: Callable[[int, int], list[Processor]] = lambda _r, _c: []
                   ) -> tuple[float, float, float]:
     """(gain dB, measured LUFS, highest true peak dBTP) bringing the mix to the plan's target."""
     import pyebur128 as ebu  # loaded only when a profile asks for a loudness
@@ -93,8 +98,9 @@ def loudness_gain(library: Library, plan: ExportPlan, files: Sequence[AudioOutpu
     stems = plan.request.stems
     stem_meters = [ebu.R128State(1, rate, mode.MODE_TRUE_PEAK) for _ in files] if stems else []
     mix_gains = stereo_gains(plan.mixes)
-    for block in _blocks(library, plan, range(len(plan.audio)), stop):
-        mixed = np.ascontiguousarray((mix_gains.T @ block).T, dtype=np.float32)
+    chain = effects(rate, 2)
+    for block in _blocks(sources, plan, range(len(plan.audio)), stop):
+        mixed = _through(chain, (mix_gains.T @ block).T)
         mix_meter.add_frames(mixed.reshape(-1), len(mixed))
         for meter, output in zip(stem_meters, files if stems else (), strict=True):
             row = np.ascontiguousarray(block[output.tracks[0]])
@@ -113,15 +119,17 @@ def loudness_gain(library: Library, plan: ExportPlan, files: Sequence[AudioOutpu
     return gain, lufs, peak_db
 
 
-def write(library: Library, plan: ExportPlan, output: AudioOutput, path: Path, gain_db: float,
-          tags: Tags, stop: threading.Event, advance: Callable[[int], None]) -> None:
+def write(sources: Sources, plan: ExportPlan, output: AudioOutput, path: Path, gain_db: float,
+          tags: Tags, stop: threading.Event, advance: Callable[[int], None],
+          effects: Callable[[int, int], list[Processor]] = lambda _r, _c: []) -> None:
     """Write OUTPUT to PATH; raises Stopped (leaving PATH for the caller to remove) on STOP."""
     request = plan.request
     in_rate = plan.take.samplerate
     out_rate = output_rate(plan)
     depth = request.depth
     gains = output.gains * np.float32(10 ** (gain_db / 20))
-    exact = output.transparent_source and gain_db == 0 and out_rate == in_rate
+    chain = effects(in_rate, output.channels)
+    exact = output.transparent_source and gain_db == 0 and out_rate == in_rate and not chain
     resampler = None
     if out_rate != in_rate:
         import soxr
@@ -130,7 +138,7 @@ def write(library: Library, plan: ExportPlan, output: AudioOutput, path: Path, g
                                         quality="HQ")
     dither = np.random.default_rng(0)  # the same export gives the same bytes
     with _open(path, request.format, depth, out_rate, output.channels, tags) as file:
-        blocks = _blocks(library, plan, output.tracks, stop)
+        blocks = _blocks(sources, plan, output.tracks, stop)
         done = False
         while not done:
             block = next(blocks, None)
@@ -140,8 +148,13 @@ def write(library: Library, plan: ExportPlan, output: AudioOutput, path: Path, g
                     break
                 frames = np.zeros((0, output.channels), np.float32)
             else:
-                frames = (gains.T @ block).T if output.channels > 1 or not exact \
-                    else block[0][:, None]
+                if exact:
+                    frames = block[0][:, None]
+                elif chain:  # the effects before the loudness gain, as they were measured
+                    frames = _through(chain, (output.gains.T @ block).T) \
+                        * np.float32(10 ** (gain_db / 20))
+                else:
+                    frames = (gains.T @ block).T
                 advance(block.shape[1])
             if resampler is not None:
                 frames = resampler.resample_chunk(np.ascontiguousarray(frames, np.float32),
@@ -149,6 +162,14 @@ def write(library: Library, plan: ExportPlan, output: AudioOutput, path: Path, g
             if len(frames):
                 file.write(_samples(frames, depth, request.format, None if exact else dither))
     _retag(path, request.format, tags)
+
+
+def _through(chain: Sequence[Processor], frames: np.ndarray) -> np.ndarray:
+    """FRAMES (frames, channels) through each processor of CHAIN in turn, as float32."""
+    frames = np.ascontiguousarray(frames, dtype=np.float32)
+    for processor in chain:
+        frames = np.ascontiguousarray(processor.process(frames), dtype=np.float32)
+    return frames
 
 
 def _samples(frames: np.ndarray, depth: int | None, fmt: AudioFormat,
@@ -237,11 +258,11 @@ def _retag(path: Path, fmt: AudioFormat, tags: Tags) -> None:
         ogg.save()
 
 
-def _blocks(library: Library, plan: ExportPlan, indices: Sequence[int] | range,
+def _blocks(sources: Sources, plan: ExportPlan, indices: Sequence[int] | range,
             stop: threading.Event) -> Iterator[np.ndarray]:
     """The chosen audio tracks over the plan's region as (tracks, frames) float32 blocks."""
     indices = list(indices)
-    readers = [TrackReader(part_paths(library, plan.audio[i].id), plan.start) for i in indices]
+    readers = [TrackReader(sources[i], plan.start) for i in indices]
     try:
         block = np.zeros((len(readers), BLOCK), np.float32)
         position = plan.start
@@ -258,9 +279,8 @@ def _blocks(library: Library, plan: ExportPlan, indices: Sequence[int] | range,
             reader.close()
 
 
-def _source_bits(library: Library, track_id: int) -> int | None:
+def _source_bits(paths: Sequence[Path]) -> int | None:
     """Bits per sample of an integer track file (None for float files)."""
-    paths = part_paths(library, track_id)
     if not paths:
         return None
     with open_track_file(paths[0]) as file:

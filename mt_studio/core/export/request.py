@@ -26,7 +26,7 @@ class ExportRequest:
     exports every track the take plays. MIXES holds each audio track's gain, pan, mute and
     solo by track id (unity when missing); a muted track is left out, stems or mix.
     BIT_DEPTH None takes the profile's, else 24. TITLE None takes the linked song's title,
-    else "Take N".
+    else "Take N". EFFECTS and EXPORTERS are ids of what enabled plugins offer.
     """
 
     take_id: int
@@ -43,8 +43,13 @@ class ExportRequest:
     title: str | None = None
     group: str = ""
     zip: bool = False
+    effects: tuple[str, ...] = ()  # plugin effects on the mix, in order
+    exporters: tuple[str, ...] = ()  # plugin exporters adding files to the package
 
     def __post_init__(self) -> None:
+        if self.effects and self.stems:
+            raise InputError(_("Effects shape a mix; stems are exported as they were "
+                               "recorded, so choose the mix or no effects."))
         if self.purpose not in SHARING_PURPOSES:
             raise InputError(_("An export is for group, community or public, not {purpose}.")
                              .format(purpose=self.purpose.value))

@@ -9,6 +9,7 @@ same transaction that logs the export, is the folder given its real name.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import shutil
 import threading
@@ -24,10 +25,13 @@ from mt_studio.core.errors import ConsentRefused, InputError, MtStudioError
 from mt_studio.core.export import audio, midi, package
 from mt_studio.core.export.plan import ExportPlan, names_in, plan_export, refusal
 from mt_studio.core.export.request import ExportRequest
-from mt_studio.core.library import Library, exports, participants
+from mt_studio.core.library import Library, annotations, exports, participants, sessions
 from mt_studio.core.library.clock import utc_now
 from mt_studio.core.library.exports import ExportedFile
+from mt_studio.core.plugins import Annotation, ExportContext, PluginFailed, PluginHost, PluginState
+from mt_studio.core.plugins.take_audio import sound_of
 from mt_studio.core.presets.model import AudioFormat
+from mt_studio.core.waveform import part_paths
 from mt_studio.i18n import _
 
 RECHECK_SECONDS = 0.5
@@ -56,10 +60,13 @@ class ExportResult:
 
 def export_take(library: Library, request: ExportRequest, *,
                 progress: Callable[[float], None] | None = None,
-                cancelled: Callable[[], bool] | None = None) -> ExportResult:
-    """Export as REQUEST asks, or raise (ConsentRefused, InputError, ExportCancelled) having
-    written nothing. PROGRESS gets 0..1 and CANCELLED is polled, both on the calling thread."""
+                cancelled: Callable[[], bool] | None = None,
+                plugins: PluginHost | None = None) -> ExportResult:
+    """Export as REQUEST asks, or raise (ConsentRefused, InputError, ExportCancelled,
+    ExportFailed, PluginFailed) having written nothing. PROGRESS gets 0..1 and CANCELLED is
+    polled, both on the calling thread; PLUGINS offers the request's effects and exporters."""
     plan = plan_export(library.connection, request, utc_now())
+    extras = _Extras.of(library, plan, plugins)
     destination = _destination(request.destination)
     _sweep_stale_partials(destination)
     stem = package.safe_name(plan.title, _("export"))
@@ -71,7 +78,7 @@ def export_take(library: Library, request: ExportRequest, *,
     job: _Job | None = None
     published: list[Path] = []
     try:
-        job = _Job(library, plan, partial, stem, final_name)
+        job = _Job(plan, extras, partial, stem, final_name)
         _watch(library, plan, job, progress, cancelled)
         with library.transaction() as db:
             decision = plan.check_consent(db, utc_now())
@@ -107,9 +114,9 @@ def export_take(library: Library, request: ExportRequest, *,
 class _Job:
     """The writing, on worker threads: audio (two files at a time), MIDI, texts, manifest, zip."""
 
-    def __init__(self, library: Library, plan: ExportPlan, folder: Path, stem: str,
+    def __init__(self, plan: ExportPlan, extras: _Extras, folder: Path, stem: str,
                  inner: str) -> None:
-        self.library, self.plan, self.folder, self.inner = library, plan, folder, inner
+        self.plan, self.extras, self.folder, self.inner = plan, extras, folder, inner
         self.stop = threading.Event()
         self.files: list[ExportedFile] = []
         self.loudness: dict | None = None
@@ -117,7 +124,7 @@ class _Job:
         self.error: BaseException | None = None
         fmt = plan.request.format
         self.audio_names, self.midi_names = _file_names(plan, stem, fmt)
-        self.outputs = audio.outputs(library, plan, self.audio_names)
+        self.outputs = audio.outputs(extras.sources, plan, self.audio_names)
         frames = plan.end - plan.start
         passes = len(self.outputs) + (1 if plan.request.loudness_lufs is not None
                                       and self.outputs else 0)
@@ -147,8 +154,8 @@ class _Job:
         plan, request = self.plan, self.plan.request
         gain = 0.0
         if request.loudness_lufs is not None and self.outputs:
-            gain, lufs, peak = audio.loudness_gain(self.library, plan, self.outputs, self.stop,
-                                                   self.advance)
+            gain, lufs, peak = audio.loudness_gain(self.extras.sources, plan, self.outputs,
+                                                   self.stop, self.advance, self.extras.effects)
             reached = lufs + gain if lufs > -1e9 else None
             self.loudness = {"target_lufs": request.loudness_lufs,
                              "measured_lufs": _rounded(lufs), "gain_db": round(gain, 2),
@@ -157,17 +164,19 @@ class _Job:
                              "ceiling_dbtp": request.true_peak_dbtp}
         tags = audio.Tags(plan.title, ", ".join(plan.credits) or request.group, request.group)
         with ThreadPoolExecutor(max_workers=min(2, os.cpu_count() or 1)) as pool:
-            futures = [pool.submit(audio.write, self.library, plan, output,
+            futures = [pool.submit(audio.write, self.extras.sources, plan, output,
                                    self.folder / output.name, gain, tags, self.stop,
-                                   self.advance) for output in self.outputs]
+                                   self.advance, self.extras.effects) for output in self.outputs]
             for future in futures:
                 future.result()
         names = list(self.audio_names)
         for name, track in zip(self.midi_names, plan.midi, strict=True):
-            smf = midi.region_midi(_midi_path(self.library, track.file), plan.take.samplerate,
+            smf = midi.region_midi(self.extras.folder / track.file, plan.take.samplerate,
                                    plan.start, plan.end)
             smf.save(self.folder / name)
             names.append(name)
+        self.extras.check_effects()
+        names += self.extras.run_exporters(plan, self.folder, self.stop)
         if self.stop.is_set():
             raise audio.Stopped
         names += package.write_texts(self.folder, plan, names)
@@ -233,8 +242,70 @@ def _file_names(plan: ExportPlan, stem: str, fmt: AudioFormat) -> tuple[list[str
     return audio_names, midi_names
 
 
-def _midi_path(library: Library, file: str) -> Path:
-    return library.folder / file
+class _Extras:
+    """What the job needs from the library and the plugins, gathered on the calling thread:
+    the track files, the tempo and annotations, and the plugins' effects and exporters."""
+
+    def __init__(self, folder: Path, sources: list[list[Path]], tempo_bpm: float | None,
+                 found: tuple[Annotation, ...], plugins: PluginHost | None,
+                 request: ExportRequest) -> None:
+        self.folder, self.sources, self.tempo_bpm = folder, sources, tempo_bpm
+        self.annotations, self.plugins, self.request = found, plugins, request
+        self.processors: list = []
+        self._lock = threading.Lock()
+
+    @classmethod
+    def of(cls, library: Library, plan: ExportPlan, plugins: PluginHost | None) -> _Extras:
+        request = plan.request
+        if (request.effects or request.exporters) and plugins is None:
+            raise InputError(_("Effects and exporters come from plugins, and none are loaded."))
+        offered = ({e.id for _p, e in plugins.effects()} | {x.id for _p, x in plugins.exporters()}
+                   if plugins else set())
+        missing = [i for i in request.effects + request.exporters if i not in offered]
+        if missing:
+            raise InputError(_("No enabled plugin offers {ids}.").format(ids=", ".join(missing)))
+        enabled = [i.id for i in plugins.plugins() if i.state is PluginState.ENABLED] \
+            if plugins else []
+        found = tuple(
+            dataclasses.replace(a, start=a.start - plan.start,
+                                end=None if a.end is None else min(a.end, plan.end) - plan.start)
+            for a in (s.annotation for s in annotations.of_take(library.connection,
+                                                                plan.take.id, enabled))
+            if plan.start <= a.start < plan.end)
+        tempo = sessions.get(library.connection, plan.take.session_id).tempo_bpm
+        return cls(library.folder, [part_paths(library, t.id) for t in plan.audio], tempo,
+                   found, plugins, request)
+
+    def effects(self, samplerate: int, channels: int) -> list:
+        """A fresh chain of the request's effects for one stream."""
+        if not self.request.effects:
+            return []
+        chain = [self.plugins.processor(e, samplerate, channels) for e in self.request.effects]
+        with self._lock:
+            self.processors += chain
+        return chain
+
+    def check_effects(self) -> None:
+        """PluginFailed if any effect failed while the files were written (the sound would
+        have passed it by unprocessed: such files are not kept)."""
+        with self._lock:
+            if any(getattr(p, "failed", False) for p in self.processors):
+                raise PluginFailed(_("An effect failed while the files were written; its "
+                                     "plugin was disabled and nothing was kept."))
+
+    def run_exporters(self, plan: ExportPlan, folder: Path, stop: threading.Event
+                      ) -> list[str]:
+        """The files the request's exporters add to FOLDER."""
+        names: list[str] = []
+        for exporter_id in self.request.exporters:
+            if stop.is_set():
+                raise audio.Stopped
+            with sound_of(self.sources, plan.take.samplerate, plan.start, plan.end,
+                          self.tempo_bpm, plan.take.markers) as sound:
+                context = ExportContext(folder, plan.title, plan.credits, plan.lyrics, sound,
+                                        self.annotations)
+                names += self.plugins.run_exporter(exporter_id, context)
+        return names
 
 
 def _destination(folder: Path) -> Path:

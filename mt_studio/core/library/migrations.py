@@ -239,5 +239,23 @@ CREATE TABLE export_files (
 ALTER TABLE exports ADD COLUMN title TEXT NOT NULL DEFAULT '';
 """
 
+V5_ANNOTATIONS = """
+-- What a plugin's analysis found in a take (chords, tempo, key), kept so that the timeline
+-- shows it without analysing again; a new run of the same analysis replaces its rows.
+CREATE TABLE annotations (
+    id          INTEGER PRIMARY KEY,
+    take_id     INTEGER NOT NULL REFERENCES takes(id) ON DELETE CASCADE,
+    plugin_id   TEXT NOT NULL,
+    analysis_id TEXT NOT NULL,
+    kind        TEXT NOT NULL,
+    start       INTEGER NOT NULL CHECK (start >= 0),
+    end         INTEGER CHECK (end IS NULL OR end >= start),
+    label       TEXT NOT NULL,
+    value       REAL,
+    created_at  TEXT NOT NULL
+);
+CREATE INDEX annotations_of_take ON annotations (take_id, start);
+"""
+
 MIGRATIONS: tuple[Migration, ...] = (V1_BASE_SCHEMA, V2_TRACK_PARTS, V3_SONGS_AND_LAYERS,
-                                     V4_EXPORT_FILES)
+                                     V4_EXPORT_FILES, V5_ANNOTATIONS)

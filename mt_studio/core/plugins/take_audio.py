@@ -1,0 +1,59 @@
+"""A take's sound for plugins: a mono mix of its audio tracks over a region, read on demand."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+import numpy as np
+
+from mt_studio.core.domain import TrackKind
+from mt_studio.core.library import Library, layers, sessions
+from mt_studio.core.library.takes import Marker, Take, Track
+from mt_studio.core.plugins.extensions import TakeAudio
+from mt_studio.core.waveform import TrackReader, part_paths
+
+
+@contextmanager
+def take_audio(library: Library, take: Take, tracks: Sequence[Track] | None = None,
+               start: int = 0, end: int | None = None) -> Iterator[TakeAudio]:
+    """TakeAudio of TRACKS (default: the audio tracks the take plays) from START to END, with
+    the session's tempo; the library is read here, the files when the plugin reads."""
+    db = library.connection
+    if tracks is None:
+        silent = layers.left_out(db, take.id)
+        tracks = [t for t in take.tracks if t.kind is TrackKind.AUDIO and t.id not in silent]
+    tempo = sessions.get(db, take.session_id).tempo_bpm
+    with sound_of([part_paths(library, t.id) for t in tracks], take.samplerate, start,
+                  take.frames if end is None else min(end, take.frames), tempo,
+                  take.markers) as sound:
+        yield sound
+
+
+@contextmanager
+def sound_of(sources: Sequence[Sequence[Path]], samplerate: int, start: int, end: int,
+             tempo_bpm: float | None = None, markers: Sequence[Marker] = ()
+             ) -> Iterator[TakeAudio]:
+    """TakeAudio of the tracks whose files are SOURCES, from START to END (counted from 0
+    there), the average of the tracks; the files are closed on leaving."""
+    readers = [TrackReader(paths, start) for paths in sources]
+
+    def read(first: int, last: int) -> np.ndarray:
+        first, last = max(0, first), min(last, end - start)
+        out = np.zeros(max(0, last - first), np.float32)
+        if not readers or last <= first:
+            return out
+        row = np.empty_like(out)
+        for reader in readers:
+            if reader.position != start + first:
+                reader.seek(start + first)
+            out += reader.read(last - first, row)
+        return out / len(readers)
+
+    inside = tuple((m.frame - start, m.name) for m in markers if start <= m.frame < end)
+    try:
+        yield TakeAudio(samplerate, end - start, read, tempo_bpm, 4, inside)
+    finally:
+        for reader in readers:
+            reader.close()

@@ -1,0 +1,128 @@
+"""Plugins at work: effects in an export's mix and in playback, exporters adding files to the
+share package, analyses kept as annotations; and failing plugins harming none of it."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+import soundfile as sf
+
+from mt_studio.core.domain import Purpose
+from mt_studio.core.errors import InputError
+from mt_studio.core.export import ExportRequest, export_take
+from mt_studio.core.library import annotations
+from mt_studio.core.plugins import Annotation, PluginFailed, PluginHost, PluginState
+from mt_studio.core.plugins.take_audio import take_audio
+from mt_studio.core.presets import AudioFormat
+from tests.export_story import RATE, SECONDS, band_take
+from tests.test_plugin_host import GOOD, RAISES_EVERYWHERE, plugin
+
+ANNOTATIONS_DUMP = '''
+import json
+from mt_studio.plugin_api import Exporter
+
+def write(context):
+    found = [[a.kind, a.start, a.end, a.label] for a in context.annotations]
+    (context.folder / "found.json").write_text(json.dumps(
+        {"found": found, "frames": context.audio.frames, "lyrics": context.lyrics,
+         "first": float(context.audio.read(0, 1)[0])}))
+    return ["found.json"]
+
+def enable(api):
+    api.add_exporter(Exporter("dump", "Dump", write))
+'''
+
+
+@pytest.fixture
+def host(tmp_path):
+    folder = tmp_path / "plugins"
+    plugin(folder, "good", GOOD)
+    plugin(folder, "raises", RAISES_EVERYWHERE)
+    plugin(folder, "dump", ANNOTATIONS_DUMP, kind='"exporter"')
+    started = PluginHost([(folder, True)], tmp_path / "plugins.json")
+    started.start()
+    return started
+
+
+@pytest.fixture
+def story(library):
+    return band_take(library)
+
+
+def mix(library, story, tmp_path, host, **fields) -> np.ndarray:
+    result = export_take(library, ExportRequest(
+        story.take_id, Purpose.GROUP, tmp_path / "out", AudioFormat.WAV, bit_depth=32,
+        **fields), plugins=host)
+    written, _rate = sf.read(next(result.folder.glob("*.wav")), dtype="float32")
+    return written
+
+
+def test_an_effect_shapes_the_exported_mix(library, story, tmp_path, host):
+    plain = mix(library, story, tmp_path, host)
+    halved = mix(library, story, tmp_path, host, effects=("halve",))
+    np.testing.assert_allclose(halved, plain * 0.5, atol=1e-7)
+
+
+def test_effects_are_for_a_mix_not_for_stems(story, tmp_path):
+    with pytest.raises(InputError, match="stems"):
+        ExportRequest(story.take_id, Purpose.GROUP, tmp_path, stems=True, effects=("halve",))
+
+
+def test_an_effect_or_exporter_no_plugin_offers_is_named(library, story, tmp_path, host):
+    with pytest.raises(InputError, match="reverb-9000"):
+        export_take(library, ExportRequest(story.take_id, Purpose.GROUP, tmp_path,
+                                           effects=("reverb-9000",)), plugins=host)
+    with pytest.raises(InputError, match="plugins"):
+        export_take(library, ExportRequest(story.take_id, Purpose.GROUP, tmp_path,
+                                           exporters=("notes",)))
+    assert not any(p.name.startswith("Take") for p in tmp_path.iterdir())
+
+
+def test_an_exporter_adds_files_that_the_manifest_lists_with_checksums(
+        library, story, tmp_path, host):
+    with library.transaction() as db:
+        annotations.replace(db, story.take_id, "good", "find-c", [
+            Annotation("chord", 0, RATE, "C"), Annotation("chord", 2 * RATE, 3 * RATE, "G"),
+            Annotation("tempo", 0, None, "96 BPM", 96.0)])
+    result = export_take(library, ExportRequest(
+        story.take_id, Purpose.GROUP, tmp_path / "out", exporters=("notes", "dump"),
+        region=(RATE, 4 * RATE)), plugins=host)
+    manifest = json.loads((result.folder / "manifest.json").read_text())
+    assert {"notes.txt", "found.json"} <= {f["name"] for f in manifest["files"]}
+    dumped = json.loads((result.folder / "found.json").read_text())
+    assert dumped["found"] == [["chord", RATE, 2 * RATE, "G"]]  # inside the region, from 0
+    assert dumped["frames"] == 3 * RATE
+    expected = np.mean([story.signals[t][RATE] for t in (story.room, story.bass, story.vocal)])
+    assert dumped["first"] == pytest.approx(expected, abs=1e-6)
+
+
+def test_a_failing_effect_or_exporter_stops_the_export_and_leaves_nothing(
+        library, story, tmp_path, host):
+    for fields in ({"effects": ("broken",)}, {"exporters": ("boom-files",)}):
+        host.enable("raises")
+        with pytest.raises(PluginFailed):
+            export_take(library, ExportRequest(story.take_id, Purpose.GROUP, tmp_path / "out",
+                                               **fields), plugins=host)
+        assert not (tmp_path / "out").exists() or list((tmp_path / "out").iterdir()) == []
+        assert host.info("raises").state is PluginState.FAILED
+    result = export_take(library, ExportRequest(story.take_id, Purpose.GROUP, tmp_path / "out",
+                                                effects=("halve",)), plugins=host)
+    assert result.folder.is_dir()  # the other plugins and the app carry on
+
+
+def test_an_analysis_runs_on_the_take_and_its_annotations_are_kept(library, story, host):
+    [(plugin_id, analysis)] = [(p, a) for p, a in host.analyses() if a.id == "find-c"]
+    take = library.connection.execute("SELECT id FROM takes").fetchone()[0]
+    from mt_studio.core.library import takes
+
+    with take_audio(library, takes.get(library.connection, take)) as sound:
+        assert sound.frames == SECONDS * RATE
+        found = host.run_analysis("find-c", sound)
+    with library.transaction() as db:
+        annotations.replace(db, take, plugin_id, analysis.id, found)
+        annotations.replace(db, take, plugin_id, analysis.id, found)  # a new run replaces
+    kept = annotations.of_take(library.connection, take)
+    assert [(k.plugin_id, k.annotation.label) for k in kept] == [("good", "C")]
+    assert annotations.of_take(library.connection, take, ["other"]) == []
