@@ -242,3 +242,20 @@ def test_registering_a_kind_the_manifest_does_not_name_fails_the_plugin(folders,
     plugin(folders[0], "sneaky", GOOD, kind='"analysis"')
     [info] = host_of(folders, tmp_path).start()
     assert info.state is PluginState.FAILED and "effect" in info.error
+
+
+def test_a_plugin_is_named_in_the_users_language_when_its_manifest_says_so(folders, tmp_path):
+    from mt_studio.i18n import use_language
+
+    path = plugin(folders[0], "good", GOOD)
+    with (path / "MANIFEST.toml").open("a") as manifest:
+        manifest.write('name_nb = "Godt tillegg"\ndescription_nb = "Et tillegg til prøve."\n')
+    [info] = host_of(folders, tmp_path).start()
+    try:
+        use_language("nb")
+        assert (info.shown_name, info.shown_description) == ("Godt tillegg",
+                                                             "Et tillegg til prøve.")
+        use_language("en")
+        assert info.shown_name == "Good"
+    finally:
+        use_language(None)

@@ -17,7 +17,7 @@ import sys
 import threading
 import types
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TypeVar
 
@@ -35,7 +35,7 @@ from mt_studio.core.plugins.extensions import (
     TakeAudio,
 )
 from mt_studio.core.plugins.manifest import MANIFEST, Manifest, foreign_imports, read_manifest
-from mt_studio.i18n import _
+from mt_studio.i18n import _, current_language
 
 log = logging.getLogger(__name__)
 
@@ -73,6 +73,17 @@ class PluginInfo:
     bundled: bool
     state: PluginState
     error: str = ""
+    translated: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def shown_name(self) -> str:
+        """The name in the user's language, when the manifest gives one (name_nb)."""
+        return self.translated.get(f"name_{current_language()}", self.name)
+
+    @property
+    def shown_description(self) -> str:
+        """The description in the user's language, when the manifest gives one."""
+        return self.translated.get(f"description_{current_language()}", self.description)
 
 
 class PluginApi:
@@ -386,7 +397,8 @@ def _import(plugin_id: str, folder: Path) -> types.ModuleType:
 
 def _info(manifest: Manifest, bundled: bool, state: PluginState, error: str) -> PluginInfo:
     return PluginInfo(manifest.id, manifest.name, manifest.version, manifest.description,
-                      manifest.kinds, manifest.folder, bundled, state, error)
+                      manifest.kinds, manifest.folder, bundled, state, error,
+                      manifest.translated)
 
 
 def _describe(error: BaseException) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from mt_studio.core.errors import InputError
@@ -28,6 +28,7 @@ class Manifest:
     kinds: tuple[str, ...]
     description: str
     folder: Path
+    translated: dict[str, str] = field(default_factory=dict)  # "name_nb", "description_nb"
 
 
 def read_manifest(folder: Path) -> Manifest:
@@ -59,8 +60,11 @@ def read_manifest(folder: Path) -> Manifest:
     if not kinds or any(k not in KINDS for k in kinds):
         raise InputError(_("{file}: kind must be one or more of {kinds}.").format(
             file=path, kinds=", ".join(KINDS)))
+    translated = {key: value.strip() for key, value in data.items()
+                  if re.fullmatch(r"(name|description)_[a-z]{2,3}", key)
+                  and isinstance(value, str) and value.strip()}
     return Manifest(plugin_id, text("name"), text("version"), api_version, kinds,
-                    text("description", required=False), folder)
+                    text("description", required=False), folder, translated)
 
 
 def foreign_imports(folder: Path) -> list[str]:
