@@ -368,3 +368,29 @@ def test_a_practice_version_plays_in_its_place_with_positions_and_loops_in_take_
     start = onset(heard)
     np.testing.assert_allclose(heard[start:start + 2 * len(region)],
                                np.concatenate([region, region]), atol=1e-6)
+
+
+class _Inverted:
+    """A block processor as a plugin's effect gives one: here, the polarity turned."""
+
+    def process(self, block: np.ndarray) -> np.ndarray:
+        return -block
+
+
+def test_an_effect_set_on_the_player_is_heard_on_the_mix(output, library):
+    take_id, tracks = synthetic_take(library)
+    player = TakePlayer(library, take_id, device="system")
+    player.set_effects([_Inverted()])
+    listener = Listener(output, seconds=6)
+    try:
+        player.open()
+        listener.connect_from("PortAudio.*:out_")
+        player.play()
+        assert player.wait(15) and player.reached_end
+    finally:
+        player.close()
+        listener.close()
+    heard = listener.samples[:listener.count]
+    start = int(np.flatnonzero(np.abs(heard).max(axis=1) > 0)[0])
+    expected = -mix_to_stereo(tracks, stereo_gains(player.mixes))
+    np.testing.assert_allclose(heard[start:start + len(expected)], expected, atol=1e-6)
