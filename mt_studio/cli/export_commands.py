@@ -46,6 +46,11 @@ def register(commands: argparse._SubParsersAction) -> None:
     export.add_argument("--group", default="", metavar="TEXT",
                         help=_("the group's name, in the files and the credits"))
     export.add_argument("--zip", action="store_true", help=_("also pack the folder as a zip"))
+    export.add_argument("--effect", action="append", default=[], metavar="ID",
+                        help=_("put the mix through a plugin's effect (again for more)"))
+    export.add_argument("--add", action="append", default=[], metavar="ID",
+                        help=_("add a plugin exporter's files, such as lead-sheet (again for "
+                               "more)"))
     export.add_argument("--json", action="store_true", help=_("print JSON"))
     export.set_defaults(run=run_export)
 
@@ -68,7 +73,14 @@ def run_export(args: argparse.Namespace, library: Library) -> int:
         take.id, Purpose(args.purpose), Path(args.to), AudioFormat(args.format),
         stems=args.stems, region=region, track_ids=args.tracks, profile=profile,
         bit_depth=args.bits, recipient=args.recipient.strip(), title=args.title,
-        group=args.group.strip(), zip=args.zip)
+        group=args.group.strip(), zip=args.zip, effects=tuple(args.effect),
+        exporters=tuple(args.add))
+    plugins = None
+    if request.effects or request.exporters:
+        from mt_studio.core.plugins import PluginHost
+
+        plugins = PluginHost.default()
+        plugins.start()
     shown: list[int] = []
 
     def progress(fraction: float) -> None:
@@ -78,7 +90,7 @@ def run_export(args: argparse.Namespace, library: Library) -> int:
             sys.stderr.write(f"\r{tenth * 10:3d} %")
             sys.stderr.flush()
 
-    result = export_take(library, request, progress=progress)
+    result = export_take(library, request, progress=progress, plugins=plugins)
     if shown:
         sys.stderr.write("\n")
     if args.json:
