@@ -129,7 +129,9 @@ class Studio:
         from mt_studio.ui.main_window import MainWindow  # after the language is set
 
         old = self.window
-        self.window = MainWindow(self.library, self.reporter)
+        # A window built again takes over the plugins, started once for the app.
+        self.window = MainWindow(self.library, self.reporter,
+                                 plugins=old.plugin_starter if old is not None else None)
         self.window.language_changed.connect(
             lambda: self.open(self.window.session_id))
         if old is not None:

@@ -23,11 +23,13 @@ from mt_studio.core.logs import log_file
 from mt_studio.i18n import _, ngettext
 from mt_studio.ui.device_status import DeviceStatus
 from mt_studio.ui.error_reporter import ErrorReporter
+from mt_studio.ui.plugin_starter import PluginStarter
 from mt_studio.ui.session_list import SessionList
 from mt_studio.ui.welcome import Welcome
 
 if TYPE_CHECKING:
     from mt_studio.core.library import Library
+    from mt_studio.core.plugins import PluginHost
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +38,8 @@ class SessionView(QTabWidget):
     """The open session: check-in and consent, inputs, recording, takes, the looper and the
     songs, one tab each."""
 
-    def __init__(self, library: Library, parent: QWidget | None = None) -> None:
+    def __init__(self, library: Library, parent: QWidget | None = None,
+                 plugins: PluginHost | None = None) -> None:
         super().__init__(parent)
         # Imported here: these panels bring numpy and the audio engine, which a window that
         # has only just opened does not need yet.
@@ -50,7 +53,7 @@ class SessionView(QTabWidget):
         self.consent = ConsentBoard(library)
         self.inputs = InputAssignment(library)
         self.record = RecordPanel(library)
-        self.takes = TakesView(library)
+        self.takes = TakesView(library, plugins=plugins)
         self.looper = LooperPanel(library)
         self.songs = SongsPanel(library)
         self.addTab(self.consent, _("Check-in && consent"))
@@ -79,6 +82,14 @@ class SessionView(QTabWidget):
                             (self.looper, self.looper.record_button),
                             (self.record, self.record.record_button)):
             page.setFocusProxy(first)  # a tab opened by the mouse takes the keys too
+
+    def set_plugins(self, host: PluginHost | None) -> None:
+        """Offer the plugins of HOST (the app's plugin host, once started) where they work."""
+        self.takes.set_plugins(host)
+
+    def refresh_plugins(self) -> None:
+        """A plugin was switched on or off: the panels list what is enabled again."""
+        self.takes.refresh_plugins()
 
     def show_session(self, session_id: int) -> None:
         """Show SESSION_ID in every panel."""
@@ -120,7 +131,9 @@ class MainWindow(QMainWindow):
     """The main window of mt_studio on one library.
 
     It can be shown before its library is open (None), saying so, and `attach` it later:
-    the window then paints while the disk is still being read.
+    the window then paints while the disk is still being read. Plugins start once the
+    library is open, in a worker (`start_plugins`); PLUGINS is the starter of a window built
+    before, whose plugins this one takes over.
     Signals: `painted()` once, at the first paint; `language_changed()`.
     """
 
@@ -128,10 +141,12 @@ class MainWindow(QMainWindow):
     painted = pyqtSignal()
 
     def __init__(self, library: Library | None, reporter: ErrorReporter,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, plugins: PluginStarter | None = None) -> None:
         super().__init__(parent)
         self.library = library
         self.reporter = reporter
+        self.plugin_starter = plugins or PluginStarter()
+        self.plugins: PluginHost | None = None  # once started
         reporter.parent_widget = self
         self.session_id: int | None = None
         self.session_view: SessionView | None = None
@@ -151,6 +166,9 @@ class MainWindow(QMainWindow):
         self.device_status = DeviceStatus()
         self.statusBar().addPermanentWidget(self.device_status)
         self._build_menus()
+        self.plugin_starter.started.connect(self._plugins_started)
+        if self.plugin_starter.host is not None:
+            self._plugins_started(self.plugin_starter.host, announce=False)
         self.sessions.session_chosen.connect(self.open_session)
         self.sessions.new_session_requested.connect(self.new_session)
         self.sessions.edit_session_requested.connect(self.edit_session)
@@ -188,6 +206,8 @@ class MainWindow(QMainWindow):
         self.preferences_action = self._add(settings_menu, _("&Preferences…"),
                                             self.edit_preferences,
                                             QKeySequence.StandardKey.Preferences)
+        self.plugins_action = self._add(settings_menu, _("P&lugins…"), self.show_plugins)
+        self.plugins_action.setEnabled(False)  # until the plugins have started
         help_menu = self.menuBar().addMenu(_("&Help"))
         self._add(help_menu, _("Open the &log folder"), self.open_log_folder)
 
@@ -206,6 +226,45 @@ class MainWindow(QMainWindow):
         QTimer.singleShot(50, self.recover_takes)
         QTimer.singleShot(100, self.device_status.look)
         QTimer.singleShot(150, self._sweep_practice_versions)
+        QTimer.singleShot(200, self.start_plugins)
+
+    def start_plugins(self) -> None:
+        """Start the plugins in a worker (once): they import numpy and more, and one that fails
+        to load stops nothing but itself."""
+        self.plugin_starter.start()
+
+    def _plugins_started(self, host: PluginHost, announce: bool = True) -> None:
+        from mt_studio.core.plugins import PluginState
+
+        self.plugins = host
+        self.plugins_action.setEnabled(True)
+        if self.session_view is not None:
+            self.session_view.set_plugins(host)
+        troubled = sum(info.state in (PluginState.FAILED, PluginState.REFUSED)
+                       for info in host.plugins())
+        if troubled and announce:
+            self.statusBar().showMessage(ngettext(
+                "{n} plugin could not start — see Settings ▸ Plugins",
+                "{n} plugins could not start — see Settings ▸ Plugins", troubled).format(
+                    n=troubled), 30000)
+
+    def show_plugins(self):
+        """Open the Plugins dialog (window-modal); the dialog, or None before plugins started."""
+        if self.plugins is None:
+            return None
+        from mt_studio.ui.plugins_dialog import PluginsDialog
+
+        dialog = PluginsDialog(self.plugins, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.plugins_changed.connect(self._plugins_switched)
+        if self.session_view is not None:
+            self.session_view.takes.plugins_changed.connect(dialog.refresh)
+        dialog.open()
+        return dialog
+
+    def _plugins_switched(self) -> None:
+        if self.session_view is not None:
+            self.session_view.refresh_plugins()
 
     def _sweep_practice_versions(self) -> None:
         from mt_studio.core.practice import remove_stale_practice_versions
@@ -272,7 +331,7 @@ class MainWindow(QMainWindow):
             self.sessions.select(self.session_id)
             return
         if self.session_view is None:
-            self.session_view = SessionView(self.library)
+            self.session_view = SessionView(self.library, plugins=self.plugins)
             self.session_view.record.take_recorded.connect(lambda _t: self.sessions.refresh())
             self.session_view.consent.consent_changed.connect(self.sessions.refresh)
             for busy_changed in (self.session_view.record.recording_changed,
