@@ -5,8 +5,9 @@ named marker at the playhead, and the metronome clicks along at the session's or
 tempo. Waveforms come from each track's peak cache, built in the background.
 
 This module ties the parts together: `take_list` lists the takes, `take_transport` plays the
-chosen one, `practice_controls` holds the beat and the practice line, `lane_loading` fills
-the lanes and `mix_panel` mixes the tracks.
+chosen one, `practice_controls` holds the beat and the practice line, `take_plugins` the
+plugins' analyses, lead sheet and playback effect, `lane_loading` fills the lanes and
+`mix_panel` mixes the tracks.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from mt_studio.core.library.takes import Take, Track
 from mt_studio.core.looping import LoopRegion
 from mt_studio.core.metronome import BeatGrid
 from mt_studio.core.playback import TakePlayer
+from mt_studio.core.plugins import PluginHost
 from mt_studio.core.waveform import part_paths
 from mt_studio.i18n import _
 from mt_studio.ui.lane_loading import LaneLoader
@@ -40,6 +42,7 @@ from mt_studio.ui.mix_panel import MixPanel
 from mt_studio.ui.practice_controls import PracticeControls
 from mt_studio.ui.take_lanes import Lane, Mark, Span, TakeLanes
 from mt_studio.ui.take_list import TakeList, length_words, status_words
+from mt_studio.ui.take_plugins import TakePlugins
 from mt_studio.ui.take_transport import PLAYHEAD_INTERVAL_MS, TakeTransport
 
 # PLAYHEAD_INTERVAL_MS is imported from here too.
@@ -62,14 +65,19 @@ def lane_for(track: Track, names: dict[int, str]) -> Lane:
 class TakesView(QWidget):
     """A session's takes (newest first) above the chosen take's lanes and transport.
 
-    `position_changed(take_id, frame)` follows the playhead (take_id is 0 with no take).
+    `position_changed(take_id, frame)` follows the playhead (take_id is 0 with no take);
+    `plugins_changed()` when a plugin failed here and was disabled. PLUGINS is the app's plugin
+    host (None until it has started: see `set_plugins`).
     """
 
     position_changed = pyqtSignal(int, int)
+    plugins_changed = pyqtSignal()
 
-    def __init__(self, library: Library, parent: QWidget | None = None) -> None:
+    def __init__(self, library: Library, parent: QWidget | None = None,
+                 plugins: PluginHost | None = None) -> None:
         super().__init__(parent)
         self.library = library
+        self.plugin_host = plugins
         self.session_id: int | None = None
         self._lane_sources: list[tuple[int, list[Path]]] = []  # audio track id, its files
         self._pool = QThreadPool(self)
@@ -106,6 +114,9 @@ class TakesView(QWidget):
         self.practice.practice_ready.connect(self.transport.set_practice)
         self.practice.note.connect(self.transport.status.setText)
         self.transport.loop_changed.connect(self.practice.part_changed)
+        self.take_plugins = TakePlugins(self.library, self.lanes)
+        self.take_plugins.set_host(self.plugin_host)
+        self.take_plugins.plugins_changed.connect(self.plugins_changed)
         # The parts' widgets, by the names the tab has always given them.
         self.play_button = self.transport.play_button
         self.start_button = self.transport.start_button
@@ -123,6 +134,10 @@ class TakesView(QWidget):
         self.transpose = self.practice.transpose
         self.practice_progress = self.practice.practice_progress
         self.practice_cancel = self.practice.practice_cancel
+        self.analyse_button = self.take_plugins.analyse_button
+        self.lead_sheet_button = self.take_plugins.lead_sheet_button
+        self.effect = self.take_plugins.effect
+        self.strip = self.take_plugins.strip
         self.zoom_hint = QLabel(_("Drag along the strip above the tracks to mark a part to "
                                   "loop. Ctrl+wheel or + and − zoom; 0 shows the whole take."))
         self.zoom_hint.setWordWrap(True)
@@ -142,6 +157,8 @@ class TakesView(QWidget):
         detail_layout.addLayout(heading)
         detail_layout.addWidget(self.transport)
         detail_layout.addWidget(self.practice)
+        detail_layout.addWidget(self.take_plugins)
+        detail_layout.addWidget(self.strip)
         detail_layout.addWidget(scroll, 1)
         detail_layout.addWidget(self.zoom_hint)
         detail_layout.addWidget(self.mix)
@@ -237,6 +254,7 @@ class TakesView(QWidget):
         self._lane_sources = [(t.id, part_paths(self.library, t.id)) for t in take.tracks
                               if t.kind is TrackKind.AUDIO] if sounding else []
         self.practice.start_afresh(take, [paths for _track, paths in self._lane_sources])
+        self.take_plugins.show_take(take)
         if not sounding:
             if take is None:
                 self.title.setText(_("No take chosen"))
@@ -327,10 +345,24 @@ class TakesView(QWidget):
 
         mixes = {track_id: self.mix.mix(index)
                  for index, (track_id, _paths) in enumerate(self._lane_sources)}
-        dialog = ExportDialog(self.library, self.take, mixes, self._loop_region(), self)
+        dialog = ExportDialog(self.library, self.take, mixes, self._loop_region(), self,
+                              plugins=self.plugin_host)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
         return dialog
+
+    def set_plugins(self, host: PluginHost | None) -> None:
+        """Offer HOST's analyses and effects (the app's plugin host, once started)."""
+        self.plugin_host = host
+        self.take_plugins.set_host(host)
+
+    def refresh_plugins(self) -> None:
+        """A plugin was switched on or off: list the analyses and effects again."""
+        self.take_plugins.refresh_lists()
+
+    def analyse(self, analysis_id: str) -> None:
+        """Run the plugin analysis ANALYSIS_ID on the chosen take in the background."""
+        self.take_plugins.analyse(analysis_id)
 
     def tap(self) -> None:
         """Take the tempo from taps on the Tap button or T."""
@@ -352,6 +384,7 @@ class TakesView(QWidget):
             for index in range(len(player.track_ids)):
                 player.set_mix(index, self.mix.mix(index))
             player.set_click(self.practice.click_grid())
+        self.take_plugins.set_player(player)
         self.practice.set_playable(player is not None)
 
     def _grid_changed(self, grid: BeatGrid) -> None:
