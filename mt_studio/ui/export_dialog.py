@@ -32,6 +32,7 @@ from mt_studio.core.library.clock import utc_now
 from mt_studio.core.library.takes import Take
 from mt_studio.core.looping import LoopRegion
 from mt_studio.core.mixing import TrackMix
+from mt_studio.core.plugins import PluginHost
 from mt_studio.core.presets import PresetCatalog
 from mt_studio.i18n import _
 from mt_studio.ui.dialog_buttons import translate
@@ -45,7 +46,8 @@ PROBLEM_STYLE = "color: #8b0000; font-weight: bold;"
 
 class ExportDialog(QDialog):
     """Export TAKE of LIBRARY. MIXES is the take view's mix (a TrackMix per audio track, in
-    take order, or by track id); LOOP the loop drawn on it, if any.
+    take order, or by track id); LOOP the loop drawn on it, if any; PLUGINS the app's plugin
+    host, whose effects and exporters can be chosen (None: none offered).
 
     `result` holds the last finished export (None until one finished); `preview_shown` the
     preview on display.
@@ -54,17 +56,18 @@ class ExportDialog(QDialog):
     def __init__(self, library: Library, take: Take,
                  mixes: Mapping[int, TrackMix] | Sequence[TrackMix] = (),
                  loop: LoopRegion | None = None, parent: QWidget | None = None,
-                 catalog: PresetCatalog | None = None) -> None:
+                 catalog: PresetCatalog | None = None, plugins: PluginHost | None = None
+                 ) -> None:
         super().__init__(parent)
         self.library, self.take = library, take
         self.result: ExportResult | None = None
         self.preview_shown: Preview | None = None
-        self._run = ExportRun(library.folder, self)
+        self._run = ExportRun(library.folder, self, plugins)
         self._run.progressed.connect(self._show_progress)
         self._run.finished.connect(self._finished)
         self.setWindowTitle(_("Export take {number}").format(number=take.number))
         self.form = ExportForm(library, take, mixes_by_track(take, mixes), loop,
-                               catalog or PresetCatalog.default())
+                               catalog or PresetCatalog.default(), plugins=plugins)
         self.form.title.setText(self._default_title())
         self._build()
         self.form.changed.connect(self.refresh_preview)

@@ -1,5 +1,6 @@
 """The choices of the export dialog: profile, format, stems or mix, the whole take or its loop,
-which tracks, for whom (purpose and recipient), title, group, folder and zip."""
+which tracks, plugins' effects on the mix and files for the package, for whom (purpose and
+recipient), title, group, folder and zip."""
 
 from __future__ import annotations
 
@@ -31,6 +32,7 @@ from mt_studio.core.library import Library, layers, participants, sessions
 from mt_studio.core.library.takes import Take
 from mt_studio.core.looping import LoopRegion
 from mt_studio.core.mixing import TrackMix
+from mt_studio.core.plugins import PluginHost
 from mt_studio.core.presets import ExportProfile, PresetCatalog
 from mt_studio.core.presets.model import AudioFormat
 from mt_studio.i18n import _
@@ -79,16 +81,18 @@ class ExportForm(QWidget):
 
     MIXES is the take view's mix by track id: its volume and pan shape the export, and a
     track it mutes (or leaves out by a solo elsewhere) starts unticked. LOOP is the loop
-    drawn in the Takes tab, if any.
+    drawn in the Takes tab, if any. PLUGINS (the app's plugin host, if started) offers
+    effects for the mix and exporters for the package; without any, their lists are hidden.
     """
 
     changed = pyqtSignal()
 
     def __init__(self, library: Library, take: Take, mixes: Mapping[int, TrackMix],
                  loop: LoopRegion | None, catalog: PresetCatalog,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, plugins: PluginHost | None = None) -> None:
         super().__init__(parent)
         self.library, self.take, self.loop, self.mixes = library, take, loop, dict(mixes)
+        self.plugins = plugins
         self._build(catalog)
         self._profile_chosen()
         self.profile.currentIndexChanged.connect(self._profile_chosen)
@@ -97,6 +101,9 @@ class ExportForm(QWidget):
         for button in (self.mix_choice, self.loop_choice, self.zip):
             button.toggled.connect(self._changed)
         self.tracks.itemChanged.connect(self._changed)
+        self.effects.itemChanged.connect(self._changed)
+        self.exporters.itemChanged.connect(self._changed)
+        self.stems_choice.toggled.connect(self._stems_toggled)
         for line in (self.recipient, self.title, self.group, self.folder):
             line.textChanged.connect(self._changed)
 
@@ -152,6 +159,21 @@ class ExportForm(QWidget):
         self.tracks.setMinimumWidth(frame + self.tracks.sizeHintForColumn(0)
                                     + self.fontMetrics().height())
         form.addRow(_("Tracks"), self.tracks)
+
+        effects = self.plugins.effects() if self.plugins else []
+        self.effects = _ticks(_("Effects on the mix"), _(
+            "Plugin effects the mix goes through, in this order. Stems are exported as they "
+            "were recorded, so effects are for the mix only."),
+            [(effect.id, effect.name, effect.description) for _p, effect in effects])
+        form.addRow(_("Effects (mix only)"), self.effects)
+        form.setRowVisible(self.effects, bool(effects))
+        exporters = self.plugins.exporters() if self.plugins else []
+        self.exporters = _ticks(_("Add to the package"), _(
+            "Files plugins add beside the sound, such as a lead sheet or a click track."),
+            [(exporter.id, exporter.name, exporter.description)
+             for _p, exporter in exporters])
+        form.addRow(_("Add to the package"), self.exporters)
+        form.setRowVisible(self.exporters, bool(exporters))
 
         self.purpose = _combo(_("Who may hear it"), _(
             "Everyone heard must have consented to this; the preview shows who has."))
@@ -221,6 +243,14 @@ class ExportForm(QWidget):
         return [item.data(Qt.ItemDataRole.UserRole) for item in items
                 if item.checkState() == Qt.CheckState.Checked]
 
+    def chosen_effects(self) -> tuple[str, ...]:
+        """The ticked effects, in order; none for stems (effects shape a mix only)."""
+        return () if self.stems_choice.isChecked() else _ticked(self.effects)
+
+    def chosen_exporters(self) -> tuple[str, ...]:
+        """The ticked exporters, in order."""
+        return _ticked(self.exporters)
+
     def destination(self) -> Path | None:
         """The folder typed or chosen, or None when it is no full path."""
         text = self.folder.text().strip()
@@ -240,15 +270,18 @@ class ExportForm(QWidget):
             track_ids=tuple(self.chosen_track_ids()), mixes=mixes,
             profile=self.profile.currentData(), recipient=self.recipient.text().strip(),
             title=self.title.text().strip() or None, group=self.group.text().strip(),
-            zip=self.zip.isChecked())
+            zip=self.zip.isChecked(), effects=self.chosen_effects(),
+            exporters=self.chosen_exporters())
 
     def set_editable(self, editable: bool) -> None:
         """Let the choices be changed, or hold them while an export runs."""
         for widget in (self.profile, self.format, self.mix_choice, self.stems_choice,
                        self.whole_choice, self.tracks, self.purpose, self.recipient,
-                       self.title, self.group, self.folder, self.browse_button, self.zip):
+                       self.title, self.group, self.folder, self.browse_button, self.zip,
+                       self.exporters):
             widget.setEnabled(editable)
         self.loop_choice.setEnabled(editable and self.loop is not None)
+        self.effects.setEnabled(editable and not self.stems_choice.isChecked())
 
     def browse(self) -> None:
         """Choose the folder to export to."""
@@ -267,6 +300,13 @@ class ExportForm(QWidget):
             (self.stems_choice if profile.stems else self.mix_choice).setChecked(True)
         self._changed()
 
+    def _stems_toggled(self, stems: bool) -> None:
+        self.effects.setEnabled(not stems)
+        self.effects.setToolTip(_("Stems are exported as they were recorded: choose One stereo "
+                                  "mix to use effects.") if stems else _(
+            "Plugin effects the mix goes through, in this order. Stems are exported as they "
+            "were recorded, so effects are for the mix only."))
+
     def _changed(self, *_value: object) -> None:
         self.folder.setToolTip(_("A folder is made inside it for this export.")
                                if self.destination() else
@@ -281,6 +321,31 @@ def mixes_by_track(take: Take, mixes: Mapping[int, TrackMix] | Sequence[TrackMix
         return dict(mixes)
     audio = [t.id for t in take.tracks if t.kind is TrackKind.AUDIO]
     return dict(zip(audio, mixes, strict=False))
+
+
+def _ticks(name: str, tip: str, items: Sequence[tuple[str, str, str]]) -> QListWidget:
+    """A list of ITEMS (id, name, description) to tick, all unticked, each in sight."""
+    ticks = QListWidget()
+    ticks.setAccessibleName(name)
+    ticks.setToolTip(tip)
+    for item_id, item_name, description in items:
+        item = QListWidgetItem(item_name)
+        item.setData(Qt.ItemDataRole.UserRole, item_id)
+        item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+        item.setCheckState(Qt.CheckState.Unchecked)
+        if description:
+            item.setToolTip(description)
+        ticks.addItem(item)
+    ticks.setFixedHeight(2 * ticks.frameWidth()
+                         + ticks.sizeHintForRow(0) * max(1, min(ticks.count(), 6)))
+    return ticks
+
+
+def _ticked(ticks: QListWidget) -> tuple[str, ...]:
+    """The ids of the ticked items, top to bottom."""
+    items = (ticks.item(row) for row in range(ticks.count()))
+    return tuple(item.data(Qt.ItemDataRole.UserRole) for item in items
+                 if item.checkState() == Qt.CheckState.Checked)
 
 
 def _combo(name: str, tip: str) -> QComboBox:

@@ -17,6 +17,7 @@ from PyQt6.QtCore import QObject, pyqtSignal
 from mt_studio.core.errors import MtStudioError
 from mt_studio.core.export import ExportCancelled, ExportRequest, ExportResult, export_take
 from mt_studio.core.library import Library
+from mt_studio.core.plugins import PluginHost
 from mt_studio.i18n import _
 from mt_studio.ui.worker_signals import emit_from_worker
 
@@ -33,7 +34,7 @@ class ExportOutcome:
 
 
 class ExportRun(QObject):
-    """One export at a time of the library in FOLDER.
+    """One export at a time of the library in FOLDER, with PLUGINS' effects and exporters.
 
     `progressed(fraction)` while it runs (0..1); `finished(ExportOutcome)` once it ended,
     having written everything or nothing.
@@ -42,9 +43,11 @@ class ExportRun(QObject):
     progressed = pyqtSignal(float)
     finished = pyqtSignal(object)
 
-    def __init__(self, folder: Path, parent: QObject | None = None) -> None:
+    def __init__(self, folder: Path, parent: QObject | None = None,
+                 plugins: PluginHost | None = None) -> None:
         super().__init__(parent)
         self._folder = folder
+        self._plugins = plugins
         self._cancel = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -75,7 +78,7 @@ class ExportRun(QObject):
         try:
             with Library.open(self._folder) as library:
                 result = export_take(library, request, progress=self._report,
-                                     cancelled=cancel.is_set)
+                                     cancelled=cancel.is_set, plugins=self._plugins)
             outcome = ExportOutcome(result)
         except ExportCancelled as stopped:
             outcome = ExportOutcome(None, str(stopped), cancelled=True)
