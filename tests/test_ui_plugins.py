@@ -40,6 +40,21 @@ def enable(api):
     api.add_analysis(Analysis("bars", "Chords by bar", find))
 '''
 
+# An effect with a description, which the effect's list shows as a tip.
+QUIET = '''
+from mt_studio.plugin_api import Effect
+
+
+class Quieter:
+    def process(self, block):
+        return block * 0.25
+
+
+def enable(api):
+    api.add_effect(Effect("quieter", "Quieter", lambda rate, channels: Quieter(),
+                          description="A quarter of the level."))
+'''
+
 FAILS_TO_LOAD = '''
 raise ImportError("no module named imaginary_dsp")
 '''
@@ -142,8 +157,8 @@ def test_the_dialog_lists_plugins_and_disabling_one_takes_its_analysis_away(
     rows = dialog.rows
     assert set(rows) == {"good", "broken", "future"}
     assert rows["good"].state.text() == "✔ Enabled" and rows["good"].use.isChecked()
-    assert rows["good"].title.text() == "Good 1.0"
-    assert rows["good"].details.text() == "Offers: analysis, effect, exporter · bundled"
+    assert rows["good"].use.text() == "Good 1.0"
+    assert rows["good"].details.text() == "analysis, effect, exporter · bundled"
     assert not rows["good"].error.isVisibleTo(dialog)
     assert rows["broken"].state.text() == "✖ Failed"
     assert "ImportError: no module named imaginary_dsp" in rows["broken"].error.text()
@@ -260,8 +275,10 @@ class StubPlayer:
 
 def test_an_effect_chosen_for_playback_reaches_the_player_and_none_clears_it(
         host_of, takes_view):
-    view = takes_view(host_of(("good", GOOD)))
-    assert [view.effect.itemText(i) for i in range(view.effect.count())] == ["None", "Halve"]
+    view = takes_view(host_of(("good", GOOD), ("quiet", QUIET, '"effect"')))
+    assert [view.effect.itemText(i) for i in range(view.effect.count())] == [
+        "None", "Halve", "Quieter"]
+    assert view.effect.itemData(2, Qt.ItemDataRole.ToolTipRole) == "A quarter of the level."
     player = StubPlayer()
     view.take_plugins.set_player(player)
     assert player.effects == []

@@ -53,8 +53,9 @@ def kind_words(kinds: tuple[str, ...]) -> str:
 
 
 class PluginRow(QFrame):
-    """One plugin: its name, version, kinds, origin, description, state and error, and a
-    box to use it or not. `toggled(plugin id, on)` when the box is clicked."""
+    """One plugin: a box to use it or not, named by its name and version; what it offers and
+    where it comes from, its state, its description and its error.
+    `toggled(plugin id, on)` when the box is clicked."""
 
     toggled = pyqtSignal(str, bool)
 
@@ -62,11 +63,11 @@ class PluginRow(QFrame):
         super().__init__(parent)
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.plugin_id = info.id
-        self.title = QLabel()
-        self.title.setTextFormat(Qt.TextFormat.PlainText)
-        font = self.title.font()
+        self.use = QCheckBox()
+        font = self.use.font()
         font.setBold(True)
-        self.title.setFont(font)
+        self.use.setFont(font)
+        self.use.clicked.connect(self._clicked)
         self.state = QLabel()
         self.state.setAccessibleName(_("State"))
         self.details = QLabel()
@@ -80,31 +81,29 @@ class PluginRow(QFrame):
         self.error.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
                                            | Qt.TextInteractionFlag.TextSelectableByKeyboard)
         self.error.setStyleSheet(f"color: {STATE_COLOURS[PluginState.FAILED][1]};")
-        self.use = QCheckBox(_("Use this plugin"))
-        self.use.clicked.connect(self._clicked)
         heading = QHBoxLayout()
-        heading.addWidget(self.title, 1)
+        heading.addWidget(self.use)
+        heading.addSpacing(self.fontMetrics().height())
+        heading.addWidget(self.details, 1)
         heading.addWidget(self.state)
         layout = QVBoxLayout(self)
         layout.addLayout(heading)
-        layout.addWidget(self.details)
         layout.addWidget(self.description)
         layout.addWidget(self.error)
-        layout.addWidget(self.use)
         self.show_info(info)
 
     def show_info(self, info: PluginInfo) -> None:
         """Show INFO, as the host has it now."""
         name = info.shown_name
-        self.title.setText(_("{name} {version}").format(name=name, version=info.version)
-                           if info.version else name)
+        self.use.setText(_("{name} {version}").format(name=name, version=info.version)
+                         if info.version else name)
         background, text = STATE_COLOURS[info.state]
         self.state.setText(f"{STATE_SYMBOLS[info.state]} {state_words(info.state)}")
         self.state.setStyleSheet(f"background: {background}; color: {text}; "
                                  "padding: 0.15em 0.6em; border-radius: 0.5em;")
         self.state.setAccessibleDescription(state_words(info.state))
         origin = _("bundled") if info.bundled else _("your own")
-        self.details.setText(_("Offers: {kinds} · {origin}").format(
+        self.details.setText(_("{kinds} · {origin}").format(
             kinds=kind_words(info.kinds), origin=origin))
         self.details.setToolTip(str(info.folder))
         self.description.setText(info.shown_description)
@@ -175,7 +174,7 @@ class PluginsDialog(QDialog):
         layout.addWidget(scroll, 1)
         layout.addWidget(buttons)
         line = self.fontMetrics().height()
-        self.resize(line * 40, line * 34)
+        self.resize(line * 44, line * 42)
 
     def refresh(self) -> None:
         """Show each plugin's state as the host has it now (a plugin may have failed since)."""

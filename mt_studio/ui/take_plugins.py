@@ -138,7 +138,8 @@ class TakePlugins(QWidget):
         for _plugin, effect in self.host.effects() if self.host else []:
             self.effect.addItem(effect.name, effect.id)
             if effect.description:
-                self.effect.setItemToolTip(self.effect.count() - 1, effect.description)
+                self.effect.setItemData(self.effect.count() - 1, effect.description,
+                                        Qt.ItemDataRole.ToolTipRole)
         self.effect.setCurrentIndex(max(0, self.effect.findData(chosen)))
         self.effect.blockSignals(False)
         has_effects = self.effect.count() > 1
