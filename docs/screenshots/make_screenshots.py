@@ -1,10 +1,12 @@
 """Take the README's screenshots of the studio window, on a real X server and a real device.
 
-    xvfb-run -a -s "-screen 0 1400x900x24" .venv/bin/python docs/screenshots/make_screenshots.py
+    xvfb-run -a -s "-screen 0 1920x1080x24" .venv/bin/python docs/screenshots/make_screenshots.py
 
 Builds a library in a temporary folder (the demo session, plus a band session with one person
 who has not consented yet), starts a JACK dummy server fed with tones as the audio interface,
-and saves a PNG of each view next to this script. Look at every one before committing it.
+and saves a PNG of each view next to this script. The bundled plugins analyse the demo take;
+two plugins of the user's own (one for a newer plugin API) show in the Plugins dialog. Look at
+every one before committing it.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+import textwrap
 import time
 from datetime import date, timedelta
 from pathlib import Path
@@ -46,10 +49,41 @@ def save(window, name: str) -> None:
     print(f"saved {path}")
 
 
+# Someone's own plugins: one waiting to be switched on, one written for a newer plugin API.
+USER_PLUGINS = {
+    "loudest-bar": ("Loudest bar", 1, "Marks the loudest bar of a take."),
+    "vocal-tuner": ("Vocal tuner", 2, "Shows how far each sung note is from the nearest pitch."),
+}
+
+
+def add_user_plugins(folder: Path) -> None:
+    """Put USER_PLUGINS in FOLDER, each a manifest and a module that registers nothing."""
+    for plugin_id, (name, api_version, description) in USER_PLUGINS.items():
+        path = folder / plugin_id
+        path.mkdir(parents=True, exist_ok=True)
+        (path / "MANIFEST.toml").write_text(textwrap.dedent(f"""\
+            id = "{plugin_id}"
+            name = "{name}"
+            version = "0.3"
+            api_version = {api_version}
+            kind = "analysis"
+            description = "{description}"
+        """), encoding="utf-8")
+        (path / "__init__.py").write_text("def enable(api):\n    pass\n", encoding="utf-8")
+
+
+def wait_until(app, done, seconds: float) -> None:
+    """Let the window run until DONE() is true, for at most SECONDS."""
+    end = time.monotonic() + seconds
+    while not done() and time.monotonic() < end:
+        settle(app, 0.1)
+
+
 def main() -> None:
     scratch = Path(tempfile.mkdtemp(prefix="mt-shots-"))
     for key, folder in (("MT_STUDIO_LIBRARY", "library"), ("MT_STUDIO_LOG_DIR", "logs"),
-                        ("MT_STUDIO_CONFIG_DIR", "config"), ("MT_STUDIO_PRESETS", "presets")):
+                        ("MT_STUDIO_CONFIG_DIR", "config"), ("MT_STUDIO_PRESETS", "presets"),
+                        ("MT_STUDIO_PLUGINS", "my-plugins")):
         os.environ[key] = str(scratch / folder)
     i18n.use_language(os.environ.get("SHOTS_LANGUAGE", "en"))
     server = JackServer(samplerate=48000, period=256, inputs=4)
@@ -160,6 +194,26 @@ def main() -> None:
     settle(app, 0.5)
     save(export, "export")
     export.reject()
+
+    # The bundled plugins' chords (a bar each, on the strip above the lanes), tempo and key.
+    takes_tab.loop_button.setChecked(False)
+    takes_tab.lanes.set_loop(None)
+    takes_tab.mix.row(1)[0].setChecked(False)
+    takes_tab.click_button.setChecked(False)
+    wait_until(app, lambda: window.plugins is not None, 60)
+    for action in takes_tab.take_plugins.analyse_menu.actions():
+        takes_tab.analyse(action.data())
+        wait_until(app, takes_tab.analyse_button.isEnabled, 120)
+    settle(app, 0.5)
+    save(window, "takes-chords")
+
+    # The Plugins dialog, with the user's own plugins found as at the next start.
+    add_user_plugins(scratch / "my-plugins")
+    window.plugins.start()
+    dialog = window.show_plugins()
+    settle(app, 0.5)
+    save(dialog, "plugins")
+    dialog.reject()
 
     # The looper in the band session: a bar at 240 BPM from one input, a layer from another.
     window.open_session(band.id)
