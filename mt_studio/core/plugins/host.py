@@ -150,9 +150,9 @@ class PluginHost:
             return self.plugins()
 
     def plugins(self) -> list[PluginInfo]:
-        """Every plugin found, by name."""
+        """Every plugin found, by its name in the user's language."""
         with self._lock:
-            return sorted(self._infos.values(), key=lambda i: i.name.casefold())
+            return sorted(self._infos.values(), key=lambda i: i.shown_name.casefold())
 
     def info(self, plugin_id: str) -> PluginInfo:
         """One plugin; InputError naming it if there is none."""
