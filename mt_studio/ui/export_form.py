@@ -164,13 +164,13 @@ class ExportForm(QWidget):
         self.effects = _ticks(_("Effects on the mix"), _(
             "Plugin effects the mix goes through, in this order. Stems are exported as they "
             "were recorded, so effects are for the mix only."),
-            [(effect.id, effect.name, effect.description) for _p, effect in effects])
+            [(effect.id, effect.shown_name, effect.shown_description) for _p, effect in effects])
         form.addRow(_("Effects (mix only)"), self.effects)
         form.setRowVisible(self.effects, bool(effects))
         exporters = self.plugins.exporters() if self.plugins else []
         self.exporters = _ticks(_("Add to the package"), _(
             "Files plugins add beside the sound, such as a lead sheet or a click track."),
-            [(exporter.id, exporter.name, exporter.description)
+            [(exporter.id, exporter.shown_name, exporter.shown_description)
              for _p, exporter in exporters])
         form.addRow(_("Add to the package"), self.exporters)
         form.setRowVisible(self.exporters, bool(exporters))

@@ -128,17 +128,17 @@ class TakePlugins(QWidget):
         failed), and show what the enabled plugins found in the take."""
         self.analyse_menu.clear()
         for _plugin, analysis in self.host.analyses() if self.host else []:
-            action = self.analyse_menu.addAction(analysis.name)
+            action = self.analyse_menu.addAction(analysis.shown_name)
             action.setData(analysis.id)
-            action.setToolTip(analysis.description)
+            action.setToolTip(analysis.shown_description)
         chosen = self.effect.currentData()
         self.effect.blockSignals(True)
         self.effect.clear()
         self.effect.addItem(_("None"), None)
         for _plugin, effect in self.host.effects() if self.host else []:
-            self.effect.addItem(effect.name, effect.id)
-            if effect.description:
-                self.effect.setItemData(self.effect.count() - 1, effect.description,
+            self.effect.addItem(effect.shown_name, effect.id)
+            if effect.shown_description:
+                self.effect.setItemData(self.effect.count() - 1, effect.shown_description,
                                         Qt.ItemDataRole.ToolTipRole)
         self.effect.setCurrentIndex(max(0, self.effect.findData(chosen)))
         self.effect.blockSignals(False)
@@ -206,12 +206,12 @@ class TakePlugins(QWidget):
         plugin_id, analysis = offered[analysis_id]
         self._generation += 1
         generation, folder, take_id = self._generation, self._library.folder, take.id
-        self._running = analysis.name
+        self._running = analysis.shown_name
         self.progress.setValue(0)
         self.progress.setVisible(True)
         self.note.setStyleSheet("")
         self.note.setText(_("{analysis}: listening to the take…").format(
-            analysis=analysis.name))
+            analysis=analysis.shown_name))
         self._enable()
 
         def progress(fraction: float) -> None:

@@ -7,12 +7,14 @@ so no plugin can reach a person's name or a take nobody consented to share.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
 import numpy as np
+
+from mt_studio.i18n import current_language
 
 
 @dataclass(frozen=True)
@@ -50,14 +52,35 @@ class TakeAudio:
             yield start, self.read(start, min(self.frames, start + size))
 
 
+class _Named:
+    """A name and description, with translations by language code ({"nb": "Akkorder"})."""
+
+    name: str
+    description: str
+    names: Mapping[str, str]
+    descriptions: Mapping[str, str]
+
+    @property
+    def shown_name(self) -> str:
+        """The name in the user's language when the plugin gives one."""
+        return self.names.get(current_language(), self.name)
+
+    @property
+    def shown_description(self) -> str:
+        """The description in the user's language when the plugin gives one."""
+        return self.descriptions.get(current_language(), self.description)
+
+
 @dataclass(frozen=True)
-class Analysis:
+class Analysis(_Named):
     """An analysis: RUN(take, progress) gives annotations; progress(0..1) may be called."""
 
     id: str
     name: str
     run: Callable[[TakeAudio, Callable[[float], None]], Sequence[Annotation]]
     description: str = ""
+    names: Mapping[str, str] = field(default_factory=dict)
+    descriptions: Mapping[str, str] = field(default_factory=dict)
 
 
 class Processor(Protocol):
@@ -67,13 +90,15 @@ class Processor(Protocol):
 
 
 @dataclass(frozen=True)
-class Effect:
+class Effect(_Named):
     """An effect: MAKE(samplerate, channels) gives a fresh Processor for one stream."""
 
     id: str
     name: str
     make: Callable[[int, int], Processor]
     description: str = ""
+    names: Mapping[str, str] = field(default_factory=dict)
+    descriptions: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -90,10 +115,12 @@ class ExportContext:
 
 
 @dataclass(frozen=True)
-class Exporter:
+class Exporter(_Named):
     """An exporter: WRITE(context) adds files to an export's folder and returns their names."""
 
     id: str
     name: str
     write: Callable[[ExportContext], Sequence[str]]
     description: str = ""
+    names: Mapping[str, str] = field(default_factory=dict)
+    descriptions: Mapping[str, str] = field(default_factory=dict)
