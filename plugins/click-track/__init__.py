@@ -10,4 +10,7 @@ from .clicks import write_click_track
 def enable(api: PluginApi) -> None:
     api.add_exporter(Exporter(
         "click-track", "Click track", write=write_click_track,
-        description="click.wav: a click on every beat, the first of each bar accented."))
+        description="click.wav: a click on every beat, the first of each bar accented.",
+        names={"nb": "Klikkspor"},
+        descriptions={"nb": "click.wav: et klikk på hvert taktslag, med trykk på det første "
+                            "i hver takt."}))

@@ -61,4 +61,7 @@ def enable(api: PluginApi) -> None:
     api.add_effect(Effect(
         "share-mix", "Share mix", make=ShareMix,
         description="High-pass at 80 Hz, gentle compression, a touch of room, peaks under "
-                    "-1 dBFS."))
+                    "-1 dBFS.",
+        names={"nb": "Delingsmiks"},
+        descriptions={"nb": "Høypass ved 80 Hz, skånsom kompresjon, litt rom, topper under "
+                            "-1 dBFS."}))
