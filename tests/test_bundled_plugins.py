@@ -452,3 +452,19 @@ def test_the_share_mix_keeps_a_loud_input_under_0_dbfs(host):
     out = np.concatenate([processor.process(loud[a:a + 1024]) for a in range(0, rate, 1024)])
     assert out.shape == loud.shape
     assert np.abs(out).max() <= 10 ** (-1 / 20) + 1e-6  # -1 dBFS
+
+
+def test_chords_of_a_part_of_a_take_keep_the_takes_bars(host, tmp_path):
+    """An export's region starting mid-bar: the bars stay on the take's grid."""
+    from mt_studio.core.plugins.take_audio import sound_of
+
+    song = Song(four("C", "G", "Am", "F", times=2), rate=22050, bpm=120)
+    path = tmp_path / "song.wav"
+    sf.write(path, song.signal(), song.rate, subtype="FLOAT")
+    half = round(song.bar / 2)
+    with sound_of([[path]], song.rate, half, round(song.bar_start(8)), tempo_bpm=120) as sound:
+        assert sound.first_downbeat == half
+        found = [a for a in host.run_analysis("chords", sound) if a.kind == "chord"]
+    assert [a.start for a in found[1:4]] == [half, half + round(song.bar),
+                                             half + 2 * round(song.bar)]
+    assert [a.label for a in found[1:4]] == ["G", "Am", "F"]

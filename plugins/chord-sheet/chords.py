@@ -74,8 +74,9 @@ def find_chords(audio: TakeAudio, progress=lambda _fraction: None) -> list[Annot
     per_bar = max(1, audio.beats_per_bar)
     if audio.tempo_bpm:
         beat = 60.0 * audio.samplerate / audio.tempo_bpm
-        found = _label(heard, _spans(np.arange(0.0, audio.frames, beat * per_bar), beat,
-                                     audio.frames))
+        bar = beat * per_bar  # bars where the take has them, also in a part of it
+        found = _label(heard, _spans(np.arange(audio.first_downbeat % bar, audio.frames, bar),
+                                     beat, audio.frames))
     else:
         beats = track_beats(heard, None, per_bar)
         if beats is None:

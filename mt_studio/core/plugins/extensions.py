@@ -36,7 +36,9 @@ class TakeAudio:
     """A take's sound as an analysis sees it: a mono mix of its audio tracks, read in blocks.
 
     `read(start, stop)` gives float32 samples; `blocks(size)` walks the whole take. Nothing
-    about who played is included.
+    about who played is included. For a part of a take (an export's region), frame 0 is the
+    part's start and FIRST_DOWNBEAT is where the take's bar grid (at TEMPO_BPM) has a
+    downbeat, so that bars stay where they are in the take.
     """
 
     samplerate: int
@@ -45,6 +47,7 @@ class TakeAudio:
     tempo_bpm: float | None = None
     beats_per_bar: int = 4
     markers: tuple[tuple[int, str], ...] = ()
+    first_downbeat: int = 0
 
     def blocks(self, size: int = 1 << 16) -> Iterator[tuple[int, np.ndarray]]:
         """(first frame, samples) blocks from the start to the end."""

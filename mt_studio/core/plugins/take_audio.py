@@ -52,8 +52,12 @@ def sound_of(sources: Sequence[Sequence[Path]], samplerate: int, start: int, end
         return out / len(readers)
 
     inside = tuple((m.frame - start, m.name) for m in markers if start <= m.frame < end)
+    downbeat = 0
+    if tempo_bpm:  # the take's bars start at its frame 0
+        bar = 4 * 60.0 * samplerate / tempo_bpm
+        downbeat = round(-start % bar) % max(1, round(bar))
     try:
-        yield TakeAudio(samplerate, end - start, read, tempo_bpm, 4, inside)
+        yield TakeAudio(samplerate, end - start, read, tempo_bpm, 4, inside, downbeat)
     finally:
         for reader in readers:
             reader.close()
