@@ -9,6 +9,7 @@ A plugin folder holds MANIFEST.toml (id, name, version, api_version = 1, kind = 
 "effect" or "exporter" (or a list), description) and __init__.py with `enable(api)` and,
 optionally, `disable()`. Everything a plugin registers is taken away when it is disabled.
 Plugins see sound and what an export carries, never the library or anyone's name.
+`current_language()` says which language ("en", "nb") the user reads.
 """
 
 from mt_studio.core.plugins.extensions import (
@@ -21,8 +22,9 @@ from mt_studio.core.plugins.extensions import (
     TakeAudio,
 )
 from mt_studio.core.plugins.host import API_VERSIONS, PluginApi
+from mt_studio.i18n import current_language
 
 API_VERSION = API_VERSIONS[-1]
 
 __all__ = ["API_VERSION", "Analysis", "Annotation", "Effect", "ExportContext", "Exporter",
-           "PluginApi", "Processor", "TakeAudio"]
+           "PluginApi", "Processor", "TakeAudio", "current_language"]

@@ -932,7 +932,7 @@ def test_dump_then_load_gives_an_equal_preset(
     assert without_source(loaded) == without_source(preset)
 
 
-def test_a_built_wheel_ships_every_bundled_preset(tmp_path: Path) -> None:
+def test_a_built_wheel_ships_every_bundled_preset_and_plugin(tmp_path: Path) -> None:
     import subprocess
     import sys
     import zipfile
@@ -945,3 +945,10 @@ def test_a_built_wheel_ships_every_bundled_preset(tmp_path: Path) -> None:
                for name in zipfile.ZipFile(wheel).namelist() if "/share/mt-studio/presets/" in name}
     expected = {str(p.relative_to(BUNDLED)) for p in BUNDLED.rglob("*.toml")}
     assert expected and shipped == expected
+    plugins = repo / "plugins"
+    shipped = {name.split(".data/data/share/mt-studio/plugins/", 1)[1]
+               for name in zipfile.ZipFile(wheel).namelist() if "/share/mt-studio/plugins/" in name}
+    expected = {str(p.relative_to(plugins)) for p in plugins.glob("*/*")
+                if p.suffix in (".toml", ".py")}
+    assert {"chord-sheet/MANIFEST.toml", "share-mix/__init__.py"} <= expected
+    assert shipped == expected  # every bundled plugin, whole
