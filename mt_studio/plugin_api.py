@@ -9,7 +9,9 @@ A plugin folder holds MANIFEST.toml (id, name, version, api_version = 1, kind = 
 "effect" or "exporter" (or a list), description) and __init__.py with `enable(api)` and,
 optionally, `disable()`. Everything a plugin registers is taken away when it is disabled.
 Plugins see sound and what an export carries, never the library or anyone's name.
-`current_language()` says which language ("en", "nb") the user reads.
+`current_language()` says which language ("en", "nb") the user reads. For analyses that
+listen: `listen(take)` gives onset strength, chroma and loudness, read block by block, and
+`track_beats(heard)` the beats and bars heard.
 """
 
 from mt_studio.core.plugins.extensions import (
@@ -22,9 +24,19 @@ from mt_studio.core.plugins.extensions import (
     TakeAudio,
 )
 from mt_studio.core.plugins.host import API_VERSIONS, PluginApi
+from mt_studio.core.plugins.listening import (
+    ANALYSIS_RATE,
+    ONSET_HOP,
+    Beats,
+    Heard,
+    harmony_change,
+    listen,
+    track_beats,
+)
 from mt_studio.i18n import current_language
 
 API_VERSION = API_VERSIONS[-1]
 
-__all__ = ["API_VERSION", "Analysis", "Annotation", "Effect", "ExportContext", "Exporter",
-           "PluginApi", "Processor", "TakeAudio", "current_language"]
+__all__ = ["ANALYSIS_RATE", "API_VERSION", "ONSET_HOP", "Analysis", "Annotation", "Beats",
+           "Effect", "ExportContext", "Exporter", "Heard", "PluginApi", "Processor", "TakeAudio",
+           "current_language", "harmony_change", "listen", "track_beats"]

@@ -25,7 +25,6 @@ from mt_studio.plugin_api import Annotation, ExportContext, TakeAudio
 
 PLUGINS = Path(__file__).resolve().parent.parent / "plugins"
 BUNDLED = ("chord-sheet", "click-track", "share-mix", "tempo-key")
-LISTENING = ("chord-sheet", "click-track", "tempo-key")  # each holds a copy of listening.py
 MIN_BARS_RIGHT = 0.9
 
 # -- music -------------------------------------------------------------------------------------
@@ -211,12 +210,6 @@ def test_enabling_the_bundled_plugins_loads_no_audio_library(tmp_path):
                             timeout=60, check=True)
     assert result.stdout.split("\n")[:2] == [str(["enabled"] * len(BUNDLED)), "[]"], \
         result.stdout + result.stderr
-
-
-def test_the_copies_of_listening_are_the_same():
-    """Each plugin that listens holds listening.py itself, so that its folder stands alone."""
-    texts = {(PLUGINS / plugin / "listening.py").read_text("utf-8") for plugin in LISTENING}
-    assert len(texts) == 1
 
 
 # -- chord sheet -------------------------------------------------------------------------------

@@ -15,13 +15,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from mt_studio.plugin_api import Annotation, TakeAudio
-
-from .listening import (
+from mt_studio.plugin_api import (
     ANALYSIS_RATE,
     ONSET_HOP,
+    Annotation,
     Beats,
     Heard,
+    TakeAudio,
     harmony_change,
     listen,
     track_beats,

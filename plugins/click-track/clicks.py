@@ -5,8 +5,8 @@ the metronome), else the one heard. Where the beats fall is heard in the exporte
 beat tracker places them within a few milliseconds, then each beat is moved to the attack
 nearest it in the samples themselves (`_attack`) and a line through those attacks gives the
 grid, so clicks land within a millisecond of clear hits. The first beat of a bar is where the
-harmony changes most (see listening.py). With a tempo but no beat heard, the grid starts at the
-region's first frame; with neither, no click track is written.
+harmony changes most (`track_beats` of the plugin API). With a tempo but no beat heard, the
+grid starts at the region's first frame; with neither, no click track is written.
 
 Clicks are the metronome's: a sine burst of CLICK_SECONDS that starts at zero and decays fast,
 a bar's first beat an octave higher and louder. The file is mono 16-bit PCM at the take's rate,
@@ -17,9 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from mt_studio.plugin_api import ExportContext, TakeAudio
-
-from .listening import listen, track_beats
+from mt_studio.plugin_api import ExportContext, TakeAudio, listen, track_beats
 
 FILE = "click.wav"
 CLICK_SECONDS = 0.04

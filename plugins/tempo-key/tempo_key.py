@@ -6,9 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from mt_studio.plugin_api import Annotation, TakeAudio
-
-from .listening import listen, track_beats
+from mt_studio.plugin_api import Annotation, TakeAudio, listen, track_beats
 
 # Krumhansl and Kessler's probe-tone ratings, from the tonic up.
 MAJOR_PROFILE = (6.35, 2.23, 3.48, 2.33, 4.38, 4.09, 2.52, 5.19, 2.39, 3.66, 2.29, 2.88)

@@ -10,9 +10,8 @@ from a coarse grid, so the tempo reported is the slope of a least-squares line t
 beats, each moved to its onset peak. The first beat of a bar is the beat where the harmony
 changes most (and, less, where the onsets are strongest).
 
-This file is copied, the same, into each bundled plugin that listens (chord-sheet, tempo-key,
-click-track): a plugin folder stands alone, and plugins share nothing but mt_studio.plugin_api.
-tests/test_bundled_plugins.py checks that the copies stay the same.
+Plugins reach it through mt_studio.plugin_api (`listen`, `track_beats`, `harmony_change`, `Heard`,
+`Beats`), so that every plugin that listens hears alike.
 """
 
 from __future__ import annotations
@@ -22,7 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from mt_studio.plugin_api import TakeAudio
+from mt_studio.core.plugins.extensions import TakeAudio
 
 ANALYSIS_RATE = 22050
 ONSET_HOP = 256  # 11.6 ms
