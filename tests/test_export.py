@@ -396,3 +396,23 @@ def test_an_mp3_of_a_96_khz_take_is_made_at_48_khz(library, tmp_path):
     info = sf.info(next(result.folder.glob("*.mp3")))
     assert info.samplerate == 48000
     assert info.frames == pytest.approx(SECONDS * RATE / 2, abs=2400)
+
+
+def test_a_name_taken_while_the_files_were_written_is_not_replaced(
+        library, story, tmp_path, monkeypatch):
+    real_watch = run._watch
+    destination = tmp_path / "out"
+
+    def watch_then_someone_takes_the_names(library_, plan, job, progress, cancelled):
+        real_watch(library_, plan, job, progress, cancelled)
+        (destination / "Take 1").mkdir()  # another export, or a person, got there first
+        (destination / "Take 1" / "theirs.txt").write_text("theirs")
+        (destination / "Take 1.zip").write_bytes(b"their zip")
+
+    monkeypatch.setattr(run, "_watch", watch_then_someone_takes_the_names)
+    result = export_take(library, request(story, destination, zip=True))
+    assert (result.folder.name, result.zip.name) == ("Take 1 (2)", "Take 1 (2).zip")
+    assert (destination / "Take 1" / "theirs.txt").read_text() == "theirs"
+    assert (destination / "Take 1.zip").read_bytes() == b"their zip"
+    assert sorted(p.name for p in destination.iterdir()) == [
+        "Take 1", "Take 1 (2)", "Take 1 (2).zip", "Take 1.zip"]

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 import shutil
+import tempfile
 import threading
 import time
 from collections.abc import Callable
@@ -71,10 +73,9 @@ def export_take(library: Library, request: ExportRequest, *,
     _sweep_stale_partials(destination)
     stem = package.safe_name(plan.title, _("export"))
     final_name = package.free_name(destination, stem)
-    partial = destination / f".{final_name}{_PARTIAL}{os.getpid()}"
-    zip_path = destination / package.free_name(destination, final_name, ".zip") \
-        if request.zip else None
-    partial.mkdir()
+    partial = Path(tempfile.mkdtemp(prefix=f".{stem}{_PARTIAL}{os.getpid()}-",
+                                    dir=destination))
+    zip_path: Path | None = None
     job: _Job | None = None
     published: list[Path] = []
     try:
@@ -85,15 +86,17 @@ def export_take(library: Library, request: ExportRequest, *,
             if not decision.allowed:
                 raise ConsentRefused(refusal(decision, request.purpose,
                                              participants.pseudonyms(db)))
-            files = [ExportedFile(f"{final_name}/{f.name}", f.bytes, f.sha256)
+            # the names are claimed only now: another export may have taken one meanwhile
+            folder = _claim(partial, destination, stem)
+            published.append(folder)
+            files = [ExportedFile(f"{folder.name}/{f.name}", f.bytes, f.sha256)
                      for f in job.files]
-            if zip_path is not None:
-                os.replace(job.zip_file, zip_path)
+            if request.zip:
+                zip_path = _claim(job.zip_file, destination, folder.name, ".zip")
                 published.append(zip_path)
                 files.append(package.checksum(zip_path, zip_path.name))
-            os.replace(partial, destination / final_name)
-            published.append(destination / final_name)
             sync_folder(destination)
+            final_name = folder.name
             export_id = exports.record(
                 db, request.purpose, request.recipient, str(destination / final_name),
                 plan.tracks(), [p.participant_id for p in plan.heard],
@@ -320,11 +323,32 @@ def _destination(folder: Path) -> Path:
     return folder
 
 
+def _claim(path: Path, destination: Path, stem: str, suffix: str = "") -> Path:
+    """Move PATH (a folder or a file) to the first free "STEM[ (n)]SUFFIX" in DESTINATION,
+    never replacing anything there, even one taken a moment ago by another export."""
+    while True:
+        target = destination / package.free_name(destination, stem, suffix)
+        try:
+            if path.is_dir():
+                target.mkdir()  # claims the name; renaming onto an empty folder is allowed
+                try:
+                    os.rename(path, target)
+                except OSError:
+                    target.rmdir()
+                    raise
+            else:
+                os.link(path, target)  # fails if the name is taken, where a rename would not
+                path.unlink()
+            return target
+        except FileExistsError:
+            continue
+
+
 def _sweep_stale_partials(folder: Path) -> None:
     """Remove what an export killed mid-way left (its process is gone)."""
     for path in folder.glob(f".*{_PARTIAL}*"):
-        pid = path.name.rsplit(_PARTIAL, 1)[-1].split(".", 1)[0]
-        if pid.isdigit() and not _alive(int(pid)):
+        pid = re.match(r"\d+", path.name.rsplit(_PARTIAL, 1)[-1])
+        if pid and not _alive(int(pid.group())):
             shutil.rmtree(path) if path.is_dir() else path.unlink(missing_ok=True)
 
 
