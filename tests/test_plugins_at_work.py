@@ -84,15 +84,19 @@ def test_an_exporter_adds_files_that_the_manifest_lists_with_checksums(
         library, story, tmp_path, host):
     with library.transaction() as db:
         annotations.replace(db, story.take_id, "good", "find-c", [
-            Annotation("chord", 0, RATE, "C"), Annotation("chord", 2 * RATE, 3 * RATE, "G"),
-            Annotation("tempo", 0, None, "96 BPM", 96.0)])
+            Annotation("chord", 0, RATE // 2, "F"), Annotation("chord", RATE // 2, 2 * RATE, "C"),
+            Annotation("chord", 2 * RATE, 3 * RATE, "G"),
+            Annotation("tempo", 0, SECONDS * RATE, "96 BPM", 96.0),
+            Annotation("marker-ish", 5 * RATE, None, "after the region")])
     result = export_take(library, ExportRequest(
         story.take_id, Purpose.GROUP, tmp_path / "out", exporters=("notes", "dump"),
         region=(RATE, 4 * RATE)), plugins=host)
     manifest = json.loads((result.folder / "manifest.json").read_text())
     assert {"notes.txt", "found.json"} <= {f["name"] for f in manifest["files"]}
     dumped = json.loads((result.folder / "found.json").read_text())
-    assert dumped["found"] == [["chord", RATE, 2 * RATE, "G"]]  # inside the region, from 0
+    assert dumped["found"] == [  # what overlaps the region, counted from its start, held in it
+        ["tempo", 0, 3 * RATE, "96 BPM"], ["chord", 0, RATE, "C"],
+        ["chord", RATE, 2 * RATE, "G"]]
     assert dumped["frames"] == 3 * RATE
     expected = np.mean([story.signals[t][RATE] for t in (story.room, story.bass, story.vocal)])
     assert dumped["first"] == pytest.approx(expected, abs=1e-6)

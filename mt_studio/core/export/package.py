@@ -20,6 +20,8 @@ from mt_studio.core.library.exports import ExportedFile
 from mt_studio.i18n import _
 
 MANIFEST = "manifest.json"
+TEXTS = ("credits.txt", "README.txt", "lyrics.txt", MANIFEST)
+"""The names the package's own texts take; no exporter may write them."""
 MANIFEST_FORMAT = "mt-studio-share/1"
 
 

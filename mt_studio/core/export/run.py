@@ -10,6 +10,7 @@ same transaction that logs the export, is the folder given its real name.
 from __future__ import annotations
 
 import dataclasses
+import logging
 import os
 import re
 import shutil
@@ -21,6 +22,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 from mt_studio.core.domain import TrackKind
 from mt_studio.core.durable_files import sync_folder
 from mt_studio.core.errors import ConsentRefused, InputError, MtStudioError
@@ -30,13 +33,23 @@ from mt_studio.core.export.request import ExportRequest
 from mt_studio.core.library import Library, annotations, exports, participants, sessions
 from mt_studio.core.library.clock import utc_now
 from mt_studio.core.library.exports import ExportedFile
-from mt_studio.core.plugins import Annotation, ExportContext, PluginFailed, PluginHost, PluginState
+from mt_studio.core.plugins import (
+    Annotation,
+    ExportContext,
+    PluginFailed,
+    PluginHost,
+    PluginState,
+    TakeAudio,
+)
 from mt_studio.core.plugins.take_audio import sound_of
 from mt_studio.core.presets.model import AudioFormat
 from mt_studio.core.waveform import part_paths
 from mt_studio.i18n import _
 
+log = logging.getLogger(__name__)
+
 RECHECK_SECONDS = 0.5
+STUCK_SECONDS = 10.0  # how long a stopped export waits for its worker before it cleans up
 _PARTIAL = ".partial-"
 
 
@@ -104,7 +117,8 @@ def export_take(library: Library, request: ExportRequest, *,
     except BaseException:
         if job is not None:
             job.stop.set()
-            job.wait()
+            if not job.wait(STUCK_SECONDS):  # a plugin's exporter that will not stop
+                log.warning("the export's worker did not stop; its files are removed anyway")
             job.zip_file.unlink(missing_ok=True)
         shutil.rmtree(partial, ignore_errors=True)
         for path in published:
@@ -245,6 +259,25 @@ def _file_names(plan: ExportPlan, stem: str, fmt: AudioFormat) -> tuple[list[str
     return audio_names, midi_names
 
 
+def _stopping(sound: TakeAudio, stop: threading.Event) -> Callable[[int, int], np.ndarray]:
+    """SOUND's read, which ends an exporter's work once the export is told to stop."""
+
+    def read(first: int, last: int) -> np.ndarray:
+        if stop.is_set():
+            raise ExportCancelled(_("The export was stopped."))
+        return sound.read(first, last)
+
+    return read
+
+
+def _within(annotation: Annotation, start: int, end: int) -> Annotation:
+    """ANNOTATION (which overlaps START..END) counted from START and held inside the region: a
+    chord sounding when the region starts, a tempo or key of the whole take, stay."""
+    return dataclasses.replace(
+        annotation, start=max(annotation.start, start) - start,
+        end=None if annotation.end is None else min(annotation.end, end) - start)
+
+
 class _Extras:
     """What the job needs from the library and the plugins, gathered on the calling thread:
     the track files, the tempo and annotations, and the plugins' effects and exporters."""
@@ -269,12 +302,10 @@ class _Extras:
             raise InputError(_("No enabled plugin offers {ids}.").format(ids=", ".join(missing)))
         enabled = [i.id for i in plugins.plugins() if i.state is PluginState.ENABLED] \
             if plugins else []
-        found = tuple(
-            dataclasses.replace(a, start=a.start - plan.start,
-                                end=None if a.end is None else min(a.end, plan.end) - plan.start)
-            for a in (s.annotation for s in annotations.of_take(library.connection,
-                                                                plan.take.id, enabled))
-            if plan.start <= a.start < plan.end)
+        found = tuple(_within(s.annotation, plan.start, plan.end)
+                      for s in annotations.of_take(library.connection, plan.take.id, enabled)
+                      if s.annotation.start < plan.end
+                      and (s.annotation.end or s.annotation.start + 1) > plan.start)
         tempo = sessions.get(library.connection, plan.take.session_id).tempo_bpm
         return cls(library.folder, [part_paths(library, t.id) for t in plan.audio], tempo,
                    found, plugins, request)
@@ -303,11 +334,13 @@ class _Extras:
         for exporter_id in self.request.exporters:
             if stop.is_set():
                 raise audio.Stopped
+            # no markers: their names may be a therapist's notes, and exports never carry them
             with sound_of(self.sources, plan.take.samplerate, plan.start, plan.end,
-                          self.tempo_bpm, plan.take.markers) as sound:
-                context = ExportContext(folder, plan.title, plan.credits, plan.lyrics, sound,
+                          self.tempo_bpm) as sound:
+                context = ExportContext(folder, plan.title, plan.credits, plan.lyrics,
+                                        dataclasses.replace(sound, read=_stopping(sound, stop)),
                                         self.annotations)
-                names += self.plugins.run_exporter(exporter_id, context)
+                names += self.plugins.run_exporter(exporter_id, context, package.TEXTS)
         return names
 
 

@@ -16,7 +16,7 @@ import logging
 import sys
 import threading
 import types
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TypeVar
@@ -118,6 +118,7 @@ class PluginHost:
         self._infos: dict[str, PluginInfo] = {}
         self._modules: dict[str, types.ModuleType] = {}
         self._registered: dict[str, list[tuple[str, object]]] = {}
+        self._loads: dict[str, int] = {}  # how often each was loaded: a processor's generation
 
     @classmethod
     def default(cls) -> PluginHost:
@@ -131,20 +132,28 @@ class PluginHost:
     # -- finding, enabling, disabling ------------------------------------------------------
 
     def start(self) -> list[PluginInfo]:
-        """Find every plugin and enable those that should be; the list, by name."""
+        """Find every plugin and enable those that should be; the list, by name.
+
+        A plugin whose id another folder's plugin has already taken (a user's plugin named
+        like a bundled one) is refused, so it can never stand in for that one unseen.
+        """
         with self._lock:
-            saved = self._saved()
+            enabled, errors = self._saved()
             for folder, bundled in self._folders:
-                if not folder.is_dir():
-                    continue
-                for path in sorted(p for p in folder.iterdir() if (p / MANIFEST).is_file()):
-                    info = self._found(path, bundled, saved.get("errors", {}))
-                    if info.id in self._infos and self._infos[info.id].state is \
-                            PluginState.ENABLED:
+                for path in _plugin_folders(folder):
+                    info = self._found(path, bundled, errors)
+                    taken = self._infos.get(info.id)
+                    if taken is not None and taken.folder != path:
+                        self._infos[f"{info.id}@{path}"] = replace(
+                            info, state=PluginState.REFUSED, error=_(
+                                "Another plugin, in {folder}, has the id {id} already; rename "
+                                "this one's id.").format(folder=taken.folder, id=info.id))
+                        continue
+                    if taken is not None and taken.state is PluginState.ENABLED:
                         self.disable(info.id, remember=False)
                     self._infos[info.id] = info
             for plugin_id, info in list(self._infos.items()):
-                wanted = saved.get("enabled", {}).get(plugin_id, info.bundled)
+                wanted = enabled.get(_saved_key(info), info.bundled)
                 if wanted and info.state is PluginState.DISABLED:
                     self._load(plugin_id)
             return self.plugins()
@@ -168,8 +177,11 @@ class PluginHost:
             if info.state is PluginState.REFUSED:
                 return info
             if info.state is not PluginState.ENABLED:
-                self._infos[plugin_id] = replace(info, state=PluginState.DISABLED, error="")
-                self._load(plugin_id)
+                again = self._found(info.folder, info.bundled, {})  # changed since it was found?
+                self._infos[plugin_id] = replace(again, state=PluginState.DISABLED) \
+                    if again.state is PluginState.DISABLED else again
+                if again.state is PluginState.DISABLED:
+                    self._load(plugin_id)
             self._save()
             return self._infos[plugin_id]
 
@@ -204,9 +216,14 @@ class PluginHost:
         """The annotations ANALYSIS_ID finds; PluginFailed (the plugin disabled) if it raises."""
         plugin_id, analysis = self._find("analysis", analysis_id)
         found = self._guarded(plugin_id, lambda: list(analysis.run(audio, progress)))
-        if not all(isinstance(a, Annotation) for a in found):
-            self._fail(plugin_id, _("its analysis returned something other than annotations"))
-        return [a for a in found if 0 <= a.start <= audio.frames]
+        checked = []
+        for annotation in found:
+            sound = _checked(annotation, audio.frames)
+            if sound is None:
+                self._fail(plugin_id, _("its analysis gave {what}, which is not an annotation "
+                                        "within the take").format(what=repr(annotation)[:80]))
+            checked.append(sound)
+        return checked
 
     def processor(self, effect_id: str, samplerate: int, channels: int) -> Processor:
         """A fresh processor of EFFECT_ID that never raises: if the plugin fails, the plugin
@@ -215,17 +232,29 @@ class PluginHost:
         inner = self._guarded(plugin_id, lambda: effect.make(samplerate, channels))
         return _GuardedProcessor(self, plugin_id, inner)
 
-    def run_exporter(self, exporter_id: str, context: ExportContext) -> list[str]:
-        """The files EXPORTER_ID added to the context's folder; PluginFailed if it raises or
-        names a file outside the folder."""
+    def run_exporter(self, exporter_id: str, context: ExportContext,
+                     reserved: Collection[str] = ()) -> list[str]:
+        """The files EXPORTER_ID added to the context's folder; PluginFailed if it raises,
+        names a file it did not write there, writes one it does not name, or takes one of the
+        RESERVED names (what the export writes itself)."""
         plugin_id, exporter = self._find("exporter", exporter_id)
-        names = self._guarded(plugin_id, lambda: [str(n) for n in exporter.write(context)])
         folder = context.folder.resolve()
+        before = {p.name for p in folder.iterdir()}
+        names = self._guarded(plugin_id, lambda: [str(n) for n in exporter.write(context)])
+        written = {p.name for p in folder.iterdir()} - before
         for name in names:
             path = (folder / name).resolve()
-            if path.parent != folder or not path.is_file():
-                self._fail(plugin_id, _("its exporter named {file}, which is not a file it "
+            if path.parent != folder or not path.is_file() or name not in written:
+                self._fail(plugin_id, _("its exporter named {file}, which is not a new file it "
                                         "wrote in the export's folder").format(file=name))
+        clashing = sorted(set(names) & set(reserved))
+        if clashing:
+            self._fail(plugin_id, _("its exporter wrote {files}, a name the export keeps for "
+                                    "itself").format(files=", ".join(clashing)))
+        unnamed = sorted(written - set(names))
+        if unnamed:
+            self._fail(plugin_id, _("its exporter wrote {files} without naming them, so they "
+                                    "would go out unlisted").format(files=", ".join(unnamed)))
         return names
 
     # -- inside ----------------------------------------------------------------------------
@@ -236,7 +265,8 @@ class PluginHost:
         except InputError as error:
             return PluginInfo(folder.name, folder.name, "", "", (), folder, bundled,
                               PluginState.REFUSED, str(error))
-        info = _info(manifest, bundled, PluginState.DISABLED, errors.get(manifest.id, ""))
+        info = _info(manifest, bundled, PluginState.DISABLED, "")
+        info = replace(info, error=errors.get(_saved_key(info), ""))
         if manifest.api_version not in API_VERSIONS:
             return replace(info, state=PluginState.REFUSED, error=_(
                 "{name} was written for plugin API version {wanted}; this mt_studio offers "
@@ -245,7 +275,7 @@ class PluginHost:
                     offered=", ".join(map(str, API_VERSIONS))))
         try:
             foreign = foreign_imports(folder)
-        except InputError as error:
+        except (InputError, OSError) as error:
             return replace(info, state=PluginState.REFUSED, error=str(error))
         if foreign:
             return replace(info, state=PluginState.REFUSED, error=_(
@@ -266,7 +296,9 @@ class PluginHost:
                 raise InputError(_("its module has no enable(api) function"))
             self._infos[plugin_id] = replace(info, state=PluginState.ENABLED, error="")
             enable(PluginApi(self, plugin_id, info.folder))
-        except Exception as error:  # a plugin's own fault: keep it out, keep the app running
+        except KeyboardInterrupt:
+            raise
+        except BaseException as error:  # its own fault, even sys.exit(): keep it out
             log.warning("plugin %s failed to start", plugin_id, exc_info=True)
             self._unload(plugin_id, call_disable=False)
             self._infos[plugin_id] = replace(info, state=PluginState.FAILED,
@@ -277,7 +309,9 @@ class PluginHost:
         if call_disable and module is not None and callable(getattr(module, "disable", None)):
             try:
                 module.disable()
-            except Exception:  # it goes anyway
+            except KeyboardInterrupt:
+                raise
+            except BaseException:  # it goes anyway
                 log.warning("plugin %s failed in disable()", plugin_id, exc_info=True)
         self._registered.pop(plugin_id, None)
         prefix = f"{_PACKAGE}.{plugin_id}"
@@ -311,11 +345,26 @@ class PluginHost:
             kind=kind, id=item_id))
 
     def _guarded(self, plugin_id: str, call: Callable[[], T]) -> T:
+        """CALL's result; a plugin's exception (even SystemExit) fails the plugin. What mt_studio
+        itself raised through it (a damaged file read, a stop) or the disk refusing a write is
+        passed on and blames nobody; so is Ctrl+C."""
         try:
             return call()
-        except Exception as error:
+        except (MtStudioError, OSError, KeyboardInterrupt):
+            raise
+        except BaseException as error:
             self._fail(plugin_id, _describe(error))
             raise AssertionError("unreachable") from None
+
+    def _failed_elsewhere(self, plugin_id: str, generation: int | None, reason: str) -> None:
+        """A processor of GENERATION failed: fail the plugin, unless it was reloaded since."""
+        with self._lock:
+            if self._loads.get(plugin_id) != generation:
+                return
+            try:
+                self._fail(plugin_id, reason)
+            except PluginFailed:
+                pass  # noted; the sound went on
 
     def _fail(self, plugin_id: str, reason: str) -> None:
         """Disable PLUGIN_ID for failing (remembered with REASON) and raise PluginFailed."""
@@ -329,23 +378,31 @@ class PluginHost:
         raise PluginFailed(_("The plugin {name} failed and was disabled: {reason}").format(
             name=info.name, reason=reason))
 
-    def _saved(self) -> dict:
+    def _saved(self) -> tuple[dict[str, bool], dict[str, str]]:
+        """(enabled, errors) as saved, by `_saved_key`; anything malformed there is ignored."""
         if self._state_path is None or not self._state_path.is_file():
-            return {}
+            return {}, {}
         try:
             data = json.loads(self._state_path.read_text(encoding="utf-8"))
-            return data if isinstance(data, dict) else {}
         except (OSError, ValueError):
+            data = None
+        if not isinstance(data, dict):
             log.warning("%s cannot be read; plugins start as they come", self._state_path)
-            return {}
+            return {}, {}
+        enabled, errors = data.get("enabled"), data.get("errors")
+        enabled = {k: v for k, v in enabled.items() if isinstance(v, bool)} \
+            if isinstance(enabled, dict) else {}
+        errors = {k: v for k, v in errors.items() if isinstance(v, str)} \
+            if isinstance(errors, dict) else {}
+        return enabled, errors
 
     def _save(self) -> None:
         if self._state_path is None:
             return
         state = {
-            "enabled": {i.id: i.state is PluginState.ENABLED for i in self._infos.values()
-                        if i.state is not PluginState.REFUSED},
-            "errors": {i.id: i.error for i in self._infos.values()
+            "enabled": {_saved_key(i): i.state is PluginState.ENABLED
+                        for i in self._infos.values() if i.state is not PluginState.REFUSED},
+            "errors": {_saved_key(i): i.error for i in self._infos.values()
                        if i.state is PluginState.FAILED},
         }
         try:
@@ -356,27 +413,73 @@ class PluginHost:
 
 
 class _GuardedProcessor:
-    """A plugin's processor that passes sound through unchanged once its plugin failed."""
+    """A plugin's processor that never raises and never lets bad sound through: once its
+    plugin fails (an exception, a wrong shape, samples not finite or far past full scale), or
+    is disabled or loaded anew, the sound passes through unchanged and `failed` is set."""
 
     def __init__(self, host: PluginHost, plugin_id: str, inner: Processor) -> None:
         self._host, self._plugin_id, self._inner = host, plugin_id, inner
+        self._generation = host._loads.get(plugin_id)
         self.failed = False
 
     def process(self, block: np.ndarray) -> np.ndarray:
         if self.failed:
             return block
+        if self._host._loads.get(self._plugin_id) != self._generation or \
+                self._host._infos[self._plugin_id].state is not PluginState.ENABLED:
+            self.failed = True  # disabled or reloaded meanwhile: this instance is done
+            return block
         try:
             out = np.asarray(self._inner.process(block), dtype=np.float32)
             if out.shape != block.shape:
-                raise ValueError(f"it returned {out.shape} samples for {block.shape}")
+                raise ValueError(_("it gave {got} samples for {given}").format(
+                    got=out.shape, given=block.shape))
+            if not np.isfinite(out).all() or np.abs(out).max(initial=0.0) > 16.0:
+                raise ValueError(_("it gave samples that are not sound (not finite, or far "
+                                   "past full scale)"))
             return out
-        except Exception as error:
+        except KeyboardInterrupt:
+            raise
+        except BaseException as error:
             self.failed = True
-            try:
-                self._host._fail(self._plugin_id, _describe(error))
-            except PluginFailed:
-                pass  # noted; the sound goes on
+            # told from another thread: this one may be the playback feeder, which must not
+            # wait for the plugin's disable() or for the state file to reach the disk
+            threading.Thread(target=self._host._failed_elsewhere,
+                             args=(self._plugin_id, self._generation, _describe(error)),
+                             name="plugin-failure", daemon=True).start()
             return block
+
+
+def _plugin_folders(folder: Path) -> list[Path]:
+    """The plugin folders (with a manifest) in FOLDER; none when it cannot be read."""
+    try:
+        return sorted(p for p in folder.iterdir() if (p / MANIFEST).is_file())
+    except OSError:
+        return []
+
+
+def _saved_key(info: PluginInfo) -> str:
+    """A plugin's key in plugins.json: a user's plugin never inherits a bundled one's state."""
+    return info.id if info.bundled else f"user:{info.id}"
+
+
+def _checked(annotation: object, frames: int) -> Annotation | None:
+    """ANNOTATION as the library keeps it (its end held to the take), or None if it is none."""
+    if not isinstance(annotation, Annotation) or not isinstance(annotation.kind, str) \
+            or not isinstance(annotation.label, str):
+        return None
+    start, end, value = annotation.start, annotation.end, annotation.value
+    if isinstance(start, bool) or not isinstance(start, int | np.integer) \
+            or not 0 <= start <= frames:
+        return None
+    if end is not None and (isinstance(end, bool) or not isinstance(end, int | np.integer)
+                            or end < start):
+        return None
+    if value is not None and (not isinstance(value, int | float | np.number)
+                              or not np.isfinite(value)):
+        return None
+    return replace(annotation, start=int(start), end=None if end is None else min(int(end), frames),
+                   value=None if value is None else float(value))
 
 
 def _import(plugin_id: str, folder: Path) -> types.ModuleType:
