@@ -80,8 +80,9 @@ class TakesView(QWidget):
         self.plugin_host = plugins
         self.session_id: int | None = None
         self._lane_sources: list[tuple[int, list[Path]]] = []  # audio track id, its files
-        self._pool = QThreadPool(self)
-        self._pool.setMaxThreadCount(2)
+        # The application's pool, not one of the view's own: a pool deleted with the view
+        # waits for its workers while holding the interpreter lock they need, and hangs.
+        self._pool = QThreadPool.globalInstance()
         self._build()
 
     def _build(self) -> None:
