@@ -133,12 +133,17 @@ def test_cancelling_leaves_no_file_behind(library, story, tmp_path):
 
 def test_what_a_killed_export_left_is_swept_by_the_next(library, story, tmp_path):
     destination = tmp_path / "out"
-    stale = destination / ".Take 1.partial-999999999"
+    stale = destination / ".Take 1.partial-999999999-abc123"
     stale.mkdir(parents=True)
     (stale / "Take 1.wav").write_bytes(b"half")
-    (destination / ".Take 1.partial-999999999.zip").write_bytes(b"half")
+    (stale / ".mt-studio-export").write_text('{"folder": "Take 1", "zip": "Take 1.zip"}')
+    (destination / "Take 1").mkdir()  # its reservations, still empty
+    (destination / "Take 1.zip").write_bytes(b"")
+    other = destination / ".backup.partial-20240101"  # somebody else's: left alone
+    other.mkdir()
     result = export_take(library, request(story, destination))
-    assert sorted(p.name for p in destination.iterdir()) == [result.folder.name]
+    assert sorted(p.name for p in destination.iterdir()) == [other.name, result.folder.name]
+    assert result.folder.name == "Take 1"
 
 
 @pytest.mark.parametrize("fmt", list(AudioFormat))
@@ -398,21 +403,24 @@ def test_an_mp3_of_a_96_khz_take_is_made_at_48_khz(library, tmp_path):
     assert info.frames == pytest.approx(SECONDS * RATE / 2, abs=2400)
 
 
-def test_a_name_taken_while_the_files_were_written_is_not_replaced(
+def test_an_export_started_meanwhile_takes_the_next_name_and_zips_under_it(
         library, story, tmp_path, monkeypatch):
     real_watch = run._watch
     destination = tmp_path / "out"
+    second, started = [], []
 
-    def watch_then_someone_takes_the_names(library_, plan, job, progress, cancelled):
+    def watch_while_another_export_runs(library_, plan, job, progress, cancelled):
+        if not started:  # the first export's files are being written: a second one starts
+            started.append(True)
+            second.append(export_take(library, request(story, destination, zip=True)))
         real_watch(library_, plan, job, progress, cancelled)
-        (destination / "Take 1").mkdir()  # another export, or a person, got there first
-        (destination / "Take 1" / "theirs.txt").write_text("theirs")
-        (destination / "Take 1.zip").write_bytes(b"their zip")
 
-    monkeypatch.setattr(run, "_watch", watch_then_someone_takes_the_names)
-    result = export_take(library, request(story, destination, zip=True))
-    assert (result.folder.name, result.zip.name) == ("Take 1 (2)", "Take 1 (2).zip")
-    assert (destination / "Take 1" / "theirs.txt").read_text() == "theirs"
-    assert (destination / "Take 1.zip").read_bytes() == b"their zip"
+    monkeypatch.setattr(run, "_watch", watch_while_another_export_runs)
+    first = export_take(library, request(story, destination, zip=True))
+    assert (first.folder.name, first.zip.name) == ("Take 1", "Take 1.zip")
+    assert (second[0].folder.name, second[0].zip.name) == ("Take 1 (2)", "Take 1 (2).zip")
+    for result in (first, second[0]):
+        with zipfile.ZipFile(result.zip) as archive:
+            assert {n.split("/")[0] for n in archive.namelist()} == {result.folder.name}
     assert sorted(p.name for p in destination.iterdir()) == [
         "Take 1", "Take 1 (2)", "Take 1 (2).zip", "Take 1.zip"]

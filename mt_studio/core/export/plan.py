@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -61,6 +62,7 @@ class ExportPlan:
     title: str
     lyrics: str | None  # the linked song's words, when every writer shares them
     forbidden: tuple[str, ...]  # names and pseudonyms nobody chose as a credit
+    writers: frozenset[int] = frozenset()  # who wrote the words shared (asked again, logged)
 
     @property
     def start(self) -> int:
@@ -83,11 +85,19 @@ class ExportPlan:
         """Every exported track, audio first."""
         return self.audio + self.midi
 
+    @property
+    def participant_ids(self) -> frozenset[int]:
+        """Everyone the export carries: the people heard, and the writers of shared words."""
+        return frozenset(p.participant_id for p in self.heard) | self.writers
+
     def check_consent(self, db: sqlite3.Connection, at: datetime) -> Decision:
-        """The policy's answer now, from the ledger as it stands (for the checks while writing)."""
-        ids = {person.participant_id for person in self.heard}
-        return may_export([t.plan() for t in self.tracks()], self.present,
-                          self.request.purpose, consent_ledger.events(db, ids), at)
+        """The policy's answer now, from the ledger as it stands (for the checks while writing):
+        everyone heard, and the writers of the words when they go along."""
+        plans = [t.plan() for t in self.tracks()]
+        if self.writers:
+            plans.append(TrackPlan("lyrics", self.writers, isolated=True))
+        return may_export(plans, self.present, self.request.purpose,
+                          consent_ledger.events(db, self.participant_ids), at)
 
 
 @dataclass(frozen=True)
@@ -159,9 +169,9 @@ def plan_export(db: sqlite3.Connection, request: ExportRequest, at: datetime) ->
             raise InputError(_("{field} \u201c{text}\u201d names someone who has not chosen to "
                                "be credited so; choose other words.").format(
                                    field=field, text=text))
-    lyrics = _shared_lyrics(db, heard.take, request.purpose, heard.ledger, at)
+    lyrics, writers = _shared_lyrics(db, heard.take, request.purpose, heard.ledger, at)
     return ExportPlan(request, heard.take, heard.audio, heard.mixes, heard.midi, heard.present,
-                      heard.heard, title, lyrics, forbidden)
+                      heard.heard, title, lyrics, forbidden, writers)
 
 
 def refusal(decision: Decision, purpose: Purpose, names: dict[int, str]) -> str:
@@ -182,10 +192,21 @@ def forbidden_names(everyone: Iterable[Participant], credits: Sequence[str]) -> 
 
 
 def names_in(text: str, names: Iterable[str]) -> list[str]:
-    """Which of NAMES appear in TEXT as whole words, ignoring case."""
-    folded = text.casefold()
-    return [name for name in names
-            if re.search(rf"(?<!\w){re.escape(name.casefold())}(?!\w)", folded)]
+    """Which of NAMES appear in TEXT as whole words, in any case, spacing or Unicode form;
+    a name of several words is found by any one of its words of three letters or more too
+    ("Kari's song" names Kari Hansen)."""
+    folded = _folded(text)
+    found = []
+    for name in names:
+        whole = _folded(name)
+        parts = [whole] + [w for w in whole.split(" ") if len(w) >= 3 and w != whole]
+        if any(re.search(rf"(?<!\w){re.escape(part)}(?!\w)", folded) for part in parts):
+            found.append(name)
+    return found
+
+
+def _folded(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
 
 
 def _chosen_tracks(take: Take, track_ids: tuple[int, ...] | None) -> list[Track]:
@@ -218,16 +239,16 @@ def default_title(db: sqlite3.Connection, take: Take) -> str:
 
 
 def _shared_lyrics(db: sqlite3.Connection, take: Take, purpose: Purpose,
-                   ledger: Sequence[ConsentEvent], at: datetime) -> str | None:
-    """The words of the one song linked to TAKE, if every writer holds PURPOSE now.
-
-    A song nobody is named as writing of is not shared: nobody consented for it.
-    """
+                   ledger: Sequence[ConsentEvent], at: datetime
+                   ) -> tuple[str | None, frozenset[int]]:
+    """The words of the one song linked to TAKE and its writers, if every writer holds
+    PURPOSE now; else (None, nobody). A song nobody is named as writing of is not shared:
+    nobody consented for it."""
     linked = songs.for_take(db, take.id)
-    if len(linked) != 1 or not linked[0].writer_ids:
-        return None
-    song = linked[0]
-    words = TrackPlan(f"song:{song.id}", frozenset(song.writer_ids), isolated=True)
-    if not may_export([words], (), purpose, ledger, at).allowed:
-        return None
-    return song.latest.lyrics if song.latest.lyrics.strip() else None
+    if len(linked) != 1 or not linked[0].writer_ids or not linked[0].latest.lyrics.strip():
+        return None, frozenset()
+    writers = frozenset(linked[0].writer_ids)
+    if not may_export([TrackPlan("lyrics", writers, isolated=True)], (), purpose, ledger,
+                      at).allowed:
+        return None, frozenset()
+    return linked[0].latest.lyrics, writers

@@ -10,6 +10,7 @@ same transaction that logs the export, is the folder given its real name.
 from __future__ import annotations
 
 import dataclasses
+import json
 import logging
 import os
 import re
@@ -18,7 +19,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -51,6 +52,7 @@ log = logging.getLogger(__name__)
 RECHECK_SECONDS = 0.5
 STUCK_SECONDS = 10.0  # how long a stopped export waits for its worker before it cleans up
 _PARTIAL = ".partial-"
+_SENTINEL = ".mt-studio-export"  # in a hidden folder of an export being written
 
 
 class ExportCancelled(MtStudioError):
@@ -85,46 +87,47 @@ def export_take(library: Library, request: ExportRequest, *,
     destination = _destination(request.destination)
     _sweep_stale_partials(destination)
     stem = package.safe_name(plan.title, _("export"))
-    final_name = package.free_name(destination, stem)
+    # The names are reserved first (an empty folder, an empty zip), so that no other export
+    # takes them meanwhile; the files are written into a hidden folder beside them.
+    folder = _reserve(destination, stem)
+    zip_path = _reserve(destination, folder.name, ".zip") if request.zip else None
     partial = Path(tempfile.mkdtemp(prefix=f".{stem}{_PARTIAL}{os.getpid()}-",
                                     dir=destination))
-    zip_path: Path | None = None
+    (partial / _SENTINEL).write_text(json.dumps(
+        {"folder": folder.name, "zip": zip_path.name if zip_path else None}))
     job: _Job | None = None
-    published: list[Path] = []
+    logged = False
     try:
-        job = _Job(plan, extras, partial, stem, final_name)
+        job = _Job(plan, extras, partial, stem, folder.name)
         _watch(library, plan, job, progress, cancelled)
-        with library.transaction() as db:
+        files = [ExportedFile(f"{folder.name}/{f.name}", f.bytes, f.sha256) for f in job.files]
+        if zip_path is not None:
+            files.append(dataclasses.replace(job.zip_checksum, name=zip_path.name))
+        with library.transaction() as db:  # logged before it is published, never after
             decision = plan.check_consent(db, utc_now())
             if not decision.allowed:
                 raise ConsentRefused(refusal(decision, request.purpose,
                                              participants.pseudonyms(db)))
-            # the names are claimed only now: another export may have taken one meanwhile
-            folder = _claim(partial, destination, stem)
-            published.append(folder)
-            files = [ExportedFile(f"{folder.name}/{f.name}", f.bytes, f.sha256)
-                     for f in job.files]
-            if request.zip:
-                zip_path = _claim(job.zip_file, destination, folder.name, ".zip")
-                published.append(zip_path)
-                files.append(package.checksum(zip_path, zip_path.name))
-            sync_folder(destination)
-            final_name = folder.name
             export_id = exports.record(
-                db, request.purpose, request.recipient, str(destination / final_name),
-                plan.tracks(), [p.participant_id for p in plan.heard],
-                request.profile.name if request.profile else None, files, plan.title)
+                db, request.purpose, request.recipient, str(folder), plan.tracks(),
+                plan.participant_ids, request.profile.name if request.profile else None,
+                files, plan.title)
+        logged = True
+        if zip_path is not None:
+            os.replace(job.zip_file, zip_path)  # over its own empty reservation
+        (partial / _SENTINEL).unlink()
+        os.rename(partial, folder)  # onto its own empty reservation
+        sync_folder(destination)
     except BaseException:
         if job is not None:
             job.stop.set()
             if not job.wait(STUCK_SECONDS):  # a plugin's exporter that will not stop
                 log.warning("the export's worker did not stop; its files are removed anyway")
-            job.zip_file.unlink(missing_ok=True)
         shutil.rmtree(partial, ignore_errors=True)
-        for path in published:
-            shutil.rmtree(path) if path.is_dir() else path.unlink(missing_ok=True)
+        if not logged:
+            _release(folder, zip_path)
         raise
-    return ExportResult(export_id, destination / final_name, zip_path, tuple(files), plan,
+    return ExportResult(export_id, folder, zip_path, tuple(files), plan,
                         job.loudness)
 
 
@@ -137,7 +140,8 @@ class _Job:
         self.stop = threading.Event()
         self.files: list[ExportedFile] = []
         self.loudness: dict | None = None
-        self.zip_file = folder.parent / f"{folder.name}.zip"
+        self.zip_file = folder / ".package.zip"  # moved out when the export is published
+        self.zip_checksum: ExportedFile | None = None
         self.error: BaseException | None = None
         fmt = plan.request.format
         self.audio_names, self.midi_names = _file_names(plan, stem, fmt)
@@ -184,8 +188,11 @@ class _Job:
             futures = [pool.submit(audio.write, self.extras.sources, plan, output,
                                    self.folder / output.name, gain, tags, self.stop,
                                    self.advance, self.extras.effects) for output in self.outputs]
-            for future in futures:
-                future.result()
+            done, _pending = wait(futures, return_when=FIRST_EXCEPTION)
+            failed = [f for f in done if f.exception() is not None]
+            if failed:
+                self.stop.set()  # the other files stop at their next block
+                raise failed[0].exception()
         names = list(self.audio_names)
         for name, track in zip(self.midi_names, plan.midi, strict=True):
             smf = midi.region_midi(self.extras.folder / track.file, plan.take.samplerate,
@@ -205,6 +212,7 @@ class _Job:
         if request.zip:
             package.write_zip(self.folder, [f.name for f in self.files], self.zip_file,
                               self.inner)
+            self.zip_checksum = package.checksum(self.zip_file, self.zip_file.name)
 
 
 def _watch(library: Library, plan: ExportPlan, job: _Job,
@@ -356,33 +364,46 @@ def _destination(folder: Path) -> Path:
     return folder
 
 
-def _claim(path: Path, destination: Path, stem: str, suffix: str = "") -> Path:
-    """Move PATH (a folder or a file) to the first free "STEM[ (n)]SUFFIX" in DESTINATION,
-    never replacing anything there, even one taken a moment ago by another export."""
+def _reserve(destination: Path, stem: str, suffix: str = "") -> Path:
+    """Take the first free "STEM[ (n)]SUFFIX" in DESTINATION by making it (an empty folder,
+    or an empty file with a SUFFIX), so that no other export can take it too."""
     while True:
         target = destination / package.free_name(destination, stem, suffix)
         try:
-            if path.is_dir():
-                target.mkdir()  # claims the name; renaming onto an empty folder is allowed
-                try:
-                    os.rename(path, target)
-                except OSError:
-                    target.rmdir()
-                    raise
+            if suffix:
+                os.close(os.open(target, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644))
             else:
-                os.link(path, target)  # fails if the name is taken, where a rename would not
-                path.unlink()
+                target.mkdir()
             return target
         except FileExistsError:
             continue
 
 
+def _release(folder: Path, zip_path: Path | None) -> None:
+    """Give back reserved names that were never filled."""
+    try:
+        folder.rmdir()  # only while empty
+    except OSError:
+        pass
+    if zip_path is not None and zip_path.is_file() and zip_path.stat().st_size == 0:
+        zip_path.unlink()
+
+
 def _sweep_stale_partials(folder: Path) -> None:
-    """Remove what an export killed mid-way left (its process is gone)."""
+    """Remove what an export killed mid-way left (its process is gone): its hidden folder,
+    known by the note inside it, and the names it had reserved if they are still empty."""
     for path in folder.glob(f".*{_PARTIAL}*"):
         pid = re.match(r"\d+", path.name.rsplit(_PARTIAL, 1)[-1])
-        if pid and not _alive(int(pid.group())):
-            shutil.rmtree(path) if path.is_dir() else path.unlink(missing_ok=True)
+        note = path / _SENTINEL
+        if not pid or not note.is_file() or _alive(int(pid.group())):
+            continue
+        try:
+            reserved = json.loads(note.read_text())
+            _release(folder / reserved["folder"],
+                     folder / reserved["zip"] if reserved.get("zip") else None)
+        except (OSError, ValueError, KeyError, TypeError):
+            pass
+        shutil.rmtree(path, ignore_errors=True)
 
 
 def _alive(pid: int) -> bool:
