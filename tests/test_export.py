@@ -121,13 +121,21 @@ def test_a_withdrawal_just_before_publishing_is_caught_by_the_last_check(
     assert everything_in(tmp_path / "out") == []
 
 
-def test_cancelling_leaves_no_file_behind(library, story, tmp_path):
+def test_cancelling_leaves_no_file_behind(library, story, tmp_path, monkeypatch):
+    real_write = audio.write
+    writing = threading.Event()
+
+    def slow_write(sources, plan, output, path, gain, tags, stop, *rest):
+        real_write(sources, plan, output, path, gain, tags, stop, *rest)  # a whole file
+        writing.set()
+        stop.wait()  # and more to come, until the export is cancelled
+        raise audio.Stopped
+
+    monkeypatch.setattr(audio, "write", slow_write)
     destination = tmp_path / "out"
-    calls = []
     with pytest.raises(ExportCancelled):
         export_take(library, request(story, destination, format=AudioFormat.MP3, stems=True,
-                                     zip=True),
-                    progress=calls.append, cancelled=lambda: bool(calls))
+                                     zip=True), cancelled=writing.is_set)
     assert everything_in(destination) == []
 
 
@@ -424,3 +432,46 @@ def test_an_export_started_meanwhile_takes_the_next_name_and_zips_under_it(
             assert {n.split("/")[0] for n in archive.namelist()} == {result.folder.name}
     assert sorted(p.name for p in destination.iterdir()) == [
         "Take 1", "Take 1 (2)", "Take 1 (2).zip", "Take 1.zip"]
+
+
+def test_a_lyrics_writer_withdrawing_while_the_files_are_written_stops_the_export(
+        library, story, tmp_path, monkeypatch):
+    a_song(library, story, [story.ola, story.kari])
+    real_watch = run._watch
+
+    def watch_then_kari_withdraws(library_, plan, job, progress, cancelled):
+        real_watch(library_, plan, job, progress, cancelled)
+        with Library.open(library.folder) as other:
+            consent_ledger.withdraw(other.connection, story.kari, [Purpose.COMMUNITY])
+
+    monkeypatch.setattr(run, "_watch", watch_then_kari_withdraws)
+    with pytest.raises(ConsentRefused, match="Kometen"):  # she is not heard on the bass
+        export_take(library, request(story, tmp_path / "out", track_ids=(story.bass,)))
+    assert everything_in(tmp_path / "out") == []
+
+
+def test_an_export_carrying_lyrics_is_recalled_from_their_writers_too(library, story, tmp_path):
+    a_song(library, story, [story.ola, story.kari])
+    result = export_take(library, request(story, tmp_path, track_ids=(story.bass,)))
+    assert (result.folder / "lyrics.txt").exists()
+    report = consent_ledger.withdraw(library.connection, story.kari, [Purpose.COMMUNITY])
+    assert [e.export_id for e in report.exports_to_recall] == [result.export_id]
+
+
+@pytest.mark.parametrize("title", ["Karis sang", "Kari's song", "Per  Johansen",
+                                   "BLÅBÆR blues", "Bla\u030abær blues", "Hansen-låta"])
+def test_a_title_naming_someone_in_any_spelling_is_refused(library, story, tmp_path, title):
+    with pytest.raises(InputError, match="title"):
+        export_take(library, request(story, tmp_path / "out", title=title))
+    assert not (tmp_path / "out").exists()
+
+
+def test_summed_stems_do_not_add_their_dither_up(library, tmp_path):
+    story = band_take(library, subtype="FLOAT")
+    for track in (story.room, story.bass, story.vocal):
+        sf.write(library.folder / f"audio/take-{story.take_id}/track-{track}.wav",
+                 np.full(SECONDS * RATE, 0.3 / 32768, np.float32), RATE, subtype="FLOAT")
+    result = export_take(library, request(story, tmp_path, stems=True, bit_depth=16,
+                                          format=AudioFormat.WAV))
+    errors = [sf.read(p, dtype="int16")[0] - 0.3 for p in sorted(result.folder.glob("*.wav"))]
+    assert abs(np.corrcoef(errors[0], errors[1])[0, 1]) < 0.05

@@ -29,6 +29,7 @@ _SUBTYPES = {16: "PCM_16", 24: "PCM_24", 32: "FLOAT"}
 _MP3_QUALITY = "V2"  # LAME's VBR quality 2: about 190 kbit/s, as `lame -V 2` or `sox -C -2`
 _MP3_RATES = (32000, 44100, 48000)
 _OGG_LEVEL = 0.4  # Vorbis quality 6 of 10
+LOSSY_MARGIN_DB = 1.0  # below the true-peak ceiling for MP3 and Ogg, whose decoders overshoot
 _SFC_SET_ADD_PEAK_CHUNK = 0x1050  # libsndfile: a float WAV gets no PEAK chunk
 
 
@@ -48,6 +49,7 @@ class AudioOutput:
     tracks: tuple[int, ...]
     gains: np.ndarray  # (len(tracks), channels)
     transparent_source: bool = False  # a stem whose source fits the output's bits
+    seed: int = 0  # of its dither
 
     @property
     def channels(self) -> int:
@@ -79,9 +81,9 @@ def outputs(sources: Sources, plan: ExportPlan, names: Sequence[str]) -> list[Au
     result = []
     for index, paths in enumerate(sources):
         source_bits = _source_bits(paths)
+        transparent = depth is not None and source_bits is not None and source_bits <= depth
         result.append(AudioOutput(names[index], (index,), np.ones((1, 1), np.float32),
-                                  depth is not None and source_bits is not None
-                                  and source_bits <= depth))
+                                  transparent, seed=index))
     return result
 
 
@@ -89,34 +91,60 @@ def loudness_gain(sources: Sources, plan: ExportPlan, files: Sequence[AudioOutpu
                   stop: threading.Event, advance: Callable[[int], None],
                   effects: Callable[[int, int], list[Processor]] = lambda _r, _c: []
                   ) -> tuple[float, float, float]:
-    """(gain dB, measured LUFS, highest true peak dBTP) bringing the mix to the plan's target."""
+    """(gain dB, measured LUFS, highest true peak dBTP) bringing the mix to the plan's target.
+
+    The true peak is measured at the files' own sample rate (resampled as they will be), and
+    lossy files keep LOSSY_MARGIN_DB more below the ceiling, as their decoders overshoot. When
+    no loudness can be measured (silence, or under 0.4 s), the ceiling still holds.
+    """
     import pyebur128 as ebu  # loaded only when a profile asks for a loudness
 
-    rate = plan.take.samplerate
+    rate, out_rate = plan.take.samplerate, output_rate(plan)
     mode = ebu.MeasurementMode
     mix_meter = ebu.R128State(2, rate, mode.MODE_I | mode.MODE_TRUE_PEAK)
     stems = plan.request.stems
-    stem_meters = [ebu.R128State(1, rate, mode.MODE_TRUE_PEAK) for _ in files] if stems else []
+    peak_meters = [ebu.R128State(1, out_rate, mode.MODE_TRUE_PEAK) for _ in files] if stems \
+        else [ebu.R128State(2, out_rate, mode.MODE_TRUE_PEAK)]
+    resamplers = [_resampler(rate, out_rate, m.channels) for m in peak_meters]
     mix_gains = stereo_gains(plan.mixes)
     chain = effects(rate, 2)
-    for block in _blocks(sources, plan, range(len(plan.audio)), stop):
-        mixed = _through(chain, (mix_gains.T @ block).T)
-        mix_meter.add_frames(mixed.reshape(-1), len(mixed))
-        for meter, output in zip(stem_meters, files if stems else (), strict=True):
-            row = np.ascontiguousarray(block[output.tracks[0]])
-            meter.add_frames(row, len(row))
-        advance(block.shape[1])
+    blocks = _blocks(sources, plan, range(len(plan.audio)), stop)
+    while (block := next(blocks, None)) is not None or resamplers[0] is not None:
+        if block is None:  # the resamplers' last samples
+            sounds = [np.zeros((0, m.channels), np.float32) for m in peak_meters]
+        else:
+            mixed = _through(chain, (mix_gains.T @ block).T)
+            mix_meter.add_frames(mixed.reshape(-1), len(mixed))
+            sounds = [block[output.tracks[0]][:, None] for output in files] if stems else [mixed]
+            advance(block.shape[1])
+        for meter, resampler, sound in zip(peak_meters, resamplers, sounds, strict=True):
+            if resampler is not None:
+                sound = resampler.resample_chunk(np.ascontiguousarray(sound, np.float32),
+                                                 last=block is None)
+            sound = np.ascontiguousarray(sound, np.float32)
+            if len(sound):
+                meter.add_frames(sound.reshape(-1), len(sound))
+        if block is None:
+            break
     lufs = ebu.get_loudness_global(mix_meter)
-    meters = stem_meters or [mix_meter]
-    peak = max(ebu.get_true_peak(m, c) for m in meters for c in range(m.channels))
+    peak = max(ebu.get_true_peak(m, c) for m in peak_meters for c in range(m.channels))
     peak_db = 20 * math.log10(peak) if peak > 0 else -math.inf
+    ceiling = plan.request.true_peak_dbtp - (0.0 if plan.request.format.lossless
+                                             else LOSSY_MARGIN_DB)
     target = plan.request.loudness_lufs
-    if not math.isfinite(lufs) or target is None:
-        return 0.0, lufs, peak_db
-    gain = target - lufs
+    gain = target - lufs if math.isfinite(lufs) and target is not None else 0.0
     if math.isfinite(peak_db):
-        gain = min(gain, plan.request.true_peak_dbtp - peak_db)
+        gain = min(gain, ceiling - peak_db)
     return gain, lufs, peak_db
+
+
+def _resampler(in_rate: int, out_rate: int, channels: int):
+    """A soxr stream from IN_RATE to OUT_RATE, or None when they are the same."""
+    if in_rate == out_rate:
+        return None
+    import soxr
+
+    return soxr.ResampleStream(in_rate, out_rate, channels, dtype="float32", quality="HQ")
 
 
 def write(sources: Sources, plan: ExportPlan, output: AudioOutput, path: Path, gain_db: float,
@@ -130,13 +158,10 @@ def write(sources: Sources, plan: ExportPlan, output: AudioOutput, path: Path, g
     gains = output.gains * np.float32(10 ** (gain_db / 20))
     chain = effects(in_rate, output.channels)
     exact = output.transparent_source and gain_db == 0 and out_rate == in_rate and not chain
-    resampler = None
-    if out_rate != in_rate:
-        import soxr
-
-        resampler = soxr.ResampleStream(in_rate, out_rate, output.channels, dtype="float32",
-                                        quality="HQ")
-    dither = np.random.default_rng(0)  # the same export gives the same bytes
+    resampler = _resampler(in_rate, out_rate, output.channels)
+    # the same export gives the same bytes; each file its own noise, or summed stems would
+    # add their dither up coherently
+    dither = np.random.default_rng((0, output.seed))
     with _open(path, request.format, depth, out_rate, output.channels, tags) as file:
         blocks = _blocks(sources, plan, output.tracks, stop)
         done = False

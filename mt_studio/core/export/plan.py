@@ -194,13 +194,15 @@ def forbidden_names(everyone: Iterable[Participant], credits: Sequence[str]) -> 
 def names_in(text: str, names: Iterable[str]) -> list[str]:
     """Which of NAMES appear in TEXT as whole words, in any case, spacing or Unicode form;
     a name of several words is found by any one of its words of three letters or more too
-    ("Kari's song" names Kari Hansen)."""
+    ("Kari's song" names Kari Hansen), and so is its possessive ("Karis sang")."""
     folded = _folded(text)
     found = []
     for name in names:
         whole = _folded(name)
         parts = [whole] + [w for w in whole.split(" ") if len(w) >= 3 and w != whole]
-        if any(re.search(rf"(?<!\w){re.escape(part)}(?!\w)", folded) for part in parts):
+        # a possessive counts too: "Karis sang", "Kari's song"
+        if any(re.search(rf"(?<!\w){re.escape(part)}(?:s|'s|\u2019s)?(?!\w)", folded)
+               for part in parts):
             found.append(name)
     return found
 
