@@ -475,3 +475,24 @@ def test_summed_stems_do_not_add_their_dither_up(library, tmp_path):
                                           format=AudioFormat.WAV))
     errors = [sf.read(p, dtype="int16")[0] - 0.3 for p in sorted(result.folder.glob("*.wav"))]
     assert abs(np.corrcoef(errors[0], errors[1])[0, 1]) < 0.05
+
+
+def test_a_midi_region_keeps_the_sound_chosen_before_it(tmp_path):
+    from mt_studio.core.export.midi import region_midi
+
+    track = mido.MidiTrack([
+        mido.Message("program_change", program=33, time=0),
+        mido.Message("control_change", control=64, value=127, time=0),
+        mido.Message("control_change", control=7, value=40, time=0),
+        mido.Message("control_change", control=7, value=90, time=240),
+        mido.Message("note_on", note=62, velocity=90, time=1680),
+        mido.Message("note_off", note=62, velocity=0, time=480)])
+    midi = mido.MidiFile(type=0, ticks_per_beat=480)
+    midi.tracks.append(track)
+    midi.save(tmp_path / "keys.mid")
+    cut = region_midi(tmp_path / "keys.mid", RATE, 2 * RATE, 4 * RATE)
+    at_zero = [m for m in cut.tracks[0] if not m.is_meta][:4]
+    assert [(m.type, m.time) for m in at_zero] == [
+        ("program_change", 0), ("control_change", 0), ("control_change", 0), ("note_on", 0)]
+    assert {(m.control, m.value) for m in at_zero if m.type == "control_change"} == {
+        (64, 127), (7, 90)}  # the pedal still down, the volume as last set

@@ -7,6 +7,7 @@ import resource
 import signal
 import subprocess
 import sys
+import time
 
 import numpy as np
 import pytest
@@ -95,4 +96,21 @@ def test_a_file_size_limit_mid_export_stops_it_says_where_and_leaves_nothing(lib
          "--to", str(out)], capture_output=True, text=True, timeout=60, preexec_fn=small_files)
     assert done.returncode == 1, done.stderr
     assert f"could not be written to {out}" in done.stderr
+    assert list(out.iterdir()) == []
+
+
+def test_sigterm_during_an_export_cancels_it_and_leaves_nothing(library, tmp_path):
+    story = band_take(library, seconds=120)  # long enough to be stopped while it writes
+    library.close()
+    out = tmp_path / "out"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "mt_studio", "--library", str(tmp_path / "library"), "export",
+         str(story.take_id), "--purpose", "group", "--format", "flac", "--stems", "--to",
+         str(out)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while not any(out.glob(".*partial*/*.flac")) and time.monotonic() < deadline:
+        time.sleep(0.01)  # polling the folder for the first file, not a stand-in for sync
+    process.send_signal(signal.SIGTERM)
+    _out, err = process.communicate(timeout=60)
+    assert process.returncode == 1 and "cancelled" in err
     assert list(out.iterdir()) == []

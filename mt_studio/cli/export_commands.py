@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 
 from mt_studio.cli.arguments import record_id
@@ -90,7 +91,17 @@ def run_export(args: argparse.Namespace, library: Library) -> int:
             sys.stderr.write(f"\r{tenth * 10:3d} %")
             sys.stderr.flush()
 
-    result = export_take(library, request, progress=progress, plugins=plugins)
+    # SIGTERM or SIGHUP (a logout, a closed terminal) cancels the export like Ctrl+C: nothing
+    # half-written stays in the folder, which may be a stick handed to a choir
+    stopping: list[int] = []
+    previous = {sig: signal.signal(sig, lambda number, _frame: stopping.append(number))
+                for sig in (signal.SIGTERM, signal.SIGHUP)}
+    try:
+        result = export_take(library, request, progress=progress, plugins=plugins,
+                             cancelled=lambda: bool(stopping))
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
     if shown:
         sys.stderr.write("\n")
     if args.json:

@@ -21,7 +21,9 @@ _KEPT = {"note_on", "note_off", "control_change", "program_change", "pitchwheel"
 def region_midi(path: Path, samplerate: int, start: int, end: int) -> mido.MidiFile:
     """The MIDI file at PATH cut to frames START..END (at SAMPLERATE), starting at 0.
 
-    A note that began before START is left out; one still held at END is closed there.
+    A note that began before START is left out; one still held at END is closed there. The
+    sound chosen before START (program, controllers such as volume or the sustain pedal, pitch
+    bend) is set again at 0, so the part plays as it did in the take.
     """
     try:
         messages = list(mido.MidiFile(path))
@@ -30,11 +32,19 @@ def region_midi(path: Path, samplerate: int, start: int, end: int) -> mido.MidiF
             file=path, reason=error)) from None
     events: list[tuple[int, mido.Message]] = []
     sounding: set[tuple[int, int]] = set()
+    before: dict[tuple, mido.Message] = {}  # the last setting of each kind, before START
     seconds = 0.0
     for message in messages:
         seconds += message.time
         frame = round(seconds * samplerate)
-        if message.is_meta or message.type not in _KEPT or not start <= frame < end:
+        if message.is_meta or message.type not in _KEPT:
+            continue
+        if frame < start:
+            key = _setting(message)
+            if key is not None:
+                before[key] = message.copy(time=0)
+            continue
+        if frame >= end:
             continue
         if message.type in ("note_on", "note_off"):
             key = (message.channel, message.note)
@@ -45,4 +55,16 @@ def region_midi(path: Path, samplerate: int, start: int, end: int) -> mido.MidiF
             else:
                 continue  # the end of a note that began before the region
         events.append((frame - start, message.copy(time=0)))
-    return events_to_smf(events, samplerate, end - start)
+    restored = [(0, message) for message in before.values()]
+    return events_to_smf(restored + events, samplerate, end - start)
+
+
+def _setting(message: mido.Message) -> tuple | None:
+    """What kind of setting MESSAGE makes (to keep only the last of each), or None."""
+    if message.type == "program_change":
+        return ("program", message.channel)
+    if message.type == "control_change":
+        return ("control", message.channel, message.control)
+    if message.type == "pitchwheel":
+        return ("pitch", message.channel)
+    return None
