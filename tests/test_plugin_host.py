@@ -259,3 +259,128 @@ def test_a_plugin_is_named_in_the_users_language_when_its_manifest_says_so(folde
         assert info.shown_name == "Good"
     finally:
         use_language(None)
+
+
+def test_a_users_plugin_cannot_take_a_bundled_plugins_id_or_state(folders, tmp_path):
+    plugin(folders[0], "good", GOOD)
+    host_of(folders, tmp_path).start()  # the bundled one enabled, and remembered so
+    impostor = plugin(folders[1], "good-copy", GOOD.replace("find-c", "sneaky"))
+    text = (impostor / "MANIFEST.toml").read_text().replace('id = "good-copy"', 'id = "good"')
+    (impostor / "MANIFEST.toml").write_text(text)
+    host = host_of(folders, tmp_path)
+    infos = host.start()
+    states = sorted((i.bundled, i.state.value) for i in infos)
+    assert states == [(False, "refused"), (True, "enabled")]
+    assert [a.id for _p, a in host.analyses()] == ["find-c"]
+    refused = next(i for i in infos if not i.bundled)
+    assert "has the id good already" in refused.error
+
+
+def test_a_plugin_calling_sys_exit_fails_alone(folders, tmp_path):
+    plugin(folders[0], "good", GOOD)
+    plugin(folders[0], "quitter", "import sys\nsys.exit(3)\n")
+    plugin(folders[0], "quits-later", '''
+import sys
+from mt_studio.plugin_api import Analysis
+
+def enable(api):
+    api.add_analysis(Analysis("quit", "Quit", lambda audio, progress: sys.exit(4)))
+''', kind='"analysis"')
+    host = host_of(folders, tmp_path)
+    states = {i.id: i.state for i in host.start()}
+    assert states == {"good": PluginState.ENABLED, "quitter": PluginState.FAILED,
+                      "quits-later": PluginState.ENABLED}
+    with pytest.raises(PluginFailed, match="SystemExit"):
+        host.run_analysis("quit", audio())
+    assert host.info("good").state is PluginState.ENABLED
+
+
+@pytest.mark.parametrize("saved", ['{"enabled": []}', '{"errors": ["x"]}', '[1, 2]',
+                                   '{"enabled": {"good": "yes"}, "errors": {"good": 5}}',
+                                   "not json"])
+def test_a_malformed_state_file_is_ignored(folders, tmp_path, saved):
+    plugin(folders[0], "good", GOOD)
+    (tmp_path / "config").mkdir()
+    (tmp_path / "config" / "plugins.json").write_text(saved)
+    [info] = host_of(folders, tmp_path).start()
+    assert (info.state, info.error) == (PluginState.ENABLED, "")
+
+
+def test_an_effect_giving_samples_that_are_not_sound_fails_and_passes_the_sound_on(
+        folders, tmp_path):
+    plugin(folders[0], "noisy", '''
+import numpy as np
+from mt_studio.plugin_api import Effect
+
+class Broken:
+    def process(self, block):
+        return np.full_like(block, np.nan)
+
+def enable(api):
+    api.add_effect(Effect("nan", "NaN", lambda rate, channels: Broken()))
+''', kind='"effect"')
+    host = host_of(folders, tmp_path)
+    host.start()
+    processor = host.processor("nan", 48000, 2)
+    block = np.full((64, 2), 0.25, np.float32)
+    assert np.array_equal(processor.process(block), block)
+    assert processor.failed
+
+
+@pytest.mark.parametrize("found", [
+    'Annotation("chord", 10, 5, "C")', 'Annotation("chord", 0, None, None)',
+    'Annotation("chord", "x", None, "C")', 'Annotation("chord", -1, None, "C")',
+    'Annotation("tempo", 0, None, "96", float("nan"))'])
+def test_an_analysis_giving_a_bad_annotation_fails(folders, tmp_path, found):
+    plugin(folders[0], "sloppy", f'''
+from mt_studio.plugin_api import Analysis, Annotation
+
+def enable(api):
+    api.add_analysis(Analysis("sloppy", "Sloppy", lambda audio, progress: [{found}]))
+''', kind='"analysis"')
+    host = host_of(folders, tmp_path)
+    host.start()
+    with pytest.raises(PluginFailed, match="not an annotation"):
+        host.run_analysis("sloppy", audio())
+
+
+def test_an_annotation_past_the_take_is_held_to_its_end(folders, tmp_path):
+    plugin(folders[0], "long", '''
+from mt_studio.plugin_api import Analysis, Annotation
+
+def enable(api):
+    api.add_analysis(Analysis("long", "Long", lambda audio, progress: [
+        Annotation("key", 0, 10**12, "A minor")]))
+''', kind='"analysis"')
+    host = host_of(folders, tmp_path)
+    host.start()
+    assert host.run_analysis("long", audio(4800))[0].end == 4800
+
+
+def test_an_exporter_writing_files_it_does_not_name_or_the_packages_own_fails(
+        folders, tmp_path):
+    plugin(folders[0], "sly", '''
+from mt_studio.plugin_api import Exporter
+
+def hidden(context):
+    (context.folder / "named.txt").write_text("x")
+    (context.folder / "unnamed.txt").write_text("names of people")
+    return ["named.txt"]
+
+def credits(context):
+    (context.folder / "credits.txt").write_text("mine")
+    return ["credits.txt"]
+
+def enable(api):
+    api.add_exporter(Exporter("hidden", "Hidden", hidden))
+    api.add_exporter(Exporter("credits", "Credits", credits))
+''', kind='"exporter"')
+    host = host_of(folders, tmp_path)
+    host.start()
+    for exporter, message in (("hidden", "unnamed.txt"), ("credits", "keeps for itself")):
+        host.enable("sly")
+        out = tmp_path / exporter
+        out.mkdir()
+        with pytest.raises(PluginFailed, match=message):
+            host.run_exporter(exporter, ExportContext(out, "T", (), None, audio()),
+                              reserved=("credits.txt",))
