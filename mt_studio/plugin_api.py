@@ -8,7 +8,9 @@
 A plugin folder holds MANIFEST.toml (id, name, version, api_version = 1, kind = "analysis",
 "effect" or "exporter" (or a list), description) and __init__.py with `enable(api)` and,
 optionally, `disable()`. Everything a plugin registers is taken away when it is disabled.
-Plugins see sound and what an export carries, never the library or anyone's name.
+A plugin is handed sound and what an export carries, never the library or anyone's name.
+It runs inside mt_studio, with its rights: the host refuses imports of mt_studio beyond this
+module, but it cannot stop a plugin that means harm. Enable only plugins you trust.
 `current_language()` says which language ("en", "nb") the user reads. For analyses that
 listen: `listen(take)` gives onset strength, chroma and loudness, read block by block, and
 `track_beats(heard)` the beats and bars heard.

@@ -1,8 +1,9 @@
 """What plugins add, by extension point: analyses, effects and exporters, and what they see.
 
-A plugin never gets the library: an analysis gets a take's sound (`TakeAudio`), an effect
-gets blocks of samples, an exporter gets what the export already carries (`ExportContext`),
-so no plugin can reach a person's name or a take nobody consented to share.
+A plugin is never handed the library: an analysis gets a take's sound (`TakeAudio`), an effect
+gets blocks of samples, an exporter gets what the export already carries (`ExportContext`,
+without marker names), so a well-meaning plugin never meets a person's name or a take nobody
+consented to share. (It runs in mt_studio's process: it is trusted, not sandboxed.)
 """
 
 from __future__ import annotations
