@@ -13,8 +13,9 @@ from test_plugin_host import GOOD, RAISES_EVERYWHERE, plugin
 from mt_studio import i18n
 from mt_studio.core.capture import devices
 from mt_studio.core.demo import create_demo_session
+from mt_studio.core.domain import Purpose
 from mt_studio.core.lead_sheet import chord_lines, lead_sheet
-from mt_studio.core.library import annotations, songs, takes
+from mt_studio.core.library import annotations, consent_ledger, participants, songs, takes
 from mt_studio.core.plugins import Annotation, PluginHost, PluginState
 from mt_studio.ui.error_reporter import ErrorReporter
 from mt_studio.ui.export_dialog import ExportDialog
@@ -236,8 +237,9 @@ def test_the_strip_lines_up_with_the_waveforms_and_zooms_with_them(
 def test_the_lead_sheet_has_the_chords_four_bars_a_line_and_the_songs_lyrics(
         qtbot, library, demo_take, host_of, takes_view, tmp_path):
     with library.transaction() as db:
-        song = songs.create(db, "Morgensang", lyrics="Morgenen kommer\nlyset over taket\n\n"
-                                                   "Vi synger det vi har\n")
+        singer = participants.find(db, "Demo Singer")  # who holds group consent
+        song = songs.create(db, "Morgensang", [singer],
+                            lyrics="Morgenen kommer\nlyset over taket\n\nVi synger det vi har\n")
         songs.link_take(db, song.id, demo_take.id)
         annotations.replace(db, demo_take.id, "chords", "bars", [
             Annotation("chord", n * 1000, (n + 1) * 1000, name)
@@ -258,6 +260,10 @@ def test_the_lead_sheet_has_the_chords_four_bars_a_line_and_the_songs_lyrics(
     dialog.save_pdf(tmp_path / "sheet")
     assert (tmp_path / "sheet.pdf").read_bytes().startswith(b"%PDF")
     assert str(tmp_path / "sheet.pdf") in dialog.note.text()
+    consent_ledger.withdraw(library.connection, singer, [Purpose.GROUP])
+    withheld = lead_sheet(library.connection, demo_take,
+                          annotations.of_take(library.connection, demo_take.id)).text()
+    assert "Vi synger" not in withheld and "words are left out" in withheld
     dialog.reject()
 
 

@@ -6,9 +6,13 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
-from mt_studio.core.library import songs
+from mt_studio.core.consent_policy import may_export
+from mt_studio.core.domain import Purpose, TrackPlan
+from mt_studio.core.library import consent_ledger, songs
 from mt_studio.core.library.annotations import StoredAnnotation
+from mt_studio.core.library.clock import utc_now
 from mt_studio.core.library.takes import Take
 from mt_studio.core.plugins.extensions import Annotation
 from mt_studio.i18n import _
@@ -79,13 +83,23 @@ class LeadSheet:
         return "\n".join(parts) + "\n"
 
 
-def lead_sheet(db: sqlite3.Connection, take: Take, stored: Sequence[StoredAnnotation]
-               ) -> LeadSheet:
+def lead_sheet(db: sqlite3.Connection, take: Take, stored: Sequence[StoredAnnotation],
+               at: datetime | None = None) -> LeadSheet:
     """The lead sheet of TAKE from its STORED annotations: titled by the song linked to it
-    (else "Take N"), with that song's latest lyrics."""
+    (else "Take N"), with that song's latest lyrics when every one of its writers holds
+    `group` consent at AT (a lead sheet is printed for the group); else a line saying why the
+    words are left out."""
     linked = songs.for_take(db, take.id)
+    title, lyrics = _("Take {number}").format(number=take.number), ""
     if len(linked) == 1:
-        title, lyrics = linked[0].title, linked[0].latest.lyrics
-    else:
-        title, lyrics = _("Take {number}").format(number=take.number), ""
+        song = linked[0]
+        title = song.title
+        if song.latest.lyrics.strip():
+            words = TrackPlan("lyrics", frozenset(song.writer_ids), isolated=True)
+            shared = bool(song.writer_ids) and may_export(
+                [words], (), Purpose.GROUP, consent_ledger.events(db, song.writer_ids),
+                at or utc_now()).allowed
+            lyrics = song.latest.lyrics if shared else _(
+                "(The words are left out: not everyone who wrote them has agreed to share "
+                "them in the group.)")
     return LeadSheet(title, tuple(chord_lines([a.label for a in chords(stored)])), lyrics)
