@@ -91,13 +91,14 @@ def export_take(library: Library, request: ExportRequest, *,
     # takes them meanwhile; the files are written into a hidden folder beside them.
     folder = _reserve(destination, stem)
     zip_path = _reserve(destination, folder.name, ".zip") if request.zip else None
-    partial = Path(tempfile.mkdtemp(prefix=f".{stem}{_PARTIAL}{os.getpid()}-",
-                                    dir=destination))
-    (partial / _SENTINEL).write_text(json.dumps(
-        {"folder": folder.name, "zip": zip_path.name if zip_path else None}))
+    partial: Path | None = None
     job: _Job | None = None
     logged = False
     try:
+        partial = Path(tempfile.mkdtemp(prefix=f".{stem}{_PARTIAL}{os.getpid()}-",
+                                        dir=destination))
+        (partial / _SENTINEL).write_text(json.dumps(
+            {"folder": folder.name, "zip": zip_path.name if zip_path else None}))
         job = _Job(plan, extras, partial, stem, folder.name)
         _watch(library, plan, job, progress, cancelled)
         files = [ExportedFile(f"{folder.name}/{f.name}", f.bytes, f.sha256) for f in job.files]
@@ -123,7 +124,8 @@ def export_take(library: Library, request: ExportRequest, *,
             job.stop.set()
             if not job.wait(STUCK_SECONDS):  # a plugin's exporter that will not stop
                 log.warning("the export's worker did not stop; its files are removed anyway")
-        shutil.rmtree(partial, ignore_errors=True)
+        if partial is not None:
+            shutil.rmtree(partial, ignore_errors=True)
         if not logged:
             _release(folder, zip_path)
         raise
