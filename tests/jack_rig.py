@@ -239,8 +239,7 @@ class SignalGenerator:
         """Connect output n to the n-th input port matching PATTERN once the recorder has them."""
         deadline = time.monotonic() + timeout
         while True:
-            targets = [p.name for p in self.client.get_ports(pattern, is_audio=True,
-                                                               is_input=True)]
+            targets = port_names(self.client, pattern, is_audio=True, is_input=True)
             if len(targets) >= len(self.ports):
                 break
             if time.monotonic() > deadline:
@@ -279,7 +278,7 @@ class Loopback:
         self._thread.start()
 
     def _newest(self, pattern: str, system: str, **kind: bool) -> str | None:
-        ports = sorted((p.name for p in self.client.get_ports(pattern, is_audio=True, **kind)),
+        ports = sorted(port_names(self.client, pattern, is_audio=True, **kind),
                        key=_port_number, reverse=True)
         for name in ports:
             if system in (p.name for p in self.client.get_all_connections(name)):
@@ -313,6 +312,18 @@ class Loopback:
 def _port_number(name: str) -> int:
     digits = "".join(ch for ch in name.rsplit("_", 1)[-1] if ch.isdigit())
     return int(digits or 0)
+
+
+def port_names(client, pattern: str, **kinds: bool) -> list[str]:
+    """The names of the ports matching PATTERN. JACK-Client looks each listed name up again,
+    and a port that goes in between (a recorder just killed) fails that lookup: list again."""
+    import jack
+
+    while True:
+        try:
+            return [port.name for port in client.get_ports(pattern, **kinds)]
+        except jack.JackError:
+            continue
 
 
 def wait_for(condition: Callable[[], bool], timeout: float, what: str) -> None:

@@ -25,6 +25,7 @@ from jack_rig import (
     JackServer,
     SignalGenerator,
     clicks,
+    port_names,
     prevailing_ramp_origin,
     ramp,
     ramp_start,
@@ -197,7 +198,7 @@ def test_sigkill_at_random_moments_loses_at_most_a_second(server, studio):
             recording.process.kill()
             killed_at = generator.now()
             recording.finish()
-            wait_for(lambda: not generator.client.get_ports(RECORDER_PORTS), 30,
+            wait_for(lambda: not port_names(generator.client, RECORDER_PORTS), 30,
                      "the killed recorder's ports to go")
             recovered = mt_studio(studio, "recover", "--json")
             assert recovered.returncode == 0, recovered.stderr
@@ -276,7 +277,7 @@ def test_losing_the_audio_server_stops_the_take_and_keeps_it(server, studio):
     recording = Recording(studio, "--inputs", "1-2", "--duration", "30")
     watcher = server.client("mt-test-watcher")
     try:
-        wait_for(lambda: watcher.get_ports(RECORDER_PORTS), 30, "the recorder's ports")
+        wait_for(lambda: port_names(watcher, RECORDER_PORTS), 30, "the recorder's ports")
         started_at = watcher.frame_time
         wait_for(lambda: watcher.frame_time > started_at + RATE, 30, "a second of audio")
     finally:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 import soundfile as sf
-from jack_rig import JackServer, wait_for
+from jack_rig import JackServer, port_names, wait_for
 
 from mt_studio.core.domain import Purpose, SessionKind, TrackKind
 from mt_studio.core.library import Library, consent_ledger, participants, sessions, takes
@@ -54,7 +54,7 @@ def test_a_take_playing_when_the_server_goes_stops_with_a_device_error(tmp_path)
                                    stderr=subprocess.PIPE, text=True)
         watcher = server.client("mt-test-watcher")
         try:
-            wait_for(lambda: watcher.get_ports("PortAudio.*:out_"), 30, "the player's ports")
+            wait_for(lambda: port_names(watcher, "PortAudio.*:out_"), 30, "the player's ports")
             started = watcher.frame_time
             wait_for(lambda: watcher.frame_time > started + RATE // 2, 30, "half a second")
         finally:
