@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TypeVar
 
 import platformdirs
 
-import mt_studio
 from mt_studio.core.presets.errors import PresetError
 from mt_studio.core.presets.load import load_preset
 from mt_studio.core.presets.locate import LineLocator
@@ -22,6 +20,7 @@ from mt_studio.core.presets.model import (
     PresetKind,
     SessionTemplate,
 )
+from mt_studio.core.shipped_folders import bundled_folder, user_folder
 from mt_studio.i18n import _
 
 PRESETS_ENV_VAR = "MT_STUDIO_PRESETS"
@@ -31,18 +30,13 @@ P = TypeVar("P", SessionTemplate, InputMap, ExportProfile)
 
 def bundled_presets_folder() -> Path:
     """The bundled presets: the clone's top-level presets/, or where a wheel installed them."""
-    source_tree = Path(mt_studio.__file__).resolve().parent.parent / "presets"
-    if source_tree.is_dir():
-        return source_tree
-    return Path(sys.prefix) / "share" / "mt-studio" / "presets"
+    return bundled_folder("presets")
 
 
 def user_presets_folder() -> Path:
     """The user's own presets: $MT_STUDIO_PRESETS if set, else the platform config folder."""
-    override = os.environ.get(PRESETS_ENV_VAR)
-    if override:
-        return Path(override).expanduser()
-    return platformdirs.user_config_path("mt-studio", appauthor=False) / "presets"
+    return user_folder(PRESETS_ENV_VAR,
+                       platformdirs.user_config_path("mt-studio", appauthor=False) / "presets")
 
 
 class PresetCatalog:
