@@ -101,7 +101,7 @@ def make_preview(db: sqlite3.Connection, request: ExportRequest, at: datetime) -
         return Preview(rows, None, not_possible(
             request.purpose, heard.decision.describe(participants.pseudonyms(db))))
     try:
-        return Preview(rows, plan_export(db, request, at))
+        return Preview(rows, plan_export(db, request, at, heard))
     except MtStudioError as error:  # a title naming someone, or consent changed meanwhile
         return Preview(rows, None, str(error))
 

@@ -154,9 +154,11 @@ def hearing(db: sqlite3.Connection, request: ExportRequest, at: datetime) -> Hea
                    ledger)
 
 
-def plan_export(db: sqlite3.Connection, request: ExportRequest, at: datetime) -> ExportPlan:
-    """The plan for REQUEST at moment AT; raises ConsentRefused or InputError, writing nothing."""
-    heard = hearing(db, request, at)
+def plan_export(db: sqlite3.Connection, request: ExportRequest, at: datetime,
+                heard: Hearing | None = None) -> ExportPlan:
+    """The plan for REQUEST at moment AT; raises ConsentRefused or InputError, writing nothing.
+    HEARD is `hearing(db, request, at)` when the caller has it already."""
+    heard = heard or hearing(db, request, at)
     if not heard.decision.allowed:
         raise ConsentRefused(refusal(heard.decision, request.purpose,
                                      participants.pseudonyms(db)))
