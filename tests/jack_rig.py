@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 import threading
 import time
 import uuid
@@ -23,10 +24,14 @@ _PORTAUDIO_ENV = ("JACK_DEFAULT_SERVER", "JACK_NO_START_SERVER")
 
 
 class JackServer:
-    """`jackd --no-realtime -d dummy` under a unique name; stopped by `stop()` or `with`."""
+    """`jackd --no-realtime -d dummy` under a unique name; stopped by `stop()` or `with`.
+
+    REALTIME asks for realtime scheduling of the server's and its clients' audio threads, as a
+    studio runs; where the system refuses it, jackd goes on without.
+    """
 
     def __init__(self, samplerate: int = 48000, period: int = 128, inputs: int = 8,
-                 outputs: int = 8, synchronous: bool = False) -> None:
+                 outputs: int = 8, synchronous: bool = False, realtime: bool = False) -> None:
         if shutil.which("jackd") is None:
             raise RuntimeError("jackd is not installed; run .ci/setup")
         self.name = f"mt-test-{uuid.uuid4().hex[:8]}"
@@ -35,8 +40,8 @@ class JackServer:
         self.inputs = inputs
         self.env = {**os.environ, "JACK_DEFAULT_SERVER": self.name, "JACK_NO_START_SERVER": "1"}
         self.process = subprocess.Popen(
-            ["jackd", "-n", self.name, "--no-realtime", *(["--sync"] if synchronous else []),
-             "-d", "dummy", "-r", str(samplerate),
+            ["jackd", "-n", self.name, "--realtime" if realtime else "--no-realtime",
+             *(["--sync"] if synchronous else []), "-d", "dummy", "-r", str(samplerate),
              "-p", str(period), "-C", str(inputs), "-P", str(outputs)],
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=self.env,
             preexec_fn=_die_with_parent,
@@ -259,6 +264,67 @@ class SignalGenerator:
             pass
 
 
+class RampsInAChildProcess:
+    """Ramps on CHANNELS outputs, made by a SignalGenerator in a process of its own.
+
+    An in-process generator's JACK callback needs this process's GIL, so a test that keeps the
+    interpreter busy (as the plugin test does on purpose) makes the generator late, and the
+    server then reports an xrun to every client, the recorder included. A real interface has
+    no GIL: out here the signal is as punctual as the server lets it be.
+    """
+
+    def __init__(self, server: JackServer, channels: int, timeout: float = 20.0) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, __file__, server.name, str(channels)],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=server.env,
+            preexec_fn=_die_with_parent,
+        )
+        self._expect("ready", timeout)
+
+    def _expect(self, word: str, timeout: float) -> str:
+        reply: list[str] = []
+        reader = threading.Thread(target=lambda: reply.append(self.process.stdout.readline()),
+                                  daemon=True)
+        reader.start()
+        reader.join(timeout)
+        line = reply[0].strip() if reply else ""
+        if not line.startswith(word):
+            self.close()
+            raise RuntimeError(f"the ramp generator process said {line!r}, not {word!r}")
+        return line
+
+    def connect_to(self, pattern: str, timeout: float = 20.0) -> list[str]:
+        """As `SignalGenerator.connect_to`, done by the child."""
+        self.process.stdin.write(f"{pattern}\n")
+        self.process.stdin.flush()
+        return self._expect("connected", timeout + 5).split()[1:]
+
+    def close(self) -> None:
+        """Stop generating and wait for the child to go."""
+        if self.process.poll() is None:
+            try:
+                self.process.stdin.close()
+                self.process.wait(timeout=10)
+            except (OSError, subprocess.TimeoutExpired):
+                self.process.kill()
+                self.process.wait(timeout=10)
+
+
+def _serve_ramps(server_name: str, channels: int) -> None:
+    """The child's side of `RampsInAChildProcess`: one connect request per line on stdin."""
+    import jack
+
+    class Named:
+        def client(self, name: str):
+            return jack.Client(name, servername=server_name, no_start_server=True)
+
+    generator = SignalGenerator(Named(), [ramp(n) for n in range(channels)])
+    print("ready", flush=True)
+    for line in sys.stdin:
+        print("connected", *generator.connect_to(line.strip()), flush=True)
+    generator.close()
+
+
 class Loopback:
     """A cable from an output of PortAudio's client to one of its inputs, as a person makes one
     to calibrate: every stream PortAudio opens meanwhile is wired so, until `close`.
@@ -357,3 +423,7 @@ def seen_by_portaudio(server: JackServer) -> Iterator[JackServer]:
             else:
                 os.environ[name] = value
         devices.refresh()
+
+
+if __name__ == "__main__":
+    _serve_ramps(sys.argv[1], int(sys.argv[2]))
