@@ -21,7 +21,7 @@ from jack_rig import (
     wait_for,
 )
 
-from mt_studio.core.capture import devices
+from mt_studio.core.capture import devices, writer_priority
 from mt_studio.core.capture.audio_capture import AudioCapture, CaptureSettings, StopReason
 from mt_studio.core.capture.take_files import TakeFiles, TrackTarget
 from mt_studio.core.capture.wav_stream import SampleFormat
@@ -174,3 +174,71 @@ def test_the_writer_gives_way_but_is_rescued_when_it_falls_behind(device, tmp_pa
         if not capture.dropouts:
             begin = int(np.flatnonzero(samples)[0])
             ramp_origin(samples, begin, frames, n - 1)  # every sample, in order
+
+
+def test_a_writer_starved_between_ticks_is_rescued_without_its_help(device, tmp_path,
+                                                                     monkeypatch):
+    """On a machine busy with other work an idle-class thread may not run at all for seconds,
+    so it cannot notice it fell behind: the rescuer sees the ring fill and writes instead,
+    and the starved writer, once it runs again, leaves the work to it."""
+    server, found = device
+    starved = threading.Event()
+    fed = threading.Event()
+
+    def lower_and_starve() -> bool:
+        starved.set()
+        fed.wait(30)  # kept off the CPU until the test has seen the rescue
+        return True
+
+    monkeypatch.setattr("mt_studio.core.capture.writer_priority.lower_to_idle",
+                        lower_and_starve)
+    files = files_for(tmp_path, 2)
+    capture = AudioCapture(CaptureSettings(found.index, (1, 2), RATE, found.hostapi), files,
+                           lambda: 10**12)
+    generator = SignalGenerator(server, [ramp(0), ramp(1)])
+    try:
+        capture.start()
+        generator.connect_to(PORTS)
+        assert starved.wait(10)
+        wait_for(lambda: capture.rescued, 20, "the rescuer to take over")
+        wait_for(lambda: files.frames > RATE, 20, "a second written by the rescuer")
+        assert capture._thread.is_alive()  # the starved writer has not run since
+        fed.set()
+        recorded = files.frames
+        wait_for(lambda: files.frames > recorded + RATE // 2, 20, "half a second more")
+        capture._thread.join(10)
+        assert not capture._thread.is_alive()  # it woke, saw the rescuer writing, and left
+    finally:
+        fed.set()
+        capture.stop()
+        generator.close()
+    assert capture.stop_reason is StopReason.REQUESTED
+    assert [d for d in capture.dropouts if d.cause == "writer stall"] == []
+    frames = files.finalize()
+    for n in (1, 2):
+        samples, _ = sf.read(tmp_path / f"audio/take-1/track-{n}.wav", dtype="float32")
+        assert len(samples) == frames
+        if not capture.dropouts:
+            begin = int(np.flatnonzero(samples)[0])
+            ramp_origin(samples, begin, frames, n - 1)  # every sample, in order
+
+
+def test_the_writer_keeps_normal_priority_where_the_audio_runs_realtime(tmp_path):
+    """A realtime audio thread takes the CPU from any ordinary thread: the writer need not
+    give way, and at idle priority a machine busy with other work could starve it. (Where the
+    system refuses jackd realtime scheduling, the writer must give way as before.)"""
+    with (JackServer(samplerate=RATE, period=PERIOD, inputs=2, synchronous=True,
+                     realtime=True) as server, seen_by_portaudio(server)):
+        found = devices.find_audio_input("system")
+        files = files_for(tmp_path, 1)
+        capture = AudioCapture(CaptureSettings(found.index, (1,), RATE, found.hostapi), files,
+                               lambda: 10**12)
+        try:
+            capture.start()
+            wait_for(lambda: files.frames > RATE // 4, 20, "a quarter second recorded")
+            realtime = writer_priority.audio_runs_realtime()
+            expected = os.SCHED_OTHER if realtime else os.SCHED_IDLE
+            assert os.sched_getscheduler(capture._thread.native_id) == expected
+        finally:
+            capture.stop()
+    assert capture.stop_reason is StopReason.REQUESTED and not capture.rescued

@@ -2,12 +2,13 @@
 
 The audio callback is rtmixer's, written in C: it copies each block into a preallocated ring
 buffer and returns, with no Python, allocation, lock or I/O in the real-time thread. A writer
-thread, of the lowest priority while it keeps up (writer_priority), meters the newest audio in
-the ring about thirty times a second, drains the ring into the take's files in larger pieces
-(a few times a second: fewer, larger writes cost less), fsyncs and journals often enough that
-a crash loses under a second (about every 0.9 s), watches the disk and the device, and
-accounts for lost input by writing silence, so that every track stays aligned with the
-stream's clock (loss_watch tells real loss from a late clock).
+thread (of the lowest priority while it keeps up, unless the audio runs realtime: see
+writer_priority) meters the newest audio in the ring about thirty times a second, drains the
+ring into the take's files in larger pieces (a few times a second: fewer, larger writes cost
+less), fsyncs and journals often enough that a crash loses under a second (about every
+0.9 s), watches the disk and the device, and accounts for lost input by writing silence, so
+that every track stays aligned with the stream's clock (loss_watch tells real loss from a
+late clock).
 """
 
 from __future__ import annotations
@@ -117,6 +118,11 @@ class AudioCapture:
         self._rescue_needed = threading.Event()
         self.rescued = False  # True once the rescuer writes instead
         self._fell_behind = False
+        # Held by whichever thread does a tick's work, never while it waits for the next tick:
+        # a writer starved of the CPU between ticks cannot keep the rescuer from writing.
+        self._pen = threading.Lock()
+        self._rescuer_writes = False  # under the pen: the writer has handed over, or must
+        self._done = False  # under the pen: the take is finished and its stream closed
 
     def start(self) -> None:
         """Open the input stream and start writing; DeviceError if the device refuses."""
@@ -180,18 +186,26 @@ class AudioCapture:
             self._ring, channels=list(self.settings.inputs), allow_belated=True)
 
     def _write_at_idle_priority(self) -> None:
-        writer_priority.lower_to_idle()
+        if not writer_priority.audio_runs_realtime():  # a realtime one needs no giving way
+            writer_priority.lower_to_idle()
         self._write_until_stopped(may_hand_over=True)
 
     def _rescue(self) -> None:
-        self._rescue_needed.wait()
-        if not self._stopped.is_set():
-            log.warning("the writer fell %.2f s behind at idle priority, %.1f s into the take; "
-                        "it goes on at normal priority",
-                        self._ring.read_available / self.settings.samplerate,
-                        self.files.frames / self.settings.samplerate)
-            self.rescued = True
-            self._write_until_stopped(may_hand_over=False)
+        # The writer says when it falls behind, but only when it runs: an idle thread on a busy
+        # machine may not run at all for seconds, so the rescuer looks at the ring itself.
+        while not self._rescue_needed.wait(self.settings.tick_seconds):
+            if self._behind():
+                break
+        with self._pen:
+            if self._done:
+                return
+            self._rescuer_writes = True
+        log.warning("the writer fell %.2f s behind at idle priority, %.1f s into the take; "
+                    "it goes on at normal priority",
+                    self._ring.read_available / self.settings.samplerate,
+                    self.files.frames / self.settings.samplerate)
+        self.rescued = True
+        self._write_until_stopped(may_hand_over=False)
 
     def _behind(self) -> bool:
         """True once the ring has held more than the writer should ever leave in it: a write's
@@ -214,38 +228,47 @@ class AudioCapture:
         return 0 if held_from is None else max(0, self.clock() - held_from)
 
     def _write_until_stopped(self, may_hand_over: bool) -> None:
-        handed_over = False
-        try:
-            while True:
-                stopping = self._stop.wait(self.settings.tick_seconds)
-                if may_hand_over and not stopping and self._behind():
-                    handed_over = True  # at a tick's start: nothing is half done
+        while True:
+            stopping = self._stop.wait(self.settings.tick_seconds)
+            with self._pen:
+                if self._done:
                     return
-                self._meter_newest()
-                sync_due = time.monotonic() >= self._next_sync
-                if stopping or sync_due or self._write_due():
-                    self._drain()
-                if stopping or self._finished():
-                    break
+                if may_hand_over and (self._rescuer_writes
+                                      or (not stopping and self._behind())):
+                    self._rescuer_writes = True  # at a tick's start: nothing is half done
+                    self._rescue_needed.set()
+                    return
+                if self._tick(stopping):
+                    return
+
+    def _tick(self, stopping: bool) -> bool:
+        """One tick of the writer's work; True once the take is finished and the stream closed."""
+        done = True
+        try:
+            self._meter_newest()
+            sync_due = time.monotonic() >= self._next_sync
+            if stopping or sync_due or self._write_due():
+                self._drain()
+            if not (stopping or self._finished()):
                 self._watch_the_stream()
-                if self.stop_reason is not None:
-                    break
-                if sync_due:
+                if self.stop_reason is None and sync_due:
                     self._sync()
                     self._watch_the_disk()
-                    if self.stop_reason is not None:
-                        break
-            self._settle_now()
+                done = self.stop_reason is not None
+            if done:
+                self._settle_now()
         except OSError as error:
             self._stopped_by_write_error(error)
         except Exception as error:  # never leave a take without its files closed
             log.exception("the writer thread failed")
             self._set_reason(StopReason.WRITE_ERROR, str(error))
         finally:
-            if not handed_over:
+            if done:
+                self._done = True
                 self._close_stream()
                 self._stopped.set()
-            self._rescue_needed.set()  # the rescuer takes over, or learns it is not needed
+                self._rescue_needed.set()  # the rescuer learns it is not needed
+        return done
 
     def _sync(self) -> None:
         """Make the files durable; the next sync comes before a crash could cost more."""

@@ -1,4 +1,5 @@
-"""The writer gives way to the audio thread: Linux's idle scheduling class while it keeps up.
+"""The writer gives way to an audio thread that cannot take the CPU by itself: Linux's idle
+scheduling class while it keeps up, where no audio thread of the process runs realtime.
 
 On a machine without realtime scheduling (JACK's --no-realtime, PortAudio's ALSA thread) the
 audio callback's thread is an ordinary thread, and a writer busy on the same core makes it
@@ -9,7 +10,10 @@ normal priority, 7 with it idle, 24 for jack_capture.
 
 The price is that an idle thread gets almost nothing while every core is busy with other work,
 and an unprivileged thread can never leave the class again; so a writer that falls behind hands
-its work to a thread of normal priority that was started beside it (see AudioCapture).
+its work to a thread of normal priority that was started beside it (see AudioCapture). Where
+the audio thread runs realtime (JACK started with realtime, or PortAudio allowed it), it takes
+the CPU from any ordinary thread, and the writer stays of normal priority: a recording machine
+busy with other work then costs it no time.
 """
 
 from __future__ import annotations
@@ -28,3 +32,19 @@ def lower_to_idle() -> bool:
         log.info("the writer stays at normal priority: %s", error)
         return False
     return True
+
+
+def audio_runs_realtime() -> bool:
+    """True when a thread of this process is in a realtime class (FIFO or round robin)."""
+    try:
+        threads = os.listdir("/proc/self/task")
+        realtime = (os.SCHED_FIFO, os.SCHED_RR)
+    except (AttributeError, OSError):  # not Linux
+        return False
+    for thread in threads:
+        try:
+            if os.sched_getscheduler(int(thread)) in realtime:
+                return True
+        except OSError:  # it ended while we looked
+            continue
+    return False
