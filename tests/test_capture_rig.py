@@ -45,8 +45,9 @@ MT_STUDIO = str(Path(sys.executable).with_name("mt-studio"))
 @pytest.fixture
 def server(request):
     """A JACK server; synchronous unless a test asks otherwise, so that the Python signal
-    generator's lateness under load can never reorder the graph and shift its signal."""
-    options = {"synchronous": True, **getattr(request, "param", {})}
+    generator's lateness under load can never reorder the graph and shift its signal, and
+    realtime (where the system allows it), so that the faults a test makes are the only ones."""
+    options = {"synchronous": True, "realtime": True, **getattr(request, "param", {})}
     with JackServer(samplerate=RATE, period=PERIOD, inputs=8, **options) as running:
         yield running
 
