@@ -9,7 +9,15 @@ from PyQt6.QtCore import QDate, Qt
 
 from mt_studio.core.consent_board import ChipState
 from mt_studio.core.domain import ConsentAction, Credit, Purpose, SessionKind, TrackKind
-from mt_studio.core.library import consent_ledger, exports, participants, sessions, takes
+from mt_studio.core.lead_sheet import lead_sheet, log_shared
+from mt_studio.core.library import (
+    consent_ledger,
+    exports,
+    participants,
+    sessions,
+    songs,
+    takes,
+)
 from mt_studio.ui.consent_board import ConsentBoard
 from mt_studio.ui.consent_dialogs import GrantDialog, WithdrawDialog
 
@@ -62,6 +70,25 @@ def test_a_withdrawal_updates_the_chips_at_once_and_tells_the_others(qtbot, libr
     notice = board.notice_text()
     assert "take 1 of “Tuesday band”" in notice and "Kulturhuset choir" in notice
     assert [t.take_id for t in board.last_report.restricted_takes] == [take]
+
+
+def test_withdrawing_group_consent_names_the_lead_sheets_printed_with_their_words(
+        qtbot, library, board, people):
+    band, ola, _kari, _nils = people
+    db = library.connection
+    consent_ledger.grant(db, ola, [Purpose.RECORD, Purpose.GROUP])
+    take = takes.get(db, takes.start(db, band.id, 48000))
+    song = songs.create(db, "Vårsang", [ola], lyrics="Snøen går\n")
+    songs.link_take(db, song.id, take.id)
+    log_shared(db, take.id, lead_sheet(db, take, []), "printed")
+    board.refresh()
+    with qtbot.waitSignal(board.consent_changed, timeout=1000):
+        board.chip(ola.id, Purpose.GROUP).click()
+        board.findChild(WithdrawDialog).accept()
+    notice = board.notice_text()
+    assert "1 lead sheet with their words was printed or saved" in notice
+    assert "printed on" in notice
+    assert [s.take_id for s in board.last_report.lead_sheets] == [take.id]
 
 
 def test_a_grant_with_witness_and_form_version_lands_in_the_ledger(qtbot, library, board,

@@ -15,7 +15,14 @@ from mt_studio.core.capture import devices
 from mt_studio.core.demo import create_demo_session
 from mt_studio.core.domain import Purpose
 from mt_studio.core.lead_sheet import chord_lines, lead_sheet
-from mt_studio.core.library import annotations, consent_ledger, participants, songs, takes
+from mt_studio.core.library import (
+    annotations,
+    audit,
+    consent_ledger,
+    participants,
+    songs,
+    takes,
+)
 from mt_studio.core.plugins import Annotation, PluginHost, PluginState
 from mt_studio.ui.error_reporter import ErrorReporter
 from mt_studio.ui.export_dialog import ExportDialog
@@ -260,11 +267,26 @@ def test_the_lead_sheet_has_the_chords_four_bars_a_line_and_the_songs_lyrics(
     dialog.save_pdf(tmp_path / "sheet")
     assert (tmp_path / "sheet.pdf").read_bytes().startswith(b"%PDF")
     assert str(tmp_path / "sheet.pdf") in dialog.note.text()
-    consent_ledger.withdraw(library.connection, singer, [Purpose.GROUP])
+    assert shared_sheets(library) == [(singer.id, f"take:{demo_take.id}", "pdf", song.id)]
+    with library.transaction() as db:
+        report = consent_ledger.withdraw(db, singer, [Purpose.GROUP])
+    assert [(s.take_id, s.how) for s in report.lead_sheets] == [(demo_take.id, "pdf")]
     withheld = lead_sheet(library.connection, demo_take,
                           annotations.of_take(library.connection, demo_take.id)).text()
     assert "Vi synger" not in withheld and "words are left out" in withheld
+    # The dialog opened while consent held: a copy made now leaves the words out.
+    dialog.save_pdf(tmp_path / "again.pdf")
+    assert "Vi synger" not in dialog.page.toPlainText()
+    assert "words are left out" in dialog.page.toPlainText()
+    assert "Consent has changed" in dialog.note.text()
+    assert shared_sheets(library)[1:] == [(None, f"take:{demo_take.id}", "pdf", song.id)]
     dialog.reject()
+
+
+def shared_sheets(library) -> list[tuple]:
+    """The audit rows of lead sheets printed or saved: (participant, subject, how, song)."""
+    return [(e.participant_id, e.subject, e.details["how"], e.details["song"])
+            for e in audit.entries(library.connection) if e.action == "lead_sheet.shared"]
 
 
 class StubPlayer:

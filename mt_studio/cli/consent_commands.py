@@ -84,6 +84,10 @@ def run_withdraw(args: argparse.Namespace, library: Library) -> int:
                  "title": e.title, "created_at": e.created_at.isoformat()}
                 for e in report.exports_to_recall
             ],
+            "lead_sheets": [
+                {"take": s.take_id, "song": s.song_id, "how": s.how, "at": s.at.isoformat()}
+                for s in report.lead_sheets
+            ],
         })
         return 0
     withdrawn = [e.purpose for e in report.events if before[e.purpose].valid]
@@ -104,6 +108,12 @@ def run_withdraw(args: argparse.Namespace, library: Library) -> int:
             id=f"{export.export_id} “{export.title}”" if export.title
             else export.export_id, purpose=export.purpose, recipient=export.recipient,
             date=export.created_at.astimezone().date().isoformat()))
+    for sheet in report.lead_sheets:
+        emit_line((_("A lead sheet of take {take} with their words was printed on {date}: "
+                     "consider asking the group to give it back.") if sheet.how == "printed"
+                   else _("A lead sheet of take {take} with their words was saved as PDF on "
+                          "{date}: consider asking the group to give it back.")).format(
+            take=sheet.take_id, date=sheet.at.astimezone().date().isoformat()))
     return 0
 
 

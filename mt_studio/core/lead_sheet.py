@@ -10,7 +10,7 @@ from datetime import datetime
 
 from mt_studio.core.consent_policy import may_export
 from mt_studio.core.domain import Purpose, TrackPlan
-from mt_studio.core.library import consent_ledger, songs
+from mt_studio.core.library import audit, consent_ledger, songs
 from mt_studio.core.library.annotations import StoredAnnotation
 from mt_studio.core.library.clock import utc_now
 from mt_studio.core.library.takes import Take
@@ -74,6 +74,8 @@ class LeadSheet:
     title: str
     chord_lines: tuple[str, ...]
     lyrics: str = ""
+    song_id: int | None = None
+    writers: tuple[int, ...] = ()  # whose words the sheet carries (none when left out)
 
     def text(self) -> str:
         """The sheet as plain text: the title, a blank line, the chords, and the lyrics."""
@@ -91,9 +93,10 @@ def lead_sheet(db: sqlite3.Connection, take: Take, stored: Sequence[StoredAnnota
     words are left out."""
     linked = songs.for_take(db, take.id)
     title, lyrics = _("Take {number}").format(number=take.number), ""
+    song_id, writers = None, ()
     if len(linked) == 1:
         song = linked[0]
-        title = song.title
+        title, song_id = song.title, song.id
         if song.latest.lyrics.strip():
             words = TrackPlan("lyrics", frozenset(song.writer_ids), isolated=True)
             shared = bool(song.writer_ids) and may_export(
@@ -102,4 +105,15 @@ def lead_sheet(db: sqlite3.Connection, take: Take, stored: Sequence[StoredAnnota
             lyrics = song.latest.lyrics if shared else _(
                 "(The words are left out: not everyone who wrote them has agreed to share "
                 "them in the group.)")
-    return LeadSheet(title, tuple(chord_lines([a.label for a in chords(stored)])), lyrics)
+            writers = tuple(sorted(song.writer_ids)) if shared else ()
+    return LeadSheet(title, tuple(chord_lines([a.label for a in chords(stored)])), lyrics,
+                     song_id, writers)
+
+
+def log_shared(db: sqlite3.Connection, take_id: int, sheet: LeadSheet, how: str) -> None:
+    """Log that SHEET of take TAKE_ID was printed or saved (HOW: "printed" or "pdf"): a row
+    for each writer whose words it carries, so that withdrawing their `group` consent lists
+    it, or one row for the take when it carries no one's words."""
+    details = {"how": how, "song": sheet.song_id, "purpose": Purpose.GROUP.value}
+    for writer in sheet.writers or (None,):
+        audit.record(db, consent_ledger.LEAD_SHEET_SHARED, f"take:{take_id}", writer, **details)

@@ -377,6 +377,16 @@ class ConsentBoard(QWidget):
                 purpose=purpose_label(e.purpose), recipient=e.recipient,
                 day=day_text(e.created_at.astimezone().date()))
                 + (f" (“{e.title}”)" if e.title else "") for e in exports)
-        if not takes and not exports:
+        sheets = report.lead_sheets
+        if sheets:
+            lines.append(ngettext(
+                "{n} lead sheet with their words was printed or saved; you may want to ask "
+                "the group to give it back:",
+                "{n} lead sheets with their words were printed or saved; you may want to ask "
+                "the group to give them back:", len(sheets)).format(n=len(sheets)))
+            lines.extend((_("  printed on {day}") if s.how == "printed"
+                          else _("  saved as PDF on {day}")).format(
+                day=day_text(s.at.astimezone().date())) for s in sheets)
+        if not takes and not exports and not sheets:
             lines.append(_("No takes or earlier exports were touched."))
         return "\n".join(lines)

@@ -4,6 +4,7 @@ read, print or save as a PDF."""
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from pathlib import Path
 
 from PyQt6.QtCore import QStandardPaths
@@ -56,11 +57,19 @@ def write_pdf(sheet: LeadSheet, path: Path) -> None:
 
 
 class LeadSheetDialog(QDialog):
-    """Shows SHEET with Print…, Save as PDF… and Close."""
+    """Shows SHEET with Print…, Save as PDF… and Close.
 
-    def __init__(self, sheet: LeadSheet, parent: QWidget | None = None) -> None:
+    Before a copy leaves the dialog, AGAIN makes the sheet afresh (someone may have withdrawn
+    consent to share their words since it opened) and SHARED logs the copy and how it went
+    ("printed" or "pdf"); the copy is made only once it is logged."""
+
+    def __init__(self, sheet: LeadSheet, parent: QWidget | None = None, *,
+                 again: Callable[[], LeadSheet] | None = None,
+                 shared: Callable[[LeadSheet, str], None] | None = None) -> None:
         super().__init__(parent)
         self.sheet = sheet
+        self._again = again
+        self._shared = shared
         self.setWindowTitle(_("Lead sheet: {title}").format(title=sheet.title))
         self.page = QTextBrowser()
         self.page.setDocument(sheet_document(sheet))
@@ -93,8 +102,10 @@ class LeadSheetDialog(QDialog):
         chooser = QPrintDialog(printer, self)
         chooser.setWindowTitle(_("Print the lead sheet"))
         if chooser.exec() == QDialog.DialogCode.Accepted:
+            changed = self._refresh()
+            self._log("printed")
             sheet_document(self.sheet).print(printer)
-            self.note.setText(_("Sent to the printer."))
+            self.note.setText(_join(changed, _("Sent to the printer.")))
 
     def choose_pdf(self) -> None:
         """Ask where to save the sheet as a PDF, and save it there."""
@@ -110,11 +121,34 @@ class LeadSheetDialog(QDialog):
         """Save the sheet to PATH (".pdf" added if missing) and say where."""
         if path.suffix.lower() != ".pdf":
             path = path.with_name(path.name + ".pdf")
+        changed = self._refresh()
+        self._log("pdf")
         write_pdf(self.sheet, path)
         if path.is_file():
-            self.note.setText(_("Saved as {path}").format(path=path))
+            self.note.setText(_join(changed, _("Saved as {path}").format(path=path)))
         else:
             self.note.setText(_("The PDF could not be written to {path}.").format(path=path))
+
+    def _refresh(self) -> str:
+        """Make the sheet afresh; what changed, in words ("" if nothing did)."""
+        if self._again is None:
+            return ""
+        fresh = self._again()
+        if fresh == self.sheet:
+            return ""
+        left_out = self.sheet.writers and not fresh.writers
+        self.sheet = fresh
+        self.page.setDocument(sheet_document(fresh))
+        return (_("Consent has changed since the sheet was opened: the words are left out.")
+                if left_out else _("The sheet has changed since it was opened."))
+
+    def _log(self, how: str) -> None:
+        if self._shared is not None:
+            self._shared(self.sheet, how)
+
+
+def _join(*lines: str) -> str:
+    return "\n".join(line for line in lines if line)
 
 
 def _button(text: str, name: str, tip: str) -> QPushButton:

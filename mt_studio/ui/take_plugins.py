@@ -269,8 +269,16 @@ class TakePlugins(QWidget):
             return None
         from mt_studio.ui.lead_sheet_dialog import LeadSheetDialog
 
-        sheet = lead_sheet.lead_sheet(self._library.connection, self.take, self.stored)
-        dialog = LeadSheetDialog(sheet, self)
+        take, stored = self.take, self.stored
+
+        def again():
+            return lead_sheet.lead_sheet(self._library.connection, take, stored)
+
+        def shared(sheet, how):
+            with self._library.transaction() as db:
+                lead_sheet.log_shared(db, take.id, sheet, how)
+
+        dialog = LeadSheetDialog(again(), self, again=again, shared=shared)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
         return dialog

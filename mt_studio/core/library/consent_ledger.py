@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -40,13 +41,28 @@ class TouchedExport:
     title: str = ""  # empty for exports logged before titles were kept
 
 
+LEAD_SHEET_SHARED = "lead_sheet.shared"  # the audit action of a printed or saved lead sheet
+
+
+@dataclass(frozen=True)
+class TouchedLeadSheet:
+    """A lead sheet printed or saved with a participant's words on it (for the group)."""
+
+    take_id: int
+    song_id: int | None
+    how: str  # "printed" or "pdf"
+    at: datetime
+
+
 @dataclass(frozen=True)
 class WithdrawalReport:
-    """What a withdrawal touches: takes now restricted and exports the therapist may recall."""
+    """What a withdrawal touches: takes now restricted, exports the therapist may recall, and
+    lead sheets handed out with the participant's words (when `group` is withdrawn)."""
 
     events: tuple[ConsentEvent, ...]
     restricted_takes: tuple[TouchedTake, ...]
     exports_to_recall: tuple[TouchedExport, ...]
+    lead_sheets: tuple[TouchedLeadSheet, ...] = ()
 
 
 def grant(
@@ -94,7 +110,9 @@ def withdraw(
     )
     restricting = [p for p in purposes if p is not Purpose.RECORD]
     takes = takes_with(db, participant.id) if restricting else []
-    return WithdrawalReport(events, tuple(takes), tuple(exports_with(db, participant.id, purposes)))
+    sheets = lead_sheets_with(db, participant.id) if Purpose.GROUP in purposes else []
+    return WithdrawalReport(events, tuple(takes), tuple(exports_with(db, participant.id, purposes)),
+                            tuple(sheets))
 
 
 def events(
@@ -152,6 +170,19 @@ def exports_with(
     )
     return [TouchedExport(row[0], Purpose(row[1]), row[2], from_text(row[3]), row[4])
             for row in rows]
+
+
+def lead_sheets_with(db: sqlite3.Connection, participant_id: int) -> list[TouchedLeadSheet]:
+    """Lead sheets printed or saved with the participant's words, as the audit log has them."""
+    rows = db.execute(
+        "SELECT subject, at, details FROM audit_log WHERE action = ? AND participant_id = ?"
+        " ORDER BY id", (LEAD_SHEET_SHARED, participant_id))
+    sheets = []
+    for subject, at, details in rows:
+        found = json.loads(details)
+        sheets.append(TouchedLeadSheet(int(subject.removeprefix("take:")), found.get("song"),
+                                       found.get("how", ""), from_text(at)))
+    return sheets
 
 
 def _append(db: sqlite3.Connection, event: ConsentEvent) -> ConsentEvent:
