@@ -165,15 +165,7 @@ def test_the_writer_gives_way_but_is_rescued_when_it_falls_behind(device, tmp_pa
     finally:
         capture.stop()
         generator.close()
-    assert capture.stop_reason is StopReason.REQUESTED
-    assert [d for d in capture.dropouts if d.cause == "writer stall"] == []  # the ring held on
-    frames = files.finalize()
-    for n in (1, 2):
-        samples, _ = sf.read(tmp_path / f"audio/take-1/track-{n}.wav", dtype="float32")
-        assert len(samples) == frames
-        if not capture.dropouts:
-            begin = int(np.flatnonzero(samples)[0])
-            ramp_origin(samples, begin, frames, n - 1)  # every sample, in order
+    assert_nothing_lost_by_the_writer(capture, files, tmp_path)
 
 
 def test_a_writer_starved_between_ticks_is_rescued_without_its_help(device, tmp_path,
@@ -212,15 +204,7 @@ def test_a_writer_starved_between_ticks_is_rescued_without_its_help(device, tmp_
         fed.set()
         capture.stop()
         generator.close()
-    assert capture.stop_reason is StopReason.REQUESTED
-    assert [d for d in capture.dropouts if d.cause == "writer stall"] == []
-    frames = files.finalize()
-    for n in (1, 2):
-        samples, _ = sf.read(tmp_path / f"audio/take-1/track-{n}.wav", dtype="float32")
-        assert len(samples) == frames
-        if not capture.dropouts:
-            begin = int(np.flatnonzero(samples)[0])
-            ramp_origin(samples, begin, frames, n - 1)  # every sample, in order
+    assert_nothing_lost_by_the_writer(capture, files, tmp_path)
 
 
 def test_the_writer_keeps_normal_priority_where_the_audio_runs_realtime(tmp_path):
@@ -242,3 +226,17 @@ def test_the_writer_keeps_normal_priority_where_the_audio_runs_realtime(tmp_path
         finally:
             capture.stop()
     assert capture.stop_reason is StopReason.REQUESTED and not capture.rescued
+
+
+def assert_nothing_lost_by_the_writer(capture: AudioCapture, files: TakeFiles, tmp_path) -> None:
+    """The take stopped as asked, the ring held on (no writer stall), and each of the two
+    tracks is as long as the take and, with no dropout at all, an unbroken ramp."""
+    assert capture.stop_reason is StopReason.REQUESTED
+    assert [d for d in capture.dropouts if d.cause == "writer stall"] == []
+    frames = files.finalize()
+    for n in (1, 2):
+        samples, _ = sf.read(tmp_path / f"audio/take-1/track-{n}.wav", dtype="float32")
+        assert len(samples) == frames
+        if not capture.dropouts:
+            begin = int(np.flatnonzero(samples)[0])
+            ramp_origin(samples, begin, frames, n - 1)  # every sample, in order
