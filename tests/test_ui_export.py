@@ -142,7 +142,23 @@ def test_a_profile_with_a_loudness_says_the_loudness_reached(qtbot, dialog, tmp_
 
 
 def test_cancel_leaves_no_export_folder_nor_a_hidden_partial(qtbot, dialog, tmp_path,
-                                                              monkeypatch):
+                                                              held_write):
+    shown = dialog()
+    shown.export_button.click()
+    qtbot.waitUntil(held_write.is_set, timeout=10_000)
+    assert shown.cancel_button.isVisible() and not shown.close_button.isEnabled()
+    shown.reject()  # Esc while exporting cancels, and the dialog stays to say so
+    assert shown.isVisible()
+    qtbot.waitUntil(shown.outcome.isVisible, timeout=30_000)
+    assert shown.result is None and not shown.exporting
+    assert "cancelled" in shown.outcome.text()
+    assert list((tmp_path / "shared").iterdir()) == []
+
+
+@pytest.fixture
+def held_write(monkeypatch):
+    """Each audio file the export writes starts, then waits to be told to stop: returns the
+    event set once the first one has begun."""
     writing = threading.Event()
     real_write = audio.write
 
@@ -153,15 +169,27 @@ def test_cancel_leaves_no_export_folder_nor_a_hidden_partial(qtbot, dialog, tmp_
         return real_write(sources, plan, output, path, gain, tags, stop, *rest)
 
     monkeypatch.setattr(audio, "write", write_until_stopped)
-    shown = dialog()
+    return writing
+
+
+def test_closing_the_window_during_an_export_cancels_it_and_leaves_nothing(
+        qtbot, library, demo_take, tmp_path, no_output, held_write):
+    from mt_studio.ui.error_reporter import ErrorReporter
+    from mt_studio.ui.main_window import MainWindow
+
+    window = MainWindow(library, ErrorReporter())
+    qtbot.addWidget(window)
+    window.show()
+    window.open_session(demo_take.session_id)
+    view = window.session_view.takes
+    view.show_session(demo_take.session_id)
+    shown = view.open_export()
+    shown.form.folder.setText(str(tmp_path / "shared"))
     shown.export_button.click()
-    qtbot.waitUntil(writing.is_set, timeout=10_000)
-    assert shown.cancel_button.isVisible() and not shown.close_button.isEnabled()
-    shown.reject()  # Esc while exporting cancels, and the dialog stays to say so
-    assert shown.isVisible()
-    qtbot.waitUntil(shown.outcome.isVisible, timeout=30_000)
-    assert shown.result is None and not shown.exporting
-    assert "cancelled" in shown.outcome.text()
+    qtbot.waitUntil(held_write.is_set, timeout=10_000)
+    assert any((tmp_path / "shared").iterdir())  # a hidden partial folder, half written
+    window.close()
+    assert not shown.exporting
     assert list((tmp_path / "shared").iterdir()) == []
 
 

@@ -8,6 +8,7 @@ export asks the ledger again while it writes.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping, Sequence
 
 from PyQt6.QtCore import Qt, QUrl
@@ -40,6 +41,8 @@ from mt_studio.ui.export_form import ExportForm, mixes_by_track, number_words
 from mt_studio.ui.export_preview import ExportPreview, Preview, make_preview
 from mt_studio.ui.export_worker import ExportOutcome, ExportRun
 from mt_studio.ui.take_list import length_words
+
+log = logging.getLogger(__name__)
 
 PROBLEM_STYLE = "color: #8b0000; font-weight: bold;"
 
@@ -175,6 +178,20 @@ class ExportDialog(QDialog):
             self.cancel_button.setEnabled(False)
             self.progress.setFormat(_("Cancelling…"))
             self._run.cancel()
+
+    def stop_for_closing(self, timeout: float = 15.0) -> bool:
+        """The window is closing: cancel the export under way and wait up to TIMEOUT seconds
+        while it removes what it wrote (patients' audio must not stay behind in a hidden
+        folder on a shared stick); True once no export runs."""
+        if not self._run.running:
+            return True
+        log.info("the window closes during an export: cancelling it")
+        self.cancel()
+        stopped = self._run.wait(timeout)
+        if not stopped:
+            log.warning("the export did not stop within %.0f s; the next export into that "
+                        "folder removes what it left", timeout)
+        return stopped
 
     def _show_working(self, on: bool) -> None:
         self.progress.setVisible(on)

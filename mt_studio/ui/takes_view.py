@@ -399,7 +399,12 @@ class TakesView(QWidget):
 
     def release(self, timeout: float = 2.0) -> None:
         """Stop playing and let go of the audio output, waiting up to TIMEOUT seconds for it
-        to close (call it before the window closes or PortAudio restarts)."""
+        to close (call it before the window closes or PortAudio restarts); an export under way
+        is cancelled, and what it wrote removed."""
+        from mt_studio.ui.export_dialog import ExportDialog
+
+        for dialog in self.findChildren(ExportDialog):
+            dialog.stop_for_closing()
         self._lane_loader.releasing = True  # peak caches under way stop building
         self.practice.cancel()
         self.transport.let_go()
