@@ -91,6 +91,7 @@ def main() -> None:
     os.environ.update(JACK_DEFAULT_SERVER=server.name, JACK_NO_START_SERVER="1")
     from PyQt6.QtWidgets import QApplication
 
+    from mt_studio.ui.consent_dialogs import WithdrawRequest
     from mt_studio.ui.error_reporter import ErrorReporter
     from mt_studio.ui.main_window import MainWindow
 
@@ -206,6 +207,21 @@ def main() -> None:
         wait_until(app, takes_tab.analyse_button.isEnabled, 120)
     settle(app, 0.5)
     save(window, "takes-chords")
+
+    # The lead sheet of the song, saved as a PDF for the group while the singer consented;
+    # then the singer withdraws `group` on the board, which names that copy.
+    with library.transaction() as tx:
+        consent_ledger.grant(tx, singer, [Purpose.GROUP], witness="Anne")
+        songs.link_take(tx, song.id, take_id)
+    sheet = takes_tab.take_plugins.open_lead_sheet()
+    sheet.save_pdf(scratch / "Morgensang.pdf")
+    settle(app, 0.5)
+    save(sheet, "lead-sheet")
+    sheet.reject()
+    view.setCurrentWidget(view.consent)
+    view.consent.withdraw(singer.id, WithdrawRequest((Purpose.GROUP,), "changed mind"))
+    settle(app, 0.5)
+    save(window, "consent-withdrawal")
 
     # The Plugins dialog, with the user's own plugins found as at the next start.
     add_user_plugins(scratch / "my-plugins")
