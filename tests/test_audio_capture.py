@@ -168,22 +168,31 @@ def test_the_writer_gives_way_but_is_rescued_when_it_falls_behind(device, tmp_pa
     assert_nothing_lost_by_the_writer(capture, files, tmp_path)
 
 
-def test_a_writer_starved_between_ticks_is_rescued_without_its_help(device, tmp_path,
-                                                                     monkeypatch):
-    """On a machine busy with other work an idle-class thread may not run at all for seconds,
-    so it cannot notice it fell behind: the rescuer sees the ring fill and writes instead,
-    and the starved writer, once it runs again, leaves the work to it."""
-    server, found = device
+@pytest.fixture
+def starved_writer(monkeypatch):
+    """The writer, once in the idle class, gets no CPU until the test sets the event returned
+    (the second one is set once it is starved)."""
     starved = threading.Event()
     fed = threading.Event()
 
     def lower_and_starve() -> bool:
         starved.set()
-        fed.wait(30)  # kept off the CPU until the test has seen the rescue
+        fed.wait(30)  # kept off the CPU until the test has seen what it looks for
         return True
 
     monkeypatch.setattr("mt_studio.core.capture.writer_priority.lower_to_idle",
                         lower_and_starve)
+    yield fed, starved
+    fed.set()
+
+
+def test_a_writer_starved_between_ticks_is_rescued_without_its_help(device, tmp_path,
+                                                                     starved_writer):
+    """On a machine busy with other work an idle-class thread may not run at all for seconds,
+    so it cannot notice it fell behind: the rescuer sees the ring fill and writes instead,
+    and the starved writer, once it runs again, leaves the work to it."""
+    server, found = device
+    fed, starved = starved_writer
     files = files_for(tmp_path, 2)
     capture = AudioCapture(CaptureSettings(found.index, (1, 2), RATE, found.hostapi), files,
                            lambda: 10**12)
@@ -205,6 +214,30 @@ def test_a_writer_starved_between_ticks_is_rescued_without_its_help(device, tmp_
         capture.stop()
         generator.close()
     assert_nothing_lost_by_the_writer(capture, files, tmp_path)
+
+
+def test_a_stop_while_the_writer_is_starved_is_finished_by_the_rescuer(device, tmp_path,
+                                                                        starved_writer):
+    """Stopping must not wait on a starved writer to close the files: the rescuer finishes
+    the take, and is not counted as a rescue (the writer had not fallen behind)."""
+    _server, found = device
+    fed, starved = starved_writer
+    files = files_for(tmp_path, 1)
+    capture = AudioCapture(CaptureSettings(found.index, (1,), RATE, found.hostapi), files,
+                           lambda: 10**12)
+    capture.start()
+    assert starved.wait(10)
+    stopper = threading.Thread(target=capture.stop)
+    stopper.start()
+    try:
+        assert capture.wait(10)  # the take is finished, its stream closed
+        assert capture._thread.is_alive()  # while the writer still waits for the CPU
+    finally:
+        fed.set()
+        stopper.join(10)
+    assert not stopper.is_alive() and not capture.rescued
+    assert capture.stop_reason is StopReason.REQUESTED
+    assert files.finalize() == files.frames
 
 
 def test_the_writer_keeps_normal_priority_where_the_audio_runs_realtime(tmp_path):

@@ -192,19 +192,21 @@ class AudioCapture:
 
     def _rescue(self) -> None:
         # The writer says when it falls behind, but only when it runs: an idle thread on a busy
-        # machine may not run at all for seconds, so the rescuer looks at the ring itself.
+        # machine may not run at all for seconds, so the rescuer looks at the ring itself, and
+        # at a stop, so that finishing the take never waits on a starved writer either.
         while not self._rescue_needed.wait(self.settings.tick_seconds):
-            if self._behind():
+            if self._stop.is_set() or self._behind():
                 break
         with self._pen:
             if self._done:
                 return
             self._rescuer_writes = True
-        log.warning("the writer fell %.2f s behind at idle priority, %.1f s into the take; "
-                    "it goes on at normal priority",
-                    self._ring.read_available / self.settings.samplerate,
-                    self.files.frames / self.settings.samplerate)
-        self.rescued = True
+        if self._fell_behind:
+            log.warning("the writer fell %.2f s behind, %.1f s into the take; a thread of "
+                        "normal priority goes on with it",
+                        self._ring.read_available / self.settings.samplerate,
+                        self.files.frames / self.settings.samplerate)
+            self.rescued = True
         self._write_until_stopped(may_hand_over=False)
 
     def _behind(self) -> bool:
@@ -215,7 +217,9 @@ class AudioCapture:
         s = self.settings
         hold = self._watch.settle * s.tick_seconds
         limit = (s.behind_seconds + s.write_seconds + hold) * s.samplerate
-        self._fell_behind = self._fell_behind or self._ring.read_available > limit
+        # Only ever set: the writer and the rescuer both look, and neither may undo the other.
+        if not self._fell_behind and self._ring.read_available > limit:
+            self._fell_behind = True
         return self._fell_behind
 
     def _ready(self) -> int:
@@ -265,9 +269,11 @@ class AudioCapture:
         finally:
             if done:
                 self._done = True
-                self._close_stream()
-                self._stopped.set()
-                self._rescue_needed.set()  # the rescuer learns it is not needed
+                try:
+                    self._close_stream()
+                finally:
+                    self._stopped.set()
+                    self._rescue_needed.set()  # the rescuer learns it is not needed
         return done
 
     def _sync(self) -> None:

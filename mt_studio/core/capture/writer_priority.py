@@ -41,9 +41,11 @@ def audio_runs_realtime() -> bool:
         realtime = (os.SCHED_FIFO, os.SCHED_RR)
     except (AttributeError, OSError):  # not Linux
         return False
+    # rtkit (PipeWire's JACK among others) grants realtime only with SCHED_RESET_ON_FORK
+    reset_on_fork = getattr(os, "SCHED_RESET_ON_FORK", 0)
     for thread in threads:
         try:
-            if os.sched_getscheduler(int(thread)) in realtime:
+            if os.sched_getscheduler(int(thread)) & ~reset_on_fork in realtime:
                 return True
         except OSError:  # it ended while we looked
             continue
