@@ -50,13 +50,13 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 import numpy as np
 import soundfile as sf
+from child_process import measured
 
 HERE = Path(__file__).resolve()
 MT_STUDIO = str(Path(sys.executable).with_name("mt-studio"))
@@ -175,57 +175,6 @@ def write_take(folder: Path, seconds: float, tracks: int) -> tuple[Path, int, li
             paths.append(path)
         takes.finish(db, take_id, frames, stop_reason="requested")
     return library_folder, take_id, paths
-
-
-# ---------------------------------------------------------------------------------------------
-# Measuring
-
-
-def _tree(pid: int) -> list[int]:
-    """PID and its descendants, as /proc lists them now."""
-    found, queue = [], [pid]
-    while queue:
-        current = queue.pop()
-        found.append(current)
-        try:
-            queue += [int(c) for c in
-                      Path(f"/proc/{current}/task/{current}/children").read_text().split()]
-        except (OSError, ValueError):
-            pass
-    return found
-
-
-def measured(command: list[str], env: dict, stdin: bytes | None = None
-             ) -> tuple[float, float, float, str]:
-    """Run COMMAND; its wall seconds, CPU seconds, peak RSS in MB (the largest VmHWM in its
-    process tree) and stdout. Raises if it fails."""
-    peak = 0
-    with tempfile.TemporaryFile() as source, tempfile.TemporaryFile(mode="w+") as out, \
-            tempfile.TemporaryFile(mode="w+") as err:
-        source.write(stdin or b"")
-        source.seek(0)
-        started = time.monotonic()
-        child = subprocess.Popen(command, stdin=source, stdout=out, stderr=err, env=env)
-        while True:
-            for pid in _tree(child.pid):
-                try:
-                    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                        if line.startswith("VmHWM:"):
-                            peak = max(peak, int(line.split()[1]))
-                except OSError:
-                    pass
-            pid, status, usage = os.wait4(child.pid, os.WNOHANG)
-            if pid:
-                break
-            time.sleep(0.02)
-        wall = time.monotonic() - started
-        child.returncode = os.waitstatus_to_exitcode(status)
-        if child.returncode != 0:
-            err.seek(0)
-            raise RuntimeError(f"{' '.join(command[:3])} failed ({child.returncode}): "
-                               f"{err.read()[-2000:]}")
-        out.seek(0)
-        return wall, usage.ru_utime + usage.ru_stime, peak / 1024, out.read()
 
 
 def decoded_frames(path: Path) -> int:

@@ -32,15 +32,14 @@ import json
 import os
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import soundfile as sf
+from child_process import measured
 
 HERE = Path(__file__).resolve()
 
@@ -98,37 +97,6 @@ def song(minutes: float, rate: int, seed: int = 7) -> np.ndarray:
     return (0.8 * stereo / np.abs(stereo).max()).astype(np.float32)
 
 
-def measured(command: list[str]) -> tuple[float, float, float, str]:
-    """Run COMMAND; its wall seconds, CPU seconds, peak RSS in MB and stdout.
-
-    The peak is the kernel's VmHWM of the child, polled until it exits: the rusage maximum
-    after an exec also counts the parent's pages at the fork.
-    """
-    started = time.monotonic()
-    peak = 0
-    with tempfile.TemporaryFile(mode="w+") as out, tempfile.TemporaryFile(mode="w+") as err:
-        child = subprocess.Popen(command, stdout=out, stderr=err, text=True)
-        status_file = Path(f"/proc/{child.pid}/status")
-        while True:
-            try:
-                for line in status_file.read_text().splitlines():
-                    if line.startswith("VmHWM:"):
-                        peak = max(peak, int(line.split()[1]))
-            except OSError:
-                pass
-            pid, status, usage = os.wait4(child.pid, os.WNOHANG)
-            if pid:
-                break
-            time.sleep(0.01)
-        wall = time.monotonic() - started
-        child.returncode = os.waitstatus_to_exitcode(status)
-        if child.returncode != 0:
-            err.seek(0)
-            raise RuntimeError(f"{command[0]} failed: {err.read()[-2000:]}")
-        out.seek(0)
-        return wall, usage.ru_utime + usage.ru_stime, peak / 1024, out.read()
-
-
 def child(kind: str, folder: Path, speed: float) -> None:
     """What runs inside a measured Python process."""
     if kind == "import":
@@ -157,7 +125,7 @@ def python_tool(kind: str):
         if kind == "ours":
             shutil.rmtree(folder / "library", ignore_errors=True)
         wall, cpu, rss, out = measured([sys.executable, str(HERE), "--child", kind,
-                                        "--folder", str(folder), "--speed", str(speed)])
+                                        "--folder", str(folder), "--speed", str(speed)], poll=0.01)
         return Run(wall, cpu, rss, json.loads(out)["frames"])
     return run
 
@@ -167,7 +135,7 @@ def rubberband(engine: str):
         target = folder / f"rubberband{engine}.wav"
         options = ["-3", "-F", "--centre-focus"] if engine == "-3" else ["-2"]
         wall, cpu, rss, _out = measured(["rubberband", "-q", *options, "--tempo", str(speed),
-                                         str(folder / "song.wav"), str(target)])
+                                         str(folder / "song.wav"), str(target)], poll=0.01)
         return Run(wall, cpu, rss, sf.info(target).frames)
     return run
 
