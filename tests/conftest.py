@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from mt_studio.cli.main import main
-from mt_studio.core.library import Library
+from mt_studio.core.demo import create_demo_session
+from mt_studio.core.library import Library, takes
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -66,6 +67,14 @@ class Result:
 
     def json(self):
         return json.loads(self.out)
+
+
+@pytest.fixture
+def demo_take(library):
+    """The demo session's take: four audio tracks and the keys' MIDI, everyone holding
+    record, keep and group, credited by pseudonym."""
+    session_id = create_demo_session(library)
+    return takes.for_session(library.connection, session_id)[-1]
 
 
 @pytest.fixture

@@ -11,21 +11,12 @@ from PyQt6.QtCore import Qt
 
 from mt_studio.core.capture import devices
 from mt_studio.core.consent_board import ChipState
-from mt_studio.core.demo import create_demo_session
 from mt_studio.core.domain import Purpose
 from mt_studio.core.export import audio
 from mt_studio.core.library import consent_ledger, participants, takes
 from mt_studio.core.mixing import TrackMix
 from mt_studio.ui.export_dialog import ExportDialog
 from mt_studio.ui.takes_view import TakesView
-
-
-@pytest.fixture
-def demo_take(library):
-    """The demo session's take: four audio tracks and the keys' MIDI, everyone holding
-    record, keep and group, credited by pseudonym."""
-    session_id = create_demo_session(library)
-    return takes.for_session(library.connection, session_id)[-1]
 
 
 @pytest.fixture

@@ -12,7 +12,6 @@ from test_plugin_host import GOOD, RAISES_EVERYWHERE, plugin
 
 from mt_studio import i18n
 from mt_studio.core.capture import devices
-from mt_studio.core.demo import create_demo_session
 from mt_studio.core.domain import Purpose
 from mt_studio.core.lead_sheet import chord_lines, lead_sheet
 from mt_studio.core.library import (
@@ -21,7 +20,6 @@ from mt_studio.core.library import (
     consent_ledger,
     participants,
     songs,
-    takes,
 )
 from mt_studio.core.plugins import Annotation, PluginHost, PluginState
 from mt_studio.ui.error_reporter import ErrorReporter
@@ -98,12 +96,6 @@ def host_of(tmp_path):
         return host
 
     return make
-
-
-@pytest.fixture
-def demo_take(library):
-    session_id = create_demo_session(library)
-    return takes.for_session(library.connection, session_id)[-1]
 
 
 @pytest.fixture
