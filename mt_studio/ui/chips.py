@@ -8,6 +8,7 @@ from PyQt6.QtCore import QDate, QLocale, Qt, pyqtSignal
 from PyQt6.QtWidgets import QPushButton, QSizePolicy, QWidget
 
 from mt_studio.core.consent_board import Chip, ChipState
+from mt_studio.core.consent_policy import ConsentState, ConsentStatus
 from mt_studio.core.domain import Credit, Purpose
 from mt_studio.i18n import _
 
@@ -103,6 +104,23 @@ def chip_details(chip: Chip) -> str:
     return "\n".join(lines)
 
 
+def chip_text(purpose: Purpose, state: ChipState) -> str:
+    """What a chip says: symbol and purpose, then the state."""
+    return f"{SYMBOLS[state]} {purpose_label(purpose)}\n{state_label(state)}"
+
+
+def chip_column_width(purpose: Purpose) -> int:
+    """The width a chip of PURPOSE needs in its widest state: its column keeps that width
+    whatever the state, so nothing moves when consent changes."""
+    probes = [ConsentChip(Chip(purpose, state, ConsentStatus(0, purpose,
+                                                             ConsentState.NEVER_GRANTED)), "")
+              for state in ChipState]
+    width = max(probe.sizeHint().width() for probe in probes)
+    for probe in probes:
+        probe.deleteLater()
+    return width + 2  # the focus border is a pixel wider than the border
+
+
 class ConsentChip(QPushButton):
     """A button showing one chip; clicking asks to grant or, on a valid consent, to withdraw.
 
@@ -115,8 +133,7 @@ class ConsentChip(QPushButton):
     def __init__(self, chip: Chip, owner: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.chip = chip
-        self.setText(f"{SYMBOLS[chip.state]} {purpose_label(chip.purpose)}\n"
-                     f"{state_label(chip.state)}")
+        self.setText(chip_text(chip.purpose, chip.state))
         details = chip_details(chip)
         self.setToolTip(details)
         self.setAccessibleName(_("{who}, {purpose}: {state}").format(
@@ -128,7 +145,7 @@ class ConsentChip(QPushButton):
         border = "dashed" if chip.state is ChipState.NEVER else "solid"
         self.setStyleSheet(
             f"QPushButton {{ background: {background}; color: {text};"
-            f" border: 2px {border} {text}; border-radius: 0.6em; padding: 0.3em 0.7em; }}"
+            f" border: 2px {border} {text}; border-radius: 0.6em; padding: 0.3em 0.45em; }}"
             f" QPushButton:focus {{ border: 3px solid palette(highlight); }}"
         )
         self.clicked.connect(self._on_click)

@@ -30,6 +30,7 @@ from mt_studio.i18n import _, ngettext
 from mt_studio.ui.chips import (
     SYMBOLS,
     ConsentChip,
+    chip_column_width,
     credit_label,
     day_text,
     purpose_label,
@@ -42,6 +43,8 @@ from mt_studio.ui.consent_dialogs import (
     WithdrawDialog,
     WithdrawRequest,
 )
+
+PERSON_COLUMN_CHARS = 22  # names and credit lines wrap beyond this
 
 
 def person_label(participant: Participant) -> str:
@@ -72,6 +75,7 @@ class ConsentBoard(QWidget):
         self._form_version: str | None = None
         self._focus_after_refresh: tuple[int, Purpose] | None = None
         self._row_widgets: list[QWidget] = []
+        self._chip_widths: dict[Purpose, int] = {}
         self._build()
         self._show_enabled(False)
 
@@ -275,6 +279,7 @@ class ConsentBoard(QWidget):
                     lambda purpose, pid=person.id: self.open_grant_dialog(pid, purpose))
                 button.withdraw_requested.connect(
                     lambda purpose, pid=person.id: self.open_withdraw_dialog(pid, purpose))
+                button.setFixedWidth(self._chip_width(chip.purpose))
                 self.chips[(person.id, chip.purpose)] = button
                 self._place(button, line, column)
             self._place(self._actions_cell(person), line, len(row.chips) + 1)
@@ -283,16 +288,25 @@ class ConsentBoard(QWidget):
         if key in self.chips and not self.findChildren(QDialog):
             self.chips[key].setFocus()
 
+    def _chip_width(self, purpose: Purpose) -> int:
+        if purpose not in self._chip_widths:
+            self._chip_widths[purpose] = chip_column_width(purpose)
+        return self._chip_widths[purpose]
+
     def _person_cell(self, row: BoardRow) -> QWidget:
         cell = QWidget()
+        # A long name wraps rather than pushing the chips out of sight.
+        cell.setMaximumWidth(self.fontMetrics().averageCharWidth() * PERSON_COLUMN_CHARS)
         layout = QVBoxLayout(cell)
         layout.setContentsMargins(0, 0, 0, 0)
         name = QLabel(person_label(row.participant))
+        name.setWordWrap(True)
         name.setTextFormat(Qt.TextFormat.PlainText)
         font = name.font()
         font.setBold(True)
         name.setFont(font)
         credit = QLabel(credit_label(row.credit))
+        credit.setWordWrap(True)
         credit.setAccessibleName(_("Credit for {who}: {credit}").format(
             who=row.participant.pseudonym, credit=credit_label(row.credit)))
         layout.addWidget(name)

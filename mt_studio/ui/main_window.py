@@ -6,7 +6,7 @@ import logging
 import threading
 from typing import TYPE_CHECKING
 
-from PyQt6.QtCore import QEvent, Qt, QTimer, QUrl, pyqtSignal
+from PyQt6.QtCore import QEvent, QSize, Qt, QTimer, QUrl, pyqtSignal
 from PyQt6.QtGui import QAction, QDesktopServices, QKeySequence
 from PyQt6.QtWidgets import (
     QApplication,
@@ -161,7 +161,7 @@ class MainWindow(QMainWindow):
         splitter.addWidget(self.sessions)
         splitter.addWidget(self.pages)
         splitter.setStretchFactor(1, 3)
-        splitter.setSizes([380, 900])
+        self.splitter = splitter
         self.setCentralWidget(splitter)
         self.device_status = DeviceStatus()
         self.statusBar().addPermanentWidget(self.device_status)
@@ -174,7 +174,19 @@ class MainWindow(QMainWindow):
         self.sessions.edit_session_requested.connect(self.edit_session)
         self.installEventFilter(self)  # until the first paint
         self.attach(library)
-        self.resize(1200, 760)
+        self.fit_to_screen()
+
+    def fit_to_screen(self) -> None:
+        """Take the preferred size where the screen has room, else fill the screen (maximized)."""
+        area = self.screen().availableGeometry()
+        size, maximized = fitted_size(area.size())
+        self.resize(size)
+        self.move(area.x() + (area.width() - size.width()) // 2,
+                  area.y() + max(0, (area.height() - size.height() - TITLE_BAR) // 2))
+        self.splitter.setSizes([session_list_width(size.width()),
+                                size.width() - session_list_width(size.width())])
+        if maximized:
+            self.setWindowState(self.windowState() | Qt.WindowState.WindowMaximized)
 
     def attach(self, library: Library | None) -> None:
         """Work on LIBRARY, now open (None: it is still being opened)."""
@@ -385,6 +397,25 @@ class MainWindow(QMainWindow):
     def open_log_folder(self) -> None:
         """Show the folder with the log in the file manager."""
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(log_file().parent)))
+
+
+PREFERRED_SIZE = QSize(1280, 800)
+TITLE_BAR = 40  # what a window manager adds above the window, at the most common scales
+
+
+def fitted_size(available: QSize) -> tuple[QSize, bool]:
+    """The window's first size on a screen with AVAILABLE room (taskbars left out), and
+    whether it is maximized: a screen too small for the preferred size (a 1366x768 laptop)
+    is filled, title bar included."""
+    room = QSize(available.width(), available.height() - TITLE_BAR)
+    if room.width() >= PREFERRED_SIZE.width() and room.height() >= PREFERRED_SIZE.height():
+        return PREFERRED_SIZE, False
+    return room, True
+
+
+def session_list_width(window_width: int) -> int:
+    """How wide the session list starts: a quarter of the window, 260 to 380 pixels."""
+    return max(260, min(380, window_width // 4))
 
 
 def _opening_page() -> QWidget:
