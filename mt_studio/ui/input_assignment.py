@@ -19,7 +19,6 @@ from PyQt6.QtWidgets import (
     QMenu,
     QPushButton,
     QScrollArea,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -72,14 +71,17 @@ class _ScanReport(QObject):
     done = pyqtSignal(object)
 
 
-class ParticipantPicker(QToolButton):
-    """A button with a checkable menu of the present participants; shows who is chosen."""
+class ParticipantPicker(QPushButton):
+    """A button with a checkable menu of the present participants; shows who is chosen.
+
+    A push button, not a tool button: its size makes room for the menu's arrow, which a
+    tool button's draws over the names.
+    """
 
     changed = pyqtSignal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.setMenu(QMenu(self))
         self._people: list[Participant] = []
         self._update_text()

@@ -198,19 +198,23 @@ class LooperPanel(QWidget):
         self.measure_button.setToolTip(_("Measure how late sound comes back through the "
                                          "interface, so that layers line up."))
 
+        # "Play from" has a line of its own: who plays is who must consent, in whole words.
+        source = QHBoxLayout()
         choices = QHBoxLayout()
-        for words, widget in ((_("Play from"), self.input_choice),
-                              (_("Length"), self.length_choice), (_("Tempo"), self.tempo)):
+        for line_layout, words, widget in ((source, _("Play from"), self.input_choice),
+                                           (choices, _("Length"), self.length_choice),
+                                           (choices, _("Tempo"), self.tempo)):
             label = QLabel(words)
             label.setBuddy(widget)
-            choices.addWidget(label)
-            choices.addWidget(widget, 2 if widget is self.input_choice else 0)
-            choices.addSpacing(line)
-        choices.addWidget(self.tap_button)  # no stretch after: "Play from" takes the room
-        beat_choices = QHBoxLayout()  # a line of their own: "Play from" keeps its room
-        beat_choices.addWidget(self.count_in_box)
-        beat_choices.addWidget(self.click_box)
-        beat_choices.addStretch(1)
+            line_layout.addWidget(label)
+            line_layout.addWidget(widget)
+            line_layout.addSpacing(line)
+        source.addStretch(1)
+        choices.addWidget(self.tap_button)
+        choices.addSpacing(line)
+        choices.addWidget(self.count_in_box)
+        choices.addWidget(self.click_box)
+        choices.addStretch(1)
         actions = QGridLayout()
         actions.addWidget(self.record_button, 0, 0, 2, 1)
         actions.addWidget(self.stop_button, 0, 1, 2, 1)
@@ -228,8 +232,8 @@ class LooperPanel(QWidget):
         latency_line.addWidget(self.measure_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
+        layout.addLayout(source)
         layout.addLayout(choices)
-        layout.addLayout(beat_choices)
         layout.addLayout(actions)
         layout.addWidget(self.position)
         layout.addLayout(layers_line)

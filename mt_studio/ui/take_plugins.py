@@ -18,7 +18,6 @@ from PyQt6.QtWidgets import (
     QMenu,
     QProgressBar,
     QPushButton,
-    QToolButton,
     QWidget,
 )
 
@@ -76,11 +75,10 @@ class TakePlugins(QWidget):
     def _build(self) -> None:
         self.analyse_menu = QMenu(self)
         self.analyse_menu.triggered.connect(self._analysis_chosen)
-        self.analyse_button = QToolButton()
-        self.analyse_button.setText(_("Analyse"))
+        # A push button makes room for its menu's arrow; a tool button draws it over the text.
+        self.analyse_button = QPushButton(_("Analyse"))
         self.analyse_button.setAccessibleName(_("Analyse this take"))
         self.analyse_button.setMenu(self.analyse_menu)
-        self.analyse_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.progress = QProgressBar()
         self.progress.setRange(0, 100)
         self.progress.setAccessibleName(_("Analysis progress"))
