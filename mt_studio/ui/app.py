@@ -10,7 +10,15 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PyQt6.QtCore import QEvent, QObject, QTimer, QtMsgType, pyqtSignal, qInstallMessageHandler
+from PyQt6.QtCore import (
+    QEvent,
+    QLocale,
+    QObject,
+    QTimer,
+    QtMsgType,
+    pyqtSignal,
+    qInstallMessageHandler,
+)
 from PyQt6.QtWidgets import QApplication, QMainWindow, QWidget
 
 from mt_studio import i18n
@@ -128,6 +136,8 @@ class Studio:
         """Show a fresh main window, on SESSION_ID if given."""
         from mt_studio.ui.main_window import MainWindow  # after the language is set
 
+        # Qt's own widgets (spin boxes, calendars) write numbers and dates as the words do.
+        QLocale.setDefault(QLocale(i18n.locale_name()))
         old = self.window
         # A window built again takes over the plugins, started once for the app.
         self.window = MainWindow(self.library, self.reporter,

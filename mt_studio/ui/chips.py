@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
-
-from PyQt6.QtCore import QDate, QLocale, Qt, pyqtSignal
+from PyQt6.QtCore import Qt, pyqtSignal
 from PyQt6.QtWidgets import QPushButton, QSizePolicy, QWidget
 
 from mt_studio.core.consent_board import Chip, ChipState
 from mt_studio.core.consent_policy import ConsentState, ConsentStatus
 from mt_studio.core.domain import Credit, Purpose
-from mt_studio.i18n import _
+from mt_studio.i18n import _, day_text
 
 # Colour is never alone: every state has its own symbol and word too. The symbols are ones the
 # common desktop fonts (DejaVu, Noto) carry.
@@ -74,11 +72,6 @@ def credit_label(credit: Credit) -> str:
         Credit.PSEUDONYM: _("credited by pseudonym"),
         Credit.NONE: _("not credited"),
     }[credit]
-
-
-def day_text(day: date) -> str:
-    """A calendar day in the user's locale, short form."""
-    return QLocale().toString(QDate(day.year, day.month, day.day), QLocale.FormatType.ShortFormat)
 
 
 def chip_details(chip: Chip) -> str:
