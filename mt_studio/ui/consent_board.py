@@ -41,6 +41,7 @@ from mt_studio.ui.consent_dialogs import (
     NewParticipantDialog,
     WithdrawDialog,
     WithdrawRequest,
+    record_grant,
 )
 
 
@@ -207,10 +208,7 @@ class ConsentBoard(QWidget):
     def grant(self, participant_id: int, request: GrantRequest) -> None:
         """Record a grant in the ledger, redraw, and tell the others."""
         participant = self.row(participant_id).participant
-        with self.library.transaction() as db:
-            consent_ledger.grant(db, participant, request.purposes,
-                                 valid_until=request.valid_until, witness=request.witness,
-                                 form_version=request.form_version, credit=request.credit)
+        record_grant(self.library, participant, request)
         self._witness = request.witness or self._witness
         self._form_version = request.form_version or self._form_version
         self._changed(_("{who} gave consent to: {purposes}.").format(
