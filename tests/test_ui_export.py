@@ -11,7 +11,7 @@ from PyQt6.QtCore import Qt
 
 from mt_studio.core.capture import devices
 from mt_studio.core.consent_board import ChipState
-from mt_studio.core.domain import Purpose
+from mt_studio.core.domain import ConsentAction, Purpose
 from mt_studio.core.export import audio
 from mt_studio.core.library import consent_ledger, participants, takes
 from mt_studio.core.mixing import TrackMix
@@ -37,6 +37,11 @@ def states(dialog: ExportDialog) -> dict[str, ChipState]:
     return {row.pseudonym: row.chip.state for row in dialog.preview_shown.rows}
 
 
+def blocker_lines(dialog: ExportDialog) -> list[str]:
+    """The lines under the verdict: who blocks the export, and where they are heard."""
+    return [label.text() for label, _button in dialog.preview.blocker_lines]
+
+
 def choose(combo, data) -> None:
     combo.setCurrentIndex(combo.findData(data))
 
@@ -59,9 +64,10 @@ def test_a_withdrawn_group_consent_disables_export_and_names_who(dialog, library
     assert not shown.export_button.isEnabled()
     assert states(shown)["Demo Singer"] is ChipState.WITHDRAWN
     assert states(shown)["Demo Bassist"] is ChipState.GRANTED
-    verdict = shown.preview.verdict.text()
-    assert "Demo Singer withdrew consent to group" in verdict
-    assert "Demo Bassist" not in verdict
+    assert shown.preview.verdict.text().startswith(
+        "Sharing inside the group is not possible now")
+    [line] = blocker_lines(shown)
+    assert line.startswith("Demo Singer (Drums (room mic), Vocal mic) withdrew group sharing on")
     assert shown.form.title.text() == "Take 1"  # the core's title, though nobody may share
 
 
@@ -84,8 +90,10 @@ def test_community_is_refused_naming_everyone_who_lacks_it(dialog):
     assert set(states(shown).values()) == {ChipState.NEVER}
     verdict = shown.preview.verdict.text()
     assert verdict.startswith("Sharing with a community music group is not possible now")
+    lines = blocker_lines(shown)
     for name in ("Demo Bassist", "Demo Drummer", "Demo Keys", "Demo Singer"):
-        assert f"{name} has never given consent to community" in verdict
+        assert any(line.startswith(f"{name} (") and
+                   line.endswith("has not consented to community sharing") for line in lines)
     choose(shown.form.purpose, Purpose.GROUP)
     assert shown.export_button.isEnabled()
 
@@ -230,3 +238,84 @@ def test_the_takes_tab_opens_the_dialog_for_the_shown_take(qtbot, library, demo_
         shown.reject()
     finally:
         view.release()
+
+
+def test_a_blocked_export_lists_the_tracks_each_blocker_is_heard_on(dialog):
+    shown = dialog()
+    choose(shown.form.purpose, Purpose.COMMUNITY)
+    lines = blocker_lines(shown)
+    assert "Demo Bassist (Drums (room mic), Bass (DI), Vocal mic) has not consented to " \
+           "community sharing" in lines
+    assert "Demo Keys (Drums (room mic), Keys (line out), Vocal mic, Keys (MIDI)) has not " \
+           "consented to community sharing" in lines
+    assert len(lines) == 4
+    buttons = [button for _label, button in shown.preview.blocker_lines]
+    assert {b.text() for b in buttons} == {"Record consent…"}
+    assert "Record consent for Demo Bassist" in {b.accessibleName() for b in buttons}
+
+
+def typed(shown: ExportDialog) -> dict:
+    form = shown.form
+    return {"title": form.title.text(), "recipient": form.recipient.text(),
+            "group": form.group.text(), "folder": form.folder.text(),
+            "format": form.format.currentData(), "stems": form.stems_choice.isChecked(),
+            "zip": form.zip.isChecked(), "tracks": form.chosen_track_ids(),
+            "purpose": form.purpose.currentData()}
+
+
+def test_record_consent_opens_the_grant_dialog_and_keeps_everything_typed(
+        qtbot, dialog, library, demo_take):
+    from mt_studio.core.presets.model import AudioFormat
+    from mt_studio.ui.consent_dialogs import GrantDialog
+
+    db = library.connection
+    singer = participants.find(db, "Demo Singer")
+    consent_ledger.withdraw(db, singer, [Purpose.GROUP])
+    shown = dialog()
+    form = shown.form
+    form.title.setText("Sunday song")
+    form.recipient.setText("Tuesday band")
+    form.group.setText("The Tuesday band")
+    choose(form.format, AudioFormat.FLAC)
+    form.stems_choice.setChecked(True)
+    form.zip.setChecked(True)
+    midi = next(row for row in range(form.tracks.count())
+                if form.tracks.item(row).text().startswith("Keys (MIDI)"))
+    form.tracks.item(midi).setCheckState(Qt.CheckState.Unchecked)
+    before = typed(shown)
+    assert not shown.export_button.isEnabled()
+    [(line, button)] = shown.preview.blocker_lines
+    assert line.text().startswith("Demo Singer (Drums (room mic), Vocal mic) withdrew group")
+
+    button.click()
+    grant = shown.findChild(GrantDialog)
+    assert grant is not None and grant.isVisible()
+    assert [p for p, box in grant.purpose_boxes.items() if box.isChecked()] == [Purpose.GROUP]
+    assert any("What does Demo Singer agree to?" == label.text()
+               for label in grant.findChildren(type(line)))
+    grant.witness.setText("Therapist A")
+    with qtbot.waitSignal(shown.consent_recorded, timeout=1000):
+        grant.accept()
+
+    last = consent_ledger.events(db, [singer.id])[-1]
+    assert (last.action, last.purpose, last.witness) == (
+        ConsentAction.GRANT, Purpose.GROUP, "Therapist A")
+    assert typed(shown) == before
+    assert shown.preview.blocker_lines == []
+    assert shown.export_button.isEnabled()
+    assert shown.preview_shown.allowed
+
+
+def test_recording_one_of_several_blockers_keeps_export_off_until_nobody_blocks(
+        qtbot, dialog, library):
+    from mt_studio.ui.consent_dialogs import GrantDialog
+
+    shown = dialog()
+    choose(shown.form.purpose, Purpose.COMMUNITY)
+    first = shown.preview.blocker_lines[0][1]
+    who = first.accessibleName().removeprefix("Record consent for ")
+    first.click()
+    shown.findChild(GrantDialog).accept()
+    assert not shown.export_button.isEnabled()
+    assert len(shown.preview.blocker_lines) == 3
+    assert not any(line.text().startswith(f"{who} (") for line, _b in shown.preview.blocker_lines)

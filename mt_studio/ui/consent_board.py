@@ -1,8 +1,9 @@
 """Check-in and consent: who is present, a chip per purpose for each, grant and withdraw.
 
 Granting and withdrawing are one small dialog each, with the same weight; after any change the
-chips are read again from the ledger at once and `consent_changed` is emitted. Real names are
-shown here only, pseudonym first, and only for people present.
+chips are read again from the ledger at once and `consent_changed` is emitted. A combination
+worth asking about (group sharing withdrawn, community sharing still granted) is noted above
+the chips. Real names are shown here only, pseudonym first, and only for people present.
 """
 
 from __future__ import annotations
@@ -26,8 +27,10 @@ from mt_studio.core.domain import Participant, Purpose
 from mt_studio.core.errors import InputError
 from mt_studio.core.library import Library, consent_ledger, participants, sessions
 from mt_studio.core.library.consent_ledger import WithdrawalReport
+from mt_studio.core.take_restrictions import consent_questions
 from mt_studio.i18n import _, ngettext
 from mt_studio.ui.chips import (
+    COLOURS,
     SYMBOLS,
     ConsentChip,
     chip_column_width,
@@ -42,7 +45,9 @@ from mt_studio.ui.consent_dialogs import (
     NewParticipantDialog,
     WithdrawDialog,
     WithdrawRequest,
+    record_grant,
 )
+from mt_studio.ui.restriction_words import question_text
 
 PERSON_COLUMN_CHARS = 22  # names and credit lines wrap beyond this
 
@@ -113,6 +118,16 @@ class ConsentBoard(QWidget):
         self.legend.setAccessibleName(_("What the symbols mean"))
         layout.addWidget(self.legend)
 
+        self.questions = QLabel()
+        self.questions.setWordWrap(True)
+        self.questions.setTextFormat(Qt.TextFormat.PlainText)
+        self.questions.setAccessibleName(_("Consent worth asking about"))
+        background, text = COLOURS[ChipState.EXPIRES_SOON]
+        self.questions.setStyleSheet(f"QLabel {{ background: {background}; color: {text};"
+                                     f" padding: 0.4em; }}")
+        self.questions.hide()
+        layout.addWidget(self.questions)
+
         self.notice = QLabel()
         self.notice.setWordWrap(True)
         self.notice.setTextFormat(Qt.TextFormat.PlainText)
@@ -169,6 +184,11 @@ class ConsentBoard(QWidget):
         self.empty.setText(_("Nobody is checked in yet. Choose who has arrived above.")
                            if not self.rows else "")
         self.empty.setVisible(not self.rows)
+        names = {row.participant.id: row.participant.pseudonym for row in self.rows}
+        asked = [question_text(q, names) for row in self.rows
+                 for q in consent_questions(chip.status for chip in row.chips)]
+        self.questions.setText("\n".join(asked))
+        self.questions.setVisible(bool(asked))
         self._draw_rows()
 
     def chip(self, participant_id: int, purpose: Purpose) -> ConsentChip:
@@ -211,10 +231,7 @@ class ConsentBoard(QWidget):
     def grant(self, participant_id: int, request: GrantRequest) -> None:
         """Record a grant in the ledger, redraw, and tell the others."""
         participant = self.row(participant_id).participant
-        with self.library.transaction() as db:
-            consent_ledger.grant(db, participant, request.purposes,
-                                 valid_until=request.valid_until, witness=request.witness,
-                                 form_version=request.form_version, credit=request.credit)
+        record_grant(self.library, participant, request)
         self._witness = request.witness or self._witness
         self._form_version = request.form_version or self._form_version
         self._changed(_("{who} gave consent to: {purposes}.").format(

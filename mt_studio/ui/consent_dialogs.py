@@ -24,6 +24,7 @@ from PyQt6.QtWidgets import (
 
 from mt_studio.core.domain import Credit, Participant, Purpose
 from mt_studio.core.errors import InputError
+from mt_studio.core.library import Library, consent_ledger
 from mt_studio.i18n import _
 from mt_studio.ui.applying_dialog import ApplyingDialog
 from mt_studio.ui.chips import credit_label, purpose_help, purpose_label
@@ -61,6 +62,14 @@ class WithdrawRequest:
 
     purposes: tuple[Purpose, ...]
     reason: str | None
+
+
+def record_grant(library: Library, participant: Participant, request: GrantRequest) -> None:
+    """Append the grant REQUEST describes for PARTICIPANT to the ledger."""
+    with library.transaction() as db:
+        consent_ledger.grant(db, participant, request.purposes,
+                             valid_until=request.valid_until, witness=request.witness,
+                             form_version=request.form_version, credit=request.credit)
 
 
 class GrantDialog(ApplyingDialog):

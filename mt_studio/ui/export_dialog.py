@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping, Sequence
 
-from PyQt6.QtCore import Qt, QUrl
+from PyQt6.QtCore import Qt, QUrl, pyqtSignal
 from PyQt6.QtGui import QDesktopServices
 from PyQt6.QtWidgets import (
     QDialog,
@@ -25,10 +25,12 @@ from PyQt6.QtWidgets import (
     QWidget,
 )
 
+from mt_studio.core.consent_policy import credit_choice
+from mt_studio.core.domain import Participant, Purpose
 from mt_studio.core.errors import MtStudioError
 from mt_studio.core.export import ExportResult
 from mt_studio.core.export.plan import default_title
-from mt_studio.core.library import Library, sessions
+from mt_studio.core.library import Library, consent_ledger, participants, sessions
 from mt_studio.core.library.clock import utc_now
 from mt_studio.core.library.takes import Take
 from mt_studio.core.looping import LoopRegion
@@ -36,6 +38,7 @@ from mt_studio.core.mixing import TrackMix
 from mt_studio.core.plugins import PluginHost
 from mt_studio.core.presets import PresetCatalog
 from mt_studio.i18n import _
+from mt_studio.ui.consent_dialogs import GrantDialog, GrantRequest, record_grant
 from mt_studio.ui.dialog_buttons import translate
 from mt_studio.ui.export_form import ExportForm, mixes_by_track, number_words
 from mt_studio.ui.export_preview import ExportPreview, Preview, make_preview
@@ -50,21 +53,28 @@ PROBLEM_STYLE = "color: #8b0000; font-weight: bold;"
 class ExportDialog(QDialog):
     """Export TAKE of LIBRARY. MIXES is the take view's mix (a TrackMix per audio track, in
     take order, or by track id); LOOP the loop drawn on it, if any; PLUGINS the app's plugin
-    host, whose effects and exporters can be chosen (None: none offered).
+    host, whose effects and exporters can be chosen (None: none offered); PURPOSE the purpose
+    chosen to start with (None: the first).
 
     `result` holds the last finished export (None until one finished); `preview_shown` the
-    preview on display.
+    preview on display; `grant_dialog` the last "Record consent…" dialog opened.
+    `consent_recorded()` after consent was recorded from the dialog.
     """
+
+    consent_recorded = pyqtSignal()
 
     def __init__(self, library: Library, take: Take,
                  mixes: Mapping[int, TrackMix] | Sequence[TrackMix] = (),
                  loop: LoopRegion | None = None, parent: QWidget | None = None,
-                 catalog: PresetCatalog | None = None, plugins: PluginHost | None = None
-                 ) -> None:
+                 catalog: PresetCatalog | None = None, plugins: PluginHost | None = None,
+                 purpose: Purpose | None = None) -> None:
         super().__init__(parent)
         self.library, self.take = library, take
         self.result: ExportResult | None = None
         self.preview_shown: Preview | None = None
+        # Held until the next one opens: a parentless export dialog (as in tests) crashes
+        # when Python lets go of its child dialog before Qt has deleted it.
+        self.grant_dialog: GrantDialog | None = None
         self._run = ExportRun(library.folder, self, plugins)
         self._run.progressed.connect(self._show_progress)
         self._run.finished.connect(self._finished)
@@ -72,6 +82,8 @@ class ExportDialog(QDialog):
         self.form = ExportForm(library, take, mixes_by_track(take, mixes), loop,
                                catalog or PresetCatalog.default(), plugins=plugins)
         self.form.title.setText(self._default_title())
+        if purpose is not None:
+            self.form.purpose.setCurrentIndex(self.form.purpose.findData(purpose))
         self._build()
         self.form.changed.connect(self.refresh_preview)
         self.refresh_preview()
@@ -88,6 +100,7 @@ class ExportDialog(QDialog):
         heading.setTextFormat(Qt.TextFormat.PlainText)
 
         self.preview = ExportPreview()
+        self.preview.consent_requested.connect(self.record_consent)
         preview_box = QGroupBox(_("Who is heard, and may it be shared?"))
         QVBoxLayout(preview_box).addWidget(self.preview)
         columns = QHBoxLayout()
@@ -154,9 +167,32 @@ class ExportDialog(QDialog):
         except MtStudioError as error:  # a choice the request itself refuses
             preview = Preview(self.preview.rows, None, str(error))
         self.preview_shown = preview
-        self.preview.show_preview(preview, self.form.purpose.currentData())
+        self.preview.show_preview(preview, self.form.purpose.currentData(), self.form.titles)
         self.export_button.setEnabled(preview.allowed and self.form.destination() is not None
                                       and not self._run.running)
+
+    def record_consent(self, participant_id: int, purpose: Purpose) -> GrantDialog:
+        """Open (without blocking) the consent board's grant dialog for one person heard, with
+        PURPOSE ticked; once it is recorded the preview is asked again, and nothing typed
+        here changes."""
+        db = self.library.connection
+        person = next(p for p in participants.all_participants(db) if p.id == participant_id)
+        ledger = consent_ledger.events(db, [participant_id])
+        dialog = GrantDialog(
+            person, purpose, credit=credit_choice(ledger, participant_id, utc_now()),
+            witness=sessions.get(db, self.take.session_id).therapist,
+            form_version=next((e.form_version for e in reversed(ledger) if e.form_version),
+                              None),
+            apply=lambda request: self._grant(person, request), parent=self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        self.grant_dialog = dialog
+        return dialog
+
+    def _grant(self, person: Participant, request: GrantRequest) -> None:
+        record_grant(self.library, person, request)
+        self.refresh_preview()
+        self.consent_recorded.emit()
 
     # Exporting (slots are methods, not lambdas: a method's connection goes with its dialog)
 

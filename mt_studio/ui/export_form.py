@@ -83,6 +83,7 @@ class ExportForm(QWidget):
     track it mutes (or leaves out by a solo elsewhere) starts unticked. LOOP is the loop
     drawn in the Takes tab, if any. PLUGINS (the app's plugin host, if started) offers
     effects for the mix and exporters for the package; without any, their lists are hidden.
+    `titles` names each track of the take (by id) as its lane does.
     """
 
     changed = pyqtSignal()
@@ -93,6 +94,7 @@ class ExportForm(QWidget):
         super().__init__(parent)
         self.library, self.take, self.loop, self.mixes = library, take, loop, dict(mixes)
         self.plugins = plugins
+        self.titles: dict[int, str] = {}
         self._build(catalog)
         self._profile_chosen()
         self.profile.currentIndexChanged.connect(self._profile_chosen)
@@ -219,8 +221,9 @@ class ExportForm(QWidget):
             people = ", ".join(sorted((names.get(pid, "?")
                                        for pid in heard_on(track.plan(), present)),
                                       key=str.casefold))
+            self.titles[track.id] = lane_for(track, names).title
             item = QListWidgetItem(_("{track} — heard: {people}").format(
-                track=lane_for(track, names).title, people=people or _("nobody")))
+                track=self.titles[track.id], people=people or _("nobody")))
             item.setData(Qt.ItemDataRole.UserRole, track.id)
             mix = self.mixes.get(track.id, TrackMix())
             ticked = not mix.mute and (mix.solo or not soloed)

@@ -1,23 +1,26 @@
 """The export dialog's preview: everyone heard on what would be exported, where each stands for
-the chosen purpose (a chip's symbol, word and colour), and how each will be credited.
+the chosen purpose (a chip's symbol, word and colour), and how each will be credited; under the
+verdict, each person who blocks it with the tracks they are heard on and "Record consent…".
 
 Who is heard and the verdict are the core's (`hearing`, then `plan_export`), so the preview
-shows who holds the purpose as well as who blocks it.
+shows who holds the purpose as well as who blocks it, and where.
 """
 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from PyQt6.QtCore import QSize, Qt
+from PyQt6.QtCore import QSize, Qt, pyqtSignal
 from PyQt6.QtGui import QBrush, QColor
 from PyQt6.QtWidgets import (
     QAbstractItemView,
     QFrame,
+    QGridLayout,
     QLabel,
+    QPushButton,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -30,9 +33,10 @@ from mt_studio.core.domain import Credit, Purpose
 from mt_studio.core.errors import InputError, MtStudioError
 from mt_studio.core.export import ExportPlan, ExportRequest, plan_export
 from mt_studio.core.export.plan import hearing
-from mt_studio.core.library import participants
-from mt_studio.i18n import _
+from mt_studio.core.take_restrictions import Blocking, who_blocks_where
+from mt_studio.i18n import _, ngettext
 from mt_studio.ui.chips import COLOURS, SYMBOLS, chip_details, state_label
+from mt_studio.ui.restriction_words import blocking_text, use_words
 
 
 @dataclass(frozen=True)
@@ -53,6 +57,7 @@ class Preview:
     rows: tuple[HeardRow, ...]
     plan: ExportPlan | None
     problem: str = ""
+    blocking: tuple[Blocking, ...] = ()  # who lacks the purpose, and the tracks they are on
 
     @property
     def allowed(self) -> bool:
@@ -98,8 +103,15 @@ def make_preview(db: sqlite3.Connection, request: ExportRequest, at: datetime) -
                           _chip(heard.ledger, p.participant_id, request.purpose, at),
                           p.credit, p.credit_text) for p in heard.heard)
     if not heard.decision.allowed:
-        return Preview(rows, None, not_possible(
-            request.purpose, heard.decision.describe(participants.pseudonyms(db))))
+        blockers = heard.decision.blockers
+        why = ngettext("{n} person heard lacks this consent",
+                       "{n} people heard lack this consent", len(blockers)).format(
+                           n=len(blockers))
+        blocking = who_blocks_where(blockers, {t.id: t.plan() for t in heard.audio + heard.midi},
+                                    heard.present)
+        return Preview(rows, None, "\n".join((
+            not_possible(request.purpose, why),
+            _("Record their consent, or untick the tracks they are heard on:"))), blocking)
     try:
         return Preview(rows, plan_export(db, request, at, heard))
     except MtStudioError as error:  # a title naming someone, or consent changed meanwhile
@@ -112,11 +124,18 @@ def _chip(ledger: Sequence, participant_id: int, purpose: Purpose, at: datetime)
 
 
 class ExportPreview(QWidget):
-    """A list of everyone heard (consent and credit) above the verdict in one sentence."""
+    """A list of everyone heard (consent and credit) above the verdict in one sentence, and
+    each person who blocks the export with the tracks they are heard on.
+
+    `consent_requested(participant_id, purpose)` when "Record consent…" is pressed for them.
+    """
+
+    consent_requested = pyqtSignal(int, object)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.rows: tuple[HeardRow, ...] = ()
+        self.blocker_lines: list[tuple[QLabel, QPushButton]] = []
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.people = QTreeWidget()
@@ -137,14 +156,19 @@ class ExportPreview(QWidget):
         self.verdict.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.verdict.setAccessibleName(_("Can this be exported?"))
         layout.addWidget(self.verdict)
+        self.blockers = QGridLayout()
+        self.blockers.setColumnStretch(0, 1)
+        layout.addLayout(self.blockers)
 
     def sizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
         """As wide as the list of people needs: the verdict wraps beneath it."""
         return QSize(self.people.minimumWidth(), super().sizeHint().height())
 
-    def show_preview(self, preview: Preview, purpose: Purpose) -> None:
-        """Show PREVIEW of an export for PURPOSE."""
+    def show_preview(self, preview: Preview, purpose: Purpose,
+                     titles: Mapping[int, str] | None = None) -> None:
+        """Show PREVIEW of an export for PURPOSE; TITLES name the tracks (by id)."""
         self.rows = preview.rows
+        self._show_blocking(preview, titles or {})
         self.people.setHeaderLabels([_("Heard"), purpose_wording(purpose), _("Credit")])
         self.people.clear()
         for row in preview.rows:
@@ -176,3 +200,32 @@ class ExportPreview(QWidget):
             self.verdict.setText(preview.problem)
             self.verdict.setStyleSheet(
                 f"padding: 0.5em; color: {COLOURS[ChipState.WITHDRAWN][1]};")
+
+    def _show_blocking(self, preview: Preview, titles: Mapping[int, str]) -> None:
+        """A line per person who blocks the export, naming the tracks they are heard on, and
+        a button to record their consent."""
+        for label, button in self.blocker_lines:
+            for widget in (label, button):
+                self.blockers.removeWidget(widget)
+                widget.hide()  # at once: deletion waits for the event loop
+                widget.deleteLater()
+        self.blocker_lines = []
+        names = {row.participant_id: row.pseudonym for row in preview.rows}
+        ordered = sorted(preview.blocking,
+                         key=lambda b: names.get(b.participant_id, "").casefold())
+        for line, blocking in enumerate(ordered):  # as the list of people above
+            who = names.get(blocking.participant_id, "?")
+            purpose = blocking.blocker.purpose
+            label = QLabel(blocking_text(blocking, names, titles))
+            label.setWordWrap(True)
+            label.setTextFormat(Qt.TextFormat.PlainText)
+            button = QPushButton(_("Record consent…"))
+            button.setAutoDefault(False)
+            button.setAccessibleName(_("Record consent for {who}").format(who=who))
+            button.setToolTip(_("Record the consent {who} gives to {use}, with witness and "
+                                "form version.").format(who=who, use=use_words(purpose)))
+            button.clicked.connect(lambda _checked=False, pid=blocking.participant_id,
+                                   p=purpose: self.consent_requested.emit(pid, p))
+            self.blockers.addWidget(label, line, 0)
+            self.blockers.addWidget(button, line, 1, Qt.AlignmentFlag.AlignTop)
+            self.blocker_lines.append((label, button))

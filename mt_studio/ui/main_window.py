@@ -65,6 +65,10 @@ class SessionView(QTabWidget):
         self.setAccessibleName(_("Session"))
         self.consent.consent_changed.connect(self.inputs.refresh)
         self.consent.consent_changed.connect(self.record.refresh_consent)
+        self.consent.consent_changed.connect(self.takes.refresh)  # marks what is restricted
+        self.takes.consent_changed.connect(self.consent.refresh)  # recorded in Export…
+        self.takes.consent_changed.connect(self.inputs.refresh)
+        self.takes.consent_changed.connect(self.record.refresh_consent)
         self.inputs.assignment_changed.connect(self.record.set_request)
         self.inputs.assignment_changed.connect(self.looper.set_request)
         self.inputs.problem_changed.connect(self.record.set_device_problem)

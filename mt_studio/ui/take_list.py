@@ -3,6 +3,8 @@ background; and the words that describe a take."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 from PyQt6.QtCore import QRectF, Qt, QThreadPool, pyqtSignal
 from PyQt6.QtGui import QIcon, QPainter, QPalette, QPixmap
@@ -72,14 +74,18 @@ class TakeList(QListWidget):
         self.currentItemChanged.connect(self._current_changed)
         self._thumbnail_read.connect(self._show_thumbnail)
 
-    def show_takes(self, found: list[Take], chosen: int | None) -> None:
-        """List FOUND in that order, with take CHOSEN (if listed) current as it was."""
+    def show_takes(self, found: list[Take], chosen: int | None,
+                   marks: Mapping[int, str] | None = None) -> None:
+        """List FOUND in that order, with take CHOSEN (if listed) current as it was; MARKS
+        (by take id) go on a line of their own under a take, such as why it is restricted."""
         self._listing = True
         self.clear()
         for take in found:
-            item = QListWidgetItem(take_summary(take))
+            mark = (marks or {}).get(take.id, "")
+            text = "\n".join(filter(None, (take_summary(take), mark and f"✖ {mark}")))
+            item = QListWidgetItem(text)
             item.setData(TAKE_ID_ROLE, take.id)
-            item.setToolTip(take_summary(take))
+            item.setToolTip(text)
             self.addItem(item)
             key = (take.id, take.frames)
             if key in self._thumbnails:

@@ -21,18 +21,20 @@ from PyQt6.QtWidgets import (
     QApplication,
     QHBoxLayout,
     QLabel,
-    QPushButton,
     QScrollArea,
     QSplitter,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
-from mt_studio.core.domain import TakeStatus, TrackKind
+from mt_studio.core import take_restrictions
+from mt_studio.core.domain import Purpose, TakeStatus, TrackKind
 from mt_studio.core.library import Library, layers, participants, sessions, takes
 from mt_studio.core.library.takes import Take, Track
 from mt_studio.core.looping import LoopRegion
 from mt_studio.core.metronome import BeatGrid
+from mt_studio.core.mixing import stereo_gains
 from mt_studio.core.playback import TakePlayer
 from mt_studio.core.plugins import PluginHost
 from mt_studio.core.waveform import part_paths
@@ -40,6 +42,8 @@ from mt_studio.i18n import _
 from mt_studio.ui.lane_loading import LaneLoader
 from mt_studio.ui.mix_panel import MixPanel
 from mt_studio.ui.practice_controls import PracticeControls
+from mt_studio.ui.restriction_words import mark_text
+from mt_studio.ui.take_consent import TakeConsent
 from mt_studio.ui.take_lanes import Lane, Mark, Span, TakeLanes
 from mt_studio.ui.take_list import TakeList, length_words, status_words
 from mt_studio.ui.take_plugins import TakePlugins
@@ -66,12 +70,14 @@ class TakesView(QWidget):
     """A session's takes (newest first) above the chosen take's lanes and transport.
 
     `position_changed(take_id, frame)` follows the playhead (take_id is 0 with no take);
-    `plugins_changed()` when a plugin failed here and was disabled. PLUGINS is the app's plugin
-    host (None until it has started: see `set_plugins`).
+    `plugins_changed()` when a plugin failed here and was disabled; `consent_changed()` when
+    consent was recorded from here (in the export dialog). PLUGINS is the app's plugin host
+    (None until it has started: see `set_plugins`).
     """
 
     position_changed = pyqtSignal(int, int)
     plugins_changed = pyqtSignal()
+    consent_changed = pyqtSignal()
 
     def __init__(self, library: Library, parent: QWidget | None = None,
                  plugins: PluginHost | None = None) -> None:
@@ -79,6 +85,7 @@ class TakesView(QWidget):
         self.library = library
         self.plugin_host = plugins
         self.session_id: int | None = None
+        self._restrictions: dict[int, take_restrictions.TakeRestrictions] = {}
         self._lane_sources: list[tuple[int, list[Path]]] = []  # audio track id, its files
         # The application's pool, not one of the view's own: a pool deleted with the view
         # waits for its workers while holding the interpreter lock they need, and hangs.
@@ -96,13 +103,16 @@ class TakesView(QWidget):
         title_font.setPointSizeF(title_font.pointSizeF() * 1.3)
         title_font.setBold(True)
         self.title.setFont(title_font)
-        self.export_button = QPushButton(_("Export…"))
+        self.export_button = QToolButton()
+        self.export_button.setText(_("Export…"))
         self.export_button.setAccessibleName(_("Export this take"))
         self.export_button.setToolTip(_(
             "Share this take, its loop or some of its tracks, as a mix or as stems, with "
-            "everyone heard and their consent shown first."))
+            "everyone heard and their consent shown first. The arrow shows for whom it may "
+            "be shared."))
+        self.export_button.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
         self.export_button.setEnabled(False)
-        self.export_button.clicked.connect(self.open_export)
+        self.export_button.clicked.connect(self._export_clicked)
         self.lanes = TakeLanes()
         self._lane_loader = LaneLoader(self.library, self.lanes, self._pool, self)
         self.transport = TakeTransport(self.library, self.lanes, self._pool)
@@ -139,6 +149,9 @@ class TakesView(QWidget):
         self.lead_sheet_button = self.take_plugins.lead_sheet_button
         self.effect = self.take_plugins.effect
         self.strip = self.take_plugins.strip
+        self.consent = TakeConsent(self.lead_sheet_button)
+        self.consent.export_requested.connect(self.open_export)
+        self.export_button.setMenu(self.consent.export_menu)
         self.zoom_hint = QLabel(_("Drag along the strip above the tracks to mark a part to "
                                   "loop. Ctrl+wheel or + and − zoom; 0 shows the whole take."))
         self.zoom_hint.setWordWrap(True)
@@ -156,6 +169,7 @@ class TakesView(QWidget):
         heading.addWidget(self.title, 1)
         heading.addWidget(self.export_button)
         detail_layout.addLayout(heading)
+        detail_layout.addWidget(self.consent)
         detail_layout.addWidget(self.transport)
         detail_layout.addWidget(self.practice)
         detail_layout.addWidget(self.take_plugins)
@@ -220,7 +234,11 @@ class TakesView(QWidget):
         found = list(reversed(takes.for_session(self.library.connection, self.session_id)))
         chosen = self.take.id if self.take else None
         grown = next((t for t in found if t.id == chosen and self._changed(t)), None)
-        self.take_list.show_takes(found, chosen)
+        self._restrictions = take_restrictions.load(self.library.connection, found)
+        names = participants.pseudonyms(self.library.connection)
+        self.take_list.show_takes(found, chosen, {
+            take_id: mark_text(r, names) for take_id, r in self._restrictions.items()})
+        self._show_consent()
         if chosen is not None and self.take_list.currentItem() is None:
             self._show_take(None)
         if self.take_list.currentItem() is None and found:
@@ -256,6 +274,7 @@ class TakesView(QWidget):
                               if t.kind is TrackKind.AUDIO] if sounding else []
         self.practice.start_afresh(take, [paths for _track, paths in self._lane_sources])
         self.take_plugins.show_take(take)
+        self._show_consent()
         if not sounding:
             if take is None:
                 self.title.setText(_("No take chosen"))
@@ -311,8 +330,10 @@ class TakesView(QWidget):
             self.play()
 
     def play(self) -> None:
-        """Play the chosen take from the playhead (from the start if it is at the end)."""
-        self.transport.play()
+        """Play the chosen take from the playhead (from the start if it is at the end); first
+        ask, when someone heard on it no longer shares with the group."""
+        if self.play_button.isEnabled():
+            self.consent.ask_to_play(self._playing_tracks(), self.transport.play)
 
     def stop(self) -> None:
         """Stop playing; the playhead stays where the sound stopped."""
@@ -325,7 +346,8 @@ class TakesView(QWidget):
     def play_from(self, take_id: int, frame: int) -> None:
         """Choose take TAKE_ID (of this session) and play it from FRAME (a song's stamp)."""
         if self.take_list.choose(take_id):
-            self.transport.play_from(frame)
+            self.consent.ask_to_play(self._playing_tracks(),
+                                     lambda: self.transport.play_from(frame))
         else:
             self.transport_note.setText(_("That take belongs to another session."))
 
@@ -337,9 +359,10 @@ class TakesView(QWidget):
         """Ask for a name and drop a marker at the playhead (what M does)."""
         self.transport.add_marker()
 
-    def open_export(self):
+    def open_export(self, purpose: Purpose | None = None):
         """Open the export dialog (window-modal) for the chosen take, with the take's mix and
-        loop as they are now; the dialog, or None with no take."""
+        loop as they are now, for PURPOSE (None: the dialog's first); the dialog, or None with
+        no take."""
         if self.take is None:
             return None
         from mt_studio.ui.export_dialog import ExportDialog  # it uses lane_for, from here
@@ -347,10 +370,39 @@ class TakesView(QWidget):
         mixes = {track_id: self.mix.mix(index)
                  for index, (track_id, _paths) in enumerate(self._lane_sources)}
         dialog = ExportDialog(self.library, self.take, mixes, self._loop_region(), self,
-                              plugins=self.plugin_host)
+                              plugins=self.plugin_host, purpose=purpose)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.consent_recorded.connect(self._consent_recorded)
         dialog.open()
         return dialog
+
+    def _export_clicked(self) -> None:
+        self.open_export()
+
+    # Consent: what the chosen take may still be used for (the core's take_restrictions)
+
+    def _show_consent(self) -> None:
+        take = self.take
+        found = None
+        if take is not None:
+            found = self._restrictions.get(take.id) or take_restrictions.load(
+                self.library.connection, [take])[take.id]
+        names = participants.pseudonyms(self.library.connection)
+        titles = {t.id: lane_for(t, names).title for t in take.tracks} if take else {}
+        self.consent.show_take(found, names, titles)
+
+    def _playing_tracks(self) -> set[int]:
+        """The chosen take's tracks that sound now: all but the audio its mix silences."""
+        if self.take is None:
+            return set()
+        gains = stereo_gains([self.mix.mix(i) for i in range(len(self._lane_sources))])
+        silent = {track_id for (track_id, _paths), gain in zip(self._lane_sources, gains,
+                                                                strict=True) if not gain.any()}
+        return {t.id for t in self.take.tracks} - silent
+
+    def _consent_recorded(self) -> None:
+        self.refresh()
+        self.consent_changed.emit()
 
     def set_plugins(self, host: PluginHost | None) -> None:
         """Offer HOST's analyses and effects (the app's plugin host, once started)."""
