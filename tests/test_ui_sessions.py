@@ -134,3 +134,24 @@ def test_the_dialog_names_participants_by_pseudonym_only(qtbot, library, filled)
     qtbot.addWidget(dialog)
     names = [dialog.present.item(i).text() for i in range(dialog.present.count())]
     assert names == ["Kari", "Ola"]
+
+
+def test_one_click_on_a_session_chooses_it_and_listing_again_chooses_nothing(qtbot, library,
+                                                                            filled):
+    older, newer, _ola, _kari = filled
+    widget = SessionList(library)
+    qtbot.addWidget(widget)
+    widget.show()
+    qtbot.waitExposed(widget)
+    chosen = []
+    widget.session_chosen.connect(chosen.append)
+    tree = widget.tree
+    row = next(tree.topLevelItem(i) for i in range(2) if tree.topLevelItem(i).session_id
+               == older.id)
+    qtbot.mouseClick(tree.viewport(), Qt.MouseButton.LeftButton,
+                     pos=tree.visualItemRect(row).center())
+    assert chosen == [older.id] and widget.current_session() == older.id
+    widget.refresh()
+    widget.select(newer.id)  # the window's doing: it opens nothing
+    assert chosen == [older.id] and widget.current_session() == newer.id
+

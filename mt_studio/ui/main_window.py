@@ -322,9 +322,13 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
     def open_session(self, session_id: int) -> None:
-        """Show SESSION_ID's panels (not while another session's take is recording)."""
+        """Show SESSION_ID's panels (not while another session's take is recording); the
+        session list's chosen row is the open session, whether it opened or not."""
         view = self.session_view
-        if view is not None and view.busy and session_id != self.session_id:
+        if view is not None and session_id == self.session_id:
+            self.sessions.select(session_id)  # open already
+            return
+        if view is not None and view.busy:
             self.statusBar().showMessage(_("Stop the recording or the looper before opening "
                                            "another session."),
                                          5000)
@@ -359,7 +363,10 @@ class MainWindow(QMainWindow):
 
         if session_id is not None and SessionDialog.edit(self.library, session_id, self):
             self.sessions.refresh()
-            self.open_session(session_id)
+            if session_id == self.session_id and self.session_view is not None:
+                self.session_view.show_session(session_id)  # shown again, as edited
+            else:
+                self.open_session(session_id)
 
     def open_demo(self) -> None:
         """Create the demo session (synthesized takes) and open it."""
