@@ -6,8 +6,8 @@ tempo. Waveforms come from each track's peak cache, built in the background.
 
 This module ties the parts together: `take_list` lists the takes, `take_transport` plays the
 chosen one, `practice_controls` holds the beat and the practice line, `take_plugins` the
-plugins' analyses, lead sheet and playback effect, `lane_loading` fills the lanes and
-`mix_panel` mixes the tracks.
+plugins' analyses, lead sheet and playback effect, `lane_loading` fills the lanes,
+`mix_panel` mixes the tracks and `take_listening` keeps the loop, practice and mix with the take.
 """
 
 from __future__ import annotations
@@ -42,6 +42,7 @@ from mt_studio.ui.mix_panel import MixPanel
 from mt_studio.ui.practice_controls import PracticeControls
 from mt_studio.ui.take_lanes import Lane, Mark, Span, TakeLanes
 from mt_studio.ui.take_list import TakeList, length_words, status_words
+from mt_studio.ui.take_listening import ListeningKeeper
 from mt_studio.ui.take_plugins import TakePlugins
 from mt_studio.ui.take_transport import PLAYHEAD_INTERVAL_MS, TakeTransport
 
@@ -152,6 +153,8 @@ class TakesView(QWidget):
         detail_layout.setContentsMargins(0, 0, 0, 0)
         self.mix = MixPanel()
         self.mix.mix_changed.connect(self._mix_changed)
+        self.listening = ListeningKeeper(self.library, self.lanes, self.transport, self.practice,
+                                         self.mix, self._mix_track_ids)
         heading = QHBoxLayout()
         heading.addWidget(self.title, 1)
         heading.addWidget(self.export_button)
@@ -247,7 +250,9 @@ class TakesView(QWidget):
     # The chosen take
 
     def _show_take(self, take_id: int | None) -> None:
-        """Show take TAKE_ID (None: none), starting afresh: see the parts' `start_afresh`."""
+        """Show take TAKE_ID (None: none), starting afresh: see the parts' `start_afresh`; it
+        comes back looped, paced and mixed as it was left."""
+        self.listening.keep_now()  # of the take shown until now
         take = takes.get(self.library.connection, take_id) if take_id is not None else None
         self.transport.start_afresh(take)
         sounding = take is not None and bool(take.frames)
@@ -265,6 +270,7 @@ class TakesView(QWidget):
             self.lanes.set_take([], 0, take.samplerate if take is not None else 48000)
             self._lane_loader.show_take(None, [])
             self.mix.set_tracks([])
+            self.listening.show(None)
             self.transport.open_player()
             return
         names = participants.pseudonyms(self.library.connection)
@@ -278,22 +284,23 @@ class TakesView(QWidget):
         self.mix.set_tracks([(lane.title, lane.people) for lane in
                              (lane_for(t, names) for t in take.tracks
                               if t.kind is TrackKind.AUDIO)])
+        self.listening.show(take)
         self._show_layers(take)
         self._grid_changed(self.practice.grid())
         self._lane_loader.show_take(take, self._lane_sources)
         self.transport.open_player()
 
     def _show_layers(self, take: Take) -> None:
-        """A looper's take plays as its loop: round and round, without the layers undone or
-        muted in the looper."""
+        """A looper's take plays as its loop: round and round (unless a loop of its own was
+        kept), without the layers undone or muted in the looper, whose word is the last."""
         if not layers.of_take(self.library.connection, take.id):
             return
         silent = layers.left_out(self.library.connection, take.id)
         for index, (track_id, _paths) in enumerate(self._lane_sources):
-            if track_id in silent:
-                self.mix.row(index)[0].setChecked(True)
-        self.lanes.set_loop((0, take.frames))
-        self.loop_button.setChecked(True)
+            self.mix.row(index)[0].setChecked(track_id in silent)
+        if self.lanes.loop is None:
+            self.lanes.set_loop((0, take.frames))
+            self.loop_button.setChecked(True)
 
     # Playback, markers and the beat (the parts do the work)
 
@@ -393,6 +400,10 @@ class TakesView(QWidget):
         if self.player is not None:
             self.player.set_click(self.practice.click_grid())
 
+    def _mix_track_ids(self) -> list[int]:
+        """The track of each mix row, in order."""
+        return [track_id for track_id, _paths in self._lane_sources]
+
     def _mix_changed(self, index: int, mix) -> None:
         if self.player is not None:
             self.player.set_mix(index, mix)
@@ -403,6 +414,7 @@ class TakesView(QWidget):
         is cancelled, and what it wrote removed."""
         from mt_studio.ui.export_dialog import ExportDialog
 
+        self.listening.keep_now()
         for dialog in self.findChildren(ExportDialog):
             dialog.stop_for_closing()
         self._lane_loader.releasing = True  # peak caches under way stop building
