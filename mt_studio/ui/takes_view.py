@@ -43,6 +43,7 @@ from mt_studio.ui.practice_controls import PracticeControls
 from mt_studio.ui.take_lanes import Lane, Mark, Span, TakeLanes
 from mt_studio.ui.take_list import TakeList, length_words, status_words
 from mt_studio.ui.take_listening import ListeningKeeper
+from mt_studio.ui.take_naming import TakeNameDialog, take_title
 from mt_studio.ui.take_plugins import TakePlugins
 from mt_studio.ui.take_transport import PLAYHEAD_INTERVAL_MS, TakeTransport
 
@@ -104,6 +105,16 @@ class TakesView(QWidget):
             "everyone heard and their consent shown first."))
         self.export_button.setEnabled(False)
         self.export_button.clicked.connect(self.open_export)
+        self.name_button = QPushButton(_("Name and note…"))
+        self.name_button.setAccessibleName(_("Name this take and give it a note"))
+        self.name_button.setToolTip(_("Give the take a name and a note (F2)."))
+        self.name_button.setEnabled(False)
+        self.name_button.clicked.connect(self.name_take)
+        self.note = QLabel()
+        self.note.setWordWrap(True)
+        self.note.setTextFormat(Qt.TextFormat.PlainText)
+        self.note.setAccessibleName(_("Note about the take"))
+        self.note.hide()
         self.lanes = TakeLanes()
         self._lane_loader = LaneLoader(self.library, self.lanes, self._pool, self)
         self.transport = TakeTransport(self.library, self.lanes, self._pool)
@@ -157,8 +168,10 @@ class TakesView(QWidget):
                                          self.mix, self._mix_track_ids)
         heading = QHBoxLayout()
         heading.addWidget(self.title, 1)
+        heading.addWidget(self.name_button)
         heading.addWidget(self.export_button)
         detail_layout.addLayout(heading)
+        detail_layout.addWidget(self.note)
         detail_layout.addWidget(self.transport)
         detail_layout.addWidget(self.practice)
         detail_layout.addWidget(self.take_plugins)
@@ -178,7 +191,8 @@ class TakesView(QWidget):
                              (Qt.Key.Key_Home, self.transport.to_start),
                              (Qt.Key.Key_L, self.loop_button.toggle),
                              (Qt.Key.Key_M, self.add_marker),
-                             (Qt.Key.Key_T, self.tap)):
+                             (Qt.Key.Key_T, self.tap),
+                             (Qt.Key.Key_F2, self.name_take)):
             shortcut = QShortcut(QKeySequence(keys), self)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(action)
@@ -257,6 +271,8 @@ class TakesView(QWidget):
         self.transport.start_afresh(take)
         sounding = take is not None and bool(take.frames)
         self.export_button.setEnabled(sounding and take.status is not TakeStatus.RECORDING)
+        self.name_button.setEnabled(take is not None)
+        self._show_note(take)
         self._lane_sources = [(t.id, part_paths(self.library, t.id)) for t in take.tracks
                               if t.kind is TrackKind.AUDIO] if sounding else []
         self.practice.start_afresh(take, [paths for _track, paths in self._lane_sources])
@@ -265,8 +281,7 @@ class TakesView(QWidget):
             if take is None:
                 self.title.setText(_("No take chosen"))
             else:
-                self.title.setText(_("Take {number} has no sound yet ({status}).").format(
-                    number=take.number, status=status_words(take)))
+                self._show_title(take)
             self.lanes.set_take([], 0, take.samplerate if take is not None else 48000)
             self._lane_loader.show_take(None, [])
             self.mix.set_tracks([])
@@ -274,9 +289,7 @@ class TakesView(QWidget):
             self.transport.open_player()
             return
         names = participants.pseudonyms(self.library.connection)
-        self.title.setText(_("Take {number} – {length} – {status}").format(
-            number=take.number, length=length_words(take.frames, take.samplerate),
-            status=status_words(take)))
+        self._show_title(take)
         self.lanes.set_take(
             [lane_for(track, names) for track in take.tracks], take.frames, take.samplerate,
             markers=[Mark(m.frame, m.name) for m in take.markers],
@@ -289,6 +302,40 @@ class TakesView(QWidget):
         self._grid_changed(self.practice.grid())
         self._lane_loader.show_take(take, self._lane_sources)
         self.transport.open_player()
+
+    def _show_title(self, take: Take) -> None:
+        if not take.frames:
+            self.title.setText(_("{take} has no sound yet ({status}).").format(
+                take=take_title(take), status=status_words(take)))
+            return
+        self.title.setText(_("{take} – {length} – {status}").format(
+            take=take_title(take), length=length_words(take.frames, take.samplerate),
+            status=status_words(take)))
+
+    def _show_note(self, take: Take | None) -> None:
+        self.note.setText(take.note if take is not None else "")
+        self.note.setVisible(bool(take is not None and take.note))
+
+    def name_take(self):
+        """Open the dialog that names the chosen take and gives it a note (what F2 does); the
+        dialog (window-modal), or None with no take."""
+        take = self.take
+        if take is None:
+            return None
+        dialog = TakeNameDialog(self.library, take, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(self._take_named)
+        dialog.open()
+        return dialog
+
+    def _take_named(self) -> None:
+        take = self.sender().saved
+        if self.take is None or take is None or take.id != self.take.id:
+            return
+        self.transport.take = take  # the same take and sound, now with its name and note
+        self._show_note(take)
+        self._show_title(take)
+        self.refresh()
 
     def _show_layers(self, take: Take) -> None:
         """A looper's take plays as its loop: round and round (unless a loop of its own was
