@@ -476,3 +476,20 @@ def test_a_loopers_take_is_called_a_loop(qtbot, shown_view, library, band, no_ou
     view.take_list.setCurrentRow(0)
     assert view.title.text().startswith("Loop 4 – ")
 
+
+def test_the_take_list_can_be_made_taller_and_stays_so(qtbot, shown_view, library, band,
+                                                       no_output):
+    from mt_studio.core import preferences
+
+    view = shown_view()
+    view.resize(1366, 620)  # the Takes tab of a laptop's window
+    view.show_session(band)
+    splitter = view.take_list.parentWidget()
+    first = splitter.sizes()[0]
+    splitter.moveSplitter(first + 200, 1)  # as the handle is dragged down
+    taller = splitter.sizes()[0]
+    assert taller >= first + 150
+    qtbot.waitUntil(lambda: preferences.load().take_list_height == taller)
+    again = shown_view()
+    again.resize(1366, 620)
+    assert again.take_list.parentWidget().sizes()[0] == taller

@@ -23,7 +23,6 @@ from PyQt6.QtWidgets import (
     QLabel,
     QPushButton,
     QScrollArea,
-    QSplitter,
     QVBoxLayout,
     QWidget,
 )
@@ -40,6 +39,7 @@ from mt_studio.i18n import _
 from mt_studio.ui.lane_loading import LaneLoader
 from mt_studio.ui.mix_panel import MixPanel
 from mt_studio.ui.practice_controls import PracticeControls
+from mt_studio.ui.remembered_splitter import RememberedSplitter
 from mt_studio.ui.take_lanes import Lane, Mark, Span, TakeLanes
 from mt_studio.ui.take_list import TakeList, length_words, status_words
 from mt_studio.ui.take_listening import ListeningKeeper
@@ -179,13 +179,14 @@ class TakesView(QWidget):
         detail_layout.addWidget(scroll, 1)
         detail_layout.addWidget(self.zoom_hint)
         detail_layout.addWidget(self.mix)
-        splitter = QSplitter(Qt.Orientation.Vertical)
-        splitter.addWidget(self.take_list)
-        splitter.addWidget(detail)
-        splitter.setStretchFactor(1, 3)
-        splitter.setSizes([line * 7, line * 40])  # the take, more than the list, to start
+        # The list can be dragged taller; it opens as tall as it was last left.
+        self.splitter = RememberedSplitter(Qt.Orientation.Vertical, "take_list_height")
+        self.splitter.addWidget(self.take_list)
+        self.splitter.addWidget(detail)
+        self.splitter.setStretchFactor(1, 3)
+        self.splitter.restore(line * 7, line * 40)  # the take, more than the list, to start
         layout = QVBoxLayout(self)
-        layout.addWidget(splitter)
+        layout.addWidget(self.splitter)
 
         for keys, action in ((Qt.Key.Key_Space, self.toggle_playback),
                              (Qt.Key.Key_Home, self.transport.to_start),
