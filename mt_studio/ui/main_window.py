@@ -36,7 +36,13 @@ log = logging.getLogger(__name__)
 
 class SessionView(QTabWidget):
     """The open session: check-in and consent, inputs, recording, takes, the looper and the
-    songs, one tab each."""
+    songs, one tab each.
+
+    `takes_changed()` whenever the session gains a take (or a take its sound): a take starts or
+    stops recording, or the looper keeps a layer.
+    """
+
+    takes_changed = pyqtSignal()
 
     def __init__(self, library: Library, parent: QWidget | None = None,
                  plugins: PluginHost | None = None) -> None:
@@ -74,6 +80,9 @@ class SessionView(QTabWidget):
         self.record.take_recorded.connect(lambda _take: self.songs.refresh())
         self.looper.layers_changed.connect(lambda _take: self.takes.refresh())
         self.looper.layers_changed.connect(lambda _take: self.songs.refresh())
+        self.record.recording_changed.connect(lambda _on: self.takes_changed.emit())
+        self.record.take_recorded.connect(lambda _take: self.takes_changed.emit())
+        self.looper.layers_changed.connect(lambda _take: self.takes_changed.emit())
         self.takes.position_changed.connect(
             lambda take, frame: self.songs.set_position(take or None, frame))
         self.songs.play_requested.connect(self._play_stamp)
@@ -336,7 +345,7 @@ class MainWindow(QMainWindow):
             return
         if self.session_view is None:
             self.session_view = SessionView(self.library, plugins=self.plugins)
-            self.session_view.record.take_recorded.connect(lambda _t: self.sessions.refresh())
+            self.session_view.takes_changed.connect(self.sessions.refresh)
             self.session_view.consent.consent_changed.connect(self.sessions.refresh)
             for busy_changed in (self.session_view.record.recording_changed,
                                  self.session_view.looper.active_changed):
