@@ -42,6 +42,9 @@ def test_the_demo_session_has_its_participants_with_consent_and_one_complete_tak
     assert [(i.number, i.isolated) for i in session.inputs] == [
         (1, False), (2, True), (3, True), (4, False)]
     assert all(i.label for i in session.inputs)
+    players = {p.id: p.pseudonym for p in session.participants}
+    assert [players[i.players[0]] for i in session.inputs] == [
+        "Demo Drummer", "Demo Bassist", "Demo Keys", "Demo Singer"]  # the Inputs tab says who
     for person in session.participants:
         now = consent_ledger.current(db, person.id)
         assert {p for p, s in now.items() if s.state is ConsentState.GRANTED} == {

@@ -192,3 +192,32 @@ def test_a_transaction_is_all_or_nothing(library):
         raise RuntimeError("something failed half-way")
     assert participants.all_participants(library.connection) == []
     assert library.connection.execute("SELECT count(*) FROM audit_log").fetchone()[0] == 0
+
+
+def test_a_version_5_library_gains_set_ups_take_names_and_listening_left_empty(tmp_path):
+    """Migration 6: sessions keep their inputs, nobody plays them yet, no keyboard; takes are
+    called by their number; nothing is kept of how they were listened to."""
+    from mt_studio.core.library import listening, sessions, takes
+
+    folder = tmp_path / "lib"
+    folder.mkdir()
+    db = sqlite3.connect(folder / DATABASE_NAME)
+    db.executescript((DATA / "library-v5.sql").read_text())
+    db.close()
+    with Library.open(folder) as library:
+        db = library.connection
+        assert db.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
+        (session,) = sessions.all_sessions(db)
+        assert [(i.number, i.label, i.isolated, i.players) for i in session.inputs] == [
+            (1, "Vocal mic", False, ()), (2, "Bass DI", True, ())]
+        assert (session.midi_port, session.midi_players) == (None, ())
+        (take,) = takes.for_session(db, session.id)
+        assert (take.name, take.note, take.is_loop) == (None, "", False)
+        assert listening.of_take(db, take.id) is None
+        kari = participants.find(db, "Kari")
+        with library.transaction() as tx:
+            sessions.keep_setup(tx, session.id, [sessions.SessionInput(2, "Bass DI", True,
+                                                                       players=(kari.id,))])
+            takes.describe(tx, take.id, "Groove", "")
+        assert sessions.get(db, session.id).inputs[1].players == (kari.id,)
+    assert list(folder.glob(f"{DATABASE_NAME}.v5-*.backup"))

@@ -344,3 +344,45 @@ def test_stop_while_a_free_loop_is_played_keeps_it_and_closing_mid_overdub_keeps
     looper = panel.looper
     panel.release()
     assert not panel.is_active and len(looper.layers()) == 2  # the pass was played out
+
+
+def test_a_loop_recorded_in_the_studio_is_counted_called_a_loop_and_carries_the_label(
+        qtbot, library, band, rig, panels):
+    from mt_studio.ui.error_reporter import ErrorReporter
+    from mt_studio.ui.main_window import MainWindow
+
+    session_id, drummer, _singer, _shy = band
+    window = MainWindow(library, ErrorReporter())
+    qtbot.addWidget(window)
+    window.resize(1366, 740)
+    window.show()
+    qtbot.waitExposed(window)
+    window.open_session(session_id)
+    view = window.session_view
+    panels.append(view.looper)  # let go of the device before the server goes
+    inputs = view.inputs
+    qtbot.waitUntil(lambda: inputs.request() is not None, timeout=LAYER_TIMEOUT_MS)
+    inputs.row(1).label.setFocus()
+    inputs.row(1).label.selectAll()
+    qtbot.keyClicks(inputs.row(1).label, "Shaker")
+    qtbot.keyClick(inputs.row(1).label, Qt.Key.Key_Return)
+    inputs.row(1).who.set_chosen([drummer])
+    inputs.row(1).isolated.setChecked(True)  # Shy, present without consent, is not heard
+    inputs.row(2).arm.setChecked(False)
+    assert window.sessions.row_texts()[0][4] == "0"
+
+    panel = view.looper
+    view.setCurrentWidget(panel)
+    choose(panel.input_choice, 1)
+    choose(panel.length_choice, 1)
+    qtbot.mouseClick(panel.record_button, CLICK)
+    wait_for_layers(qtbot, panel, 1)
+    assert window.sessions.row_texts()[0][4] == "1"  # the session list counts the loop
+    (track,) = takes.get(library.connection, panel.looper.take_id).tracks
+    assert (track.instrument, track.participant_ids) == ("Shaker", (drummer,))
+    qtbot.mouseClick(panel.stop_button, CLICK)
+    qtbot.waitUntil(lambda: not panel.is_active, timeout=LAYER_TIMEOUT_MS)
+    assert view.takes.take_list.item(0).text().startswith("Loop 1 · ")
+    view.setCurrentWidget(view.takes)
+    assert [lane.title for lane in view.takes.lanes.lanes] == ["Shaker"]
+    view.release()

@@ -134,3 +134,68 @@ def test_the_dialog_names_participants_by_pseudonym_only(qtbot, library, filled)
     qtbot.addWidget(dialog)
     names = [dialog.present.item(i).text() for i in range(dialog.present.count())]
     assert names == ["Kari", "Ola"]
+
+
+def test_one_click_on_a_session_chooses_it_and_listing_again_chooses_nothing(qtbot, library,
+                                                                            filled):
+    older, newer, _ola, _kari = filled
+    widget = SessionList(library)
+    qtbot.addWidget(widget)
+    widget.show()
+    qtbot.waitExposed(widget)
+    chosen = []
+    widget.session_chosen.connect(chosen.append)
+    tree = widget.tree
+    row = next(tree.topLevelItem(i) for i in range(2) if tree.topLevelItem(i).session_id
+               == older.id)
+    qtbot.mouseClick(tree.viewport(), Qt.MouseButton.LeftButton,
+                     pos=tree.visualItemRect(row).center())
+    assert chosen == [older.id] and widget.current_session() == older.id
+    widget.refresh()
+    widget.select(newer.id)  # the window's doing: it opens nothing
+    assert chosen == [older.id] and widget.current_session() == newer.id
+
+
+def test_a_new_session_finds_who_is_present_by_a_filter_and_adds_a_new_participant(
+        qtbot, library, filled):
+    from mt_studio.core.library import participants as people
+    from mt_studio.ui.consent_dialogs import NewParticipantDialog
+
+    _older, _newer, ola, kari = filled
+    people.add(library.connection, "Øyvind", "Øyvind Berg")
+    dialog = SessionDialog(library)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    assert dialog.shown_names() == ["Kari", "Ola", "Øyvind"]
+    qtbot.keyClicks(dialog.find, "KA")
+    assert dialog.shown_names() == ["Kari"]
+    qtbot.keyClick(dialog.find, Qt.Key.Key_Return)  # ticks Kari; the dialog stays open
+    assert dialog.isVisible() and dialog.present_ids() == [kari.id]
+    qtbot.keyClicks(dialog.find, "øY")  # replaces the selected "KA"
+    assert dialog.shown_names() == ["Øyvind"]
+    dialog.find.setText("Nordmann")  # Kari's real name: not shown here, so not searched
+    assert dialog.shown_names() == []
+
+    qtbot.mouseClick(dialog.new_participant_button, Qt.MouseButton.LeftButton)
+    new = dialog.findChild(NewParticipantDialog)
+    assert new is not None and new.isVisible()
+    qtbot.keyClicks(new.pseudonym, "ola")
+    new.accept()  # taken, in another letter case: said inside the dialog
+    assert new.isVisible() and "already exists" in new.error.text()
+    new.pseudonym.clear()
+    qtbot.keyClicks(new.pseudonym, "Robin")
+    qtbot.keyClick(new.pseudonym, Qt.Key.Key_Return)
+    del new  # it closed, and goes once the event loop comes round:
+    qtbot.waitUntil(lambda: dialog.findChild(NewParticipantDialog) is None)
+    robin = people.find(library.connection, "Robin")
+    assert dialog.find.text() == "" and dialog.shown_names() == ["Kari", "Ola", "Robin",
+                                                                 "Øyvind"]
+    assert dialog.present_ids() == [kari.id, robin.id]
+
+    dialog.title.setText("Drop-in")
+    dialog.accept()
+    assert dialog.result() == dialog.DialogCode.Accepted
+    session = sessions.get(library.connection, dialog.session_id)
+    assert [p.pseudonym for p in session.participants] == ["Kari", "Robin"]
+    assert ola not in session.participants

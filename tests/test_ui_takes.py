@@ -421,3 +421,75 @@ def test_space_presses_the_button_that_has_the_focus(qtbot, shown_view, library,
     qtbot.waitUntil(view.click_button.isChecked)
     assert not view.playing
 
+
+
+def test_f2_names_a_take_and_gives_it_a_note_shown_in_the_list_and_the_view(
+        qtbot, shown_view, library, band, no_output):
+    from mt_studio.ui.take_naming import TakeNameDialog
+
+    view = shown_view()
+    view.show_session(band)
+    view.take_list.setCurrentRow(1)  # take 2
+    view.take_list.setFocus()
+    qtbot.keyClick(view.take_list, Qt.Key.Key_F2)
+    dialog = view.findChild(TakeNameDialog)
+    assert dialog is not None and dialog.name.placeholderText() == "Take 2"
+    dialog.name.setText("Chorus\tidea")  # pasted with a tab in it
+    dialog.accept()
+    assert dialog.isVisible() and "must be one line" in dialog.error.text()
+    dialog.name.clear()
+    qtbot.keyClicks(dialog.name, "Chorus idea")
+    qtbot.keyClick(dialog.name, Qt.Key.Key_Tab)
+    qtbot.keyClicks(dialog.note, "Bass too loud at the end.")
+    qtbot.keyClick(dialog.note, Qt.Key.Key_Return)
+    qtbot.keyClicks(dialog.note, "Try it slower.")
+    dialog.accept()
+    assert not dialog.isVisible()
+    assert view.title.text().startswith("Chorus idea (take 2) – 0:01")
+    assert view.note.isVisibleTo(view)
+    assert view.note.text() == "Bass too loud at the end.\nTry it slower."
+    named, note = view.take_list.item(1).text().split("\n")  # the note's first line under it
+    assert named.startswith("Chorus idea (take 2) · ") and note == "Note: Bass too loud at the end."
+    assert view.take.id == view.take_list.item(1).data(Qt.ItemDataRole.UserRole)
+    stored = takes.get(library.connection, view.take.id)
+    assert (stored.name, stored.note) == ("Chorus idea", "Bass too loud at the end.\nTry it "
+                                                         "slower.")
+    view.take_list.setCurrentRow(0)
+    assert not view.note.isVisibleTo(view) and view.title.text().startswith("Take 3 – ")
+
+    again = shown_view()  # another time: the name and note are the take's
+    again.show_session(band)
+    assert again.take_list.item(1).text().startswith("Chorus idea (take 2) · ")
+
+
+def test_a_loopers_take_is_called_a_loop(qtbot, shown_view, library, band, no_output):
+    from mt_studio.core.library import layers
+
+    people = {p.pseudonym: p.id for p in sessions.get(library.connection, band).participants}
+    take_id = record_take(library, band, people)
+    with library.transaction() as db:
+        layers.add(db, takes.get(db, take_id).tracks[0].id)
+    view = shown_view()
+    view.show_session(band)
+    assert view.take_list.item(0).text().startswith("Loop 4 · ")
+    assert view.take_list.item(1).text().startswith("Take 3 · ")
+    view.take_list.setCurrentRow(0)
+    assert view.title.text().startswith("Loop 4 – ")
+
+
+def test_the_take_list_can_be_made_taller_and_stays_so(qtbot, shown_view, library, band,
+                                                       no_output):
+    from mt_studio.core import preferences
+
+    view = shown_view()
+    view.resize(1366, 620)  # the Takes tab of a laptop's window
+    view.show_session(band)
+    splitter = view.take_list.parentWidget()
+    first = splitter.sizes()[0]
+    splitter.moveSplitter(first + 200, 1)  # as the handle is dragged down
+    taller = splitter.sizes()[0]
+    assert taller >= first + 150
+    qtbot.waitUntil(lambda: preferences.load().take_list_height == taller)
+    again = shown_view()
+    again.resize(1366, 620)
+    assert again.take_list.parentWidget().sizes()[0] == taller

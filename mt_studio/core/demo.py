@@ -107,7 +107,8 @@ def create_demo_session(library: Library) -> int:
                 tx, _("Demo session"), SessionKind.BAND, on=date.today(), participants=people,
                 tempo_bpm=TEMPO_BPM,
                 notes=_("Made-up music played by made-up participants, to try playback."),
-                inputs=[sessions.SessionInput(p.input, p.label(), p.isolated) for p in _PLAYERS],
+                inputs=[sessions.SessionInput(p.input, p.label(), p.isolated, players=(who.id,))
+                        for p, who in zip(_PLAYERS, people, strict=True)],
             )
             take_id = takes.start(tx, session.id, song.samplerate, sample_format="pcm24",
                                   device=_("Demo (synthesized)"))

@@ -56,11 +56,13 @@ class LooperState(enum.StrEnum):
 
 @dataclass(frozen=True)
 class Player:
-    """Who plays into which input for a layer, as the input assignment says."""
+    """Who plays into which input for a layer, as the input assignment says; LABEL is the
+    input's instrument or voice, which the layer's track carries."""
 
     input: int
     owners: tuple[int, ...] = ()
     isolated: bool = False
+    label: str | None = None
 
 
 @dataclass
@@ -370,7 +372,8 @@ class Looper:
                 self.take_id = take_id
             track = takes.add_track(db, self.take_id, TrackKind.AUDIO,
                                     participant_ids=capture.heard,
-                                    input=capture.player.input, isolated=capture.player.isolated)
+                                    input=capture.player.input, isolated=capture.player.isolated,
+                                    instrument=capture.player.label or None)
             _write_durably(self.library.folder / track.file, sound, self.samplerate)
             takes.add_part(db, track.id, 1, 0, len(sound), track.file)
             layers.add(db, track.id, latency=self.round_trip)

@@ -34,6 +34,7 @@ class Preferences(NamedTuple):
     """
 
     language: str = ""
+    take_list_height: int = 0  # pixels the Takes tab's list was made; 0: as laid out first
 
 
 def load(folder: Path | None = None) -> Preferences:
@@ -49,8 +50,9 @@ def load(folder: Path | None = None) -> Preferences:
     if not isinstance(raw, dict):
         log.warning("ignoring preferences %s: not a JSON object", path)
         return Preferences()
-    known = set(Preferences._fields)
-    return Preferences(**{k: v for k, v in raw.items() if k in known and isinstance(v, str)})
+    defaults = Preferences()._asdict()
+    return Preferences(**{k: v for k, v in raw.items()
+                          if k in defaults and type(v) is type(defaults[k])})
 
 
 def save(preferences: Preferences, folder: Path | None = None) -> None:

@@ -1,4 +1,7 @@
-"""The Inputs tab: the audio device and, per input, who plays into it, what, isolated and armed."""
+"""The Inputs tab: the audio device and, per input, who plays into it, what, isolated and armed.
+
+All but the device (which belongs to the computer) is the session's set-up, kept in the library
+as it changes, so that it comes back with the session."""
 
 from __future__ import annotations
 
@@ -27,6 +30,7 @@ from mt_studio.core.capture import devices
 from mt_studio.core.capture.devices import AudioInputDevice, DeviceSurvey
 from mt_studio.core.capture.take_recording import MIDI_KEY, TakeRequest
 from mt_studio.core.domain import Participant
+from mt_studio.core.errors import MtStudioError
 from mt_studio.core.library import Library, sessions
 from mt_studio.core.presets.catalog import PresetCatalog
 from mt_studio.core.presets.model import InputMap
@@ -222,16 +226,20 @@ class InputAssignment(QWidget):
         self.input_map.currentIndexChanged.connect(self._map_chosen)
         for combo in (self.samplerate, self.blocksize, self.midi):
             combo.currentIndexChanged.connect(self._changed)
+        self.midi.activated.connect(self._midi_chosen)  # by the person, not by a scan
         self.midi_who.changed.connect(self._changed)
         self.scan(rescan=False)
 
     # -- public API ---------------------------------------------------------------------------
 
     def show_session(self, session_id: int) -> None:
-        """Lay out the inputs of session SESSION_ID."""
+        """Lay out the inputs of session SESSION_ID as they were left."""
         self._session_id = session_id
         self._session = sessions.get(self.library.connection, session_id)
-        self._build_rows(keep=False)  # another session: its own layout, nobody chosen yet
+        self._build_rows(keep=False)  # another session: its own set-up
+        self.midi.blockSignals(True)
+        self.midi.setCurrentIndex(max(0, self.midi.findData(self._session.midi_port or "")))
+        self.midi.blockSignals(False)
         self._changed()
 
     def refresh(self) -> None:
@@ -308,7 +316,7 @@ class InputAssignment(QWidget):
         index = self.device.findData(previous) if previous else -1
         self.device.setCurrentIndex(max(index, 0) if scan.audio else -1)
         self.device.blockSignals(False)
-        chosen_midi = self.midi.currentData()
+        chosen_midi = self._session.midi_port if self._session else self.midi.currentData()
         self.midi.blockSignals(True)
         self.midi.clear()
         self.midi.addItem(_("No MIDI keyboard"), "")
@@ -365,9 +373,11 @@ class InputAssignment(QWidget):
         input_map = self._current_map()
         if input_map is not None:
             for row in self._rows:
-                planned = self._session_input(row.number)
                 entry = next((i for i in input_map.inputs if i.number == row.number), None)
-                if planned is None and entry is not None:
+                # A label typed for the session stays; one printed on an interface follows it.
+                printed = {i.label for m in self._catalog.input_maps() for i in m.inputs
+                           if i.number == row.number}
+                if entry is not None and row.label.text().strip() in {"", *printed}:
                     row.label.setText(entry.label)
         self._changed()
 
@@ -420,7 +430,8 @@ class InputAssignment(QWidget):
                 armed = planned.armed if planned else not (self._session
                                                            and self._session.inputs)
                 label = planned.label if planned else (entry.label if entry else "")
-                who, isolated = (), bool(planned and planned.isolated)
+                who = planned.players if planned else ()
+                isolated = bool(planned and planned.isolated)
             row.arm.setChecked(armed)
             row.label.setText(label)
             row.who.set_people(people, [p for p in who if p in present])
@@ -433,7 +444,9 @@ class InputAssignment(QWidget):
             row.isolated.toggled.connect(self._changed)
             self._rows.append(row)
         self._grid.setRowStretch(len(self._rows) + 1, 1)
-        self.midi_who.set_people(people, [p for p in self.midi_who.chosen() if p in present])
+        midi_who = self.midi_who.chosen() if keep else (
+            self._session.midi_players if self._session else ())
+        self.midi_who.set_people(people, [p for p in midi_who if p in present])
         self._building = False
 
     # -- changes ------------------------------------------------------------------------------
@@ -456,4 +469,29 @@ class InputAssignment(QWidget):
             return
         if not self._problem:
             self.status.setText(self._device_summary())
+        self._keep_setup()
         self.assignment_changed.emit(self.request())
+
+    def _midi_chosen(self, *_args: object) -> None:
+        self._keep_setup(midi_port=self.midi.currentData() or None)
+
+    def _keep_setup(self, midi_port: object = sessions.KEEP) -> None:
+        """Keep the set-up shown as the session's (the keyboard's port only when chosen here:
+        one not plugged in on this computer stays the session's)."""
+        session = self._session
+        if session is None or self._building:
+            return
+        shown = tuple(sessions.SessionInput(
+            r.number, r.label.text().strip(), r.isolated.isChecked(), r.arm.isChecked(),
+            tuple(sorted(r.who.chosen()))) for r in self._rows)
+        midi_players = tuple(sorted(self.midi_who.chosen()))
+        kept = {i.number: i for i in session.inputs}
+        if (all(kept.get(i.number) == i for i in shown) and midi_players == session.midi_players
+                and midi_port in (sessions.KEEP, session.midi_port)):
+            return
+        try:
+            with self.library.transaction() as db:
+                self._session = sessions.keep_setup(db, session.id, shown,
+                                                    midi_players=midi_players, midi_port=midi_port)
+        except MtStudioError as error:  # a label that is not one line, say
+            self.status.setText(str(error))

@@ -652,7 +652,7 @@ class LooperPanel(QWidget):
                 device=looper.device, n=self._channels))
             return None
         return Player(number, tuple(request.owners.get(number, ())),
-                      number in request.isolated)
+                      number in request.isolated, request.labels.get(number))
 
     def _refused(self, error: ConsentRefused) -> None:
         self.message.setText(_("{refusal} Nothing was recorded, and the loop is as it was. "

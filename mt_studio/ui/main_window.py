@@ -36,7 +36,13 @@ log = logging.getLogger(__name__)
 
 class SessionView(QTabWidget):
     """The open session: check-in and consent, inputs, recording, takes, the looper and the
-    songs, one tab each."""
+    songs, one tab each.
+
+    `takes_changed()` whenever the session gains a take (or a take its sound): a take starts or
+    stops recording, or the looper keeps a layer.
+    """
+
+    takes_changed = pyqtSignal()
 
     def __init__(self, library: Library, parent: QWidget | None = None,
                  plugins: PluginHost | None = None) -> None:
@@ -78,6 +84,9 @@ class SessionView(QTabWidget):
         self.record.take_recorded.connect(lambda _take: self.songs.refresh())
         self.looper.layers_changed.connect(lambda _take: self.takes.refresh())
         self.looper.layers_changed.connect(lambda _take: self.songs.refresh())
+        self.record.recording_changed.connect(lambda _on: self.takes_changed.emit())
+        self.record.take_recorded.connect(lambda _take: self.takes_changed.emit())
+        self.looper.layers_changed.connect(lambda _take: self.takes_changed.emit())
         self.takes.position_changed.connect(
             lambda take, frame: self.songs.set_position(take or None, frame))
         self.songs.play_requested.connect(self._play_stamp)
@@ -338,9 +347,13 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
     def open_session(self, session_id: int) -> None:
-        """Show SESSION_ID's panels (not while another session's take is recording)."""
+        """Show SESSION_ID's panels (not while another session's take is recording); the
+        session list's chosen row is the open session, whether it opened or not."""
         view = self.session_view
-        if view is not None and view.busy and session_id != self.session_id:
+        if view is not None and session_id == self.session_id:
+            self.sessions.select(session_id)  # open already
+            return
+        if view is not None and view.busy:
             self.statusBar().showMessage(_("Stop the recording or the looper before opening "
                                            "another session."),
                                          5000)
@@ -348,7 +361,7 @@ class MainWindow(QMainWindow):
             return
         if self.session_view is None:
             self.session_view = SessionView(self.library, plugins=self.plugins)
-            self.session_view.record.take_recorded.connect(lambda _t: self.sessions.refresh())
+            self.session_view.takes_changed.connect(self.sessions.refresh)
             self.session_view.consent.consent_changed.connect(self.sessions.refresh)
             for busy_changed in (self.session_view.record.recording_changed,
                                  self.session_view.looper.active_changed):
@@ -375,7 +388,10 @@ class MainWindow(QMainWindow):
 
         if session_id is not None and SessionDialog.edit(self.library, session_id, self):
             self.sessions.refresh()
-            self.open_session(session_id)
+            if session_id == self.session_id and self.session_view is not None:
+                self.session_view.show_session(session_id)  # shown again, as edited
+            else:
+                self.open_session(session_id)
 
     def open_demo(self) -> None:
         """Create the demo session (synthesized takes) and open it."""

@@ -1,29 +1,46 @@
-"""The dialog that creates a session from a template, or edits one: title, date, who is present."""
+"""The dialog that creates a session from a template, or edits one: title, date, who is present
+(found by a filter, or added there as a new participant)."""
 
 from __future__ import annotations
 
-from PyQt6.QtCore import QDate, Qt
+from PyQt6.QtCore import QDate, Qt, pyqtSignal
 from PyQt6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QDialog,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPlainTextEdit,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
-from mt_studio.core.domain import SessionKind
+from mt_studio.core.domain import Participant, SessionKind
 from mt_studio.core.library import Library, participants, sessions
 from mt_studio.core.presets import PresetCatalog, SessionTemplate
-from mt_studio.i18n import _
+from mt_studio.i18n import _, ngettext
 from mt_studio.ui.applying_dialog import ApplyingDialog
+from mt_studio.ui.consent_dialogs import NewParticipantDialog
 from mt_studio.ui.dialog_buttons import ok_cancel
 from mt_studio.ui.session_list import kind_label
+
+
+class _FindField(QLineEdit):
+    """A filter field whose Enter is its own (`entered`), not the dialog's OK."""
+
+    entered = pyqtSignal()
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.entered.emit()
+            event.accept()
+            return
+        super().keyPressEvent(event)
 
 
 class SessionDialog(ApplyingDialog):
@@ -81,16 +98,39 @@ class SessionDialog(ApplyingDialog):
         self.notes.setMaximumHeight(self.fontMetrics().height() * 5)
         form.addRow(_("Notes"), self.notes)
 
+        self.find = _FindField()
+        self.find.setClearButtonEnabled(True)
+        self.find.setPlaceholderText(_("Find by pseudonym"))
+        self.find.setAccessibleName(_("Find a participant"))
+        self.find.setToolTip(_("Type part of a pseudonym to show only those who match; Enter "
+                               "ticks the first of them. Everyone ticked stays ticked."))
+        self.find.textChanged.connect(self._filter)
+        self.find.entered.connect(self._tick_first_found)
+        self.new_participant_button = QPushButton(_("New participant…"))
+        self.new_participant_button.setAccessibleName(_("Add a new participant"))
+        self.new_participant_button.setToolTip(_("Add someone who is not in the list yet; they "
+                                                 "are ticked as present."))
+        self.new_participant_button.clicked.connect(self.open_new_participant_dialog)
+        find_line = QHBoxLayout()
+        find_line.addWidget(self.find, 1)
+        find_line.addWidget(self.new_participant_button)
         self.present = QListWidget()
         self.present.setAccessibleName(_("Participants present"))
         self.present.setToolTip(_("Tick everyone who is here. Space ticks the chosen name."))
+        self._people: dict[int, Participant] = {}
         for participant in participants.all_participants(library.connection):
-            item = QListWidgetItem(participant.pseudonym)
-            item.setData(Qt.ItemDataRole.UserRole, participant.id)
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Unchecked)
-            self.present.addItem(item)
-        form.addRow(_("Present"), self.present)
+            self._add_item(participant, ticked=False)
+        self.ticked = QLabel()  # who is ticked, also those the filter hides
+        self.ticked.setWordWrap(True)
+        self.ticked.setTextFormat(Qt.TextFormat.PlainText)
+        self.ticked.setAccessibleName(_("Ticked as present"))
+        self.present.itemChanged.connect(self._show_ticked)
+        self._show_ticked()
+        present_column = QVBoxLayout()
+        present_column.addLayout(find_line)
+        present_column.addWidget(self.present)
+        present_column.addWidget(self.ticked)
+        form.addRow(_("Present"), present_column)
         layout.addLayout(form)
 
         if problems:
@@ -107,6 +147,8 @@ class SessionDialog(ApplyingDialog):
             self._template_chosen()
         else:
             self._fill(editing)
+        self.resize(max(self.sizeHint().width(), self.fontMetrics().averageCharWidth() * 80),
+                    self.sizeHint().height())
 
     def _fill(self, session: sessions.Session) -> None:
         self.kind.setCurrentIndex(self.kind.findData(session.kind))
@@ -140,6 +182,64 @@ class SessionDialog(ApplyingDialog):
             item = self.present.item(index)
             ticked = item.data(Qt.ItemDataRole.UserRole) in participant_ids
             item.setCheckState(Qt.CheckState.Checked if ticked else Qt.CheckState.Unchecked)
+
+    def shown_names(self) -> list[str]:
+        """The pseudonyms the filter leaves in sight, top to bottom."""
+        items = (self.present.item(i) for i in range(self.present.count()))
+        return [item.text() for item in items if not item.isHidden()]
+
+    def open_new_participant_dialog(self) -> NewParticipantDialog:
+        """Open (without blocking) the dialog that adds a participant, ticked as present."""
+        dialog = NewParticipantDialog(self.add_participant, parent=self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    def add_participant(self, pseudonym: str, real_name: str | None) -> None:
+        """Add a participant to the library and tick them as present; InputError if the
+        pseudonym is taken. They stay in the library even if this dialog is cancelled."""
+        with self.library.transaction() as db:
+            participant = participants.add(db, pseudonym, real_name)
+        self.find.clear()
+        item = self._add_item(participant, ticked=True)
+        self.present.setCurrentItem(item)
+        self.present.scrollToItem(item)
+
+    def _add_item(self, participant: Participant, *, ticked: bool) -> QListWidgetItem:
+        """A ticked or unticked row for PARTICIPANT, in pseudonym order."""
+        self._people[participant.id] = participant
+        item = QListWidgetItem(participant.pseudonym)
+        item.setData(Qt.ItemDataRole.UserRole, participant.id)
+        item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+        item.setCheckState(Qt.CheckState.Checked if ticked else Qt.CheckState.Unchecked)
+        key = participants.lookup_key(participant.pseudonym)
+        row = next((i for i in range(self.present.count()) if participants.lookup_key(
+            self.present.item(i).text()) > key), self.present.count())
+        self.present.insertItem(row, item)
+        return item
+
+    def _tick_first_found(self) -> None:
+        """Enter in the filter ticks (or unticks) the first participant found."""
+        found = [self.present.item(i) for i in range(self.present.count())
+                 if not self.present.item(i).isHidden()]
+        if found:
+            ticked = found[0].checkState() == Qt.CheckState.Checked
+            found[0].setCheckState(Qt.CheckState.Unchecked if ticked else Qt.CheckState.Checked)
+        self.find.selectAll()
+
+    def _show_ticked(self, *_changed: object) -> None:
+        ids = set(self.present_ids())
+        names = [p.pseudonym for p in self._people.values() if p.id in ids]
+        names.sort(key=participants.lookup_key)
+        self.ticked.setText(ngettext("{n} present: {names}", "{n} present: {names}",
+                                     len(names)).format(n=len(names), names=", ".join(names))
+                            if names else _("Nobody is ticked as present yet."))
+
+    def _filter(self, text: str) -> None:
+        for index in range(self.present.count()):
+            item = self.present.item(index)
+            person = self._people[item.data(Qt.ItemDataRole.UserRole)]
+            item.setHidden(not participants.matches(person, text))
 
     def present_ids(self) -> list[int]:
         """The participants ticked as present."""

@@ -46,7 +46,10 @@ class SessionItem(QTreeWidgetItem):
 
 
 class SessionList(QWidget):
-    """Sessions to choose from; Enter or a double click opens one.
+    """Sessions to choose from; choosing one (a click, the arrow keys, Enter) opens it.
+
+    The chosen row is always the open session: `select` moves it without opening anything,
+    and the window selects the open session again when it refuses to open another.
 
     Signals: `session_chosen(id)`, `new_session_requested()`, `edit_session_requested(id)`.
     """
@@ -58,13 +61,14 @@ class SessionList(QWidget):
     def __init__(self, library: Library | None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.library = library
+        self._quiet = False  # rows chosen by the program open nothing
         self.tree = QTreeWidget()
         self.tree.setRootIsDecorated(False)
         self.tree.setUniformRowHeights(True)
         self.tree.setAllColumnsShowFocus(True)
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.tree.setAccessibleName(_("Sessions"))
-        self.tree.setToolTip(_("Press Enter or double-click to open a session."))
+        self.tree.setToolTip(_("Click a session to open it."))
         self.tree.setHeaderLabels([_("Date"), _("Kind"), _("Title"), _("Present"), _("Takes")])
         header = self.tree.header()
         header.setStretchLastSection(False)
@@ -72,7 +76,9 @@ class SessionList(QWidget):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(_TITLE, QHeaderView.ResizeMode.Stretch)
         self.tree.itemActivated.connect(self._activated)
-        self.tree.currentItemChanged.connect(self._update_buttons)
+        # The selection, not the current row: a click makes a row current before it selects
+        # it, and the list's first focus makes a row current without choosing it.
+        self.tree.itemSelectionChanged.connect(self._chosen)
         self.new_button = QPushButton(_("New session…"))
         self.new_button.setAccessibleName(_("New session"))
         self.new_button.clicked.connect(self.new_session_requested)
@@ -107,6 +113,7 @@ class SessionList(QWidget):
         from mt_studio.ui.chips import day_text
 
         chosen = self.current_session()
+        self._quiet = True
         self.tree.clear()
         for session in sessions.all_sessions(self.library.connection):
             item = SessionItem([
@@ -120,6 +127,8 @@ class SessionList(QWidget):
                 item.setTextAlignment(column, Qt.AlignmentFlag.AlignRight
                                       | Qt.AlignmentFlag.AlignVCenter)
             self.tree.addTopLevelItem(item)
+        self.tree.setCurrentItem(None)
+        self._quiet = False
         if chosen is not None:
             self.select(chosen)
         self._update_buttons()
@@ -133,20 +142,31 @@ class SessionList(QWidget):
         for index in range(self.tree.topLevelItemCount()):
             item = self.tree.topLevelItem(index)
             if item.session_id == session_id:
-                self.tree.setCurrentItem(item)
+                self._quiet = True
+                try:
+                    self.tree.setCurrentItem(item)
+                finally:
+                    self._quiet = False
                 self.tree.scrollToItem(item)
+                self._update_buttons()
                 return
 
     def current_session(self) -> int | None:
         """The id of the chosen row, if any."""
-        item = self.tree.currentItem()
-        return item.session_id if item is not None else None
+        chosen = self.tree.selectedItems()
+        return chosen[0].session_id if chosen else None
 
     def row_texts(self) -> list[list[str]]:
         """The text of every row as shown, top to bottom."""
         return [[item.text(c) for c in range(self.tree.columnCount())]
                 for item in (self.tree.topLevelItem(i)
                              for i in range(self.tree.topLevelItemCount()))]
+
+    def _chosen(self) -> None:
+        self._update_buttons()
+        session_id = self.current_session()
+        if session_id is not None and not self._quiet:
+            self.session_chosen.emit(session_id)
 
     def _activated(self, item: SessionItem, _column: int) -> None:
         self.session_chosen.emit(item.session_id)

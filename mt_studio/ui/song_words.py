@@ -10,6 +10,7 @@ from mt_studio.core.library.takes import Take
 from mt_studio.i18n import _
 from mt_studio.ui.chips import day_text
 from mt_studio.ui.record_panel import duration_text
+from mt_studio.ui.take_naming import take_title
 
 
 def saved_words(version: SongVersion) -> str:
@@ -29,9 +30,10 @@ def place_words(take: Take, frame: int, session_id: int | None) -> str:
 
 
 def take_words(take: Take) -> str:
-    """TAKE as a row of a session's takes: its number, length and when it was recorded."""
-    return _("Take {number} ({length}), recorded at {time}").format(
-        number=take.number, time=take.started_at.astimezone().strftime("%H:%M"),
+    """TAKE as a row of a session's takes: what it is called, its length and when it was
+    recorded."""
+    return _("{take} ({length}), recorded at {time}").format(
+        take=take_title(take), time=take.started_at.astimezone().strftime("%H:%M"),
         length=duration_text(take.frames / max(1, take.samplerate)))
 
 

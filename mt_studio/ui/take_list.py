@@ -18,6 +18,7 @@ from mt_studio.i18n import _, ngettext
 from mt_studio.ui.lane_loading import peaks_or_none
 from mt_studio.ui.record_panel import duration_text
 from mt_studio.ui.take_lanes import draw_peaks
+from mt_studio.ui.take_naming import note_line, take_title
 from mt_studio.ui.worker_signals import emit_from_worker
 
 TAKE_ID_ROLE = Qt.ItemDataRole.UserRole
@@ -45,10 +46,16 @@ def status_words(take: Take) -> str:
 
 
 def take_summary(take: Take) -> str:
-    """One line for the takes list: number, time, length and status."""
-    return _("Take {number} · {time} · {length} · {status}").format(
-        number=take.number, time=take.started_at.astimezone().strftime("%H:%M"),
+    """One line for the takes list: name or number, time, length and status."""
+    return _("{take} · {time} · {length} · {status}").format(
+        take=take_title(take), time=take.started_at.astimezone().strftime("%H:%M"),
         length=length_words(take.frames, take.samplerate), status=status_words(take))
+
+
+def take_lines(take: Take) -> str:
+    """The take's line in the list, and the first line of its note under it if it has one."""
+    note = note_line(take)
+    return take_summary(take) + ("\n" + _("Note: {note}").format(note=note) if note else "")
 
 
 class TakeList(QListWidget):
@@ -82,10 +89,10 @@ class TakeList(QListWidget):
         self.clear()
         for take in found:
             mark = (marks or {}).get(take.id, "")
-            text = "\n".join(filter(None, (take_summary(take), mark and f"✖ {mark}")))
+            text = "\n".join(filter(None, (take_lines(take), mark and f"✖ {mark}")))
             item = QListWidgetItem(text)
             item.setData(TAKE_ID_ROLE, take.id)
-            item.setToolTip(text)
+            item.setToolTip("\n\n".join(filter(None, (take_summary(take), take.note, mark))))
             self.addItem(item)
             key = (take.id, take.frames)
             if key in self._thumbnails:

@@ -6,8 +6,8 @@ tempo. Waveforms come from each track's peak cache, built in the background.
 
 This module ties the parts together: `take_list` lists the takes, `take_transport` plays the
 chosen one, `practice_controls` holds the beat and the practice line, `take_plugins` the
-plugins' analyses, lead sheet and playback effect, `lane_loading` fills the lanes and
-`mix_panel` mixes the tracks.
+plugins' analyses, lead sheet and playback effect, `lane_loading` fills the lanes,
+`mix_panel` mixes the tracks and `take_listening` keeps the loop, practice and mix with the take.
 """
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ from PyQt6.QtWidgets import (
     QApplication,
     QHBoxLayout,
     QLabel,
+    QPushButton,
     QScrollArea,
-    QSplitter,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -42,10 +42,13 @@ from mt_studio.i18n import _
 from mt_studio.ui.lane_loading import LaneLoader
 from mt_studio.ui.mix_panel import MixPanel
 from mt_studio.ui.practice_controls import PracticeControls
+from mt_studio.ui.remembered_splitter import RememberedSplitter
 from mt_studio.ui.restriction_words import mark_text
 from mt_studio.ui.take_consent import TakeConsent
 from mt_studio.ui.take_lanes import Lane, Mark, Span, TakeLanes
 from mt_studio.ui.take_list import TakeList, length_words, status_words
+from mt_studio.ui.take_listening import ListeningKeeper
+from mt_studio.ui.take_naming import TakeNameDialog, take_title
 from mt_studio.ui.take_plugins import TakePlugins
 from mt_studio.ui.take_transport import PLAYHEAD_INTERVAL_MS, TakeTransport
 
@@ -113,6 +116,16 @@ class TakesView(QWidget):
         self.export_button.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
         self.export_button.setEnabled(False)
         self.export_button.clicked.connect(self._export_clicked)
+        self.name_button = QPushButton(_("Name and note…"))
+        self.name_button.setAccessibleName(_("Name this take and give it a note"))
+        self.name_button.setToolTip(_("Give the take a name and a note (F2)."))
+        self.name_button.setEnabled(False)
+        self.name_button.clicked.connect(self.name_take)
+        self.note = QLabel()
+        self.note.setWordWrap(True)
+        self.note.setTextFormat(Qt.TextFormat.PlainText)
+        self.note.setAccessibleName(_("Note about the take"))
+        self.note.hide()
         self.lanes = TakeLanes()
         self._lane_loader = LaneLoader(self.library, self.lanes, self._pool, self)
         self.transport = TakeTransport(self.library, self.lanes, self._pool)
@@ -165,10 +178,14 @@ class TakesView(QWidget):
         detail_layout.setContentsMargins(0, 0, 0, 0)
         self.mix = MixPanel()
         self.mix.mix_changed.connect(self._mix_changed)
+        self.listening = ListeningKeeper(self.library, self.lanes, self.transport, self.practice,
+                                         self.mix, self._mix_track_ids)
         heading = QHBoxLayout()
         heading.addWidget(self.title, 1)
+        heading.addWidget(self.name_button)
         heading.addWidget(self.export_button)
         detail_layout.addLayout(heading)
+        detail_layout.addWidget(self.note)
         detail_layout.addWidget(self.consent)
         detail_layout.addWidget(self.transport)
         detail_layout.addWidget(self.practice)
@@ -177,19 +194,21 @@ class TakesView(QWidget):
         detail_layout.addWidget(scroll, 1)
         detail_layout.addWidget(self.zoom_hint)
         detail_layout.addWidget(self.mix)
-        splitter = QSplitter(Qt.Orientation.Vertical)
-        splitter.addWidget(self.take_list)
-        splitter.addWidget(detail)
-        splitter.setStretchFactor(1, 3)
-        splitter.setSizes([line * 7, line * 40])  # the take, more than the list, to start
+        # The list can be dragged taller; it opens as tall as it was last left.
+        self.splitter = RememberedSplitter(Qt.Orientation.Vertical, "take_list_height")
+        self.splitter.addWidget(self.take_list)
+        self.splitter.addWidget(detail)
+        self.splitter.setStretchFactor(1, 3)
+        self.splitter.restore(line * 7, line * 40)  # the take, more than the list, to start
         layout = QVBoxLayout(self)
-        layout.addWidget(splitter)
+        layout.addWidget(self.splitter)
 
         for keys, action in ((Qt.Key.Key_Space, self.toggle_playback),
                              (Qt.Key.Key_Home, self.transport.to_start),
                              (Qt.Key.Key_L, self.loop_button.toggle),
                              (Qt.Key.Key_M, self.add_marker),
-                             (Qt.Key.Key_T, self.tap)):
+                             (Qt.Key.Key_T, self.tap),
+                             (Qt.Key.Key_F2, self.name_take)):
             shortcut = QShortcut(QKeySequence(keys), self)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(action)
@@ -265,11 +284,15 @@ class TakesView(QWidget):
     # The chosen take
 
     def _show_take(self, take_id: int | None) -> None:
-        """Show take TAKE_ID (None: none), starting afresh: see the parts' `start_afresh`."""
+        """Show take TAKE_ID (None: none), starting afresh: see the parts' `start_afresh`; it
+        comes back looped, paced and mixed as it was left."""
+        self.listening.keep_now()  # of the take shown until now
         take = takes.get(self.library.connection, take_id) if take_id is not None else None
         self.transport.start_afresh(take)
         sounding = take is not None and bool(take.frames)
         self.export_button.setEnabled(sounding and take.status is not TakeStatus.RECORDING)
+        self.name_button.setEnabled(take is not None)
+        self._show_note(take)
         self._lane_sources = [(t.id, part_paths(self.library, t.id)) for t in take.tracks
                               if t.kind is TrackKind.AUDIO] if sounding else []
         self.practice.start_afresh(take, [paths for _track, paths in self._lane_sources])
@@ -279,17 +302,15 @@ class TakesView(QWidget):
             if take is None:
                 self.title.setText(_("No take chosen"))
             else:
-                self.title.setText(_("Take {number} has no sound yet ({status}).").format(
-                    number=take.number, status=status_words(take)))
+                self._show_title(take)
             self.lanes.set_take([], 0, take.samplerate if take is not None else 48000)
             self._lane_loader.show_take(None, [])
             self.mix.set_tracks([])
+            self.listening.show(None)
             self.transport.open_player()
             return
         names = participants.pseudonyms(self.library.connection)
-        self.title.setText(_("Take {number} – {length} – {status}").format(
-            number=take.number, length=length_words(take.frames, take.samplerate),
-            status=status_words(take)))
+        self._show_title(take)
         self.lanes.set_take(
             [lane_for(track, names) for track in take.tracks], take.frames, take.samplerate,
             markers=[Mark(m.frame, m.name) for m in take.markers],
@@ -297,22 +318,57 @@ class TakesView(QWidget):
         self.mix.set_tracks([(lane.title, lane.people) for lane in
                              (lane_for(t, names) for t in take.tracks
                               if t.kind is TrackKind.AUDIO)])
+        self.listening.show(take)
         self._show_layers(take)
         self._grid_changed(self.practice.grid())
         self._lane_loader.show_take(take, self._lane_sources)
         self.transport.open_player()
 
+    def _show_title(self, take: Take) -> None:
+        if not take.frames:
+            self.title.setText(_("{take} has no sound yet ({status}).").format(
+                take=take_title(take), status=status_words(take)))
+            return
+        self.title.setText(_("{take} – {length} – {status}").format(
+            take=take_title(take), length=length_words(take.frames, take.samplerate),
+            status=status_words(take)))
+
+    def _show_note(self, take: Take | None) -> None:
+        self.note.setText(take.note if take is not None else "")
+        self.note.setVisible(bool(take is not None and take.note))
+
+    def name_take(self):
+        """Open the dialog that names the chosen take and gives it a note (what F2 does); the
+        dialog (window-modal), or None with no take."""
+        take = self.take
+        if take is None:
+            return None
+        dialog = TakeNameDialog(self.library, take, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(self._take_named)
+        dialog.open()
+        return dialog
+
+    def _take_named(self) -> None:
+        take = self.sender().saved
+        if self.take is None or take is None or take.id != self.take.id:
+            return
+        self.transport.take = take  # the same take and sound, now with its name and note
+        self._show_note(take)
+        self._show_title(take)
+        self.refresh()
+
     def _show_layers(self, take: Take) -> None:
-        """A looper's take plays as its loop: round and round, without the layers undone or
-        muted in the looper."""
+        """A looper's take plays as its loop: round and round (unless a loop of its own was
+        kept), without the layers undone or muted in the looper, whose word is the last."""
         if not layers.of_take(self.library.connection, take.id):
             return
         silent = layers.left_out(self.library.connection, take.id)
         for index, (track_id, _paths) in enumerate(self._lane_sources):
-            if track_id in silent:
-                self.mix.row(index)[0].setChecked(True)
-        self.lanes.set_loop((0, take.frames))
-        self.loop_button.setChecked(True)
+            self.mix.row(index)[0].setChecked(track_id in silent)
+        if self.lanes.loop is None:
+            self.lanes.set_loop((0, take.frames))
+            self.loop_button.setChecked(True)
 
     # Playback, markers and the beat (the parts do the work)
 
@@ -445,6 +501,10 @@ class TakesView(QWidget):
         if self.player is not None:
             self.player.set_click(self.practice.click_grid())
 
+    def _mix_track_ids(self) -> list[int]:
+        """The track of each mix row, in order."""
+        return [track_id for track_id, _paths in self._lane_sources]
+
     def _mix_changed(self, index: int, mix) -> None:
         if self.player is not None:
             self.player.set_mix(index, mix)
@@ -455,6 +515,7 @@ class TakesView(QWidget):
         is cancelled, and what it wrote removed."""
         from mt_studio.ui.export_dialog import ExportDialog
 
+        self.listening.keep_now()
         for dialog in self.findChildren(ExportDialog):
             dialog.stop_for_closing()
         self._lane_loader.releasing = True  # peak caches under way stop building

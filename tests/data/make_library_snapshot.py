@@ -12,7 +12,15 @@ from datetime import date
 from pathlib import Path
 
 from mt_studio.core.domain import Credit, Purpose, SessionKind, TrackKind
-from mt_studio.core.library import Library, consent_ledger, participants, sessions, songs, takes
+from mt_studio.core.library import (
+    Library,
+    consent_ledger,
+    listening,
+    participants,
+    sessions,
+    songs,
+    takes,
+)
 from mt_studio.core.library.migrations import MIGRATIONS
 
 
@@ -46,6 +54,14 @@ def main(version: int) -> None:
                 songs.stamp(db, song.latest.id, 2, take, 144000)
                 songs.save(db, song.id, "New first verse\n\nChorus\nSecond verse\nChorus",
                            notes="Slower before the last chorus.")
+            if version >= 6:
+                sessions.keep_setup(
+                    db, session.id, [sessions.SessionInput(2, "Bass DI", True, True, (kari.id,))],
+                    midi_players=[ola.id], midi_port="Keystation 49")
+                takes.describe(db, take, "Groove", "Bass a little loud.")
+                listening.keep(db, take, listening.Listening(
+                    (48000, 144000), True, 0.8, -2,
+                    {room.id: listening.TrackLevel(-6.0, 0.5, False, True)}))
         dump = "\n".join(library.connection.iterdump())
     target = Path(__file__).parent / f"library-v{version}.sql"
     target.write_text(

@@ -257,5 +257,48 @@ CREATE TABLE annotations (
 CREATE INDEX annotations_of_take ON annotations (take_id, start);
 """
 
+V6_SESSION_AND_TAKE_STATE = """
+-- A session's set-up on the Inputs tab is the session's, so that it comes back as it was left
+-- (the audio device is the computer's, and is not kept here): who plays into each input
+-- (session_inputs holds its label, isolated and armed), the MIDI keyboard and who plays it.
+CREATE TABLE session_input_players (
+    session_id      INTEGER NOT NULL,
+    input           INTEGER NOT NULL,
+    participant_id  INTEGER NOT NULL REFERENCES participants(id),
+    PRIMARY KEY (session_id, input, participant_id),
+    FOREIGN KEY (session_id, input) REFERENCES session_inputs (session_id, input)
+        ON DELETE CASCADE
+);
+ALTER TABLE sessions ADD COLUMN midi_port TEXT;
+CREATE TABLE session_midi_players (
+    session_id      INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+    participant_id  INTEGER NOT NULL REFERENCES participants(id),
+    PRIMARY KEY (session_id, participant_id)
+);
+
+-- A take's own name (none: it is called by its number) and a note about it.
+ALTER TABLE takes ADD COLUMN name TEXT;
+ALTER TABLE takes ADD COLUMN note TEXT NOT NULL DEFAULT '';
+
+-- How a take was last listened to on the Takes tab: its loop, the practice speed and pitch,
+-- and each track's place in the mix. Only how it sounds here; the recording is untouched.
+CREATE TABLE take_listening (
+    take_id     INTEGER PRIMARY KEY REFERENCES takes(id) ON DELETE CASCADE,
+    loop_start  INTEGER CHECK (loop_start >= 0),
+    loop_end    INTEGER CHECK (loop_end > loop_start),
+    looping     INTEGER NOT NULL DEFAULT 0 CHECK (looping IN (0, 1)),
+    speed       REAL NOT NULL DEFAULT 1.0 CHECK (speed BETWEEN 0.5 AND 1.5),
+    semitones   INTEGER NOT NULL DEFAULT 0 CHECK (semitones BETWEEN -6 AND 6),
+    CHECK ((loop_start IS NULL) = (loop_end IS NULL))
+);
+CREATE TABLE track_mix (
+    track_id  INTEGER PRIMARY KEY REFERENCES tracks(id) ON DELETE CASCADE,
+    gain_db   REAL NOT NULL DEFAULT 0,
+    pan       REAL NOT NULL DEFAULT 0 CHECK (pan BETWEEN -1 AND 1),
+    muted     INTEGER NOT NULL DEFAULT 0 CHECK (muted IN (0, 1)),
+    solo      INTEGER NOT NULL DEFAULT 0 CHECK (solo IN (0, 1))
+);
+"""
+
 MIGRATIONS: tuple[Migration, ...] = (V1_BASE_SCHEMA, V2_TRACK_PARTS, V3_SONGS_AND_LAYERS,
-                                     V4_EXPORT_FILES, V5_ANNOTATIONS)
+                                     V4_EXPORT_FILES, V5_ANNOTATIONS, V6_SESSION_AND_TAKE_STATE)

@@ -84,6 +84,17 @@ def find_all(db: sqlite3.Connection, pseudonyms: Iterable[str]) -> list[Particip
     return list(found.values())
 
 
+def matches(participant: Participant, text: str, *, real_name: bool = False) -> bool:
+    """Whether a search for TEXT finds PARTICIPANT: each of its words is part of their
+    pseudonym (or, with REAL_NAME, where real names are shown, of their real name), in any
+    letter case or Unicode form. Blank text finds everyone."""
+    names = [participant.pseudonym]
+    if real_name and participant.real_name:
+        names.append(participant.real_name)
+    folded = [lookup_key(name) for name in names]
+    return all(any(word in name for name in folded) for word in lookup_key(text).split())
+
+
 def all_participants(db: sqlite3.Connection) -> list[Participant]:
     """Every participant, by pseudonym."""
     rows = db.execute(

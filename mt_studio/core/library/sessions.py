@@ -1,4 +1,5 @@
-"""Therapy sessions: what kind, when, with whom, and the inputs a template laid out."""
+"""Therapy sessions: what kind, when, with whom, and their set-up: the inputs (as a template
+laid them out, then as they were left on the Inputs tab) and the MIDI keyboard."""
 
 from __future__ import annotations
 
@@ -30,12 +31,14 @@ KEEP = _Unchanged.KEEP
 
 @dataclass(frozen=True)
 class SessionInput:
-    """An input of the audio interface as the session lays it out."""
+    """An input of the audio interface as the session lays it out; PLAYERS (participant ids,
+    sorted) play or sing into it (none: a microphone that hears the whole room)."""
 
     number: int
     label: str
     isolated: bool = False
     armed: bool = True
+    players: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,8 @@ class Session:
     participants: tuple[Participant, ...] = ()
     inputs: tuple[SessionInput, ...] = field(default_factory=tuple)
     take_count: int = 0
+    midi_port: str | None = None  # the MIDI keyboard's port, by name
+    midi_players: tuple[int, ...] = ()  # who plays it (participant ids, sorted)
 
 
 def create(
@@ -84,11 +89,7 @@ def create(
         "INSERT INTO attendance (session_id, participant_id) VALUES (?, ?)",
         [(session_id, p.id) for p in participants],
     )
-    db.executemany(
-        "INSERT INTO session_inputs (session_id, input, label, isolated, armed)"
-        " VALUES (?, ?, ?, ?, ?)",
-        [(session_id, i.number, i.label, int(i.isolated), int(i.armed)) for i in inputs],
-    )
+    _store_inputs(db, session_id, inputs)
     audit.record(db, "session.created", f"session:{session_id}", kind=kind.value,
                  participants=[p.id for p in participants], template=template)
     return get(db, session_id)
@@ -196,12 +197,56 @@ def set_attendance(
     return get(db, session_id)
 
 
+def keep_setup(
+    db: sqlite3.Connection,
+    session_id: int,
+    inputs: Sequence[SessionInput],
+    *,
+    midi_players: Sequence[int] = (),
+    midi_port: str | None | _Unchanged = KEEP,
+) -> Session:
+    """Keep the session's set-up as the Inputs tab shows it: INPUTS (others stay as they
+    were), who plays the MIDI keyboard and, unless KEEP, its port (None: no keyboard)."""
+    get(db, session_id)
+    _store_inputs(db, session_id, inputs)
+    db.execute("DELETE FROM session_midi_players WHERE session_id = ?", (session_id,))
+    db.executemany(
+        "INSERT INTO session_midi_players (session_id, participant_id) VALUES (?, ?)",
+        [(session_id, p) for p in sorted(set(midi_players))],
+    )
+    if midi_port is not KEEP:
+        port = one_line(midi_port, _("The MIDI keyboard"))
+        db.execute("UPDATE sessions SET midi_port = ? WHERE id = ?", (port, session_id))
+    return get(db, session_id)
+
+
+def _store_inputs(db: sqlite3.Connection, session_id: int, inputs: Sequence[SessionInput]) -> None:
+    """Add or replace these inputs of the session, with who plays into each."""
+    rows = []
+    for each in inputs:
+        if each.number < 1:
+            raise InputError(_("There is no input {n}: inputs are counted from 1.").format(
+                n=each.number))
+        label = one_line(each.label, _("The label of input {n}").format(n=each.number)) or ""
+        rows.append((session_id, each.number, label, int(each.isolated), int(each.armed)))
+    db.executemany(
+        "INSERT INTO session_inputs (session_id, input, label, isolated, armed)"
+        " VALUES (?, ?, ?, ?, ?) ON CONFLICT (session_id, input) DO UPDATE SET"
+        " label = excluded.label, isolated = excluded.isolated, armed = excluded.armed",
+        rows,
+    )
+    db.executemany("DELETE FROM session_input_players WHERE session_id = ? AND input = ?",
+                   [(session_id, each.number) for each in inputs])
+    db.executemany(
+        "INSERT INTO session_input_players (session_id, input, participant_id) VALUES (?, ?, ?)",
+        [(session_id, each.number, p) for each in inputs for p in sorted(set(each.players))],
+    )
+
+
 def get(db: sqlite3.Connection, session_id: int) -> Session:
     """The session with this id; InputError naming the id if there is none."""
     row = db.execute(
-        "SELECT id, title, kind, date, therapist, notes, template, tempo_bpm, count_in_bars,"
-        " (SELECT count(*) FROM takes WHERE takes.session_id = sessions.id)"
-        " FROM sessions WHERE id = ?",
+        f"SELECT {_COLUMNS} FROM sessions WHERE id = ?",
         (session_id,),
     ).fetchone()
     if row is None:
@@ -214,11 +259,13 @@ def get(db: sqlite3.Connection, session_id: int) -> Session:
 def all_sessions(db: sqlite3.Connection) -> list[Session]:
     """Every session, newest first."""
     rows = db.execute(
-        "SELECT id, title, kind, date, therapist, notes, template, tempo_bpm, count_in_bars,"
-        " (SELECT count(*) FROM takes WHERE takes.session_id = sessions.id)"
-        " FROM sessions ORDER BY date DESC, id DESC"
+        f"SELECT {_COLUMNS} FROM sessions ORDER BY date DESC, id DESC"
     ).fetchall()
     return [_session(db, row) for row in rows]
+
+
+_COLUMNS = ("id, title, kind, date, therapist, notes, template, tempo_bpm, count_in_bars,"
+            " (SELECT count(*) FROM takes WHERE takes.session_id = sessions.id), midi_port")
 
 
 def _session(db: sqlite3.Connection, row: tuple) -> Session:
@@ -232,18 +279,27 @@ def _session(db: sqlite3.Connection, row: tuple) -> Session:
             (session_id,),
         )
     )
+    players: dict[int, list[int]] = {}
+    for number, participant_id in db.execute(
+            "SELECT input, participant_id FROM session_input_players WHERE session_id = ?"
+            " ORDER BY input, participant_id", (session_id,)):
+        players.setdefault(number, []).append(participant_id)
     inputs = tuple(
-        SessionInput(r[0], r[1], bool(r[2]), bool(r[3]))
+        SessionInput(r[0], r[1], bool(r[2]), bool(r[3]), tuple(players.get(r[0], ())))
         for r in db.execute(
             "SELECT input, label, isolated, armed FROM session_inputs"
             " WHERE session_id = ? ORDER BY input",
             (session_id,),
         )
     )
+    midi_players = tuple(r[0] for r in db.execute(
+        "SELECT participant_id FROM session_midi_players WHERE session_id = ?"
+        " ORDER BY participant_id", (session_id,)))
     return Session(
         id=session_id, title=row[1], kind=SessionKind(row[2]), date=date.fromisoformat(row[3]),
         therapist=row[4], notes=row[5], template=row[6], tempo_bpm=row[7], count_in_bars=row[8],
-        participants=present, inputs=inputs, take_count=row[9],
+        participants=present, inputs=inputs, take_count=row[9], midi_port=row[10],
+        midi_players=midi_players,
     )
 
 

@@ -1,4 +1,5 @@
-"""Takes and what they hold: tracks (with who is heard on them), markers and dropouts."""
+"""Takes and what they hold: tracks (with who is heard on them), markers and dropouts; and
+the name and note a therapist gives a take."""
 
 from __future__ import annotations
 
@@ -13,7 +14,11 @@ from mt_studio.core.errors import InputError
 from mt_studio.core.library import audit
 from mt_studio.core.library.clock import from_text, to_text, utc_now
 from mt_studio.core.library.database import AUDIO_FOLDER
+from mt_studio.core.text import one_line, shown
 from mt_studio.i18n import _
+
+MAX_NAME_LENGTH = 80
+MAX_NOTE_LENGTH = 2000
 
 
 @dataclass(frozen=True)
@@ -45,7 +50,7 @@ class Marker:
 
 @dataclass(frozen=True)
 class Take:
-    """One press of Record."""
+    """One press of Record, or a looper's loop (IS_LOOP: its tracks are layers)."""
 
     id: int
     session_id: int
@@ -61,6 +66,9 @@ class Take:
     tracks: tuple[Track, ...] = ()
     markers: tuple[Marker, ...] = ()
     dropouts: tuple[Dropout, ...] = ()
+    name: str | None = None
+    note: str = ""
+    is_loop: bool = False
 
 
 def start(
@@ -152,6 +160,26 @@ def finish(
     audit.record(db, action, f"take:{take_id}", frames=frames, stop_reason=stop_reason)
 
 
+def describe(db: sqlite3.Connection, take_id: int, name: str | None, note: str) -> Take:
+    """Give the take a NAME (None or blank: called by its number) and a NOTE; InputError says
+    what is wrong with either. The audit log names the fields changed, not their text."""
+    before = get(db, take_id)
+    name = one_line(name, _("A take's name"))
+    if name is not None and len(name) > MAX_NAME_LENGTH:
+        raise InputError(_("The take's name {name} is longer than {limit} characters.").format(
+            name=shown(name), limit=MAX_NAME_LENGTH))
+    note = note.strip()
+    if len(note) > MAX_NOTE_LENGTH:
+        raise InputError(_("The take's note is longer than {limit} characters.").format(
+            limit=MAX_NOTE_LENGTH))
+    changed = [field for field, old, new in (("name", before.name, name),
+                                             ("note", before.note, note)) if old != new]
+    if changed:
+        db.execute("UPDATE takes SET name = ?, note = ? WHERE id = ?", (name, note, take_id))
+        audit.record(db, "take.described", f"take:{take_id}", fields=changed)
+    return get(db, take_id)
+
+
 def get(db: sqlite3.Connection, take_id: int) -> Take:
     """The take with this id and all it holds; InputError naming the id if there is none."""
     found = _takes(db, "id = ?", take_id)
@@ -173,7 +201,9 @@ def with_status(db: sqlite3.Connection, status: TakeStatus) -> list[Take]:
 def _takes(db: sqlite3.Connection, where: str, value: object) -> list[Take]:
     rows = db.execute(
         "SELECT id, session_id, number, status, samplerate, frames, started_at, ended_at,"
-        f" sample_format, device, stop_reason FROM takes WHERE {where} ORDER BY number, id",
+        " sample_format, device, stop_reason, name, note, EXISTS (SELECT 1 FROM layers"
+        " JOIN tracks ON tracks.id = layers.track_id WHERE tracks.take_id = takes.id)"
+        f" FROM takes WHERE {where} ORDER BY number, id",
         (value,),
     ).fetchall()
     return [
@@ -181,7 +211,7 @@ def _takes(db: sqlite3.Connection, where: str, value: object) -> list[Take]:
             id=row[0], session_id=row[1], number=row[2], status=TakeStatus(row[3]),
             samplerate=row[4], frames=row[5], started_at=from_text(row[6]),
             ended_at=from_text(row[7]) if row[7] else None, sample_format=row[8], device=row[9],
-            stop_reason=row[10],
+            stop_reason=row[10], name=row[11], note=row[12], is_loop=bool(row[13]),
             tracks=tuple(_tracks(db, "tracks.take_id = ?", row[0])),
             markers=tuple(Marker(*r) for r in db.execute(
                 "SELECT frame, name FROM markers WHERE take_id = ? ORDER BY frame, id", (row[0],))),
