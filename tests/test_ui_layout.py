@@ -40,7 +40,7 @@ def laptop_window(qtbot, library):
         with library.transaction() as db:
             someone = participants.add(db, person)
             sessions.check_in(db, window.session_id, someone)
-    window.open_session(window.session_id)
+    window.session_view.consent.refresh()
     assert size.height() + TITLE_BAR <= LAPTOP_SCREEN.height()
     return window
 
