@@ -2,7 +2,8 @@
 
 Record asks `plan_take` (the same rule `TakeRecording.start` applies) before it is enabled, and
 says in words who blocks it. While recording, a timer pulls the engine's latest meter readings
-and clock; it never waits on the engine.
+and clock; it never waits on the engine. R starts a take; only Stop or Ctrl+R end it, never a
+key one types: a marker's name is typed while the take goes on.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import logging
 import shutil
 
-from PyQt6.QtCore import Qt, QTimer, pyqtSignal
+from PyQt6.QtCore import QEvent, QObject, Qt, QTimer, pyqtSignal
 from PyQt6.QtGui import QKeySequence, QShortcut
 from PyQt6.QtWidgets import (
     QCheckBox,
@@ -39,12 +40,16 @@ from mt_studio.core.errors import MtStudioError
 from mt_studio.core.library import Library, sessions, takes
 from mt_studio.i18n import _, ngettext
 from mt_studio.ui.count_in import ClickPlayer, CountIn, play_on_default_output
+from mt_studio.ui.key_shortcuts import add_shortcuts, text_field_has_focus
 from mt_studio.ui.meter_widget import MeterWidget
 
 log = logging.getLogger(__name__)
 
 TICK_MS = 33  # 30 meter frames a second
 DISK_EVERY_TICKS = 30
+STOP_KEYS = "Ctrl+R"  # no typing makes it
+# Keys that press a focused button: while a take records, the Stop button ignores them.
+_PRESSING_KEYS = (Qt.Key.Key_Space, Qt.Key.Key_Select, Qt.Key.Key_Return, Qt.Key.Key_Enter)
 
 
 def duration_text(seconds: float) -> str:
@@ -138,7 +143,7 @@ class RecordPanel(QWidget):
         self.marker_name = QLineEdit(self)
         self.marker_name.setAccessibleName(_("Marker name"))
         self.marker_name.setToolTip(_("Type a name for the last marker and press Enter. "
-                                      "The recording goes on."))
+                                      "The recording goes on while you type."))
         self.marker_name.setPlaceholderText(_("Name of the last marker"))
         self.counter = CountIn(self, click_player)
 
@@ -171,11 +176,13 @@ class RecordPanel(QWidget):
 
         self.record_button.clicked.connect(self.toggle_record)
         self.marker_button.clicked.connect(self.add_marker)
-        self.marker_name.returnPressed.connect(self._commit_marker)
+        self.marker_name.returnPressed.connect(self._marker_named)
         self.counter.finished.connect(self._start_recording)
-        context = Qt.ShortcutContext.WidgetWithChildrenShortcut
-        QShortcut(QKeySequence("R"), self, self.toggle_record, context=context)
-        QShortcut(QKeySequence("M"), self, self.add_marker, context=context)
+        add_shortcuts(self, (("R", self._record_key), ("M", self.add_marker)))
+        QShortcut(QKeySequence(STOP_KEYS), self, self._stop_key,
+                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.record_button.installEventFilter(self)
+        self.setFocusProxy(self.record_button)  # where the keys go back after a marker's name
         self._show_state()
 
     # -- public API ---------------------------------------------------------------------------
@@ -236,7 +243,8 @@ class RecordPanel(QWidget):
                 self._start_recording()
 
     def add_marker(self) -> None:
-        """Drop a marker at the take's position now; its name can be typed meanwhile."""
+        """Drop a marker at the take's position now and put the keys in its name (typed while
+        the take goes on; Enter gives the keys back)."""
         if self.recording is None or self.recording.capture is None:
             return
         frame = self.recording.capture.clock()
@@ -245,8 +253,10 @@ class RecordPanel(QWidget):
         name = _("Marker {n}").format(n=self._markers)
         self._pending_marker = (frame, name)
         self.marker_name.setText(name)
-        self.marker_name.selectAll()
-        self.message.setText(_("{name} added at {time}.").format(
+        self.marker_name.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.marker_name.selectAll()  # typing replaces the name
+        self.message.setText(_("{name} added at {time}. Type its name and press Enter; the "
+                               "take goes on.").format(
             name=name, time=duration_text(frame / self.recording.capture.settings.samplerate)))
 
     def stop_recording(self) -> TakeResult | None:
@@ -309,8 +319,9 @@ class RecordPanel(QWidget):
         self.meters.set_labels([
             "{n} {label}".format(n=n, label=labels.get(n, "")).strip()
             for n in recording.capture.settings.inputs])
-        self.message.setText(_("Recording take {number}. Press Stop (or R) to end it, "
-                               "M to mark a moment.").format(number=recording.number))
+        self.message.setText(_("Recording take {number}. Click Stop (or press {keys}) to end "
+                               "it, M to mark a moment.").format(number=recording.number,
+                                                                 keys=STOP_KEYS))
         self._ticks = 0
         self._tick()
         self._timer.start()
@@ -332,6 +343,35 @@ class RecordPanel(QWidget):
         self._ticks += 1
         if capture.wait(0):  # stopped by itself: disk full, device lost, duration
             self.stop_recording()
+
+    def _record_key(self) -> None:
+        """R: start a take, or cancel the count-in; never the end of a take."""
+        if self.is_recording:
+            self.message.setText(_("The take goes on. To end it, click Stop or press "
+                                   "{keys}.").format(keys=STOP_KEYS))
+        else:
+            self.toggle_record()
+
+    def _stop_key(self) -> None:
+        if not self.is_recording:
+            return
+        if text_field_has_focus():
+            self.message.setText(_("The take goes on while a name is typed. Press Enter, then "
+                                   "{keys} to stop (or click Stop).").format(keys=STOP_KEYS))
+            return
+        self.stop_recording()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        """Keep the keys that press a focused button from pressing Stop: Space is typed."""
+        if (watched is self.record_button and self.is_recording
+                and event.type() == QEvent.Type.KeyPress and event.key() in _PRESSING_KEYS):
+            self._record_key()  # says how to stop
+            return True
+        return super().eventFilter(watched, event)
+
+    def _marker_named(self) -> None:
+        self._commit_marker()
+        self.setFocus(Qt.FocusReason.OtherFocusReason)  # the next M drops the next marker
 
     def _commit_marker(self) -> None:
         if self._pending_marker is None or self.recording is None:
@@ -379,8 +419,10 @@ class RecordPanel(QWidget):
         button = self.record_button
         if recording:
             button.setText(_("Stop"))
-            button.setToolTip(_("Stop the take (R)"))
-            button.setAccessibleDescription(_("Stops the recording."))
+            button.setToolTip(_("Stop the take ({keys}). Typing never stops it.").format(
+                keys=STOP_KEYS))
+            button.setAccessibleDescription(_("Stops the recording. Click it, or press "
+                                              "{keys}.").format(keys=STOP_KEYS))
         elif counting:
             button.setText(_("Cancel count-in"))
             button.setToolTip(_("Stop the count-in; nothing is recorded (R)"))
