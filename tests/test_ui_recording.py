@@ -9,6 +9,7 @@ import pytest
 import soundfile as sf
 from jack_rig import JackServer, SignalGenerator, seen_by_portaudio, sine
 from PyQt6.QtCore import Qt
+from PyQt6.QtWidgets import QApplication
 
 from mt_studio.core.capture.meters import MeterReading
 from mt_studio.core.domain import Purpose, SessionKind, TakeStatus
@@ -147,3 +148,73 @@ def test_plain_words_for_dropouts_and_disk_space():
     assert disk_time_text(64 * 1024 * 1024 + per_second * 7200, per_second) == (
         "About 2 hours of recording space left.")
     assert "5 minutes" in disk_time_text(64 * 1024 * 1024 + per_second * 330, per_second)
+
+
+def recording_panel(qtbot, library):
+    """An Inputs tab and a Record tab on the device, wired as the window wires them, shown."""
+    db = library.connection
+    ola = participants.add(db, "Ola")
+    consent_ledger.grant(db, ola, [Purpose.RECORD])
+    session = sessions.create(db, "Band", SessionKind.BAND, on=date(2026, 11, 3),
+                              participants=[ola], inputs=[SessionInput(1, "Vocal")])
+    inputs = InputAssignment(library)
+    panel = RecordPanel(library)
+    qtbot.addWidget(inputs)
+    qtbot.addWidget(panel)
+    inputs.assignment_changed.connect(panel.set_request)
+    inputs.problem_changed.connect(panel.set_device_problem)
+    inputs.show_session(session.id)
+    panel.show_session(session.id)
+    qtbot.waitUntil(lambda: inputs.device.findData("system") >= 0, timeout=15000)
+    inputs.device.setCurrentIndex(inputs.device.findData("system"))
+    assert panel.record_button.isEnabled(), panel.reason.text()
+    panel.show()
+    qtbot.waitExposed(panel)
+    panel.activateWindow()
+    qtbot.waitUntil(panel.isActiveWindow)
+    return panel
+
+
+def type_keys(qtbot, text: str) -> None:
+    """Type TEXT wherever the keyboard's focus is, as a person would."""
+    qtbot.keyClicks(QApplication.focusWidget(), text)
+
+
+def press(qtbot, key: Qt.Key, modifier=Qt.KeyboardModifier.NoModifier) -> None:
+    qtbot.keyClick(QApplication.focusWidget(), key, modifier)
+
+
+def test_typing_marker_names_during_a_take_never_stops_it(qtbot, library, device):
+    panel = recording_panel(qtbot, library)
+    try:
+        panel.setFocus()
+        press(qtbot, Qt.Key.Key_R)
+        assert panel.is_recording
+        press(qtbot, Qt.Key.Key_M)
+        type_keys(qtbot, "Chorus")  # its "r" used to stop the take
+        assert panel.is_recording
+        assert panel.marker_name.text() == "Chorus"  # in place of "Marker 1"
+        press(qtbot, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)  # not while typing
+        assert panel.is_recording and "Enter" in panel.message.text()
+        press(qtbot, Qt.Key.Key_Return)
+        assert QApplication.focusWidget() is not panel.marker_name
+        type_keys(qtbot, "or ")  # typed with the keys back on the Stop button: nothing stops
+        assert panel.is_recording and "Stop" in panel.message.text()
+
+        press(qtbot, Qt.Key.Key_M)  # the next M drops the next marker, and so on
+        assert panel.marker_name.hasFocus() and panel.marker_name.selectedText() == "Marker 2"
+        type_keys(qtbot, "Drums from the bridge")
+        press(qtbot, Qt.Key.Key_Enter)
+        press(qtbot, Qt.Key.Key_M)
+        press(qtbot, Qt.Key.Key_Return)  # the default name kept
+        assert panel.is_recording
+        assert "Ctrl+R" in panel.record_button.toolTip()
+
+        with qtbot.waitSignal(panel.take_recorded, timeout=10000) as recorded:
+            press(qtbot, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
+    finally:
+        if panel.is_recording:
+            panel.stop_recording()
+    take = takes.get(library.connection, recorded.args[0])
+    assert [m.name for m in take.markers] == ["Chorus", "Drums from the bridge",
+                                              "Marker 3"]

@@ -130,10 +130,13 @@ def main() -> None:
     if device >= 0:
         view.inputs.device.setCurrentIndex(device)
     settle(app, 0.5)
-    save(window, "inputs")
-
+    # The levels before anything is recorded: the tones go into the monitor's inputs.
     generator = SignalGenerator(server, [sine(220, 48000, 0.3), sine(440, 48000, 0.6),
                                          sine(660, 48000, 0.1), sine(880, 48000, 0.95)])
+    generator.connect_to("PortAudio.*:in_")
+    settle(app, 1.0)
+    save(window, "inputs")
+
     view.setCurrentWidget(view.record)
     view.record.count_in.setChecked(False)
     view.record.toggle_record()

@@ -1,4 +1,5 @@
-"""The Inputs tab: the audio device and, per input, who plays into it, what, isolated and armed.
+"""The Inputs tab: the audio device and, per input, who plays into it, what, isolated and armed,
+with its level (and a MIDI light) shown from a monitor before anything is recorded.
 
 All but the device (which belongs to the computer) is the session's set-up, kept in the library
 as it changes, so that it comes back with the session."""
@@ -28,6 +29,8 @@ from PyQt6.QtWidgets import (
 
 from mt_studio.core.capture import devices
 from mt_studio.core.capture.devices import AudioInputDevice, DeviceSurvey
+from mt_studio.core.capture.input_monitor import MonitorSettings
+from mt_studio.core.capture.meters import MeterReading
 from mt_studio.core.capture.take_recording import MIDI_KEY, TakeRequest
 from mt_studio.core.domain import Participant
 from mt_studio.core.errors import MtStudioError
@@ -35,6 +38,8 @@ from mt_studio.core.library import Library, sessions
 from mt_studio.core.presets.catalog import PresetCatalog
 from mt_studio.core.presets.model import InputMap
 from mt_studio.i18n import _, ngettext
+from mt_studio.ui.activity_light import ActivityLight
+from mt_studio.ui.meter_widget import MeterWidget
 
 log = logging.getLogger(__name__)
 
@@ -143,6 +148,9 @@ class _InputRow:
         self.isolated.setAccessibleName(_("Input {n} hears only its player").format(n=number))
         self.isolated.setToolTip(_("Tick for a direct line (bass DI, keyboard out) that hears "
                                    "only the person chosen, not the room."))
+        self.level = MeterWidget(parent)
+        self.level.set_labels([""])
+        self.level.setAccessibleName(_("Level of input {n}").format(n=number))
 
 
 class InputAssignment(QWidget):
@@ -198,6 +206,13 @@ class InputAssignment(QWidget):
         self.midi_who = ParticipantPicker(self)
         self.midi_who.setAccessibleName(_("Who plays the MIDI keyboard"))
         self.midi_who.setToolTip(_("Who plays the MIDI keyboard."))
+        self.midi_light = ActivityLight(_("Heard"), self)
+        self.midi_light.setAccessibleName(_("MIDI activity"))
+        self.midi_light.setToolTip(_("Lights when the MIDI keyboard sends a note or a "
+                                     "controller."))
+        self.level_note = QLabel(self)  # why no levels can be shown, if so
+        self.level_note.setWordWrap(True)
+        self.level_note.hide()
 
         device_line = QHBoxLayout()
         device_line.addWidget(self.device, 1)
@@ -205,6 +220,7 @@ class InputAssignment(QWidget):
         midi_line = QHBoxLayout()
         midi_line.addWidget(self.midi, 1)
         midi_line.addWidget(self.midi_who)
+        midi_line.addWidget(self.midi_light)
         form = QFormLayout()
         form.addRow(_("Audio interface"), device_line)
         form.addRow(_("Interface model"), self.input_map)
@@ -219,6 +235,7 @@ class InputAssignment(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.status)
         layout.addLayout(form)
+        layout.addWidget(self.level_note)
         layout.addWidget(scroll, 1)
 
         self.look_again.clicked.connect(lambda: self.scan(rescan=True))
@@ -273,6 +290,24 @@ class InputAssignment(QWidget):
         for widget in (self.device, self.look_again, self.samplerate, self.blocksize,
                        self.input_map, self.midi, self.midi_who, self._grid_holder):
             widget.setEnabled(not recording)
+
+    def monitor_settings(self) -> MonitorSettings | None:
+        """What a level monitor hears: every input of the device, and the MIDI keyboard."""
+        request, device = self.request(), self._current_device()
+        if request is None:
+            return None
+        return MonitorSettings(device.name, device.inputs, request.samplerate,
+                               request.blocksize, request.midi)
+
+    def show_levels(self, readings: Sequence[MeterReading]) -> None:
+        """Show the levels of inputs 1, 2, … on their rows."""
+        for row, reading in zip(self._rows, readings, strict=False):
+            row.level.set_readings([reading])
+
+    def set_level_note(self, note: str) -> None:
+        """Say why levels cannot be shown ("" once they can)."""
+        self.level_note.setText(note)
+        self.level_note.setVisible(bool(note))
 
     def problem(self) -> str | None:
         """Why nothing can be recorded from a device right now, in plain words; None if fine."""
@@ -408,7 +443,7 @@ class InputAssignment(QWidget):
         kept = {n: (r.arm.isChecked(), r.label.text(), r.who.chosen(), r.isolated.isChecked())
                 for n, r in old.items()}
         for row in self._rows:
-            for widget in (row.arm, row.label, row.who, row.isolated):
+            for widget in (row.arm, row.label, row.who, row.isolated, row.level):
                 self._grid.removeWidget(widget)
                 widget.hide()  # at once: deletion waits for the event loop
                 widget.deleteLater()
@@ -416,7 +451,7 @@ class InputAssignment(QWidget):
         input_map = self._current_map()
         self._building = True
         for column, title in enumerate((_("Record"), _("Instrument"), _("Who"),
-                                        _("Direct line"))):
+                                        _("Direct line"), _("Level"))):
             if self._grid.itemAtPosition(0, column) is None:
                 self._grid.addWidget(QLabel(title, self._grid_holder), 0, column)
         for number in range(1, self._input_count() + 1):
@@ -436,7 +471,8 @@ class InputAssignment(QWidget):
             row.label.setText(label)
             row.who.set_people(people, [p for p in who if p in present])
             row.isolated.setChecked(isolated)
-            for column, widget in enumerate((row.arm, row.label, row.who, row.isolated)):
+            for column, widget in enumerate((row.arm, row.label, row.who, row.isolated,
+                                             row.level)):
                 self._grid.addWidget(widget, number, column)
             row.arm.toggled.connect(self._changed)
             row.label.editingFinished.connect(self._changed)
@@ -470,6 +506,7 @@ class InputAssignment(QWidget):
         if not self._problem:
             self.status.setText(self._device_summary())
         self._keep_setup()
+        self.midi_light.setVisible(bool(self.midi.currentData()))
         self.assignment_changed.emit(self.request())
 
     def _midi_chosen(self, *_args: object) -> None:

@@ -14,7 +14,6 @@ import time
 from collections.abc import Callable
 
 from PyQt6.QtCore import QLocale, QObject, Qt, QTimer, pyqtSignal
-from PyQt6.QtGui import QKeySequence, QShortcut
 from PyQt6.QtWidgets import (
     QApplication,
     QCheckBox,
@@ -40,6 +39,7 @@ from mt_studio.core.metronome import CountIn, beat_frame, count_in
 from mt_studio.core.tempo import TapTempo, check_tempo
 from mt_studio.i18n import _, ngettext
 from mt_studio.ui.calibration_dialog import CalibrationDialog, milliseconds
+from mt_studio.ui.key_shortcuts import add_shortcuts
 from mt_studio.ui.layer_list import LayerList, scaled
 from mt_studio.ui.worker_signals import emit_from_worker
 
@@ -247,10 +247,8 @@ class LooperPanel(QWidget):
         self.redo_button.clicked.connect(self.redo)
         self.measure_button.clicked.connect(self.calibrate)
         self.length_choice.currentIndexChanged.connect(self._show_state)
-        context = Qt.ShortcutContext.WidgetWithChildrenShortcut
-        for keys, action in (("R", self.toggle_record), ("T", self.tap),
-                             ("Ctrl+Z", self.undo), ("Ctrl+Shift+Z", self.redo)):
-            QShortcut(QKeySequence(keys), self, action, context=context)
+        add_shortcuts(self, (("R", self.toggle_record), ("T", self.tap),
+                             ("Ctrl+Z", self.undo), ("Ctrl+Shift+Z", self.redo)))
 
     # -- public API ---------------------------------------------------------------------------
 

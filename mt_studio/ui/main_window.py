@@ -51,6 +51,7 @@ class SessionView(QTabWidget):
         # has only just opened does not need yet.
         from mt_studio.ui.consent_board import ConsentBoard
         from mt_studio.ui.input_assignment import InputAssignment
+        from mt_studio.ui.level_monitor import LevelMonitor
         from mt_studio.ui.looper_panel import LooperPanel
         from mt_studio.ui.record_panel import RecordPanel
         from mt_studio.ui.songs_panel import SongsPanel
@@ -62,6 +63,8 @@ class SessionView(QTabWidget):
         self.takes = TakesView(library, plugins=plugins)
         self.looper = LooperPanel(library)
         self.songs = SongsPanel(library)
+        # Levels before a take, on the Inputs and Record tabs, while nothing else has the device.
+        self.levels = LevelMonitor(self.inputs, self.record, lambda: self.busy, self)
         self.addTab(self.consent, _("Check-in && consent"))
         self.addTab(self.inputs, _("Inputs"))
         self.addTab(self.record, _("Record"))
@@ -80,6 +83,7 @@ class SessionView(QTabWidget):
         self.inputs.problem_changed.connect(self.record.set_device_problem)
         self.record.recording_changed.connect(lambda _on: self._lock_devices())
         self.looper.active_changed.connect(lambda _on: self._lock_devices())
+        self.looper.active_changed.connect(self.levels.check)
         self.record.take_recorded.connect(lambda _take: self.takes.refresh())
         self.record.take_recorded.connect(lambda _take: self.songs.refresh())
         self.looper.layers_changed.connect(lambda _take: self.takes.refresh())
@@ -119,9 +123,11 @@ class SessionView(QTabWidget):
         return self.record.is_recording or self.looper.is_active
 
     def release(self) -> None:
-        """Finish a take being recorded, stop the looper, let go of every audio stream."""
+        """Finish a take being recorded, stop the looper and the levels, let go of every audio
+        stream (for good: the window closes)."""
         if self.record.is_recording:
             self.record.stop_recording()  # finalized, nothing lost
+        self.levels.close()
         self.looper.release()
         self.takes.release()
 

@@ -2,15 +2,18 @@
 
 Record asks `plan_take` (the same rule `TakeRecording.start` applies) before it is enabled, and
 says in words who blocks it. While recording, a timer pulls the engine's latest meter readings
-and clock; it never waits on the engine.
+and clock; it never waits on the engine. Before a take, the meters show the levels a monitor
+reads (`show_levels`). R starts a take; only Stop or Ctrl+R end it, never a key one types: a
+marker's name is typed while the take goes on.
 """
 
 from __future__ import annotations
 
 import logging
 import shutil
+from collections.abc import Sequence
 
-from PyQt6.QtCore import Qt, QTimer, pyqtSignal
+from PyQt6.QtCore import QEvent, QObject, Qt, QTimer, pyqtSignal
 from PyQt6.QtGui import QKeySequence, QShortcut
 from PyQt6.QtWidgets import (
     QCheckBox,
@@ -25,7 +28,7 @@ from PyQt6.QtWidgets import (
     QWidget,
 )
 
-from mt_studio.core.capture.audio_capture import DISK_RESERVE_BYTES
+from mt_studio.core.capture.meters import SILENCE_DBFS, MeterReading
 from mt_studio.core.capture.take_recording import (
     MIDI_KEY,
     TakePlan,
@@ -38,49 +41,32 @@ from mt_studio.core.capture.wav_stream import bytes_per_second
 from mt_studio.core.errors import MtStudioError
 from mt_studio.core.library import Library, sessions, takes
 from mt_studio.i18n import _, ngettext
+from mt_studio.ui.activity_light import ActivityLight
 from mt_studio.ui.count_in import ClickPlayer, CountIn, play_on_default_output
+from mt_studio.ui.key_shortcuts import add_shortcuts, text_field_has_focus
 from mt_studio.ui.meter_widget import MeterWidget
+from mt_studio.ui.record_words import disk_time_text, dropout_text, duration_text
 
 log = logging.getLogger(__name__)
 
 TICK_MS = 33  # 30 meter frames a second
 DISK_EVERY_TICKS = 30
-
-
-def duration_text(seconds: float) -> str:
-    """SECONDS as H:MM:SS (or M:SS under an hour)."""
-    whole = int(seconds)
-    hours, rest = divmod(whole, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
-
-
-def disk_time_text(free_bytes: int, bytes_per_second: int) -> str:
-    """How long the free disk lasts at BYTES_PER_SECOND, in plain words."""
-    seconds = max(0, free_bytes - DISK_RESERVE_BYTES) / max(1, bytes_per_second)
-    hours, minutes = int(seconds // 3600), int(seconds % 3600 // 60)
-    if hours >= 1:
-        return ngettext("About {h} hour of recording space left.",
-                        "About {h} hours of recording space left.", hours).format(h=hours)
-    return ngettext("Only about {m} minute of recording space left.",
-                    "Only about {m} minutes of recording space left.", minutes).format(m=minutes)
-
-
-def dropout_text(count: int) -> str:
-    """The dropout counter in plain words."""
-    if count == 0:
-        return _("No dropouts")
-    return ngettext(
-        "{n} short gap was filled with silence — the computer may be too busy.",
-        "{n} short gaps were filled with silence — the computer may be too busy.",
-        count).format(n=count)
+STOP_KEYS = "Ctrl+R"  # no typing makes it
+# Keys that press a focused button: while a take records, the Stop button ignores them.
+_PRESSING_KEYS = (Qt.Key.Key_Space, Qt.Key.Key_Select, Qt.Key.Key_Return, Qt.Key.Key_Enter)
+_SILENT = MeterReading(SILENCE_DBFS, SILENCE_DBFS, False)
 
 
 class RecordPanel(QWidget):
-    """Record and stop takes of the open session, with meters, markers and a count-in."""
+    """Record and stop takes of the open session, with meters, markers and a count-in.
+
+    Signals: `recording_starting()` just before a take opens the device (whoever holds it
+    must let go at once); `recording_changed(bool)`; `take_recorded(take_id)`.
+    """
 
     take_recorded = pyqtSignal(int)
     recording_changed = pyqtSignal(bool)
+    recording_starting = pyqtSignal()
 
     def __init__(self, library: Library, parent: QWidget | None = None, *,
                  click_player: ClickPlayer = play_on_default_output) -> None:
@@ -95,6 +81,8 @@ class RecordPanel(QWidget):
         self._ticks = 0
         self._markers = 0
         self._pending_marker: tuple[int, str] | None = None
+        self._metered: tuple[int, ...] = ()  # the inputs the meters show, in order
+        self._meter_labels: list[str] = []
         self._timer = QTimer(self)
         self._timer.setInterval(TICK_MS)
         self._timer.timeout.connect(self._tick)
@@ -120,6 +108,8 @@ class RecordPanel(QWidget):
         self.elapsed.setFont(clock_font)
         self.elapsed.setAccessibleName(_("Time recorded"))
         self.disk = QLabel(self)
+        self.levels_note = QLabel(_("Levels now: nothing is recorded until you press Record."),
+                                  self)
         self.dropouts = QLabel(dropout_text(0), self)
         self.dropouts.setWordWrap(True)
         self.message = QLabel(self)
@@ -132,13 +122,17 @@ class RecordPanel(QWidget):
         for bars in (1, 2):
             self.count_in_bars.addItem(ngettext("{n} bar", "{n} bars", bars).format(n=bars), bars)
         self.meters = MeterWidget(self)
+        self.midi_light = ActivityLight(_("MIDI keyboard"), self)
+        self.midi_light.setAccessibleName(_("MIDI activity"))
+        self.midi_light.setToolTip(_("Lights when the MIDI keyboard sends a note or a "
+                                     "controller."))
         self.marker_button = QPushButton(_("Add marker (M)"), self)
         self.marker_button.setAccessibleName(_("Add marker"))
         self.marker_button.setToolTip(_("Mark this moment in the take, to find it again later."))
         self.marker_name = QLineEdit(self)
         self.marker_name.setAccessibleName(_("Marker name"))
         self.marker_name.setToolTip(_("Type a name for the last marker and press Enter. "
-                                      "The recording goes on."))
+                                      "The recording goes on while you type."))
         self.marker_name.setPlaceholderText(_("Name of the last marker"))
         self.counter = CountIn(self, click_player)
 
@@ -149,6 +143,7 @@ class RecordPanel(QWidget):
         top.setColumnStretch(1, 1)
         status = QHBoxLayout()
         status.addWidget(self.elapsed)
+        status.addWidget(self.levels_note)
         status.addStretch(1)
         status.addWidget(self.disk)
         count_line = QHBoxLayout()
@@ -164,6 +159,7 @@ class RecordPanel(QWidget):
         layout.addLayout(count_line)
         layout.addLayout(status)
         layout.addWidget(self.meters)
+        layout.addWidget(self.midi_light)
         layout.addWidget(self.dropouts)
         layout.addLayout(marker_line)
         layout.addWidget(self.message)
@@ -171,11 +167,13 @@ class RecordPanel(QWidget):
 
         self.record_button.clicked.connect(self.toggle_record)
         self.marker_button.clicked.connect(self.add_marker)
-        self.marker_name.returnPressed.connect(self._commit_marker)
+        self.marker_name.returnPressed.connect(self._marker_named)
         self.counter.finished.connect(self._start_recording)
-        context = Qt.ShortcutContext.WidgetWithChildrenShortcut
-        QShortcut(QKeySequence("R"), self, self.toggle_record, context=context)
-        QShortcut(QKeySequence("M"), self, self.add_marker, context=context)
+        add_shortcuts(self, (("R", self._record_key), ("M", self.add_marker)))
+        QShortcut(QKeySequence(STOP_KEYS), self, self._stop_key,
+                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.record_button.installEventFilter(self)
+        self.setFocusProxy(self.record_button)  # where the keys go back after a marker's name
         self._show_state()
 
     # -- public API ---------------------------------------------------------------------------
@@ -235,8 +233,23 @@ class RecordPanel(QWidget):
             else:
                 self._start_recording()
 
+    def show_levels(self, readings: Sequence[MeterReading]) -> None:
+        """Show the levels of inputs 1, 2, … (READINGS, from a monitor) on the meters of the
+        inputs a take would record; ignored while one records."""
+        if not self.is_recording:
+            self.meters.set_readings([readings[n - 1] if n <= len(readings) else _SILENT
+                                      for n in self._metered])
+
+    def show_midi_activity(self, messages: int | None) -> None:
+        """MESSAGES heard from the MIDI keyboard so far (None: a new count starts)."""
+        if messages is None:
+            self.midi_light.reset()
+        elif not self.is_recording:
+            self.midi_light.show_count(messages)
+
     def add_marker(self) -> None:
-        """Drop a marker at the take's position now; its name can be typed meanwhile."""
+        """Drop a marker at the take's position now and put the keys in its name (typed while
+        the take goes on; Enter gives the keys back)."""
         if self.recording is None or self.recording.capture is None:
             return
         frame = self.recording.capture.clock()
@@ -245,8 +258,10 @@ class RecordPanel(QWidget):
         name = _("Marker {n}").format(n=self._markers)
         self._pending_marker = (frame, name)
         self.marker_name.setText(name)
-        self.marker_name.selectAll()
-        self.message.setText(_("{name} added at {time}.").format(
+        self.marker_name.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.marker_name.selectAll()  # typing replaces the name
+        self.message.setText(_("{name} added at {time}. Type its name and press Enter; the "
+                               "take goes on.").format(
             name=name, time=duration_text(frame / self.recording.capture.settings.samplerate)))
 
     def stop_recording(self) -> TakeResult | None:
@@ -290,6 +305,7 @@ class RecordPanel(QWidget):
             return
         request = self._request
         recording = TakeRecording(self.library, request)
+        self.recording_starting.emit()  # a level monitor lets go of the device now
         try:
             recording.start()
         except MtStudioError as error:
@@ -305,12 +321,11 @@ class RecordPanel(QWidget):
         self.recording = recording
         self._markers = 0
         self._pending_marker = None
-        labels = {**{i.number: i.label for i in self._session.inputs}, **request.labels}
-        self.meters.set_labels([
-            "{n} {label}".format(n=n, label=labels.get(n, "")).strip()
-            for n in recording.capture.settings.inputs])
-        self.message.setText(_("Recording take {number}. Press Stop (or R) to end it, "
-                               "M to mark a moment.").format(number=recording.number))
+        self._label_meters(recording.capture.settings.inputs, fresh=True)  # no clip from before
+        self.midi_light.reset()
+        self.message.setText(_("Recording take {number}. Click Stop (or press {keys}) to end "
+                               "it, M to mark a moment.").format(number=recording.number,
+                                                                 keys=STOP_KEYS))
         self._ticks = 0
         self._tick()
         self._timer.start()
@@ -325,6 +340,7 @@ class RecordPanel(QWidget):
         self.meters.set_readings(capture.meters.latest())
         self.elapsed.setText(duration_text(capture.clock() / capture.settings.samplerate))
         self.dropouts.setText(dropout_text(len(capture.dropouts)))
+        self.midi_light.show_count(recording.midi_events)
         if self._ticks % DISK_EVERY_TICKS == 0 and capture.free_bytes is not None:
             # The writer measures the disk anyway; the window never waits on it while recording.
             self._show_disk(len(capture.settings.inputs), capture.settings.samplerate,
@@ -332,6 +348,47 @@ class RecordPanel(QWidget):
         self._ticks += 1
         if capture.wait(0):  # stopped by itself: disk full, device lost, duration
             self.stop_recording()
+
+    def _record_key(self) -> None:
+        """R: start a take, or cancel the count-in; never the end of a take."""
+        if self.is_recording:
+            self.message.setText(_("The take goes on. To end it, click Stop or press "
+                                   "{keys}.").format(keys=STOP_KEYS))
+        else:
+            self.toggle_record()
+
+    def _stop_key(self) -> None:
+        if not self.is_recording:
+            return
+        if text_field_has_focus():
+            self.message.setText(_("The take goes on while a name is typed. Press Enter, then "
+                                   "{keys} to stop (or click Stop).").format(keys=STOP_KEYS))
+            return
+        self.stop_recording()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        """Keep the keys that press a focused button from pressing Stop: Space is typed."""
+        if (watched is self.record_button and self.is_recording
+                and event.type() == QEvent.Type.KeyPress and event.key() in _PRESSING_KEYS):
+            self._record_key()  # says how to stop
+            return True
+        return super().eventFilter(watched, event)
+
+    def _marker_named(self) -> None:
+        self._commit_marker()
+        self.setFocus(Qt.FocusReason.OtherFocusReason)  # the next M drops the next marker
+
+    def _label_meters(self, inputs: Sequence[int], fresh: bool = False) -> None:
+        """Meter INPUTS, labelled with their number and instrument; the meters keep their
+        peak holds and clip lights unless these change or FRESH."""
+        session_labels = {i.number: i.label for i in self._session.inputs} if self._session \
+            else {}
+        request_labels = self._request.labels if self._request is not None else {}
+        labels = {**session_labels, **request_labels}
+        texts = ["{n} {label}".format(n=n, label=labels.get(n, "")).strip() for n in inputs]
+        if fresh or tuple(inputs) != self._metered or texts != self._meter_labels:
+            self._metered, self._meter_labels = tuple(inputs), texts
+            self.meters.set_labels(texts)
 
     def _commit_marker(self) -> None:
         if self._pending_marker is None or self.recording is None:
@@ -379,8 +436,10 @@ class RecordPanel(QWidget):
         button = self.record_button
         if recording:
             button.setText(_("Stop"))
-            button.setToolTip(_("Stop the take (R)"))
-            button.setAccessibleDescription(_("Stops the recording."))
+            button.setToolTip(_("Stop the take ({keys}). Typing never stops it.").format(
+                keys=STOP_KEYS))
+            button.setAccessibleDescription(_("Stops the recording. Click it, or press "
+                                              "{keys}.").format(keys=STOP_KEYS))
         elif counting:
             button.setText(_("Cancel count-in"))
             button.setToolTip(_("Stop the count-in; nothing is recorded (R)"))
@@ -397,8 +456,14 @@ class RecordPanel(QWidget):
         self.marker_name.setEnabled(recording)
         self.count_in.setEnabled(not recording and not counting)
         self.count_in_bars.setEnabled(not recording and not counting)
+        self.midi_light.setVisible(bool(self._request and self._request.midi))
+        self.levels_note.setVisible(not recording and self._request is not None)
         if not recording:
-            plan = self._plan
+            plan, request = self._plan, self._request
+            if plan is not None:
+                self._label_meters(plan.armed)
+            else:
+                self._label_meters(request.inputs or () if request is not None else ())
             if plan is not None and plan.allowed and self._request is not None:
                 rate = self._request.samplerate or 48000
                 self._show_disk(len(plan.armed), rate)

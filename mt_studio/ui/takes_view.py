@@ -15,7 +15,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from PyQt6.QtCore import QSize, Qt, QThreadPool, pyqtSignal
-from PyQt6.QtGui import QKeySequence, QShortcut
 from PyQt6.QtWidgets import (
     QAbstractButton,
     QApplication,
@@ -39,6 +38,7 @@ from mt_studio.core.playback import TakePlayer
 from mt_studio.core.plugins import PluginHost
 from mt_studio.core.waveform import part_paths
 from mt_studio.i18n import _
+from mt_studio.ui.key_shortcuts import add_shortcuts
 from mt_studio.ui.lane_loading import LaneLoader
 from mt_studio.ui.mix_panel import MixPanel
 from mt_studio.ui.practice_controls import PracticeControls
@@ -203,15 +203,12 @@ class TakesView(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.splitter)
 
-        for keys, action in ((Qt.Key.Key_Space, self.toggle_playback),
+        add_shortcuts(self, ((Qt.Key.Key_Space, self.toggle_playback),
                              (Qt.Key.Key_Home, self.transport.to_start),
                              (Qt.Key.Key_L, self.loop_button.toggle),
                              (Qt.Key.Key_M, self.add_marker),
                              (Qt.Key.Key_T, self.tap),
-                             (Qt.Key.Key_F2, self.name_take)):
-            shortcut = QShortcut(QKeySequence(keys), self)
-            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            shortcut.activated.connect(action)
+                             (Qt.Key.Key_F2, self.name_take)))
 
     @property
     def take(self) -> Take | None:

@@ -104,6 +104,18 @@ def _quoted(names: list[str]) -> str:
     return ", ".join(f"'{name}'" for name in names)
 
 
+def open_midi_input(port_name: str, callback: Callable[[mido.Message], object], *,
+                    backend_name: str | None = None) -> mido.ports.BaseInput:
+    """Open the MIDI input PORT_NAME, CALLBACK getting each message in the backend's thread;
+    DeviceError if it cannot be opened."""
+    backend = _load_backend(backend_name)
+    try:
+        return backend.open_input(port_name, callback=callback)
+    except Exception as error:
+        raise DeviceError(_("The MIDI input port '{port}' cannot be opened: {error}").format(
+            port=port_name, error=error)) from None
+
+
 class MidiRecorder:
     """Records one MIDI input port into a crash-safe log, each message stamped with `clock()`.
 
@@ -153,13 +165,7 @@ class MidiRecorder:
             raise
 
     def _open_port(self) -> mido.ports.BaseInput:
-        backend = _load_backend(self._backend_name)
-        try:
-            port = backend.open_input(self.port_name, callback=self._receive)
-        except Exception as error:
-            raise DeviceError(_("The MIDI input port '{port}' cannot be opened: {error}").format(
-                port=self.port_name, error=error)) from None
-        return port
+        return open_midi_input(self.port_name, self._receive, backend_name=self._backend_name)
 
     def _receive(self, message: mido.Message) -> None:
         # The backend's thread (JACK's process thread with UNIX_JACK): no I/O, no locks here.

@@ -209,6 +209,11 @@ class TakeRecording:
             self.finish()
             raise
 
+    @property
+    def midi_events(self) -> int:
+        """MIDI messages recorded so far (0 without a MIDI track)."""
+        return self._midi.events if self._midi is not None else 0
+
     def wait(self, timeout: float | None = None) -> bool:
         """Wait for the take to stop by itself (duration, disk, device); True if it has."""
         return self.capture.wait(timeout)

@@ -1,0 +1,35 @@
+"""Plain words for a take being recorded: its length, the disk time left and its dropouts."""
+
+from __future__ import annotations
+
+from mt_studio.core.capture.audio_capture import DISK_RESERVE_BYTES
+from mt_studio.i18n import _, ngettext
+
+
+def duration_text(seconds: float) -> str:
+    """SECONDS as H:MM:SS (or M:SS under an hour)."""
+    whole = int(seconds)
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def disk_time_text(free_bytes: int, bytes_per_second: int) -> str:
+    """How long the free disk lasts at BYTES_PER_SECOND, in plain words."""
+    seconds = max(0, free_bytes - DISK_RESERVE_BYTES) / max(1, bytes_per_second)
+    hours, minutes = int(seconds // 3600), int(seconds % 3600 // 60)
+    if hours >= 1:
+        return ngettext("About {h} hour of recording space left.",
+                        "About {h} hours of recording space left.", hours).format(h=hours)
+    return ngettext("Only about {m} minute of recording space left.",
+                    "Only about {m} minutes of recording space left.", minutes).format(m=minutes)
+
+
+def dropout_text(count: int) -> str:
+    """The dropout counter in plain words."""
+    if count == 0:
+        return _("No dropouts")
+    return ngettext(
+        "{n} short gap was filled with silence — the computer may be too busy.",
+        "{n} short gaps were filled with silence — the computer may be too busy.",
+        count).format(n=count)
