@@ -171,7 +171,7 @@ def test_a_window_built_again_for_a_new_language_looks_for_devices_again(qtbot, 
     studio.open()
     qtbot.addWidget(studio.window)
     assert studio.window is not first
-    qtbot.waitUntil(lambda: studio.window.device_status.available is not None, timeout=15000)
+    qtbot.waitUntil(lambda: studio.window.recording_status.available is not None, timeout=15000)
     studio.window.close()
 
 

@@ -218,3 +218,43 @@ def test_typing_marker_names_during_a_take_never_stops_it(qtbot, library, device
     take = takes.get(library.connection, recorded.args[0])
     assert [m.name for m in take.markers] == ["Chorus", "Drums from the bridge",
                                               "Marker 3"]
+
+
+def test_the_status_bar_says_whether_a_take_records_is_refused_or_is_ready(
+        qtbot, library, device):
+    from mt_studio.ui.error_reporter import ErrorReporter
+    from mt_studio.ui.main_window import MainWindow
+
+    db = library.connection
+    ola, kim = participants.add(db, "Ola"), participants.add(db, "Kim")
+    consent_ledger.grant(db, ola, [Purpose.RECORD])
+    session = sessions.create(db, "Band", SessionKind.BAND, on=date(2026, 11, 3),
+                              participants=[ola], inputs=[SessionInput(1, "Room mic")])
+    window = MainWindow(library, ErrorReporter())
+    qtbot.addWidget(window)
+    status = window.recording_status
+    window.recording_status.look()
+    qtbot.waitUntil(lambda: status.available is not None, timeout=15000)
+    assert status.text() == "Audio interface found: system"  # no session open yet
+    window.open_session(session.id)
+    view = window.session_view
+    view.inputs.device.setCurrentIndex(view.inputs.device.findData("system"))
+    view.inputs.row(1).arm.setChecked(True)
+    qtbot.waitUntil(lambda: status.text() == "Ready to record 1 input of system")
+
+    view.consent.check_in(kim.id)  # heard on the room mic, never asked
+    assert status.text() == "Recording refused: Kim has never given consent to record."
+    view.consent.check_out(kim.id)
+    assert status.text() == "Ready to record 1 input of system"
+
+    view.setCurrentWidget(view.record)
+    view.record.count_in.setChecked(False)
+    try:
+        with qtbot.waitSignal(view.record.recording_changed, timeout=10000):
+            view.record.record_button.click()
+        assert status.text() == f"● Recording take {view.record.recording.number}"
+    finally:
+        if view.record.is_recording:
+            view.record.stop_recording()
+    assert status.text() == "Ready to record 1 input of system"
+    window.close()

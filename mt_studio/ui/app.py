@@ -156,7 +156,7 @@ class Studio:
             self.window.painted.connect(self._first_painted)
         self.window.show()
         if old is not None:
-            self.window.device_status.look()
+            self.window.recording_status.look()
 
     def close(self) -> None:
         """Let go of the library (after the window has closed, perhaps before it was open)."""

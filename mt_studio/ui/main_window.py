@@ -21,10 +21,10 @@ from PyQt6.QtWidgets import (
 
 from mt_studio.core.logs import log_file
 from mt_studio.i18n import _, ngettext
-from mt_studio.ui.device_status import DeviceStatus
 from mt_studio.ui.error_reporter import ErrorReporter
 from mt_studio.ui.plugin_starter import PluginStarter
 from mt_studio.ui.session_list import SessionList
+from mt_studio.ui.studio_status import StudioStatus
 from mt_studio.ui.welcome import Welcome
 
 if TYPE_CHECKING:
@@ -182,8 +182,8 @@ class MainWindow(QMainWindow):
         splitter.setStretchFactor(1, 3)
         self.splitter = splitter
         self.setCentralWidget(splitter)
-        self.device_status = DeviceStatus()
-        self.statusBar().addPermanentWidget(self.device_status)
+        self.recording_status = StudioStatus()
+        self.statusBar().addPermanentWidget(self.recording_status)
         self._build_menus()
         self.plugin_starter.started.connect(self._plugins_started)
         if self.plugin_starter.host is not None:
@@ -255,7 +255,7 @@ class MainWindow(QMainWindow):
         devices (queued behind the paint: they load numpy and PortAudio), and practice
         versions whose takes changed or went let go in the background."""
         QTimer.singleShot(50, self.recover_takes)
-        QTimer.singleShot(100, self.device_status.look)
+        QTimer.singleShot(100, self.recording_status.look)
         QTimer.singleShot(150, self._sweep_practice_versions)
         QTimer.singleShot(200, self.start_plugins)
 
@@ -374,6 +374,7 @@ class MainWindow(QMainWindow):
                 busy_changed.connect(lambda _on: self.preferences_action.setEnabled(
                     not self.session_view.busy))
             self.pages.addWidget(self.session_view)
+            self.recording_status.follow(self.session_view.record, self.session_view.looper)
         self.session_id = session_id
         self.session_view.show_session(session_id)
         self.pages.setCurrentWidget(self.session_view)

@@ -61,12 +61,14 @@ class RecordPanel(QWidget):
     """Record and stop takes of the open session, with meters, markers and a count-in.
 
     Signals: `recording_starting()` just before a take opens the device (whoever holds it
-    must let go at once); `recording_changed(bool)`; `take_recorded(take_id)`.
+    must let go at once); `recording_changed(bool)`; `take_recorded(take_id)`;
+    `state_changed()` whenever what Record would do changed.
     """
 
     take_recorded = pyqtSignal(int)
     recording_changed = pyqtSignal(bool)
     recording_starting = pyqtSignal()
+    state_changed = pyqtSignal()
 
     def __init__(self, library: Library, parent: QWidget | None = None, *,
                  click_player: ClickPlayer = play_on_default_output) -> None:
@@ -217,6 +219,10 @@ class RecordPanel(QWidget):
     def reason_disabled(self) -> str | None:
         """Why Record is off, in words; None when it may be pressed."""
         return self._reason
+
+    def plan(self) -> tuple[TakeRequest | None, TakePlan | None]:
+        """What Record would record now, and what the consent rules made of it."""
+        return self._request, self._plan
 
     def toggle_record(self) -> None:
         """Start (after the count-in, if chosen) or stop a take; cancel a running count-in."""
@@ -469,6 +475,7 @@ class RecordPanel(QWidget):
                 self._show_disk(len(plan.armed), rate)
             else:
                 self.disk.clear()
+        self.state_changed.emit()
 
     def _disarmed_text(self) -> str:
         plan = self._plan
