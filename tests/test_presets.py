@@ -932,7 +932,7 @@ def test_dump_then_load_gives_an_equal_preset(
     assert without_source(loaded) == without_source(preset)
 
 
-def test_a_built_wheel_ships_every_bundled_preset_and_plugin(tmp_path: Path) -> None:
+def test_a_built_wheel_ships_every_bundled_preset_plugin_and_manual(tmp_path: Path) -> None:
     import subprocess
     import sys
     import zipfile
@@ -952,3 +952,6 @@ def test_a_built_wheel_ships_every_bundled_preset_and_plugin(tmp_path: Path) -> 
                 if p.suffix in (".toml", ".py")}
     assert {"chord-sheet/MANIFEST.toml", "share-mix/__init__.py"} <= expected
     assert shipped == expected  # every bundled plugin, whole
+    manuals = {p.name for p in (repo / "mt_studio" / "help").glob("*.html")}
+    assert manuals == {"manual.en.html", "manual.nb.html"}
+    assert {f"mt_studio/help/{name}" for name in manuals} <= set(zipfile.ZipFile(wheel).namelist())

@@ -169,6 +169,7 @@ class MainWindow(QMainWindow):
         reporter.parent_widget = self
         self.session_id: int | None = None
         self.session_view: SessionView | None = None
+        self.help = None  # the manual, once shown
         self.setWindowTitle(_("mt_studio – music therapy studio"))
         self.sessions = SessionList(library)
         self.welcome: Welcome | None = None  # once the library is open
@@ -231,7 +232,7 @@ class MainWindow(QMainWindow):
                       lambda: self.edit_session(self.session_id)),
             self._add(session_menu, _("Open &demo session"), self.open_demo)]
         session_menu.addSeparator()
-        self._add(session_menu, _("&Quit"), self.close, QKeySequence.StandardKey.Quit)
+        self._add(session_menu, _("&Quit"), self.close, "Ctrl+Q")
         settings_menu = self.menuBar().addMenu(_("Se&ttings"))
         # Changing the language builds the window again, which would end a take: not meanwhile.
         self.preferences_action = self._add(settings_menu, _("&Preferences…"),
@@ -240,6 +241,9 @@ class MainWindow(QMainWindow):
         self.plugins_action = self._add(settings_menu, _("P&lugins…"), self.show_plugins)
         self.plugins_action.setEnabled(False)  # until the plugins have started
         help_menu = self.menuBar().addMenu(_("&Help"))
+        self._add(help_menu, _("&Manual"), self.show_manual, QKeySequence.StandardKey.HelpContents)
+        self._add(help_menu, _("&Keyboard shortcuts"), lambda: self.show_manual().show_shortcuts())
+        help_menu.addSeparator()
         self._add(help_menu, _("Open the &log folder"), self.open_log_folder)
 
     def _add(self, menu, text: str, slot, shortcut=None) -> QAction:
@@ -420,6 +424,16 @@ class MainWindow(QMainWindow):
             return  # a new language builds the window again: the words come first
         if PreferencesDialog.edit(self):
             self.language_changed.emit()
+
+    def show_manual(self):
+        """Show the manual beside the window (one at a time); the dialog."""
+        from mt_studio.ui.help_dialog import HelpDialog
+
+        if self.help is None:
+            self.help = HelpDialog(self)
+        self.help.show()
+        self.help.raise_()
+        return self.help
 
     def open_log_folder(self) -> None:
         """Show the folder with the log in the file manager."""
