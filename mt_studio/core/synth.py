@@ -43,7 +43,6 @@ SOUNDFONTS = (
 GAIN = 1.0  # FluidSynth's master gain: a piano chord at velocity 90 peaks near -10 dBFS
 RATES = (8000, 96000)  # the sample rates FluidSynth renders at
 BLOCK_FRAMES = 1 << 14  # rendered and written at a time (at most)
-_DRUM_CHANNEL = 9  # channel 10, counted from 1
 
 Cancelled = Callable[[], bool]
 
@@ -115,9 +114,9 @@ def timed_messages(path: Path, samplerate: int) -> list[tuple[int, mido.Message]
 
 def render_midi(midi_path: Path, out: Path, samplerate: int, frames: int, *,
                 soundfont: Path | None = None, cancelled: Cancelled | None = None) -> None:
-    """Render the MIDI file at MIDI_PATH into the file OUT as FRAMES frames
-    of mono float32 WAV at SAMPLERATE: the notes from frame 0, silence or the last notes'
-    ring to the end. SOUNDFONT defaults to `find_soundfont()`.
+    """Render the MIDI file at MIDI_PATH into the file OUT as FRAMES frames of mono float32
+    WAV at SAMPLERATE: the notes from frame 0, silence or the last notes' ring to the end.
+    SOUNDFONT defaults to `find_soundfont()`.
 
     SynthUnavailable without a usable synthesizer or soundfont, InputError for a malformed MIDI
     file, RenderCancelled when CANCELLED says so between blocks (OUT is then incomplete).
