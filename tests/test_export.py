@@ -259,13 +259,18 @@ def test_reducing_to_16_bits_is_dithered_not_truncated(library, tmp_path):
 
 
 def test_the_mix_honours_gain_pan_and_mute(library, story, tmp_path):
+    from mt_studio.core.midi_audio import midi_track_sound
+
     mixes = {story.room: TrackMix(mute=True), story.bass: TrackMix(gain_db=-6.0, pan=-1.0),
-             story.vocal: TrackMix(pan=0.5)}
+             story.vocal: TrackMix(pan=0.5), story.keys: TrackMix(gain_db=-3.0, pan=0.25)}
     result = export_take(library, request(story, tmp_path, format=AudioFormat.WAV, bit_depth=32,
                                           mixes=mixes))
     written, _rate = sf.read(result.folder / "Take 1.wav", dtype="float32")
-    gains = stereo_gains([mixes[story.bass], mixes[story.vocal]])
-    expected = (gains.T @ np.stack([story.signals[story.bass], story.signals[story.vocal]])).T
+    keys = sf.read(midi_track_sound(library.folder, next(library.folder.rglob("*.mid")), RATE,
+                                    SECONDS * RATE), dtype="float32")[0]  # as synthesized
+    gains = stereo_gains([mixes[story.bass], mixes[story.vocal], mixes[story.keys]])
+    expected = (gains.T @ np.stack([story.signals[story.bass], story.signals[story.vocal],
+                                    keys])).T
     np.testing.assert_allclose(written, expected, atol=1e-6)
     assert written.shape == (SECONDS * RATE, 2)
 

@@ -16,7 +16,7 @@ import soundfile as sf
 from mt_studio.core.domain import Purpose
 from mt_studio.core.library import consent_ledger
 from tests.conftest import run_command
-from tests.export_story import RATE, band_take
+from tests.export_story import RATE, SECONDS, band_take
 
 
 def test_a_refused_export_exits_3_naming_the_person_and_writes_nothing(library, cli, tmp_path):
@@ -82,7 +82,11 @@ def test_the_console_script_exports_with_a_profile_to_its_loudness(library, tmp_
 
 
 def test_a_file_size_limit_mid_export_stops_it_says_where_and_leaves_nothing(library, tmp_path):
+    from mt_studio.core.midi_audio import midi_track_sound
+
     story = band_take(library)
+    # the keyboard's sound is in the library's cache already, as once the take has played
+    midi_track_sound(library.folder, next(library.folder.rglob("*.mid")), RATE, SECONDS * RATE)
     library.close()
 
     def small_files() -> None:

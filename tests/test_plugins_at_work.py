@@ -13,6 +13,7 @@ from mt_studio.core.domain import Purpose
 from mt_studio.core.errors import InputError
 from mt_studio.core.export import ExportRequest, export_take
 from mt_studio.core.library import annotations
+from mt_studio.core.midi_audio import midi_track_sound
 from mt_studio.core.plugins import Annotation, PluginFailed, PluginHost, PluginState
 from mt_studio.core.plugins.take_audio import take_audio
 from mt_studio.core.presets import AudioFormat
@@ -98,7 +99,10 @@ def test_an_exporter_adds_files_that_the_manifest_lists_with_checksums(
         ["tempo", 0, 3 * RATE, "96 BPM"], ["chord", 0, RATE, "C"],
         ["chord", RATE, 2 * RATE, "G"]]
     assert dumped["frames"] == 3 * RATE
-    expected = np.mean([story.signals[t][RATE] for t in (story.room, story.bass, story.vocal)])
+    keys = sf.read(midi_track_sound(library.folder, next(library.folder.rglob("*.mid")), RATE,
+                                    SECONDS * RATE), dtype="float32")[0]  # a mix has the MIDI
+    expected = np.mean([story.signals[t][RATE] for t in (story.room, story.bass, story.vocal)]
+                       + [keys[RATE]])
     assert dumped["first"] == pytest.approx(expected, abs=1e-6)
 
 

@@ -65,6 +65,9 @@ def run_play(args: argparse.Namespace, library: Library) -> int:
             value=args.speed))
     settings = PracticeSettings(args.speed / 100, args.transpose)
     player = TakePlayer(library, take.id, args.device)
+    player.prepare()  # the MIDI tracks' sound; one that cannot sound is left out, and said
+    if player.midi_problem and not args.json:
+        emit_line(player.midi_problem)
     silent = layers.left_out(library.connection, take.id)  # undone or muted in the looper
     for index, track_id in enumerate(player.track_ids):
         if track_id in silent:
@@ -102,7 +105,8 @@ def run_play(args: argparse.Namespace, library: Library) -> int:
         emit_json({"take": take.id, "position": position, "seconds": round(seconds, 3),
                    "reached_end": player.reached_end,
                    "loop": [loop.start, loop.end] if loop else None,
-                   "speed": settings.speed, "semitones": settings.semitones})
+                   "speed": settings.speed, "semitones": settings.semitones,
+                   "midi_problem": player.midi_problem})
     else:
         emit_line(_("Stopped at {minutes}:{seconds:04.1f}.").format(
             minutes=int(seconds // 60), seconds=seconds % 60))

@@ -1,10 +1,11 @@
-"""Playback of a take: its audio tracks mixed to stereo, looped if asked, streamed from disk.
+"""Playback of a take: its tracks mixed to stereo, looped if asked, streamed from disk.
 
 A feeder thread reads blocks of every track (waveform.TrackReader), follows a LoopCursor, mixes
 them by each track's gain, pan, mute and solo (mixing.py), and writes the mix into an rtmixer
 ring buffer; rtmixer's C callback plays the ring, so no file is read and no Python runs in the
-real-time thread, and memory stays small however long the take. The playhead is the frames the
-callback has actually taken from the ring, mapped back to the take's frames.
+real-time thread, and memory stays small however long the take. A MIDI track is read as its
+sound, synthesized beforehand (midi_audio.py). The playhead is the frames the callback has
+actually taken from the ring, mapped back to the take's frames.
 
 Only the feeder thread talks to the mixer's action queue once playback runs (rtmixer's queues
 have one writer and one reader), so `stop` asks the feeder to cancel and waits for it.
@@ -27,6 +28,7 @@ from mt_studio.core.errors import DeviceError, InputError
 from mt_studio.core.library import Library, takes
 from mt_studio.core.looping import LoopCursor, LoopRegion, fade_in_weights
 from mt_studio.core.metronome import BeatGrid
+from mt_studio.core.midi_audio import sounding_tracks
 from mt_studio.core.mixing import TrackMix, mix_to_stereo, stereo_gains
 from mt_studio.core.plugins.extensions import Processor
 from mt_studio.core.practice import PracticeVersion
@@ -37,7 +39,6 @@ log = logging.getLogger(__name__)
 
 SILENT_DEVICE_SECONDS = 1.5  # an output that takes no sound this long is gone
 CHUNK_FRAMES = 2048  # mixed at a time: a fader's ramp and a loop request land within one
-
 
 
 def no_output_device_message() -> str:
@@ -92,8 +93,8 @@ def play_once(samples: np.ndarray, samplerate: int, device: int | str | None = N
 
 
 class TakePlayer:
-    """Plays a take's audio tracks (not its MIDI tracks) through an output device: mixed by
-    gain, pan, mute and solo per track, and looped if asked.
+    """Plays a take's tracks through an output device: mixed by gain, pan, mute and solo per
+    track, and looped if asked; its MIDI tracks once `prepare()` has added their sound.
 
     `play(start_frame)` returns at once; a feeder thread opens the files, follows a LoopCursor
     and writes the stereo mix into a ring that rtmixer's C callback plays, so no file is read
@@ -115,9 +116,12 @@ class TakePlayer:
         self.take_id = take_id
         self.samplerate = take.samplerate
         self.device = device
-        audio = [track for track in take.tracks if track.kind is TrackKind.AUDIO]
-        self.track_ids = [track.id for track in audio]
-        self.sources = [part_paths(library, track.id) for track in audio]
+        self._take_tracks = [(t.id, part_paths(library, t.id), t.kind is TrackKind.MIDI)
+                             for t in take.tracks]  # what `prepare` makes sound
+        self.track_ids = [track_id for track_id, _paths, midi in self._take_tracks if not midi]
+        self.sources = [paths for _track_id, paths, midi in self._take_tracks if not midi]
+        self._folder = library.folder
+        self.midi_problem: str | None = None
         self.frames = take.frames
         self._originals = list(self.sources)
         self._version: PracticeVersion | None = None
@@ -149,6 +153,17 @@ class TakePlayer:
         self._moved_at = 0.0
         self._lost = False  # the device went away: its stream is closed outside the lock
 
+    def prepare(self, cancelled=None) -> None:
+        """Add the MIDI tracks' synthesized sound, in the take's order, before playing (a worker's
+        call: CANCELLED stops it); one that cannot sound stays out, `midi_problem` says why."""
+        sounding, self.midi_problem = sounding_tracks(
+            self._folder, self._take_tracks, self.samplerate, self.frames, cancelled=cancelled)
+        with self._control:  # mixes set already stay with their tracks
+            mixes = dict(zip(self.track_ids, self._mixes, strict=True))
+            self._mixes = [mixes.get(track_id, TrackMix()) for track_id, _paths in sounding]
+        self.track_ids, self.sources = [t for t, _p in sounding], [p for _t, p in sounding]
+        self._originals = list(self.sources)
+
     @property
     def is_open(self) -> bool:
         """Whether the output stream is open."""
@@ -156,12 +171,12 @@ class TakePlayer:
 
     @property
     def mixes(self) -> list[TrackMix]:
-        """How each audio track sounds, in the order of `track_ids`."""
+        """How each track sounds, in the order of `track_ids`."""
         with self._control:
             return list(self._mixes)
 
     def set_mix(self, index: int, mix: TrackMix) -> None:
-        """Make audio track INDEX (of `track_ids`) sound as MIX, from the next block on."""
+        """Make track INDEX (of `track_ids`) sound as MIX, from the next block on."""
         with self._control:
             self._mixes[index] = mix
 
@@ -183,8 +198,8 @@ class TakePlayer:
         return self._version
 
     def set_practice(self, version: PracticeVersion | None) -> None:
-        """Play VERSION (a practice version of this take's audio tracks) from now on, or the
-        take as recorded (None); playing goes on from the same moment of the take."""
+        """Play VERSION (a practice version of `sources`, the tracks as prepared) from now on,
+        or the take as recorded (None); playing goes on from the same moment of the take."""
         playing, at = self.playing, self.position
         self.stop()
         version = version if version is not None and version.rendered else None
@@ -263,7 +278,7 @@ class TakePlayer:
         needed (DeviceError if it cannot). Inside a loop, or before it, it plays into the loop;
         after it, it starts at the loop's start."""
         if not self.sources:
-            raise InputError(_("This take has no audio to play."))
+            raise InputError(self.midi_problem or _("This take has no audio to play."))
         self.stop()
         self.open()
         start = self._to_source(max(0, min(int(start_frame), self.frames)))

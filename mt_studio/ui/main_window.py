@@ -302,6 +302,8 @@ class MainWindow(QMainWindow):
             self.session_view.refresh_plugins()
 
     def _sweep_practice_versions(self) -> None:
+        """Remove practice versions and MIDI parts' sound made from takes gone or changed."""
+        from mt_studio.core.midi_audio import remove_stale_midi_renders
         from mt_studio.core.practice import remove_stale_practice_versions
 
         folder = self.library.folder
@@ -309,6 +311,7 @@ class MainWindow(QMainWindow):
         def sweep() -> None:
             try:
                 remove_stale_practice_versions(folder)
+                remove_stale_midi_renders(folder)
             except OSError as error:  # a cache: what is left is swept next time
                 log.info("practice versions not swept: %s", error)
 

@@ -1,4 +1,4 @@
-"""The mix of a take while it plays: per audio track a mute and a solo button, volume and pan."""
+"""The mix of a take while it plays: per track a mute and a solo button, volume and pan."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ VOLUME_RANGE_DB = (-30, 6)
 
 
 class MixPanel(QWidget):
-    """One row per audio track; `mix_changed(index, TrackMix)` after every change."""
+    """One row per track; `mix_changed(index, TrackMix)` after every change."""
 
     mix_changed = pyqtSignal(int, object)
 
@@ -29,16 +29,16 @@ class MixPanel(QWidget):
         self._grid = QGridLayout(self)
         self._grid.setContentsMargins(0, 0, 0, 0)
         self._rows: list[tuple[QPushButton, QPushButton, QSlider, QSlider]] = []
+        self._labels: list[QLabel] = []
         self.setAccessibleName(_("Mix"))
 
     def set_tracks(self, tracks: Sequence[tuple[str, str]]) -> None:
-        """Show a row for each audio track, given as (its title, who is heard on it), all
-        level."""
+        """Show a row for each track, given as (its title, who is heard on it), all level."""
         while self._grid.count():
             item = self._grid.takeAt(0)
             if item.widget() is not None:
                 item.widget().deleteLater()
-        self._rows = []
+        self._rows, self._labels = [], []
         for column, heading in enumerate((_("Track"), "", "", _("Volume"), _("Left – right"))):
             if heading:
                 self._grid.addWidget(QLabel(heading), 0, column)
@@ -60,6 +60,7 @@ class MixPanel(QWidget):
             for control in (volume, pan):
                 control.valueChanged.connect(lambda _v, i=index: self._changed(i))
             self._rows.append((mute, solo, volume, pan))
+            self._labels.append(label)
         self._grid.setColumnStretch(3, 2)
         self._grid.setColumnStretch(4, 1)
 
@@ -72,6 +73,18 @@ class MixPanel(QWidget):
     def row(self, index: int) -> tuple[QPushButton, QPushButton, QSlider, QSlider]:
         """The mute, solo, volume and pan controls of track INDEX."""
         return self._rows[index]
+
+    def set_unavailable(self, index: int, why: str) -> None:
+        """Grey out track INDEX's row, which cannot sound here, saying WHY."""
+        label = self._labels[index]
+        if not label.isEnabled():
+            return
+        label.setEnabled(False)
+        label.setText(_("{track} (not heard)").format(track=label.text()))
+        label.setToolTip(why)
+        for control in self._rows[index]:
+            control.setEnabled(False)
+            control.setToolTip(why)
 
     def _changed(self, index: int) -> None:
         self.mix_changed.emit(index, self.mix(index))

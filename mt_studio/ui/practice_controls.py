@@ -56,7 +56,7 @@ class PracticeControls(QWidget):
         self._library = library
         self._part = part
         self._take: Take | None = None
-        self._sources: list[list[Path]] = []  # the audio tracks' files
+        self._sources: list[list[Path]] = []  # the files of each track that plays
         self._playable = False
         self._first_beat = 0  # the take's first downbeat, once a tempo was found in it
         self._generation = 0
@@ -159,10 +159,13 @@ class PracticeControls(QWidget):
         self.find_tempo_button.setEnabled(take is not None and bool(take.frames)
                                           and take.status is not TakeStatus.RECORDING)
 
-    def set_playable(self, playable: bool) -> None:
+    def set_playable(self, playable: bool, sources: list[list[Path]] | None = None) -> None:
         """Whether the take can play now: a practice version is prepared only then (at once,
-        if a speed or transposition is already chosen)."""
+        if a speed or transposition is already chosen), of SOURCES when given (the files of
+        each track the player plays, in its order)."""
         self._playable = playable
+        if sources is not None:
+            self._sources = [list(paths) for paths in sources]
         if playable and not self.settings().is_original:
             self._prepare_practice()
 

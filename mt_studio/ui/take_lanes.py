@@ -453,7 +453,7 @@ class TakeLanes(QWidget):
                 else:
                     painter.setPen(text)
                     painter.drawText(inner, Qt.AlignmentFlag.AlignCenter,
-                                     _("MIDI notes (not played back here)"))
+                                     _("No MIDI notes"))
             elif lane.track_id in self._peaks and self.view_stop > self.view_start:
                 peaks, start, stop = self._peaks[lane.track_id]
                 columns = (np.arange(len(peaks)) + 0.5) * (stop - start) / max(1, len(peaks))

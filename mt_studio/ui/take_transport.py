@@ -11,12 +11,12 @@ import threading
 from PyQt6.QtCore import QThreadPool, QTimer, pyqtSignal
 from PyQt6.QtWidgets import QCheckBox, QHBoxLayout, QInputDialog, QLabel, QPushButton, QWidget
 
-from mt_studio.core.domain import TrackKind
-from mt_studio.core.errors import MtStudioError
+from mt_studio.core.errors import InputError, MtStudioError
 from mt_studio.core.library import Library, takes
 from mt_studio.core.library.takes import Take
 from mt_studio.core.looping import LoopRegion
 from mt_studio.core.playback import TakePlayer
+from mt_studio.core.synth import RenderCancelled
 from mt_studio.i18n import _
 from mt_studio.ui.take_lanes import Mark, TakeLanes
 from mt_studio.ui.take_list import length_words
@@ -121,7 +121,7 @@ class TakeTransport(QWidget):
         if take is None or not take.frames:
             self._set_usable(False, "")
             return
-        if not any(t.kind is TrackKind.AUDIO for t in take.tracks):
+        if not take.tracks:
             self._set_usable(False, _("This take has no audio to play."))
             return
         player = TakePlayer(self._library, take.id)
@@ -130,8 +130,14 @@ class TakeTransport(QWidget):
 
         def work() -> None:
             try:
+                player.prepare(cancelled=lambda: player is not self.player)  # MIDI's sound
+                if not player.sources:
+                    raise InputError(player.midi_problem or _("This take has no audio to "
+                                                              "play."))
                 player.open()
                 problem = ""
+            except RenderCancelled:
+                problem = ""  # another take was chosen meanwhile: this player is let go
             except MtStudioError as error:
                 problem = str(error)
             except Exception as error:  # an unexpected device failure must not kill the pool
@@ -150,7 +156,7 @@ class TakeTransport(QWidget):
             self._set_usable(False, problem)
             return
         player.set_loop(self.loop_region() if self.loop_button.isChecked() else None)
-        self._set_usable(True, "")
+        self._set_usable(True, player.midi_problem or "")  # the audio plays all the same
         self.player_changed.emit(player)
         if self._play_when_ready:
             self._play_when_ready = False

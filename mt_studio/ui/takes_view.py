@@ -61,7 +61,7 @@ def lane_for(track: Track, names: dict[int, str]) -> Lane:
     if track.instrument:
         title = track.instrument
     elif track.kind is TrackKind.MIDI:
-        title = _("MIDI {port}").format(port=track.port or "")
+        title = _("MIDI keyboard")  # the port's name is the device's, not the instrument's
     else:
         title = _("Input {number}").format(number=track.input)
     people = ", ".join(sorted((names.get(pid, "?") for pid in track.participant_ids),
@@ -90,6 +90,7 @@ class TakesView(QWidget):
         self.session_id: int | None = None
         self._restrictions: dict[int, take_restrictions.TakeRestrictions] = {}
         self._lane_sources: list[tuple[int, list[Path]]] = []  # audio track id, its files
+        self._mix_tracks: list[int] = []  # the track of each mix row, audio and MIDI
         # The application's pool, not one of the view's own: a pool deleted with the view
         # waits for its workers while holding the interpreter lock they need, and hangs.
         self._pool = QThreadPool.globalInstance()
@@ -302,6 +303,7 @@ class TakesView(QWidget):
                 self._show_title(take)
             self.lanes.set_take([], 0, take.samplerate if take is not None else 48000)
             self._lane_loader.show_take(None, [])
+            self._mix_tracks = []
             self.mix.set_tracks([])
             self.listening.show(None)
             self.transport.open_player()
@@ -312,9 +314,9 @@ class TakesView(QWidget):
             [lane_for(track, names) for track in take.tracks], take.frames, take.samplerate,
             markers=[Mark(m.frame, m.name) for m in take.markers],
             dropouts=[Span(d.frame, d.length) for d in take.dropouts])
+        self._mix_tracks = [t.id for t in take.tracks]
         self.mix.set_tracks([(lane.title, lane.people) for lane in
-                             (lane_for(t, names) for t in take.tracks
-                              if t.kind is TrackKind.AUDIO)])
+                             (lane_for(t, names) for t in take.tracks)])
         self.listening.show(take)
         self._show_layers(take)
         self._grid_changed(self.practice.grid())
@@ -361,7 +363,7 @@ class TakesView(QWidget):
         if not layers.of_take(self.library.connection, take.id):
             return
         silent = layers.left_out(self.library.connection, take.id)
-        for index, (track_id, _paths) in enumerate(self._lane_sources):
+        for index, track_id in enumerate(self._mix_tracks):
             self.mix.row(index)[0].setChecked(track_id in silent)
         if self.lanes.loop is None:
             self.lanes.set_loop((0, take.frames))
@@ -421,7 +423,7 @@ class TakesView(QWidget):
         from mt_studio.ui.export_dialog import ExportDialog  # it uses lane_for, from here
 
         mixes = {track_id: self.mix.mix(index)
-                 for index, (track_id, _paths) in enumerate(self._lane_sources)}
+                 for index, track_id in enumerate(self._mix_tracks)}
         dialog = ExportDialog(self.library, self.take, mixes, self._loop_region(), self,
                               plugins=self.plugin_host, purpose=purpose)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -487,11 +489,16 @@ class TakesView(QWidget):
 
     def _player_changed(self, player: TakePlayer | None) -> None:
         if player is not None:
-            for index in range(len(player.track_ids)):
-                player.set_mix(index, self.mix.mix(index))
+            for row, track_id in enumerate(self._mix_tracks):
+                if track_id in player.track_ids:
+                    player.set_mix(player.track_ids.index(track_id), self.mix.mix(row))
+                else:  # a MIDI track the synthesizer cannot play here
+                    self.mix.set_unavailable(row, player.midi_problem or "")
             player.set_click(self.practice.click_grid())
         self.take_plugins.set_player(player)
-        self.practice.set_playable(player is not None)
+        # practice versions are made of what the player plays, MIDI tracks' sound included
+        self.practice.set_playable(player is not None,
+                                   player.sources if player is not None else None)
 
     def _grid_changed(self, grid: BeatGrid) -> None:
         self.lanes.set_grid(grid)
@@ -499,12 +506,13 @@ class TakesView(QWidget):
             self.player.set_click(self.practice.click_grid())
 
     def _mix_track_ids(self) -> list[int]:
-        """The track of each mix row, in order."""
-        return [track_id for track_id, _paths in self._lane_sources]
+        """The track of each mix row, in order (audio and MIDI)."""
+        return list(self._mix_tracks)
 
-    def _mix_changed(self, index: int, mix) -> None:
-        if self.player is not None:
-            self.player.set_mix(index, mix)
+    def _mix_changed(self, row: int, mix) -> None:
+        player, track_id = self.player, self._mix_tracks[row]
+        if player is not None and track_id in player.track_ids:
+            player.set_mix(player.track_ids.index(track_id), mix)
 
     def release(self, timeout: float = 2.0) -> None:
         """Stop playing and let go of the audio output, waiting up to TIMEOUT seconds for it

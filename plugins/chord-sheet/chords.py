@@ -34,8 +34,11 @@ NO_CHORD = "N.C."
 SILENCE_DB = -50.0
 MIN_SIMILARITY = 0.5
 MIN_BAR_BEATS = 0.5  # a stretch before the first bar or after the last, shorter: joined on
-# Harmony changing inside bars at some place this much as at their first beats: bars are shorter.
-INSIDE_CHANGE = 0.4
+# Fewer bars than this whose halves hold chords of one root: the beats heard are slower than
+# the music's, and fewer of them make a bar.
+SAME_ROOT_BARS = 0.5
+SLOWEST_BEAT_BPM = 40.0  # the slowest music's beat (largo): beats heard slower are not beats
+MIN_BARS_TO_TELL = 4
 MIN_SEGMENT_SECONDS = 0.3  # without a beat: notes starting closer than this are one stretch
 
 
@@ -115,20 +118,43 @@ def _spans(starts: np.ndarray, beat: float, frames: int) -> list[tuple[int, int]
 
 
 def _bar_starts(heard: Heard, beats: Beats, per_bar: int) -> np.ndarray:
-    """Where bars begin, from the beats heard. Music with few onsets besides its chords (whole
-    notes on a piano) may have its beats heard only at every other beat or every chord: when
-    the harmony changes inside the bars, at some place in the bar more than INSIDE_CHANGE as
-    much as at their first beats, fewer beats make a bar (half as many, then one)."""
+    """Where bars begin: every PER_BAR-th beat heard, from the downbeat found.
+
+    Music with few onsets besides its chords (a piano's half or whole notes) may have its
+    beats heard only at every other beat or every chord. Fewer beats heard make a bar (half
+    as many, then one) when PER_BAR of them would beat slower than SLOWEST_BEAT_BPM, or when
+    most bars of them hold two chords, one in each half. The halves' chords are compared by
+    their roots: a bass going to the fifth, a melody, or a piano dying away under the bass
+    moves the chroma inside a bar, and may blur a chord's third, but leaves its root.
+    """
     length, downbeat = per_bar, beats.downbeat
-    change = harmony_change(heard, beats.tracked)
-    while length > 1 and len(change) >= 2 * length:
-        places = np.array([change[p::length].mean() for p in range(length)])
-        first = downbeat % length
-        if np.max(np.delete(places, first)) <= INSIDE_CHANGE * places[first]:
-            break
+    while length > 1 and (beats.bpm * per_bar / length < SLOWEST_BEAT_BPM
+                          or _same_root_share(heard, beats, length, downbeat) < SAME_ROOT_BARS):
         length = length // 2 if length % 2 == 0 else 1
+        change = harmony_change(heard, beats.tracked)
         downbeat = int(np.argmax([change[p::length].mean() for p in range(length)]))
     return beats.downbeats(heard.frames, length, downbeat)
+
+
+def _same_root_share(heard: Heard, beats: Beats, length: int, downbeat: int) -> float:
+    """The share of bars of LENGTH beats (from DOWNBEAT) whose two halves hold chords of one
+    root, among those whose halves both hold a chord; 1 when too few bars tell."""
+    starts = beats.downbeats(heard.frames, length, downbeat)
+    split = (length // 2) * beats.period
+    same = []
+    for start, end in zip(starts[:-1], starts[1:], strict=True):
+        roots = [_root(heard, a, b) for a, b in ((start, start + split), (start + split, end))]
+        if start >= 0 and None not in roots:
+            same.append(roots[0] == roots[1])
+    return float(np.mean(same)) if len(same) >= MIN_BARS_TO_TELL else 1.0
+
+
+def _root(heard: Heard, start: float, end: float) -> int | None:
+    """The pitch class of the root of the chord in take frames START..END; None for none."""
+    if heard.level(start, end) < 10 ** (SILENCE_DB / 20):
+        return None
+    label, _similarity = name_chord(heard.mean_chroma(start, end))
+    return None if label == NO_CHORD else NAMES.index(label) % 12
 
 
 def _note_starts(heard: Heard) -> np.ndarray:

@@ -34,7 +34,8 @@ _SFC_SET_ADD_PEAK_CHUNK = 0x1050  # libsndfile: a float WAV gets no PEAK chunk
 
 
 Sources = Sequence[Sequence[Path]]
-"""The files of each of the plan's audio tracks, in order (resolved before any worker runs)."""
+"""The files of each track the plan's audio is made of, in the order of its `sounding_mixes`
+(a MIDI track as its synthesized sound), resolved before any worker runs."""
 
 
 class Stopped(Exception):
@@ -43,7 +44,7 @@ class Stopped(Exception):
 
 @dataclass(frozen=True)
 class AudioOutput:
-    """One audio file to write: which of the plan's audio tracks go in, at what gains."""
+    """One audio file to write: which of the plan's sounding tracks go in, at what gains."""
 
     name: str
     tracks: tuple[int, ...]
@@ -73,10 +74,11 @@ class Tags:
 
 def outputs(sources: Sources, plan: ExportPlan, names: Sequence[str]) -> list[AudioOutput]:
     """The files to write, named NAMES (one per stem, or one for the mix)."""
-    if not plan.audio:
+    if not plan.sounding_mixes:
         return []
     if not plan.request.stems:
-        return [AudioOutput(names[0], tuple(range(len(plan.audio))), stereo_gains(plan.mixes))]
+        return [AudioOutput(names[0], tuple(range(len(plan.sounding_mixes))),
+                            stereo_gains(plan.sounding_mixes))]
     depth = plan.request.depth
     result = []
     for index, paths in enumerate(sources):
@@ -106,9 +108,9 @@ def loudness_gain(sources: Sources, plan: ExportPlan, files: Sequence[AudioOutpu
     peak_meters = [ebu.R128State(1, out_rate, mode.MODE_TRUE_PEAK) for _ in files] if stems \
         else [ebu.R128State(2, out_rate, mode.MODE_TRUE_PEAK)]
     resamplers = [_resampler(rate, out_rate, m.channels) for m in peak_meters]
-    mix_gains = stereo_gains(plan.mixes)
+    mix_gains = stereo_gains(plan.sounding_mixes)
     chain = effects(rate, 2)
-    blocks = _blocks(sources, plan, range(len(plan.audio)), stop)
+    blocks = _blocks(sources, plan, range(len(plan.sounding_mixes)), stop)
     while (block := next(blocks, None)) is not None or resamplers[0] is not None:
         if block is None:  # the resamplers' last samples
             sounds = [np.zeros((0, m.channels), np.float32) for m in peak_meters]
@@ -285,7 +287,7 @@ def _retag(path: Path, fmt: AudioFormat, tags: Tags) -> None:
 
 def _blocks(sources: Sources, plan: ExportPlan, indices: Sequence[int] | range,
             stop: threading.Event) -> Iterator[np.ndarray]:
-    """The chosen audio tracks over the plan's region as (tracks, frames) float32 blocks."""
+    """The chosen tracks over the plan's region as (tracks, frames) float32 blocks."""
     indices = list(indices)
     readers = [TrackReader(sources[i], plan.start) for i in indices]
     try:

@@ -63,6 +63,13 @@ class ExportPlan:
     lyrics: str | None  # the linked song's words, when every writer shares them
     forbidden: tuple[str, ...]  # names and pseudonyms nobody chose as a credit
     writers: frozenset[int] = frozenset()  # who wrote the words shared (asked again, logged)
+    midi_mixes: tuple[TrackMix, ...] = ()  # one per MIDI track
+
+    @property
+    def sounding_mixes(self) -> tuple[TrackMix, ...]:
+        """How each track of the audio written sounds: the audio tracks, then, in a mix, the
+        MIDI tracks as the synthesizer plays them (stems keep MIDI as .mid files only)."""
+        return self.mixes if self.request.stems else self.mixes + self.midi_mixes
 
     @property
     def start(self) -> int:
@@ -112,6 +119,7 @@ class Hearing:
     heard: tuple[HeardPerson, ...]
     decision: Decision
     ledger: tuple[ConsentEvent, ...]
+    midi_mixes: tuple[TrackMix, ...] = ()  # one per MIDI track
 
 
 def hearing(db: sqlite3.Connection, request: ExportRequest, at: datetime) -> Hearing:
@@ -125,20 +133,15 @@ def hearing(db: sqlite3.Connection, request: ExportRequest, at: datetime) -> Hea
         raise InputError(_("The region starts at or after the end of take {number}.").format(
             number=take.number))
     silent = layers.left_out(db, take.id)
-    audio, mixes, midi = [], [], []
-    for track in _chosen_tracks(take, request.track_ids):
-        if track.id in silent:
-            continue
-        if track.kind is TrackKind.MIDI:
-            midi.append(track)
-            continue
-        mix = request.mixes.get(track.id, TrackMix())
-        if not mix.mute:
-            audio.append(track)
-            mixes.append(mix)
-    if any(mix.solo for mix in mixes):  # a solo leaves the others out of mix and stems alike
-        kept = [(t, m) for t, m in zip(audio, mixes, strict=True) if m.solo]
-        audio, mixes = [t for t, _m in kept], [m for _t, m in kept]
+    chosen = [(track, request.mixes.get(track.id, TrackMix()))
+              for track in _chosen_tracks(take, request.track_ids) if track.id not in silent]
+    chosen = [(track, mix) for track, mix in chosen if not mix.mute]
+    if any(mix.solo for _track, mix in chosen):  # a solo leaves the others out, mix and stems
+        chosen = [(track, mix) for track, mix in chosen if mix.solo]
+    audio = [track for track, _mix in chosen if track.kind is not TrackKind.MIDI]
+    mixes = [mix for track, mix in chosen if track.kind is not TrackKind.MIDI]
+    midi = [track for track, _mix in chosen if track.kind is TrackKind.MIDI]
+    midi_mixes = [mix for track, mix in chosen if track.kind is TrackKind.MIDI]
     if not audio and not midi:
         raise InputError(_("Nothing to export: every chosen track is muted or left out."))
     present = frozenset(p.id for p in sessions.get(db, take.session_id).participants)
@@ -151,7 +154,7 @@ def hearing(db: sqlite3.Connection, request: ExportRequest, at: datetime) -> Hea
                   for p in participants.all_participants(db) if p.id in heard_ids)
     decision = may_export(exported, present, request.purpose, ledger, at)
     return Hearing(take, tuple(audio), tuple(mixes), tuple(midi), present, heard, decision,
-                   ledger)
+                   ledger, tuple(midi_mixes))
 
 
 def plan_export(db: sqlite3.Connection, request: ExportRequest, at: datetime,
@@ -173,7 +176,7 @@ def plan_export(db: sqlite3.Connection, request: ExportRequest, at: datetime,
                                    field=field, text=text))
     lyrics, writers = _shared_lyrics(db, heard.take, request.purpose, heard.ledger, at)
     return ExportPlan(request, heard.take, heard.audio, heard.mixes, heard.midi, heard.present,
-                      heard.heard, title, lyrics, forbidden, writers)
+                      heard.heard, title, lyrics, forbidden, writers, heard.midi_mixes)
 
 
 def refusal(decision: Decision, purpose: Purpose, names: dict[int, str]) -> str:

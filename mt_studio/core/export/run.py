@@ -34,6 +34,8 @@ from mt_studio.core.export.request import ExportRequest
 from mt_studio.core.library import Library, annotations, exports, participants, sessions
 from mt_studio.core.library.clock import utc_now
 from mt_studio.core.library.exports import ExportedFile
+from mt_studio.core.library.takes import Track
+from mt_studio.core.midi_audio import midi_track_sound
 from mt_studio.core.plugins import (
     Annotation,
     ExportContext,
@@ -44,6 +46,7 @@ from mt_studio.core.plugins import (
 )
 from mt_studio.core.plugins.take_audio import sound_of
 from mt_studio.core.presets.model import AudioFormat
+from mt_studio.core.synth import RenderCancelled
 from mt_studio.core.waveform import part_paths
 from mt_studio.i18n import _
 
@@ -83,7 +86,7 @@ def export_take(library: Library, request: ExportRequest, *,
     ExportFailed, PluginFailed) having written nothing. PROGRESS gets 0..1 and CANCELLED is
     polled, both on the calling thread; PLUGINS offers the request's effects and exporters."""
     plan = plan_export(library.connection, request, utc_now())
-    extras = _Extras.of(library, plan, plugins)
+    extras = _Extras.of(library, plan, plugins, cancelled)
     destination = _destination(request.destination)
     _sweep_stale_partials(destination)
     stem = package.safe_name(plan.title, _("export"))
@@ -253,7 +256,8 @@ def _file_names(plan: ExportPlan, stem: str, fmt: AudioFormat) -> tuple[list[str
     Stems and MIDI files are numbered in take order and named by instrument, unless the
     instrument's label names someone not credited so.
     """
-    audio_names = [] if plan.request.stems or not plan.audio else [f"{stem}.{fmt.value}"]
+    audio_names = [] if plan.request.stems or not plan.sounding_mixes \
+        else [f"{stem}.{fmt.value}"]
     midi_names = []
     numbered = (list(plan.audio) if plan.request.stems else []) + list(plan.midi)
     for number, track in enumerate(numbered, start=1):
@@ -301,7 +305,8 @@ class _Extras:
         self._lock = threading.Lock()
 
     @classmethod
-    def of(cls, library: Library, plan: ExportPlan, plugins: PluginHost | None) -> _Extras:
+    def of(cls, library: Library, plan: ExportPlan, plugins: PluginHost | None,
+           cancelled: Callable[[], bool] | None = None) -> _Extras:
         request = plan.request
         if (request.effects or request.exporters) and plugins is None:
             raise InputError(_("Effects and exporters come from plugins, and none are loaded."))
@@ -317,8 +322,11 @@ class _Extras:
                       if s.annotation.start < plan.end
                       and (s.annotation.end or s.annotation.start + 1) > plan.start)
         tempo = sessions.get(library.connection, plan.take.session_id).tempo_bpm
-        return cls(library.folder, [part_paths(library, t.id) for t in plan.audio], tempo,
-                   found, plugins, request)
+        sources = [part_paths(library, t.id) for t in plan.audio]
+        if len(plan.sounding_mixes) > len(plan.audio):  # a mix with MIDI tracks in it
+            sources += [[_midi_sound(library.folder, plan, track, cancelled)]
+                        for track in plan.midi]
+        return cls(library.folder, sources, tempo, found, plugins, request)
 
     def effects(self, samplerate: int, channels: int) -> list:
         """A fresh chain of the request's effects for one stream."""
@@ -352,6 +360,21 @@ class _Extras:
                                         self.annotations)
                 names += self.plugins.run_exporter(exporter_id, context, package.TEXTS)
         return names
+
+
+def _midi_sound(folder: Path, plan: ExportPlan, track: Track,
+                cancelled: Callable[[], bool] | None) -> Path:
+    """The sound of the MIDI TRACK for the mix, from the synthesizer; InputError saying how
+    to export without it when it cannot be made."""
+    try:
+        return midi_track_sound(folder, folder / track.file, plan.take.samplerate,
+                                plan.take.frames, cancelled=cancelled)
+    except RenderCancelled:
+        raise ExportCancelled(_("The export was cancelled; nothing was written.")) from None
+    except InputError as error:
+        raise InputError(_("{problem} Leave the MIDI track out of the mix (untick it, or mute "
+                           "it), or export stems, which keep it as a .mid file; nothing was "
+                           "written.").format(problem=error)) from None
 
 
 def _destination(folder: Path) -> Path:
