@@ -237,4 +237,4 @@ def test_the_reason_matches_the_last_row_before_the_moment(ledger, who, purpose,
         assert status.event.action is ConsentAction.WITHDRAW
     elif status.state is ConsentState.EXPIRED:
         assert status.since == status.event.valid_until + timedelta(days=1)
-        assert status.since <= at.date()
+        assert status.since <= at.astimezone().date()  # both local days
