@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 
 import mido
@@ -166,12 +165,9 @@ def test_the_demo_never_writes_over_a_recording_already_at_its_take_path(library
     assert sessions.all_sessions(library.connection) == []
 
 
-def test_the_song_is_synthesized_fast_and_the_same_every_time():
-    demo.synthesize_song()  # warm up numpy's FFT plans
-    started = time.process_time()
+def test_the_song_is_the_same_every_time():
+    # How fast it is made is benchmarks/demo.py's business.
     song = demo.synthesize_song()
-    spent = time.process_time() - started
-    assert spent < 1.0
     again = demo.synthesize_song()
     assert np.array_equal(song.voice, again.voice) and np.array_equal(song.drums, again.drums)
     for part in (song.drums, song.bass, song.keys, song.voice):
