@@ -49,6 +49,9 @@ def created_atomically(path: Path) -> Iterator[BinaryIO]:
             os.link(temporary, path)  # unlike a rename, never replaces what is there
         except FileExistsError:
             raise recording_exists(path) from None
+        except OSError:  # a file system without hard links (FAT, exFAT): claim the name first
+            os.close(create_exclusively(path))
+            os.replace(temporary, path)  # over the empty file just made, nothing else
     finally:
         Path(temporary).unlink(missing_ok=True)
     sync_folder(path.parent)
