@@ -15,7 +15,12 @@ from mt_studio.core.consent_board import (
     chip_state,
     load_board,
 )
-from mt_studio.core.consent_policy import ConsentState, ConsentStatus
+from mt_studio.core.consent_policy import (
+    CLOCK_TOLERANCE,
+    ConsentState,
+    ConsentStatus,
+    may_export,
+)
 from mt_studio.core.domain import (
     ConsentAction,
     ConsentEvent,
@@ -23,6 +28,7 @@ from mt_studio.core.domain import (
     Participant,
     Purpose,
     SessionKind,
+    TrackPlan,
 )
 from mt_studio.core.library import consent_ledger, participants, sessions
 
@@ -113,18 +119,21 @@ def test_the_board_of_a_session_reads_who_is_present_from_the_library(library):
 
 
 @given(
-    actions=st.lists(st.tuples(st.sampled_from(list(ConsentAction)), st.integers(-400, 0),
+    actions=st.lists(st.tuples(st.sampled_from(list(ConsentAction)), st.integers(-400, 3),
                                st.one_of(st.none(), st.integers(-30, 400))), max_size=6),
 )
 def test_a_chip_is_valid_exactly_when_the_policy_says_the_consent_is(actions):
+    # Stamps in any order, some of them ahead of the clock: the order written decides.
     ledger = [
         ConsentEvent(OLA.id, Purpose.GROUP, action, NOON + timedelta(days=offset),
                      (NOON.date() + timedelta(days=until))
                      if until is not None and action is ConsentAction.GRANT else None)
-        for action, offset, until in sorted(actions, key=lambda a: a[1])
+        for action, offset, until in actions
     ]
     (row,) = board_rows([OLA], ledger, NOON)
     chip = row.chip(Purpose.GROUP)
-    assert chip.valid == chip.status.valid
+    solo = TrackPlan("solo", frozenset({OLA.id}), isolated=True)
+    assert chip.valid == may_export([solo], (), Purpose.GROUP, ledger, NOON).allowed
+    assert row.ahead == tuple(e for e in ledger if e.at > NOON + CLOCK_TOLERANCE)
     if chip.state is ChipState.EXPIRES_SOON:
         assert chip.valid_until < NOON.astimezone().date() + timedelta(days=EXPIRES_SOON_DAYS)

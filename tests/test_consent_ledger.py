@@ -25,6 +25,8 @@ def test_every_grant_and_withdrawal_is_a_new_row_and_the_history_is_kept(library
                          form_version="v3", at=T0)
     consent_ledger.withdraw(db, ola, [Purpose.KEEP], reason="changed my mind",
                             at=T0 + timedelta(days=1))
+    between = consent_ledger.current(db, ola.id, T0 + timedelta(days=1, hours=1))
+    assert between[Purpose.KEEP].state is ConsentState.WITHDRAWN
     consent_ledger.grant(db, ola, [Purpose.KEEP], at=T0 + timedelta(days=2))
     history = consent_ledger.events(db, [ola.id])
     assert [(e.action, e.purpose) for e in history] == [
@@ -34,8 +36,6 @@ def test_every_grant_and_withdrawal_is_a_new_row_and_the_history_is_kept(library
     assert history[2].reason == "changed my mind"
     states = consent_ledger.current(db, ola.id, T0 + timedelta(days=3))
     assert states[Purpose.KEEP].state is ConsentState.GRANTED  # re-granted after withdrawal
-    between = consent_ledger.current(db, ola.id, T0 + timedelta(days=1, hours=1))
-    assert between[Purpose.KEEP].state is ConsentState.WITHDRAWN
     assert states[Purpose.PUBLIC].state is ConsentState.NEVER_GRANTED
     logged = [e.action for e in audit.entries(db, ola.id)]
     assert logged.count("consent.granted") == 3 and logged.count("consent.withdrawn") == 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -11,12 +12,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mt_studio.core.consent_policy import (
+    CLOCK_TOLERANCE,
     ConsentState,
     consent_status,
     credit_choice,
     heard_on,
     may_export,
     may_record,
+    stamped_ahead,
 )
 from mt_studio.core.domain import ConsentAction, ConsentEvent, Credit, Purpose, TrackPlan
 
@@ -69,15 +72,16 @@ def test_expiry_counts_the_last_valid_day_as_valid():
     assert decision.describe(NAMES) == "Ola's consent to group expired on 2026-12-01"
 
 
-def test_withdrawal_takes_effect_at_its_moment_and_regrant_restores():
+def test_withdrawal_takes_effect_once_written_and_regrant_restores():
     withdrawn_at = T0 + timedelta(days=2)
     regranted_at = T0 + timedelta(days=5)
     ledger = [grant(OLA, Purpose.KEEP), withdraw(OLA, Purpose.KEEP, withdrawn_at),
               grant(OLA, Purpose.KEEP, at=regranted_at)]
-    assert consent_status(ledger, OLA, Purpose.KEEP, withdrawn_at - timedelta(seconds=1)).valid
-    status = consent_status(ledger, OLA, Purpose.KEEP, withdrawn_at)
+    # The ledger as it stood after each row was written.
+    assert consent_status(ledger[:1], OLA, Purpose.KEEP, withdrawn_at).valid
+    status = consent_status(ledger[:2], OLA, Purpose.KEEP, withdrawn_at)
     assert status.state is ConsentState.WITHDRAWN and status.since == withdrawn_at.date()
-    assert may_export([room()], {OLA}, Purpose.KEEP, ledger, T0 + timedelta(days=3)).describe(
+    assert may_export([room()], {OLA}, Purpose.KEEP, ledger[:2], T0 + timedelta(days=3)).describe(
         NAMES) == "Ola withdrew consent to keep on 2026-11-03"
     assert consent_status(ledger, OLA, Purpose.KEEP, regranted_at).valid
 
@@ -88,6 +92,25 @@ def test_a_withdrawal_written_after_a_grant_from_a_fast_clock_still_holds():
     ledger = [fast_grant, withdrawal]  # written in this order
     for later in (timedelta(minutes=5), timedelta(minutes=11), timedelta(days=30)):
         assert not consent_status(ledger, OLA, Purpose.GROUP, T0 + later).valid
+
+
+def test_a_withdrawal_from_a_fast_clock_still_holds_once_the_clock_is_right():
+    ledger = [grant(OLA, Purpose.GROUP), withdraw(OLA, Purpose.GROUP, T0 + timedelta(days=2))]
+    for later in (timedelta(hours=1), timedelta(days=1), timedelta(days=3)):
+        status = consent_status(ledger, OLA, Purpose.GROUP, T0 + later)
+        assert status.state is ConsentState.WITHDRAWN and status.event is ledger[-1]
+    # It began no later than the day it is asked about, whatever the stamp says.
+    assert consent_status(ledger, OLA, Purpose.GROUP, T0).since == T0.date()
+    assert not stamped_ahead(ledger[-1], T0 + timedelta(days=2) - CLOCK_TOLERANCE)
+    assert stamped_ahead(ledger[-1], T0 + timedelta(days=1))
+
+
+def test_a_grant_from_a_slow_clock_counts_from_when_it_is_written():
+    ledger = [withdraw(OLA, Purpose.GROUP, T0), grant(OLA, Purpose.GROUP, T0 - timedelta(days=9))]
+    assert consent_status(ledger, OLA, Purpose.GROUP, T0).valid
+    assert credit_choice([grant(OLA, Purpose.GROUP, credit=Credit.NAME),
+                          grant(OLA, Purpose.KEEP, at=T0 - timedelta(days=9),
+                                credit=Credit.NONE)], OLA) is Credit.NONE
 
 
 def test_days_are_local_whatever_zone_the_moment_carries(local_zone):
@@ -143,12 +166,12 @@ def test_recording_is_refused_when_someone_without_record_would_be_heard_on_a_ro
 
 
 def test_credit_follows_the_latest_stated_choice_and_defaults_to_none():
-    assert credit_choice([], OLA, T0) is Credit.NONE
+    assert credit_choice([], OLA) is Credit.NONE
     ledger = [grant(OLA, Purpose.GROUP, credit=Credit.NAME),
               grant(OLA, Purpose.PUBLIC, at=T0 + timedelta(days=1), credit=Credit.PSEUDONYM),
               grant(OLA, Purpose.KEEP, at=T0 + timedelta(days=2))]
-    assert credit_choice(ledger, OLA, T0 + timedelta(days=3)) is Credit.PSEUDONYM
-    assert credit_choice(ledger, OLA, T0) is Credit.NAME
+    assert credit_choice(ledger, OLA) is Credit.PSEUDONYM
+    assert credit_choice(ledger[:1], OLA) is Credit.NAME
 
 
 # Properties: an independent, deliberately simple reading of the rules, compared with the policy.
@@ -173,8 +196,8 @@ tracks = st.lists(
 
 
 def valid_by_hand(ledger, who, purpose, at):
-    """Written order decides; days are local calendar days."""
-    rows = [e for e in ledger if e.participant_id == who and e.purpose == purpose and e.at <= at]
+    """Written order decides, whatever the stamps; days are local calendar days."""
+    rows = [e for e in ledger if e.participant_id == who and e.purpose == purpose]
     if not rows:
         return False
     last = rows[-1]
@@ -227,14 +250,31 @@ def test_nothing_is_recorded_from_someone_without_record(ledger, plan, present, 
 @settings(max_examples=200, deadline=None)
 @given(ledger=st.lists(events, max_size=25), who=PEOPLE, purpose=st.sampled_from(Purpose),
        at=MOMENTS)
-def test_the_reason_matches_the_last_row_before_the_moment(ledger, who, purpose, at):
+def test_the_reason_matches_the_last_row_written(ledger, who, purpose, at):
     status = consent_status(ledger, who, purpose, at)
     assert status.valid == valid_by_hand(ledger, who, purpose, at)
-    rows = [e for e in ledger if e.participant_id == who and e.purpose == purpose and e.at <= at]
+    rows = [e for e in ledger if e.participant_id == who and e.purpose == purpose]
     if not rows:
         assert status.state is ConsentState.NEVER_GRANTED and status.since is None
     elif status.state is ConsentState.WITHDRAWN:
         assert status.event.action is ConsentAction.WITHDRAW
     elif status.state is ConsentState.EXPIRED:
         assert status.since == status.event.valid_until + timedelta(days=1)
-        assert status.since <= at.date()
+        assert status.since <= at.astimezone().date()  # both local days
+
+
+@settings(max_examples=300, deadline=None)
+@given(ledger=st.lists(events, max_size=25), who=PEOPLE, purpose=st.sampled_from(Purpose),
+       at=MOMENTS, data=st.data())
+def test_the_last_row_written_decides_whatever_the_stamps(ledger, who, purpose, at, data):
+    """Stamps from clocks that ran ahead or behind, up to a year either way, change nothing but
+    the day a state is said to have begun."""
+    skews = data.draw(st.lists(st.integers(-366 * 24, 366 * 24), min_size=len(ledger),
+                               max_size=len(ledger)))
+    skewed = [replace(e, at=e.at + timedelta(hours=skew))
+              for e, skew in zip(ledger, skews, strict=True)]
+    before, after = (consent_status(rows, who, purpose, at) for rows in (ledger, skewed))
+    assert (before.state, before.valid_until) == (after.state, after.valid_until)
+    assert after.since is None or after.since <= at.astimezone().date()
+    mine = [e for e in skewed if e.participant_id == who and e.purpose == purpose]
+    assert after.event == (mine[-1] if mine else None)

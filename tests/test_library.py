@@ -221,3 +221,42 @@ def test_a_version_5_library_gains_set_ups_take_names_and_listening_left_empty(t
             takes.describe(tx, take.id, "Groove", "")
         assert sessions.get(db, session.id).inputs[1].players == (kari.id,)
     assert list(folder.glob(f"{DATABASE_NAME}.v5-*.backup"))
+
+
+@pytest.mark.parametrize("database", ["missing", "empty file", "empty sqlite"])
+def test_a_missing_or_empty_database_beside_recordings_is_refused(tmp_path, database, cli):
+    """A new library there would number its takes from 1 again, over the old takes' files."""
+    folder = tmp_path / "old-library"
+    old_take = folder / "audio" / "take-1" / "track-1.wav"
+    old_take.parent.mkdir(parents=True)
+    old_take.write_bytes(b"RIFF an old take")
+    if database == "empty file":
+        (folder / DATABASE_NAME).touch()
+    elif database == "empty sqlite":
+        sqlite3.connect(folder / DATABASE_NAME).execute("VACUUM").connection.close()
+    before = sorted((p.relative_to(folder), p.read_bytes() if p.is_file() else None)
+                    for p in folder.rglob("*"))
+    with pytest.raises(LibraryError) as refused:
+        Library.open(folder)
+    assert str(folder) in str(refused.value) and "recordings" in str(refused.value)
+    result = cli("--library", folder, "participant", "list")
+    assert result.code == 1 and str(folder) in result.err and "Nothing was changed" in result.err
+    assert sorted((p.relative_to(folder), p.read_bytes() if p.is_file() else None)
+                  for p in folder.rglob("*")) == before
+
+
+def test_an_empty_audio_folder_does_not_stop_a_new_library(tmp_path):
+    (tmp_path / "fresh" / "audio").mkdir(parents=True)
+    with Library.open(tmp_path / "fresh") as library:
+        assert participants.all_participants(library.connection) == []
+
+
+def test_an_empty_library_name_is_refused_not_taken_as_the_current_folder(
+        tmp_path, cli, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(LibraryError, match=str(tmp_path)):
+        Library.open("")
+    result = cli("--library", "", "participant", "list")
+    assert result.code == 1 and "No library folder was given" in result.err
+    assert str(tmp_path) in result.err
+    assert list(tmp_path.iterdir()) == []

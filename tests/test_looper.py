@@ -182,3 +182,23 @@ def test_a_counted_in_loop_begins_on_the_downbeat_and_its_click_lands_on_the_bea
     onsets = _onsets(np.concatenate([[0.0], sound]))  # a click on frame 0 counts too
     assert len(onsets) == 4
     assert np.max(np.abs(np.subtract([o - 1 for o in onsets], beats))) <= RATE // 1000
+
+
+def test_a_layer_never_writes_over_a_file_already_at_its_path(rig, library, band):
+    session_id, drummer, _singer, _shy = band
+    # In a library without takes, the looper's first layer is take 1's track 1.
+    planted = library.folder / "audio" / "take-1" / "track-1.wav"
+    planted.parent.mkdir(parents=True)
+    planted.write_bytes(b"an older take's recording")
+    looper = Looper(library, session_id, "system", RATE, inputs=2, round_trip=0)
+    try:
+        looper.start()
+        looper.record_loop(Player(2, (drummer,), isolated=True), frames=RATE // 4)
+        wait_for(lambda: looper.problem is not None, 10, "the layer to be refused")
+        assert looper.state is LooperState.LOOPING  # it still plays in the loop
+    finally:
+        looper.stop()
+    assert str(planted) in looper.problem and "never writes over" in looper.problem
+    assert planted.read_bytes() == b"an older take's recording"
+    assert list(planted.parent.iterdir()) == [planted]
+    assert looper.take_id is None and takes.for_session(library.connection, session_id) == []

@@ -7,7 +7,7 @@ from datetime import date
 
 import numpy as np
 from jack_rig import JackServer, RampsInAChildProcess, seen_by_portaudio
-from test_capture_rig import RATE, RECORDER_PORTS, check_ramp, read
+from recorder_rig import RATE, RECORDER_PORTS, check_ramp, read
 
 from mt_studio.core.capture.audio_capture import StopReason
 from mt_studio.core.capture.take_recording import TakeRecording, TakeRequest
@@ -61,5 +61,5 @@ def test_a_plugin_raising_in_every_hook_leaves_a_recording_in_progress_unharmed(
     assert result.stop_reason is StopReason.DURATION, result.stop_detail
     assert result.dropouts == ()
     assert abs(result.frames - 2 * RATE) <= 128
-    starts = [check_ramp(read(f), channel, ()) for channel, f in enumerate(result.files)]
+    starts = [check_ramp(read(f), channel) for channel, f in enumerate(result.files)]
     assert starts[0] == starts[1]

@@ -35,8 +35,9 @@ def window_for(qtbot, library):
 
 def test_no_command_opens_the_window_on_the_default_or_named_library(tmp_path):
     assert _window_library([]) is None
-    assert _window_library(["--library", str(tmp_path)]) == tmp_path
-    assert _window_library([f"--library={tmp_path}"]) == tmp_path
+    assert _window_library(["--library", str(tmp_path)]) == str(tmp_path)
+    assert _window_library([f"--library={tmp_path}"]) == str(tmp_path)
+    assert _window_library(["--library", ""]) == ""  # refused when opened, not the default
     assert _window_library(["session", "list"]) is False
     assert _window_library(["--library", str(tmp_path), "devices"]) is False
 
@@ -241,5 +242,33 @@ def test_a_library_that_cannot_be_opened_is_named_and_ends_the_app(qtbot, tmp_pa
     (message,) = shown
     assert str(folder / "library.sqlite3") in message
     assert (folder / "library.sqlite3").read_bytes() == b"this is no database, just words" * 40
+    studio.window.close()
+    studio.close()
+
+
+@pytest.mark.parametrize("chosen", ["beside recordings", "empty name"])
+def test_a_new_library_over_recordings_or_an_empty_name_is_refused_by_the_window(
+        qtbot, tmp_path, monkeypatch, chosen):
+    from PyQt6.QtWidgets import QApplication
+
+    from mt_studio.ui.app import Studio
+
+    monkeypatch.chdir(tmp_path)
+    folder = tmp_path / "library-without-its-database"
+    (folder / "audio" / "take-1").mkdir(parents=True)
+    (folder / "audio" / "take-1" / "track-1.wav").write_bytes(b"RIFF an old take")
+    shown, exits = [], []
+    reporter = ErrorReporter()
+    monkeypatch.setattr(reporter, "show_now", lambda title, message: shown.append(message))
+    monkeypatch.setattr(QApplication, "exit", staticmethod(exits.append))
+    studio = Studio(reporter, folder=folder if chosen == "beside recordings" else "")
+    studio.open()
+    qtbot.addWidget(studio.window)
+    qtbot.waitUntil(lambda: exits != [], timeout=10000)
+    assert exits[0] not in (0, None)
+    (message,) = shown
+    assert str(folder if chosen == "beside recordings" else tmp_path) in message
+    assert not (folder / "library.sqlite3").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == [folder.name]
     studio.window.close()
     studio.close()

@@ -6,6 +6,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 from PyQt6.QtCore import QDate, Qt
+from PyQt6.QtWidgets import QLabel
 
 from mt_studio.core.consent_board import ChipState
 from mt_studio.core.domain import ConsentAction, Credit, Purpose, SessionKind, TrackKind
@@ -200,3 +201,18 @@ def test_every_chip_is_reachable_with_tab_and_named(qtbot, board, people):
     assert chip.focusPolicy() & Qt.FocusPolicy.TabFocus
     assert chip.accessibleName() == "Ola, Record: never given"
     assert "Click to give consent." in chip.toolTip()
+
+
+def test_a_row_stamped_in_the_future_counts_and_is_flagged(qtbot, library, board, people):
+    _band, ola, kari, _nils = people
+    db = library.connection
+    consent_ledger.grant(db, ola, [Purpose.GROUP], witness="A")
+    two_days_ahead = datetime.now().astimezone() + timedelta(days=2)
+    consent_ledger.withdraw(db, ola, [Purpose.GROUP], at=two_days_ahead)
+    board.refresh()
+    assert board.chip(ola.id, Purpose.GROUP).state is ChipState.WITHDRAWN
+    flags = {label.parent(): label for label in board.findChildren(QLabel, "stampedAhead")}
+    (flag,) = flags.values()
+    assert flag.isVisibleTo(board) and "Clock was ahead" in flag.text()
+    assert two_days_ahead.strftime("%Y-%m-%d %H:%M") in flag.toolTip()
+    assert not board.row(kari.id).ahead

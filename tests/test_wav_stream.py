@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 import soundfile as sf
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
+from mt_studio.core.capture.take_files import TakeFiles, TrackTarget
 from mt_studio.core.capture.wav_stream import SampleEncoder, SampleFormat, WavStreamWriter
+from mt_studio.core.errors import LibraryError
 
 samples = hnp.arrays(
     np.float32, st.tuples(st.integers(1, 4), st.integers(0, 37)),
@@ -58,3 +61,20 @@ def test_the_byte_lane_packing_a_numpy_could_need_instead_encodes_the_same(plana
         assert [bytes(v) for v in slow.encode(planar)] == reference_pcm24(planar)
     finally:
         SampleEncoder._overlapping_writes_hold = True
+
+
+def test_a_take_never_writes_over_a_file_already_at_one_of_its_paths(tmp_path):
+    planted = tmp_path / "audio" / "take-7" / "track-2.wav"
+    planted.parent.mkdir(parents=True)
+    planted.write_bytes(b"an older take's recording")
+    targets = [TrackTarget(1, 0, "audio/take-7/track-1.wav"),
+               TrackTarget(2, 1, "audio/take-7/track-2.wav")]
+    with pytest.raises(LibraryError, match=str(planted)) as refused:
+        TakeFiles(tmp_path, "audio/take-7", targets, 48000, SampleFormat.PCM24)
+    assert "never writes over a recording" in str(refused.value)
+    assert planted.read_bytes() == b"an older take's recording"
+    # The files it had made already went again: recovery finds nothing of it to touch.
+    assert list(planted.parent.iterdir()) == [planted]
+    with pytest.raises(LibraryError, match="never writes over"):
+        WavStreamWriter(planted, 48000, SampleFormat.FLOAT32)
+    assert planted.read_bytes() == b"an older take's recording"

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import argparse
+from datetime import datetime
 
 from mt_studio.cli.arguments import iso_date, purpose
 from mt_studio.cli.output import emit_json, emit_line, emit_table
-from mt_studio.core.consent_policy import ConsentStatus, credit_choice
+from mt_studio.core.consent_policy import ConsentStatus, credit_choice, stamped_ahead
 from mt_studio.core.domain import ConsentEvent, Credit, Purpose
 from mt_studio.core.library import Library, consent_ledger, participants
 from mt_studio.core.library.clock import local_now
@@ -118,19 +119,21 @@ def run_withdraw(args: argparse.Namespace, library: Library) -> int:
 
 
 def run_show(args: argparse.Namespace, library: Library) -> int:
-    """Show the state per purpose, the credit choice and the whole history."""
+    """Show the state per purpose, the credit choice and the whole history (in the order
+    written, which decides), flagging rows stamped in the future."""
     db = library.connection
     participant = participants.find(db, args.pseudonym)
     now = local_now()
     states = consent_ledger.current(db, participant.id, now)
     history = consent_ledger.events(db, [participant.id])
-    credit = credit_choice(history, participant.id, now)
+    credit = credit_choice(history, participant.id)
     if args.json:
         emit_json({
             "participant": {"id": participant.id, "pseudonym": participant.pseudonym},
             "credit": credit.value,
             "purposes": {p.value: _status_json(s) for p, s in states.items()},
-            "history": [_event_json(e) for e in history],
+            "history": [{**_event_json(e), "stamped_ahead": stamped_ahead(e, now)}
+                        for e in history],
         })
         return 0
     emit_line(_("{pseudonym}: credit as {credit}").format(
@@ -144,10 +147,20 @@ def run_show(args: argparse.Namespace, library: Library) -> int:
         emit_table(
             [_("When"), _("Action"), _("Purpose"), _("Until"), _("Credit"), _("Witness"),
              _("Form"), _("Reason")],
-            [(e.at.astimezone().strftime("%Y-%m-%d %H:%M"), e.action.value, e.purpose.value,
+            [(_stamp_text(e, now), e.action.value, e.purpose.value,
               e.valid_until or "", e.credit or "", e.witness or "", e.form_version or "",
               e.reason or "") for e in history])
+        if any(stamped_ahead(e, now) for e in history):
+            emit_line()
+            emit_line(_("! Stamped in the future: the computer's clock was ahead when the row "
+                        "was written. It counts from when it was written, in the order shown; "
+                        "check the clock."))
     return 0
+
+
+def _stamp_text(event: ConsentEvent, now: datetime) -> str:
+    text = event.at.astimezone().strftime("%Y-%m-%d %H:%M")
+    return f"{text} !" if stamped_ahead(event, now) else text
 
 
 def _state_text(status: ConsentStatus) -> str:

@@ -7,7 +7,6 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mt_studio import __version__
@@ -40,7 +39,7 @@ def build_parser() -> ArgumentParser:
     )
     from mt_studio.core.library import default_library_folder
 
-    parser.add_argument("--library", type=Path, metavar="DIR",
+    parser.add_argument("--library", metavar="DIR",  # a string: an empty one is refused
                         help=_("the library folder (default: $MT_STUDIO_LIBRARY or {folder})")
                         .format(folder=default_library_folder()))
     parser.add_argument("--version", action="version", version=f"mt-studio {__version__}")
@@ -61,7 +60,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     return run_command(arguments)
 
 
-def _window_library(arguments: list[str]) -> Path | None | bool:
+def _window_library(arguments: list[str]) -> str | None | bool:
     """The library to open the window on, when ARGUMENTS name no command; else False.
 
     Read by hand so that opening the window does not import every command's modules.
@@ -69,9 +68,9 @@ def _window_library(arguments: list[str]) -> Path | None | bool:
     if arguments == []:
         return None
     if len(arguments) == 2 and arguments[0] == "--library":
-        return Path(arguments[1])
+        return arguments[1]
     if len(arguments) == 1 and arguments[0].startswith("--library="):
-        return Path(arguments[0].split("=", 1)[1])
+        return arguments[0].split("=", 1)[1]
     return False
 
 
@@ -87,7 +86,8 @@ def run_command(argv: Sequence[str]) -> int:
     start_logging()
     try:
         if getattr(args, "needs_library", True):
-            with Library.open(args.library or default_library_folder()) as library:
+            folder = default_library_folder() if args.library is None else args.library
+            with Library.open(folder) as library:
                 return args.run(args, library)
         return args.run(args, None)
     except MtStudioError as error:

@@ -1,7 +1,8 @@
 """The check-in and consent board as plain values: one chip per purpose for each person present.
 
 A chip's state comes from the ledger through consent_policy; "expires soon" is a valid consent
-whose first day no longer valid is at most EXPIRES_SOON_DAYS away.
+whose first day no longer valid is at most EXPIRES_SOON_DAYS away. A row stamped in the future
+(its clock ran ahead) counts all the same and is listed on its person's row, to be checked.
 """
 
 from __future__ import annotations
@@ -12,7 +13,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from mt_studio.core.consent_policy import ConsentState, ConsentStatus, consent_status, credit_choice
+from mt_studio.core.consent_policy import (
+    ConsentState,
+    ConsentStatus,
+    consent_status,
+    credit_choice,
+    stamped_ahead,
+)
 from mt_studio.core.domain import ConsentEvent, Credit, Participant, Purpose
 from mt_studio.core.library import consent_ledger, sessions
 from mt_studio.core.library.clock import local_now
@@ -71,11 +78,13 @@ class Chip:
 
 @dataclass(frozen=True)
 class BoardRow:
-    """A participant present, their chips in the order of Purpose, and their credit choice."""
+    """A participant present, their chips in the order of Purpose, their credit choice, and
+    their ledger rows stamped in the future (written while the clock ran ahead)."""
 
     participant: Participant
     chips: tuple[Chip, ...]
     credit: Credit
+    ahead: tuple[ConsentEvent, ...] = ()
 
     def chip(self, purpose: Purpose) -> Chip:
         """The chip for PURPOSE."""
@@ -108,7 +117,9 @@ def board_rows(
             for purpose in Purpose
             for status in [consent_status(ledger, participant.id, purpose, at)]
         )
-        rows.append(BoardRow(participant, chips, credit_choice(ledger, participant.id, at)))
+        ahead = tuple(e for e in ledger
+                      if e.participant_id == participant.id and stamped_ahead(e, at))
+        rows.append(BoardRow(participant, chips, credit_choice(ledger, participant.id), ahead))
     return rows
 
 

@@ -1,4 +1,4 @@
-"""The consent rules of DESIGN.md §4 as pure functions over the ledger: no I/O, no clock.
+"""The consent rules as pure functions over the ledger: no I/O, no clock.
 
 Every answer carries its blockers, so the caller can say who stops an action and why.
 """
@@ -12,6 +12,10 @@ from datetime import date, datetime, timedelta
 
 from mt_studio.core.domain import ConsentAction, ConsentEvent, Credit, Purpose, TrackPlan
 from mt_studio.i18n import _
+
+# How far ahead of the moment asked about a row's stamp may be before it is flagged: clocks of
+# the laptops sharing a library drift by seconds, not minutes.
+CLOCK_TOLERANCE = timedelta(minutes=5)
 
 
 def purpose_words(purpose: Purpose) -> str:
@@ -39,8 +43,8 @@ class ConsentState(enum.StrEnum):
 class ConsentStatus:
     """The state of one purpose for one participant, with the ledger row it rests on.
 
-    `since` is the day the state began: granted on, expired on (the day after `valid_until`),
-    or withdrawn on; None when never granted.
+    `since` is the local day the state began: granted on, expired on (the day after
+    `valid_until`), or withdrawn on; None when never granted.
     """
 
     participant_id: int
@@ -106,20 +110,23 @@ def consent_status(
 ) -> ConsentStatus:
     """The state of PURPOSE for a participant at moment AT.
 
-    LEDGER is in the order it was written, and the last row written among those stamped at or
-    before AT decides, so a withdrawal is never undone by a grant whose clock ran ahead.
-    Days (expiry, "since") are calendar days in the local time zone.
+    LEDGER is the rows written so far, in the order they were written. The last row for the
+    purpose decides, from the moment it was written, whatever its stamp says: a withdrawal
+    stamped by a clock that ran ahead counts at once and goes on counting once the clock is
+    right. AT only judges expiry: a grant is valid through its `valid_until`, a calendar day in
+    the local time zone, as AT's local day is. To ask about an earlier moment, pass the rows
+    written by then. `since` is the local day of the row's stamp, or AT's if the stamp is later.
     """
     last: ConsentEvent | None = None
     for event in _rows_for(ledger, participant_id, purpose):
-        if event.at <= at:
-            last = event
+        last = event
     if last is None:
         return ConsentStatus(participant_id, purpose, ConsentState.NEVER_GRANTED)
-    since = _local_day(last.at)
+    today = _local_day(at)
+    since = min(_local_day(last.at), today)
     if last.action is ConsentAction.WITHDRAW:
         return ConsentStatus(participant_id, purpose, ConsentState.WITHDRAWN, since, event=last)
-    if last.valid_until is not None and _local_day(at) > last.valid_until:
+    if last.valid_until is not None and today > last.valid_until:
         expired_on = last.valid_until + timedelta(days=1)
         return ConsentStatus(
             participant_id, purpose, ConsentState.EXPIRED, expired_on, last.valid_until, last
@@ -129,13 +136,22 @@ def consent_status(
     )
 
 
-def credit_choice(ledger: Iterable[ConsentEvent], participant_id: int, at: datetime) -> Credit:
-    """How a participant wants to be credited: their latest stated choice, else no credit."""
+def credit_choice(ledger: Iterable[ConsentEvent], participant_id: int) -> Credit:
+    """How a participant wants to be credited: the last choice written, else no credit.
+
+    Like consent, it follows the ledger's order, not the rows' stamps.
+    """
     choice = Credit.NONE
     for event in ledger:
-        if event.participant_id == participant_id and event.credit is not None and event.at <= at:
+        if event.participant_id == participant_id and event.credit is not None:
             choice = event.credit
     return choice
+
+
+def stamped_ahead(event: ConsentEvent, at: datetime) -> bool:
+    """True when EVENT is stamped more than CLOCK_TOLERANCE after AT: the clock that wrote it
+    ran ahead. Such a row counts all the same; it is shown flagged, so that someone checks."""
+    return event.at > at + CLOCK_TOLERANCE
 
 
 def heard_on(track: TrackPlan, present: Collection[int]) -> frozenset[int]:

@@ -24,6 +24,7 @@ from mt_studio.core.capture.audio_capture import StopReason
 from mt_studio.core.capture.midi_capture import events_to_smf
 from mt_studio.core.consent_policy import ConsentState, heard_on
 from mt_studio.core.domain import Credit, Participant, Purpose, SessionKind, TrackKind, TrackPlan
+from mt_studio.core.durable_files import created_atomically
 from mt_studio.core.errors import InputError
 from mt_studio.core.library import Library, consent_ledger, participants, sessions, takes
 from mt_studio.i18n import _
@@ -98,6 +99,7 @@ def create_demo_session(library: Library) -> int:
     """
     song = synthesize_song()
     take_folder: Path | None = None
+    made: list[Path] = []  # the files and folder this call made, the only ones it may remove
     try:
         with library.transaction() as tx:
             people = [_participant(tx, player.pseudonym) for player in _PLAYERS]
@@ -113,15 +115,17 @@ def create_demo_session(library: Library) -> int:
             take_id = takes.start(tx, session.id, song.samplerate, sample_format="pcm24",
                                   device=_("Demo (synthesized)"))
             take_folder = library.folder / takes.take_folder(take_id)
-            take_folder.mkdir(parents=True, exist_ok=True)
+            if not take_folder.exists():
+                take_folder.mkdir(parents=True)
+                made.append(take_folder)
             present = [p.id for p in people]
             for player, person in zip(_PLAYERS, people, strict=True):
                 plan = TrackPlan(player.part, frozenset({person.id}), player.isolated)
                 track = takes.add_track(tx, take_id, TrackKind.AUDIO, input=player.input,
                                         isolated=player.isolated, instrument=player.label(),
                                         participant_ids=heard_on(plan, present))
-                sf.write(library.folder / track.file, getattr(song, player.part), song.samplerate,
-                         subtype="PCM_24")
+                _write_wav(library.folder / track.file, getattr(song, player.part),
+                           song.samplerate, made)
                 takes.add_part(tx, track.id, 1, 0, song.frames, track.file)
             keys = next(p for p, player in zip(people, _PLAYERS, strict=True)
                         if player.part == "keys")
@@ -129,14 +133,25 @@ def create_demo_session(library: Library) -> int:
                                    isolated=True, instrument=_("Keys (MIDI)"),
                                    participant_ids=[keys.id])
             write_midi(library.folder / midi.file, song.keys_notes, song.samplerate)
+            made.append(library.folder / midi.file)
             for frame, name in song.markers:
                 takes.add_marker(tx, take_id, frame, name)
             takes.finish(tx, take_id, song.frames, stop_reason=StopReason.REQUESTED.value)
     except BaseException:
-        if take_folder is not None:
-            shutil.rmtree(take_folder, ignore_errors=True)
+        for path in reversed(made):
+            if path.is_dir():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                path.unlink(missing_ok=True)
         raise
     return session.id
+
+
+def _write_wav(path: Path, sound: np.ndarray, samplerate: int, made: list[Path]) -> None:
+    """SOUND as a new 24-bit WAV at PATH; a file already there is refused, never replaced."""
+    with created_atomically(path) as file:
+        sf.write(file, sound, samplerate, subtype="PCM_24", format="WAV")
+    made.append(path)
 
 
 def _participant(db, pseudonym: str) -> Participant:
@@ -164,7 +179,8 @@ def write_midi(path: Path, notes: Sequence[Note], samplerate: int) -> None:
     events.sort(key=lambda event: (event[0], event[1]))  # a note ends before one starts
     ordered = [(frame, message) for frame, _order, message in events]
     midi = events_to_smf(ordered, samplerate, ordered[-1][0] if ordered else 0)
-    midi.save(path)
+    with created_atomically(path) as file:  # never over a file already there
+        midi.save(file=file)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -9,6 +9,53 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
 
+from mt_studio.core.errors import LibraryError
+from mt_studio.i18n import _
+
+
+def recording_exists(path: Path) -> LibraryError:
+    """The error for a recording file that is already there: it is never written over."""
+    return LibraryError(_("A file is already at {path}; mt_studio never writes over a "
+                          "recording. Move it away and try again. It was left as it is.")
+                        .format(path=path))
+
+
+def create_exclusively(path: Path) -> int:
+    """A new file at PATH, open for writing (0600), or `recording_exists` if PATH is taken."""
+    try:
+        return os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0),
+                       0o600)
+    except FileExistsError:
+        raise recording_exists(path) from None
+
+
+@contextmanager
+def created_atomically(path: Path) -> Iterator[BinaryIO]:
+    """A file to write PATH's content into, for a PATH that must not exist yet: on leaving, it
+    is flushed to disk and linked in as PATH (which fails, rather than replace a file that
+    appeared meanwhile), and the folder synced. Raises `recording_exists` if PATH is taken;
+    on any error nothing new is left behind."""
+    path = Path(path)
+    if path.exists() or path.is_symlink():
+        raise recording_exists(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    try:
+        with os.fdopen(fd, "wb") as file:
+            yield file
+            file.flush()
+            os.fsync(file.fileno())
+        try:
+            os.link(temporary, path)  # unlike a rename, never replaces what is there
+        except FileExistsError:
+            raise recording_exists(path) from None
+        except OSError:  # a file system without hard links (FAT, exFAT): claim the name first
+            os.close(create_exclusively(path))
+            os.replace(temporary, path)  # over the empty file just made, nothing else
+    finally:
+        Path(temporary).unlink(missing_ok=True)
+    sync_folder(path.parent)
+
 
 @contextmanager
 def replaced_atomically(path: Path) -> Iterator[BinaryIO]:

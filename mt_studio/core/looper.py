@@ -32,7 +32,7 @@ from mt_studio.core.capture.take_recording import TakeRequest, plan_take
 from mt_studio.core.consent_policy import heard_on
 from mt_studio.core.domain import TakeStatus, TrackKind
 from mt_studio.core.duplex import DuplexStream
-from mt_studio.core.durable_files import replaced_atomically
+from mt_studio.core.durable_files import created_atomically
 from mt_studio.core.errors import ConsentRefused, InputError
 from mt_studio.core.library import Library, layers, takes
 from mt_studio.core.tempo import check_tempo
@@ -364,19 +364,20 @@ class Looper:
 
     def _keep(self, library: Library, capture: _Capture, layer: _Layer) -> None:
         sound = layer.sound
+        take_id = self.take_id
         with library.transaction() as db:
-            if self.take_id is None:
+            if take_id is None:
                 take_id = takes.start(db, self.session_id, self.samplerate,
                                       sample_format="float32", device=self.device)
                 takes.finish(db, take_id, len(sound), status=TakeStatus.COMPLETE)
-                self.take_id = take_id
-            track = takes.add_track(db, self.take_id, TrackKind.AUDIO,
+            track = takes.add_track(db, take_id, TrackKind.AUDIO,
                                     participant_ids=capture.heard,
                                     input=capture.player.input, isolated=capture.player.isolated,
                                     instrument=capture.player.label or None)
             _write_durably(self.library.folder / track.file, sound, self.samplerate)
             takes.add_part(db, track.id, 1, 0, len(sound), track.file)
             layers.add(db, track.id, latency=self.round_trip)
+        self.take_id = take_id  # only once the take is in the library
         with self._lock:
             layer.track_id = track.id
         self.layer_done.set()
@@ -418,7 +419,8 @@ class Looper:
 
 
 def _write_durably(path, sound: np.ndarray, samplerate: int) -> None:
-    """Write SOUND as a mono float WAV at PATH: all of it, on disk, or nothing."""
-    with replaced_atomically(path) as file:
+    """Write SOUND as a mono float WAV at PATH, a new file: all of it, on disk, or nothing;
+    a file already at PATH is refused, never written over."""
+    with created_atomically(path) as file:
         with sf.SoundFile(file, "w", samplerate, 1, subtype="FLOAT", format="WAV") as wav:
             wav.write(sound)

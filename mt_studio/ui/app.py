@@ -52,7 +52,7 @@ def route_qt_messages() -> None:
     qInstallMessageHandler(handler)
 
 
-def run(library_folder: Path | None = None, argv: list[str] | None = None) -> int:
+def run(library_folder: Path | str | None = None, argv: list[str] | None = None) -> int:
     """Open the studio window on the library and run until it closes; the exit code."""
     start_logging()
     route_qt_messages()
@@ -79,7 +79,7 @@ class LibraryOpener(QObject):
     opened = pyqtSignal(object)
     failed = pyqtSignal(str, str, int)
 
-    def __init__(self, folder: Path | None) -> None:
+    def __init__(self, folder: Path | str | None) -> None:
         super().__init__()
         self._folder = folder
         self.library: Library | None = None  # once opened, whether or not it was taken
@@ -100,7 +100,8 @@ class LibraryOpener(QObject):
 
         title = _("The library could not be opened")
         try:
-            library = Library.open(self._folder or default_library_folder())
+            library = Library.open(default_library_folder() if self._folder is None
+                                   else self._folder)
         except MtStudioError as error:
             log.error("the library could not be opened: %s", error)
             self.failed.emit(title, str(error), error.exit_code)
@@ -121,7 +122,7 @@ class Studio:
     """
 
     def __init__(self, reporter: ErrorReporter, library: Library | None = None,
-                 folder: Path | None = None) -> None:
+                 folder: Path | str | None = None) -> None:
         self.library = library
         self.reporter = reporter
         self.window = None

@@ -328,6 +328,19 @@ class ConsentBoard(QWidget):
             who=row.participant.pseudonym, credit=credit_label(row.credit)))
         layout.addWidget(name)
         layout.addWidget(credit)
+        if row.ahead:  # written while the clock ran ahead: it counts, but someone should look
+            flag = QLabel(_("\u26a0 Clock was ahead"))
+            flag.setObjectName("stampedAhead")
+            flag.setToolTip(ngettext(
+                "A consent row is stamped {when}, in the future: the computer's clock was "
+                "ahead when it was written. It counts from when it was written; check the "
+                "clock.",
+                "{count} consent rows are stamped in the future (the latest {when}): the "
+                "computer's clock was ahead when they were written. They count from when they "
+                "were written; check the clock.", len(row.ahead)).format(
+                    count=len(row.ahead),
+                    when=max(e.at for e in row.ahead).astimezone().strftime("%Y-%m-%d %H:%M")))
+            layout.addWidget(flag)
         return cell
 
     def _actions_cell(self, person: Participant) -> QWidget:

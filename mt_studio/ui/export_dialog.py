@@ -179,7 +179,7 @@ class ExportDialog(QDialog):
         person = next(p for p in participants.all_participants(db) if p.id == participant_id)
         ledger = consent_ledger.events(db, [participant_id])
         dialog = GrantDialog(
-            person, purpose, credit=credit_choice(ledger, participant_id, utc_now()),
+            person, purpose, credit=credit_choice(ledger, participant_id),
             witness=sessions.get(db, self.take.session_id).therapist,
             form_version=next((e.form_version for e in reversed(ledger) if e.form_version),
                               None),

@@ -13,6 +13,8 @@ import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from mt_studio.core.durable_files import create_exclusively
+
 JOURNAL_NAME = "journal.log"
 
 
@@ -40,7 +42,7 @@ class Journal:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        self._fd = create_exclusively(path)  # a new take's own, never an older one's
 
     def part(self, part: FilePart) -> None:
         """Record that a file part begins."""

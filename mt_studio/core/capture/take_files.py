@@ -64,8 +64,20 @@ class TakeFiles:
         self._rows = None if rows == list(range(len(rows))) else rows
         folder = library_folder / take_folder
         folder.mkdir(parents=True, exist_ok=True)
+        # Every file is new (a file already there is refused, never written over); if one
+        # cannot be made, those made before it go again, and nothing else is touched.
         self.journal = Journal(folder / JOURNAL_NAME)
-        self._writers = [self._open_part(track, 1, 0) for track in self.tracks]
+        self._writers = []
+        try:
+            for track in self.tracks:
+                self._writers.append(self._open_part(track, 1, 0))
+        except BaseException:
+            for writer in self._writers:
+                writer.close()
+                writer.path.unlink(missing_ok=True)
+            self.journal.close()
+            self.journal.path.unlink(missing_ok=True)
+            raise
         _sync_folder(folder)
 
     def write(self, planar: np.ndarray) -> None:
@@ -130,10 +142,12 @@ class TakeFiles:
 
     def _open_part(self, track: TrackTarget, number: int, first_frame: int) -> WavStreamWriter:
         part = FilePart(track.track_id, number, first_frame, part_file(track.file, number))
+        # Made before it is journalled, so that recovery only ever touches files of its own.
+        writer = WavStreamWriter(self.library_folder / part.file, self.samplerate,
+                                 self.sample_format)
         self.journal.part(part)
         self.parts.append(part)
-        return WavStreamWriter(self.library_folder / part.file, self.samplerate,
-                               self.sample_format)
+        return writer
 
 
 def _sync_folder(folder: Path) -> None:

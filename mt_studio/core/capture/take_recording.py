@@ -183,10 +183,16 @@ class TakeRecording:
                 participant_ids=heard_on(plans[-1], present)) if record_midi else None
         take_folder = takes.take_folder(self.take_id)
         self._hold_lock(self.library.folder / take_folder)
-        self.files = TakeFiles(
-            self.library.folder, take_folder,
-            [TrackTarget(t.id, column, t.file) for column, t in enumerate(audio_tracks)],
-            samplerate, request.sample_format, request.split_bytes)
+        try:
+            self.files = TakeFiles(
+                self.library.folder, take_folder,
+                [TrackTarget(t.id, column, t.file) for column, t in enumerate(audio_tracks)],
+                samplerate, request.sample_format, request.split_bytes)
+        except BaseException as error:  # not one sample yet: the take goes, nothing else
+            self._release_lock()
+            with self.library.transaction() as tx:
+                takes.discard(tx, self.take_id, str(error))
+            raise
         self.audio_tracks = audio_tracks
         duration = (round(request.duration_seconds * samplerate)
                     if request.duration_seconds is not None else None)

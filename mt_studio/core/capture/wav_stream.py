@@ -16,6 +16,8 @@ from pathlib import Path
 
 import numpy as np
 
+from mt_studio.core.durable_files import create_exclusively
+
 # While recording, the sizes say "unknown" (the largest value), which readers such as
 # libsndfile treat as "read to the end of the file"; finalize() and repair() set the truth.
 UNKNOWN_SIZE = 0xFFFFFFFF
@@ -148,8 +150,8 @@ class WavStreamWriter:
         self.samplerate = samplerate
         self.sample_format = sample_format
         self.frames = 0
-        # Recordings are health data: readable by their owner only.
-        self._fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        # Recordings are health data: readable by their owner only; never written over.
+        self._fd = create_exclusively(path)
         self._data_offset = header_size(sample_format)
         try:
             self._write_all(header(samplerate, sample_format))

@@ -150,7 +150,7 @@ def hearing(db: sqlite3.Connection, request: ExportRequest, at: datetime) -> Hea
     heard_ids: set[int] = set()
     for track in exported:
         heard_ids |= heard_on(track, present)
-    heard = tuple(_heard_person(p, credit_choice(ledger, p.id, at))
+    heard = tuple(_heard_person(p, credit_choice(ledger, p.id))
                   for p in participants.all_participants(db) if p.id in heard_ids)
     decision = may_export(exported, present, request.purpose, ledger, at)
     return Hearing(take, tuple(audio), tuple(mixes), tuple(midi), present, heard, decision,

@@ -10,6 +10,7 @@ same transaction that logs the export, is the folder given its real name.
 from __future__ import annotations
 
 import dataclasses
+import errno
 import json
 import logging
 import os
@@ -24,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+import soundfile as sf
 
 from mt_studio.core.domain import TrackKind
 from mt_studio.core.durable_files import sync_folder
@@ -56,6 +58,7 @@ RECHECK_SECONDS = 0.5
 STUCK_SECONDS = 10.0  # how long a stopped export waits for its worker before it cleans up
 _PARTIAL = ".partial-"
 _SENTINEL = ".mt-studio-export"  # in a hidden folder of an export being written
+FULL_DISK_BYTES = 1 << 20  # a write that failed with less free than this met a full disk
 
 
 class ExportCancelled(MtStudioError):
@@ -173,7 +176,7 @@ class _Job:
         try:
             self._write()
         except BaseException as error:  # handed to the watching thread
-            self.error = error
+            self.error = _full_disk_said(error, self.folder)
             self.stop.set()
 
     def _write(self) -> None:
@@ -248,6 +251,22 @@ def _watch(library: Library, plan: ExportPlan, job: _Job,
                                                  reason=reason)) from job.error
     if progress is not None:
         progress(1.0)
+
+
+def _full_disk_said(error: BaseException, folder: Path) -> BaseException:
+    """ERROR, or ENOSPC for FOLDER when libsndfile failed with a bare "System error" on a disk
+    that is now full: the person needs to hear that the disk is full."""
+    if not isinstance(error, sf.LibsndfileError):
+        return error
+    try:
+        full = shutil.disk_usage(folder).free < FULL_DISK_BYTES
+    except OSError:
+        return error
+    if not full:
+        return error
+    said = OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(folder))
+    said.__cause__ = error
+    return said
 
 
 def _file_names(plan: ExportPlan, stem: str, fmt: AudioFormat) -> tuple[list[str], list[str]]:

@@ -118,7 +118,8 @@ def withdraw(
 def events(
     db: sqlite3.Connection, participant_ids: Iterable[int] | None = None
 ) -> list[ConsentEvent]:
-    """Ledger rows in the order they were written, for everyone or for the given participants."""
+    """Ledger rows in the order they were written (the order that decides, whatever their
+    stamps), for everyone or for the given participants."""
     query = f"SELECT {_COLUMNS} FROM consent_events"
     params: list[int] = []
     if participant_ids is not None:
@@ -130,7 +131,8 @@ def events(
 def current(
     db: sqlite3.Connection, participant_id: int, at: datetime | None = None
 ) -> dict[Purpose, ConsentStatus]:
-    """The state of every purpose for one participant now (or at AT)."""
+    """The state of every purpose for one participant, by the ledger as it stands; AT (default
+    now) is the moment whose local day judges expiry."""
     ledger = events(db, [participant_id])
     at = at or local_now()
     return {purpose: consent_status(ledger, participant_id, purpose, at) for purpose in Purpose}

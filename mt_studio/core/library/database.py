@@ -42,12 +42,20 @@ class Library:
         """Open (or create) the library in FOLDER, upgrading its schema if it is older.
 
         Raises LibraryError, naming the file, for a folder that cannot be written, a file that
-        is not a library, a damaged database or one from a newer mt_studio; none is changed.
+        is not a library, a damaged database or one from a newer mt_studio, for an empty name
+        (it would be the current folder), and for a missing or empty database beside recordings
+        (a new library there would write over them); none is changed.
         """
+        if not str(folder).strip():
+            raise LibraryError(
+                _("No library folder was given (an empty name would make a library in the "
+                  "current folder, {folder}); name the folder.").format(folder=Path.cwd()))
         folder = Path(folder).expanduser().absolute()
         _ensure_writable_folder(folder)
         database = folder / DATABASE_NAME
         _check_header(database)
+        if not database.exists() or database.stat().st_size == 0:
+            _refuse_over_recordings(folder, database)
         connection = _connect(database)
         try:
             _check_integrity(connection, database)
@@ -102,6 +110,23 @@ def _ensure_writable_folder(folder: Path) -> None:
         raise LibraryError(
             _("The library folder {folder} cannot be written.").format(folder=folder)
         )
+
+
+def _refuse_over_recordings(folder: Path, database: Path) -> None:
+    """Refuse to start a new library in FOLDER when its audio folder holds anything: without
+    the database that knew them, new takes would get the old takes' ids and file names."""
+    audio = folder / AUDIO_FOLDER
+    try:
+        holds_files = audio.is_dir() and any(audio.iterdir())
+    except OSError as error:
+        raise LibraryError(_("Cannot read the audio folder {folder}: {reason}").format(
+            folder=audio, reason=error.strerror or error)) from error
+    if holds_files:
+        raise LibraryError(
+            _("{folder} holds recordings in {audio}, but its library database {path} is "
+              "missing or empty. mt_studio will not start a new library on top of them: "
+              "restore the database from a backup, or choose another folder. Nothing was "
+              "changed.").format(folder=folder, audio=audio, path=database))
 
 
 def _check_header(database: Path) -> None:
@@ -163,6 +188,8 @@ def _migrate(
                 _("{path} is an SQLite database of another program, not an mt_studio library; "
                   "it was left as it is.").format(path=database)
             )
+        if version == 0:
+            _refuse_over_recordings(database.parent, database)
         # Only now that the file is known to be ours may anything be written to it.
         _use_wal(connection)
         connection.execute("PRAGMA foreign_keys = ON")

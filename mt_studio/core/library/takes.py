@@ -180,6 +180,13 @@ def describe(db: sqlite3.Connection, take_id: int, name: str | None, note: str) 
     return get(db, take_id)
 
 
+def discard(db: sqlite3.Connection, take_id: int, reason: str) -> None:
+    """Remove a take that never held a sample (its files could not be made), with its tracks;
+    the audit log keeps that it was started and why it went."""
+    db.execute("DELETE FROM takes WHERE id = ? AND frames = 0", (take_id,))
+    audit.record(db, "take.discarded", f"take:{take_id}", reason=reason)
+
+
 def get(db: sqlite3.Connection, take_id: int) -> Take:
     """The take with this id and all it holds; InputError naming the id if there is none."""
     found = _takes(db, "id = ?", take_id)
