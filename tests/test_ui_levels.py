@@ -170,3 +170,17 @@ def test_a_device_that_refuses_the_sample_rate_is_said_and_levels_come_once_it_f
         assert not inputs.level_note.isVisible()
     finally:
         view.release()
+
+
+def test_the_midi_light_lights_for_a_message_that_came_before_its_first_look(qtbot):
+    from mt_studio.ui.activity_light import GLOW_SECONDS, ActivityLight
+
+    light = ActivityLight("Heard")
+    qtbot.addWidget(light)
+    light.show_count(1, now=100.0)  # a note in the first moment after the port opened
+    assert light.lit
+    light.show_count(1, now=100.0 + GLOW_SECONDS + 0.01)
+    assert not light.lit
+    light.reset()  # a new source: its first message lights it again
+    light.show_count(1, now=200.0)
+    assert light.lit

@@ -18,7 +18,9 @@ class ActivityLight(QWidget):
     def __init__(self, text: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._text = text
-        self._count: int | None = None  # the count last shown; None: none yet
+        # The count last shown. Every source counts from zero, so a first reading of 1 is a
+        # message: one that came before the first look still lights the light.
+        self._count = 0
         self._lit_until = 0.0
         self._lit = False
         self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
@@ -31,14 +33,14 @@ class ActivityLight(QWidget):
     def show_count(self, count: int, now: float | None = None) -> None:
         """Take the latest count (of messages heard so far) at monotonic time NOW."""
         now = time.monotonic() if now is None else now
-        if self._count is not None and count != self._count:
+        if count != self._count:
             self._lit_until = now + GLOW_SECONDS
         self._count = count
         self._set_lit(now < self._lit_until)
 
     def reset(self) -> None:
-        """Put the light out and forget the count (a new source starts counting from zero)."""
-        self._count = None
+        """Put the light out for a new source, which starts counting from zero."""
+        self._count = 0
         self._lit_until = 0.0
         self._set_lit(False)
 
