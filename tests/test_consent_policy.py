@@ -69,7 +69,7 @@ def test_expiry_counts_the_last_valid_day_as_valid():
     status = consent_status(ledger, OLA, Purpose.GROUP, last_day + timedelta(minutes=1))
     assert status.state is ConsentState.EXPIRED and status.since == date(2026, 12, 1)
     decision = may_export([room()], {OLA}, Purpose.GROUP, ledger, last_day + timedelta(days=3))
-    assert decision.describe(NAMES) == "Ola's consent to group expired on 2026-12-01"
+    assert decision.describe(NAMES) == "Ola's consent to group expired on 1 Dec 2026"
 
 
 def test_withdrawal_takes_effect_once_written_and_regrant_restores():
@@ -82,7 +82,7 @@ def test_withdrawal_takes_effect_once_written_and_regrant_restores():
     status = consent_status(ledger[:2], OLA, Purpose.KEEP, withdrawn_at)
     assert status.state is ConsentState.WITHDRAWN and status.since == withdrawn_at.date()
     assert may_export([room()], {OLA}, Purpose.KEEP, ledger[:2], T0 + timedelta(days=3)).describe(
-        NAMES) == "Ola withdrew consent to keep on 2026-11-03"
+        NAMES) == "Ola withdrew consent to keep on 3 Nov 2026"
     assert consent_status(ledger, OLA, Purpose.KEEP, regranted_at).valid
 
 

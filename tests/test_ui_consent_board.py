@@ -19,6 +19,7 @@ from mt_studio.core.library import (
     songs,
     takes,
 )
+from mt_studio.i18n import moment_text
 from mt_studio.ui.consent_board import ConsentBoard
 from mt_studio.ui.consent_dialogs import GrantDialog, WithdrawDialog
 
@@ -214,5 +215,5 @@ def test_a_row_stamped_in_the_future_counts_and_is_flagged(qtbot, library, board
     flags = {label.parent(): label for label in board.findChildren(QLabel, "stampedAhead")}
     (flag,) = flags.values()
     assert flag.isVisibleTo(board) and "Clock was ahead" in flag.text()
-    assert two_days_ahead.strftime("%Y-%m-%d %H:%M") in flag.toolTip()
+    assert moment_text(two_days_ahead) in flag.toolTip()  # "8 Dec 2026 21:53"
     assert not board.row(kari.id).ahead

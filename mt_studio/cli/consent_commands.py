@@ -11,7 +11,7 @@ from mt_studio.core.consent_policy import ConsentStatus, credit_choice, stamped_
 from mt_studio.core.domain import ConsentEvent, Credit, Purpose
 from mt_studio.core.library import Library, consent_ledger, participants
 from mt_studio.core.library.clock import local_now
-from mt_studio.i18n import _
+from mt_studio.i18n import _, day_text, moment_text
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -59,7 +59,7 @@ def run_grant(args: argparse.Namespace, library: Library) -> int:
         emit_json({"participant": participant.pseudonym,
                    "events": [_event_json(e) for e in events]})
     else:
-        until = (_(" until {date}").format(date=args.until.isoformat()) if args.until else "")
+        until = (_(" until {date}").format(date=day_text(args.until)) if args.until else "")
         emit_line(_("{pseudonym} consents to {purposes}{until}.").format(
             pseudonym=participant.pseudonym, purposes=", ".join(e.purpose for e in events),
             until=until))
@@ -108,13 +108,13 @@ def run_withdraw(args: argparse.Namespace, library: Library) -> int:
                     "consider asking for it back.").format(
             id=f"{export.export_id} “{export.title}”" if export.title
             else export.export_id, purpose=export.purpose, recipient=export.recipient,
-            date=export.created_at.astimezone().date().isoformat()))
+            date=day_text(export.created_at.astimezone().date())))
     for sheet in report.lead_sheets:
         emit_line((_("A lead sheet of take {take} with their words was printed on {date}: "
                      "consider asking the group to give it back.") if sheet.how == "printed"
                    else _("A lead sheet of take {take} with their words was saved as PDF on "
                           "{date}: consider asking the group to give it back.")).format(
-            take=sheet.take_id, date=sheet.at.astimezone().date().isoformat()))
+            take=sheet.take_id, date=day_text(sheet.at.astimezone().date())))
     return 0
 
 
@@ -159,7 +159,7 @@ def run_show(args: argparse.Namespace, library: Library) -> int:
 
 
 def _stamp_text(event: ConsentEvent, now: datetime) -> str:
-    text = event.at.astimezone().strftime("%Y-%m-%d %H:%M")
+    text = moment_text(event.at)
     return f"{text} !" if stamped_ahead(event, now) else text
 
 

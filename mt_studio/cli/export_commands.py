@@ -10,7 +10,7 @@ from mt_studio.cli.arguments import record_id
 from mt_studio.cli.output import emit_json, emit_line
 from mt_studio.core.domain import Purpose
 from mt_studio.core.library import Library, takes
-from mt_studio.i18n import _
+from mt_studio.i18n import _, number_text
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -119,10 +119,10 @@ def run_export(args: argparse.Namespace, library: Library) -> int:
     if result.zip:
         emit_line(_("Zip: {file}").format(file=result.zip))
     if result.loudness and result.loudness["result_lufs"] is not None:
-        emit_line(_("Loudness {lufs:.1f} LUFS (target {target:.1f}), true peak {peak:.1f} dBTP.")
-                  .format(lufs=result.loudness["result_lufs"],
-                          target=result.loudness["target_lufs"],
-                          peak=result.loudness["true_peak_dbtp"]))
+        emit_line(_("Loudness {lufs} LUFS (target {target}), true peak {peak} dBTP.")
+                  .format(lufs=number_text(result.loudness["result_lufs"]),
+                          target=number_text(result.loudness["target_lufs"]),
+                          peak=number_text(result.loudness["true_peak_dbtp"])))
     for file in result.files:
         emit_line(f"  {file.name}")
     return 0

@@ -12,7 +12,7 @@ from mt_studio.core.errors import DeviceError, InputError
 from mt_studio.core.library import Library, layers, takes
 from mt_studio.core.looping import LoopRegion
 from mt_studio.core.mixing import TrackMix
-from mt_studio.i18n import _
+from mt_studio.i18n import _, number_text
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -58,8 +58,8 @@ def run_play(args: argparse.Namespace, library: Library) -> int:
     start = round(seconds_from_text(args.start) * take.samplerate) if args.start else (
         loop.start if loop else 0)
     if start > take.frames:
-        raise InputError(_("--from {time} is after the take's end at {length:.1f} s.").format(
-            time=args.start, length=take.frames / take.samplerate))
+        raise InputError(_("--from {time} is after the take's end at {length} s.").format(
+            time=args.start, length=number_text(take.frames / take.samplerate)))
     if not 50 <= args.speed <= 150:
         raise InputError(_("--speed must be from 50 to 150 (per cent), not {value:g}.").format(
             value=args.speed))
@@ -108,6 +108,6 @@ def run_play(args: argparse.Namespace, library: Library) -> int:
                    "speed": settings.speed, "semitones": settings.semitones,
                    "midi_problem": player.midi_problem})
     else:
-        emit_line(_("Stopped at {minutes}:{seconds:04.1f}.").format(
-            minutes=int(seconds // 60), seconds=seconds % 60))
+        emit_line(_("Stopped at {minutes}:{seconds}.").format(
+            minutes=int(seconds // 60), seconds=number_text(seconds % 60).zfill(4)))
     return 0

@@ -7,7 +7,7 @@ import argparse
 from mt_studio.cli.arguments import record_id
 from mt_studio.cli.output import emit_json, emit_line, emit_table
 from mt_studio.core.library import Library
-from mt_studio.i18n import _
+from mt_studio.i18n import _, number_text
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -90,7 +90,7 @@ def run_analyse(args: argparse.Namespace, library: Library) -> int:
              "value": a.value} for a in found]})
         return 0
     emit_table([_("AT"), _("KIND"), _("FOUND")],
-               [(f"{a.start / take.samplerate:.2f}", a.kind, a.label) for a in found])
+               [(number_text(a.start / take.samplerate, 2), a.kind, a.label) for a in found])
     return 0
 
 

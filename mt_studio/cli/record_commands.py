@@ -13,7 +13,7 @@ from mt_studio.core.capture.take_recording import MIDI_KEY, TakeRecording, TakeR
 from mt_studio.core.capture.wav_stream import SampleFormat
 from mt_studio.core.errors import InputError
 from mt_studio.core.library import Library, participants
-from mt_studio.i18n import _
+from mt_studio.i18n import _, number_text
 
 # Exit code for a take that was kept but stopped by trouble (disk, device).
 STOPPED_BY_DEVICE = 4
@@ -96,9 +96,9 @@ def run_record(args: argparse.Namespace, library: Library) -> int:
 
     for recovered in recover_takes(library):  # a crash earlier: repair before recording more
         sys.stderr.write(_("mt-studio: recovered take {number} of session {session} "
-                           "({seconds:.1f} s) left unfinished earlier.\n").format(
+                           "({seconds} s) left unfinished earlier.\n").format(
             number=recovered.number, session=recovered.session_id,
-            seconds=recovered.frames / recovered.samplerate))
+            seconds=number_text(recovered.frames / recovered.samplerate)))
     recording = TakeRecording(library, request)
     stop_requested = []
     previous = {sig: signal.signal(sig, lambda *_: stop_requested.append(True))
@@ -139,9 +139,10 @@ def _report(result: TakeResult, as_json: bool) -> None:
             "disarmed": list(result.disarmed),
         })
         return
-    emit_line(_("Take {number} (id {id}): {seconds:.1f} s, {files} files, {dropouts} dropouts.")
+    emit_line(_("Take {number} (id {id}): {seconds} s, {files} files, {dropouts} dropouts.")
               .format(number=result.number, id=result.take_id,
-                      seconds=result.frames / result.samplerate, files=len(result.files),
+                      seconds=number_text(result.frames / result.samplerate),
+                      files=len(result.files),
                       dropouts=len(result.dropouts)))
     for file in result.files:
         emit_line(f"  {file}")
@@ -159,6 +160,6 @@ def run_recover(args: argparse.Namespace, library: Library) -> int:
     elif not found:
         emit_line(_("Nothing to recover."))
     for r in found if not args.json else ():
-        emit_line(_("Recovered take {number} of session {session}: {seconds:.1f} s kept.").format(
-            number=r.number, session=r.session_id, seconds=r.frames / r.samplerate))
+        emit_line(_("Recovered take {number} of session {session}: {seconds} s kept.").format(
+            number=r.number, session=r.session_id, seconds=number_text(r.frames / r.samplerate)))
     return 0

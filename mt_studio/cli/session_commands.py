@@ -14,7 +14,7 @@ from mt_studio.core.library.clock import local_now
 from mt_studio.core.library.sessions import Session
 from mt_studio.core.library.takes import Take
 from mt_studio.core.presets import PresetCatalog
-from mt_studio.i18n import _
+from mt_studio.i18n import _, day_text
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -98,7 +98,7 @@ def run_show(args: argparse.Namespace, library: Library) -> int:
     if args.json:
         emit_json(session_json(session, session_takes, names, library))
         return 0
-    emit_line(f"{session.title}  ({session.kind.value}, {session.date.isoformat()})")
+    emit_line(f"{session.title}  ({session.kind.value}, {day_text(session.date)})")
     if session.therapist:
         emit_line(_("Therapist: {name}").format(name=session.therapist))
     emit_line(_("Present: {names}").format(

@@ -11,7 +11,7 @@ from mt_studio.core.errors import InputError
 from mt_studio.core.library import Library, participants, songs, takes
 from mt_studio.core.library.songs import Song, SongVersion
 from mt_studio.core.library.takes import Take
-from mt_studio.i18n import _
+from mt_studio.i18n import _, moment_text
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -123,7 +123,7 @@ def run_show(args: argparse.Namespace, library: Library) -> int:
         names=", ".join(p.pseudonym for p in song.writers) or _("none named")))
     emit_line(_("Version {number} of {count}, saved {date}").format(
         number=shown_version.number, count=count,
-        date=shown_version.created_at.astimezone().strftime("%Y-%m-%d %H:%M")))
+        date=moment_text(shown_version.created_at)))
     if song.take_ids:
         emit_line(_("Takes: {takes}").format(takes=", ".join(
             _("{id} (session {session} take {number})").format(

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from mt_studio.core.domain import ConsentAction, ConsentEvent, Credit, Purpose, TrackPlan
-from mt_studio.i18n import _
+from mt_studio.i18n import _, day_text
 
 # How far ahead of the moment asked about a row's stamp may be before it is flagged: clocks of
 # the laptops sharing a library drift by seconds, not minutes.
@@ -78,7 +78,8 @@ class Blocker:
             text = _("{who} withdrew consent to {purpose} on {date}")
         else:
             text = _("{who} has never given consent to {purpose}")
-        return text.format(who=who, purpose=purpose_words(self.purpose), date=self.since)
+        return text.format(who=who, purpose=purpose_words(self.purpose),
+                           date=day_text(self.since) if self.since else "")
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from mt_studio.core.errors import InputError
 from mt_studio.core.library.takes import Take
 from mt_studio.core.looping import LoopRegion
 from mt_studio.core.text import shown
-from mt_studio.i18n import _
+from mt_studio.i18n import _, number_text
 
 _TIME = re.compile(r"(?:(\d+):)?(?:(\d+):)?(\d+(?:\.\d*)?)")
 
@@ -38,8 +38,9 @@ def loop_from_text(text: str, take: Take, crossfade: int = 0) -> LoopRegion:
         if first >= last:
             raise InputError(_("The loop {text} ends before it starts.").format(text=shown(text)))
         if last > take.frames:
-            raise InputError(_("The loop {text} ends after the take's end at {length:.1f} s.")
-                             .format(text=shown(text), length=take.frames / take.samplerate))
+            raise InputError(_("The loop {text} ends after the take's end at {length} s.")
+                             .format(text=shown(text),
+                                     length=number_text(take.frames / take.samplerate)))
         return LoopRegion(first, last, crossfade)
     return loop_at_marker(text, take, crossfade)
 

@@ -33,7 +33,7 @@ from mt_studio.core.mixing import TrackMix, mix_to_stereo, stereo_gains
 from mt_studio.core.plugins.extensions import Processor
 from mt_studio.core.practice import PracticeVersion
 from mt_studio.core.waveform import TrackReader, part_paths
-from mt_studio.i18n import _
+from mt_studio.i18n import _, number_text
 
 log = logging.getLogger(__name__)
 
@@ -244,9 +244,9 @@ class TakePlayer:
 
         A loop past the take's end is refused with InputError."""
         if loop is not None and loop.end > self.frames:
-            raise InputError(_("The loop ends at {end:.2f} s, after the take's end at "
-                               "{length:.2f} s.").format(end=loop.end / self.samplerate,
-                                                         length=self.frames / self.samplerate))
+            raise InputError(_("The loop ends at {end} s, after the take's end at {length} s.")
+                             .format(end=number_text(loop.end / self.samplerate, 2),
+                                     length=number_text(self.frames / self.samplerate, 2)))
         with self._control:
             self._loop = loop
             self._loop_request = (loop, at_once)

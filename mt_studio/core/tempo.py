@@ -30,7 +30,7 @@ from pathlib import Path
 import numpy as np
 
 from mt_studio.core.errors import InputError
-from mt_studio.i18n import _
+from mt_studio.i18n import _, number_text
 
 MIN_BPM = 30.0
 MAX_BPM = 300.0
@@ -280,8 +280,8 @@ def _estimate(onsets: _Onsets, rate: int, offset: int, source: str, progress: Pr
     seconds = onsets.samples / ANALYSIS_RATE
     if seconds < MIN_SECONDS:
         raise InputError(_("Cannot find a tempo in {source}: it lasts {seconds} s, and at least "
-                           "{least} s are needed.").format(source=source, seconds=f"{seconds:.1f}",
-                                                          least=f"{MIN_SECONDS:g}"))
+                           "{least} s are needed.").format(
+            source=source, seconds=number_text(seconds), least=f"{MIN_SECONDS:g}"))
     if onsets.peak < SILENCE or not np.any(envelope > 0):
         raise InputError(_("Cannot find a tempo in {source}: it is silent.").format(source=source))
     _check_cancel(cancelled)

@@ -28,14 +28,13 @@ from mt_studio.core.errors import InputError
 from mt_studio.core.library import Library, consent_ledger, participants, sessions
 from mt_studio.core.library.consent_ledger import WithdrawalReport
 from mt_studio.core.take_restrictions import consent_questions
-from mt_studio.i18n import _, ngettext
+from mt_studio.i18n import _, day_text, moment_text, ngettext
 from mt_studio.ui.chips import (
     COLOURS,
     SYMBOLS,
     ConsentChip,
     chip_column_width,
     credit_label,
-    day_text,
     purpose_label,
     state_label,
 )
@@ -339,7 +338,7 @@ class ConsentBoard(QWidget):
                 "computer's clock was ahead when they were written. They count from when they "
                 "were written; check the clock.", len(row.ahead)).format(
                     count=len(row.ahead),
-                    when=max(e.at for e in row.ahead).astimezone().strftime("%Y-%m-%d %H:%M")))
+                    when=moment_text(max(e.at for e in row.ahead))))
             layout.addWidget(flag)
         return cell
 

@@ -16,8 +16,7 @@ from mt_studio.core.take_restrictions import (
     Sharing,
     TakeRestrictions,
 )
-from mt_studio.i18n import _, ngettext
-from mt_studio.ui.chips import day_text
+from mt_studio.i18n import _, day_text, ngettext
 
 
 def use_words(purpose: Purpose) -> str:

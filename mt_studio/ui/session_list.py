@@ -110,7 +110,7 @@ class SessionList(QWidget):
             return
         # Here rather than at the top: the window paints before the library's modules load.
         from mt_studio.core.library import sessions
-        from mt_studio.ui.chips import day_text
+        from mt_studio.i18n import day_text
 
         chosen = self.current_session()
         self._quiet = True

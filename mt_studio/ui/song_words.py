@@ -7,8 +7,7 @@ from PyQt6.QtWidgets import QLabel
 
 from mt_studio.core.library.songs import SongVersion
 from mt_studio.core.library.takes import Take
-from mt_studio.i18n import _
-from mt_studio.ui.chips import day_text
+from mt_studio.i18n import _, clock_text, day_text
 from mt_studio.ui.record_panel import duration_text
 from mt_studio.ui.take_naming import take_title
 
@@ -16,8 +15,7 @@ from mt_studio.ui.take_naming import take_title
 def saved_words(version: SongVersion) -> str:
     """When VERSION was saved, as people read it."""
     moment = version.created_at.astimezone()
-    return _("{day} at {time}").format(day=day_text(moment.date()),
-                                       time=moment.strftime("%H:%M"))
+    return _("{day} at {time}").format(day=day_text(moment.date()), time=clock_text(moment))
 
 
 def place_words(take: Take, frame: int, session_id: int | None) -> str:
@@ -33,7 +31,7 @@ def take_words(take: Take) -> str:
     """TAKE as a row of a session's takes: what it is called, its length and when it was
     recorded."""
     return _("{take} ({length}), recorded at {time}").format(
-        take=take_title(take), time=take.started_at.astimezone().strftime("%H:%M"),
+        take=take_title(take), time=clock_text(take.started_at),
         length=duration_text(take.frames / max(1, take.samplerate)))
 
 

@@ -14,7 +14,7 @@ from mt_studio.core.domain import TakeStatus, TrackKind
 from mt_studio.core.library import Library
 from mt_studio.core.library.takes import Take
 from mt_studio.core.waveform import part_paths
-from mt_studio.i18n import _, ngettext
+from mt_studio.i18n import _, clock_text, ngettext
 from mt_studio.ui.lane_loading import peaks_or_none
 from mt_studio.ui.record_panel import duration_text
 from mt_studio.ui.take_lanes import draw_peaks
@@ -48,7 +48,7 @@ def status_words(take: Take) -> str:
 def take_summary(take: Take) -> str:
     """One line for the takes list: name or number, time, length and status."""
     return _("{take} · {time} · {length} · {status}").format(
-        take=take_title(take), time=take.started_at.astimezone().strftime("%H:%M"),
+        take=take_title(take), time=clock_text(take.started_at),
         length=length_words(take.frames, take.samplerate), status=status_words(take))
 
 

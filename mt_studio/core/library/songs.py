@@ -19,7 +19,7 @@ from mt_studio.core.errors import InputError
 from mt_studio.core.library import audit, takes
 from mt_studio.core.library.clock import from_text, to_text, utc_now
 from mt_studio.core.text import one_line, shown
-from mt_studio.i18n import _
+from mt_studio.i18n import _, number_text
 
 MAX_TITLE_LENGTH = 200
 MAX_TEXT_LENGTH = 100_000
@@ -297,9 +297,10 @@ def stamp(db: sqlite3.Connection, version_id: int, line: int, take_id: int,
             line=line + 1, song=stamped.song_id))
     take = takes.get(db, take_id)
     if not 0 <= frame <= take.frames:
-        raise InputError(_("The position {position:.1f} s is outside take {id}, which is "
-                           "{length:.1f} s long.").format(
-            position=frame / take.samplerate, id=take_id, length=take.frames / take.samplerate))
+        raise InputError(_("The position {position} s is outside take {id}, which is "
+                           "{length} s long.").format(
+            position=number_text(frame / take.samplerate), id=take_id,
+            length=number_text(take.frames / take.samplerate)))
     link_take(db, stamped.song_id, take_id)
     db.execute(
         "INSERT INTO lyric_stamps (version_id, line, take_id, frame) VALUES (?, ?, ?, ?)"
