@@ -5,7 +5,14 @@ from __future__ import annotations
 
 import pytest
 from PyQt6.QtCore import QSize, Qt
-from PyQt6.QtWidgets import QAbstractButton, QComboBox, QPushButton, QStyle, QToolButton
+from PyQt6.QtWidgets import (
+    QAbstractButton,
+    QApplication,
+    QComboBox,
+    QPushButton,
+    QStyle,
+    QToolButton,
+)
 
 from mt_studio import i18n
 from mt_studio.core.demo import create_demo_session
@@ -122,3 +129,21 @@ def test_a_name_too_long_for_the_board_wraps_instead_of_widening_it(qtbot, libra
         board.refresh()
         widths.append(board.grid.parentWidget().sizeHint().width())
     assert widths[1] == widths[0]
+
+
+def test_on_a_laptop_the_takes_tab_shows_three_lanes_beside_a_restriction_and_the_mix(
+        qtbot, library, language):
+    window = laptop_window(qtbot, library)
+    view = window.session_view
+    singer = participants.find(library.connection, "Demo Singer")
+    view.consent.withdraw(singer.id, WithdrawRequest((Purpose.GROUP,), "changed mind"))
+    view.setCurrentWidget(view.takes)
+    takes_tab = view.takes
+    qtbot.waitUntil(lambda: takes_tab.consent.isVisible())  # the take is marked restricted
+    qtbot.waitUntil(lambda: len(takes_tab.lanes.lanes) == 5)
+    scroll = takes_tab.lanes.parentWidget().parentWidget()
+    qtbot.waitUntil(lambda: len(takes_tab.mix._rows) == 5)
+    QApplication.processEvents()  # the layouts settle
+    lanes_shown = ((scroll.viewport().height() - takes_tab.lanes._band_height())
+                   / takes_tab.lanes._lane_height())
+    assert lanes_shown >= 3, lanes_shown

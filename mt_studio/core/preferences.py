@@ -35,6 +35,7 @@ class Preferences(NamedTuple):
 
     language: str = ""
     take_list_height: int = 0  # pixels the Takes tab's list was made; 0: as laid out first
+    take_lanes_height: int = 0  # pixels its tracks were given above the mix; 0: as laid out
 
 
 def load(folder: Path | None = None) -> Preferences:

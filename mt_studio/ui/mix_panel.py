@@ -37,6 +37,7 @@ class MixPanel(QWidget):
         while self._grid.count():
             item = self._grid.takeAt(0)
             if item.widget() is not None:
+                item.widget().hide()  # at once: left showing, an old row covered the new ones
                 item.widget().deleteLater()
         self._rows, self._labels = [], []
         for column, heading in enumerate((_("Track"), "", "", _("Volume"), _("Left – right"))):

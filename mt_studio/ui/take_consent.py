@@ -11,7 +11,17 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Mapping
 
 from PyQt6.QtCore import Qt, pyqtSignal
-from PyQt6.QtWidgets import QAbstractButton, QFrame, QLabel, QMenu, QMessageBox, QWidget
+from PyQt6.QtWidgets import (
+    QAbstractButton,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QMenu,
+    QMessageBox,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from mt_studio.core.consent_board import ChipState
 from mt_studio.core.take_restrictions import TakeRestrictions
@@ -31,10 +41,11 @@ from mt_studio.ui.restriction_words import (
 )
 
 
-class TakeConsent(QLabel):
-    """The note on the take's restrictions (hidden when there are none), the export menu, and
-    the question before playing. LEAD_SHEET is the Lead sheet… button, whose tip says when the
-    words are left out.
+class TakeConsent(QFrame):
+    """The note on the take's restrictions (hidden when there are none): its first line says
+    who no longer consents to what, and Details shows what is off and why (a laptop's screen
+    keeps its room for the tracks). Also the export menu, and the question before playing.
+    LEAD_SHEET is the Lead sheet… button, whose tip says when the words are left out.
 
     `export_requested(purpose)` when a purpose is chosen from `export_menu`.
     """
@@ -49,10 +60,22 @@ class TakeConsent(QLabel):
         self._lead_sheet = lead_sheet
         self._lead_sheet_tip = lead_sheet.toolTip()
         self._agreed: tuple | None = None  # (take id, restrictions) Play was allowed for
-        self.setWordWrap(True)
-        self.setTextFormat(Qt.TextFormat.PlainText)
-        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByKeyboard
-                                     | Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.summary, self.details = _note_label(), _note_label()
+        self.details.hide()
+        self.details_button = QToolButton()
+        self.details_button.setText(_("Details"))
+        self.details_button.setCheckable(True)
+        self.details_button.setAccessibleName(_("Show what this take may no longer be used "
+                                                "for, and why"))
+        self.details_button.toggled.connect(self.details.setVisible)
+        top = QHBoxLayout()
+        top.setContentsMargins(0, 0, 0, 0)
+        top.addWidget(self.summary, 1)
+        top.addWidget(self.details_button, 0, Qt.AlignmentFlag.AlignTop)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(top)
+        layout.addWidget(self.details)
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setAccessibleName(_("What this take may still be used for"))
         self.setObjectName("takeConsent")  # its colours are its own, not its question's
@@ -61,12 +84,17 @@ class TakeConsent(QLabel):
         self.export_menu.setToolTipsVisible(True)
         self.export_menu.triggered.connect(self._export_chosen)
 
+    def text(self) -> str:
+        """The whole note: the summary line, then the details."""
+        return "\n".join(filter(None, (self.summary.text(), self.details.text())))
+
     def show_take(self, found: TakeRestrictions | None, names: Mapping[int, str],
                   titles: Mapping[int, str]) -> None:
         """Show FOUND, the chosen take's restrictions (None: no take), naming people by NAMES
         and tracks by TITLES (by track id)."""
         if found is None or self.found is None or found.take_id != self.found.take_id:
             self._agreed = None  # a take chosen anew asks again
+            self.details_button.setChecked(False)
         self.found, self._names = found, names
         lines, words = [], ""
         if found is not None:
@@ -78,12 +106,15 @@ class TakeConsent(QLabel):
                 words = words_left_out_text(found.words_blocked, names)
                 lines.append(words_left_out_note(found.words_blocked, names))
             lines += [question_text(q, names) for q in found.questions]
-        self.setText("\n".join(lines))
+        self.summary.setText(lines[0] if lines else "")
+        self.details.setText("\n".join(lines[1:]))
+        self.details_button.setVisible(len(lines) > 1)
+        self.setAccessibleDescription("\n".join(lines))
         state = ChipState.WITHDRAWN if found is not None and found.restricted \
             else ChipState.EXPIRES_SOON
         background, text = COLOURS[state]
-        self.setStyleSheet(f"QLabel#takeConsent {{ background: {background}; color: {text};"
-                           f" padding: 0.4em; }}")
+        self.setStyleSheet(f"QFrame#takeConsent {{ background: {background}; }}"
+                           f" QFrame#takeConsent QLabel {{ color: {text}; padding: 0.2em; }}")
         self.setVisible(bool(lines))
         self._lead_sheet.setToolTip("\n\n".join(filter(None, (self._lead_sheet_tip, words))))
         self._fill_menu(titles)
@@ -144,3 +175,12 @@ class TakeConsent(QLabel):
 
     def _question_closed(self, _result: int) -> None:
         self.question = None
+
+
+def _note_label() -> QLabel:
+    label = QLabel()
+    label.setWordWrap(True)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByKeyboard
+                                  | Qt.TextInteractionFlag.TextSelectableByMouse)
+    return label

@@ -18,6 +18,7 @@ from PyQt6.QtCore import QSize, Qt, QThreadPool, pyqtSignal
 from PyQt6.QtWidgets import (
     QAbstractButton,
     QApplication,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -192,9 +193,25 @@ class TakesView(QWidget):
         detail_layout.addWidget(self.practice)
         detail_layout.addWidget(self.take_plugins)
         detail_layout.addWidget(self.strip)
-        detail_layout.addWidget(scroll, 1)
-        detail_layout.addWidget(self.zoom_hint)
-        detail_layout.addWidget(self.mix)
+        # The tracks above their mix, the handle between them to be dragged (and kept): on a
+        # laptop's screen a take of many tracks would otherwise leave its lanes no room.
+        mix_scroll = QScrollArea()
+        mix_scroll.setWidgetResizable(True)
+        mix_scroll.setWidget(self.mix)
+        mix_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        mix_scroll.setMinimumHeight(line * 3)
+        lanes_and_hint = QWidget()
+        lanes_layout = QVBoxLayout(lanes_and_hint)
+        lanes_layout.setContentsMargins(0, 0, 0, 0)
+        lanes_layout.addWidget(scroll, 1)
+        lanes_layout.addWidget(self.zoom_hint)
+        self.lanes_splitter = RememberedSplitter(Qt.Orientation.Vertical, "take_lanes_height")
+        self.lanes_splitter.addWidget(lanes_and_hint)
+        self.lanes_splitter.addWidget(mix_scroll)
+        self.lanes_splitter.setStretchFactor(0, 3)
+        self.lanes_splitter.setStretchFactor(1, 1)
+        self.lanes_splitter.restore(line * 16, line * 8)
+        detail_layout.addWidget(self.lanes_splitter, 1)
         # The list can be dragged taller; it opens as tall as it was last left.
         self.splitter = RememberedSplitter(Qt.Orientation.Vertical, "take_list_height")
         self.splitter.addWidget(self.take_list)
