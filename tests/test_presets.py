@@ -167,6 +167,34 @@ def test_shipped_session_templates() -> None:
     assert [i.isolated for i in solo.inputs] == [False, True]
 
 
+def test_bundled_presets_speak_the_users_language_and_the_users_own_as_written(
+        tmp_path: Path) -> None:
+    from mt_studio import i18n
+
+    write(tmp_path, "session-templates/mine.toml", textwrap.dedent("""\
+        format_version = 1
+        kind = "session-template"
+        name = "mine"
+        title = "Band session"
+        session_kind = "band"
+        [[inputs]]
+        number = 1
+        label = "Room mic"
+    """))
+    i18n.use_language("nb")
+    try:
+        catalog = PresetCatalog([BUNDLED, tmp_path])
+        band, mine = catalog.session_template("band"), catalog.session_template("mine")
+        profiles = {p.name: p.title for p in catalog.export_profiles()}
+    finally:
+        i18n.use_language("en")
+    assert band.title == "Bandøkt"
+    assert [i.label for i in band.inputs] == ["Vokalmikrofon", "Rommikrofon", "Bass (DI)",
+                                               "Keyboard (linje)"]
+    assert profiles["stems-wav"] == "Separate spor (WAV 24-bit, 48 kHz)"
+    assert (mine.title, mine.inputs[0].label) == ("Band session", "Room mic")
+
+
 def test_shipped_export_profiles() -> None:
     catalog = PresetCatalog([BUNDLED])
     share = catalog.export_profile("share-mix-flac")

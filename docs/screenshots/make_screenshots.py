@@ -1,6 +1,11 @@
 """Take the README's screenshots of the studio window, on a real X server and a real device.
 
-    xvfb-run -a -s "-screen 0 1920x1080x24" .venv/bin/python docs/screenshots/make_screenshots.py
+    xvfb-run -a -s "-screen 0 1366x768x24" .venv/bin/python docs/screenshots/make_screenshots.py
+    SHOTS_LANGUAGE=nb xvfb-run -a -s "-screen 0 1366x768x24" \
+        .venv/bin/python docs/screenshots/make_screenshots.py
+
+The window has the size it takes on a 1366x768 laptop (maximized, under a taskbar); the
+Norwegian pictures go into nb/.
 
 Builds a library in a temporary folder (the demo session, plus a band session with one person
 who has not consented yet), starts a JACK dummy server fed with tones as the audio interface,
@@ -44,7 +49,9 @@ def settle(app, seconds: float) -> None:
 
 
 def save(window, name: str) -> None:
-    path = HERE / f"{name}.png"
+    folder = HERE / ("" if i18n.current_language() == "en" else i18n.current_language())
+    folder.mkdir(exist_ok=True)
+    path = folder / f"{name}.png"
     window.grab().save(str(path))
     print(f"saved {path}")
 
@@ -89,16 +96,21 @@ def main() -> None:
     server = JackServer(samplerate=48000, period=256, inputs=4)
     server.__enter__()
     os.environ.update(JACK_DEFAULT_SERVER=server.name, JACK_NO_START_SERVER="1")
+    from PyQt6.QtCore import QLocale, QSize, Qt
     from PyQt6.QtWidgets import QApplication
 
     from mt_studio.ui.consent_dialogs import WithdrawRequest
     from mt_studio.ui.error_reporter import ErrorReporter
-    from mt_studio.ui.main_window import MainWindow
+    from mt_studio.ui.main_window import MainWindow, fitted_size
+    from mt_studio.ui.session_dialog import SessionDialog
 
     app = QApplication(sys.argv[:1])
+    QLocale.setDefault(QLocale(i18n.locale_name()))
     library = Library.open(scratch / "library")
     window = MainWindow(library, ErrorReporter())
-    window.resize(1280, 800)
+    laptop, _maximized = fitted_size(QSize(1366, 768 - 40))  # a taskbar off the screen
+    window.setWindowState(Qt.WindowState.WindowNoState)  # no window manager to maximize it
+    window.resize(laptop)
     window.show()
     window.after_opening()
     settle(app, 1.5)
@@ -114,8 +126,21 @@ def main() -> None:
     consent_ledger.withdraw(db, singer, [Purpose.GROUP], reason="changed mind")
     sessions.check_in(db, demo, kim)
     window.open_session(demo)
+    window.session_view.consent.refresh()
     settle(app, 0.5)
     save(window, "consent-board")
+
+    # A new session: the people present ticked from the list, found by a part of their name.
+    dialog = SessionDialog(library, parent=window)
+    dialog.title.setText("Tuesday band")
+    dialog.show()
+    for name in ("Demo Drummer", "Demo Bassist", "Demo Keys"):
+        dialog.find.setText(name.split()[1][:4])
+        dialog._tick_first_found()
+    dialog.find.setText("Demo")
+    settle(app, 0.5)
+    save(dialog, "new-session")
+    dialog.reject()
 
     band = sessions.create(db, "Tuesday band", sessions.get(db, demo).kind, on=date.today(),
                            participants=[participants.find(db, p) for p in
@@ -139,9 +164,17 @@ def main() -> None:
 
     view.setCurrentWidget(view.record)
     view.record.count_in.setChecked(False)
+    settle(app, 1.5)  # the same monitor as on the Inputs tab, the tones still going in
+    save(window, "record-levels")
     view.record.toggle_record()
     generator.connect_to("PortAudio.*:in_")
-    settle(app, 2.5)
+    settle(app, 2.0)
+    view.record.add_marker()  # M: the cursor goes into the name, and typing names it
+    settle(app, 0.3)
+    for letter in "Chorus":
+        view.record.marker_name.insert(letter)
+        settle(app, 0.05)
+    settle(app, 0.5)
     save(window, "recording")
     view.record.toggle_record()
     settle(app, 0.5)
@@ -149,12 +182,18 @@ def main() -> None:
 
     window.open_session(demo)
     view.setCurrentWidget(view.takes)
-    settle(app, 2.5)
+    settle(app, 1.0)
+    naming = view.takes.name_take()  # F2: a name and a note for the take
+    naming.name.setText("Morning song groove")
+    naming.note.setPlainText("The chorus came together here. Try it slower next time.")
+    naming.accept()
+    settle(app, 2.0)
     save(window, "takes")
 
     # Practising: the chorus looped, the bass muted, 80 % speed, the click on.
     takes_tab = view.takes
-    chorus = next(m for m in takes_tab.take.markers if m.name.lower().startswith("chorus"))
+    chorus = next(m for m in takes_tab.take.markers
+                  if m.name.lower().startswith(("chorus", "refreng")))
     takes_tab.seek(chorus.frame + 1000)
     takes_tab.loop_button.setChecked(True)
     takes_tab.mix.row(1)[0].setChecked(True)
@@ -225,6 +264,12 @@ def main() -> None:
     view.consent.withdraw(singer.id, WithdrawRequest((Purpose.GROUP,), "changed mind"))
     settle(app, 0.5)
     save(window, "consent-withdrawal")
+
+    # Help: the manual, ending with the keyboard shortcuts.
+    manual = window.show_manual()
+    settle(app, 0.5)
+    save(manual, "manual")
+    manual.close()
 
     # The Plugins dialog, with the user's own plugins found as at the next start.
     add_user_plugins(scratch / "my-plugins")

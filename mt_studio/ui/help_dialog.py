@@ -8,6 +8,7 @@ from PyQt6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayout
 
 from mt_studio import i18n
 from mt_studio.i18n import _
+from mt_studio.ui.dialog_buttons import translate
 from mt_studio.ui.shortcut_list import shortcuts_html
 
 HELP_FOLDER = Path(__file__).resolve().parent.parent / "help"
@@ -35,6 +36,7 @@ class HelpDialog(QDialog):
         self.browser.setOpenExternalLinks(False)
         self.browser.setHtml(manual_html())
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        translate(buttons)
         buttons.rejected.connect(self.close)
         layout = QVBoxLayout(self)
         layout.addWidget(self.browser)

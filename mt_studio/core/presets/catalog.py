@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TypeVar
 
@@ -85,13 +86,16 @@ class PresetCatalog:
             if preset.name in found:
                 self._problems.append(_duplicate(preset, found[preset.name]))
                 continue
-            found[preset.name] = preset
+            found[preset.name] = in_language(preset) if self._is_bundled(subfolder) else preset
         # A broken file overrides too: asking for it must show its error, not an older preset.
         for stem in broken_here - found.keys():
             self._presets[kind].pop(stem, None)
         for name in found:
             self._broken[kind].pop(name, None)
         self._presets[kind].update(found)
+
+    def _is_bundled(self, subfolder: Path) -> bool:
+        return subfolder.parent.resolve() == bundled_presets_folder().resolve()
 
     def _files(self, subfolder: Path) -> list[Path]:
         try:
@@ -161,6 +165,15 @@ class PresetCatalog:
                 kind=kind, name=name, available=available
             ),
         )
+
+
+def in_language(preset: P) -> P:
+    """A bundled PRESET with the words people read (its title, its inputs' labels) in the
+    user's language; the catalogue has them. A user's own presets are shown as written."""
+    if isinstance(preset, ExportProfile):
+        return replace(preset, title=_(preset.title))
+    return replace(preset, title=_(preset.title),
+                   inputs=tuple(replace(i, label=_(i.label)) for i in preset.inputs))
 
 
 def _duplicate(preset: Preset, kept: Preset) -> PresetError:
