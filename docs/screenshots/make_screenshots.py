@@ -38,6 +38,7 @@ from mt_studio.core.library import (  # noqa: E402
     sessions,
     songs,
 )
+from mt_studio.i18n import _  # noqa: E402
 
 
 def settle(app, seconds: float) -> None:
@@ -54,6 +55,17 @@ def save(window, name: str) -> None:
     path = folder / f"{name}.png"
     window.grab().save(str(path))
     print(f"saved {path}")
+
+
+# What the people in the pictures type, in the pictures' language.
+WORDS = {
+    "en": {"band": "Tuesday band", "take": "Morning song groove",
+           "note": "The chorus came together here. Try it slower next time.",
+           "recipient": "Fredrikstad culture house choir"},
+    "nb": {"band": "Tirsdagsbandet", "take": "Morgensang-groove",
+           "note": "Refrenget satt her. Prøv det langsommere neste gang.",
+           "recipient": "Fredrikstad kulturhus kor"},
+}[os.environ.get("SHOTS_LANGUAGE", "en")]
 
 
 # Someone's own plugins: one waiting to be switched on, one written for a newer plugin API.
@@ -108,7 +120,7 @@ def main() -> None:
     QLocale.setDefault(QLocale(i18n.locale_name()))
     library = Library.open(scratch / "library")
     window = MainWindow(library, ErrorReporter())
-    laptop, _maximized = fitted_size(QSize(1366, 768 - 40))  # a taskbar off the screen
+    laptop, _full = fitted_size(QSize(1366, 768 - 40))  # a taskbar off the screen
     window.setWindowState(Qt.WindowState.WindowNoState)  # no window manager to maximize it
     window.resize(laptop)
     window.show()
@@ -122,7 +134,7 @@ def main() -> None:
     kim = participants.add(db, "Kim")
     consent_ledger.grant(db, kim, [Purpose.RECORD, Purpose.KEEP], credit=Credit.NONE,
                          valid_until=date.today() + timedelta(days=5), witness="Anne")
-    singer = participants.find(db, "Demo Singer")
+    singer = participants.find(db, _("Demo Singer"))
     consent_ledger.withdraw(db, singer, [Purpose.GROUP], reason="changed mind")
     sessions.check_in(db, demo, kim)
     window.open_session(demo)
@@ -132,19 +144,20 @@ def main() -> None:
 
     # A new session: the people present ticked from the list, found by a part of their name.
     dialog = SessionDialog(library, parent=window)
-    dialog.title.setText("Tuesday band")
+    dialog.title.setText(WORDS["band"])
     dialog.show()
-    for name in ("Demo Drummer", "Demo Bassist", "Demo Keys"):
-        dialog.find.setText(name.split()[1][:4])
+    for name in (_("Demo Drummer"), _("Demo Bassist"), _("Demo Keys")):
+        dialog.find.setText(name[5:9])
         dialog._tick_first_found()
     dialog.find.setText("Demo")
     settle(app, 0.5)
     save(dialog, "new-session")
     dialog.reject()
 
-    band = sessions.create(db, "Tuesday band", sessions.get(db, demo).kind, on=date.today(),
+    band = sessions.create(db, WORDS["band"], sessions.get(db, demo).kind, on=date.today(),
                            participants=[participants.find(db, p) for p in
-                                         ("Demo Drummer", "Demo Bassist", "Demo Keys")],
+                                         (_("Demo Drummer"), _("Demo Bassist"),
+                                          _("Demo Keys"))],
                            inputs=sessions.get(db, demo).inputs)
     window.sessions.refresh()
     window.open_session(band.id)
@@ -184,8 +197,8 @@ def main() -> None:
     view.setCurrentWidget(view.takes)
     settle(app, 1.0)
     naming = view.takes.name_take()  # F2: a name and a note for the take
-    naming.name.setText("Morning song groove")
-    naming.note.setPlainText("The chorus came together here. Try it slower next time.")
+    naming.name.setText(WORDS["take"])
+    naming.note.setPlainText(WORDS["note"])
     naming.accept()
     settle(app, 2.0)
     save(window, "takes")
@@ -200,7 +213,7 @@ def main() -> None:
     takes_tab.click_button.setChecked(True)
     takes_tab.speed.setValue(80)
     settle(app, 1.0)
-    for _ in range(300):
+    for _round in range(300):
         if takes_tab.player is not None and takes_tab.player.practice is not None:
             break
         settle(app, 0.1)
@@ -209,7 +222,7 @@ def main() -> None:
 
     # The songs: a song with its lyrics, linked to the demo take, two lines stamped.
     with library.transaction() as tx:
-        song = songs.create(tx, "Morgensang", [participants.find(tx, "Demo Singer")],
+        song = songs.create(tx, "Morgensang", [participants.find(tx, _("Demo Singer"))],
                             lyrics="Morgenen kommer sakte inn\nlyset over taket\n\n"
                                    "Vi synger det vi har\nog det er nok\n",
                             notes="Roligere før siste refreng.")
@@ -230,8 +243,8 @@ def main() -> None:
     settle(app, 0.5)
     export = takes_tab.open_export()
     export.form.loop_choice.setChecked(True)
-    export.form.recipient.setText("Fredrikstad kulturhus choir")
-    export.form.group.setText("Tuesday band")
+    export.form.recipient.setText(WORDS["recipient"])
+    export.form.group.setText(WORDS["band"])
     export.form.folder.setText("~/Music")
     export.adjustSize()
     settle(app, 0.5)
@@ -287,13 +300,13 @@ def main() -> None:
     looper.length_choice.setCurrentIndex(1)
     looper.tempo.setText("240")
     looper.record_button.click()
-    for _ in range(200):
+    for _round in range(200):
         if len(looper.layer_rows()) == 1:
             break
         settle(app, 0.1)
     looper.input_choice.setCurrentIndex(min(1, looper.input_choice.count() - 1))
     looper.record_button.click()
-    for _ in range(200):
+    for _round in range(200):
         if len(looper.layer_rows()) == 2:
             break
         settle(app, 0.1)

@@ -73,9 +73,10 @@ class DemoSong:
 
 @dataclass(frozen=True)
 class _Player:
-    """A made-up participant, the input they play into, and what is recorded from them."""
+    """A made-up participant (called so in the user's language), the input they play into,
+    and what is recorded from them."""
 
-    pseudonym: str
+    pseudonym: Callable[[], str]
     input: int
     label: Callable[[], str]
     part: str
@@ -83,10 +84,10 @@ class _Player:
 
 
 _PLAYERS = (
-    _Player("Demo Drummer", 1, lambda: _("Drums (room mic)"), "drums", False),
-    _Player("Demo Bassist", 2, lambda: _("Bass (DI)"), "bass", True),
-    _Player("Demo Keys", 3, lambda: _("Keys (line out)"), "keys", True),
-    _Player("Demo Singer", 4, lambda: _("Vocal mic"), "voice", False),
+    _Player(lambda: _("Demo Drummer"), 1, lambda: _("Drums (room mic)"), "drums", False),
+    _Player(lambda: _("Demo Bassist"), 2, lambda: _("Bass (DI)"), "bass", True),
+    _Player(lambda: _("Demo Keys"), 3, lambda: _("Keys (line out)"), "keys", True),
+    _Player(lambda: _("Demo Singer"), 4, lambda: _("Vocal mic"), "voice", False),
 )
 
 
@@ -102,7 +103,7 @@ def create_demo_session(library: Library) -> int:
     made: list[Path] = []  # the files and folder this call made, the only ones it may remove
     try:
         with library.transaction() as tx:
-            people = [_participant(tx, player.pseudonym) for player in _PLAYERS]
+            people = [_participant(tx, player.pseudonym()) for player in _PLAYERS]
             for person in people:
                 _grant_missing(tx, person)
             session = sessions.create(
