@@ -100,7 +100,7 @@ def test_the_consent_board_needs_no_sideways_scrolling_and_keeps_its_columns(
     qtbot.waitUntil(board.isVisible)
     scroll = board.grid.parentWidget().parentWidget().parentWidget()
     qtbot.waitUntil(lambda: not scroll.horizontalScrollBar().isVisible())
-    singer = participants.find(library.connection, "Demo Singer")
+    singer = participants.find(library.connection, i18n._("Demo Singer"))
     columns = {purpose: board.chip(singer.id, purpose).geometry().x() for purpose in Purpose}
     widths = {purpose: board.chip(singer.id, purpose).width() for purpose in Purpose}
     board.withdraw(singer.id, WithdrawRequest((Purpose.GROUP, Purpose.KEEP), "changed mind"))
@@ -135,7 +135,7 @@ def test_on_a_laptop_the_takes_tab_shows_three_lanes_beside_a_restriction_and_th
         qtbot, library, language):
     window = laptop_window(qtbot, library)
     view = window.session_view
-    singer = participants.find(library.connection, "Demo Singer")
+    singer = participants.find(library.connection, i18n._("Demo Singer"))
     view.consent.withdraw(singer.id, WithdrawRequest((Purpose.GROUP,), "changed mind"))
     view.setCurrentWidget(view.takes)
     takes_tab = view.takes
