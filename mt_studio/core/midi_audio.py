@@ -27,9 +27,8 @@ import soundfile as sf
 from mt_studio.core.capture.audio_capture import DISK_RESERVE_BYTES
 from mt_studio.core.durable_files import sync_folder
 from mt_studio.core.errors import InputError, LibraryError
-from mt_studio.core.practice import RECORDING_ROOM_BYTES
+from mt_studio.core.practice import RECORDING_ROOM_BYTES, usable_render
 from mt_studio.core.synth import Cancelled, find_soundfont, render_midi, synth_version
-from mt_studio.core.waveform import open_track_file
 from mt_studio.i18n import _
 
 log = logging.getLogger(__name__)
@@ -53,7 +52,7 @@ def midi_track_sound(library_folder: Path, midi_path: Path, samplerate: int, fra
     made_from = _made_from(Path(library_folder), Path(midi_path), samplerate, frames)
     key = hashlib.sha256(json.dumps(made_from, sort_keys=True).encode()).hexdigest()[:32]
     path = folder / f"{key}.wav"
-    if _usable(path, frames, samplerate):
+    if usable_render(path, frames, samplerate):
         return path
     _make_room(folder, frames * 4)
     started = time.monotonic()
@@ -130,23 +129,6 @@ def _made_from(library_folder: Path, midi_path: Path, samplerate: int, frames: i
             "soundfont": [str(soundfont), font.st_size, font.st_mtime_ns],
             "midi": [_relative(library_folder, midi_path), midi.st_size, midi.st_mtime_ns],
             "samplerate": samplerate, "frames": frames}
-
-
-def _usable(path: Path, frames: int, samplerate: int) -> bool:
-    """Whether PATH is a whole render of FRAMES frames; a damaged one is deleted."""
-    if not path.is_file():
-        return False
-    try:
-        with open_track_file(path) as file:
-            whole = (file.frames == frames and file.samplerate == samplerate
-                     and file.subtype == "FLOAT")
-    except InputError:
-        whole = False
-    if not whole:
-        path.unlink(missing_ok=True)
-    else:  # used now: the last to go when room is made (set by hand: a disk may be noatime)
-        os.utime(path, ns=(time.time_ns(), path.stat().st_mtime_ns))
-    return whole
 
 
 def _make_room(folder: Path, needed: int) -> None:

@@ -152,7 +152,7 @@ def practice_version(
     made_from = [_made_from(take, index, settings, start, stop, samplerate)
                  for index in range(len(take))]
     paths = [folder / f"{_key(description)}.wav" for description in made_from]
-    missing = [i for i, path in enumerate(paths) if not _usable(path, frames, samplerate)]
+    missing = [i for i, path in enumerate(paths) if not usable_render(path, frames, samplerate)]
     if missing:
         joins = _plan_joins(list(zip(track_parts, lengths, strict=True)), start, stop,
                             samplerate, settings.speed)
@@ -224,7 +224,7 @@ def remove_stale_practice_versions(library_folder: Path) -> int:
 
 
 def _make_room(folder: Path, needed: int) -> int:
-    """Delete the practice versions used least recently (by their access time, which `_usable`
+    """Delete the practice versions used least recently (by their access time, which `usable_render`
     sets on every use) until the cache, with NEEDED bytes
     more, holds at most CACHE_LIMIT_BYTES; the bytes freed."""
     renders = sorted(folder.glob("*.wav"), key=lambda path: path.stat().st_atime)
@@ -382,8 +382,9 @@ def _read_span(parts: Sequence[Path], first: int, last: int) -> np.ndarray:
         return reader.read(last - first)
 
 
-def _usable(path: Path, frames: int, samplerate: int) -> bool:
-    """Whether PATH is a whole cached render of FRAMES frames; a damaged one is deleted."""
+def usable_render(path: Path, frames: int, samplerate: int) -> bool:
+    """Whether PATH is a whole cached render (float WAV) of FRAMES frames at SAMPLERATE; a
+    damaged one is deleted, a whole one marked as used now."""
     if not path.is_file():
         return False
     try:
