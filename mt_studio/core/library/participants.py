@@ -75,6 +75,15 @@ def find(db: sqlite3.Connection, pseudonym: str) -> Participant:
     return Participant(*row)
 
 
+def get(db: sqlite3.Connection, participant_id: int) -> Participant:
+    """The participant with PARTICIPANT_ID; InputError naming the id if there is none."""
+    row = db.execute("SELECT id, pseudonym, real_name FROM participants WHERE id = ?",
+                     (participant_id,)).fetchone()
+    if row is None:
+        raise InputError(_("No participant has the id {id}.").format(id=participant_id))
+    return Participant(*row)
+
+
 def find_all(db: sqlite3.Connection, pseudonyms: Iterable[str]) -> list[Participant]:
     """The participants with these pseudonyms, in order, each once."""
     found: dict[int, Participant] = {}

@@ -242,6 +242,14 @@ def version(db: sqlite3.Connection, song_id: int, number: int) -> SongVersion:
     return found[0]
 
 
+def song_of_version(db: sqlite3.Connection, version_id: int) -> int:
+    """The song whose version VERSION_ID is; InputError if there is none."""
+    row = db.execute("SELECT song_id FROM song_versions WHERE id = ?", (version_id,)).fetchone()
+    if row is None:
+        raise InputError(_("There is no song version {id}.").format(id=version_id))
+    return row[0]
+
+
 def link_take(db: sqlite3.Connection, song_id: int, take_id: int) -> bool:
     """Link a take to the song (it was played in it); False if it already was."""
     get(db, song_id)

@@ -1,0 +1,133 @@
+"""Participants and consent: who they are, the ledger, a session's board, and what each take
+may still be used for. The rules are the consent policy's (consent_policy, consent_board,
+take_restrictions); this reads the library for them and writes the ledger."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from sqlite3 import Connection
+from typing import TYPE_CHECKING
+
+from mt_studio.core.consent_board import BoardRow, board_rows
+from mt_studio.core.consent_policy import ConsentStatus
+from mt_studio.core.domain import ConsentEvent, Credit, Participant, Purpose
+from mt_studio.core.library import consent_ledger, participants, sessions, songs
+from mt_studio.core.library.clock import local_now, utc_now
+from mt_studio.core.library.consent_ledger import WithdrawalReport
+from mt_studio.core.library.takes import Take
+from mt_studio.core.studio.events import AttendanceChanged, ConsentChanged, ParticipantAdded
+from mt_studio.core.take_restrictions import TakeRestrictions, restrictions_of
+
+if TYPE_CHECKING:
+    from mt_studio.core.studio.studio import Studio
+
+__all__ = ["BoardRow", "ConsentService", "WithdrawalReport"]
+
+
+class ConsentService:
+    """What a therapist does with participants and their consent; ParticipantAdded,
+    AttendanceChanged and ConsentChanged are announced."""
+
+    def __init__(self, studio: Studio) -> None:
+        self._studio = studio
+
+    # -- participants ---------------------------------------------------------------------
+
+    def participants(self) -> list[Participant]:
+        """Everyone in the library, by pseudonym."""
+        with self._studio.reading() as db:
+            return participants.all_participants(db)
+
+    def pseudonyms(self) -> dict[int, str]:
+        """Every participant's pseudonym, by id."""
+        with self._studio.reading() as db:
+            return participants.pseudonyms(db)
+
+    def find(self, pseudonym: str) -> Participant:
+        """The participant called PSEUDONYM (in any case or spelling of it); InputError."""
+        with self._studio.reading() as db:
+            return participants.find(db, pseudonym)
+
+    def add_participant(self, pseudonym: str, real_name: str | None = None, *,
+                        check_in_to: int | None = None) -> Participant:
+        """Add a participant (InputError if the pseudonym is taken or not one line), checked
+        in to the session CHECK_IN_TO if given."""
+        with self._studio.transaction() as tx:
+            person = participants.add(tx, pseudonym, real_name)
+            self._studio.announce(ParticipantAdded(person.id))
+            if check_in_to is not None:
+                sessions.check_in(tx, check_in_to, person)
+                self._studio.announce(AttendanceChanged(check_in_to))
+        return person
+
+    # -- the ledger -----------------------------------------------------------------------
+
+    def ledger(self, participant_ids: Iterable[int] | None = None) -> list[ConsentEvent]:
+        """The ledger's rows in the order written, for everyone or for PARTICIPANT_IDS."""
+        with self._studio.reading() as db:
+            return consent_ledger.events(db, participant_ids)
+
+    def current(self, participant_id: int, at: datetime | None = None
+                ) -> dict[Purpose, ConsentStatus]:
+        """Where a participant stands for every purpose now (or at AT, for expiry)."""
+        with self._studio.reading() as db:
+            return consent_ledger.current(db, participant_id, at)
+
+    def grant(self, participant_id: int, purposes: Sequence[Purpose], *,
+              valid_until: date | None = None, witness: str | None = None,
+              form_version: str | None = None, credit: Credit | None = None
+              ) -> list[ConsentEvent]:
+        """Record consent for PURPOSES, with witness and form version; InputError for a last
+        valid day already past or text that is not one line."""
+        with self._studio.transaction() as tx:
+            person = participants.get(tx, participant_id)
+            written = consent_ledger.grant(tx, person, purposes, valid_until=valid_until,
+                                           witness=witness, form_version=form_version,
+                                           credit=credit)
+            self._studio.announce(ConsentChanged(participant_id))
+        return written
+
+    def withdraw(self, participant_id: int, purposes: Sequence[Purpose], *,
+                 reason: str | None = None) -> WithdrawalReport:
+        """Withdraw consent for PURPOSES, in effect at once; what it touches (takes now
+        restricted, earlier exports and lead sheets to ask back)."""
+        with self._studio.transaction() as tx:
+            person = participants.get(tx, participant_id)
+            report = consent_ledger.withdraw(tx, person, purposes, reason=reason)
+            self._studio.announce(ConsentChanged(participant_id))
+        return report
+
+    # -- what the rules make of it --------------------------------------------------------
+
+    def board(self, session_id: int, at: datetime | None = None) -> list[BoardRow]:
+        """The check-in and consent board of a session: a row per participant present."""
+        with self._studio.reading() as db:
+            present = sessions.get(db, session_id).participants
+            ledger = consent_ledger.events(db, [p.id for p in present]) if present else []
+        return board_rows(present, ledger, at or local_now())
+
+    def restrictions(self, found: Sequence[Take], at: datetime | None = None
+                     ) -> dict[int, TakeRestrictions]:
+        """What each of FOUND may still be used for, by take id (the ledger read once)."""
+        at = at or utc_now()
+        with self._studio.reading() as db:
+            ledger = consent_ledger.events(db)
+            present: dict[int, frozenset[int]] = {}
+            found_restrictions = {}
+            for take in found:
+                if take.session_id not in present:
+                    attendance = sessions.get(db, take.session_id).participants
+                    present[take.session_id] = frozenset(p.id for p in attendance)
+                found_restrictions[take.id] = restrictions_of(
+                    take.id, {t.id: t.plan() for t in take.tracks}, present[take.session_id],
+                    ledger, at, _writers(db, take.id))
+        return found_restrictions
+
+
+def _writers(db: Connection, take_id: int) -> frozenset[int]:
+    """The writers of the words a lead sheet of the take would carry (none: no words)."""
+    linked = songs.for_take(db, take_id)
+    if len(linked) != 1 or not linked[0].latest.lyrics.strip():
+        return frozenset()
+    return frozenset(linked[0].writer_ids)

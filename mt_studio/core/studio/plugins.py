@@ -1,0 +1,60 @@
+"""Plugins at work on takes: an analysis run on what a take plays as, its findings kept (and
+shown on the take's timeline without analysing again), and the sound a plugin hears.
+TakeChanged is announced when an analysis's findings are kept."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import TYPE_CHECKING
+
+from mt_studio.core.library import annotations
+from mt_studio.core.library.annotations import StoredAnnotation
+from mt_studio.core.plugins.extensions import Annotation, TakeAudio
+from mt_studio.core.plugins.take_audio import sound_of
+from mt_studio.core.studio.events import TakeChanged
+
+if TYPE_CHECKING:
+    from mt_studio.core.plugins import PluginHost
+    from mt_studio.core.studio.studio import Studio
+
+__all__ = ["PluginService", "StoredAnnotation"]
+
+
+class PluginService:
+    """What plugins do with takes, through the studio."""
+
+    def __init__(self, studio: Studio) -> None:
+        self._studio = studio
+
+    def annotations(self, take_id: int, plugin_ids: Sequence[str] | None = None
+                    ) -> list[StoredAnnotation]:
+        """What analyses found in the take, by start (only PLUGIN_IDS' findings, if given)."""
+        with self._studio.reading() as db:
+            return annotations.of_take(db, take_id, plugin_ids)
+
+    @contextmanager
+    def take_audio(self, take_id: int, start: int = 0, end: int | None = None
+                   ) -> Iterator[TakeAudio]:
+        """What the take plays as (its audio tracks the looper did not leave out, mixed to
+        mono) from START to END, for a plugin to read; the files close on leaving."""
+        sound = self._studio.listening.sound(take_id)
+        sources = [list(t.files) for t in sound.audio if not t.left_out]
+        last = sound.frames if end is None else min(end, sound.frames)
+        with sound_of(sources, sound.samplerate, start, last, sound.tempo_bpm,
+                      sound.take.markers) as audio:
+            yield audio
+
+    def analyse(self, host: PluginHost, analysis_id: str, take_id: int,
+                progress: Callable[[float], None] = lambda _fraction: None
+                ) -> list[Annotation]:
+        """Run ANALYSIS_ID (offered by HOST) on the take and keep what it finds, replacing
+        an earlier run's; InputError when no plugin offers it, PluginFailed if it fails."""
+        plugin_id = next((p for p, a in host.analyses() if a.id == analysis_id), None)
+        with self.take_audio(take_id) as audio:
+            found = host.run_analysis(analysis_id, audio, progress)
+        with self._studio.transaction() as tx:
+            annotations.replace(tx, take_id, plugin_id, analysis_id, found)
+            take = self._studio.listening.take(take_id)
+            self._studio.announce(TakeChanged(take.id, take.session_id))
+        return found

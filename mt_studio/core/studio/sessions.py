@@ -1,0 +1,114 @@
+"""Sessions and check-in: the sessions listed, made and edited, who is present, and each
+session's set-up (its inputs, who plays into them, its MIDI keyboard)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from sqlite3 import Connection
+from typing import TYPE_CHECKING
+
+from mt_studio.core.domain import Participant, SessionKind
+from mt_studio.core.library import participants, sessions, takes
+from mt_studio.core.library.sessions import KEEP, Session, SessionInput
+from mt_studio.core.studio.events import AttendanceChanged, SessionChanged, SetupChanged
+
+if TYPE_CHECKING:
+    from mt_studio.core.library.takes import Take
+    from mt_studio.core.presets.model import SessionTemplate
+    from mt_studio.core.studio.studio import Studio
+
+__all__ = ["KEEP", "Session", "SessionInput", "SessionService"]
+
+
+class SessionService:
+    """What a therapist does with sessions; SessionChanged, AttendanceChanged and SetupChanged
+    are announced."""
+
+    def __init__(self, studio: Studio) -> None:
+        self._studio = studio
+
+    def all(self) -> list[Session]:
+        """Every session, newest first."""
+        with self._studio.reading() as db:
+            return sessions.all_sessions(db)
+
+    def get(self, session_id: int) -> Session:
+        """The session SESSION_ID; InputError if there is none."""
+        with self._studio.reading() as db:
+            return sessions.get(db, session_id)
+
+    def takes(self, session_id: int) -> list[Take]:
+        """The session's takes, first recorded first."""
+        with self._studio.reading() as db:
+            return takes.for_session(db, session_id)
+
+    def create(self, title: str, kind: SessionKind, *, on: date,
+               present: Sequence[int] = (), template: SessionTemplate | None = None,
+               therapist: str | None = None, notes: str = "", tempo_bpm: float | None = None,
+               count_in_bars: int = 0, inputs: Sequence[SessionInput] = ()) -> Session:
+        """Make a session with PRESENT (participant ids) checked in, laid out as TEMPLATE if
+        one is given, else with the tempo, count-in and inputs given."""
+        with self._studio.transaction() as tx:
+            people = _people(tx, present)
+            if template is not None:
+                session = sessions.create_from_template(
+                    tx, title, template, on=on, kind=kind, participants=people,
+                    therapist=therapist, notes=notes)
+            else:
+                session = sessions.create(
+                    tx, title, kind, on=on, participants=people, therapist=therapist,
+                    notes=notes, tempo_bpm=tempo_bpm, count_in_bars=count_in_bars,
+                    inputs=inputs)
+            self._studio.announce(SessionChanged(session.id))
+        return session
+
+    def edit(self, session_id: int, *, present: Sequence[int] | None = None,
+             **fields: object) -> Session:
+        """Change FIELDS (title, kind, on, therapist, notes) and, if given, who is PRESENT."""
+        with self._studio.transaction() as tx:
+            session = sessions.edit(tx, session_id, **fields)
+            if present is not None:
+                session = sessions.set_attendance(tx, session_id, _people(tx, present))
+                self._studio.announce(AttendanceChanged(session_id))
+            self._studio.announce(SessionChanged(session_id))
+        return session
+
+    def check_in(self, session_id: int, participant_id: int) -> bool:
+        """Mark a participant present; False if they already were."""
+        with self._studio.transaction() as tx:
+            changed = sessions.check_in(tx, session_id, participants.get(tx, participant_id))
+            self._studio.announce(AttendanceChanged(session_id))
+        return changed
+
+    def check_out(self, session_id: int, participant_id: int) -> bool:
+        """Take a participant off the session's list; InputError says why it may not be."""
+        with self._studio.transaction() as tx:
+            changed = sessions.check_out(tx, session_id, participants.get(tx, participant_id))
+            self._studio.announce(AttendanceChanged(session_id))
+        return changed
+
+    def keep_setup(self, session_id: int, inputs: Sequence[SessionInput], *,
+                   midi_players: Sequence[int] = (), midi_port: object = KEEP) -> Session:
+        """Keep the session's set-up: INPUTS, who plays the MIDI keyboard and, unless KEEP,
+        its port (None: no keyboard)."""
+        with self._studio.transaction() as tx:
+            session = sessions.keep_setup(tx, session_id, inputs, midi_players=midi_players,
+                                          midi_port=midi_port)
+            self._studio.announce(SetupChanged(session_id))
+        return session
+
+    def create_demo(self) -> int:
+        """Make the demo session (made-up people, a synthesized take); its id. It writes
+        about 18 MB: call it from a worker."""
+        from mt_studio.core.demo import create_demo_session
+
+        with self._studio.reading():  # it writes in a transaction of its own
+            session_id = create_demo_session(self._studio.library)
+        self._studio.announce(SessionChanged(session_id))
+        return session_id
+
+
+def _people(db: Connection, ids: Sequence[int]) -> list[Participant]:
+    """The participants with IDS, each once; InputError naming an unknown id."""
+    return [participants.get(db, participant_id) for participant_id in dict.fromkeys(ids)]
