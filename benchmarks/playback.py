@@ -42,14 +42,14 @@ WRITE_BLOCK = 1 << 20
 
 PLAYER = """
 import sys, time
-from mt_studio.core.library import Library
 from mt_studio.core.looping import LoopRegion
 from mt_studio.core.mixing import TrackMix
 from mt_studio.core.playback import TakePlayer
+from mt_studio.core.studio import Studio
 
 folder, take_id, seconds = sys.argv[1], int(sys.argv[2]), float(sys.argv[3])
-with Library.open(folder) as library:
-    player = TakePlayer(library, take_id, device="system")
+with Studio.open(folder) as studio:
+    player = TakePlayer(studio.listening.sound(take_id), device="system")
     player.open()
     third = seconds / 3
     player.play(0)

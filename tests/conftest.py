@@ -97,3 +97,10 @@ def run_command(*args: str, env: dict[str, str] | None = None) -> subprocess.Com
     script = Path(sys.executable).with_name("mt-studio")
     return subprocess.run([str(script), *args], capture_output=True, text=True, timeout=60,
                           env={**os.environ, **(env or {})})
+
+
+def take_sound(library, take_id: int):
+    """TAKE_ID of LIBRARY resolved into what it plays as, as the studio hands it the engines."""
+    from mt_studio.core.studio.listening import resolve
+
+    return resolve(library.connection, library.folder, take_id)

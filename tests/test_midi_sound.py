@@ -22,6 +22,7 @@ from mt_studio.core.mixing import TrackMix, mix_to_stereo, stereo_gains
 from mt_studio.core.playback import TakePlayer
 from mt_studio.core.practice import PracticeSettings, practice_version
 from mt_studio.core.presets import AudioFormat
+from tests.conftest import take_sound
 
 RATE = 48000
 
@@ -43,7 +44,7 @@ def envelope(samples: np.ndarray, frames: int = 960) -> np.ndarray:
 
 
 def test_the_player_plays_the_midi_part_with_its_own_mix_row(output, library, demo_take):  # noqa: F811
-    player = TakePlayer(library, demo_take.id, device="system")
+    player = TakePlayer(take_sound(library, demo_take.id), device="system")
     player.prepare()
     keys = midi_track(demo_take)
     assert player.track_ids == [t.id for t in demo_take.tracks] and player.midi_problem is None
@@ -75,7 +76,7 @@ def test_the_player_plays_the_midi_part_with_its_own_mix_row(output, library, de
 
 def test_a_loop_repeats_the_midi_part_with_the_audio_sample_for_sample(
         output, library, demo_take):  # noqa: F811
-    player = TakePlayer(library, demo_take.id, device="system")
+    player = TakePlayer(take_sound(library, demo_take.id), device="system")
     player.prepare()
     loop = LoopRegion(BAR, BAR + 57_000)  # from the second bar's chord, not a block multiple
     player.set_loop(loop)
@@ -102,7 +103,7 @@ def test_a_loop_repeats_the_midi_part_with_the_audio_sample_for_sample(
 
 
 def test_a_practice_version_has_the_midi_part_slowed_down_with_the_rest(library, demo_take):
-    player = TakePlayer(library, demo_take.id)
+    player = TakePlayer(take_sound(library, demo_take.id))
     player.prepare()
     region = (BAR, 2 * BAR)
     version = practice_version(library.folder, player.sources, PracticeSettings(speed=0.8),
@@ -155,7 +156,7 @@ def test_a_muted_midi_row_is_left_out_of_the_export_and_of_who_must_consent(
 def test_without_a_synthesizer_the_audio_plays_and_a_mix_export_says_what_to_do(
         library, demo_take, tmp_path, monkeypatch):
     monkeypatch.setenv(synth.SOUNDFONT_ENV, str(tmp_path / "none.sf2"))
-    player = TakePlayer(library, demo_take.id)
+    player = TakePlayer(take_sound(library, demo_take.id))
     player.prepare()
     assert player.track_ids == [t.id for t in demo_take.tracks if t.kind is TrackKind.AUDIO]
     assert "none.sf2" in player.midi_problem

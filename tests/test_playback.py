@@ -19,6 +19,7 @@ from mt_studio.core.library import sessions, takes
 from mt_studio.core.looping import LoopRegion, looped
 from mt_studio.core.mixing import TrackMix, mix_to_stereo, stereo_gains
 from mt_studio.core.playback import TakePlayer, play_once
+from tests.conftest import take_sound
 
 RATE = 48000
 
@@ -89,7 +90,7 @@ def synthetic_take(library, seconds: float = 1.5) -> tuple[int, np.ndarray]:
 
 def test_the_player_plays_the_mix_of_the_audio_tracks_to_the_end(output, library):
     take_id, tracks = synthetic_take(library)
-    player = TakePlayer(library, take_id, device="system")
+    player = TakePlayer(take_sound(library, take_id), device="system")
     listener = Listener(output, seconds=6)
     try:
         player.open()
@@ -125,7 +126,7 @@ def found_at(heard: np.ndarray, pattern: np.ndarray) -> int:
 
 def test_a_loop_sounds_as_its_region_repeated_sample_for_sample(output, library):
     take_id, tracks = synthetic_take(library, seconds=2)
-    player = TakePlayer(library, take_id, device="system")
+    player = TakePlayer(take_sound(library, take_id), device="system")
     loop = LoopRegion(RATE // 2, RATE // 2 + 19_200)  # 0.4 s from 0.5 s: not a block multiple
     player.set_loop(loop)
     listener = Listener(output, seconds=8)
@@ -154,7 +155,7 @@ def test_a_loop_sounds_as_its_region_repeated_sample_for_sample(output, library)
 
 def test_a_loop_set_at_once_while_playing_is_heard_at_once_with_its_crossfade(output, library):
     take_id, tracks = synthetic_take(library, seconds=3)
-    player = TakePlayer(library, take_id, device="system")
+    player = TakePlayer(take_sound(library, take_id), device="system")
     loop = LoopRegion(2 * RATE, 2 * RATE + 12_000, crossfade=240)  # 5 ms against clicks
     listener = Listener(output, seconds=10)
     try:
@@ -184,7 +185,7 @@ def test_a_loop_set_at_once_while_playing_is_heard_at_once_with_its_crossfade(ou
 
 def test_muting_a_track_while_it_plays_leaves_the_others_in_the_mix(output, library):
     take_id, tracks = synthetic_take(library, seconds=3)
-    player = TakePlayer(library, take_id, device="system")
+    player = TakePlayer(take_sound(library, take_id), device="system")
     listener = Listener(output, seconds=10)
     try:
         player.open()
@@ -210,7 +211,7 @@ def test_muting_a_track_while_it_plays_leaves_the_others_in_the_mix(output, libr
 
 def test_the_playhead_advances_from_where_it_starts_and_stop_stops_the_sound(output, library):
     take_id, _tracks = synthetic_take(library, seconds=4)
-    player = TakePlayer(library, take_id)  # the default output: JACK's system device
+    player = TakePlayer(take_sound(library, take_id))  # the default output: JACK's system device
     listener = Listener(output, seconds=10)
     try:
         player.open()
@@ -236,7 +237,7 @@ def test_without_an_output_device_playing_says_so_plainly(library, monkeypatch):
     monkeypatch.setenv("JACK_DEFAULT_SERVER", f"mt-test-absent-{uuid.uuid4().hex[:8]}")
     monkeypatch.setenv("JACK_NO_START_SERVER", "1")
     devices.refresh()
-    player = TakePlayer(library, take_id)
+    player = TakePlayer(take_sound(library, take_id))
     with pytest.raises(DeviceError) as raised:
         player.play()
     assert "No audio output" in str(raised.value) and "PortAudio" not in str(raised.value)
@@ -313,7 +314,7 @@ def test_the_metronome_clicks_on_the_beats_of_the_take_and_follows_a_loop(output
     from mt_studio.core.metronome import BeatGrid
 
     take_id, tracks = synthetic_take(library, seconds=2)
-    player = TakePlayer(library, take_id, device="system")
+    player = TakePlayer(take_sound(library, take_id), device="system")
     grid = BeatGrid(120, 4, first=RATE // 10)
     player.set_click(grid)
     loop = LoopRegion(RATE // 2, RATE)
@@ -341,7 +342,7 @@ def test_a_practice_version_plays_in_its_place_with_positions_and_loops_in_take_
     from mt_studio.core.practice import PracticeSettings, practice_version
 
     take_id, tracks = synthetic_take(library, seconds=2)
-    player = TakePlayer(library, take_id, device="system")
+    player = TakePlayer(take_sound(library, take_id), device="system")
     slower = practice_version(library.folder, player.sources, PracticeSettings(speed=0.8),
                               samplerate=RATE)
     player.set_practice(slower)
@@ -379,7 +380,7 @@ class _Inverted:
 
 def test_an_effect_set_on_the_player_is_heard_on_the_mix(output, library):
     take_id, tracks = synthetic_take(library)
-    player = TakePlayer(library, take_id, device="system")
+    player = TakePlayer(take_sound(library, take_id), device="system")
     player.set_effects([_Inverted()])
     listener = Listener(output, seconds=6)
     try:

@@ -135,7 +135,7 @@ def test_a_take_resolves_into_what_it_plays_as(studio):
     studio.listening.keep(take.id, Listening((48000, 96000), True, 0.8, 2,
                                              {keys: TrackLevel(muted=True)}))
     sound = studio.listening.sound(take.id)
-    assert sound.loop == (48000, 96000) and sound.kept.speed == 0.8
+    assert sound.kept.loop == (48000, 96000) and sound.kept.speed == 0.8 and sound.loop is None
     assert keys not in sound.sounding() and len(sound.sounding()) == 4
 
 

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import argparse
-from datetime import datetime
 
 from mt_studio.cli.arguments import iso_date, purpose
 from mt_studio.cli.output import emit_json, emit_line, emit_table
-from mt_studio.core.consent_policy import ConsentStatus, credit_choice, stamped_ahead
+from mt_studio.core.consent_policy import ConsentStatus
 from mt_studio.core.domain import ConsentEvent, Credit, Purpose
-from mt_studio.core.library import Library, consent_ledger, participants
-from mt_studio.core.library.clock import local_now
+from mt_studio.core.studio import Studio
 from mt_studio.i18n import _, day_text, moment_text
 
 
@@ -47,14 +45,12 @@ def register(commands: argparse._SubParsersAction) -> None:
     show.set_defaults(run=run_show)
 
 
-def run_grant(args: argparse.Namespace, library: Library) -> int:
+def run_grant(args: argparse.Namespace, studio: Studio) -> int:
     """Append grant rows."""
-    with library.transaction() as db:
-        participant = participants.find(db, args.pseudonym)
-        events = consent_ledger.grant(
-            db, participant, args.purposes, valid_until=args.until, witness=args.witness,
-            form_version=args.form_version, credit=Credit(args.credit) if args.credit else None,
-        )
+    participant = studio.consent.find(args.pseudonym)
+    events = studio.consent.grant(
+        participant.id, args.purposes, valid_until=args.until, witness=args.witness,
+        form_version=args.form_version, credit=Credit(args.credit) if args.credit else None)
     if args.json:
         emit_json({"participant": participant.pseudonym,
                    "events": [_event_json(e) for e in events]})
@@ -66,12 +62,10 @@ def run_grant(args: argparse.Namespace, library: Library) -> int:
     return 0
 
 
-def run_withdraw(args: argparse.Namespace, library: Library) -> int:
+def run_withdraw(args: argparse.Namespace, studio: Studio) -> int:
     """Append withdrawal rows and say what they touch."""
-    with library.transaction() as db:
-        participant = participants.find(db, args.pseudonym)
-        before = consent_ledger.current(db, participant.id)
-        report = consent_ledger.withdraw(db, participant, args.purposes, reason=args.reason)
+    participant = studio.consent.find(args.pseudonym)
+    report = studio.consent.withdraw(participant.id, args.purposes, reason=args.reason)
     if args.json:
         emit_json({
             "participant": participant.pseudonym,
@@ -91,8 +85,7 @@ def run_withdraw(args: argparse.Namespace, library: Library) -> int:
             ],
         })
         return 0
-    withdrawn = [e.purpose for e in report.events if before[e.purpose].valid]
-    refused = [e.purpose for e in report.events if not before[e.purpose].valid]
+    withdrawn, refused = report.valid_before, report.refused
     if withdrawn:
         emit_line(_("{pseudonym} has withdrawn consent to {purposes}, from now on.").format(
             pseudonym=participant.pseudonym, purposes=", ".join(withdrawn)))
@@ -118,21 +111,18 @@ def run_withdraw(args: argparse.Namespace, library: Library) -> int:
     return 0
 
 
-def run_show(args: argparse.Namespace, library: Library) -> int:
+def run_show(args: argparse.Namespace, studio: Studio) -> int:
     """Show the state per purpose, the credit choice and the whole history (in the order
     written, which decides), flagging rows stamped in the future."""
-    db = library.connection
-    participant = participants.find(db, args.pseudonym)
-    now = local_now()
-    states = consent_ledger.current(db, participant.id, now)
-    history = consent_ledger.events(db, [participant.id])
-    credit = credit_choice(history, participant.id)
+    found = studio.consent.history(args.pseudonym)
+    participant, states, credit, history = found.participant, found.states, found.credit, \
+        found.rows
     if args.json:
         emit_json({
             "participant": {"id": participant.id, "pseudonym": participant.pseudonym},
             "credit": credit.value,
             "purposes": {p.value: _status_json(s) for p, s in states.items()},
-            "history": [{**_event_json(e), "stamped_ahead": stamped_ahead(e, now)}
+            "history": [{**_event_json(e), "stamped_ahead": e.id in found.ahead}
                         for e in history],
         })
         return 0
@@ -147,10 +137,10 @@ def run_show(args: argparse.Namespace, library: Library) -> int:
         emit_table(
             [_("When"), _("Action"), _("Purpose"), _("Until"), _("Credit"), _("Witness"),
              _("Form"), _("Reason")],
-            [(_stamp_text(e, now), e.action.value, e.purpose.value,
+            [(_stamp_text(e, found.ahead), e.action.value, e.purpose.value,
               e.valid_until or "", e.credit or "", e.witness or "", e.form_version or "",
               e.reason or "") for e in history])
-        if any(stamped_ahead(e, now) for e in history):
+        if found.ahead:
             emit_line()
             emit_line(_("! Stamped in the future: the computer's clock was ahead when the row "
                         "was written. It counts from when it was written, in the order shown; "
@@ -158,9 +148,9 @@ def run_show(args: argparse.Namespace, library: Library) -> int:
     return 0
 
 
-def _stamp_text(event: ConsentEvent, now: datetime) -> str:
+def _stamp_text(event: ConsentEvent, ahead: frozenset[int]) -> str:
     text = moment_text(event.at)
-    return f"{text} !" if stamped_ahead(event, now) else text
+    return f"{text} !" if event.id in ahead else text
 
 
 def _state_text(status: ConsentStatus) -> str:

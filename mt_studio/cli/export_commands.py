@@ -9,7 +9,7 @@ import sys
 from mt_studio.cli.arguments import record_id
 from mt_studio.cli.output import emit_json, emit_line
 from mt_studio.core.domain import Purpose
-from mt_studio.core.library import Library, takes
+from mt_studio.core.studio import Studio
 from mt_studio.i18n import _, number_text
 
 
@@ -56,15 +56,15 @@ def register(commands: argparse._SubParsersAction) -> None:
     export.set_defaults(run=run_export)
 
 
-def run_export(args: argparse.Namespace, library: Library) -> int:
+def run_export(args: argparse.Namespace, studio: Studio) -> int:
     """Export, printing where the files went; exit 3 (nothing written) when consent lacks."""
     from pathlib import Path
 
-    from mt_studio.core.export import ExportRequest, export_take
+    from mt_studio.core.export import ExportRequest
     from mt_studio.core.loop_choice import loop_from_text
     from mt_studio.core.presets import AudioFormat, PresetCatalog
 
-    take = takes.get(library.connection, args.take_id)
+    take = studio.listening.take(args.take_id)
     region = None
     if args.region:
         loop = loop_from_text(args.region, take)
@@ -97,8 +97,8 @@ def run_export(args: argparse.Namespace, library: Library) -> int:
     previous = {sig: signal.signal(sig, lambda number, _frame: stopping.append(number))
                 for sig in (signal.SIGTERM, signal.SIGHUP)}
     try:
-        result = export_take(library, request, progress=progress, plugins=plugins,
-                             cancelled=lambda: bool(stopping))
+        result = studio.sharing.export(request, progress=progress, plugins=plugins,
+                                       cancelled=lambda: bool(stopping))
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)

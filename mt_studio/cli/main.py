@@ -37,7 +37,7 @@ def build_parser() -> ArgumentParser:
         epilog=_("Exit codes: 0 done, 2 bad input or usage, 3 refused by consent, "
                  "4 audio or MIDI device error, 1 anything else."),
     )
-    from mt_studio.core.library import default_library_folder
+    from mt_studio.core.studio import default_library_folder
 
     parser.add_argument("--library", metavar="DIR",  # a string: an empty one is refused
                         help=_("the library folder (default: $MT_STUDIO_LIBRARY or {folder})")
@@ -76,7 +76,7 @@ def _window_library(arguments: list[str]) -> str | None | bool:
 
 def run_command(argv: Sequence[str]) -> int:
     """Run one command and return its exit code."""
-    from mt_studio.core.library import Library, default_library_folder
+    from mt_studio.core.studio import Studio, default_library_folder
 
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -87,8 +87,8 @@ def run_command(argv: Sequence[str]) -> int:
     try:
         if getattr(args, "needs_library", True):
             folder = default_library_folder() if args.library is None else args.library
-            with Library.open(folder) as library:
-                return args.run(args, library)
+            with Studio.open(folder) as studio:
+                return args.run(args, studio)
         return args.run(args, None)
     except MtStudioError as error:
         sys.stderr.write(f"mt-studio: {error}\n")

@@ -6,7 +6,7 @@ import argparse
 
 from mt_studio.cli.output import emit_json, emit_line, emit_table
 from mt_studio.core.domain import Participant
-from mt_studio.core.library import Library, participants
+from mt_studio.core.studio import Studio
 from mt_studio.i18n import _
 
 
@@ -37,10 +37,9 @@ def participant_json(participant: Participant, with_name: bool = False) -> dict:
     return found
 
 
-def run_add(args: argparse.Namespace, library: Library) -> int:
+def run_add(args: argparse.Namespace, studio: Studio) -> int:
     """Add a participant."""
-    with library.transaction() as db:
-        participant = participants.add(db, args.pseudonym, args.name)
+    participant = studio.consent.add_participant(args.pseudonym, args.name)
     if args.json:
         emit_json(participant_json(participant))
     else:
@@ -49,9 +48,9 @@ def run_add(args: argparse.Namespace, library: Library) -> int:
     return 0
 
 
-def run_list(args: argparse.Namespace, library: Library) -> int:
+def run_list(args: argparse.Namespace, studio: Studio) -> int:
     """List participants; real names appear in text, and in JSON only with --names."""
-    found = participants.all_participants(library.connection)
+    found = studio.consent.participants()
     if args.json:
         emit_json([participant_json(p, args.names) for p in found])
     elif not found:

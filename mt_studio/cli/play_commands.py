@@ -9,9 +9,8 @@ import time
 from mt_studio.cli.arguments import positive_float, record_id
 from mt_studio.cli.output import emit_json, emit_line
 from mt_studio.core.errors import DeviceError, InputError
-from mt_studio.core.library import Library, layers, takes
 from mt_studio.core.looping import LoopRegion
-from mt_studio.core.mixing import TrackMix
+from mt_studio.core.studio import Studio
 from mt_studio.i18n import _, number_text
 
 
@@ -40,44 +39,38 @@ def register(commands: argparse._SubParsersAction) -> None:
     play.set_defaults(run=run_play)
 
 
-def run_play(args: argparse.Namespace, library: Library) -> int:
+def run_play(args: argparse.Namespace, studio: Studio) -> int:
     """Play until the end, --duration, SIGINT or SIGTERM; say where it stopped."""
     from mt_studio.core.loop_choice import loop_from_text, seconds_from_text
-    from mt_studio.core.playback import TakePlayer
     from mt_studio.core.practice import PracticeSettings, practice_version
 
-    take = takes.get(library.connection, args.take_id)
     if not 0 <= args.crossfade <= 100:
         raise InputError(_("--crossfade must be from 0 to 100 ms, not {ms}.").format(
             ms=args.crossfade))
+    if not 50 <= args.speed <= 150:
+        raise InputError(_("--speed must be from 50 to 150 (per cent), not {value:g}.").format(
+            value=args.speed))
+    player = studio.listening.player(args.take_id, args.device)
+    take = studio.listening.take(args.take_id)
     crossfade = round(args.crossfade / 1000 * take.samplerate)
     loop = loop_from_text(args.loop, take, crossfade) if args.loop else None
-    is_loop = bool(layers.of_take(library.connection, take.id))
-    if loop is None and is_loop:  # a looper's take plays as its loop
+    if loop is None and take.is_loop:  # a looper's take plays as its loop
         loop = LoopRegion(0, take.frames, crossfade)
     start = round(seconds_from_text(args.start) * take.samplerate) if args.start else (
         loop.start if loop else 0)
     if start > take.frames:
         raise InputError(_("--from {time} is after the take's end at {length} s.").format(
             time=args.start, length=number_text(take.frames / take.samplerate)))
-    if not 50 <= args.speed <= 150:
-        raise InputError(_("--speed must be from 50 to 150 (per cent), not {value:g}.").format(
-            value=args.speed))
     settings = PracticeSettings(args.speed / 100, args.transpose)
-    player = TakePlayer(library, take.id, args.device)
     player.prepare()  # the MIDI tracks' sound; one that cannot sound is left out, and said
     if player.midi_problem and not args.json:
         emit_line(player.midi_problem)
-    silent = layers.left_out(library.connection, take.id)  # undone or muted in the looper
-    for index, track_id in enumerate(player.track_ids):
-        if track_id in silent:
-            player.set_mix(index, TrackMix(mute=True))
     if not settings.is_original:
         region = (loop.start, loop.end) if loop else (0, take.frames)
         if not args.json:
             emit_line(_("Preparing the take at {speed:g} %…").format(speed=args.speed))
         player.set_practice(practice_version(
-            library.folder, player.sources, settings, samplerate=take.samplerate,
+            studio.folder, player.sources, settings, samplerate=take.samplerate,
             start=region[0], stop=region[1]))
     stop_requested: list[bool] = []
     previous = {sig: signal.signal(sig, lambda *_: stop_requested.append(True))

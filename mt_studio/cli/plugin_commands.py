@@ -6,7 +6,7 @@ import argparse
 
 from mt_studio.cli.arguments import record_id
 from mt_studio.cli.output import emit_json, emit_line, emit_table
-from mt_studio.core.library import Library
+from mt_studio.core.studio import Studio
 from mt_studio.i18n import _, number_text
 
 
@@ -72,18 +72,10 @@ def run_change(args: argparse.Namespace, _library: None) -> int:
     return 1 if args.action == "enable" and info.state is not PluginState.ENABLED else 0
 
 
-def run_analyse(args: argparse.Namespace, library: Library) -> int:
+def run_analyse(args: argparse.Namespace, studio: Studio) -> int:
     """Run one analysis on a take, keep its annotations and print them."""
-    from mt_studio.core.library import annotations, takes
-    from mt_studio.core.plugins.take_audio import take_audio
-
-    host = _host()
-    take = takes.get(library.connection, args.take_id)
-    plugin_id = next((p for p, a in host.analyses() if a.id == args.analysis_id), None)
-    with take_audio(library, take) as sound:
-        found = host.run_analysis(args.analysis_id, sound)  # InputError if nobody offers it
-    with library.transaction() as db:
-        annotations.replace(db, take.id, plugin_id, args.analysis_id, found)
+    take = studio.listening.take(args.take_id)
+    found = studio.plugins.analyse(_host(), args.analysis_id, take.id)  # InputError: nobody
     if args.json:
         emit_json({"take": take.id, "analysis": args.analysis_id, "annotations": [
             {"kind": a.kind, "start": a.start, "end": a.end, "label": a.label,

@@ -9,10 +9,10 @@ import sys
 from mt_studio.cli.arguments import positive_float, positive_int, record_id
 from mt_studio.cli.output import emit_json, emit_line
 from mt_studio.core.capture.audio_capture import StopReason
-from mt_studio.core.capture.take_recording import MIDI_KEY, TakeRecording, TakeRequest, TakeResult
+from mt_studio.core.capture.take_recording import MIDI_KEY, TakeRequest, TakeResult
 from mt_studio.core.capture.wav_stream import SampleFormat
 from mt_studio.core.errors import InputError
-from mt_studio.core.library import Library, participants
+from mt_studio.core.studio import Studio
 from mt_studio.i18n import _, number_text
 
 # Exit code for a take that was kept but stopped by trouble (disk, device).
@@ -78,11 +78,11 @@ def assignments(text: str) -> dict[str, list[str]]:
     return found
 
 
-def run_record(args: argparse.Namespace, library: Library) -> int:
+def run_record(args: argparse.Namespace, studio: Studio) -> int:
     """Record until --duration, SIGINT or SIGTERM; print the take and its files."""
     owners: dict[int | str, tuple[int, ...]] = {}
     for key, names in args.assign.items():
-        ids = tuple(p.id for p in participants.find_all(library.connection, names))
+        ids = tuple(dict.fromkeys(studio.consent.find(name).id for name in names))
         owners[int(key) if key.isdigit() else key] = ids
     if args.midi is None and MIDI_KEY in owners:
         raise InputError(_("--assign midi=... needs --midi NAME."))
@@ -92,19 +92,16 @@ def run_record(args: argparse.Namespace, library: Library) -> int:
         blocksize=args.blocksize, sample_format=SampleFormat(args.format),
         duration_seconds=args.duration, ring_seconds=args.ring_seconds,
         **({"split_bytes": args.split_bytes} if args.split_bytes else {}))
-    from mt_studio.core.capture.recovery import recover_takes
-
-    for recovered in recover_takes(library):  # a crash earlier: repair before recording more
+    for recovered in studio.recording.recover():  # a crash earlier: repair before recording
         sys.stderr.write(_("mt-studio: recovered take {number} of session {session} "
                            "({seconds} s) left unfinished earlier.\n").format(
             number=recovered.number, session=recovered.session_id,
             seconds=number_text(recovered.frames / recovered.samplerate)))
-    recording = TakeRecording(library, request)
     stop_requested = []
     previous = {sig: signal.signal(sig, lambda *_: stop_requested.append(True))
                 for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
-        recording.start()
+        recording = studio.recording.start(request)
         if recording.disarmed:
             sys.stderr.write(_("mt-studio: not recording input(s) {inputs}: their owner has not "
                                "consented to recording.\n").format(
@@ -148,11 +145,9 @@ def _report(result: TakeResult, as_json: bool) -> None:
         emit_line(f"  {file}")
 
 
-def run_recover(args: argparse.Namespace, library: Library) -> int:
+def run_recover(args: argparse.Namespace, studio: Studio) -> int:
     """Recover takes left unfinished, and say what was recovered."""
-    from mt_studio.core.capture.recovery import recover_takes
-
-    found = recover_takes(library)
+    found = studio.recording.recover()
     if args.json:
         emit_json([{"id": r.take_id, "session": r.session_id, "number": r.number,
                     "frames": r.frames, "samplerate": r.samplerate, "dropouts": r.dropouts}

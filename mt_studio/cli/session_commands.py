@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import argparse
+from datetime import date
 
 from mt_studio.cli.arguments import iso_date, name_list, record_id
 from mt_studio.cli.output import emit_json, emit_line, emit_table
 from mt_studio.core.consent_policy import heard_on
 from mt_studio.core.domain import SessionKind
 from mt_studio.core.errors import InputError
-from mt_studio.core.library import Library, participants, sessions, takes
-from mt_studio.core.library.clock import local_now
-from mt_studio.core.library.sessions import Session
-from mt_studio.core.library.takes import Take
 from mt_studio.core.presets import PresetCatalog
+from mt_studio.core.studio import Studio
+from mt_studio.core.studio.listening import Take, TakeSound
+from mt_studio.core.studio.sessions import Session
 from mt_studio.i18n import _, day_text
 
 
@@ -47,22 +47,16 @@ def register(commands: argparse._SubParsersAction) -> None:
     show.set_defaults(run=run_show)
 
 
-def run_new(args: argparse.Namespace, library: Library) -> int:
+def run_new(args: argparse.Namespace, studio: Studio) -> int:
     """Create a session, from a template if one is named."""
     template = PresetCatalog.default().session_template(args.template) if args.template else None
     if args.kind is None and template is None:
         raise InputError(_("session new needs --kind (band, choir or individual) or --template."))
     kind = SessionKind(args.kind) if args.kind else template.session_kind
-    with library.transaction() as db:
-        present = participants.find_all(db, args.participants)
-        on = args.date or local_now().date()
-        if template is None:
-            session = sessions.create(db, args.title, kind, on=on, participants=present,
-                                      therapist=args.therapist, notes=args.notes)
-        else:
-            session = sessions.create_from_template(
-                db, args.title, template, kind=kind, on=on, participants=present,
-                therapist=args.therapist, notes=args.notes)
+    present = [studio.consent.find(pseudonym).id for pseudonym in args.participants]
+    session = studio.sessions.create(args.title, kind, on=args.date or date.today(),
+                                     present=present, template=template,
+                                     therapist=args.therapist, notes=args.notes)
     if args.json:
         emit_json({"id": session.id, "title": session.title, "kind": session.kind.value})
     else:
@@ -70,9 +64,9 @@ def run_new(args: argparse.Namespace, library: Library) -> int:
     return 0
 
 
-def run_list(args: argparse.Namespace, library: Library) -> int:
+def run_list(args: argparse.Namespace, studio: Studio) -> int:
     """List sessions, newest first."""
-    found = sessions.all_sessions(library.connection)
+    found = studio.sessions.all()
     if args.json:
         emit_json([
             {"id": s.id, "title": s.title, "kind": s.kind.value, "date": s.date.isoformat(),
@@ -89,14 +83,13 @@ def run_list(args: argparse.Namespace, library: Library) -> int:
     return 0
 
 
-def run_show(args: argparse.Namespace, library: Library) -> int:
+def run_show(args: argparse.Namespace, studio: Studio) -> int:
     """Show one session with its takes."""
-    db = library.connection
-    session = sessions.get(db, args.session_id)
-    session_takes = takes.for_session(db, session.id)
-    names = participants.pseudonyms(db)
+    session = studio.sessions.get(args.session_id)
+    session_takes = studio.sessions.takes(session.id)
     if args.json:
-        emit_json(session_json(session, session_takes, names, library))
+        sounds = [studio.listening.sound(take.id) for take in session_takes]
+        emit_json(session_json(session, sounds, studio.consent.pseudonyms()))
         return 0
     emit_line(f"{session.title}  ({session.kind.value}, {day_text(session.date)})")
     if session.therapist:
@@ -119,12 +112,10 @@ def run_show(args: argparse.Namespace, library: Library) -> int:
     return 0
 
 
-def session_json(session: Session, session_takes: list[Take], names: dict[int, str],
-                 library: Library) -> dict:
-    """A session with its takes as the JSON contract gives it; files are absolute paths.
-
-    A track's participants are everyone who can be heard on it (DESIGN.md §4).
-    """
+def session_json(session: Session, sounds: list[TakeSound], names: dict[int, str]) -> dict:
+    """A session with its takes (as they sound: their files resolved) as the JSON contract
+    gives it; files are absolute paths. A track's participants are everyone who can be heard
+    on it."""
     present = [p.id for p in session.participants]
     return {
         "id": session.id,
@@ -151,19 +142,19 @@ def session_json(session: Session, session_takes: list[Take], names: dict[int, s
                 "format": take.sample_format,
                 "tracks": [
                     {"id": track.id, "kind": track.kind.value, "input": track.input,
-                     "port": track.port, "file": str(library.folder / track.file),
-                     "parts": [str(library.folder / part)
-                               for part in takes.parts(library.connection, track.id)],
+                     "port": track.port, "file": str(sound.folder / track.file),
+                     "parts": [str(path) for path in sounding.files] if not sounding.is_midi
+                     else [],
                      "participants": [names[p] for p in sorted(
                          heard_on(track.plan(), present), key=lambda p: names[p].casefold())],
                      "isolated": track.isolated, "instrument": track.instrument}
-                    for track in take.tracks
+                    for sounding in sound.tracks for track in [sounding.track]
                 ],
                 "markers": [{"frame": m.frame, "name": m.name} for m in take.markers],
                 "dropouts": [{"frame": d.frame, "length": d.length, "cause": d.cause}
                              for d in take.dropouts],
             }
-            for take in session_takes
+            for sound in sounds for take in [sound.take]
         ],
     }
 

@@ -8,9 +8,9 @@ import sys
 from mt_studio.cli.arguments import name_list, positive_int, record_id
 from mt_studio.cli.output import emit_json, emit_line, emit_table
 from mt_studio.core.errors import InputError
-from mt_studio.core.library import Library, participants, songs, takes
-from mt_studio.core.library.songs import Song, SongVersion
-from mt_studio.core.library.takes import Take
+from mt_studio.core.studio import Studio, songs
+from mt_studio.core.studio.listening import Take
+from mt_studio.core.studio.songs import Song, SongVersion
 from mt_studio.i18n import _, moment_text
 
 
@@ -72,13 +72,12 @@ def register(commands: argparse._SubParsersAction) -> None:
     stamp.set_defaults(run=run_stamp)
 
 
-def run_new(args: argparse.Namespace, library: Library) -> int:
+def run_new(args: argparse.Namespace, studio: Studio) -> int:
     """Create a song with its version 1."""
     lyrics = _read(args.lyrics_file) if args.lyrics_file else ""
     notes = _read(args.notes_file) if args.notes_file else ""
-    with library.transaction() as db:
-        writers = participants.find_all(db, args.writers)
-        song = songs.create(db, args.title, writers, lyrics, notes)
+    writers = [studio.consent.find(pseudonym).id for pseudonym in args.writers]
+    song = studio.songs.create(args.title, writers, lyrics, notes)
     if args.json:
         emit_json({"id": song.id, "title": song.title,
                    "writers": [p.pseudonym for p in song.writers], "version": 1})
@@ -87,9 +86,9 @@ def run_new(args: argparse.Namespace, library: Library) -> int:
     return 0
 
 
-def run_list(args: argparse.Namespace, library: Library) -> int:
+def run_list(args: argparse.Namespace, studio: Studio) -> int:
     """List songs by title."""
-    found = songs.all_songs(library.connection)
+    found = studio.songs.all()
     if args.json:
         emit_json([
             {"id": s.id, "title": s.title, "writers": [p.pseudonym for p in s.writers],
@@ -107,13 +106,13 @@ def run_list(args: argparse.Namespace, library: Library) -> int:
     return 0
 
 
-def run_show(args: argparse.Namespace, library: Library) -> int:
+def run_show(args: argparse.Namespace, studio: Studio) -> int:
     """Show a version's lyrics, each line with its stamps as m:ss in their takes."""
-    db = library.connection
-    song = songs.get(db, args.song_id)
-    shown_version = songs.version(db, song.id, args.version) if args.version else song.latest
-    count = len(songs.versions(db, song.id))
-    stamped = {t: takes.get(db, t) for t in
+    song = studio.songs.get(args.song_id)
+    shown_version = (studio.songs.version(song.id, args.version) if args.version
+                     else song.latest)
+    count = len(studio.songs.versions(song.id))
+    stamped = {t: studio.listening.take(t) for t in
                sorted({*song.take_ids, *(s.take_id for s in shown_version.stamps)})}
     if args.json:
         emit_json(song_json(song, shown_version, count, stamped))
@@ -179,7 +178,7 @@ def song_json(song: Song, shown_version: SongVersion, count: int,
     }
 
 
-def run_save(args: argparse.Namespace, library: Library) -> int:
+def run_save(args: argparse.Namespace, studio: Studio) -> int:
     """Save the files' text as the next version, if it changed anything."""
     if not args.lyrics_file and not args.notes_file:
         raise InputError(_("song save needs --lyrics-file or --notes-file."))
@@ -187,9 +186,8 @@ def run_save(args: argparse.Namespace, library: Library) -> int:
         raise InputError(_("Only one of --lyrics-file and --notes-file can read standard input."))
     lyrics = _read(args.lyrics_file) if args.lyrics_file else None
     notes = _read(args.notes_file) if args.notes_file else None
-    with library.transaction() as db:
-        song = songs.get(db, args.song_id)
-        saved = songs.save(db, song.id, lyrics, notes)
+    song = studio.songs.get(args.song_id)
+    saved = studio.songs.save(song.id, lyrics, notes)
     created = saved.id != song.latest.id
     kept = len(saved.stamps) if created else 0
     dropped = len(song.latest.stamps) - kept if created else 0
@@ -206,25 +204,24 @@ def run_save(args: argparse.Namespace, library: Library) -> int:
     return 0
 
 
-def run_link(args: argparse.Namespace, library: Library) -> int:
+def run_link(args: argparse.Namespace, studio: Studio) -> int:
     """Link a take to a song."""
-    return _change_link(args, library, songs.link_take,
+    return _change_link(args, studio, studio.songs.link_take,
                         _("Take {take} is linked to {title}."),
                         _("Take {take} was already linked to {title}."))
 
 
-def run_unlink(args: argparse.Namespace, library: Library) -> int:
+def run_unlink(args: argparse.Namespace, studio: Studio) -> int:
     """Unlink a take from a song."""
-    return _change_link(args, library, songs.unlink_take,
+    return _change_link(args, studio, studio.songs.unlink_take,
                         _("Take {take} is no longer linked to {title}."),
                         _("Take {take} was not linked to {title}."))
 
 
-def _change_link(args: argparse.Namespace, library: Library, change, changed: str,
+def _change_link(args: argparse.Namespace, studio: Studio, change, changed: str,
                  unchanged: str) -> int:
-    with library.transaction() as db:
-        song = songs.get(db, args.song_id)
-        done = change(db, song.id, args.take_id)
+    song = studio.songs.get(args.song_id)
+    done = change(song.id, args.take_id)
     if args.json:
         emit_json({"song": song.id, "take": args.take_id, "changed": done})
     else:
@@ -232,16 +229,15 @@ def _change_link(args: argparse.Namespace, library: Library, change, changed: st
     return 0
 
 
-def run_stamp(args: argparse.Namespace, library: Library) -> int:
+def run_stamp(args: argparse.Namespace, studio: Studio) -> int:
     """Stamp a line of the latest version with a time in a take."""
     from mt_studio.core.loop_choice import seconds_from_text
 
     seconds = seconds_from_text(args.time)
-    with library.transaction() as db:
-        song = songs.get(db, args.song_id)
-        take = takes.get(db, args.take_id)
-        frame = round(seconds * take.samplerate)
-        stamped = songs.stamp(db, song.latest.id, args.line - 1, take.id, frame)
+    song = studio.songs.get(args.song_id)
+    take = studio.listening.take(args.take_id)
+    stamped = studio.songs.stamp(song.latest.id, args.line - 1, take.id,
+                                 round(seconds * take.samplerate))
     if args.json:
         emit_json({"song": song.id, "version": song.latest.number, "line": args.line,
                    "take": take.id, "frame": stamped.frame,

@@ -23,16 +23,15 @@ import numpy as np
 
 from mt_studio.core.capture import devices
 from mt_studio.core.capture.devices import load_sounddevice, native_messages_to_log
-from mt_studio.core.domain import TrackKind
+from mt_studio.core.domain.sound import TakeSound
 from mt_studio.core.errors import DeviceError, InputError
-from mt_studio.core.library import Library, takes
 from mt_studio.core.looping import LoopCursor, LoopRegion, fade_in_weights
 from mt_studio.core.metronome import BeatGrid
 from mt_studio.core.midi_audio import sounding_tracks
 from mt_studio.core.mixing import TrackMix, mix_to_stereo, stereo_gains
 from mt_studio.core.plugins.extensions import Processor
 from mt_studio.core.practice import PracticeVersion
-from mt_studio.core.waveform import TrackReader, part_paths
+from mt_studio.core.waveform import TrackReader
 from mt_studio.i18n import _, number_text
 
 log = logging.getLogger(__name__)
@@ -110,22 +109,21 @@ class TakePlayer:
 
     TICK_SECONDS = 0.02
 
-    def __init__(self, library: Library, take_id: int, device: int | str | None = None,
+    def __init__(self, sound: TakeSound, device: int | str | None = None,
                  *, ring_seconds: float = 0.25) -> None:
-        take = takes.get(library.connection, take_id)
-        self.take_id = take_id
-        self.samplerate = take.samplerate
+        self.take_id = sound.take.id
+        self.samplerate = sound.samplerate
         self.device = device
-        self._take_tracks = [(t.id, part_paths(library, t.id), t.kind is TrackKind.MIDI)
-                             for t in take.tracks]  # what `prepare` makes sound
+        self._take_tracks = [(t.id, list(t.files), t.is_midi)
+                             for t in sound.tracks]  # what `prepare` makes sound
         self.track_ids = [track_id for track_id, _paths, midi in self._take_tracks if not midi]
         self.sources = [paths for _track_id, paths, midi in self._take_tracks if not midi]
-        self._folder = library.folder
+        self._folder = sound.folder
         self.midi_problem: str | None = None
-        self.frames = take.frames
+        self.frames = sound.frames
         self._originals = list(self.sources)
         self._version: PracticeVersion | None = None
-        self._length = take.frames  # of what plays: the take, or its practice version
+        self._length = sound.frames  # of what plays: the take, or its practice version
         self.problem: str | None = None
         self.device_lost = False  # the problem: the output went away
         self.reached_end = False

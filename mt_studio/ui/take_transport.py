@@ -16,6 +16,7 @@ from mt_studio.core.library import Library, takes
 from mt_studio.core.library.takes import Take
 from mt_studio.core.looping import LoopRegion
 from mt_studio.core.playback import TakePlayer
+from mt_studio.core.studio.listening import resolve
 from mt_studio.core.synth import RenderCancelled
 from mt_studio.i18n import _
 from mt_studio.ui.take_lanes import Mark, TakeLanes
@@ -124,7 +125,7 @@ class TakeTransport(QWidget):
         if not take.tracks:
             self._set_usable(False, _("This take has no audio to play."))
             return
-        player = TakePlayer(self._library, take.id)
+        player = TakePlayer(resolve(self._library.connection, self._library.folder, take.id))
         self.player = player
         self._set_usable(False, _("Getting the sound ready…"))
 

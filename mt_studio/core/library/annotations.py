@@ -4,19 +4,10 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Sequence
-from dataclasses import dataclass
 
+from mt_studio.core.domain.takes import StoredAnnotation
 from mt_studio.core.library.clock import to_text, utc_now
 from mt_studio.core.plugins.extensions import Annotation
-
-
-@dataclass(frozen=True)
-class StoredAnnotation:
-    """An annotation with the plugin and analysis that found it."""
-
-    plugin_id: str
-    analysis_id: str
-    annotation: Annotation
 
 
 def replace(db: sqlite3.Connection, take_id: int, plugin_id: str, analysis_id: str,

@@ -4,22 +4,10 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from dataclasses import dataclass
 from datetime import datetime
 
+from mt_studio.core.domain.records import AuditEntry
 from mt_studio.core.library.clock import from_text, to_text, utc_now
-
-
-@dataclass(frozen=True)
-class AuditEntry:
-    """One row of the audit log. Details hold ids and codes, never names."""
-
-    id: int
-    at: datetime
-    action: str
-    subject: str
-    participant_id: int | None
-    details: dict
 
 
 def record(

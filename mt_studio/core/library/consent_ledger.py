@@ -5,11 +5,16 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime
 
 from mt_studio.core.consent_policy import ConsentStatus, consent_status
 from mt_studio.core.domain import ConsentAction, ConsentEvent, Credit, Participant, Purpose
+from mt_studio.core.domain.withdrawal import (
+    TouchedExport,
+    TouchedLeadSheet,
+    TouchedTake,
+    WithdrawalReport,
+)
 from mt_studio.core.errors import InputError
 from mt_studio.core.library import audit
 from mt_studio.core.library.clock import from_text, local_now, to_text, utc_now
@@ -21,48 +26,7 @@ _COLUMNS = (
 )
 
 
-@dataclass(frozen=True)
-class TouchedTake:
-    """A take on which a participant can be heard."""
-
-    take_id: int
-    session_id: int
-    number: int
-
-
-@dataclass(frozen=True)
-class TouchedExport:
-    """An earlier export that carried a participant, and who received it."""
-
-    export_id: int
-    purpose: Purpose
-    recipient: str
-    created_at: datetime
-    title: str = ""  # empty for exports logged before titles were kept
-
-
 LEAD_SHEET_SHARED = "lead_sheet.shared"  # the audit action of a printed or saved lead sheet
-
-
-@dataclass(frozen=True)
-class TouchedLeadSheet:
-    """A lead sheet printed or saved with a participant's words on it (for the group)."""
-
-    take_id: int
-    song_id: int | None
-    how: str  # "printed" or "pdf"
-    at: datetime
-
-
-@dataclass(frozen=True)
-class WithdrawalReport:
-    """What a withdrawal touches: takes now restricted, exports the therapist may recall, and
-    lead sheets handed out with the participant's words (when `group` is withdrawn)."""
-
-    events: tuple[ConsentEvent, ...]
-    restricted_takes: tuple[TouchedTake, ...]
-    exports_to_recall: tuple[TouchedExport, ...]
-    lead_sheets: tuple[TouchedLeadSheet, ...] = ()
 
 
 def grant(
@@ -103,6 +67,7 @@ def withdraw(
     """Append a withdrawal row per purpose, in effect at once, and report what it touches."""
     at = at or utc_now()
     purposes = _unique(purposes)
+    before = current(db, participant.id)
     events = tuple(
         _append(db, ConsentEvent(participant.id, purpose, ConsentAction.WITHDRAW, at,
                                  reason=one_line(reason, _("The reason"))))
@@ -112,7 +77,7 @@ def withdraw(
     takes = takes_with(db, participant.id) if restricting else []
     sheets = lead_sheets_with(db, participant.id) if Purpose.GROUP in purposes else []
     return WithdrawalReport(events, tuple(takes), tuple(exports_with(db, participant.id, purposes)),
-                            tuple(sheets))
+                            tuple(sheets), tuple(p for p in purposes if before[p].valid))
 
 
 def events(

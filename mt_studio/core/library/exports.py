@@ -4,21 +4,12 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 
 from mt_studio.core.domain import Purpose
+from mt_studio.core.domain.records import ExportedFile
 from mt_studio.core.library import audit
 from mt_studio.core.library.clock import to_text, utc_now
 from mt_studio.core.library.takes import Track
-
-
-@dataclass(frozen=True)
-class ExportedFile:
-    """One file an export wrote: its name in the export's folder, size and SHA-256."""
-
-    name: str
-    bytes: int
-    sha256: str
 
 
 def record(

@@ -7,28 +7,12 @@ brings back the layer undone last, unless a newer layer was recorded since.
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
 
+from mt_studio.core.domain.takes import Layer
 from mt_studio.core.errors import InputError
 from mt_studio.core.library import audit
 from mt_studio.core.library.clock import to_text, utc_now
 from mt_studio.i18n import _
-
-
-@dataclass(frozen=True)
-class Layer:
-    """One overdub: its track, its place in the order, and how it sounds in the loop."""
-
-    track_id: int
-    number: int
-    latency: int
-    muted: bool
-    undone: bool
-
-    @property
-    def audible(self) -> bool:
-        """Whether the loop plays it."""
-        return not (self.muted or self.undone)
 
 
 def add(db: sqlite3.Connection, track_id: int, latency: int = 0) -> Layer:

@@ -5,33 +5,10 @@ from __future__ import annotations
 
 import math
 import sqlite3
-from collections.abc import Mapping
-from dataclasses import dataclass, field
 
+from mt_studio.core.domain.takes import Listening, TrackLevel
 from mt_studio.core.errors import InputError
 from mt_studio.i18n import _
-
-
-@dataclass(frozen=True)
-class TrackLevel:
-    """One track's place in the mix: gain in dB, pan from -1 (left) to 1 (right)."""
-
-    gain_db: float = 0.0
-    pan: float = 0.0
-    muted: bool = False
-    solo: bool = False
-
-
-@dataclass(frozen=True)
-class Listening:
-    """A take as it is listened to: LOOP (start, end) in frames, whether it loops, the
-    practice SPEED (1.0 as recorded) and SEMITONES, and LEVELS by track id."""
-
-    loop: tuple[int, int] | None = None
-    looping: bool = False
-    speed: float = 1.0
-    semitones: int = 0
-    levels: Mapping[int, TrackLevel] = field(default_factory=dict)
 
 
 def of_take(db: sqlite3.Connection, take_id: int) -> Listening | None:

@@ -3,14 +3,13 @@ laid them out, then as they were left on the Inputs tab) and the MIDI keyboard."
 
 from __future__ import annotations
 
-import enum
 import sqlite3
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
 
 from mt_studio.core.domain import Participant, SessionKind
+from mt_studio.core.domain.sessions import KEEP, Session, SessionInput, _Unchanged
 from mt_studio.core.errors import InputError
 from mt_studio.core.library import audit
 from mt_studio.core.library.clock import to_text, utc_now
@@ -21,44 +20,6 @@ if TYPE_CHECKING:  # the presets (and TOML) load when a template is used, not at
     from mt_studio.core.presets.model import SessionTemplate
 
 
-class _Unchanged(enum.Enum):
-    KEEP = "keep"
-
-
-KEEP = _Unchanged.KEEP
-"""The default of every field `edit` is not asked to change."""
-
-
-@dataclass(frozen=True)
-class SessionInput:
-    """An input of the audio interface as the session lays it out; PLAYERS (participant ids,
-    sorted) play or sing into it (none: a microphone that hears the whole room)."""
-
-    number: int
-    label: str
-    isolated: bool = False
-    armed: bool = True
-    players: tuple[int, ...] = ()
-
-
-@dataclass(frozen=True)
-class Session:
-    """A therapy session and who was present."""
-
-    id: int
-    title: str
-    kind: SessionKind
-    date: date
-    therapist: str | None = None
-    notes: str = ""
-    template: str | None = None
-    tempo_bpm: float | None = None
-    count_in_bars: int = 0
-    participants: tuple[Participant, ...] = ()
-    inputs: tuple[SessionInput, ...] = field(default_factory=tuple)
-    take_count: int = 0
-    midi_port: str | None = None  # the MIDI keyboard's port, by name
-    midi_players: tuple[int, ...] = ()  # who plays it (participant ids, sorted)
 
 
 def create(

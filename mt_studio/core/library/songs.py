@@ -10,11 +10,10 @@ import difflib
 import sqlite3
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 
 from mt_studio.core.domain import Participant
+from mt_studio.core.domain.songs import LyricStamp, Song, SongVersion
 from mt_studio.core.errors import InputError
 from mt_studio.core.library import audit, takes
 from mt_studio.core.library.clock import from_text, to_text, utc_now
@@ -28,45 +27,6 @@ MAX_TEXT_LENGTH = 100_000
 MAX_FILE_BYTES = 4 * MAX_TEXT_LENGTH + 3
 """A lyrics or notes file larger than this holds too many characters (UTF-8 takes at most 4
 bytes a character, and a byte-order mark 3)."""
-
-
-@dataclass(frozen=True)
-class LyricStamp:
-    """A line of a version's lyrics (counted from 0) stamped with a position in a take."""
-
-    line: int
-    take_id: int
-    frame: int
-
-
-@dataclass(frozen=True)
-class SongVersion:
-    """One saved state of a song's words and notes, with the stamps on its lines."""
-
-    id: int
-    song_id: int
-    number: int
-    lyrics: str
-    notes: str
-    created_at: datetime
-    stamps: tuple[LyricStamp, ...] = ()
-
-
-@dataclass(frozen=True)
-class Song:
-    """A song: its title, who writes it, its latest version and the takes it was played in."""
-
-    id: int
-    title: str
-    created_at: datetime
-    writers: tuple[Participant, ...]
-    latest: SongVersion
-    take_ids: tuple[int, ...] = ()
-
-    @property
-    def writer_ids(self) -> tuple[int, ...]:
-        """The writers' participant ids."""
-        return tuple(p.id for p in self.writers)
 
 
 def clean_text(text: str, field: str) -> str:

@@ -5,70 +5,16 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import datetime
 from pathlib import PurePosixPath
 
-from mt_studio.core.domain import Dropout, TakeStatus, TrackKind, TrackPlan
+from mt_studio.core.domain import Dropout, TakeStatus, TrackKind
+from mt_studio.core.domain.takes import MAX_NAME_LENGTH, MAX_NOTE_LENGTH, Marker, Take, Track
 from mt_studio.core.errors import InputError
 from mt_studio.core.library import audit
 from mt_studio.core.library.clock import from_text, to_text, utc_now
 from mt_studio.core.library.database import AUDIO_FOLDER
 from mt_studio.core.text import one_line, shown
 from mt_studio.i18n import _
-
-MAX_NAME_LENGTH = 80
-MAX_NOTE_LENGTH = 2000
-
-
-@dataclass(frozen=True)
-class Track:
-    """One audio input or MIDI port of a take; FILE is relative to the library folder."""
-
-    id: int
-    take_id: int
-    kind: TrackKind
-    file: str
-    input: int | None = None
-    port: str | None = None
-    isolated: bool = False
-    instrument: str | None = None
-    participant_ids: tuple[int, ...] = ()
-
-    def plan(self) -> TrackPlan:
-        """The track as the consent policy sees it."""
-        return TrackPlan(f"track:{self.id}", frozenset(self.participant_ids), self.isolated)
-
-
-@dataclass(frozen=True)
-class Marker:
-    """A named point in a take, in frames."""
-
-    frame: int
-    name: str = ""
-
-
-@dataclass(frozen=True)
-class Take:
-    """One press of Record, or a looper's loop (IS_LOOP: its tracks are layers)."""
-
-    id: int
-    session_id: int
-    number: int
-    status: TakeStatus
-    samplerate: int
-    frames: int
-    started_at: datetime
-    ended_at: datetime | None = None
-    sample_format: str | None = None
-    device: str | None = None
-    stop_reason: str | None = None
-    tracks: tuple[Track, ...] = ()
-    markers: tuple[Marker, ...] = ()
-    dropouts: tuple[Dropout, ...] = ()
-    name: str | None = None
-    note: str = ""
-    is_loop: bool = False
 
 
 def start(

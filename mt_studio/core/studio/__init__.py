@@ -17,7 +17,7 @@ from mt_studio.core.studio.events import (
     SongChanged,
     TakeChanged,
 )
-from mt_studio.core.studio.studio import Studio
+from mt_studio.core.studio.studio import Studio, default_library_folder
 
 __all__ = [
     "AttendanceChanged",
@@ -31,4 +31,5 @@ __all__ = [
     "SongChanged",
     "Studio",
     "TakeChanged",
+    "default_library_folder",
 ]

@@ -5,12 +5,18 @@ take_restrictions); this reads the library for them and writes the ledger."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from sqlite3 import Connection
 from typing import TYPE_CHECKING
 
 from mt_studio.core.consent_board import BoardRow, board_rows
-from mt_studio.core.consent_policy import ConsentStatus
+from mt_studio.core.consent_policy import (
+    ConsentStatus,
+    consent_status,
+    credit_choice,
+    stamped_ahead,
+)
 from mt_studio.core.domain import ConsentEvent, Credit, Participant, Purpose
 from mt_studio.core.library import consent_ledger, participants, sessions, songs
 from mt_studio.core.library.clock import local_now, utc_now
@@ -22,7 +28,20 @@ from mt_studio.core.take_restrictions import TakeRestrictions, restrictions_of
 if TYPE_CHECKING:
     from mt_studio.core.studio.studio import Studio
 
-__all__ = ["BoardRow", "ConsentService", "WithdrawalReport"]
+__all__ = ["BoardRow", "ConsentHistory", "ConsentService", "WithdrawalReport"]
+
+
+@dataclass(frozen=True)
+class ConsentHistory:
+    """A participant's consent as it stands and how it came to: the STATES of every purpose
+    now, their CREDIT choice, the ROWS in the order written (which decides), and the rows
+    stamped in the future (AHEAD, by id: written while the clock ran ahead)."""
+
+    participant: Participant
+    states: dict[Purpose, ConsentStatus]
+    credit: Credit
+    rows: tuple[ConsentEvent, ...]
+    ahead: frozenset[int]
 
 
 class ConsentService:
@@ -73,6 +92,16 @@ class ConsentService:
         """Where a participant stands for every purpose now (or at AT, for expiry)."""
         with self._studio.reading() as db:
             return consent_ledger.current(db, participant_id, at)
+
+    def history(self, pseudonym: str) -> ConsentHistory:
+        """Where the participant called PSEUDONYM stands, and every row of theirs."""
+        now = local_now()
+        with self._studio.reading() as db:
+            person = participants.find(db, pseudonym)
+            rows = tuple(consent_ledger.events(db, [person.id]))
+        states = {purpose: consent_status(rows, person.id, purpose, now) for purpose in Purpose}
+        return ConsentHistory(person, states, credit_choice(rows, person.id), rows,
+                              frozenset(e.id for e in rows if stamped_ahead(e, now)))
 
     def grant(self, participant_id: int, purposes: Sequence[Purpose], *,
               valid_until: date | None = None, witness: str | None = None,

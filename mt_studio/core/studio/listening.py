@@ -9,90 +9,21 @@ plugins and the command line all start from `sound`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
+from sqlite3 import Connection
 from typing import TYPE_CHECKING
 
-from mt_studio.core.domain import TrackKind
+from mt_studio.core.domain.sound import SoundingTrack, TakeSound
 from mt_studio.core.library import layers, listening, sessions, takes
 from mt_studio.core.library.listening import Listening, TrackLevel
 from mt_studio.core.library.takes import Take, Track
 from mt_studio.core.studio.events import TakeChanged
 
 if TYPE_CHECKING:
+    from mt_studio.core.playback import TakePlayer
     from mt_studio.core.studio.studio import Studio
 
-__all__ = ["Listening", "SoundingTrack", "TakeSound", "TrackLevel"]
-
-
-@dataclass(frozen=True)
-class SoundingTrack:
-    """A track of a take as it plays: its files in order (audio: the WAV parts; MIDI: the
-    .mid file), and whether the looper left it out (silent unless brought back)."""
-
-    track: Track
-    files: tuple[Path, ...]
-    left_out: bool = False
-
-    @property
-    def id(self) -> int:
-        """The track's id."""
-        return self.track.id
-
-    @property
-    def is_midi(self) -> bool:
-        """True for a MIDI track (heard through the synthesizer)."""
-        return self.track.kind is TrackKind.MIDI
-
-
-@dataclass(frozen=True)
-class TakeSound:
-    """A take resolved for listening: TAKE, its TRACKS in order, the session's TEMPO, the
-    LOOP it plays by default (a looper's take: the whole loop), and what was KEPT of how it
-    was last listened to (None: nothing yet). FOLDER is the library's, where caches of the
-    take's renders and practice versions live."""
-
-    take: Take
-    tracks: tuple[SoundingTrack, ...]
-    folder: Path
-    tempo_bpm: float | None = None
-    loop: tuple[int, int] | None = None
-    kept: Listening | None = None
-
-    @property
-    def samplerate(self) -> int:
-        """Frames a second."""
-        return self.take.samplerate
-
-    @property
-    def frames(self) -> int:
-        """The take's length in frames."""
-        return self.take.frames
-
-    @property
-    def audio(self) -> tuple[SoundingTrack, ...]:
-        """The audio tracks."""
-        return tuple(t for t in self.tracks if not t.is_midi)
-
-    @property
-    def midi(self) -> tuple[SoundingTrack, ...]:
-        """The MIDI tracks."""
-        return tuple(t for t in self.tracks if t.is_midi)
-
-    @property
-    def left_out(self) -> frozenset[int]:
-        """The tracks (ids) the looper left out."""
-        return frozenset(t.id for t in self.tracks if t.left_out)
-
-    def sounding(self, levels: Mapping[int, TrackLevel] | None = None) -> tuple[int, ...]:
-        """The tracks (ids) heard with LEVELS (default: as kept): not left out, not muted,
-        and soloed if any is."""
-        levels = levels if levels is not None else (self.kept.levels if self.kept else {})
-        candidates = [t.id for t in self.tracks if not t.left_out]
-        soloed = [i for i in candidates if levels.get(i, TrackLevel()).solo]
-        return tuple(i for i in (soloed or candidates)
-                     if not levels.get(i, TrackLevel()).muted)
+__all__ = ["Listening", "SoundingTrack", "Take", "TakeSound", "Track", "TrackLevel"]
 
 
 class ListeningService:
@@ -109,22 +40,22 @@ class ListeningService:
 
     def sound(self, take_id: int) -> TakeSound:
         """TAKE_ID resolved into what it plays as."""
-        folder = self._studio.folder
         with self._studio.reading() as db:
-            take = takes.get(db, take_id)
-            silent = layers.left_out(db, take_id)
-            is_loop = bool(layers.of_take(db, take_id))
-            tracks = tuple(
-                SoundingTrack(t, tuple(folder / f for f in (
-                    takes.parts(db, t.id) if t.kind is TrackKind.AUDIO else [t.file])),
-                    t.id in silent)
-                for t in take.tracks)
-            tempo = sessions.get(db, take.session_id).tempo_bpm
-            kept = listening.of_take(db, take_id)
-        loop = (0, take.frames) if is_loop and take.frames else None
-        if kept is not None and kept.loop is not None:
-            loop = kept.loop
-        return TakeSound(take, tracks, folder, tempo, loop, kept)
+            return resolve(db, self._studio.folder, take_id)
+
+    def player(self, take_id: int, device: int | str | None = None) -> TakePlayer:
+        """A player of TAKE_ID on DEVICE (None: the system's output), not open yet, the
+        layers the looper left out muted. Its MIDI tracks sound once `prepare()` has made
+        their sound (a worker's call)."""
+        from mt_studio.core.mixing import TrackMix
+        from mt_studio.core.playback import TakePlayer
+
+        sound = self.sound(take_id)
+        player = TakePlayer(sound, device)
+        for index, track_id in enumerate(player.track_ids):
+            if track_id in sound.left_out:
+                player.set_mix(index, TrackMix(mute=True))
+        return player
 
     def keep(self, take_id: int, state: Listening) -> None:
         """Keep STATE as how TAKE_ID was left; InputError names what does not fit the take."""
@@ -145,3 +76,17 @@ class ListeningService:
             take = takes.get(tx, take_id)
             self._studio.announce(TakeChanged(take.id, take.session_id))
         return take
+
+
+def resolve(db: Connection, folder: Path, take_id: int) -> TakeSound:
+    """TAKE_ID of the library in FOLDER resolved into what it plays as (the service's
+    `sound`, for a caller already holding the connection)."""
+    take = takes.get(db, take_id)
+    silent = layers.left_out(db, take_id)
+    is_loop = bool(layers.of_take(db, take_id))
+    tracks = tuple(SoundingTrack(t, tuple(folder / f for f in takes.parts(db, t.id)),
+                                 t.id in silent) for t in take.tracks)
+    tempo = sessions.get(db, take.session_id).tempo_bpm
+    kept = listening.of_take(db, take_id)
+    loop = (0, take.frames) if is_loop and take.frames else None
+    return TakeSound(take, tracks, folder, tempo, loop, kept)

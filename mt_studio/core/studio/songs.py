@@ -9,13 +9,23 @@ from typing import TYPE_CHECKING
 
 from mt_studio.core.domain import Participant
 from mt_studio.core.library import participants, songs
-from mt_studio.core.library.songs import LyricStamp, Song, SongVersion
+from mt_studio.core.library.songs import (
+    MAX_FILE_BYTES,
+    LyricStamp,
+    Song,
+    SongVersion,
+    clean_text,
+    decode_text,
+    lines,
+    read_text,
+)
 from mt_studio.core.studio.events import SongChanged
 
 if TYPE_CHECKING:
     from mt_studio.core.studio.studio import Studio
 
-__all__ = ["LyricStamp", "Song", "SongService", "SongVersion"]
+__all__ = ["MAX_FILE_BYTES", "LyricStamp", "Song", "SongService", "SongVersion", "clean_text",
+           "decode_text", "lines", "read_text"]
 
 
 class SongService:

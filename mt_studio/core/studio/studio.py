@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from sqlite3 import Connection
 
-from mt_studio.core.library import Library
+from mt_studio.core.library import Library, default_library_folder
 from mt_studio.core.studio.consent import ConsentService
 from mt_studio.core.studio.events import Event, Events
 from mt_studio.core.studio.listening import ListeningService
@@ -22,6 +22,8 @@ from mt_studio.core.studio.recording import RecordingService
 from mt_studio.core.studio.sessions import SessionService
 from mt_studio.core.studio.sharing import SharingService
 from mt_studio.core.studio.songs import SongService
+
+__all__ = ["Studio", "default_library_folder"]
 
 
 class Studio:

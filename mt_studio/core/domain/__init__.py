@@ -1,4 +1,6 @@
-"""The words of the domain (DESIGN.md §3) as plain values shared by the library and the policy."""
+"""The words of the domain as plain values, shared by the library, the policy, the engines,
+the studio and the windows: the kinds and people here; sessions, takes, songs, withdrawals and
+records in the modules beside this one (docs/architecture.md)."""
 
 from __future__ import annotations
 
