@@ -18,8 +18,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from mt_studio.core.demo import create_demo_session, synthesize_song
+from mt_studio.core.demo import synthesize_song
 from mt_studio.core.library import Library
+from mt_studio.core.studio.demo import create_demo_session
 
 
 def song_seconds() -> float:

@@ -78,7 +78,7 @@ def main() -> None:
         # An installed app starts from cached bytecode; a sandbox that forbids writing it
         # would have mt_studio compile its modules on every start (about 20 ms here).
         env.pop("PYTHONDONTWRITEBYTECODE", None)
-        subprocess.run([sys.executable, "-c", "from mt_studio.core.demo import "
+        subprocess.run([sys.executable, "-c", "from mt_studio.core.studio.demo import "
                         "create_demo_session\nfrom mt_studio.core.library import Library\n"
                         f"create_demo_session(Library.open({scratch + '/library'!r}))"],
                        env=env, check=True)

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from mt_studio.cli.main import main
-from mt_studio.core.demo import create_demo_session
 from mt_studio.core.library import Library, takes
+from mt_studio.core.studio.demo import create_demo_session
 
 REPO = Path(__file__).resolve().parent.parent
 

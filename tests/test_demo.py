@@ -14,6 +14,7 @@ from mt_studio.core.consent_policy import ConsentState
 from mt_studio.core.domain import Purpose, SessionKind, TakeStatus, TrackKind
 from mt_studio.core.errors import LibraryError
 from mt_studio.core.library import Library, audit, consent_ledger, participants, sessions, takes
+from mt_studio.core.studio.demo import create_demo_session
 from mt_studio.i18n import _
 
 PSEUDONYMS = {"Demo Drummer", "Demo Bassist", "Demo Keys", "Demo Singer"}
@@ -23,7 +24,7 @@ PSEUDONYMS = {"Demo Drummer", "Demo Bassist", "Demo Keys", "Demo Singer"}
 def demo_library(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Library, int]]:
     """One library with a demo session, shared by the tests that only read it."""
     with Library.open(tmp_path_factory.mktemp("demo") / "library") as library:
-        yield library, demo.create_demo_session(library)
+        yield library, create_demo_session(library)
 
 
 def spectral_centroid(audio: np.ndarray, samplerate: int) -> float:
@@ -120,9 +121,9 @@ def test_the_midi_track_holds_the_keys_notes_and_no_text(demo_library):
 
 def test_creating_it_twice_reuses_the_participants_and_sounds_the_same(library):
     db = library.connection
-    first = demo.create_demo_session(library)
+    first = create_demo_session(library)
     grants = len(consent_ledger.events(db))
-    second = demo.create_demo_session(library)
+    second = create_demo_session(library)
 
     assert first != second
     assert {p.pseudonym for p in participants.all_participants(db)} == PSEUDONYMS
@@ -135,11 +136,11 @@ def test_creating_it_twice_reuses_the_participants_and_sounds_the_same(library):
 
 def test_a_participant_whose_consent_was_withdrawn_is_asked_again(library):
     db = library.connection
-    demo.create_demo_session(library)
+    create_demo_session(library)
     drummer = participants.find(db, "Demo Drummer")
     with library.transaction() as tx:
         consent_ledger.withdraw(tx, drummer, [Purpose.GROUP])
-    demo.create_demo_session(library)
+    create_demo_session(library)
     assert consent_ledger.current(db, drummer.id)[Purpose.GROUP].state is ConsentState.GRANTED
 
 
@@ -149,7 +150,7 @@ def test_a_failure_leaves_no_session_and_no_files_of_its_own(library):
     squatter = library.folder / "audio" / "take-1" / "track-5.mid"
     squatter.mkdir(parents=True)
     with pytest.raises(LibraryError, match=str(squatter)):
-        demo.create_demo_session(library)
+        create_demo_session(library)
     assert sessions.all_sessions(library.connection) == []
     assert participants.all_participants(library.connection) == []
     assert list(library.audio_folder.glob("take-*/*")) == [squatter]  # what it found, kept
@@ -161,7 +162,7 @@ def test_the_demo_never_writes_over_a_recording_already_at_its_take_path(library
     planted.parent.mkdir(parents=True)
     planted.write_bytes(b"an older take's recording")
     with pytest.raises(LibraryError, match=str(planted)) as refused:
-        demo.create_demo_session(library)
+        create_demo_session(library)
     assert "never writes over a recording" in str(refused.value)
     assert planted.read_bytes() == b"an older take's recording"
     assert list(planted.parent.iterdir()) == [planted]

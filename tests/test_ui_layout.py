@@ -15,9 +15,9 @@ from PyQt6.QtWidgets import (
 )
 
 from mt_studio import i18n
-from mt_studio.core.demo import create_demo_session
 from mt_studio.core.domain import Purpose
 from mt_studio.core.library import consent_ledger, participants, sessions
+from mt_studio.core.studio.demo import create_demo_session
 from mt_studio.ui.consent_dialogs import WithdrawRequest
 from mt_studio.ui.error_reporter import ErrorReporter
 

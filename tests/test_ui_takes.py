@@ -153,7 +153,7 @@ def test_resizing_recomputes_the_waveforms_at_the_new_width(
 
 def test_the_demo_session_plays(
         qtbot, shown_view, library, output):
-    from mt_studio.core.demo import create_demo_session
+    from mt_studio.core.studio.demo import create_demo_session
 
     session_id = create_demo_session(library)
     demo = takes.for_session(library.connection, session_id)[-1]

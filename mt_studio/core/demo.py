@@ -1,5 +1,5 @@
-"""The demo session: made-up participants and a synthesized band take, to try playback without
-an audio interface.
+"""The demo session's music and made-up players: a synthesized band take and its files, to try
+playback without an audio interface (the studio puts them in the library: studio/demo.py).
 
 The song is 4 bars of intro, a verse and a chorus at 96 BPM in C major (I–V–vi–IV), and a
 final chord: drums, bass, keys, a sung line and the keys' MIDI. Everything is made with numpy
@@ -9,10 +9,8 @@ domain, note by note, and repeated notes are rendered once, which keeps it well 
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 from typing import NamedTuple
 
@@ -20,13 +18,9 @@ import mido
 import numpy as np
 import soundfile as sf
 
-from mt_studio.core.capture.audio_capture import StopReason
 from mt_studio.core.capture.midi_capture import events_to_smf
-from mt_studio.core.consent_policy import ConsentState, heard_on
-from mt_studio.core.domain import Credit, Participant, Purpose, SessionKind, TrackKind, TrackPlan
+from mt_studio.core.domain import Purpose
 from mt_studio.core.durable_files import created_atomically
-from mt_studio.core.errors import InputError
-from mt_studio.core.library import Library, consent_ledger, participants, sessions, takes
 from mt_studio.i18n import _
 
 SAMPLERATE = 48_000
@@ -72,7 +66,7 @@ class DemoSong:
 
 
 @dataclass(frozen=True)
-class _Player:
+class Player:
     """A made-up participant (called so in the user's language), the input they play into,
     and what is recorded from them."""
 
@@ -83,90 +77,26 @@ class _Player:
     isolated: bool
 
 
-_PLAYERS = (
-    _Player(lambda: _("Demo Drummer"), 1, lambda: _("Drums (room mic)"), "drums", False),
-    _Player(lambda: _("Demo Bassist"), 2, lambda: _("Bass (DI)"), "bass", True),
-    _Player(lambda: _("Demo Keys"), 3, lambda: _("Keys (line out)"), "keys", True),
-    _Player(lambda: _("Demo Singer"), 4, lambda: _("Vocal mic"), "voice", False),
+PLAYERS = (
+    Player(lambda: _("Demo Drummer"), 1, lambda: _("Drums (room mic)"), "drums", False),
+    Player(lambda: _("Demo Bassist"), 2, lambda: _("Bass (DI)"), "bass", True),
+    Player(lambda: _("Demo Keys"), 3, lambda: _("Keys (line out)"), "keys", True),
+    Player(lambda: _("Demo Singer"), 4, lambda: _("Vocal mic"), "voice", False),
 )
 
 
-def create_demo_session(library: Library) -> int:
-    """Create a band session with made-up participants and one synthesized take; its id.
+def create_demo_session(library):
+    """The demo session made in LIBRARY; its id (see mt_studio.core.studio.demo)."""
+    # transitional: the window calls this until it goes through the studio
+    from mt_studio.core.studio.demo import create_demo_session as create
 
-    The participants are reused when they exist already, and given record, keep and group
-    consent (witness "demo") if they do not hold it now. Runs in well under a second, but it
-    writes about 18 MB: call it from a worker, not the GUI thread.
-    """
-    song = synthesize_song()
-    take_folder: Path | None = None
-    made: list[Path] = []  # the files and folder this call made, the only ones it may remove
-    try:
-        with library.transaction() as tx:
-            people = [_participant(tx, player.pseudonym()) for player in _PLAYERS]
-            for person in people:
-                _grant_missing(tx, person)
-            session = sessions.create(
-                tx, _("Demo session"), SessionKind.BAND, on=date.today(), participants=people,
-                tempo_bpm=TEMPO_BPM,
-                notes=_("Made-up music played by made-up participants, to try playback."),
-                inputs=[sessions.SessionInput(p.input, p.label(), p.isolated, players=(who.id,))
-                        for p, who in zip(_PLAYERS, people, strict=True)],
-            )
-            take_id = takes.start(tx, session.id, song.samplerate, sample_format="pcm24",
-                                  device=_("Demo (synthesized)"))
-            take_folder = library.folder / takes.take_folder(take_id)
-            if not take_folder.exists():
-                take_folder.mkdir(parents=True)
-                made.append(take_folder)
-            present = [p.id for p in people]
-            for player, person in zip(_PLAYERS, people, strict=True):
-                plan = TrackPlan(player.part, frozenset({person.id}), player.isolated)
-                track = takes.add_track(tx, take_id, TrackKind.AUDIO, input=player.input,
-                                        isolated=player.isolated, instrument=player.label(),
-                                        participant_ids=heard_on(plan, present))
-                _write_wav(library.folder / track.file, getattr(song, player.part),
-                           song.samplerate, made)
-                takes.add_part(tx, track.id, 1, 0, song.frames, track.file)
-            keys = next(p for p, player in zip(people, _PLAYERS, strict=True)
-                        if player.part == "keys")
-            midi = takes.add_track(tx, take_id, TrackKind.MIDI, port=_("Demo keyboard"),
-                                   isolated=True, instrument=_("Keys (MIDI)"),
-                                   participant_ids=[keys.id])
-            write_midi(library.folder / midi.file, song.keys_notes, song.samplerate)
-            made.append(library.folder / midi.file)
-            for frame, name in song.markers:
-                takes.add_marker(tx, take_id, frame, name)
-            takes.finish(tx, take_id, song.frames, stop_reason=StopReason.REQUESTED.value)
-    except BaseException:
-        for path in reversed(made):
-            if path.is_dir():
-                shutil.rmtree(path, ignore_errors=True)
-            else:
-                path.unlink(missing_ok=True)
-        raise
-    return session.id
+    return create(library)
 
 
-def _write_wav(path: Path, sound: np.ndarray, samplerate: int, made: list[Path]) -> None:
+def write_wav(path: Path, sound: np.ndarray, samplerate: int) -> None:
     """SOUND as a new 24-bit WAV at PATH; a file already there is refused, never replaced."""
     with created_atomically(path) as file:
         sf.write(file, sound, samplerate, subtype="PCM_24", format="WAV")
-    made.append(path)
-
-
-def _participant(db, pseudonym: str) -> Participant:
-    try:
-        return participants.find(db, pseudonym)
-    except InputError:
-        return participants.add(db, pseudonym)
-
-
-def _grant_missing(db, person: Participant) -> None:
-    now = consent_ledger.current(db, person.id)
-    missing = [p for p in DEMO_PURPOSES if now[p].state is not ConsentState.GRANTED]
-    if missing:
-        consent_ledger.grant(db, person, missing, witness=WITNESS, credit=Credit.PSEUDONYM)
 
 
 def write_midi(path: Path, notes: Sequence[Note], samplerate: int) -> None:

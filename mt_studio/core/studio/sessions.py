@@ -101,10 +101,12 @@ class SessionService:
     def create_demo(self) -> int:
         """Make the demo session (made-up people, a synthesized take); its id. It writes
         about 18 MB: call it from a worker."""
-        from mt_studio.core.demo import create_demo_session
+        from mt_studio.core.demo import synthesize_song
+        from mt_studio.core.studio.demo import create_demo_session
 
+        song = synthesize_song()  # before the lock: nobody waits for the music to be made
         with self._studio.reading():  # it writes in a transaction of its own
-            session_id = create_demo_session(self._studio.library)
+            session_id = create_demo_session(self._studio.library, song)
         self._studio.announce(SessionChanged(session_id))
         return session_id
 
