@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from mt_studio.core.clock import local_now
 from mt_studio.core.consent_policy import (
     ConsentState,
     ConsentStatus,
@@ -22,7 +23,6 @@ from mt_studio.core.consent_policy import (
 )
 from mt_studio.core.domain import ConsentEvent, Credit, Participant, Purpose
 from mt_studio.core.library import consent_ledger, sessions
-from mt_studio.core.library.clock import local_now
 
 EXPIRES_SOON_DAYS = 14
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import re
 
+from mt_studio.core.domain.takes import Take
 from mt_studio.core.errors import InputError
-from mt_studio.core.library.takes import Take
 from mt_studio.core.looping import LoopRegion
 from mt_studio.core.text import shown
 from mt_studio.i18n import _, number_text

@@ -13,6 +13,7 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from mt_studio.core.clock import utc_now
 from mt_studio.core.consent_policy import (
     Blocker,
     ConsentState,
@@ -22,10 +23,9 @@ from mt_studio.core.consent_policy import (
     may_export,
 )
 from mt_studio.core.domain import ConsentEvent, Purpose, TrackPlan
+from mt_studio.core.domain.takes import Take
 from mt_studio.core.export.request import SHARING_PURPOSES
 from mt_studio.core.library import consent_ledger, sessions, songs
-from mt_studio.core.library.clock import utc_now
-from mt_studio.core.library.takes import Take
 
 NO_LONGER = (ConsentState.WITHDRAWN, ConsentState.EXPIRED)
 """The states of a purpose that was given once and holds no more."""

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from mt_studio.core.clock import local_now, utc_now
 
-def utc_now() -> datetime:
-    """The current moment, timezone-aware."""
-    return datetime.now(UTC)
+__all__ = ["from_text", "local_now", "to_text", "utc_now"]
 
 
 def to_text(moment: datetime) -> str:
@@ -19,7 +18,3 @@ def from_text(text: str) -> datetime:
     """A stored timestamp back as an aware datetime."""
     return datetime.fromisoformat(text)
 
-
-def local_now() -> datetime:
-    """The current moment in the local zone: consent expiry is counted in local calendar days."""
-    return datetime.now().astimezone()
