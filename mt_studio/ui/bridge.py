@@ -1,0 +1,71 @@
+"""The studio's events as Qt signals: the one place a window learns what changed.
+
+The studio announces plain events in the thread that made the change (a worker's export, the
+looper's writer); the bridge lives in the GUI thread, so the signals it emits reach the
+windows there, queued when they come from another thread.
+"""
+
+from __future__ import annotations
+
+from PyQt6.QtCore import QObject, pyqtSignal
+
+from mt_studio.core.studio import (
+    AttendanceChanged,
+    ConsentChanged,
+    Event,
+    ExportLogged,
+    ParticipantAdded,
+    SessionChanged,
+    SetupChanged,
+    SongChanged,
+    Studio,
+    TakeChanged,
+)
+
+
+class StudioBridge(QObject):
+    """Every event of STUDIO as a signal: `session_changed(session_id)`,
+    `attendance_changed(session_id)`, `setup_changed(session_id)`,
+    `participant_added(participant_id)`, `consent_changed(participant_id)`,
+    `take_changed(take_id, session_id)`, `song_changed(song_id)` and
+    `export_logged(export_id, take_id)`; `changed(event)` for any of them."""
+
+    changed = pyqtSignal(object)
+    session_changed = pyqtSignal(int)
+    attendance_changed = pyqtSignal(int)
+    setup_changed = pyqtSignal(int)
+    participant_added = pyqtSignal(int)
+    consent_changed = pyqtSignal(int)
+    take_changed = pyqtSignal(int, int)
+    song_changed = pyqtSignal(int)
+    export_logged = pyqtSignal(int, int)
+
+    def __init__(self, studio: Studio, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.studio = studio
+        self._unsubscribe = studio.events.subscribe(self._heard)
+        self.destroyed.connect(lambda _object=None, off=self._unsubscribe: off())
+
+    def close(self) -> None:
+        """Stop listening (the window closes)."""
+        self._unsubscribe()
+
+    def _heard(self, event: Event) -> None:
+        match event:
+            case SessionChanged(session_id):
+                self.session_changed.emit(session_id)
+            case AttendanceChanged(session_id):
+                self.attendance_changed.emit(session_id)
+            case SetupChanged(session_id):
+                self.setup_changed.emit(session_id)
+            case ParticipantAdded(participant_id):
+                self.participant_added.emit(participant_id)
+            case ConsentChanged(participant_id):
+                self.consent_changed.emit(participant_id)
+            case TakeChanged(take_id, session_id):
+                self.take_changed.emit(take_id, session_id)
+            case SongChanged(song_id):
+                self.song_changed.emit(song_id)
+            case ExportLogged(export_id, take_id):
+                self.export_logged.emit(export_id, take_id)
+        self.changed.emit(event)
