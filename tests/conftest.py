@@ -14,6 +14,7 @@ import pytest
 
 from mt_studio.cli.main import main
 from mt_studio.core.library import Library, takes
+from mt_studio.core.studio import Studio
 from mt_studio.core.studio.demo import create_demo_session
 
 REPO = Path(__file__).resolve().parent.parent
@@ -55,6 +56,12 @@ def library(tmp_path: Path):
     """An open, empty library in a temporary folder."""
     with Library.open(tmp_path / "library") as opened:
         yield opened
+
+
+@pytest.fixture
+def studio(library: Library):
+    """The studio on the test's library (which the `library` fixture closes)."""
+    return Studio(library)
 
 
 @dataclass

@@ -17,7 +17,6 @@ from mt_studio.core.capture.take_recording import TakeRecording, TakeRequest
 from mt_studio.core.domain import Purpose, SessionKind
 from mt_studio.core.library import consent_ledger, participants, sessions, takes
 from mt_studio.core.plugins import PluginHost, TakeAudio
-from mt_studio.core.plugins.take_audio import take_audio
 
 RATE = 48000
 PLUGINS = Path(__file__).resolve().parent.parent / "plugins"
@@ -73,12 +72,13 @@ def record_band(library, parts: np.ndarray) -> int:
 
 
 @pytest.mark.parametrize("bpm", [96, 132])
-def test_a_band_take_gets_one_chord_a_bar_after_a_silent_start(library, tmp_path, bpm):
+def test_a_band_take_gets_one_chord_a_bar_after_a_silent_start(library, studio, tmp_path,
+                                                                bpm):
     parts = render_band(tmp_path, SONG, bpm, lead=0.5, samplerate=RATE)
     take = takes.get(library.connection, record_band(library, parts))
     host = PluginHost([(PLUGINS, True)], tmp_path / "plugins.json")
     host.start()
-    with take_audio(library, take) as sound:
+    with studio.plugins.take_audio(take.id) as sound:
         assert sound.tempo_bpm is None
         found = host.run_analysis("chords", sound)
 

@@ -12,10 +12,10 @@ import pytest
 from conftest import run_command
 
 from mt_studio.core.domain import Purpose, TrackKind
-from mt_studio.core.lead_sheet import lead_sheet, log_shared
 from mt_studio.core.library import Library, exports, participants, songs, takes
 from mt_studio.core.library.database import DATABASE_NAME
 from mt_studio.core.library.migrations import MIGRATIONS
+from mt_studio.core.studio import Studio
 
 
 def dump(folder: Path) -> list[str]:
@@ -113,14 +113,15 @@ def test_withdrawal_names_the_exports_to_recall(cli, tmp_path, band):
 
 def test_withdrawing_group_consent_names_the_lead_sheets_with_their_words(cli, tmp_path, band):
     cli("consent", "grant", "Ola", "record", "group", "community")
-    with Library.open(tmp_path / "library") as library, library.transaction() as db:
-        take = takes.start(db, band, 48000)
-        ola = participants.find(db, "Ola")
-        song = songs.create(db, "Vårsang", [ola], lyrics="Snøen går\n")
-        songs.link_take(db, song.id, take)
-        sheet = lead_sheet(db, takes.get(db, take), [])
+    with Studio.open(tmp_path / "library") as studio:
+        with studio.transaction() as db:
+            take = takes.start(db, band, 48000)
+            ola = participants.find(db, "Ola")
+            song = songs.create(db, "Vårsang", [ola], lyrics="Snøen går\n")
+            songs.link_take(db, song.id, take)
+        sheet = studio.sharing.lead_sheet(take)
         assert sheet.writers == (ola.id,)
-        log_shared(db, take, sheet, "printed")
+        studio.sharing.log_lead_sheet(take, sheet, "printed")
     assert cli("consent", "withdraw", "Ola", "community", "--json").json()["lead_sheets"] == []
     report = cli("consent", "withdraw", "Ola", "group", "--json").json()
     assert [(s["take"], s["song"], s["how"]) for s in report["lead_sheets"]] == [

@@ -15,7 +15,6 @@ from mt_studio.core.export import ExportRequest, export_take
 from mt_studio.core.library import annotations
 from mt_studio.core.midi_audio import midi_track_sound
 from mt_studio.core.plugins import Annotation, PluginFailed, PluginHost, PluginState
-from mt_studio.core.plugins.take_audio import take_audio
 from mt_studio.core.presets import AudioFormat
 from tests.export_story import RATE, SECONDS, band_take
 from tests.test_plugin_host import GOOD, RAISES_EVERYWHERE, plugin
@@ -120,17 +119,13 @@ def test_a_failing_effect_or_exporter_stops_the_export_and_leaves_nothing(
     assert result.folder.is_dir()  # the other plugins and the app carry on
 
 
-def test_an_analysis_runs_on_the_take_and_its_annotations_are_kept(library, story, host):
-    [(plugin_id, analysis)] = [(p, a) for p, a in host.analyses() if a.id == "find-c"]
-    take = library.connection.execute("SELECT id FROM takes").fetchone()[0]
-    from mt_studio.core.library import takes
-
-    with take_audio(library, takes.get(library.connection, take)) as sound:
+def test_an_analysis_runs_on_the_take_and_its_annotations_are_kept(studio, story, host):
+    [analysis] = [a for _plugin, a in host.analyses() if a.id == "find-c"]
+    with studio.plugins.take_audio(story.take_id) as sound:
         assert sound.frames == SECONDS * RATE
         found = host.run_analysis("find-c", sound)
-    with library.transaction() as db:
-        annotations.replace(db, take, plugin_id, analysis.id, found)
-        annotations.replace(db, take, plugin_id, analysis.id, found)  # a new run replaces
-    kept = annotations.of_take(library.connection, take)
+    assert studio.plugins.analyse(host, analysis.id, story.take_id) == found
+    studio.plugins.analyse(host, analysis.id, story.take_id)  # a new run replaces
+    kept = studio.plugins.annotations(story.take_id)
     assert [(k.plugin_id, k.annotation.label) for k in kept] == [("good", "C")]
-    assert annotations.of_take(library.connection, take, ["other"]) == []
+    assert studio.plugins.annotations(story.take_id, ["other"]) == []

@@ -1,21 +1,25 @@
 """What analyses found, read for people: the spans shown on a take's timeline, the one-line
-summary (tempo, key), and a lead sheet (the chords four bars a line, with the song's lyrics)."""
+summary (tempo, key), and a lead sheet (the chords four bars a line, with the song's lyrics).
+
+Nothing here reads the library: the studio's sharing service reads the take, what was found
+in it and the song linked to it, and logs a lead sheet printed or saved."""
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from mt_studio.core.consent_policy import may_export
-from mt_studio.core.domain import Purpose, TrackPlan
-from mt_studio.core.library import audit, consent_ledger, songs
-from mt_studio.core.library.annotations import StoredAnnotation
-from mt_studio.core.library.clock import utc_now
-from mt_studio.core.library.takes import Take
+from mt_studio.core.domain import ConsentEvent, Purpose, TrackPlan
+from mt_studio.core.domain.songs import Song
+from mt_studio.core.domain.takes import StoredAnnotation, Take
 from mt_studio.core.plugins.extensions import Annotation
 from mt_studio.i18n import _
+
+if TYPE_CHECKING:  # transitional: the window calls this until it goes through the studio
+    from sqlite3 import Connection
 
 CHORD = "chord"
 BARS_A_LINE = 4
@@ -85,23 +89,23 @@ class LeadSheet:
         return "\n".join(parts) + "\n"
 
 
-def lead_sheet(db: sqlite3.Connection, take: Take, stored: Sequence[StoredAnnotation],
-               at: datetime | None = None) -> LeadSheet:
-    """The lead sheet of TAKE from its STORED annotations: titled by the song linked to it
-    (else "Take N"), with that song's latest lyrics when every one of its writers holds
-    `group` consent at AT (a lead sheet is printed for the group); else a line saying why the
-    words are left out."""
-    linked = songs.for_take(db, take.id)
+def writers_share(song: Song, ledger: Sequence[ConsentEvent], at: datetime) -> bool:
+    """Whether SONG's words may go on a lead sheet, which is printed for the group: it names
+    its writers and every one of them holds `group` consent at AT by LEDGER."""
+    words = TrackPlan("lyrics", frozenset(song.writer_ids), isolated=True)
+    return bool(song.writer_ids) and may_export([words], (), Purpose.GROUP, ledger, at).allowed
+
+
+def lead_sheet_from(take: Take, stored: Sequence[StoredAnnotation], song: Song | None,
+                    shared: bool) -> LeadSheet:
+    """The lead sheet of TAKE from its STORED annotations: titled by SONG, the one song linked
+    to it (else "Take N"), with that song's latest lyrics when SHARED (`writers_share`); else
+    a line saying why the words are left out."""
     title, lyrics = _("Take {number}").format(number=take.number), ""
     song_id, writers = None, ()
-    if len(linked) == 1:
-        song = linked[0]
+    if song is not None:
         title, song_id = song.title, song.id
         if song.latest.lyrics.strip():
-            words = TrackPlan("lyrics", frozenset(song.writer_ids), isolated=True)
-            shared = bool(song.writer_ids) and may_export(
-                [words], (), Purpose.GROUP, consent_ledger.events(db, song.writer_ids),
-                at or utc_now()).allowed
             lyrics = song.latest.lyrics if shared else _(
                 "(The words are left out: not everyone who wrote them has agreed to share "
                 "them in the group.)")
@@ -110,10 +114,19 @@ def lead_sheet(db: sqlite3.Connection, take: Take, stored: Sequence[StoredAnnota
                      song_id, writers)
 
 
-def log_shared(db: sqlite3.Connection, take_id: int, sheet: LeadSheet, how: str) -> None:
-    """Log that SHEET of take TAKE_ID was printed or saved (HOW: "printed" or "pdf"): a row
-    for each writer whose words it carries, so that withdrawing their `group` consent lists
-    it, or one row for the take when it carries no one's words."""
-    details = {"how": how, "song": sheet.song_id, "purpose": Purpose.GROUP.value}
-    for writer in sheet.writers or (None,):
-        audit.record(db, consent_ledger.LEAD_SHEET_SHARED, f"take:{take_id}", writer, **details)
+# transitional: the window calls this until it goes through the studio
+def lead_sheet(db: Connection, take: Take, stored: Sequence[StoredAnnotation],
+               at: datetime | None = None) -> LeadSheet:
+    """`lead_sheet_from` what the studio reads from DB (the studio's `sharing.lead_sheet`)."""
+    from mt_studio.core.studio.sharing import read_lead_sheet
+
+    return read_lead_sheet(db, take, stored, at)
+
+
+# transitional: the window calls this until it goes through the studio
+def log_shared(db: Connection, take_id: int, sheet: LeadSheet, how: str) -> None:
+    """Log SHEET of take TAKE_ID printed or saved in DB (the studio's
+    `sharing.log_lead_sheet`)."""
+    from mt_studio.core.studio.sharing import log_lead_sheet
+
+    log_lead_sheet(db, take_id, sheet, how)

@@ -1,34 +1,46 @@
-"""A take's sound for plugins: a mono mix of its audio tracks over a region, read on demand."""
+"""A take's sound for plugins: a mono mix of its audio tracks over a region, read on demand,
+from the take as the studio resolved it (the engine never reads the library)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from mt_studio.core.domain import TrackKind
-from mt_studio.core.library import Library, layers, sessions
-from mt_studio.core.library.takes import Marker, Take, Track
+from mt_studio.core.domain.sound import TakeSound
+from mt_studio.core.domain.takes import Marker, Take
 from mt_studio.core.plugins.extensions import TakeAudio
-from mt_studio.core.waveform import TrackReader, part_paths
+from mt_studio.core.waveform import TrackReader
+
+if TYPE_CHECKING:  # transitional: the window calls this until it goes through the studio
+    from mt_studio.core.library import Library
 
 
 @contextmanager
-def take_audio(library: Library, take: Take, tracks: Sequence[Track] | None = None,
-               start: int = 0, end: int | None = None) -> Iterator[TakeAudio]:
-    """TakeAudio of TRACKS (default: the audio tracks the take plays) from START to END, with
-    the session's tempo; the library is read here, the files when the plugin reads."""
-    db = library.connection
-    if tracks is None:
-        silent = layers.left_out(db, take.id)
-        tracks = [t for t in take.tracks if t.kind is TrackKind.AUDIO and t.id not in silent]
-    tempo = sessions.get(db, take.session_id).tempo_bpm
-    with sound_of([part_paths(library, t.id) for t in tracks], take.samplerate, start,
-                  take.frames if end is None else min(end, take.frames), tempo,
-                  take.markers) as sound:
-        yield sound
+def audio_of(sound: TakeSound, start: int = 0, end: int | None = None) -> Iterator[TakeAudio]:
+    """TakeAudio of what SOUND plays as (its audio tracks the looper did not leave out, mixed
+    to mono) from START to END, with the session's tempo and the take's markers; the files are
+    read as the plugin reads, and closed on leaving."""
+    sources = [list(t.files) for t in sound.audio if not t.left_out]
+    last = sound.frames if end is None else min(end, sound.frames)
+    with sound_of(sources, sound.samplerate, start, last, sound.tempo_bpm,
+                  sound.take.markers) as audio:
+        yield audio
+
+
+# transitional: the window calls this until it goes through the studio
+@contextmanager
+def take_audio(library: Library, take: Take, start: int = 0, end: int | None = None
+               ) -> Iterator[TakeAudio]:
+    """`audio_of` TAKE as the studio resolves it in LIBRARY (the studio's
+    `plugins.take_audio`)."""
+    from mt_studio.core.studio.listening import resolve
+
+    with audio_of(resolve(library.connection, library.folder, take.id), start, end) as audio:
+        yield audio
 
 
 @contextmanager

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from mt_studio.core.library import annotations
 from mt_studio.core.library.annotations import StoredAnnotation
 from mt_studio.core.plugins.extensions import Annotation, TakeAudio
-from mt_studio.core.plugins.take_audio import sound_of
+from mt_studio.core.plugins.take_audio import audio_of
 from mt_studio.core.studio.events import TakeChanged
 
 if TYPE_CHECKING:
@@ -38,11 +38,7 @@ class PluginService:
                    ) -> Iterator[TakeAudio]:
         """What the take plays as (its audio tracks the looper did not leave out, mixed to
         mono) from START to END, for a plugin to read; the files close on leaving."""
-        sound = self._studio.listening.sound(take_id)
-        sources = [list(t.files) for t in sound.audio if not t.left_out]
-        last = sound.frames if end is None else min(end, sound.frames)
-        with sound_of(sources, sound.samplerate, start, last, sound.tempo_bpm,
-                      sound.take.markers) as audio:
+        with audio_of(self._studio.listening.sound(take_id), start, end) as audio:
             yield audio
 
     def analyse(self, host: PluginHost, analysis_id: str, take_id: int,
