@@ -10,7 +10,7 @@ import pytest
 
 from mt_studio.core.domain import Purpose
 from mt_studio.core.errors import ConsentRefused
-from mt_studio.core.export import ExportRequest, export_take
+from mt_studio.core.export import ExportRequest
 from mt_studio.core.library import consent_ledger
 from mt_studio.core.presets import AudioFormat
 from tests.conftest import run_command
@@ -43,11 +43,11 @@ def watched(destination):
 
 
 @pytest.mark.parametrize("stems", [False, True])
-def test_a_refused_export_makes_no_file_at_any_moment(library, refused_story, destination,
-                                                     stems):
+def test_a_refused_export_makes_no_file_at_any_moment(library, studio, refused_story,
+                                                     destination, stems):
     with CreationWatch(*watched(destination)) as watch:
         with pytest.raises(ConsentRefused, match="Kometen withdrew consent to community"):
-            export_take(library, ExportRequest(
+            studio.sharing.export(ExportRequest(
                 refused_story.take_id, destination=destination, purpose=Purpose.COMMUNITY,
                 format=AudioFormat.FLAC, stems=stems, zip=True))
         assert watch.made() == []

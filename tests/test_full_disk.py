@@ -26,7 +26,7 @@ from recorder_rig import (
 )
 
 from mt_studio.core.domain import Purpose, TakeStatus
-from mt_studio.core.export import ExportFailed, ExportRequest, export_take
+from mt_studio.core.export import ExportFailed, ExportRequest
 from mt_studio.core.library import Library, takes
 from mt_studio.core.presets import AudioFormat
 from tests.conftest import run_command
@@ -63,13 +63,13 @@ def free_bytes(folder: Path) -> int:
     return shutil.disk_usage(folder).free
 
 
-def test_an_export_that_fills_the_disk_leaves_nothing_and_says_so(library, small_disk):
+def test_an_export_that_fills_the_disk_leaves_nothing_and_says_so(library, studio, small_disk):
     story = band_take(library)
     free = free_bytes(small_disk)
     with pytest.raises(ExportFailed) as failed:
-        export_take(library, ExportRequest(story.take_id, destination=small_disk,
-                                           purpose=Purpose.GROUP, format=AudioFormat.WAV,
-                                           stems=True))
+        studio.sharing.export(ExportRequest(story.take_id, destination=small_disk,
+                                            purpose=Purpose.GROUP, format=AudioFormat.WAV,
+                                            stems=True))
     message = str(failed.value)
     assert str(small_disk) in message and os.strerror(28) in message  # ENOSPC
     assert "Nothing was kept" in message

@@ -15,7 +15,7 @@ from mt_studio.core import midi_audio, synth
 from mt_studio.core.demo import BAR
 from mt_studio.core.domain import Purpose, TrackKind
 from mt_studio.core.errors import InputError
-from mt_studio.core.export import ExportRequest, export_take
+from mt_studio.core.export import ExportRequest
 from mt_studio.core.looping import LoopRegion
 from mt_studio.core.midi_audio import midi_track_sound, remove_stale_midi_renders
 from mt_studio.core.mixing import TrackMix, mix_to_stereo, stereo_gains
@@ -121,11 +121,11 @@ def test_a_practice_version_has_the_midi_part_slowed_down_with_the_rest(library,
 
 
 def test_an_exported_mix_has_the_midi_part_and_stems_keep_the_mid_file(
-        library, demo_take, tmp_path):
+        library, studio, demo_take, tmp_path):
     keys = midi_track(demo_take)
     sound = sf.read(midi_track_sound(library.folder, library.folder / keys.file, RATE,
                                      demo_take.frames), dtype="float32")[0]
-    mix = export_take(library, ExportRequest(
+    mix = studio.sharing.export(ExportRequest(
         demo_take.id, Purpose.GROUP, tmp_path / "mix", format=AudioFormat.WAV, bit_depth=32,
         track_ids=(keys.id,), mixes={keys.id: TrackMix(gain_db=-2.0)}))
     written = sf.read(mix.folder / "Take 1.wav", dtype="float32")[0]
@@ -135,8 +135,8 @@ def test_an_exported_mix_has_the_midi_part_and_stems_keep_the_mid_file(
     assert sorted(p.suffix for p in mix.folder.iterdir() if p.suffix in (".wav", ".mid")) == [
         ".mid", ".wav"]
 
-    stems = export_take(library, ExportRequest(demo_take.id, Purpose.GROUP, tmp_path / "stems",
-                                               format=AudioFormat.WAV, stems=True))
+    stems = studio.sharing.export(ExportRequest(demo_take.id, Purpose.GROUP, tmp_path / "stems",
+                                                format=AudioFormat.WAV, stems=True))
     names = sorted(p.name for p in stems.folder.iterdir() if p.suffix in (".wav", ".mid"))
     assert len(names) == len(demo_take.tracks) and names[-1].endswith("05 MIDI.mid")
     assert all(sf.info(stems.folder / name).frames == demo_take.frames
@@ -144,9 +144,9 @@ def test_an_exported_mix_has_the_midi_part_and_stems_keep_the_mid_file(
 
 
 def test_a_muted_midi_row_is_left_out_of_the_export_and_of_who_must_consent(
-        library, demo_take, tmp_path):
+        studio, demo_take, tmp_path):
     keys, bass = midi_track(demo_take), demo_take.tracks[1]
-    result = export_take(library, ExportRequest(
+    result = studio.sharing.export(ExportRequest(
         demo_take.id, Purpose.GROUP, tmp_path, format=AudioFormat.WAV,
         track_ids=(bass.id, keys.id), mixes={keys.id: TrackMix(mute=True)}))
     assert not list(result.folder.glob("*.mid")) and len(result.plan.sounding_mixes) == 1
@@ -154,19 +154,19 @@ def test_a_muted_midi_row_is_left_out_of_the_export_and_of_who_must_consent(
 
 
 def test_without_a_synthesizer_the_audio_plays_and_a_mix_export_says_what_to_do(
-        library, demo_take, tmp_path, monkeypatch):
+        library, studio, demo_take, tmp_path, monkeypatch):
     monkeypatch.setenv(synth.SOUNDFONT_ENV, str(tmp_path / "none.sf2"))
     player = TakePlayer(take_sound(library, demo_take.id))
     player.prepare()
     assert player.track_ids == [t.id for t in demo_take.tracks if t.kind is TrackKind.AUDIO]
     assert "none.sf2" in player.midi_problem
     with pytest.raises(InputError, match="none.sf2.*export stems") as refused:
-        export_take(library, ExportRequest(demo_take.id, Purpose.GROUP, tmp_path / "out",
-                                           format=AudioFormat.WAV))
+        studio.sharing.export(ExportRequest(demo_take.id, Purpose.GROUP, tmp_path / "out",
+                                            format=AudioFormat.WAV))
     assert "nothing was written" in str(refused.value)
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
-    stems = export_take(library, ExportRequest(demo_take.id, Purpose.GROUP, tmp_path / "out",
-                                               format=AudioFormat.WAV, stems=True))
+    stems = studio.sharing.export(ExportRequest(demo_take.id, Purpose.GROUP, tmp_path / "out",
+                                                format=AudioFormat.WAV, stems=True))
     assert len(list(stems.folder.glob("*.mid"))) == 1
 
 

@@ -11,7 +11,7 @@ import soundfile as sf
 
 from mt_studio.core.domain import Purpose
 from mt_studio.core.errors import InputError
-from mt_studio.core.export import ExportRequest, export_take
+from mt_studio.core.export import ExportRequest
 from mt_studio.core.library import annotations
 from mt_studio.core.midi_audio import midi_track_sound
 from mt_studio.core.plugins import Annotation, PluginFailed, PluginHost, PluginState
@@ -51,17 +51,17 @@ def story(library):
     return band_take(library)
 
 
-def mix(library, story, tmp_path, host, **fields) -> np.ndarray:
-    result = export_take(library, ExportRequest(
+def mix(studio, story, tmp_path, host, **fields) -> np.ndarray:
+    result = studio.sharing.export(ExportRequest(
         story.take_id, Purpose.GROUP, tmp_path / "out", AudioFormat.WAV, bit_depth=32,
         **fields), plugins=host)
     written, _rate = sf.read(next(result.folder.glob("*.wav")), dtype="float32")
     return written
 
 
-def test_an_effect_shapes_the_exported_mix(library, story, tmp_path, host):
-    plain = mix(library, story, tmp_path, host)
-    halved = mix(library, story, tmp_path, host, effects=("halve",))
+def test_an_effect_shapes_the_exported_mix(studio, story, tmp_path, host):
+    plain = mix(studio, story, tmp_path, host)
+    halved = mix(studio, story, tmp_path, host, effects=("halve",))
     np.testing.assert_allclose(halved, plain * 0.5, atol=1e-7)
 
 
@@ -70,25 +70,25 @@ def test_effects_are_for_a_mix_not_for_stems(story, tmp_path):
         ExportRequest(story.take_id, Purpose.GROUP, tmp_path, stems=True, effects=("halve",))
 
 
-def test_an_effect_or_exporter_no_plugin_offers_is_named(library, story, tmp_path, host):
+def test_an_effect_or_exporter_no_plugin_offers_is_named(studio, story, tmp_path, host):
     with pytest.raises(InputError, match="reverb-9000"):
-        export_take(library, ExportRequest(story.take_id, Purpose.GROUP, tmp_path,
-                                           effects=("reverb-9000",)), plugins=host)
+        studio.sharing.export(ExportRequest(story.take_id, Purpose.GROUP, tmp_path,
+                                            effects=("reverb-9000",)), plugins=host)
     with pytest.raises(InputError, match="plugins"):
-        export_take(library, ExportRequest(story.take_id, Purpose.GROUP, tmp_path,
-                                           exporters=("notes",)))
+        studio.sharing.export(ExportRequest(story.take_id, Purpose.GROUP, tmp_path,
+                                            exporters=("notes",)))
     assert not any(p.name.startswith("Take") for p in tmp_path.iterdir())
 
 
 def test_an_exporter_adds_files_that_the_manifest_lists_with_checksums(
-        library, story, tmp_path, host):
+        library, studio, story, tmp_path, host):
     with library.transaction() as db:
         annotations.replace(db, story.take_id, "good", "find-c", [
             Annotation("chord", 0, RATE // 2, "F"), Annotation("chord", RATE // 2, 2 * RATE, "C"),
             Annotation("chord", 2 * RATE, 3 * RATE, "G"),
             Annotation("tempo", 0, SECONDS * RATE, "96 BPM", 96.0),
             Annotation("marker-ish", 5 * RATE, None, "after the region")])
-    result = export_take(library, ExportRequest(
+    result = studio.sharing.export(ExportRequest(
         story.take_id, Purpose.GROUP, tmp_path / "out", exporters=("notes", "dump"),
         region=(RATE, 4 * RATE)), plugins=host)
     manifest = json.loads((result.folder / "manifest.json").read_text())
@@ -106,16 +106,16 @@ def test_an_exporter_adds_files_that_the_manifest_lists_with_checksums(
 
 
 def test_a_failing_effect_or_exporter_stops_the_export_and_leaves_nothing(
-        library, story, tmp_path, host):
+        studio, story, tmp_path, host):
     for fields in ({"effects": ("broken",)}, {"exporters": ("boom-files",)}):
         host.enable("raises")
         with pytest.raises(PluginFailed):
-            export_take(library, ExportRequest(story.take_id, Purpose.GROUP, tmp_path / "out",
-                                               **fields), plugins=host)
+            studio.sharing.export(ExportRequest(story.take_id, Purpose.GROUP, tmp_path / "out",
+                                                **fields), plugins=host)
         assert not (tmp_path / "out").exists() or list((tmp_path / "out").iterdir()) == []
         assert host.info("raises").state is PluginState.FAILED
-    result = export_take(library, ExportRequest(story.take_id, Purpose.GROUP, tmp_path / "out",
-                                                effects=("halve",)), plugins=host)
+    result = studio.sharing.export(ExportRequest(story.take_id, Purpose.GROUP, tmp_path / "out",
+                                                 effects=("halve",)), plugins=host)
     assert result.folder.is_dir()  # the other plugins and the app carry on
 
 

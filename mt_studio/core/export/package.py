@@ -15,8 +15,8 @@ from pathlib import Path
 
 from mt_studio import __version__
 from mt_studio.core.domain import Purpose
+from mt_studio.core.domain.records import ExportedFile
 from mt_studio.core.export.plan import ExportPlan
-from mt_studio.core.library.exports import ExportedFile
 from mt_studio.i18n import _
 
 MANIFEST = "manifest.json"

@@ -1,18 +1,19 @@
 """An export made concrete: which tracks, who is heard on them, their consent, their credits.
 
-Nothing here writes a file. `plan_export` refuses (ConsentRefused, exit 3) when anyone heard
-lacks the purpose, and refuses a title, group or recipient that names a person who did not
-choose to be credited by that name.
+Nothing here reads the library or writes a file: the studio reads what an export is planned
+from (`ExportFacts`). `plan_from` refuses (ConsentRefused, exit 3) when anyone heard lacks the
+purpose, and refuses a title, group or recipient that names a person who did not choose to be
+credited by that name.
 """
 
 from __future__ import annotations
 
 import re
-import sqlite3
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from mt_studio.core.consent_policy import (
     Decision,
@@ -30,12 +31,34 @@ from mt_studio.core.domain import (
     TrackKind,
     TrackPlan,
 )
+from mt_studio.core.domain.songs import Song
+from mt_studio.core.domain.takes import Take, Track
 from mt_studio.core.errors import ConsentRefused, InputError
 from mt_studio.core.export.request import ExportRequest
-from mt_studio.core.library import consent_ledger, layers, participants, sessions, songs, takes
-from mt_studio.core.library.takes import Take, Track
 from mt_studio.core.mixing import TrackMix
 from mt_studio.i18n import _
+
+if TYPE_CHECKING:  # transitional: the window calls this until it goes through the studio
+    from sqlite3 import Connection
+
+
+@dataclass(frozen=True)
+class ExportFacts:
+    """What an export of a take is planned from, read by the studio in one go: the TAKE, the
+    tracks a looper LEFT_OUT, who was PRESENT at its session, EVERYONE in the library (whose
+    names must not leak), the LEDGER in the order written, and the SONGS linked to the take."""
+
+    take: Take
+    left_out: frozenset[int]
+    present: frozenset[int]
+    everyone: tuple[Participant, ...]
+    ledger: tuple[ConsentEvent, ...]
+    songs: tuple[Song, ...]
+
+    @property
+    def pseudonyms(self) -> dict[int, str]:
+        """Everyone's pseudonym by id, for messages."""
+        return {person.id: person.pseudonym for person in self.everyone}
 
 
 @dataclass(frozen=True)
@@ -97,14 +120,14 @@ class ExportPlan:
         """Everyone the export carries: the people heard, and the writers of shared words."""
         return frozenset(p.participant_id for p in self.heard) | self.writers
 
-    def check_consent(self, db: sqlite3.Connection, at: datetime) -> Decision:
-        """The policy's answer now, from the ledger as it stands (for the checks while writing):
-        everyone heard, and the writers of the words when they go along."""
+    def check_consent(self, ledger: Sequence[ConsentEvent], at: datetime) -> Decision:
+        """The policy's answer at AT from LEDGER as it stands (read again for the checks while
+        the files are written): everyone heard, and the writers of the words when they go
+        along."""
         plans = [t.plan() for t in self.tracks()]
         if self.writers:
             plans.append(TrackPlan("lyrics", self.writers, isolated=True))
-        return may_export(plans, self.present, self.request.purpose,
-                          consent_ledger.events(db, self.participant_ids), at)
+        return may_export(plans, self.present, self.request.purpose, ledger, at)
 
 
 @dataclass(frozen=True)
@@ -122,19 +145,22 @@ class Hearing:
     midi_mixes: tuple[TrackMix, ...] = ()  # one per MIDI track
 
 
-def hearing(db: sqlite3.Connection, request: ExportRequest, at: datetime) -> Hearing:
-    """Who REQUEST's tracks carry and whether they all consent at AT; raises InputError only
-    for a request that cannot be made (a take being recorded, no such track, nothing left)."""
-    take = takes.get(db, request.take_id)
+def hearing_from(facts: ExportFacts, request: ExportRequest, at: datetime) -> Hearing:
+    """Who REQUEST's tracks carry and whether they all consent at AT, from FACTS; raises
+    InputError only for a request that cannot be made (a take being recorded, no such track,
+    nothing left)."""
+    take = facts.take
+    if take.id != request.take_id:
+        raise ValueError(f"facts of take {take.id} for an export of take {request.take_id}")
     if take.status is TakeStatus.RECORDING:
         raise InputError(_("Take {number} is still being recorded (or waits to be recovered); "
                            "export it once it has stopped.").format(number=take.number))
     if request.region is not None and request.region[0] >= take.frames:
         raise InputError(_("The region starts at or after the end of take {number}.").format(
             number=take.number))
-    silent = layers.left_out(db, take.id)
     chosen = [(track, request.mixes.get(track.id, TrackMix()))
-              for track in _chosen_tracks(take, request.track_ids) if track.id not in silent]
+              for track in _chosen_tracks(take, request.track_ids)
+              if track.id not in facts.left_out]
     chosen = [(track, mix) for track, mix in chosen if not mix.mute]
     if any(mix.solo for _track, mix in chosen):  # a solo leaves the others out, mix and stems
         chosen = [(track, mix) for track, mix in chosen if mix.solo]
@@ -144,37 +170,34 @@ def hearing(db: sqlite3.Connection, request: ExportRequest, at: datetime) -> Hea
     midi_mixes = [mix for track, mix in chosen if track.kind is TrackKind.MIDI]
     if not audio and not midi:
         raise InputError(_("Nothing to export: every chosen track is muted or left out."))
-    present = frozenset(p.id for p in sessions.get(db, take.session_id).participants)
     exported = [t.plan() for t in audio + midi]
-    ledger = tuple(consent_ledger.events(db))
     heard_ids: set[int] = set()
     for track in exported:
-        heard_ids |= heard_on(track, present)
-    heard = tuple(_heard_person(p, credit_choice(ledger, p.id))
-                  for p in participants.all_participants(db) if p.id in heard_ids)
-    decision = may_export(exported, present, request.purpose, ledger, at)
-    return Hearing(take, tuple(audio), tuple(mixes), tuple(midi), present, heard, decision,
-                   ledger, tuple(midi_mixes))
+        heard_ids |= heard_on(track, facts.present)
+    heard = tuple(_heard_person(p, credit_choice(facts.ledger, p.id))
+                  for p in facts.everyone if p.id in heard_ids)
+    decision = may_export(exported, facts.present, request.purpose, facts.ledger, at)
+    return Hearing(take, tuple(audio), tuple(mixes), tuple(midi), facts.present, heard,
+                   decision, facts.ledger, tuple(midi_mixes))
 
 
-def plan_export(db: sqlite3.Connection, request: ExportRequest, at: datetime,
-                heard: Hearing | None = None) -> ExportPlan:
-    """The plan for REQUEST at moment AT; raises ConsentRefused or InputError, writing nothing.
-    HEARD is `hearing(db, request, at)` when the caller has it already."""
-    heard = heard or hearing(db, request, at)
+def plan_from(facts: ExportFacts, request: ExportRequest, at: datetime,
+              heard: Hearing | None = None) -> ExportPlan:
+    """The plan for REQUEST at moment AT, from FACTS; raises ConsentRefused or InputError,
+    writing nothing. HEARD is `hearing_from(facts, request, at)` when the caller has it."""
+    heard = heard or hearing_from(facts, request, at)
     if not heard.decision.allowed:
-        raise ConsentRefused(refusal(heard.decision, request.purpose,
-                                     participants.pseudonyms(db)))
-    forbidden = forbidden_names(participants.all_participants(db),
+        raise ConsentRefused(refusal(heard.decision, request.purpose, facts.pseudonyms))
+    forbidden = forbidden_names(facts.everyone,
                                 [p.credit_text for p in heard.heard if p.credit_text])
-    title = (request.title or "").strip() or default_title(db, heard.take)
+    title = (request.title or "").strip() or title_from(heard.take, facts.songs)
     for field, text in ((_("The title"), title), (_("The group's name"), request.group),
                         (_("The recipient"), request.recipient)):
         if names_in(text, forbidden):
             raise InputError(_("{field} \u201c{text}\u201d names someone who has not chosen to "
                                "be credited so; choose other words.").format(
                                    field=field, text=text))
-    lyrics, writers = _shared_lyrics(db, heard.take, request.purpose, heard.ledger, at)
+    lyrics, writers = _shared_lyrics(facts.songs, request.purpose, heard.ledger, at)
     return ExportPlan(request, heard.take, heard.audio, heard.mixes, heard.midi, heard.present,
                       heard.heard, title, lyrics, forbidden, writers, heard.midi_mixes)
 
@@ -237,21 +260,19 @@ def _heard_person(person: Participant, credit: Credit) -> HeardPerson:
     return HeardPerson(person.id, person.pseudonym, credit, text)
 
 
-def default_title(db: sqlite3.Connection, take: Take) -> str:
-    """The title an export gets unless given one: the linked song's, else "Take N"."""
-    linked = songs.for_take(db, take.id)
+def title_from(take: Take, linked: Sequence[Song]) -> str:
+    """The title an export of TAKE gets unless given one: the title of the one song LINKED to
+    it, else "Take N"."""
     if len(linked) == 1:
         return linked[0].title
     return _("Take {number}").format(number=take.number)
 
 
-def _shared_lyrics(db: sqlite3.Connection, take: Take, purpose: Purpose,
-                   ledger: Sequence[ConsentEvent], at: datetime
-                   ) -> tuple[str | None, frozenset[int]]:
-    """The words of the one song linked to TAKE and its writers, if every writer holds
+def _shared_lyrics(linked: Sequence[Song], purpose: Purpose, ledger: Sequence[ConsentEvent],
+                   at: datetime) -> tuple[str | None, frozenset[int]]:
+    """The words of the one song LINKED to the take and its writers, if every writer holds
     PURPOSE now; else (None, nobody). A song nobody is named as writing of is not shared:
     nobody consented for it."""
-    linked = songs.for_take(db, take.id)
     if len(linked) != 1 or not linked[0].writer_ids or not linked[0].latest.lyrics.strip():
         return None, frozenset()
     writers = frozenset(linked[0].writer_ids)
@@ -259,3 +280,28 @@ def _shared_lyrics(db: sqlite3.Connection, take: Take, purpose: Purpose,
                       at).allowed:
         return None, frozenset()
     return linked[0].latest.lyrics, writers
+
+
+# transitional: the window calls this until it goes through the studio
+def hearing(db: Connection, request: ExportRequest, at: datetime) -> Hearing:
+    """`hearing_from` what the studio reads from DB (the studio's `sharing.hearing`)."""
+    from mt_studio.core.studio.sharing import export_facts
+
+    return hearing_from(export_facts(db, request.take_id), request, at)
+
+
+# transitional: the window calls this until it goes through the studio
+def plan_export(db: Connection, request: ExportRequest, at: datetime,
+                heard: Hearing | None = None) -> ExportPlan:
+    """`plan_from` what the studio reads from DB (the studio's `sharing.plan`)."""
+    from mt_studio.core.studio.sharing import export_facts
+
+    return plan_from(export_facts(db, request.take_id), request, at, heard)
+
+
+# transitional: the window calls this until it goes through the studio
+def default_title(db: Connection, take: Take) -> str:
+    """`title_from` the songs DB links to TAKE (the studio's `sharing.default_title`)."""
+    from mt_studio.core.studio.sharing import export_facts
+
+    return title_from(take, export_facts(db, take.id).songs)

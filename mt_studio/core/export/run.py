@@ -1,10 +1,12 @@
-"""Running an export: plan, write into a hidden folder, check consent again, publish, log.
+"""Running an export: plan, write into a hidden folder, check consent again, log, publish.
 
+The engine never holds the library: the studio hands it what the plan is made from, the take
+as it sounds, and a gate (`ExportGate`) to the library for what must happen while it runs.
 The files are written into a hidden folder beside the destination, by worker threads, while
-the calling thread (which owns the library's connection) watches: it asks the ledger again
-every half second, and on a withdrawal, a cancel or any error it stops the workers and
-removes everything written. Only when all is on disk, and the ledger still allows it in the
-same transaction that logs the export, is the folder given its real name.
+the calling thread watches: it asks the gate to check the ledger again every half second, and
+on a withdrawal, a cancel or any error it stops the workers and removes everything written.
+Only when all is on disk, and the gate has logged the export in a transaction that found the
+ledger still allowing it, is the folder given its real name.
 """
 
 from __future__ import annotations
@@ -19,24 +21,25 @@ import shutil
 import tempfile
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 import soundfile as sf
 
+from mt_studio.core.clock import utc_now
 from mt_studio.core.domain import TrackKind
+from mt_studio.core.domain.records import ExportedFile
+from mt_studio.core.domain.sound import TakeSound
+from mt_studio.core.domain.takes import StoredAnnotation
 from mt_studio.core.durable_files import sync_folder
 from mt_studio.core.errors import ConsentRefused, InputError, MtStudioError
 from mt_studio.core.export import audio, midi, package
-from mt_studio.core.export.plan import ExportPlan, names_in, plan_export, refusal
+from mt_studio.core.export.plan import ExportFacts, ExportPlan, names_in, plan_from
 from mt_studio.core.export.request import ExportRequest
-from mt_studio.core.library import Library, annotations, exports, participants, sessions
-from mt_studio.core.library.clock import utc_now
-from mt_studio.core.library.exports import ExportedFile
-from mt_studio.core.library.takes import Track
 from mt_studio.core.midi_audio import midi_track_sound
 from mt_studio.core.plugins import (
     Annotation,
@@ -49,8 +52,10 @@ from mt_studio.core.plugins import (
 from mt_studio.core.plugins.take_audio import sound_of
 from mt_studio.core.presets.model import AudioFormat
 from mt_studio.core.synth import RenderCancelled
-from mt_studio.core.waveform import part_paths
 from mt_studio.i18n import _
+
+if TYPE_CHECKING:  # transitional: the window calls this until it goes through the studio
+    from mt_studio.core.library import Library
 
 log = logging.getLogger(__name__)
 
@@ -81,15 +86,33 @@ class ExportResult:
     loudness: dict | None
 
 
-def export_take(library: Library, request: ExportRequest, *,
-                progress: Callable[[float], None] | None = None,
-                cancelled: Callable[[], bool] | None = None,
-                plugins: PluginHost | None = None) -> ExportResult:
+class ExportGate(Protocol):
+    """What an export needs of the library while it runs; the studio's sharing service gives
+    it, so that the engine never holds the library."""
+
+    def recheck(self, plan: ExportPlan) -> None:
+        """ConsentRefused, naming who blocks it, unless the ledger as it stands now still
+        allows PLAN."""
+
+    def log(self, plan: ExportPlan, where: Path, files: Sequence[ExportedFile]) -> int:
+        """Log the export of PLAN to WHERE with its FILES in one transaction that first finds
+        the ledger still allowing it; the export's id, or ConsentRefused having logged
+        nothing."""
+
+
+def run_export(request: ExportRequest, facts: ExportFacts, sound: TakeSound, gate: ExportGate,
+               *, found: Sequence[StoredAnnotation] = (),
+               progress: Callable[[float], None] | None = None,
+               cancelled: Callable[[], bool] | None = None,
+               plugins: PluginHost | None = None) -> ExportResult:
     """Export as REQUEST asks, or raise (ConsentRefused, InputError, ExportCancelled,
-    ExportFailed, PluginFailed) having written nothing. PROGRESS gets 0..1 and CANCELLED is
-    polled, both on the calling thread; PLUGINS offers the request's effects and exporters."""
-    plan = plan_export(library.connection, request, utc_now())
-    extras = _Extras.of(library, plan, plugins, cancelled)
+    ExportFailed, PluginFailed) having written nothing. FACTS are what it is planned from,
+    SOUND the take as it sounds (its files), FOUND what analyses found in it; GATE checks the
+    ledger again while the files are written and logs the export before it is published.
+    PROGRESS gets 0..1 and CANCELLED is polled, both on the calling thread; PLUGINS offers the
+    request's effects and exporters."""
+    plan = plan_from(facts, request, utc_now())
+    extras = _Extras.of(sound, plan, found, plugins, cancelled)
     destination = _destination(request.destination)
     _sweep_stale_partials(destination)
     stem = package.safe_name(plan.title, _("export"))
@@ -106,19 +129,11 @@ def export_take(library: Library, request: ExportRequest, *,
         (partial / _SENTINEL).write_text(json.dumps(
             {"folder": folder.name, "zip": zip_path.name if zip_path else None}))
         job = _Job(plan, extras, partial, stem, folder.name)
-        _watch(library, plan, job, progress, cancelled)
+        _watch(gate, plan, job, progress, cancelled)
         files = [ExportedFile(f"{folder.name}/{f.name}", f.bytes, f.sha256) for f in job.files]
         if zip_path is not None:
             files.append(dataclasses.replace(job.zip_checksum, name=zip_path.name))
-        with library.transaction() as db:  # logged before it is published, never after
-            decision = plan.check_consent(db, utc_now())
-            if not decision.allowed:
-                raise ConsentRefused(refusal(decision, request.purpose,
-                                             participants.pseudonyms(db)))
-            export_id = exports.record(
-                db, request.purpose, request.recipient, str(folder), plan.tracks(),
-                plan.participant_ids, request.profile.name if request.profile else None,
-                files, plan.title)
+        export_id = gate.log(plan, folder, files)  # logged before it is published, never after
         logged = True
         if zip_path is not None:
             os.replace(job.zip_file, zip_path)  # over its own empty reservation
@@ -203,7 +218,7 @@ class _Job:
                 raise failed[0].exception()
         names = list(self.audio_names)
         for name, track in zip(self.midi_names, plan.midi, strict=True):
-            smf = midi.region_midi(self.extras.folder / track.file, plan.take.samplerate,
+            smf = midi.region_midi(self.extras.files[track.id][0], plan.take.samplerate,
                                    plan.start, plan.end)
             smf.save(self.folder / name)
             names.append(name)
@@ -223,10 +238,11 @@ class _Job:
             self.zip_checksum = package.checksum(self.zip_file, self.zip_file.name)
 
 
-def _watch(library: Library, plan: ExportPlan, job: _Job,
+def _watch(gate: ExportGate, plan: ExportPlan, job: _Job,
            progress: Callable[[float], None] | None, cancelled: Callable[[], bool] | None
            ) -> None:
-    """Wait for JOB, asking the ledger again and the caller about cancelling meanwhile."""
+    """Wait for JOB, asking GATE to check the ledger again and the caller about cancelling
+    meanwhile."""
     next_check = time.monotonic() + RECHECK_SECONDS
     while not job.wait(0.05):
         if progress is not None:
@@ -234,13 +250,12 @@ def _watch(library: Library, plan: ExportPlan, job: _Job,
         if cancelled is not None and cancelled():
             raise ExportCancelled(_("The export was cancelled; nothing was written."))
         if time.monotonic() >= next_check:
-            decision = plan.check_consent(library.connection, utc_now())
-            if not decision.allowed:
+            try:
+                gate.recheck(plan)
+            except ConsentRefused as refused:
                 raise ConsentRefused(
-                    refusal(decision, plan.request.purpose,
-                            participants.pseudonyms(library.connection))
-                    + " " + _("Consent changed while the files were written; the export "
-                              "stopped and its files were removed."))
+                    f"{refused} " + _("Consent changed while the files were written; the "
+                                      "export stopped and its files were removed.")) from None
             next_check = time.monotonic() + RECHECK_SECONDS
     if isinstance(job.error, MtStudioError):
         raise job.error
@@ -312,20 +327,21 @@ def _within(annotation: Annotation, start: int, end: int) -> Annotation:
 
 
 class _Extras:
-    """What the job needs from the library and the plugins, gathered on the calling thread:
-    the track files, the tempo and annotations, and the plugins' effects and exporters."""
+    """What the job needs beside the plan, gathered on the calling thread: the track files,
+    the tempo and annotations, and the plugins' effects and exporters."""
 
-    def __init__(self, folder: Path, sources: list[list[Path]], tempo_bpm: float | None,
-                 found: tuple[Annotation, ...], plugins: PluginHost | None,
-                 request: ExportRequest) -> None:
-        self.folder, self.sources, self.tempo_bpm = folder, sources, tempo_bpm
+    def __init__(self, files: dict[int, tuple[Path, ...]], sources: list[list[Path]],
+                 tempo_bpm: float | None, found: tuple[Annotation, ...],
+                 plugins: PluginHost | None, request: ExportRequest) -> None:
+        self.files, self.sources, self.tempo_bpm = files, sources, tempo_bpm
         self.annotations, self.plugins, self.request = found, plugins, request
         self.processors: list = []
         self._lock = threading.Lock()
 
     @classmethod
-    def of(cls, library: Library, plan: ExportPlan, plugins: PluginHost | None,
-           cancelled: Callable[[], bool] | None = None) -> _Extras:
+    def of(cls, sound: TakeSound, plan: ExportPlan, found: Sequence[StoredAnnotation],
+           plugins: PluginHost | None, cancelled: Callable[[], bool] | None = None
+           ) -> _Extras:
         request = plan.request
         if (request.effects or request.exporters) and plugins is None:
             raise InputError(_("Effects and exporters come from plugins, and none are loaded."))
@@ -334,18 +350,17 @@ class _Extras:
         missing = [i for i in request.effects + request.exporters if i not in offered]
         if missing:
             raise InputError(_("No enabled plugin offers {ids}.").format(ids=", ".join(missing)))
-        enabled = [i.id for i in plugins.plugins() if i.state is PluginState.ENABLED] \
-            if plugins else []
-        found = tuple(_within(s.annotation, plan.start, plan.end)
-                      for s in annotations.of_take(library.connection, plan.take.id, enabled)
-                      if s.annotation.start < plan.end
-                      and (s.annotation.end or s.annotation.start + 1) > plan.start)
-        tempo = sessions.get(library.connection, plan.take.session_id).tempo_bpm
-        sources = [part_paths(library, t.id) for t in plan.audio]
+        enabled = {i.id for i in plugins.plugins() if i.state is PluginState.ENABLED} \
+            if plugins else set()
+        within = tuple(_within(s.annotation, plan.start, plan.end) for s in found
+                       if s.plugin_id in enabled and s.annotation.start < plan.end
+                       and (s.annotation.end or s.annotation.start + 1) > plan.start)
+        files = {track.id: track.files for track in sound.tracks}
+        sources = [list(files[t.id]) for t in plan.audio]
         if len(plan.sounding_mixes) > len(plan.audio):  # a mix with MIDI tracks in it
-            sources += [[_midi_sound(library.folder, plan, track, cancelled)]
+            sources += [[_midi_sound(sound.folder, plan, files[track.id][0], cancelled)]
                         for track in plan.midi]
-        return cls(library.folder, sources, tempo, found, plugins, request)
+        return cls(files, sources, sound.tempo_bpm, within, plugins, request)
 
     def effects(self, samplerate: int, channels: int) -> list:
         """A fresh chain of the request's effects for one stream."""
@@ -381,12 +396,13 @@ class _Extras:
         return names
 
 
-def _midi_sound(folder: Path, plan: ExportPlan, track: Track,
+def _midi_sound(folder: Path, plan: ExportPlan, midi_file: Path,
                 cancelled: Callable[[], bool] | None) -> Path:
-    """The sound of the MIDI TRACK for the mix, from the synthesizer; InputError saying how
-    to export without it when it cannot be made."""
+    """The sound of a MIDI track (its MIDI_FILE) for the mix, from the synthesizer (its renders
+    cached in the library FOLDER); InputError saying how to export without it when it cannot
+    be made."""
     try:
-        return midi_track_sound(folder, folder / track.file, plan.take.samplerate,
+        return midi_track_sound(folder, midi_file, plan.take.samplerate,
                                 plan.take.frames, cancelled=cancelled)
     except RenderCancelled:
         raise ExportCancelled(_("The export was cancelled; nothing was written.")) from None
@@ -463,3 +479,15 @@ def _alive(pid: int) -> bool:
 def _rounded(value: float | None) -> float | None:
     return None if value is None or value != value or abs(value) == float("inf") \
         else round(value, 2)
+
+
+# transitional: the window calls this until it goes through the studio
+def export_take(library: Library, request: ExportRequest, *,
+                progress: Callable[[float], None] | None = None,
+                cancelled: Callable[[], bool] | None = None,
+                plugins: PluginHost | None = None) -> ExportResult:
+    """The studio's `sharing.export` on LIBRARY (opened by the caller's thread)."""
+    from mt_studio.core.studio import Studio
+
+    return Studio(library).sharing.export(request, progress=progress, cancelled=cancelled,
+                                          plugins=plugins)

@@ -1,22 +1,50 @@
 """Sharing: who would be heard in an export and whether they may be, the export itself
-through the consent gate, and lead sheets printed or saved for the group. ExportLogged is
-announced once an export is written and logged."""
+through the consent gate, and lead sheets printed or saved for the group.
+
+The export engine holds no library: this reads what an export is planned from and the take as
+it sounds, and answers the engine's gate while the files are written (the ledger read again,
+the export logged in one transaction before its folder is published). ExportLogged is
+announced once an export is logged and published, never for one refused, cancelled or failed.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import datetime
+from pathlib import Path
 from sqlite3 import Connection
 from typing import TYPE_CHECKING
 
 from mt_studio.core.clock import utc_now
 from mt_studio.core.domain import Purpose
+from mt_studio.core.domain.records import ExportedFile
 from mt_studio.core.domain.takes import StoredAnnotation, Take
-from mt_studio.core.export import ExportRequest, ExportResult, export_take
-from mt_studio.core.export.plan import ExportPlan, Hearing, hearing, plan_export
+from mt_studio.core.errors import ConsentRefused
+from mt_studio.core.export import (
+    ExportFacts,
+    ExportPlan,
+    ExportRequest,
+    ExportResult,
+    Hearing,
+    hearing_from,
+    plan_from,
+    run_export,
+)
+from mt_studio.core.export.plan import refusal, title_from
 from mt_studio.core.lead_sheet import LeadSheet, lead_sheet_from, writers_share
-from mt_studio.core.library import annotations, audit, consent_ledger, songs, takes
+from mt_studio.core.library import (
+    annotations,
+    audit,
+    consent_ledger,
+    exports,
+    layers,
+    participants,
+    sessions,
+    songs,
+    takes,
+)
 from mt_studio.core.studio.events import ExportLogged
+from mt_studio.core.studio.listening import resolve
 
 if TYPE_CHECKING:
     from mt_studio.core.plugins import PluginHost
@@ -34,23 +62,31 @@ class SharingService:
 
     def hearing(self, request: ExportRequest, at: datetime | None = None) -> Hearing:
         """Who is heard on what REQUEST would export, and the consent rules' decision."""
-        with self._studio.reading() as db:
-            return hearing(db, request, at or utc_now())
+        return hearing_from(self._facts(request.take_id), request, at or utc_now())
 
     def plan(self, request: ExportRequest, at: datetime | None = None,
              heard: Hearing | None = None) -> ExportPlan:
         """The export REQUEST would make; ConsentRefused or InputError say why not."""
+        return plan_from(self._facts(request.take_id), request, at or utc_now(), heard)
+
+    def default_title(self, take_id: int) -> str:
+        """The title an export of the take gets unless given one: its song's, else "Take N"."""
         with self._studio.reading() as db:
-            return plan_export(db, request, at or utc_now(), heard)
+            return title_from(takes.get(db, take_id), songs.for_take(db, take_id))
 
     def export(self, request: ExportRequest, *,
                progress: Callable[[float], None] | None = None,
                cancelled: Callable[[], bool] | None = None,
                plugins: PluginHost | None = None) -> ExportResult:
         """Export as REQUEST asks through the consent gate, or raise having written nothing
-        (ConsentRefused, InputError, ExportCancelled, ExportFailed, PluginFailed)."""
-        result = export_take(self._studio.library, request, progress=progress,
-                             cancelled=cancelled, plugins=plugins)
+        (ConsentRefused, InputError, ExportCancelled, ExportFailed, PluginFailed). PROGRESS
+        and CANCELLED are called on this thread; PLUGINS offers effects and exporters."""
+        with self._studio.reading() as db:
+            facts = export_facts(db, request.take_id)
+            sound = resolve(db, self._studio.folder, request.take_id)
+            found = annotations.of_take(db, request.take_id)
+        result = run_export(request, facts, sound, _Gate(self._studio), found=found,
+                            progress=progress, cancelled=cancelled, plugins=plugins)
         self._studio.announce(ExportLogged(result.export_id, request.take_id))
         return result
 
@@ -68,6 +104,48 @@ class SharingService:
         """Log that SHEET was printed or saved (HOW: "printed" or "pdf"), with whose words."""
         with self._studio.transaction() as tx:
             log_lead_sheet(tx, take_id, sheet, how)
+
+    def _facts(self, take_id: int) -> ExportFacts:
+        with self._studio.reading() as db:
+            return export_facts(db, take_id)
+
+
+class _Gate:
+    """The export engine's way to the library while it runs (its ExportGate)."""
+
+    def __init__(self, studio: Studio) -> None:
+        self._studio = studio
+
+    def recheck(self, plan: ExportPlan) -> None:
+        with self._studio.reading() as db:
+            _still_allowed(db, plan)
+
+    def log(self, plan: ExportPlan, where: Path, files: Sequence[ExportedFile]) -> int:
+        request = plan.request
+        with self._studio.transaction() as tx:
+            _still_allowed(tx, plan)
+            return exports.record(
+                tx, request.purpose, request.recipient, str(where), plan.tracks(),
+                plan.participant_ids, request.profile.name if request.profile else None,
+                files, plan.title)
+
+
+def _still_allowed(db: Connection, plan: ExportPlan) -> None:
+    """ConsentRefused naming who blocks PLAN, unless the ledger as it stands allows it now."""
+    decision = plan.check_consent(consent_ledger.events(db, plan.participant_ids), utc_now())
+    if not decision.allowed:
+        raise ConsentRefused(refusal(decision, plan.request.purpose,
+                                     participants.pseudonyms(db)))
+
+
+def export_facts(db: Connection, take_id: int) -> ExportFacts:
+    """What an export of TAKE_ID is planned from, read in one go; InputError if there is no
+    such take."""
+    take = takes.get(db, take_id)
+    present = frozenset(p.id for p in sessions.get(db, take.session_id).participants)
+    return ExportFacts(take, frozenset(layers.left_out(db, take_id)), present,
+                       tuple(participants.all_participants(db)),
+                       tuple(consent_ledger.events(db)), tuple(songs.for_take(db, take_id)))
 
 
 def read_lead_sheet(db: Connection, take: Take, stored: Sequence[StoredAnnotation],
