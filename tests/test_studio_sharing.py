@@ -1,18 +1,21 @@
 """Sharing through the studio: an export announced once it is logged and published (never when
-refused, cancelled or failed) and logged under the studio's lock; the plan and the lead sheet
-as plain values."""
+refused, cancelled or failed) and logged under the studio's lock; the export preview and the
+lead sheet as plain values."""
 
 from __future__ import annotations
 
 import errno
 import os
 import threading
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from mt_studio.core.domain import Purpose
+from mt_studio.core.consent_board import ChipState
+from mt_studio.core.domain import Credit, Purpose
 from mt_studio.core.errors import ConsentRefused, MtStudioError
 from mt_studio.core.export import ExportRequest, audio, run
+from mt_studio.core.export.preview import HeardRow
 from mt_studio.core.library import Library, annotations, audit, consent_ledger, exports
 from mt_studio.core.plugins import Annotation
 from mt_studio.core.studio import ExportLogged
@@ -127,6 +130,60 @@ def test_the_export_is_logged_in_the_studios_transaction_holding_its_lock(
     studio.sharing.export(ExportRequest(story.take_id, Purpose.GROUP, tmp_path / "out"))
     readers[0].join(timeout=10)
     assert seen == [1]  # it read once the log was committed
+
+
+def test_the_preview_shows_everyone_heard_with_their_chip_and_credit_and_the_plan(
+        studio, story, tmp_path):
+    preview = studio.sharing.preview(ExportRequest(story.take_id, Purpose.PUBLIC, tmp_path,
+                                                   track_ids=(story.bass,)))
+    [row] = preview.rows
+    assert (row.participant_id, row.pseudonym, row.chip.state, row.chip.purpose, row.credit,
+            row.credit_text) == (story.ola.id, "Blåbær", ChipState.GRANTED, Purpose.PUBLIC,
+                                 Credit.NAME, "Ola Nordmann")
+    assert isinstance(row, HeardRow)
+    assert preview.allowed and preview.problem == "" and preview.blocking == ()
+    assert preview.plan.title == "Take 1" and [t.id for t in preview.plan.audio] == [story.bass]
+
+
+def test_the_preview_names_who_blocks_and_on_which_tracks(library, studio, story, tmp_path):
+    consent_ledger.withdraw(library.connection, story.per, [Purpose.COMMUNITY])
+    preview = studio.sharing.preview(ExportRequest(story.take_id, Purpose.COMMUNITY, tmp_path))
+    assert [(r.pseudonym, r.chip.state, r.credit_text) for r in preview.rows] == [
+        ("Blåbær", ChipState.GRANTED, "Ola Nordmann"),
+        ("Fiolinisten", ChipState.WITHDRAWN, None),
+        ("Kometen", ChipState.GRANTED, "Kometen")]
+    assert not preview.allowed and preview.plan is None
+    assert preview.problem.split("\n") == [
+        "Sharing with a community music group is not possible now: 1 person heard lacks this "
+        "consent.", "Record their consent, or untick the tracks they are heard on:"]
+    [blocking] = preview.blocking
+    assert blocking.participant_id == story.per.id
+    assert blocking.blocker.purpose is Purpose.COMMUNITY
+    assert blocking.track_ids == (story.room, story.vocal)  # the room mic hears him too
+    left = studio.sharing.preview(ExportRequest(story.take_id, Purpose.COMMUNITY, tmp_path,
+                                                track_ids=(story.bass, story.keys)))
+    assert left.allowed and {r.pseudonym for r in left.rows} == {"Blåbær", "Kometen"}
+
+
+def test_the_preview_judges_consent_at_the_moment_given(library, studio, story, tmp_path):
+    consent_ledger.grant(library.connection, story.ola, [Purpose.PUBLIC],
+                         valid_until=date.today() + timedelta(days=30))
+    request = ExportRequest(story.take_id, Purpose.PUBLIC, tmp_path, track_ids=(story.bass,))
+    assert [r.chip.state for r in studio.sharing.preview(request).rows] == [ChipState.GRANTED]
+    later = studio.sharing.preview(request, datetime.now(UTC) + timedelta(days=60))
+    assert [r.chip.state for r in later.rows] == [ChipState.EXPIRED] and not later.allowed
+    assert [b.participant_id for b in later.blocking] == [story.ola.id]
+
+
+def test_the_preview_says_why_a_request_cannot_be_made(studio, story, tmp_path):
+    named = studio.sharing.preview(ExportRequest(story.take_id, Purpose.GROUP, tmp_path,
+                                                 title="Sangen til Fiolinisten"))
+    assert len(named.rows) == 3 and named.plan is None and "title" in named.problem
+    unknown = studio.sharing.preview(ExportRequest(story.take_id, Purpose.GROUP, tmp_path,
+                                                   track_ids=(999,)))
+    assert unknown.rows == () and unknown.problem == "Take 1 has no track 999."
+    missing = studio.sharing.preview(ExportRequest(story.take_id + 1, Purpose.GROUP, tmp_path))
+    assert missing.rows == () and not missing.allowed and missing.problem
 
 
 def test_the_plan_and_title_come_from_the_studio(library, studio, story, tmp_path):

@@ -19,7 +19,7 @@ from mt_studio.core.clock import utc_now
 from mt_studio.core.domain import Purpose
 from mt_studio.core.domain.records import ExportedFile
 from mt_studio.core.domain.takes import StoredAnnotation, Take
-from mt_studio.core.errors import ConsentRefused
+from mt_studio.core.errors import ConsentRefused, InputError
 from mt_studio.core.export import (
     ExportFacts,
     ExportPlan,
@@ -31,6 +31,7 @@ from mt_studio.core.export import (
     run_export,
 )
 from mt_studio.core.export.plan import refusal, title_from
+from mt_studio.core.export.preview import HeardRow, Preview, preview_from
 from mt_studio.core.lead_sheet import LeadSheet, lead_sheet_from, writers_share
 from mt_studio.core.library import (
     annotations,
@@ -50,8 +51,8 @@ if TYPE_CHECKING:
     from mt_studio.core.plugins import PluginHost
     from mt_studio.core.studio.studio import Studio
 
-__all__ = ["ExportPlan", "ExportRequest", "ExportResult", "Hearing", "LeadSheet",
-           "SharingService"]
+__all__ = ["ExportPlan", "ExportRequest", "ExportResult", "HeardRow", "Hearing", "LeadSheet",
+           "Preview", "SharingService"]
 
 
 class SharingService:
@@ -68,6 +69,16 @@ class SharingService:
              heard: Hearing | None = None) -> ExportPlan:
         """The export REQUEST would make; ConsentRefused or InputError say why not."""
         return plan_from(self._facts(request.take_id), request, at or utc_now(), heard)
+
+    def preview(self, request: ExportRequest, at: datetime | None = None) -> Preview:
+        """What REQUEST would carry at AT (default now): everyone heard with their chip for
+        the purpose and their credit, and the plan, or the problem in words with who blocks
+        it on which tracks. A request that cannot be made is a problem, not an error."""
+        try:
+            facts = self._facts(request.take_id)
+        except InputError as error:  # no such take
+            return Preview((), None, str(error))
+        return preview_from(facts, request, at or utc_now())
 
     def default_title(self, take_id: int) -> str:
         """The title an export of the take gets unless given one: its song's, else "Take N"."""
