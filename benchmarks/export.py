@@ -11,7 +11,7 @@ Then, for each format, in turn over several rounds (the order rotating), each in
 process whose wall time, CPU seconds (user + system, its children's included) and peak RSS
 are measured:
 
-- mt_studio `export_take`: a fresh Python that imports mt_studio, opens the library and
+- mt_studio `sharing.export`: a fresh Python that imports mt_studio, opens the studio and
   exports the take's stems for `group` (so the imports are counted, as sox's start is);
 - `mt-studio export TAKE --purpose group --format F --stems --to DIR`: the command line,
   the fair match for sox's;
@@ -192,15 +192,15 @@ def finished(wall: float, cpu: float, rss: float, destination: Path, fmt: str) -
 
 
 def child_export(library: Path, take_id: int, fmt: str, destination: Path) -> None:
-    """What runs in the fresh Python of the export_take rows."""
+    """What runs in the fresh Python of the sharing.export rows."""
     from mt_studio.core.domain import Purpose
-    from mt_studio.core.export import ExportRequest, export_take
-    from mt_studio.core.library import Library
+    from mt_studio.core.export import ExportRequest
     from mt_studio.core.presets.model import AudioFormat
+    from mt_studio.core.studio import Studio
 
-    with Library.open(library) as opened:
-        result = export_take(opened, ExportRequest(take_id, Purpose.GROUP, destination,
-                                                   AudioFormat(fmt), stems=True))
+    with Studio.open(library) as studio:
+        result = studio.sharing.export(ExportRequest(take_id, Purpose.GROUP, destination,
+                                                     AudioFormat(fmt), stems=True))
     print(json.dumps({"folder": str(result.folder), "files": len(result.files)}))
 
 
@@ -276,7 +276,7 @@ def main() -> None:
     if not shutil.which("sox"):
         sys.exit("sox is needed (Debian packages sox and libsox-fmt-mp3)")
     formats = [f.strip() for f in args.formats.split(",") if f.strip()]
-    tools = {"mt_studio export_take (fresh Python)": ours_in_python}
+    tools = {"mt_studio sharing.export (fresh Python)": ours_in_python}
     if cli_exports():
         tools["mt-studio export (CLI)"] = ours_cli
     else:
