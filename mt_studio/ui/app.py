@@ -26,7 +26,7 @@ from mt_studio.core import preferences
 from mt_studio.core.errors import MtStudioError
 from mt_studio.core.logs import start_logging
 from mt_studio.i18n import _
-from mt_studio.ui.error_reporter import ErrorReporter
+from mt_studio.ui.common.error_reporter import ErrorReporter
 
 if TYPE_CHECKING:
     from mt_studio.core.library import Library

@@ -13,8 +13,8 @@ from mt_studio.core.errors import MtStudioError
 from mt_studio.i18n import _, ngettext
 
 if TYPE_CHECKING:
-    from mt_studio.ui.looper_panel import LooperPanel
-    from mt_studio.ui.record_panel import RecordPanel
+    from mt_studio.ui.looper.looper_panel import LooperPanel
+    from mt_studio.ui.recording.record_panel import RecordPanel
 
 
 class StudioStatus(QLabel):
