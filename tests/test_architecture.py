@@ -1,4 +1,5 @@
-"""The core stays free of Qt: checked statically (import-linter) and at run time."""
+"""The core stays free of Qt, checked statically (import-linter) and at run time; the window's
+code has no import loop."""
 
 from __future__ import annotations
 
@@ -18,6 +19,18 @@ def test_import_linter_contract_keeps_qt_out_of_core():
                             timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "mt_studio.core never imports Qt or the UI KEPT" in result.stdout
+
+
+def test_the_window_has_no_import_loop():
+    """Between mt_studio.ui's packages or inside one, an import loop breaks the contract, even
+    one held apart by an import inside a function (the export dialog and the takes view were
+    one)."""
+    lint = Path(sys.executable).with_name("lint-imports")
+    result = subprocess.run([str(lint), "--no-cache", "--contract", "ui-without-loops"],
+                            cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "mt_studio.ui has no import loop, between its packages or inside one KEPT" in (
+        result.stdout)
 
 
 def test_importing_every_core_module_loads_no_qt():

@@ -39,11 +39,11 @@ from mt_studio.core.plugins import PluginHost
 from mt_studio.core.presets import PresetCatalog
 from mt_studio.i18n import _
 from mt_studio.ui.common.dialog_buttons import translate
+from mt_studio.ui.common.take_words import length_words
 from mt_studio.ui.consent.consent_dialogs import GrantDialog, GrantRequest, record_grant
 from mt_studio.ui.export.export_form import ExportForm, mixes_by_track, number_words
 from mt_studio.ui.export.export_preview import ExportPreview, Preview, make_preview
 from mt_studio.ui.export.export_worker import ExportOutcome, ExportRun
-from mt_studio.ui.takes.take_list import length_words
 
 log = logging.getLogger(__name__)
 

@@ -36,10 +36,9 @@ from mt_studio.core.plugins import PluginHost
 from mt_studio.core.presets import ExportProfile, PresetCatalog
 from mt_studio.core.presets.model import AudioFormat
 from mt_studio.i18n import _
+from mt_studio.ui.common.take_words import length_words, track_title
 from mt_studio.ui.consent.chips import purpose_help
 from mt_studio.ui.export.export_preview import purpose_wording
-from mt_studio.ui.takes.take_list import length_words
-from mt_studio.ui.takes.takes_view import lane_for
 
 FORMAT_NAMES = {AudioFormat.WAV: "WAV", AudioFormat.FLAC: "FLAC", AudioFormat.MP3: "MP3",
                 AudioFormat.OGG: "Ogg Vorbis"}
@@ -221,7 +220,7 @@ class ExportForm(QWidget):
             people = ", ".join(sorted((names.get(pid, "?")
                                        for pid in heard_on(track.plan(), present)),
                                       key=str.casefold))
-            self.titles[track.id] = lane_for(track, names).title
+            self.titles[track.id] = track_title(track)
             item = QListWidgetItem(_("{track} — heard: {people}").format(
                 track=self.titles[track.id], people=people or _("nobody")))
             item.setData(Qt.ItemDataRole.UserRole, track.id)

@@ -44,8 +44,9 @@ from mt_studio.i18n import _, ngettext
 from mt_studio.ui.common.activity_light import ActivityLight
 from mt_studio.ui.common.key_shortcuts import add_shortcuts, text_field_has_focus
 from mt_studio.ui.common.meter_widget import MeterWidget
+from mt_studio.ui.common.take_words import duration_text
 from mt_studio.ui.recording.count_in import ClickPlayer, CountIn, play_on_default_output
-from mt_studio.ui.recording.record_words import disk_time_text, dropout_text, duration_text
+from mt_studio.ui.recording.record_words import disk_time_text, dropout_text
 
 log = logging.getLogger(__name__)
 

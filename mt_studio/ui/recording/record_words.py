@@ -6,14 +6,6 @@ from mt_studio.core.capture.audio_capture import DISK_RESERVE_BYTES
 from mt_studio.i18n import _, ngettext
 
 
-def duration_text(seconds: float) -> str:
-    """SECONDS as H:MM:SS (or M:SS under an hour)."""
-    whole = int(seconds)
-    hours, rest = divmod(whole, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
-
-
 def disk_time_text(free_bytes: int, bytes_per_second: int) -> str:
     """How long the free disk lasts at BYTES_PER_SECOND, in plain words."""
     seconds = max(0, free_bytes - DISK_RESERVE_BYTES) / max(1, bytes_per_second)

@@ -15,8 +15,8 @@ from mt_studio.core.library import Library
 from mt_studio.core.library.takes import Take
 from mt_studio.core.waveform import part_paths
 from mt_studio.i18n import _, clock_text, ngettext
+from mt_studio.ui.common.take_words import length_words
 from mt_studio.ui.common.worker_signals import emit_from_worker
-from mt_studio.ui.recording.record_panel import duration_text
 from mt_studio.ui.takes.lane_loading import peaks_or_none
 from mt_studio.ui.takes.take_lanes import draw_peaks
 from mt_studio.ui.takes.take_naming import note_line, take_title
@@ -24,11 +24,6 @@ from mt_studio.ui.takes.take_naming import note_line, take_title
 TAKE_ID_ROLE = Qt.ItemDataRole.UserRole
 THUMBNAIL_ROLE = Qt.ItemDataRole.UserRole + 1  # True once the item shows its thumbnail
 THUMBNAIL_COLUMNS = 160
-
-
-def length_words(frames: int, samplerate: int) -> str:
-    """A length as people read it: 0:25, or 1:02:03 past an hour."""
-    return duration_text(frames / max(1, samplerate))
 
 
 def status_words(take: Take) -> str:

@@ -18,9 +18,9 @@ from mt_studio.core.looping import LoopRegion
 from mt_studio.core.playback import TakePlayer
 from mt_studio.core.synth import RenderCancelled
 from mt_studio.i18n import _
+from mt_studio.ui.common.take_words import length_words
 from mt_studio.ui.common.worker_signals import emit_from_worker
 from mt_studio.ui.takes.take_lanes import Mark, TakeLanes
-from mt_studio.ui.takes.take_list import length_words
 
 log = logging.getLogger(__name__)
 

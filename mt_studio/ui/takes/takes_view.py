@@ -41,13 +41,15 @@ from mt_studio.core.waveform import part_paths
 from mt_studio.i18n import _
 from mt_studio.ui.common.key_shortcuts import add_shortcuts
 from mt_studio.ui.common.remembered_splitter import RememberedSplitter
+from mt_studio.ui.common.take_words import length_words, track_title
 from mt_studio.ui.consent.restriction_words import mark_text
+from mt_studio.ui.export.export_dialog import ExportDialog
 from mt_studio.ui.takes.lane_loading import LaneLoader
 from mt_studio.ui.takes.mix_panel import MixPanel
 from mt_studio.ui.takes.practice_controls import PracticeControls
 from mt_studio.ui.takes.take_consent import TakeConsent
 from mt_studio.ui.takes.take_lanes import Lane, Mark, Span, TakeLanes
-from mt_studio.ui.takes.take_list import TakeList, length_words, status_words
+from mt_studio.ui.takes.take_list import TakeList, status_words
 from mt_studio.ui.takes.take_listening import ListeningKeeper
 from mt_studio.ui.takes.take_naming import TakeNameDialog, take_title
 from mt_studio.ui.takes.take_plugins import TakePlugins
@@ -59,15 +61,9 @@ __all__ = ["PLAYHEAD_INTERVAL_MS", "TakesView"]
 
 def lane_for(track: Track, names: dict[int, str]) -> Lane:
     """How a track shows in its lane: the instrument (or the input) and who is heard on it."""
-    if track.instrument:
-        title = track.instrument
-    elif track.kind is TrackKind.MIDI:
-        title = _("MIDI keyboard")  # the port's name is the device's, not the instrument's
-    else:
-        title = _("Input {number}").format(number=track.input)
     people = ", ".join(sorted((names.get(pid, "?") for pid in track.participant_ids),
                               key=str.casefold))
-    return Lane(track.id, title, people, audio=track.kind is TrackKind.AUDIO)
+    return Lane(track.id, track_title(track), people, audio=track.kind is TrackKind.AUDIO)
 
 
 class TakesView(QWidget):
@@ -437,8 +433,6 @@ class TakesView(QWidget):
         no take."""
         if self.take is None:
             return None
-        from mt_studio.ui.export.export_dialog import ExportDialog  # it uses lane_for, from here
-
         mixes = {track_id: self.mix.mix(index)
                  for index, track_id in enumerate(self._mix_tracks)}
         dialog = ExportDialog(self.library, self.take, mixes, self._loop_region(), self,
@@ -460,7 +454,7 @@ class TakesView(QWidget):
             found = self._restrictions.get(take.id) or take_restrictions.load(
                 self.library.connection, [take])[take.id]
         names = participants.pseudonyms(self.library.connection)
-        titles = {t.id: lane_for(t, names).title for t in take.tracks} if take else {}
+        titles = {t.id: track_title(t) for t in take.tracks} if take else {}
         self.consent.show_take(found, names, titles)
 
     def _playing_tracks(self) -> set[int]:
@@ -535,8 +529,6 @@ class TakesView(QWidget):
         """Stop playing and let go of the audio output, waiting up to TIMEOUT seconds for it
         to close (call it before the window closes or PortAudio restarts); an export under way
         is cancelled, and what it wrote removed."""
-        from mt_studio.ui.export.export_dialog import ExportDialog
-
         self.listening.keep_now()
         for dialog in self.findChildren(ExportDialog):
             dialog.stop_for_closing()
