@@ -2,13 +2,14 @@
 
 SQLite connections belong to the thread that uses them, so the worker opens the library folder
 again; the core calls `progress` and `cancelled` on that thread, and both only touch values
-that are safe there (a queued signal, an Event).
+that are safe there (the worker's report, an Event).
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,7 +20,7 @@ from mt_studio.core.export import ExportCancelled, ExportRequest, ExportResult, 
 from mt_studio.core.library import Library
 from mt_studio.core.plugins import PluginHost
 from mt_studio.i18n import _
-from mt_studio.ui.common.worker_signals import emit_from_worker
+from mt_studio.ui.common.worker import Worker, run_in_worker
 
 log = logging.getLogger(__name__)
 
@@ -49,20 +50,20 @@ class ExportRun(QObject):
         self._folder = folder
         self._plugins = plugins
         self._cancel = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._worker: Worker | None = None
 
     @property
     def running(self) -> bool:
         """Whether an export is under way."""
-        return self._thread is not None and self._thread.is_alive()
+        return self._worker is not None and self._worker.running
 
     def start(self, request: ExportRequest) -> None:
         """Export as REQUEST asks, in a worker thread."""
         self._cancel = threading.Event()
         cancel = self._cancel
-        self._thread = threading.Thread(target=self._work, args=(request, cancel),
-                                        name="mt-studio-export", daemon=True)
-        self._thread.start()
+        self._worker = run_in_worker(
+            self, lambda report: self._work(request, cancel, report), done=self.finished.emit,
+            progress=self.progressed.emit, thread="mt-studio-export")
 
     def cancel(self) -> None:
         """Ask the export under way to stop; it removes what it wrote and then reports."""
@@ -70,24 +71,21 @@ class ExportRun(QObject):
 
     def wait(self, timeout: float | None = None) -> bool:
         """Wait up to TIMEOUT seconds for the worker; True once no export runs."""
-        if self._thread is not None:
-            self._thread.join(timeout)
+        if self._worker is not None:
+            self._worker.wait(timeout)
         return not self.running
 
-    def _work(self, request: ExportRequest, cancel: threading.Event) -> None:
+    def _work(self, request: ExportRequest, cancel: threading.Event,
+              report: Callable[[float], None]) -> ExportOutcome:
         try:
             with Library.open(self._folder) as library:
-                result = export_take(library, request, progress=self._report,
+                result = export_take(library, request, progress=report,
                                      cancelled=cancel.is_set, plugins=self._plugins)
-            outcome = ExportOutcome(result)
+            return ExportOutcome(result)
         except ExportCancelled as stopped:
-            outcome = ExportOutcome(None, str(stopped), cancelled=True)
+            return ExportOutcome(None, str(stopped), cancelled=True)
         except MtStudioError as error:  # refused consent, a bad choice, a folder not writable
-            outcome = ExportOutcome(None, str(error))
+            return ExportOutcome(None, str(error))
         except Exception as error:  # anything else must reach the person, not kill the thread
             log.exception("the export failed")
-            outcome = ExportOutcome(None, _("The export failed: {error}").format(error=error))
-        emit_from_worker(self, "finished", outcome)
-
-    def _report(self, fraction: float) -> None:
-        emit_from_worker(self, "progressed", fraction)
+            return ExportOutcome(None, _("The export failed: {error}").format(error=error))

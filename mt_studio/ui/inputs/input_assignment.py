@@ -7,11 +7,10 @@ as it changes, so that it comes back with the session."""
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from PyQt6.QtCore import QObject, pyqtSignal
+from PyQt6.QtCore import pyqtSignal
 from PyQt6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -40,6 +39,7 @@ from mt_studio.core.presets.model import InputMap
 from mt_studio.i18n import _, ngettext
 from mt_studio.ui.common.activity_light import ActivityLight
 from mt_studio.ui.common.meter_widget import MeterWidget
+from mt_studio.ui.common.worker import run_in_worker
 
 log = logging.getLogger(__name__)
 
@@ -72,12 +72,6 @@ def scan_devices(rescan: bool) -> Scan:
                     "missing or not working. Ask your IT support to check it.")
         return Scan([], found.midi, problem)
     return Scan(found.audio, found.midi)
-
-
-class _ScanReport(QObject):
-    """Carries a worker's scan back to the GUI thread (queued, as it is emitted elsewhere)."""
-
-    done = pyqtSignal(object)
 
 
 class ParticipantPicker(QPushButton):
@@ -178,8 +172,6 @@ class InputAssignment(QWidget):
         self._rows: list[_InputRow] = []
         self._building = False
         self._recording = False
-        self._report = _ScanReport(self)
-        self._report.done.connect(self._scanned)
 
         self.status = QLabel(self._problem, self)
         self.status.setWordWrap(True)
@@ -273,16 +265,9 @@ class InputAssignment(QWidget):
             return  # restarting PortAudio would close the recording's stream
         self.look_again.setEnabled(False)
         self._set_problem(_("Looking for audio devices…"))
-        report, scanner = self._report, self.scanner
-
-        def work() -> None:
-            found = scanner(rescan)
-            try:
-                report.done.emit(found)
-            except RuntimeError:  # the tab was closed meanwhile
-                pass
-
-        threading.Thread(target=work, name="mt-studio-device-scan", daemon=True).start()
+        scanner = self.scanner
+        run_in_worker(self, lambda: scanner(rescan), done=self._scanned,
+                      thread="mt-studio-device-scan")
 
     def set_recording(self, recording: bool) -> None:
         """Lock the device choices while a take records (connect RecordPanel.recording_changed)."""

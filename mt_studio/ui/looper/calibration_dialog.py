@@ -26,6 +26,7 @@ from mt_studio.core.errors import MtStudioError
 from mt_studio.core.latency import measure_round_trip, save_round_trip
 from mt_studio.i18n import _
 from mt_studio.ui.common.dialog_buttons import translate
+from mt_studio.ui.common.worker import Worker, run_in_worker
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +46,6 @@ class CalibrationDialog(QDialog):
     """
 
     measured = pyqtSignal(int)
-    _finished = pyqtSignal(object, str)  # frames (None on failure), the problem in words
 
     def __init__(self, device: str, samplerate: int, parent: QWidget | None = None, *,
                  input: int = 1) -> None:
@@ -54,7 +54,7 @@ class CalibrationDialog(QDialog):
         self.samplerate = samplerate
         self.frames: int | None = None
         self._cancel = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._worker: Worker | None = None
         self.setWindowTitle(_("Measure the delay"))
 
         heading = QLabel(_("Measure the delay of {device}").format(device=device))
@@ -104,12 +104,11 @@ class CalibrationDialog(QDialog):
         self.setMinimumWidth(line * 28)
 
         self.measure_button.clicked.connect(self.measure)
-        self._finished.connect(self._show_result)
 
     @property
     def measuring(self) -> bool:
         """True while a measurement runs."""
-        return self._thread is not None and self._thread.is_alive()
+        return self._worker is not None and self._worker.running
 
     def measure(self) -> None:
         """Play the clicks and listen for them, in a worker thread (returns at once)."""
@@ -120,30 +119,27 @@ class CalibrationDialog(QDialog):
         self.result.setText(_("Measuring… Keep the room as quiet as you can for a moment."))
         device, rate = self.device, self.samplerate
         output, input_ = self.output_choice.value(), self.input_choice.value()
-        cancel, report = self._cancel, self._finished
+        cancel = self._cancel
 
-        def work() -> None:
-            frames, problem = None, ""
+        def work() -> tuple[int | None, str]:
+            """The frames measured and saved (None on failure), and the problem in words."""
             try:
                 frames = measure_round_trip(device, rate, output=output, input=input_,
                                             cancelled=cancel.is_set)
                 save_round_trip(device, rate, frames)
             except MtStudioError as error:
-                frames, problem = None, str(error)
+                return None, str(error)
             except OSError as error:
                 log.warning("the round trip could not be saved: %s", error)
-                frames, problem = None, _("The delay was measured but could not be saved: "
-                                          "{error}").format(error=error)
+                return None, _("The delay was measured but could not be saved: {error}").format(
+                    error=error)
             except Exception as error:  # a failing device must not end the thread silently
                 log.exception("measuring the round trip failed")
-                frames, problem = None, _("The measurement failed: {error}").format(error=error)
-            try:
-                report.emit(frames, problem)
-            except RuntimeError:  # the dialog was closed meanwhile
-                pass
+                return None, _("The measurement failed: {error}").format(error=error)
+            return frames, ""
 
-        self._thread = threading.Thread(target=work, name="mt-studio-calibrate", daemon=True)
-        self._thread.start()
+        self._worker = run_in_worker(self, work, done=lambda ended: self._show_result(*ended),
+                                     thread="mt-studio-calibrate")
 
     def _show_result(self, frames: int | None, problem: str) -> None:
         self.measure_button.setEnabled(True)
@@ -162,8 +158,8 @@ class CalibrationDialog(QDialog):
     def release(self, timeout: float = 5.0) -> None:
         """Stop a measurement under way and wait up to TIMEOUT seconds for the device."""
         self._cancel.set()
-        if self._thread is not None:
-            self._thread.join(timeout)
+        if self._worker is not None:
+            self._worker.wait(timeout)
 
     def done(self, result: int) -> None:  # closing stops a measurement under way
         self._cancel.set()

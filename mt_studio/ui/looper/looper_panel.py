@@ -9,11 +9,10 @@ state, position and finished layers on a timer; it never waits on the device or 
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from collections.abc import Callable
 
-from PyQt6.QtCore import QLocale, QObject, Qt, QTimer, pyqtSignal
+from PyQt6.QtCore import QLocale, Qt, QTimer, pyqtSignal
 from PyQt6.QtWidgets import (
     QApplication,
     QCheckBox,
@@ -39,7 +38,7 @@ from mt_studio.core.metronome import CountIn, beat_frame, count_in
 from mt_studio.core.tempo import TapTempo, check_tempo
 from mt_studio.i18n import _, ngettext
 from mt_studio.ui.common.key_shortcuts import add_shortcuts
-from mt_studio.ui.common.worker_signals import emit_from_worker
+from mt_studio.ui.common.worker import Worker, run_in_worker
 from mt_studio.ui.looper.calibration_dialog import CalibrationDialog, milliseconds
 from mt_studio.ui.looper.layer_list import LayerList, scaled
 
@@ -61,13 +60,6 @@ def who_text(owners: tuple[int, ...], names: dict[int, str]) -> str:
     if not owners:
         return _("everyone in the room")
     return ", ".join(sorted((names.get(p, "?") for p in owners), key=str.casefold))
-
-
-class _Reports(QObject):
-    """Workers report here; Qt queues the signals to the GUI thread."""
-
-    opened = pyqtSignal(object, str)  # the looper, why it could not open ("" if it did)
-    round_trip = pyqtSignal(str, int, object)  # device, sample rate, saved frames or None
 
 
 class LooperPanel(QWidget):
@@ -96,15 +88,12 @@ class LooperPanel(QWidget):
         self._layers: list[Layer] = []
         self._round_trips: dict[tuple[str, int], int | None] = {}
         self._unclosed: list[Looper] = []  # started, not yet closed
-        self._threads: list[threading.Thread] = []
+        self._workers: list[Worker] = []
         self._tap = TapTempo()
         self._loop_bpm: float | None = None  # the tempo of a loop of bars
         self._stop_after_layer = False  # Stop was pressed while a layer was being played
         self._counted_start: tuple[Player, int, CountIn] | None = None  # waits for the sound
         self.calibration: CalibrationDialog | None = None
-        self._reports = _Reports(self)
-        self._reports.opened.connect(self._opened)
-        self._reports.round_trip.connect(self._round_trip_read)
         self._timer = QTimer(self)
         self._timer.setInterval(TICK_MS)
         self._timer.timeout.connect(self._tick)
@@ -467,22 +456,22 @@ class LooperPanel(QWidget):
             self.stop_looper()
         if self.calibration is not None:
             self.calibration.release(timeout)
-        for thread in self._threads:  # openers return with their stream open: close it below
-            thread.join(timeout)
+        for worker in self._workers:  # openers return with their stream open: close it below
+            worker.wait(timeout)
         QApplication.processEvents()  # reports of loopers opened meanwhile are handled
         for looper in list(self._unclosed):
             self._close_in_background(looper)
-        for thread in self._threads:
-            thread.join(timeout)
-        self._threads = [t for t in self._threads if t.is_alive()]
+        for worker in self._workers:
+            worker.wait(timeout)
+        self._workers = [w for w in self._workers if w.running]
 
     # -- the device, in workers ---------------------------------------------------------------
 
     def _open_in_background(self, looper: Looper) -> None:
         self._unclosed.append(looper)
-        reports = self._reports
 
-        def work() -> None:
+        def work() -> str:
+            """Start the looper; why it could not ("" if it did)."""
             problem = ""
             try:
                 looper.start()
@@ -493,9 +482,10 @@ class LooperPanel(QWidget):
                 problem = _("The looper could not start: {error}").format(error=error)
             if problem:
                 looper.stop()
-            emit_from_worker(reports, "opened", looper, problem)
+            return problem
 
-        self._start_thread(work, "mt-studio-looper-open")
+        self._start_worker(work, "mt-studio-looper-open",
+                           lambda problem: self._opened(looper, problem))
 
     def _opened(self, looper: Looper, problem: str) -> None:
         if problem:
@@ -529,25 +519,20 @@ class LooperPanel(QWidget):
     def _close_in_background(self, looper: Looper) -> None:
         if looper in self._unclosed:
             self._unclosed.remove(looper)
-        self._start_thread(looper.stop, "mt-studio-looper-close")
+        self._start_worker(looper.stop, "mt-studio-looper-close")
 
     def _read_round_trip(self, device: str, samplerate: int) -> None:
-        reports = self._reports
-
-        def work() -> None:
-            emit_from_worker(reports, "round_trip", device, samplerate,
-                             saved_round_trip(device, samplerate))
-
-        self._start_thread(work, "mt-studio-round-trip")
+        self._start_worker(lambda: saved_round_trip(device, samplerate), "mt-studio-round-trip",
+                           lambda frames: self._round_trip_read(device, samplerate, frames))
 
     def _round_trip_read(self, device: str, samplerate: int, frames: int | None) -> None:
         self._round_trips[(device, samplerate)] = frames
         self._show_state()
 
-    def _start_thread(self, target: Callable[[], None], name: str) -> None:
-        thread = threading.Thread(target=target, name=name, daemon=True)
-        thread.start()
-        self._threads = [t for t in self._threads if t.is_alive()] + [thread]
+    def _start_worker(self, work: Callable[[], object], name: str,
+                      done: Callable[[object], None] | None = None) -> None:
+        worker = run_in_worker(self, work, done, thread=name)
+        self._workers = [w for w in self._workers if w.running] + [worker]
 
     # -- pulled on the timer ------------------------------------------------------------------
 

@@ -4,12 +4,11 @@ numpy and more, which the start-up path must not wait for."""
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable
 
 from PyQt6.QtCore import QObject, pyqtSignal
 
-from mt_studio.ui.common.worker_signals import emit_from_worker
+from mt_studio.ui.common.worker import Worker, run_in_worker
 
 log = logging.getLogger(__name__)
 
@@ -22,35 +21,32 @@ class PluginStarter(QObject):
     """
 
     started = pyqtSignal(object)
-    _ready = pyqtSignal(object)
 
     def __init__(self, make: Callable[[], object] | None = None) -> None:
         super().__init__()
         self._make = make
         self.host = None
-        self._thread: threading.Thread | None = None
-        self._ready.connect(self._took_over)
+        self._worker: Worker | None = None
 
     def start(self) -> None:
         """Start the host in a worker (once; later calls do nothing)."""
-        if self._thread is None:
-            self._thread = threading.Thread(target=self._work, name="mt-studio-plugins",
-                                            daemon=True)
-            self._thread.start()
+        if self._worker is None:
+            self._worker = run_in_worker(self, self._started_host, done=self._took_over,
+                                         failed=self._failed, thread="mt-studio-plugins")
 
-    def _work(self) -> None:
-        try:
-            if self._make is None:
-                from mt_studio.core.plugins.host import PluginHost
+    def _started_host(self):
+        if self._make is None:
+            from mt_studio.core.plugins.host import PluginHost
 
-                host = PluginHost.default()
-            else:
-                host = self._make()
-            host.start()  # each plugin in its own try/except: one failing stops no other
-        except Exception:  # the host itself: the app goes on without plugins
-            log.exception("the plugin host could not start")
-            return
-        emit_from_worker(self, "_ready", host)
+            host = PluginHost.default()
+        else:
+            host = self._make()
+        host.start()  # each plugin in its own try/except: one failing stops no other
+        return host
+
+    @staticmethod
+    def _failed(error: Exception) -> None:  # the host itself: the app goes on without plugins
+        log.error("the plugin host could not start", exc_info=error)
 
     def _took_over(self, host) -> None:
         self.host = host

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable
 
 import numpy as np
@@ -12,6 +11,7 @@ from PyQt6.QtWidgets import QLabel, QWidget
 
 from mt_studio.core import metronome
 from mt_studio.i18n import _
+from mt_studio.ui.common.worker import run_in_worker
 
 log = logging.getLogger(__name__)
 
@@ -99,4 +99,4 @@ class CountIn(QLabel):
                 self.click_failed = True
                 log.info("the count-in click could not play: %s", error)
 
-        threading.Thread(target=play, name="mt-studio-count-in-click", daemon=True).start()
+        run_in_worker(self, play, thread="mt-studio-count-in-click")

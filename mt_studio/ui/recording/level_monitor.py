@@ -9,16 +9,15 @@ readings onto both tabs' meters.
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable
 
-from PyQt6.QtCore import QEvent, QObject, QTimer, pyqtSignal
+from PyQt6.QtCore import QEvent, QObject, QTimer
 
 from mt_studio.core.capture.input_monitor import InputMonitor
 from mt_studio.core.capture.meters import Meters
 from mt_studio.core.errors import MtStudioError
 from mt_studio.i18n import _
-from mt_studio.ui.common.worker_signals import emit_from_worker
+from mt_studio.ui.common.worker import run_in_worker
 from mt_studio.ui.inputs.input_assignment import InputAssignment
 from mt_studio.ui.recording.record_panel import TICK_MS, RecordPanel
 
@@ -32,8 +31,6 @@ class LevelMonitor(QObject):
     go of the device at once, `close()` for good (the window closes); `monitor` is the
     InputMonitor open or opening (None: none).
     """
-
-    _opened = pyqtSignal(object, str)  # the monitor, why it could not open ("" if it did)
 
     def __init__(self, inputs: InputAssignment, record: RecordPanel,
                  busy: Callable[[], bool], parent: QObject | None = None) -> None:
@@ -49,7 +46,6 @@ class LevelMonitor(QObject):
         self._timer = QTimer(self)
         self._timer.setInterval(TICK_MS)
         self._timer.timeout.connect(self._tick)
-        self._opened.connect(self._report)
         for page in (inputs, record):
             page.installEventFilter(self)
         inputs.assignment_changed.connect(self.check)
@@ -95,18 +91,19 @@ class LevelMonitor(QObject):
         monitor = self.monitor = InputMonitor(wanted)
         self.inputs.set_level_note("")
 
-        def work() -> None:
+        def work() -> str:
+            """Open the monitor; why it could not ("" if it did)."""
             try:
                 monitor.start()
-                problem = monitor.midi_problem
+                return monitor.midi_problem
             except MtStudioError as error:
-                problem = _("Levels cannot be shown: {why}").format(why=error)
+                return _("Levels cannot be shown: {why}").format(why=error)
             except Exception:  # a broken audio stack must not take the window down
                 log.exception("the level monitor could not open")
-                problem = _("Levels cannot be shown: the audio device could not be opened.")
-            emit_from_worker(self, "_opened", monitor, problem)
+                return _("Levels cannot be shown: the audio device could not be opened.")
 
-        threading.Thread(target=work, name="mt-studio-level-monitor", daemon=True).start()
+        run_in_worker(self, work, done=lambda problem: self._report(monitor, problem),
+                      thread="mt-studio-level-monitor")
         self._timer.start()
 
     def _report(self, monitor: InputMonitor, problem: str) -> None:

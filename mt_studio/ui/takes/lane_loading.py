@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
-from PyQt6.QtCore import QObject, QThreadPool, QTimer, pyqtSignal
+from PyQt6.QtCore import QObject, QTimer
 
 from mt_studio.core import peak_cache
 from mt_studio.core.domain import TakeStatus, TrackKind
@@ -16,7 +16,7 @@ from mt_studio.core.errors import MtStudioError
 from mt_studio.core.library import Library
 from mt_studio.core.library.takes import Take
 from mt_studio.core.waveform import midi_notes, part_paths
-from mt_studio.ui.common.worker_signals import emit_from_worker
+from mt_studio.ui.common.worker import run_in_worker
 from mt_studio.ui.takes.take_lanes import Note, TakeLanes
 
 log = logging.getLogger(__name__)
@@ -52,31 +52,22 @@ def build_caches(folder: Path, tracks: list[list[Path]], current: Callable[[], b
 
 
 class LaneLoader(QObject):
-    """Fills LANES in POOL's workers: the audio tracks' waveforms at the lanes' width and span
-    (again when either changes), drawn again once missing peak caches are built, and the MIDI
-    tracks' notes.
+    """Fills LANES in workers: the audio tracks' waveforms at the lanes' width and span (again
+    when either changes), drawn again once missing peak caches are built, and the MIDI tracks'
+    notes.
 
     `releasing`, while true, stops peak caches under way from being built.
     """
 
-    _peaks_read = pyqtSignal(int, int, object, int, int)  # generation, track, peaks, start, stop
-    _caches_built = pyqtSignal(int)  # take id
-    _notes_read = pyqtSignal(int, object)  # track id, notes
-
-    def __init__(self, library: Library, lanes: TakeLanes, pool: QThreadPool,
-                 parent: QObject | None = None) -> None:
+    def __init__(self, library: Library, lanes: TakeLanes, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._library = library
         self._lanes = lanes
-        self._pool = pool
         self._take: Take | None = None
         self._sources: list[tuple[int, list[Path]]] = []
         self._generation = 0
         self.peaks_shape: tuple[int, int, int, int] | None = None  # take, columns, view
         self.releasing = False
-        self._peaks_read.connect(self._show_peaks)
-        self._caches_built.connect(self._draw_from_caches)
-        self._notes_read.connect(self._show_notes)
         self._resize_timer = QTimer(self)
         self._resize_timer.setSingleShot(True)
         self._resize_timer.setInterval(60)
@@ -114,15 +105,14 @@ class LaneLoader(QObject):
         self._generation += 1
         generation = self._generation
 
-        def work() -> None:
+        def work(report: Callable[[tuple[int, np.ndarray | None]], None]) -> None:
             for track_id, paths in jobs:
                 if generation != self._generation:
                     return  # a newer view or take took over
-                emit_from_worker(self, "_peaks_read", generation, track_id,
-                                 peaks_or_none(folder, paths, columns, frames, start, stop),
-                                 start, stop)
+                report((track_id, peaks_or_none(folder, paths, columns, frames, start, stop)))
 
-        self._pool.start(work)
+        run_in_worker(self, work, progress=lambda read: self._show_peaks(generation, *read,
+                                                                         start, stop))
 
     def _show_peaks(self, generation: int, track_id: int, peaks: np.ndarray | None,
                     start: int, stop: int) -> None:
@@ -134,23 +124,22 @@ class LaneLoader(QObject):
         tracks = [paths for _track, paths in self._sources]
         folder, take_id = self._library.folder, take.id
 
-        def work() -> None:
-            if build_caches(folder, tracks, lambda: not self.releasing
-                            and self._take is not None and self._take.id == take_id):
-                emit_from_worker(self, "_caches_built", take_id)
+        def work() -> bool:
+            return build_caches(folder, tracks, lambda: not self.releasing
+                                and self._take is not None and self._take.id == take_id)
 
-        self._pool.start(work)
+        run_in_worker(self, work, done=lambda built: self._caches_built(take_id, built))
 
-    def _draw_from_caches(self, take_id: int) -> None:
-        if self._take is not None and self._take.id == take_id:
-            self._compute_peaks()
+    def _caches_built(self, take_id: int, built: bool) -> None:
+        if built and self._take is not None and self._take.id == take_id:
+            self._compute_peaks()  # drawn again from the caches
 
     def _read_notes(self, take: Take) -> None:
         jobs = [(t.id, part_paths(self._library, t.id)[0]) for t in take.tracks
                 if t.kind is TrackKind.MIDI]
         samplerate = take.samplerate
 
-        def work() -> None:
+        def work(report: Callable[[tuple[int, list[Note]]], None]) -> None:
             for track_id, path in jobs:
                 try:
                     notes = [Note(n.first_frame, n.frames, n.note)
@@ -158,10 +147,10 @@ class LaneLoader(QObject):
                 except MtStudioError as error:
                     log.warning("no notes for %s: %s", path, error)
                     continue
-                emit_from_worker(self, "_notes_read", track_id, notes)
+                report((track_id, notes))
 
         if jobs:
-            self._pool.start(work)
+            run_in_worker(self, work, progress=lambda read: self._show_notes(*read))
 
     def _show_notes(self, track_id: int, notes: list[Note]) -> None:
         if any(lane.track_id == track_id for lane in self._lanes.lanes):  # still the same take

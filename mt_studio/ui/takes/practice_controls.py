@@ -29,7 +29,7 @@ from mt_studio.core.library.takes import Take
 from mt_studio.core.metronome import BeatGrid
 from mt_studio.core.tempo import MAX_BPM, MIN_BPM, TapTempo
 from mt_studio.i18n import _
-from mt_studio.ui.common.worker_signals import emit_from_worker
+from mt_studio.ui.common.worker import run_in_worker
 
 log = logging.getLogger(__name__)
 
@@ -46,9 +46,6 @@ class PracticeControls(QWidget):
     grid_changed = pyqtSignal(object)
     practice_ready = pyqtSignal(object)
     note = pyqtSignal(str)
-    _progress = pyqtSignal(int, float)  # generation, fraction done
-    _prepared = pyqtSignal(int, int, object, str)  # generation, take, version, problem
-    _tempo_heard = pyqtSignal(int, object, str)  # take id, the estimate (or None), problem
 
     def __init__(self, library: Library, part: Callable[[], tuple[int, int]],
                  parent: QWidget | None = None) -> None:
@@ -63,9 +60,6 @@ class PracticeControls(QWidget):
         self._practice_cancel = threading.Event()
         self._tempo_cancel = threading.Event()
         self._tap = TapTempo()
-        self._progress.connect(self._show_progress)
-        self._prepared.connect(self._practice_made)
-        self._tempo_heard.connect(self._tempo_found)
         self._build()
 
     def _build(self) -> None:
@@ -236,22 +230,22 @@ class PracticeControls(QWidget):
         self.note.emit(_("Listening for the beat…"))
         self._show_working(True)
 
-        def work() -> None:
+        def work(report: Callable[[float], None]) -> tuple[object, str]:
+            """The estimate (or None), and what went wrong in words."""
             try:
-                # its progress counts as the newest practice version's, so that it shows
-                found, problem = detect_tempo_of_files(
-                    tracks, start=start, stop=stop, cancelled=cancel.is_set,
-                    progress=lambda f: emit_from_worker(self, "_progress", self._generation,
-                                                        f)), ""
+                return detect_tempo_of_files(tracks, start=start, stop=stop,
+                                             cancelled=cancel.is_set, progress=report), ""
             except DetectionCancelled:
-                found, problem = None, ""
+                return None, ""
             except MtStudioError as error:
                 log.info("no tempo found in take %d: %s", take_id, error)
-                found, problem = None, _("No steady beat was heard in this take. Type the "
-                                         "tempo, or tap it.")
-            emit_from_worker(self, "_tempo_heard", take_id, found, problem)
+                return None, _("No steady beat was heard in this take. Type the tempo, or "
+                               "tap it.")
 
-        threading.Thread(target=work, name="mt-studio-tempo", daemon=True).start()
+        # its progress counts as the newest practice version's, so that it shows
+        run_in_worker(self, work, done=lambda heard: self._tempo_found(take_id, *heard),
+                      progress=lambda f: self._show_progress(self._generation, float(f)),
+                      thread="mt-studio-tempo")
 
     def _tempo_found(self, take_id: int, found, problem: str) -> None:
         take = self._take
@@ -292,21 +286,21 @@ class PracticeControls(QWidget):
         self._show_working(True)
         self.note.emit(_("Preparing the take at {speed} %…").format(speed=self.speed.value()))
 
-        def work() -> None:
+        def work(report: Callable[[float], None]) -> tuple[object, str]:
+            """The practice version (or None), and what went wrong in words."""
             try:
-                version = practice_version(
-                    folder, sources, settings, samplerate=rate, start=start, stop=stop,
-                    cancelled=cancel.is_set,
-                    progress=lambda f: emit_from_worker(self, "_progress", generation, f))
-                problem = ""
+                return practice_version(folder, sources, settings, samplerate=rate,
+                                        start=start, stop=stop, cancelled=cancel.is_set,
+                                        progress=report), ""
             except RenderCancelled:
-                version, problem = None, _("Preparing was stopped; the take plays as "
-                                           "recorded.")
+                return None, _("Preparing was stopped; the take plays as recorded.")
             except MtStudioError as error:
-                version, problem = None, str(error)
-            emit_from_worker(self, "_prepared", generation, take_id, version, problem)
+                return None, str(error)
 
-        threading.Thread(target=work, name="mt-studio-practice", daemon=True).start()
+        run_in_worker(self, work,
+                      done=lambda made: self._practice_made(generation, take_id, *made),
+                      progress=lambda f: self._show_progress(generation, float(f)),
+                      thread="mt-studio-practice")
 
     def _practice_made(self, generation: int, take_id: int, version, problem: str) -> None:
         if generation != self._generation or self._take is None or self._take.id != take_id:

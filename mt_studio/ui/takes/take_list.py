@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 import numpy as np
-from PyQt6.QtCore import QRectF, Qt, QThreadPool, pyqtSignal
+from PyQt6.QtCore import QRectF, Qt, pyqtSignal
 from PyQt6.QtGui import QIcon, QPainter, QPalette, QPixmap
 from PyQt6.QtWidgets import QListWidget, QListWidgetItem, QWidget
 
@@ -16,7 +16,7 @@ from mt_studio.core.library.takes import Take
 from mt_studio.core.waveform import part_paths
 from mt_studio.i18n import _, clock_text, ngettext
 from mt_studio.ui.common.take_words import length_words
-from mt_studio.ui.common.worker_signals import emit_from_worker
+from mt_studio.ui.common.worker import run_in_worker
 from mt_studio.ui.takes.lane_loading import peaks_or_none
 from mt_studio.ui.takes.take_lanes import draw_peaks
 from mt_studio.ui.takes.take_naming import note_line, take_title
@@ -54,19 +54,16 @@ def take_lines(take: Take) -> str:
 
 
 class TakeList(QListWidget):
-    """Takes with their thumbnails, read in POOL's workers.
+    """Takes with their thumbnails, read in workers.
 
     `take_chosen(take_id)` when the person chooses another take (None: none is chosen).
     """
 
     take_chosen = pyqtSignal(object)
-    _thumbnail_read = pyqtSignal(int, object)  # take id, peaks (or None)
 
-    def __init__(self, library: Library, pool: QThreadPool,
-                 parent: QWidget | None = None) -> None:
+    def __init__(self, library: Library, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._library = library
-        self._pool = pool
         self._thumbnails: dict[tuple[int, int], np.ndarray | None] = {}
         # Listing again keeps the chosen take without choosing it anew; the list's own
         # signals stay on, as a thumbnail that arrived meanwhile would be lost.
@@ -74,7 +71,6 @@ class TakeList(QListWidget):
         self.setAccessibleName(_("Takes of this session"))
         self.setToolTip(_("Choose a take to see its tracks and play it."))
         self.currentItemChanged.connect(self._current_changed)
-        self._thumbnail_read.connect(self._show_thumbnail)
 
     def show_takes(self, found: list[Take], chosen: int | None,
                    marks: Mapping[int, str] | None = None) -> None:
@@ -126,14 +122,11 @@ class TakeList(QListWidget):
         take_id, frames, folder = take.id, take.frames, self._library.folder
         self._thumbnails[(take_id, frames)] = None  # under way: a refresh does not start another
 
-        def work() -> None:
-            peaks = peaks_or_none(folder, paths, THUMBNAIL_COLUMNS)
-            self._thumbnails[(take_id, frames)] = peaks
-            emit_from_worker(self, "_thumbnail_read", take_id, peaks)
+        run_in_worker(self, lambda: peaks_or_none(folder, paths, THUMBNAIL_COLUMNS),
+                      done=lambda peaks: self._show_thumbnail(take_id, frames, peaks))
 
-        self._pool.start(work)
-
-    def _show_thumbnail(self, take_id: int, peaks: np.ndarray | None) -> None:
+    def _show_thumbnail(self, take_id: int, frames: int, peaks: np.ndarray | None) -> None:
+        self._thumbnails[(take_id, frames)] = peaks
         item = self._item_of(take_id)
         if item is not None:
             self._set_icon(item, peaks)

@@ -8,7 +8,7 @@ A plugin that fails is the host's to disable: here it is only said, plainly.
 from __future__ import annotations
 
 import logging
-import threading
+from collections.abc import Callable
 
 from PyQt6.QtCore import Qt, QTimer, pyqtSignal
 from PyQt6.QtWidgets import (
@@ -30,7 +30,7 @@ from mt_studio.core.library.takes import Take
 from mt_studio.core.plugins import PluginFailed, PluginHost, PluginState
 from mt_studio.core.plugins.take_audio import take_audio
 from mt_studio.i18n import _
-from mt_studio.ui.common.worker_signals import emit_from_worker
+from mt_studio.ui.common.worker import run_in_worker
 from mt_studio.ui.takes.annotation_strip import AnnotationStrip
 from mt_studio.ui.takes.take_lanes import TakeLanes
 
@@ -48,8 +48,6 @@ class TakePlugins(QWidget):
     """
 
     plugins_changed = pyqtSignal()
-    _progress = pyqtSignal(int, float)  # generation, fraction done
-    _analysed = pyqtSignal(int, int, int, str, bool)  # generation, take, found, problem, failed
 
     def __init__(self, library: Library, lanes: TakeLanes, parent: QWidget | None = None
                  ) -> None:
@@ -64,8 +62,6 @@ class TakePlugins(QWidget):
         self._generation = 0
         self._running: str | None = None  # the analysis under way
         self.strip = AnnotationStrip(lanes)
-        self._progress.connect(self._show_progress)
-        self._analysed.connect(self._analysis_done)
         self._effect_watch = QTimer(self)
         self._effect_watch.setInterval(EFFECT_WATCH_MS)
         self._effect_watch.timeout.connect(self._check_effect)
@@ -212,28 +208,28 @@ class TakePlugins(QWidget):
             analysis=analysis.shown_name))
         self._enable()
 
-        def progress(fraction: float) -> None:
-            emit_from_worker(self, "_progress", generation, float(fraction))
-
-        def work() -> None:
-            found, problem, failed = 0, "", False
+        def work(report: Callable[[float], None]) -> tuple[int, str, bool]:
+            """How much was found, what went wrong in words, and whether the plugin failed."""
             try:
                 with Library.open(folder) as library:
                     with take_audio(library, takes.get(library.connection, take_id)) as sound:
-                        result = host.run_analysis(analysis_id, sound, progress)
+                        result = host.run_analysis(analysis_id, sound, report)
                     with library.transaction() as db:
                         annotations.replace(db, take_id, plugin_id, analysis_id, result)
-                found = len(result)
+                return len(result), "", False
             except PluginFailed as error:
-                problem, failed = str(error), True
+                return 0, str(error), True
             except MtStudioError as error:
-                problem = str(error)
+                return 0, str(error), False
             except Exception as error:  # never a traceback for the person: the log has it
                 log.exception("analysis %s of take %d failed", analysis_id, take_id)
-                problem = _("The analysis could not be finished: {error}").format(error=error)
-            emit_from_worker(self, "_analysed", generation, take_id, found, problem, failed)
+                return 0, _("The analysis could not be finished: {error}").format(
+                    error=error), False
 
-        threading.Thread(target=work, name="mt-studio-analysis", daemon=True).start()
+        run_in_worker(self, work,
+                      done=lambda ended: self._analysis_done(generation, take_id, *ended),
+                      progress=lambda fraction: self._show_progress(generation, float(fraction)),
+                      thread="mt-studio-analysis")
 
     def _show_progress(self, generation: int, fraction: float) -> None:
         if generation == self._generation:

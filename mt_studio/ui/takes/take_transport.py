@@ -6,9 +6,8 @@ window waiting on the device."""
 from __future__ import annotations
 
 import logging
-import threading
 
-from PyQt6.QtCore import QThreadPool, QTimer, pyqtSignal
+from PyQt6.QtCore import QTimer, pyqtSignal
 from PyQt6.QtWidgets import QCheckBox, QHBoxLayout, QInputDialog, QLabel, QPushButton, QWidget
 
 from mt_studio.core.errors import InputError, MtStudioError
@@ -19,7 +18,7 @@ from mt_studio.core.playback import TakePlayer
 from mt_studio.core.synth import RenderCancelled
 from mt_studio.i18n import _
 from mt_studio.ui.common.take_words import length_words
-from mt_studio.ui.common.worker_signals import emit_from_worker
+from mt_studio.ui.common.worker import Worker, run_in_worker
 from mt_studio.ui.takes.take_lanes import Mark, TakeLanes
 
 log = logging.getLogger(__name__)
@@ -45,19 +44,16 @@ class TakeTransport(QWidget):
     position_changed = pyqtSignal(int, int)
     player_changed = pyqtSignal(object)
     loop_changed = pyqtSignal()
-    _player_opened = pyqtSignal(object, str)  # the player, a problem in words ("" if none)
 
-    def __init__(self, library: Library, lanes: TakeLanes, pool: QThreadPool,
+    def __init__(self, library: Library, lanes: TakeLanes,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._library = library
         self._lanes = lanes
-        self._pool = pool
         self.take: Take | None = None
         self.player: TakePlayer | None = None
-        self._closers: list[threading.Thread] = []
+        self._closers: list[Worker] = []
         self._play_when_ready = False
-        self._player_opened.connect(self._player_ready)
         lanes.seek_requested.connect(self.seek)
         lanes.loop_changed.connect(self._loop_drawn)
         self._build()
@@ -128,24 +124,24 @@ class TakeTransport(QWidget):
         self.player = player
         self._set_usable(False, _("Getting the sound ready…"))
 
-        def work() -> None:
+        def work() -> str:
+            """Open the player; what went wrong in words ("" if nothing)."""
             try:
                 player.prepare(cancelled=lambda: player is not self.player)  # MIDI's sound
                 if not player.sources:
                     raise InputError(player.midi_problem or _("This take has no audio to "
                                                               "play."))
                 player.open()
-                problem = ""
             except RenderCancelled:
-                problem = ""  # another take was chosen meanwhile: this player is let go
+                pass  # another take was chosen meanwhile: this player is let go
             except MtStudioError as error:
-                problem = str(error)
-            except Exception as error:  # an unexpected device failure must not kill the pool
+                return str(error)
+            except Exception as error:  # an unexpected device failure must be said
                 log.exception("the output could not be opened")
-                problem = _("Playback is not possible here: {error}").format(error=error)
-            emit_from_worker(self, "_player_opened", player, problem)
+                return _("Playback is not possible here: {error}").format(error=error)
+            return ""
 
-        self._pool.start(work)
+        run_in_worker(self, work, done=lambda problem: self._player_ready(player, problem))
 
     def _player_ready(self, player: TakePlayer, problem: str) -> None:
         if player is not self.player:
@@ -171,8 +167,8 @@ class TakeTransport(QWidget):
     def wait_until_closed(self, timeout: float) -> None:
         """Wait up to TIMEOUT seconds for each output being closed to close."""
         for closer in self._closers:
-            closer.join(timeout)
-        self._closers = [c for c in self._closers if c.is_alive()]
+            closer.wait(timeout)
+        self._closers = [c for c in self._closers if c.running]
 
     def let_go(self) -> None:
         """Stop playing and close the output in the background."""
@@ -184,10 +180,8 @@ class TakeTransport(QWidget):
 
     def _close_in_background(self, player: TakePlayer) -> None:
         """Close PLAYER's output without making the window wait on the device."""
-        closer = threading.Thread(target=player.close, name="mt-studio-close-output",
-                                  daemon=True)
-        closer.start()
-        self._closers = [c for c in self._closers if c.is_alive()] + [closer]
+        closer = run_in_worker(self, player.close, thread="mt-studio-close-output")
+        self._closers = [c for c in self._closers if c.running] + [closer]
 
     # Playing
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PyQt6.QtCore import QSize, Qt, QThreadPool, pyqtSignal
+from PyQt6.QtCore import QSize, Qt, pyqtSignal
 from PyQt6.QtWidgets import (
     QAbstractButton,
     QApplication,
@@ -42,6 +42,7 @@ from mt_studio.i18n import _
 from mt_studio.ui.common.key_shortcuts import add_shortcuts
 from mt_studio.ui.common.remembered_splitter import RememberedSplitter
 from mt_studio.ui.common.take_words import length_words, track_title
+from mt_studio.ui.common.worker import wait_for_pool_work
 from mt_studio.ui.consent.restriction_words import mark_text
 from mt_studio.ui.export.export_dialog import ExportDialog
 from mt_studio.ui.takes.lane_loading import LaneLoader
@@ -88,14 +89,11 @@ class TakesView(QWidget):
         self._restrictions: dict[int, take_restrictions.TakeRestrictions] = {}
         self._lane_sources: list[tuple[int, list[Path]]] = []  # audio track id, its files
         self._mix_tracks: list[int] = []  # the track of each mix row, audio and MIDI
-        # The application's pool, not one of the view's own: a pool deleted with the view
-        # waits for its workers while holding the interpreter lock they need, and hangs.
-        self._pool = QThreadPool.globalInstance()
         self._build()
 
     def _build(self) -> None:
         line = self.fontMetrics().height()
-        self.take_list = TakeList(self.library, self._pool)
+        self.take_list = TakeList(self.library)
         self.take_list.setIconSize(QSize(line * 8, line * 2))
         self.take_list.take_chosen.connect(self._show_take)
 
@@ -125,8 +123,8 @@ class TakesView(QWidget):
         self.note.setAccessibleName(_("Note about the take"))
         self.note.hide()
         self.lanes = TakeLanes()
-        self._lane_loader = LaneLoader(self.library, self.lanes, self._pool, self)
-        self.transport = TakeTransport(self.library, self.lanes, self._pool)
+        self._lane_loader = LaneLoader(self.library, self.lanes, self)
+        self.transport = TakeTransport(self.library, self.lanes)
         self.transport.position_changed.connect(self.position_changed)
         self.transport.player_changed.connect(self._player_changed)
         # Play goes through the tab's toggle, as Space does (the toggle knows the whole tab).
@@ -535,7 +533,7 @@ class TakesView(QWidget):
         self._lane_loader.releasing = True  # peak caches under way stop building
         self.practice.cancel()
         self.transport.let_go()
-        self._pool.waitForDone(int(timeout * 1000))
+        wait_for_pool_work(timeout)
         self._lane_loader.releasing = False
         QApplication.processEvents()  # a player opened meanwhile is handed over, and closed
         self.transport.wait_until_closed(timeout)
