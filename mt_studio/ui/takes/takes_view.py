@@ -4,10 +4,11 @@ on the loop strip (or, with none, the part between the markers around the playhe
 named marker at the playhead, and the metronome clicks along at the session's or a tapped
 tempo. Waveforms come from each track's peak cache, built in the background.
 
-This module ties the parts together: `take_list` lists the takes, `take_transport` plays the
-chosen one, `practice_controls` holds the beat and the practice line, `take_plugins` the
-plugins' analyses, lead sheet and playback effect, `lane_loading` fills the lanes,
-`mix_panel` mixes the tracks and `take_listening` keeps the loop, practice and mix with the take.
+This module ties the parts together: `take_list` lists the takes, `take_heading` names the
+chosen one, `take_transport` plays it, `practice_controls` holds the beat and the practice
+line, `take_plugins` the plugins' analyses, lead sheet and playback effect, `lane_loading`
+fills the lanes, `mix_panel` mixes the tracks and `take_listening` keeps the loop, practice
+and mix with the take.
 """
 
 from __future__ import annotations
@@ -19,11 +20,8 @@ from PyQt6.QtWidgets import (
     QAbstractButton,
     QApplication,
     QFrame,
-    QHBoxLayout,
     QLabel,
-    QPushButton,
     QScrollArea,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -41,7 +39,7 @@ from mt_studio.core.waveform import part_paths
 from mt_studio.i18n import _
 from mt_studio.ui.common.key_shortcuts import add_shortcuts
 from mt_studio.ui.common.remembered_splitter import RememberedSplitter
-from mt_studio.ui.common.take_words import length_words, track_title
+from mt_studio.ui.common.take_words import track_title
 from mt_studio.ui.common.worker import wait_for_pool_work
 from mt_studio.ui.consent.restriction_words import mark_text
 from mt_studio.ui.export.export_dialog import ExportDialog
@@ -49,10 +47,10 @@ from mt_studio.ui.takes.lane_loading import LaneLoader
 from mt_studio.ui.takes.mix_panel import MixPanel
 from mt_studio.ui.takes.practice_controls import PracticeControls
 from mt_studio.ui.takes.take_consent import TakeConsent
+from mt_studio.ui.takes.take_heading import TakeHeading
 from mt_studio.ui.takes.take_lanes import Lane, Mark, Span, TakeLanes
-from mt_studio.ui.takes.take_list import TakeList, status_words
+from mt_studio.ui.takes.take_list import TakeList
 from mt_studio.ui.takes.take_listening import ListeningKeeper
-from mt_studio.ui.takes.take_naming import TakeNameDialog, take_title
 from mt_studio.ui.takes.take_plugins import TakePlugins
 from mt_studio.ui.takes.take_transport import PLAYHEAD_INTERVAL_MS, TakeTransport
 
@@ -97,31 +95,10 @@ class TakesView(QWidget):
         self.take_list.setIconSize(QSize(line * 8, line * 2))
         self.take_list.take_chosen.connect(self._show_take)
 
-        self.title = QLabel(_("No take chosen"))
-        title_font = self.title.font()
-        title_font.setPointSizeF(title_font.pointSizeF() * 1.3)
-        title_font.setBold(True)
-        self.title.setFont(title_font)
-        self.export_button = QToolButton()
-        self.export_button.setText(_("Export…"))
-        self.export_button.setAccessibleName(_("Export this take"))
-        self.export_button.setToolTip(_(
-            "Share this take, its loop or some of its tracks, as a mix or as stems, with "
-            "everyone heard and their consent shown first. The arrow shows for whom it may "
-            "be shared."))
-        self.export_button.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
-        self.export_button.setEnabled(False)
-        self.export_button.clicked.connect(self._export_clicked)
-        self.name_button = QPushButton(_("Name and note…"))
-        self.name_button.setAccessibleName(_("Name this take and give it a note"))
-        self.name_button.setToolTip(_("Give the take a name and a note (F2)."))
-        self.name_button.setEnabled(False)
-        self.name_button.clicked.connect(self.name_take)
-        self.note = QLabel()
-        self.note.setWordWrap(True)
-        self.note.setTextFormat(Qt.TextFormat.PlainText)
-        self.note.setAccessibleName(_("Note about the take"))
-        self.note.hide()
+        self.heading = TakeHeading(self.library)
+        self.heading.export_button.clicked.connect(self._export_clicked)
+        self.heading.name_button.clicked.connect(self.name_take)
+        self.heading.named.connect(self._take_named)
         self.lanes = TakeLanes()
         self._lane_loader = LaneLoader(self.library, self.lanes, self)
         self.transport = TakeTransport(self.library, self.lanes)
@@ -138,6 +115,8 @@ class TakesView(QWidget):
         self.take_plugins.set_host(self.plugin_host)
         self.take_plugins.plugins_changed.connect(self.plugins_changed)
         # The parts' widgets, by the names the tab has always given them.
+        self.title, self.note = self.heading.title, self.heading.note
+        self.name_button, self.export_button = self.heading.name_button, self.heading.export_button
         self.play_button = self.transport.play_button
         self.start_button = self.transport.start_button
         self.clock = self.transport.clock
@@ -176,12 +155,7 @@ class TakesView(QWidget):
         self.mix.mix_changed.connect(self._mix_changed)
         self.listening = ListeningKeeper(self.library, self.lanes, self.transport, self.practice,
                                          self.mix, self._mix_track_ids)
-        heading = QHBoxLayout()
-        heading.addWidget(self.title, 1)
-        heading.addWidget(self.name_button)
-        heading.addWidget(self.export_button)
-        detail_layout.addLayout(heading)
-        detail_layout.addWidget(self.note)
+        detail_layout.addWidget(self.heading)
         detail_layout.addWidget(self.consent)
         detail_layout.addWidget(self.transport)
         detail_layout.addWidget(self.practice)
@@ -301,7 +275,7 @@ class TakesView(QWidget):
         sounding = take is not None and bool(take.frames)
         self.export_button.setEnabled(sounding and take.status is not TakeStatus.RECORDING)
         self.name_button.setEnabled(take is not None)
-        self._show_note(take)
+        self.heading.show_note(take)
         self._lane_sources = [(t.id, part_paths(self.library, t.id)) for t in take.tracks
                               if t.kind is TrackKind.AUDIO] if sounding else []
         self.practice.start_afresh(take, [paths for _track, paths in self._lane_sources])
@@ -311,7 +285,7 @@ class TakesView(QWidget):
             if take is None:
                 self.title.setText(_("No take chosen"))
             else:
-                self._show_title(take)
+                self.heading.show_title(take)
             self.lanes.set_take([], 0, take.samplerate if take is not None else 48000)
             self._lane_loader.show_take(None, [])
             self._mix_tracks = []
@@ -320,7 +294,7 @@ class TakesView(QWidget):
             self.transport.open_player()
             return
         names = participants.pseudonyms(self.library.connection)
-        self._show_title(take)
+        self.heading.show_title(take)
         self.lanes.set_take(
             [lane_for(track, names) for track in take.tracks], take.frames, take.samplerate,
             markers=[Mark(m.frame, m.name) for m in take.markers],
@@ -334,38 +308,17 @@ class TakesView(QWidget):
         self._lane_loader.show_take(take, self._lane_sources)
         self.transport.open_player()
 
-    def _show_title(self, take: Take) -> None:
-        if not take.frames:
-            self.title.setText(_("{take} has no sound yet ({status}).").format(
-                take=take_title(take), status=status_words(take)))
-            return
-        self.title.setText(_("{take} – {length} – {status}").format(
-            take=take_title(take), length=length_words(take.frames, take.samplerate),
-            status=status_words(take)))
-
-    def _show_note(self, take: Take | None) -> None:
-        self.note.setText(take.note if take is not None else "")
-        self.note.setVisible(bool(take is not None and take.note))
-
     def name_take(self):
         """Open the dialog that names the chosen take and gives it a note (what F2 does); the
         dialog (window-modal), or None with no take."""
-        take = self.take
-        if take is None:
-            return None
-        dialog = TakeNameDialog(self.library, take, self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.accepted.connect(self._take_named)
-        dialog.open()
-        return dialog
+        return self.heading.name_take(self.take) if self.take is not None else None
 
-    def _take_named(self) -> None:
-        take = self.sender().saved
+    def _take_named(self, take: Take | None) -> None:
         if self.take is None or take is None or take.id != self.take.id:
             return
         self.transport.take = take  # the same take and sound, now with its name and note
-        self._show_note(take)
-        self._show_title(take)
+        self.heading.show_note(take)
+        self.heading.show_title(take)
         self.refresh()
 
     def _show_layers(self, take: Take) -> None:
