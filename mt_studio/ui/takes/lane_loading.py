@@ -17,7 +17,8 @@ from mt_studio.core.library import Library
 from mt_studio.core.library.takes import Take
 from mt_studio.core.waveform import midi_notes, part_paths
 from mt_studio.ui.common.worker import run_in_worker
-from mt_studio.ui.takes.take_lanes import Note, TakeLanes
+from mt_studio.ui.takes.lane_marks import Note
+from mt_studio.ui.takes.take_lanes import TakeLanes
 
 log = logging.getLogger(__name__)
 

@@ -18,7 +18,7 @@ from mt_studio.i18n import _, clock_text, ngettext
 from mt_studio.ui.common.take_words import length_words
 from mt_studio.ui.common.worker import run_in_worker
 from mt_studio.ui.takes.lane_loading import peaks_or_none
-from mt_studio.ui.takes.take_lanes import draw_peaks
+from mt_studio.ui.takes.lane_painting import draw_peaks
 from mt_studio.ui.takes.take_naming import note_line, take_title
 
 TAKE_ID_ROLE = Qt.ItemDataRole.UserRole

@@ -19,7 +19,8 @@ from mt_studio.core.synth import RenderCancelled
 from mt_studio.i18n import _
 from mt_studio.ui.common.take_words import length_words
 from mt_studio.ui.common.worker import Worker, run_in_worker
-from mt_studio.ui.takes.take_lanes import Mark, TakeLanes
+from mt_studio.ui.takes.lane_marks import Mark
+from mt_studio.ui.takes.take_lanes import TakeLanes
 
 log = logging.getLogger(__name__)
 

@@ -44,11 +44,12 @@ from mt_studio.ui.common.worker import wait_for_pool_work
 from mt_studio.ui.consent.restriction_words import mark_text
 from mt_studio.ui.export.export_dialog import ExportDialog
 from mt_studio.ui.takes.lane_loading import LaneLoader
+from mt_studio.ui.takes.lane_marks import Lane, Mark, Span
 from mt_studio.ui.takes.mix_panel import MixPanel
 from mt_studio.ui.takes.practice_controls import PracticeControls
 from mt_studio.ui.takes.take_consent import TakeConsent
 from mt_studio.ui.takes.take_heading import TakeHeading
-from mt_studio.ui.takes.take_lanes import Lane, Mark, Span, TakeLanes
+from mt_studio.ui.takes.take_lanes import TakeLanes
 from mt_studio.ui.takes.take_list import TakeList
 from mt_studio.ui.takes.take_listening import ListeningKeeper
 from mt_studio.ui.takes.take_plugins import TakePlugins
