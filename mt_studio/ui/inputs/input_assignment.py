@@ -6,20 +6,15 @@ as it changes, so that it comes back with the session."""
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 
 from PyQt6.QtCore import pyqtSignal
 from PyQt6.QtWidgets import (
-    QCheckBox,
     QComboBox,
     QFormLayout,
     QGridLayout,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
-    QMenu,
     QPushButton,
     QScrollArea,
     QVBoxLayout,
@@ -27,124 +22,22 @@ from PyQt6.QtWidgets import (
 )
 
 from mt_studio.core.capture import devices
-from mt_studio.core.capture.devices import AudioInputDevice, DeviceSurvey
+from mt_studio.core.capture.devices import AudioInputDevice
 from mt_studio.core.capture.input_monitor import MonitorSettings
 from mt_studio.core.capture.meters import MeterReading
 from mt_studio.core.capture.take_recording import MIDI_KEY, TakeRequest
-from mt_studio.core.domain import Participant
 from mt_studio.core.errors import MtStudioError
 from mt_studio.core.library import Library, sessions
 from mt_studio.core.presets.catalog import PresetCatalog
 from mt_studio.core.presets.model import InputMap
 from mt_studio.i18n import _, ngettext
 from mt_studio.ui.common.activity_light import ActivityLight
-from mt_studio.ui.common.meter_widget import MeterWidget
 from mt_studio.ui.common.worker import run_in_worker
-
-log = logging.getLogger(__name__)
+from mt_studio.ui.inputs.device_scan import Scan, scan_devices
+from mt_studio.ui.inputs.input_rows import InputRow, ParticipantPicker
 
 SAMPLE_RATES = (44100, 48000, 88200, 96000)
 BUFFER_SIZES = (0, 64, 128, 256, 512, 1024)
-
-
-@dataclass(frozen=True)
-class Scan:
-    """What a device scan found; `problem` says in plain words why nothing can be recorded."""
-
-    audio: list[AudioInputDevice] = field(default_factory=list)
-    midi: list[str] = field(default_factory=list)
-    problem: str | None = None
-
-
-def scan_devices(rescan: bool) -> Scan:
-    """List audio inputs and MIDI ports (slow: call it off the GUI thread)."""
-    try:
-        if rescan:
-            devices.refresh()
-        found: DeviceSurvey = devices.survey()
-    except Exception as error:  # a broken audio stack must not take the window down
-        log.info("device scan failed: %s", error)
-        return Scan(problem=_("The audio devices could not be listed. Check that the audio "
-                              "interface is plugged in, then press Look again."))
-    if found.audio_problem:
-        log.info("no audio devices: %s", found.audio_problem)
-        problem = _("Audio devices cannot be used on this computer: the audio system is "
-                    "missing or not working. Ask your IT support to check it.")
-        return Scan([], found.midi, problem)
-    return Scan(found.audio, found.midi)
-
-
-class ParticipantPicker(QPushButton):
-    """A button with a checkable menu of the present participants; shows who is chosen.
-
-    A push button, not a tool button: its size makes room for the menu's arrow, which a
-    tool button's draws over the names.
-    """
-
-    changed = pyqtSignal()
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setMenu(QMenu(self))
-        self._people: list[Participant] = []
-        self._update_text()
-
-    def set_people(self, people: Sequence[Participant], chosen: Sequence[int] = ()) -> None:
-        """Offer PEOPLE, with CHOSEN (ids) ticked."""
-        menu = self.menu()
-        menu.clear()
-        self._people = list(people)
-        for person in people:
-            action = menu.addAction(person.pseudonym)
-            action.setCheckable(True)
-            action.setChecked(person.id in chosen)
-            action.setData(person.id)
-            action.toggled.connect(self._toggled)
-        self._update_text()
-
-    def chosen(self) -> tuple[int, ...]:
-        """The ids ticked."""
-        return tuple(a.data() for a in self.menu().actions() if a.isChecked())
-
-    def set_chosen(self, ids: Sequence[int]) -> None:
-        """Tick exactly IDS."""
-        for action in self.menu().actions():
-            action.blockSignals(True)
-            action.setChecked(action.data() in ids)
-            action.blockSignals(False)
-        self._toggled()
-
-    def _toggled(self, *_args: object) -> None:
-        self._update_text()
-        self.changed.emit()
-
-    def _update_text(self) -> None:
-        names = [a.text() for a in self.menu().actions() if a.isChecked()]
-        self.setText(", ".join(names) if names else _("Everyone in the room"))
-
-
-class _InputRow:
-    """The widgets of one input."""
-
-    def __init__(self, number: int, parent: QWidget) -> None:
-        self.number = number
-        self.arm = QCheckBox(_("Input {n}").format(n=number), parent)
-        self.arm.setAccessibleName(_("Record input {n}").format(n=number))
-        self.arm.setToolTip(_("Tick to record this input."))
-        self.label = QLineEdit(parent)
-        self.label.setAccessibleName(_("Instrument on input {n}").format(n=number))
-        self.label.setPlaceholderText(_("Instrument or voice"))
-        self.who = ParticipantPicker(parent)
-        self.who.setAccessibleName(_("Who plays into input {n}").format(n=number))
-        self.who.setToolTip(_("Who plays or sings into this input. Leave it as everyone for a "
-                              "microphone that hears the whole room."))
-        self.isolated = QCheckBox(_("Only them"), parent)
-        self.isolated.setAccessibleName(_("Input {n} hears only its player").format(n=number))
-        self.isolated.setToolTip(_("Tick for a direct line (bass DI, keyboard out) that hears "
-                                   "only the person chosen, not the room."))
-        self.level = MeterWidget(parent)
-        self.level.set_labels([""])
-        self.level.setAccessibleName(_("Level of input {n}").format(n=number))
 
 
 class InputAssignment(QWidget):
@@ -169,7 +62,7 @@ class InputAssignment(QWidget):
         self._session: sessions.Session | None = None
         self._scan = Scan()
         self._problem: str | None = _("Looking for audio devices…")
-        self._rows: list[_InputRow] = []
+        self._rows: list[InputRow] = []
         self._building = False
         self._recording = False
 
@@ -298,7 +191,7 @@ class InputAssignment(QWidget):
         """Why nothing can be recorded from a device right now, in plain words; None if fine."""
         return self._problem
 
-    def row(self, number: int) -> _InputRow:
+    def row(self, number: int) -> InputRow:
         """The widgets of input NUMBER (1-based)."""
         return self._rows[number - 1]
 
@@ -440,7 +333,7 @@ class InputAssignment(QWidget):
             if self._grid.itemAtPosition(0, column) is None:
                 self._grid.addWidget(QLabel(title, self._grid_holder), 0, column)
         for number in range(1, self._input_count() + 1):
-            row = _InputRow(number, self._grid_holder)
+            row = InputRow(number, self._grid_holder)
             planned = self._session_input(number)
             entry = next((i for i in input_map.inputs if i.number == number),
                          None) if input_map else None
