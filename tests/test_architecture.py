@@ -1,5 +1,5 @@
 """The core stays free of Qt, checked statically (import-linter) and at run time; the window's
-code has no import loop."""
+code has no import loop; no module is over 500 lines."""
 
 from __future__ import annotations
 
@@ -31,6 +31,23 @@ def test_the_window_has_no_import_loop():
     assert result.returncode == 0, result.stdout + result.stderr
     assert "mt_studio.ui has no import loop, between its packages or inside one KEPT" in (
         result.stdout)
+
+
+MOST_LINES = 500
+# Over the limit already when the limit came to be checked, in core, which is being reworked
+# meanwhile: each leaves this list when it is split.
+OVER_ALREADY = {"mt_studio/core/plugins/host.py"}
+
+
+def test_no_module_is_over_500_lines():
+    """Small modules with names that say what they hold: none over 500 lines."""
+    sizes = {path.relative_to(REPO).as_posix(): len(path.read_text(encoding="utf-8").splitlines())
+             for path in (REPO / "mt_studio").rglob("*.py")}
+    assert "mt_studio/ui/main_window.py" in sizes
+    assert sorted(p for p, lines in sizes.items()
+                  if lines > MOST_LINES and p not in OVER_ALREADY) == []
+    assert [p for p in sorted(OVER_ALREADY) if sizes.get(p, 0) <= MOST_LINES] == [], (
+        "split now: take it off OVER_ALREADY")
 
 
 def test_importing_every_core_module_loads_no_qt():

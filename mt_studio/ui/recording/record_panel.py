@@ -30,7 +30,6 @@ from PyQt6.QtWidgets import (
 
 from mt_studio.core.capture.meters import SILENCE_DBFS, MeterReading
 from mt_studio.core.capture.take_recording import (
-    MIDI_KEY,
     TakePlan,
     TakeRecording,
     TakeRequest,
@@ -46,7 +45,7 @@ from mt_studio.ui.common.key_shortcuts import add_shortcuts, text_field_has_focu
 from mt_studio.ui.common.meter_widget import MeterWidget
 from mt_studio.ui.common.take_words import duration_text
 from mt_studio.ui.recording.count_in import ClickPlayer, CountIn, play_on_default_output
-from mt_studio.ui.recording.record_words import disk_time_text, dropout_text
+from mt_studio.ui.recording.record_words import disarmed_text, disk_time_text, dropout_text
 
 log = logging.getLogger(__name__)
 
@@ -458,7 +457,7 @@ class RecordPanel(QWidget):
             button.setAccessibleDescription(tip)
         button.setEnabled(recording or counting or self._reason is None)
         self.reason.setText(self._reason or "")
-        self.disarmed.setText(self._disarmed_text() if not recording else "")
+        self.disarmed.setText(disarmed_text(self._plan) if not recording else "")
         self.marker_button.setEnabled(recording)
         self.marker_name.setEnabled(recording)
         self.count_in.setEnabled(not recording and not counting)
@@ -477,17 +476,6 @@ class RecordPanel(QWidget):
             else:
                 self.disk.clear()
         self.state_changed.emit()
-
-    def _disarmed_text(self) -> str:
-        plan = self._plan
-        if plan is None or not plan.disarmed and MIDI_KEY not in plan.disarm_reasons:
-            return ""
-        lines = [_("Input {n} will not be recorded: {why}.").format(
-            n=n, why=plan.disarm_reasons.get(n, "")) for n in plan.disarmed]
-        if MIDI_KEY in plan.disarm_reasons:
-            lines.append(_("The MIDI keyboard will not be recorded: {why}.").format(
-                why=plan.disarm_reasons[MIDI_KEY]))
-        return "\n".join(lines)
 
     def _show_disk(self, channels: int, samplerate: int, free: int | None = None) -> None:
         if self._request is None or channels == 0:

@@ -1,8 +1,10 @@
-"""Plain words for a take being recorded: its length, the disk time left and its dropouts."""
+"""Plain words for a take being recorded: the disk time left, its dropouts, and the inputs it
+will not record."""
 
 from __future__ import annotations
 
 from mt_studio.core.capture.audio_capture import DISK_RESERVE_BYTES
+from mt_studio.core.capture.take_recording import MIDI_KEY, TakePlan
 from mt_studio.i18n import _, ngettext
 
 
@@ -25,3 +27,15 @@ def dropout_text(count: int) -> str:
         "{n} short gap was filled with silence — the computer may be too busy.",
         "{n} short gaps were filled with silence — the computer may be too busy.",
         count).format(n=count)
+
+
+def disarmed_text(plan: TakePlan | None) -> str:
+    """Which inputs (and the MIDI keyboard) PLAN leaves out of the take, and why; one a line."""
+    if plan is None or not plan.disarmed and MIDI_KEY not in plan.disarm_reasons:
+        return ""
+    lines = [_("Input {n} will not be recorded: {why}.").format(
+        n=n, why=plan.disarm_reasons.get(n, "")) for n in plan.disarmed]
+    if MIDI_KEY in plan.disarm_reasons:
+        lines.append(_("The MIDI keyboard will not be recorded: {why}.").format(
+            why=plan.disarm_reasons[MIDI_KEY]))
+    return "\n".join(lines)
