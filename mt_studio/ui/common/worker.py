@@ -20,7 +20,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PyQt6 import sip
-from PyQt6.QtCore import QObject, QThreadPool, pyqtSignal, pyqtSlot
+from PyQt6.QtCore import QCoreApplication, QObject, QThreadPool, pyqtSignal, pyqtSlot
 
 
 class Worker:
@@ -117,8 +117,11 @@ _the_relay: _Relay | None = None
 
 
 def _relay() -> _Relay:
-    """The one relay, made in the GUI thread on the first work (it lives as long as the app)."""
+    """The one relay, made on the first work; it lives in the GUI thread as long as the app."""
     global _the_relay
     if _the_relay is None:
         _the_relay = _Relay()
+        app = QCoreApplication.instance()
+        if app is not None:
+            _the_relay.moveToThread(app.thread())
     return _the_relay
