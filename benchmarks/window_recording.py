@@ -24,9 +24,9 @@ from mt_studio.core import demo
 from mt_studio.core.domain import Purpose, SessionKind
 from mt_studio.core.library import Library, consent_ledger, participants, sessions, takes
 from mt_studio.core.library.sessions import SessionInput
-from mt_studio.ui.error_reporter import ErrorReporter
+from mt_studio.ui.common.error_reporter import ErrorReporter
 from mt_studio.ui.main_window import MainWindow
-from mt_studio.ui.takes_view import TakesView
+from mt_studio.ui.takes.takes_view import TakesView
 
 
 def main() -> None:

@@ -14,7 +14,7 @@ from mt_studio.core.capture.take_files import TakeFiles, TrackTarget
 from mt_studio.core.capture.wav_stream import SampleFormat
 from mt_studio.core.domain import SessionKind, TakeStatus, TrackKind
 from mt_studio.core.library import sessions, takes
-from mt_studio.ui.error_reporter import ErrorReporter
+from mt_studio.ui.common.error_reporter import ErrorReporter
 
 
 @pytest.fixture(autouse=True)
@@ -118,7 +118,7 @@ def test_opening_the_window_leaves_heavy_modules_for_later():
     import sys
 
     heavy = ["numpy", "sounddevice", "soundfile", "librosa", "mt_studio.core.capture.audio_capture",
-             "sqlite3", "dataclasses", "mt_studio.core.library", "mt_studio.ui.chips"]
+             "sqlite3", "dataclasses", "mt_studio.core.library", "mt_studio.ui.consent.chips"]
     code = ("import sys, mt_studio.cli.main, mt_studio.ui.app, mt_studio.ui.main_window\n"
             f"print([m for m in {heavy!r} if m in sys.modules])")
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,

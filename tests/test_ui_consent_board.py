@@ -20,8 +20,8 @@ from mt_studio.core.library import (
     takes,
 )
 from mt_studio.i18n import moment_text
-from mt_studio.ui.consent_board import ConsentBoard
-from mt_studio.ui.consent_dialogs import GrantDialog, WithdrawDialog
+from mt_studio.ui.consent.consent_board import ConsentBoard
+from mt_studio.ui.consent.consent_dialogs import GrantDialog, WithdrawDialog
 
 
 @pytest.fixture

@@ -15,8 +15,8 @@ from mt_studio.core.domain import ConsentAction, Purpose
 from mt_studio.core.export import audio
 from mt_studio.core.library import consent_ledger, participants, takes
 from mt_studio.core.mixing import TrackMix
-from mt_studio.ui.export_dialog import ExportDialog
-from mt_studio.ui.takes_view import TakesView
+from mt_studio.ui.export.export_dialog import ExportDialog
+from mt_studio.ui.takes.takes_view import TakesView
 
 
 @pytest.fixture
@@ -173,7 +173,7 @@ def held_write(monkeypatch):
 
 def test_closing_the_window_during_an_export_cancels_it_and_leaves_nothing(
         qtbot, library, demo_take, tmp_path, no_output, held_write):
-    from mt_studio.ui.error_reporter import ErrorReporter
+    from mt_studio.ui.common.error_reporter import ErrorReporter
     from mt_studio.ui.main_window import MainWindow
 
     window = MainWindow(library, ErrorReporter())
@@ -266,7 +266,7 @@ def typed(shown: ExportDialog) -> dict:
 def test_record_consent_opens_the_grant_dialog_and_keeps_everything_typed(
         qtbot, dialog, library, demo_take):
     from mt_studio.core.presets.model import AudioFormat
-    from mt_studio.ui.consent_dialogs import GrantDialog
+    from mt_studio.ui.consent.consent_dialogs import GrantDialog
 
     db = library.connection
     singer = participants.find(db, "Demo Singer")
@@ -308,7 +308,7 @@ def test_record_consent_opens_the_grant_dialog_and_keeps_everything_typed(
 
 def test_recording_one_of_several_blockers_keeps_export_off_until_nobody_blocks(
         qtbot, dialog, library):
-    from mt_studio.ui.consent_dialogs import GrantDialog
+    from mt_studio.ui.consent.consent_dialogs import GrantDialog
 
     shown = dialog()
     choose(shown.form.purpose, Purpose.COMMUNITY)

@@ -6,7 +6,7 @@ import pytest
 from PyQt6.QtGui import QKeySequence, QShortcut
 
 from mt_studio import i18n
-from mt_studio.ui.error_reporter import ErrorReporter
+from mt_studio.ui.common.error_reporter import ErrorReporter
 
 
 @pytest.fixture(params=["en", "nb"])

@@ -11,8 +11,9 @@ from mt_studio.core.capture.take_recording import TakeRequest, plan_take
 from mt_studio.core.domain import Purpose, SessionKind
 from mt_studio.core.library import consent_ledger, participants, sessions
 from mt_studio.core.library.sessions import SessionInput
-from mt_studio.ui.input_assignment import InputAssignment, Scan
-from mt_studio.ui.record_panel import RecordPanel
+from mt_studio.ui.inputs.device_scan import Scan
+from mt_studio.ui.inputs.input_assignment import InputAssignment
+from mt_studio.ui.recording.record_panel import RecordPanel
 
 SCARLETT = AudioInputDevice(3, "Scarlett 4i4 USB", "ALSA", 4, 48000.0)
 

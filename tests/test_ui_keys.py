@@ -13,7 +13,7 @@ from PyQt6.QtWidgets import (
     QWidget,
 )
 
-from mt_studio.ui.key_shortcuts import add_shortcuts
+from mt_studio.ui.common.key_shortcuts import add_shortcuts
 
 
 def read_only(field):

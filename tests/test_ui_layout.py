@@ -18,8 +18,8 @@ from mt_studio import i18n
 from mt_studio.core.domain import Purpose
 from mt_studio.core.library import consent_ledger, participants, sessions
 from mt_studio.core.studio.demo import create_demo_session
-from mt_studio.ui.consent_dialogs import WithdrawRequest
-from mt_studio.ui.error_reporter import ErrorReporter
+from mt_studio.ui.common.error_reporter import ErrorReporter
+from mt_studio.ui.consent.consent_dialogs import WithdrawRequest
 
 LAPTOP_SCREEN = QSize(1366, 768 - 40)  # a taskbar off the screen's height
 
@@ -115,7 +115,7 @@ def test_the_consent_board_needs_no_sideways_scrolling_and_keeps_its_columns(
 
 def test_a_name_too_long_for_the_board_wraps_instead_of_widening_it(qtbot, library):
     session_id = create_demo_session(library)
-    from mt_studio.ui.consent_board import ConsentBoard
+    from mt_studio.ui.consent.consent_board import ConsentBoard
 
     board = ConsentBoard(library)
     qtbot.addWidget(board)

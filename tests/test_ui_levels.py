@@ -173,7 +173,7 @@ def test_a_device_that_refuses_the_sample_rate_is_said_and_levels_come_once_it_f
 
 
 def test_the_midi_light_lights_for_a_message_that_came_before_its_first_look(qtbot):
-    from mt_studio.ui.activity_light import GLOW_SECONDS, ActivityLight
+    from mt_studio.ui.common.activity_light import GLOW_SECONDS, ActivityLight
 
     light = ActivityLight("Heard")
     qtbot.addWidget(light)

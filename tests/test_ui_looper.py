@@ -16,7 +16,7 @@ from mt_studio.core.domain import Purpose, SessionKind
 from mt_studio.core.latency import saved_round_trip
 from mt_studio.core.library import consent_ledger, participants, sessions, takes
 from mt_studio.core.looper import LooperState
-from mt_studio.ui.looper_panel import LooperPanel
+from mt_studio.ui.looper.looper_panel import LooperPanel
 
 RATE = 48000
 LAYER_TIMEOUT_MS = 15000
@@ -348,7 +348,7 @@ def test_stop_while_a_free_loop_is_played_keeps_it_and_closing_mid_overdub_keeps
 
 def test_a_loop_recorded_in_the_studio_is_counted_called_a_loop_and_carries_the_label(
         qtbot, library, band, rig, panels):
-    from mt_studio.ui.error_reporter import ErrorReporter
+    from mt_studio.ui.common.error_reporter import ErrorReporter
     from mt_studio.ui.main_window import MainWindow
 
     session_id, drummer, _singer, _shy = band

@@ -22,10 +22,10 @@ from mt_studio.core.library import (
     songs,
 )
 from mt_studio.core.plugins import Annotation, PluginHost, PluginState
-from mt_studio.ui.error_reporter import ErrorReporter
-from mt_studio.ui.export_dialog import ExportDialog
-from mt_studio.ui.plugin_starter import PluginStarter
-from mt_studio.ui.takes_view import TakesView
+from mt_studio.ui.common.error_reporter import ErrorReporter
+from mt_studio.ui.export.export_dialog import ExportDialog
+from mt_studio.ui.plugins.plugin_starter import PluginStarter
+from mt_studio.ui.takes.takes_view import TakesView
 
 # A chord a bar over eight bars, the tempo over the whole take and the key as a point.
 CHORDS = '''
@@ -179,7 +179,8 @@ def test_the_dialog_lists_plugins_and_disabling_one_takes_its_analysis_away(
 
     opened = []
     monkeypatch.setenv("MT_STUDIO_PLUGINS", str(tmp_path / "my plugins"))
-    monkeypatch.setattr("mt_studio.ui.plugins_dialog.QDesktopServices.openUrl", opened.append)
+    monkeypatch.setattr("mt_studio.ui.plugins.plugins_dialog.QDesktopServices.openUrl",
+                        opened.append)
     dialog.folder_button.click()
     assert (tmp_path / "my plugins").is_dir()
     assert opened[0].toLocalFile() == str(tmp_path / "my plugins")
@@ -357,7 +358,7 @@ def test_a_plugin_raising_everywhere_is_said_and_disabled_and_the_app_goes_on(
     assert menu_names(view) == [] and view.effect.count() == 1  # its effect went too
     assert annotations.of_take(library.connection, demo_take.id) == []
 
-    from mt_studio.ui.plugins_dialog import PluginsDialog
+    from mt_studio.ui.plugins.plugins_dialog import PluginsDialog
 
     listing = PluginsDialog(host, view)
     row = listing.rows["raises"]

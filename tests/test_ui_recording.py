@@ -15,9 +15,9 @@ from mt_studio.core.capture.meters import MeterReading
 from mt_studio.core.domain import Purpose, SessionKind, TakeStatus
 from mt_studio.core.library import consent_ledger, participants, sessions, takes
 from mt_studio.core.library.sessions import SessionInput
-from mt_studio.ui.input_assignment import InputAssignment
-from mt_studio.ui.meter_widget import HOLD_SECONDS, MeterWidget
-from mt_studio.ui.record_panel import RecordPanel, disk_time_text, dropout_text
+from mt_studio.ui.common.meter_widget import HOLD_SECONDS, MeterWidget
+from mt_studio.ui.inputs.input_assignment import InputAssignment
+from mt_studio.ui.recording.record_panel import RecordPanel, disk_time_text, dropout_text
 
 RATE, PERIOD = 48000, 128
 PORTS = "PortAudio.*:in_"
@@ -222,7 +222,7 @@ def test_typing_marker_names_during_a_take_never_stops_it(qtbot, library, device
 
 def test_the_status_bar_says_whether_a_take_records_is_refused_or_is_ready(
         qtbot, library, device):
-    from mt_studio.ui.error_reporter import ErrorReporter
+    from mt_studio.ui.common.error_reporter import ErrorReporter
     from mt_studio.ui.main_window import MainWindow
 
     db = library.connection

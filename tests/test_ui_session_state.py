@@ -20,7 +20,7 @@ from mt_studio.core.capture.midi_capture import midi_input_ports
 from mt_studio.core.domain import Purpose, SessionKind, TrackKind
 from mt_studio.core.library import Library, consent_ledger, participants, sessions, takes
 from mt_studio.core.library.sessions import SessionInput
-from mt_studio.ui.error_reporter import ErrorReporter
+from mt_studio.ui.common.error_reporter import ErrorReporter
 
 RATE = 48000
 JACK_MIDI = "mido.backends.rtmidi/UNIX_JACK"

@@ -10,8 +10,8 @@ from PyQt6.QtWidgets import QApplication
 
 from mt_studio.core.domain import SessionKind, TrackKind
 from mt_studio.core.library import participants, sessions, takes
-from mt_studio.ui.session_dialog import SessionDialog
-from mt_studio.ui.session_list import SessionList
+from mt_studio.ui.sessions.session_dialog import SessionDialog
+from mt_studio.ui.sessions.session_list import SessionList
 
 
 @pytest.fixture
@@ -159,7 +159,7 @@ def test_one_click_on_a_session_chooses_it_and_listing_again_chooses_nothing(qtb
 def test_a_new_session_finds_who_is_present_by_a_filter_and_adds_a_new_participant(
         qtbot, library, filled):
     from mt_studio.core.library import participants as people
-    from mt_studio.ui.consent_dialogs import NewParticipantDialog
+    from mt_studio.ui.consent.consent_dialogs import NewParticipantDialog
 
     _older, _newer, ola, kari = filled
     people.add(library.connection, "Øyvind", "Øyvind Berg")

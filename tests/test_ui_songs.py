@@ -11,8 +11,8 @@ from PyQt6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox, QPushBu
 from mt_studio.core.domain import SessionKind
 from mt_studio.core.library import participants, sessions, songs, takes
 from mt_studio.core.library.songs import LyricStamp
-from mt_studio.ui import songs_panel
-from mt_studio.ui.songs_panel import DETAIL_ROLE, SongsPanel, Unsaved
+from mt_studio.ui.songs import songs_panel
+from mt_studio.ui.songs.songs_panel import DETAIL_ROLE, SongsPanel, Unsaved
 
 RATE = 48000
 WORDS = "Verse one\n\nChorus\nVerse two\nChorus"

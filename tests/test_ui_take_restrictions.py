@@ -14,10 +14,10 @@ from PyQt6.QtWidgets import QMessageBox
 from mt_studio.core.capture import devices
 from mt_studio.core.domain import ConsentAction, Purpose
 from mt_studio.core.library import consent_ledger, participants, songs
-from mt_studio.ui.consent_dialogs import GrantDialog
-from mt_studio.ui.error_reporter import ErrorReporter
-from mt_studio.ui.export_dialog import ExportDialog
-from mt_studio.ui.takes_view import TakesView
+from mt_studio.ui.common.error_reporter import ErrorReporter
+from mt_studio.ui.consent.consent_dialogs import GrantDialog
+from mt_studio.ui.export.export_dialog import ExportDialog
+from mt_studio.ui.takes.takes_view import TakesView
 
 RATE = 48000
 

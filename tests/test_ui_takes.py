@@ -15,7 +15,7 @@ from PyQt6.QtWidgets import QPushButton
 from mt_studio.core.capture import devices
 from mt_studio.core.domain import SessionKind, TakeStatus, TrackKind
 from mt_studio.core.library import participants, sessions, takes
-from mt_studio.ui.takes_view import PLAYHEAD_INTERVAL_MS, TakesView
+from mt_studio.ui.takes.takes_view import PLAYHEAD_INTERVAL_MS, TakesView
 
 RATE = 48000
 
@@ -425,7 +425,7 @@ def test_space_presses_the_button_that_has_the_focus(qtbot, shown_view, library,
 
 def test_f2_names_a_take_and_gives_it_a_note_shown_in_the_list_and_the_view(
         qtbot, shown_view, library, band, no_output):
-    from mt_studio.ui.take_naming import TakeNameDialog
+    from mt_studio.ui.takes.take_naming import TakeNameDialog
 
     view = shown_view()
     view.show_session(band)

@@ -111,10 +111,10 @@ def main() -> None:
     from PyQt6.QtCore import QLocale, QSize, Qt
     from PyQt6.QtWidgets import QApplication
 
-    from mt_studio.ui.consent_dialogs import WithdrawRequest
-    from mt_studio.ui.error_reporter import ErrorReporter
+    from mt_studio.ui.common.error_reporter import ErrorReporter
+    from mt_studio.ui.consent.consent_dialogs import WithdrawRequest
     from mt_studio.ui.main_window import MainWindow, fitted_size
-    from mt_studio.ui.session_dialog import SessionDialog
+    from mt_studio.ui.sessions.session_dialog import SessionDialog
 
     app = QApplication(sys.argv[:1])
     QLocale.setDefault(QLocale(i18n.locale_name()))

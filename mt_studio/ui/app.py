@@ -26,7 +26,8 @@ from mt_studio.core import preferences
 from mt_studio.core.errors import MtStudioError
 from mt_studio.core.logs import start_logging
 from mt_studio.i18n import _
-from mt_studio.ui.error_reporter import ErrorReporter
+from mt_studio.ui.common.error_reporter import ErrorReporter
+from mt_studio.ui.common.worker import Worker, run_in_worker
 
 if TYPE_CHECKING:
     from mt_studio.core.library import Library
@@ -83,34 +84,33 @@ class LibraryOpener(QObject):
         super().__init__()
         self._folder = folder
         self.library: Library | None = None  # once opened, whether or not it was taken
-        self._thread = threading.Thread(target=self._open, name="mt-studio-open-library",
-                                        daemon=True)
+        self._worker: Worker | None = None
 
     def start(self) -> None:
         """Start opening (returns at once)."""
-        self._thread.start()
+        self._worker = run_in_worker(self, self._open, done=self.opened.emit,
+                                     failed=self._failed, thread="mt-studio-open-library")
 
     def join(self) -> None:
         """Wait until the opening has ended, however it ended."""
-        if self._thread.is_alive():
-            self._thread.join()
+        if self._worker is not None:
+            self._worker.wait()
 
-    def _open(self) -> None:
+    def _open(self) -> Library:
         from mt_studio.core.library import Library, default_library_folder
 
+        self.library = Library.open(default_library_folder() if self._folder is None
+                                    else self._folder)
+        return self.library
+
+    def _failed(self, error: Exception) -> None:
         title = _("The library could not be opened")
-        try:
-            library = Library.open(default_library_folder() if self._folder is None
-                                   else self._folder)
-        except MtStudioError as error:
+        if isinstance(error, MtStudioError):
             log.error("the library could not be opened: %s", error)
             self.failed.emit(title, str(error), error.exit_code)
-        except Exception as error:
-            log.exception("opening the library failed")
-            self.failed.emit(title, ErrorReporter.plain(error), 1)
         else:
-            self.library = library
-            self.opened.emit(library)
+            log.error("opening the library failed", exc_info=error)
+            self.failed.emit(title, ErrorReporter.plain(error), 1)
 
 
 class Studio:

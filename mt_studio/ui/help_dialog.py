@@ -8,7 +8,7 @@ from PyQt6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayout
 
 from mt_studio import i18n
 from mt_studio.i18n import _
-from mt_studio.ui.dialog_buttons import translate
+from mt_studio.ui.common.dialog_buttons import translate
 from mt_studio.ui.shortcut_list import shortcuts_html
 
 HELP_FOLDER = Path(__file__).resolve().parent.parent / "help"

@@ -21,9 +21,9 @@ from PyQt6.QtWidgets import (
 
 from mt_studio.core.logs import log_file
 from mt_studio.i18n import _, ngettext
-from mt_studio.ui.error_reporter import ErrorReporter
-from mt_studio.ui.plugin_starter import PluginStarter
-from mt_studio.ui.session_list import SessionList
+from mt_studio.ui.common.error_reporter import ErrorReporter
+from mt_studio.ui.plugins.plugin_starter import PluginStarter
+from mt_studio.ui.sessions.session_list import SessionList
 from mt_studio.ui.studio_status import StudioStatus
 from mt_studio.ui.welcome import Welcome
 
@@ -49,13 +49,13 @@ class SessionView(QTabWidget):
         super().__init__(parent)
         # Imported here: these panels bring numpy and the audio engine, which a window that
         # has only just opened does not need yet.
-        from mt_studio.ui.consent_board import ConsentBoard
-        from mt_studio.ui.input_assignment import InputAssignment
-        from mt_studio.ui.level_monitor import LevelMonitor
-        from mt_studio.ui.looper_panel import LooperPanel
-        from mt_studio.ui.record_panel import RecordPanel
-        from mt_studio.ui.songs_panel import SongsPanel
-        from mt_studio.ui.takes_view import TakesView
+        from mt_studio.ui.consent.consent_board import ConsentBoard
+        from mt_studio.ui.inputs.input_assignment import InputAssignment
+        from mt_studio.ui.looper.looper_panel import LooperPanel
+        from mt_studio.ui.recording.level_monitor import LevelMonitor
+        from mt_studio.ui.recording.record_panel import RecordPanel
+        from mt_studio.ui.songs.songs_panel import SongsPanel
+        from mt_studio.ui.takes.takes_view import TakesView
 
         self.consent = ConsentBoard(library)
         self.inputs = InputAssignment(library)
@@ -287,7 +287,7 @@ class MainWindow(QMainWindow):
         """Open the Plugins dialog (window-modal); the dialog, or None before plugins started."""
         if self.plugins is None:
             return None
-        from mt_studio.ui.plugins_dialog import PluginsDialog
+        from mt_studio.ui.plugins.plugins_dialog import PluginsDialog
 
         dialog = PluginsDialog(self.plugins, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -389,7 +389,7 @@ class MainWindow(QMainWindow):
 
     def new_session(self) -> None:
         """Ask for a new session and open it."""
-        from mt_studio.ui.session_dialog import SessionDialog
+        from mt_studio.ui.sessions.session_dialog import SessionDialog
 
         created = SessionDialog.create(self.library, self)
         if created is not None:
@@ -398,7 +398,7 @@ class MainWindow(QMainWindow):
 
     def edit_session(self, session_id: int | None) -> None:
         """Edit SESSION_ID's details."""
-        from mt_studio.ui.session_dialog import SessionDialog
+        from mt_studio.ui.sessions.session_dialog import SessionDialog
 
         if session_id is not None and SessionDialog.edit(self.library, session_id, self):
             self.sessions.refresh()

@@ -7,7 +7,7 @@ from PyQt6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout, Q
 from mt_studio import i18n
 from mt_studio.core import preferences
 from mt_studio.i18n import _
-from mt_studio.ui.dialog_buttons import ok_cancel
+from mt_studio.ui.common.dialog_buttons import ok_cancel
 
 
 class PreferencesDialog(QDialog):

@@ -3,25 +3,22 @@ refused and why, or ready and with what; before a session is open, which interfa
 
 from __future__ import annotations
 
-import threading
 from typing import TYPE_CHECKING
 
-from PyQt6.QtCore import pyqtSignal
 from PyQt6.QtWidgets import QLabel, QWidget
 
 from mt_studio.core.errors import MtStudioError
 from mt_studio.i18n import _, ngettext
+from mt_studio.ui.common.worker import run_in_worker
 
 if TYPE_CHECKING:
-    from mt_studio.ui.looper_panel import LooperPanel
-    from mt_studio.ui.record_panel import RecordPanel
+    from mt_studio.ui.looper.looper_panel import LooperPanel
+    from mt_studio.ui.recording.record_panel import RecordPanel
 
 
 class StudioStatus(QLabel):
     """Looks for audio inputs in a worker thread and says what it found; once a session is
     open (`follow`), says what its Record tab would do now, or is doing."""
-
-    found = pyqtSignal(bool, str)  # recording possible, the words to show
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(_("Looking for audio interfaces…"), parent)
@@ -30,11 +27,11 @@ class StudioStatus(QLabel):
         self._record: RecordPanel | None = None
         self._looper: LooperPanel | None = None
         self.setAccessibleName(_("Recording status"))
-        self.found.connect(self._found)
 
     def look(self) -> None:
-        """Start looking (returns at once; the answer arrives as `found`)."""
-        threading.Thread(target=self._look, name="mt-studio-devices", daemon=True).start()
+        """Start looking (returns at once; the answer is shown when it arrives)."""
+        run_in_worker(self, self._look, done=lambda found: self._found(*found),
+                      thread="mt-studio-devices")
 
     def follow(self, record: RecordPanel, looper: LooperPanel) -> None:
         """Speak for RECORD and LOOPER, the open session's, from now on."""
@@ -72,21 +69,21 @@ class StudioStatus(QLabel):
             words += _(" and the MIDI keyboard")
         return words
 
-    def _look(self) -> None:
+    @staticmethod
+    def _look() -> tuple[bool, str]:
+        """Whether recording is possible, and the words to show (in a worker)."""
         from mt_studio.core.capture import devices
 
         try:
             inputs = devices.audio_input_devices()
         except MtStudioError as error:
-            self.found.emit(False, _("Recording is unavailable: {why}").format(why=error))
-            return
+            return False, _("Recording is unavailable: {why}").format(why=error)
         if not inputs:
-            self.found.emit(False, _("Recording is unavailable: {why}").format(
-                why=devices.no_input_device_message()))
-            return
-        self.found.emit(True, ngettext("Audio interface found: {names}",
-                                       "Audio interfaces found: {names}", len(inputs)).format(
-            names=", ".join(device.name for device in inputs)))
+            return False, _("Recording is unavailable: {why}").format(
+                why=devices.no_input_device_message())
+        return True, ngettext("Audio interface found: {names}",
+                              "Audio interfaces found: {names}", len(inputs)).format(
+            names=", ".join(device.name for device in inputs))
 
     def _found(self, available: bool, text: str) -> None:
         self.available = available

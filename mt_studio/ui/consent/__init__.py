@@ -1,0 +1,1 @@
+"""The check-in and consent board, the consent dialogs and their words."""

@@ -1,0 +1,1 @@
+"""The app's plugins: starting them, and the dialog that lists them."""

@@ -1,0 +1,1 @@
+"""The Record tab: Record and Stop, the meters, the count-in, the levels before a take."""

@@ -1,0 +1,1 @@
+"""The session list and the dialog that creates or edits a session."""

@@ -1,0 +1,288 @@
+"""The dialog that creates a session from a template, or edits one: title, date, who is present
+(found by a filter, or added there as a new participant)."""
+
+from __future__ import annotations
+
+from PyQt6.QtCore import QDate, Qt, pyqtSignal
+from PyQt6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from mt_studio.core.domain import Participant, SessionKind
+from mt_studio.core.library import Library, participants, sessions
+from mt_studio.core.presets import PresetCatalog, SessionTemplate
+from mt_studio.i18n import _, ngettext
+from mt_studio.ui.common.applying_dialog import ApplyingDialog
+from mt_studio.ui.common.dialog_buttons import ok_cancel
+from mt_studio.ui.consent.consent_dialogs import NewParticipantDialog
+from mt_studio.ui.sessions.session_list import kind_label
+
+
+class _FindField(QLineEdit):
+    """A filter field whose Enter is its own (`entered`), not the dialog's OK."""
+
+    entered = pyqtSignal()
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.entered.emit()
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+
+class SessionDialog(ApplyingDialog):
+    """Create a session (SESSION_ID None) from a template, or edit session SESSION_ID.
+
+    `save()` applies the fields and returns the session's id; OK calls it and shows a refusal
+    inside the dialog. `create` and `edit` run the dialog modally for the main window.
+    """
+
+    def __init__(self, library: Library, session_id: int | None = None,
+                 parent: QWidget | None = None, catalog: PresetCatalog | None = None) -> None:
+        editing = sessions.get(library.connection, session_id) if session_id else None
+        super().__init__(_("Edit session") if editing else _("New session"), parent)
+        self.library = library
+        self.session_id = session_id
+        layout = QVBoxLayout(self)
+        form = QFormLayout()
+
+        self.template = QComboBox()
+        self.template.setAccessibleName(_("Template"))
+        self.template.setToolTip(_("A starting point: the kind of session and its inputs."))
+        self._template_title = ""
+        problems: list[str] = []
+        if editing is None:
+            catalog = catalog or PresetCatalog.default()
+            for template in catalog.session_templates():
+                self.template.addItem(template.title, template)
+            self.template.addItem(_("No template"), None)
+            problems = [str(problem) for problem in catalog.problems()]
+            form.addRow(_("Start from"), self.template)
+
+        self.kind = QComboBox()
+        for kind in SessionKind:
+            self.kind.addItem(kind_label(kind), kind)
+        self.kind.setAccessibleName(_("Kind of session"))
+        form.addRow(_("Kind"), self.kind)
+
+        self.title = QLineEdit()
+        self.title.setAccessibleName(_("Title"))
+        form.addRow(_("Title"), self.title)
+
+        self.date = QDateEdit(QDate.currentDate())
+        self.date.setCalendarPopup(True)
+        self.date.setAccessibleName(_("Date"))
+        form.addRow(_("Date"), self.date)
+
+        self.therapist = QLineEdit()
+        self.therapist.setAccessibleName(_("Therapist"))
+        form.addRow(_("Therapist"), self.therapist)
+
+        self.notes = QPlainTextEdit()
+        self.notes.setTabChangesFocus(True)
+        self.notes.setAccessibleName(_("Notes"))
+        self.notes.setToolTip(_("Kept in the library with the session; never exported."))
+        self.notes.setMaximumHeight(self.fontMetrics().height() * 5)
+        form.addRow(_("Notes"), self.notes)
+
+        self.find = _FindField()
+        self.find.setClearButtonEnabled(True)
+        self.find.setPlaceholderText(_("Find by pseudonym"))
+        self.find.setAccessibleName(_("Find a participant"))
+        self.find.setToolTip(_("Type part of a pseudonym to show only those who match; Enter "
+                               "ticks the first of them. Everyone ticked stays ticked."))
+        self.find.textChanged.connect(self._filter)
+        self.find.entered.connect(self._tick_first_found)
+        self.new_participant_button = QPushButton(_("New participant…"))
+        self.new_participant_button.setAccessibleName(_("Add a new participant"))
+        self.new_participant_button.setToolTip(_("Add someone who is not in the list yet; they "
+                                                 "are ticked as present."))
+        self.new_participant_button.clicked.connect(self.open_new_participant_dialog)
+        find_line = QHBoxLayout()
+        find_line.addWidget(self.find, 1)
+        find_line.addWidget(self.new_participant_button)
+        self.present = QListWidget()
+        self.present.setAccessibleName(_("Participants present"))
+        self.present.setToolTip(_("Tick everyone who is here. Space ticks the chosen name."))
+        self._people: dict[int, Participant] = {}
+        for participant in participants.all_participants(library.connection):
+            self._add_item(participant, ticked=False)
+        self.ticked = QLabel()  # who is ticked, also those the filter hides
+        self.ticked.setWordWrap(True)
+        self.ticked.setTextFormat(Qt.TextFormat.PlainText)
+        self.ticked.setAccessibleName(_("Ticked as present"))
+        self.present.itemChanged.connect(self._show_ticked)
+        self._show_ticked()
+        present_column = QVBoxLayout()
+        present_column.addLayout(find_line)
+        present_column.addWidget(self.present)
+        present_column.addWidget(self.ticked)
+        form.addRow(_("Present"), present_column)
+        layout.addLayout(form)
+
+        if problems:
+            note = QLabel(_("Some templates could not be read and are left out:") + "\n"
+                          + "\n".join(problems))
+            note.setWordWrap(True)
+            note.setTextFormat(Qt.TextFormat.PlainText)
+            layout.addWidget(note)
+        layout.addWidget(self.error)
+        layout.addWidget(ok_cancel(self, _("Save") if editing else _("Create session")))
+
+        if editing is None:
+            self.template.currentIndexChanged.connect(self._template_chosen)
+            self._template_chosen()
+        else:
+            self._fill(editing)
+        self.resize(max(self.sizeHint().width(), self.fontMetrics().averageCharWidth() * 80),
+                    self.sizeHint().height())
+
+    def _fill(self, session: sessions.Session) -> None:
+        self.kind.setCurrentIndex(self.kind.findData(session.kind))
+        self.title.setText(session.title)
+        self.date.setDate(QDate(session.date.year, session.date.month, session.date.day))
+        self.therapist.setText(session.therapist or "")
+        self.notes.setPlainText(session.notes)
+        self.set_present([p.id for p in session.participants])
+
+    def _template_chosen(self) -> None:
+        template: SessionTemplate | None = self.template.currentData()
+        if template is None:
+            return
+        self.kind.setCurrentIndex(self.kind.findData(template.session_kind))
+        if self.title.text() in ("", self._template_title):
+            self.title.setText(template.title)
+        self._template_title = template.title
+
+    def choose_template(self, name: str) -> None:
+        """Start from the template called NAME."""
+        for index in range(self.template.count()):
+            template = self.template.itemData(index)
+            if template is not None and template.name == name:
+                self.template.setCurrentIndex(index)
+                return
+        raise KeyError(name)
+
+    def set_present(self, participant_ids: list[int]) -> None:
+        """Tick exactly these participants as present."""
+        for index in range(self.present.count()):
+            item = self.present.item(index)
+            ticked = item.data(Qt.ItemDataRole.UserRole) in participant_ids
+            item.setCheckState(Qt.CheckState.Checked if ticked else Qt.CheckState.Unchecked)
+
+    def shown_names(self) -> list[str]:
+        """The pseudonyms the filter leaves in sight, top to bottom."""
+        items = (self.present.item(i) for i in range(self.present.count()))
+        return [item.text() for item in items if not item.isHidden()]
+
+    def open_new_participant_dialog(self) -> NewParticipantDialog:
+        """Open (without blocking) the dialog that adds a participant, ticked as present."""
+        dialog = NewParticipantDialog(self.add_participant, parent=self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    def add_participant(self, pseudonym: str, real_name: str | None) -> None:
+        """Add a participant to the library and tick them as present; InputError if the
+        pseudonym is taken. They stay in the library even if this dialog is cancelled."""
+        with self.library.transaction() as db:
+            participant = participants.add(db, pseudonym, real_name)
+        self.find.clear()
+        item = self._add_item(participant, ticked=True)
+        self.present.setCurrentItem(item)
+        self.present.scrollToItem(item)
+
+    def _add_item(self, participant: Participant, *, ticked: bool) -> QListWidgetItem:
+        """A ticked or unticked row for PARTICIPANT, in pseudonym order."""
+        self._people[participant.id] = participant
+        item = QListWidgetItem(participant.pseudonym)
+        item.setData(Qt.ItemDataRole.UserRole, participant.id)
+        item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+        item.setCheckState(Qt.CheckState.Checked if ticked else Qt.CheckState.Unchecked)
+        key = participants.lookup_key(participant.pseudonym)
+        row = next((i for i in range(self.present.count()) if participants.lookup_key(
+            self.present.item(i).text()) > key), self.present.count())
+        self.present.insertItem(row, item)
+        return item
+
+    def _tick_first_found(self) -> None:
+        """Enter in the filter ticks (or unticks) the first participant found."""
+        found = [self.present.item(i) for i in range(self.present.count())
+                 if not self.present.item(i).isHidden()]
+        if found:
+            ticked = found[0].checkState() == Qt.CheckState.Checked
+            found[0].setCheckState(Qt.CheckState.Unchecked if ticked else Qt.CheckState.Checked)
+        self.find.selectAll()
+
+    def _show_ticked(self, *_changed: object) -> None:
+        ids = set(self.present_ids())
+        names = [p.pseudonym for p in self._people.values() if p.id in ids]
+        names.sort(key=participants.lookup_key)
+        self.ticked.setText(ngettext("{n} present: {names}", "{n} present: {names}",
+                                     len(names)).format(n=len(names), names=", ".join(names))
+                            if names else _("Nobody is ticked as present yet."))
+
+    def _filter(self, text: str) -> None:
+        for index in range(self.present.count()):
+            item = self.present.item(index)
+            person = self._people[item.data(Qt.ItemDataRole.UserRole)]
+            item.setHidden(not participants.matches(person, text))
+
+    def present_ids(self) -> list[int]:
+        """The participants ticked as present."""
+        items = (self.present.item(i) for i in range(self.present.count()))
+        return [item.data(Qt.ItemDataRole.UserRole) for item in items
+                if item.checkState() == Qt.CheckState.Checked]
+
+    def save(self) -> int:
+        """Create or update the session from the fields; InputError says what is wrong."""
+        chosen = set(self.present_ids())
+        fields = {
+            "kind": self.kind.currentData(),
+            "on": self.date.date().toPyDate(),
+            "therapist": self.therapist.text(),
+            "notes": self.notes.toPlainText(),
+        }
+        with self.library.transaction() as db:
+            present = [p for p in participants.all_participants(db) if p.id in chosen]
+            if self.session_id is not None:
+                sessions.edit(db, self.session_id, title=self.title.text(), **fields)
+                sessions.set_attendance(db, self.session_id, present)
+                return self.session_id
+            template: SessionTemplate | None = self.template.currentData()
+            if template is None:
+                created = sessions.create(db, self.title.text(), participants=present, **fields)
+            else:
+                created = sessions.create_from_template(db, self.title.text(), template,
+                                                        participants=present, **fields)
+        self.session_id = created.id
+        return created.id
+
+    def _apply(self) -> None:
+        self.save()
+
+    @classmethod
+    def create(cls, library: Library, parent: QWidget | None = None) -> int | None:
+        """Ask for a new session; its id, or None if the dialog was cancelled."""
+        dialog = cls(library, None, parent)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            return dialog.session_id
+        return None
+
+    @classmethod
+    def edit(cls, library: Library, session_id: int, parent: QWidget | None = None) -> bool:
+        """Edit SESSION_ID; True if it was saved."""
+        return cls(library, session_id, parent).exec() == QDialog.DialogCode.Accepted
