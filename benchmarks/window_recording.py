@@ -20,10 +20,10 @@ from pathlib import Path
 from PyQt6.QtCore import QTimer
 from PyQt6.QtWidgets import QApplication
 
-from mt_studio.core import demo
 from mt_studio.core.domain import Purpose, SessionKind
-from mt_studio.core.library import Library, consent_ledger, participants, sessions, takes
+from mt_studio.core.library import consent_ledger, participants, sessions, takes
 from mt_studio.core.library.sessions import SessionInput
+from mt_studio.core.studio import Studio
 from mt_studio.ui.common.error_reporter import ErrorReporter
 from mt_studio.ui.main_window import MainWindow
 from mt_studio.ui.takes.takes_view import TakesView
@@ -32,7 +32,8 @@ from mt_studio.ui.takes.takes_view import TakesView
 def main() -> None:
     folder, seconds, inputs = Path(sys.argv[1]), float(sys.argv[2]), int(sys.argv[3])
     app = QApplication(sys.argv[:1])
-    library = Library.open(folder)
+    studio = Studio.open(folder)
+    library = studio.library  # the benchmark's session is put in directly
     with library.transaction() as tx:
         player = participants.add(tx, "Bench")
         consent_ledger.grant(tx, player, [Purpose.RECORD])
@@ -40,13 +41,13 @@ def main() -> None:
                                   participants=[player],
                                   inputs=[SessionInput(n, f"Input {n}")
                                           for n in range(1, inputs + 1)])
-    demo_session = demo.create_demo_session(library)
-    window = MainWindow(library, ErrorReporter())
+    demo_session = studio.sessions.create_demo()
+    window = MainWindow(studio, ErrorReporter())
     window.show()
     window.open_session(session.id)
     view = window.session_view
     view.setCurrentWidget(view.record)
-    lanes = TakesView(library)
+    lanes = TakesView(studio)
     lanes.show_session(demo_session)
     lanes.resize(1000, 600)
     lanes.show()

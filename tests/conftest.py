@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+import weakref
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -58,10 +59,21 @@ def library(tmp_path: Path):
         yield opened
 
 
+_STUDIOS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def studio_of(library: Library) -> Studio:
+    """The one studio on LIBRARY (made on first asking), for windows that a test built on
+    its library."""
+    if library not in _STUDIOS:
+        _STUDIOS[library] = Studio(library)
+    return _STUDIOS[library]
+
+
 @pytest.fixture
 def studio(library: Library):
     """The studio on the test's library (which the `library` fixture closes)."""
-    return Studio(library)
+    return studio_of(library)
 
 
 @dataclass

@@ -15,6 +15,7 @@ from mt_studio.core.capture.wav_stream import SampleFormat
 from mt_studio.core.domain import SessionKind, TakeStatus, TrackKind
 from mt_studio.core.library import sessions, takes
 from mt_studio.ui.common.error_reporter import ErrorReporter
+from tests.conftest import studio_of
 
 
 @pytest.fixture(autouse=True)
@@ -28,7 +29,7 @@ def english():
 def window_for(qtbot, library):
     from mt_studio.ui.main_window import MainWindow
 
-    window = MainWindow(library, ErrorReporter())
+    window = MainWindow(studio_of(library), ErrorReporter())
     qtbot.addWidget(window)
     return window
 
@@ -163,17 +164,17 @@ def test_while_a_take_records_the_language_and_the_session_stay_put(qtbot, libra
 
 
 def test_a_window_built_again_for_a_new_language_looks_for_devices_again(qtbot, library):
-    from mt_studio.ui.app import Studio
+    from mt_studio.ui.app import Shell
 
-    studio = Studio(ErrorReporter(), library)
-    studio.open()
-    first = studio.window
+    shell = Shell(ErrorReporter(), studio_of(library))
+    shell.open()
+    first = shell.window
     qtbot.addWidget(first)
-    studio.open()
-    qtbot.addWidget(studio.window)
-    assert studio.window is not first
-    qtbot.waitUntil(lambda: studio.window.recording_status.available is not None, timeout=15000)
-    studio.window.close()
+    shell.open()
+    qtbot.addWidget(shell.window)
+    assert shell.window is not first
+    qtbot.waitUntil(lambda: shell.window.recording_status.available is not None, timeout=15000)
+    shell.window.close()
 
 
 def test_an_error_dialog_taken_away_with_its_window_does_not_block_the_next(qtbot):
@@ -196,36 +197,36 @@ def test_the_window_paints_before_its_library_is_open_and_then_lists_it(qtbot, t
     from PyQt6.QtWidgets import QLabel
 
     from mt_studio.core.library import Library
-    from mt_studio.ui.app import Studio
+    from mt_studio.ui.app import Shell
 
     with Library.open(tmp_path / "lib") as earlier, earlier.transaction() as tx:
         sessions.create(tx, "Tuesday band", SessionKind.BAND, on=date(2026, 11, 3))
-    studio = Studio(ErrorReporter(), folder=tmp_path / "lib")
-    studio.open()
-    window = studio.window
+    shell = Shell(ErrorReporter(), folder=tmp_path / "lib")
+    shell.open()
+    window = shell.window
     qtbot.addWidget(window)
-    assert window.library is None and not window.sessions.has_sessions()
+    assert window.studio is None and not window.sessions.has_sessions()
     (label,) = window.pages.currentWidget().findChildren(QLabel)
     assert label.text() == "Opening the library…"
     assert not any(action.isEnabled() for action in window.library_actions)
     assert not window.sessions.new_button.isEnabled()
-    qtbot.waitUntil(lambda: window.library is not None, timeout=10000)
+    qtbot.waitUntil(lambda: window.studio is not None, timeout=10000)
     assert window.pages.currentWidget() is window.welcome
     assert "Choose a session" in window.welcome.title.text()
     (row,) = window.sessions.row_texts()
     assert "Tuesday band" in row
     assert all(action.isEnabled() for action in window.library_actions)
     window.close()
-    studio.close()
+    shell.close()
     with pytest.raises(Exception, match="closed"):
-        window.library.connection.execute("SELECT 1")
+        window.studio.sessions.all()
 
 
 def test_a_library_that_cannot_be_opened_is_named_and_ends_the_app(qtbot, tmp_path,
                                                                     monkeypatch):
     from PyQt6.QtWidgets import QApplication
 
-    from mt_studio.ui.app import Studio
+    from mt_studio.ui.app import Shell
 
     folder = tmp_path / "not-a-library"
     folder.mkdir()
@@ -234,16 +235,16 @@ def test_a_library_that_cannot_be_opened_is_named_and_ends_the_app(qtbot, tmp_pa
     reporter = ErrorReporter()
     monkeypatch.setattr(reporter, "show_now", lambda title, message: shown.append(message))
     monkeypatch.setattr(QApplication, "exit", staticmethod(exits.append))
-    studio = Studio(reporter, folder=folder)
-    studio.open()
-    qtbot.addWidget(studio.window)
+    shell = Shell(reporter, folder=folder)
+    shell.open()
+    qtbot.addWidget(shell.window)
     qtbot.waitUntil(lambda: exits != [], timeout=10000)
     assert exits[0] not in (0, None)
     (message,) = shown
     assert str(folder / "library.sqlite3") in message
     assert (folder / "library.sqlite3").read_bytes() == b"this is no database, just words" * 40
-    studio.window.close()
-    studio.close()
+    shell.window.close()
+    shell.close()
 
 
 @pytest.mark.parametrize("chosen", ["beside recordings", "empty name"])
@@ -251,7 +252,7 @@ def test_a_new_library_over_recordings_or_an_empty_name_is_refused_by_the_window
         qtbot, tmp_path, monkeypatch, chosen):
     from PyQt6.QtWidgets import QApplication
 
-    from mt_studio.ui.app import Studio
+    from mt_studio.ui.app import Shell
 
     monkeypatch.chdir(tmp_path)
     folder = tmp_path / "library-without-its-database"
@@ -261,14 +262,14 @@ def test_a_new_library_over_recordings_or_an_empty_name_is_refused_by_the_window
     reporter = ErrorReporter()
     monkeypatch.setattr(reporter, "show_now", lambda title, message: shown.append(message))
     monkeypatch.setattr(QApplication, "exit", staticmethod(exits.append))
-    studio = Studio(reporter, folder=folder if chosen == "beside recordings" else "")
-    studio.open()
-    qtbot.addWidget(studio.window)
+    shell = Shell(reporter, folder=folder if chosen == "beside recordings" else "")
+    shell.open()
+    qtbot.addWidget(shell.window)
     qtbot.waitUntil(lambda: exits != [], timeout=10000)
     assert exits[0] not in (0, None)
     (message,) = shown
     assert str(folder if chosen == "beside recordings" else tmp_path) in message
     assert not (folder / "library.sqlite3").exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == [folder.name]
-    studio.window.close()
-    studio.close()
+    shell.window.close()
+    shell.close()

@@ -22,6 +22,7 @@ from mt_studio.core.library import (
 from mt_studio.i18n import moment_text
 from mt_studio.ui.consent.consent_board import ConsentBoard
 from mt_studio.ui.consent.consent_dialogs import GrantDialog, WithdrawDialog
+from tests.conftest import studio_of
 
 
 @pytest.fixture
@@ -37,7 +38,7 @@ def people(library):
 
 @pytest.fixture
 def board(qtbot, library, people):
-    widget = ConsentBoard(library)
+    widget = ConsentBoard(studio_of(library))
     qtbot.addWidget(widget)
     widget.show_session(people[0].id)
     return widget

@@ -17,6 +17,7 @@ from mt_studio.core.library import consent_ledger, participants, takes
 from mt_studio.core.mixing import TrackMix
 from mt_studio.ui.export.export_dialog import ExportDialog
 from mt_studio.ui.takes.takes_view import TakesView
+from tests.conftest import studio_of
 
 
 @pytest.fixture
@@ -24,7 +25,8 @@ def dialog(qtbot, library, demo_take, tmp_path):
     """An export dialog of the demo take, exporting into tmp_path/shared."""
 
     def make(**options) -> ExportDialog:
-        shown = ExportDialog(library, takes.get(library.connection, demo_take.id), **options)
+        shown = ExportDialog(studio_of(library), takes.get(library.connection, demo_take.id),
+                             **options)
         qtbot.addWidget(shown)
         shown.form.folder.setText(str(tmp_path / "shared"))
         shown.show()
@@ -176,7 +178,7 @@ def test_closing_the_window_during_an_export_cancels_it_and_leaves_nothing(
     from mt_studio.ui.common.error_reporter import ErrorReporter
     from mt_studio.ui.main_window import MainWindow
 
-    window = MainWindow(library, ErrorReporter())
+    window = MainWindow(studio_of(library), ErrorReporter())
     qtbot.addWidget(window)
     window.show()
     window.open_session(demo_take.session_id)
@@ -222,7 +224,7 @@ def no_output(monkeypatch):
 
 def test_the_takes_tab_opens_the_dialog_for_the_shown_take(qtbot, library, demo_take,
                                                             no_output):
-    view = TakesView(library)
+    view = TakesView(studio_of(library))
     qtbot.addWidget(view)
     try:
         assert not view.export_button.isEnabled()

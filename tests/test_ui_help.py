@@ -7,6 +7,7 @@ from PyQt6.QtGui import QKeySequence, QShortcut
 
 from mt_studio import i18n
 from mt_studio.ui.common.error_reporter import ErrorReporter
+from tests.conftest import studio_of
 
 
 @pytest.fixture(params=["en", "nb"])
@@ -19,7 +20,7 @@ def language(request):
 def test_f1_opens_the_manual_in_the_language_shown_with_the_shortcuts(qtbot, library, language):
     from mt_studio.ui.main_window import MainWindow
 
-    window = MainWindow(library, ErrorReporter())
+    window = MainWindow(studio_of(library), ErrorReporter())
     qtbot.addWidget(window)
     manual_action = next(a for a in window.menuBar().actions()[-1].menu().actions()
                          if a.shortcut() == QKeySequence(QKeySequence.StandardKey.HelpContents))
@@ -47,7 +48,7 @@ def test_the_list_of_shortcuts_names_every_shortcut_of_every_tab_and_no_other(qt
     from mt_studio.ui.main_window import SessionView
     from mt_studio.ui.shortcut_list import shortcuts
 
-    view = SessionView(library)
+    view = SessionView(studio_of(library))
     qtbot.addWidget(view)
     listed = shortcuts()
     for page in (view.record, view.takes, view.looper, view.songs, view.consent, view.inputs):
@@ -63,7 +64,7 @@ def test_the_window_s_own_shortcuts_are_listed(qtbot, library):
     from mt_studio.ui.main_window import MainWindow
     from mt_studio.ui.shortcut_list import shortcuts
 
-    window = MainWindow(library, ErrorReporter())
+    window = MainWindow(studio_of(library), ErrorReporter())
     qtbot.addWidget(window)
     in_menus = {action.shortcut().toString(QKeySequence.SequenceFormat.PortableText)
                 for menu in window.menuBar().actions() for action in menu.menu().actions()

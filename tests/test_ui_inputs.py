@@ -14,6 +14,7 @@ from mt_studio.core.library.sessions import SessionInput
 from mt_studio.ui.inputs.device_scan import Scan
 from mt_studio.ui.inputs.input_assignment import InputAssignment
 from mt_studio.ui.recording.record_panel import RecordPanel
+from tests.conftest import studio_of
 
 SCARLETT = AudioInputDevice(3, "Scarlett 4i4 USB", "ALSA", 4, 48000.0)
 
@@ -40,8 +41,8 @@ def found(*devices: AudioInputDevice, problem: str | None = None):
 def tabs(qtbot, library, band):
     """The Inputs tab wired to the Record tab as the main window wires them."""
     session, _people = band
-    inputs = InputAssignment(library, scanner=found(SCARLETT))
-    panel = RecordPanel(library)
+    inputs = InputAssignment(studio_of(library), scanner=found(SCARLETT))
+    panel = RecordPanel(studio_of(library))
     qtbot.addWidget(inputs)
     qtbot.addWidget(panel)
     inputs.assignment_changed.connect(panel.set_request)
@@ -120,8 +121,8 @@ def test_the_interface_model_comes_from_the_presets(tabs):
 
 def test_no_audio_device_says_so_and_keeps_record_off(qtbot, library, band):
     session, _people = band
-    inputs = InputAssignment(library, scanner=found())
-    panel = RecordPanel(library)
+    inputs = InputAssignment(studio_of(library), scanner=found())
+    panel = RecordPanel(studio_of(library))
     qtbot.addWidget(inputs)
     qtbot.addWidget(panel)
     inputs.assignment_changed.connect(panel.set_request)

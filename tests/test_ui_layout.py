@@ -20,6 +20,7 @@ from mt_studio.core.library import consent_ledger, participants, sessions
 from mt_studio.core.studio.demo import create_demo_session
 from mt_studio.ui.common.error_reporter import ErrorReporter
 from mt_studio.ui.consent.consent_dialogs import WithdrawRequest
+from tests.conftest import studio_of
 
 LAPTOP_SCREEN = QSize(1366, 768 - 40)  # a taskbar off the screen's height
 
@@ -35,7 +36,7 @@ def laptop_window(qtbot, library):
     """The window opened on the demo session at the size a 1366x768 laptop gives it."""
     from mt_studio.ui.main_window import TITLE_BAR, MainWindow, fitted_size
 
-    window = MainWindow(library, ErrorReporter())
+    window = MainWindow(studio_of(library), ErrorReporter())
     qtbot.addWidget(window)
     size, _maximized = fitted_size(LAPTOP_SCREEN)
     # The test screen is smaller than a laptop's; no window manager here, so the size is exact.
@@ -117,7 +118,7 @@ def test_a_name_too_long_for_the_board_wraps_instead_of_widening_it(qtbot, libra
     session_id = create_demo_session(library)
     from mt_studio.ui.consent.consent_board import ConsentBoard
 
-    board = ConsentBoard(library)
+    board = ConsentBoard(studio_of(library))
     qtbot.addWidget(board)
     board.show_session(session_id)
     widths = []

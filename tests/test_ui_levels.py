@@ -14,6 +14,7 @@ from mt_studio.core.capture.meters import SILENCE_DBFS
 from mt_studio.core.domain import Purpose, SessionKind
 from mt_studio.core.library import consent_ledger, participants, sessions, takes
 from mt_studio.core.library.sessions import SessionInput
+from tests.conftest import studio_of
 
 RATE = 48000
 JACK_MIDI = "mido.backends.rtmidi/UNIX_JACK"
@@ -60,7 +61,7 @@ def test_levels_show_before_recording_and_the_device_is_let_go_for_a_take(
         inputs=[SessionInput(1, "Vocal"), SessionInput(2, "Keys"), SessionInput(3, "Guitar"),
                 SessionInput(4, "Bass")])
     before = files_in(library.folder)
-    view = SessionView(library)
+    view = SessionView(studio_of(library))
     qtbot.addWidget(view)
     view.show_session(session.id)
     view.show()
@@ -150,7 +151,7 @@ def test_a_device_that_refuses_the_sample_rate_is_said_and_levels_come_once_it_f
     _server, _keyboard, watcher = rig
     session = sessions.create(library.connection, "Choir", SessionKind.CHOIR,
                               on=date(2026, 11, 3))
-    view = SessionView(library)
+    view = SessionView(studio_of(library))
     qtbot.addWidget(view)
     view.show_session(session.id)
     view.setCurrentWidget(view.inputs)

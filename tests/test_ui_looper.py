@@ -17,6 +17,7 @@ from mt_studio.core.latency import saved_round_trip
 from mt_studio.core.library import consent_ledger, participants, sessions, takes
 from mt_studio.core.looper import LooperState
 from mt_studio.ui.looper.looper_panel import LooperPanel
+from tests.conftest import studio_of
 
 RATE = 48000
 LAYER_TIMEOUT_MS = 15000
@@ -77,7 +78,7 @@ def make_panel(qtbot, library, panels):
     """A LooperPanel, shown and active (shortcuts need an active window)."""
 
     def make(**options) -> LooperPanel:
-        panel = LooperPanel(library, **options)
+        panel = LooperPanel(studio_of(library), **options)
         qtbot.addWidget(panel)
         panels.append(panel)
         panel.resize(1100, 700)
@@ -352,7 +353,7 @@ def test_a_loop_recorded_in_the_studio_is_counted_called_a_loop_and_carries_the_
     from mt_studio.ui.main_window import MainWindow
 
     session_id, drummer, _singer, _shy = band
-    window = MainWindow(library, ErrorReporter())
+    window = MainWindow(studio_of(library), ErrorReporter())
     qtbot.addWidget(window)
     window.resize(1366, 740)
     window.show()

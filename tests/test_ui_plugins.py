@@ -26,6 +26,7 @@ from mt_studio.ui.common.error_reporter import ErrorReporter
 from mt_studio.ui.export.export_dialog import ExportDialog
 from mt_studio.ui.plugins.plugin_starter import PluginStarter
 from mt_studio.ui.takes.takes_view import TakesView
+from tests.conftest import studio_of
 
 # A chord a bar over eight bars, the tempo over the whole take and the key as a point.
 CHORDS = '''
@@ -104,7 +105,7 @@ def takes_view(qtbot, library, demo_take):
     made: list[TakesView] = []
 
     def make(host: PluginHost | None) -> TakesView:
-        view = TakesView(library, plugins=host)
+        view = TakesView(studio_of(library), plugins=host)
         qtbot.addWidget(view)
         made.append(view)
         view.resize(1000, 700)
@@ -126,7 +127,7 @@ def test_the_window_starts_plugins_after_opening_and_says_when_one_failed(
     from mt_studio.ui.main_window import MainWindow
 
     host = host_of(("good", GOOD), ("broken", FAILS_TO_LOAD))
-    window = MainWindow(library, ErrorReporter(), plugins=PluginStarter(lambda: host))
+    window = MainWindow(studio_of(library), ErrorReporter(), plugins=PluginStarter(lambda: host))
     qtbot.addWidget(window)
     assert window.plugins is None and not window.plugins_action.isEnabled()
     window.start_plugins()
@@ -145,7 +146,7 @@ def test_the_dialog_lists_plugins_and_disabling_one_takes_its_analysis_away(
 
     host = host_of(("good", GOOD), ("broken", FAILS_TO_LOAD),
                    ("future", GOOD, '"analysis"', 99))
-    window = MainWindow(library, ErrorReporter(), plugins=PluginStarter(lambda: host))
+    window = MainWindow(studio_of(library), ErrorReporter(), plugins=PluginStarter(lambda: host))
     qtbot.addWidget(window)
     window.start_plugins()
     qtbot.waitUntil(lambda: window.plugins is host)
@@ -316,7 +317,7 @@ def test_an_effect_chosen_for_playback_reaches_the_player_and_none_clears_it(
 def test_effects_and_exporters_go_into_the_request_and_stems_turn_effects_off(
         qtbot, library, demo_take, host_of, tmp_path):
     host = host_of(("good", GOOD))
-    dialog = ExportDialog(library, demo_take, plugins=host)
+    dialog = ExportDialog(studio_of(library), demo_take, plugins=host)
     qtbot.addWidget(dialog)
     dialog.form.folder.setText(str(tmp_path / "shared"))
     dialog.show()
@@ -337,7 +338,7 @@ def test_effects_and_exporters_go_into_the_request_and_stems_turn_effects_off(
     qtbot.waitUntil(lambda: dialog.result is not None, timeout=30_000)
     assert (dialog.result.folder / "notes.txt").read_text() == "Take 1"
 
-    plain = ExportDialog(library, demo_take)  # no plugins: no lists, and it still exports
+    plain = ExportDialog(studio_of(library), demo_take)  # no plugins: no lists; it exports
     qtbot.addWidget(plain)
     plain.show()
     assert not plain.form.effects.isVisibleTo(plain)
@@ -378,7 +379,7 @@ def test_a_plugin_raising_everywhere_is_said_and_disabled_and_the_app_goes_on(
 def test_an_effect_that_raises_while_exporting_leaves_nothing_and_the_next_export_works(
         qtbot, library, demo_take, host_of, tmp_path):
     host = host_of(("raises", RAISES_EVERYWHERE))
-    dialog = ExportDialog(library, demo_take, plugins=host)
+    dialog = ExportDialog(studio_of(library), demo_take, plugins=host)
     qtbot.addWidget(dialog)
     dialog.form.folder.setText(str(tmp_path / "shared"))
     dialog.show()

@@ -18,6 +18,7 @@ from mt_studio.core.library.sessions import SessionInput
 from mt_studio.ui.common.meter_widget import HOLD_SECONDS, MeterWidget
 from mt_studio.ui.inputs.input_assignment import InputAssignment
 from mt_studio.ui.recording.record_panel import RecordPanel, disk_time_text, dropout_text
+from tests.conftest import studio_of
 
 RATE, PERIOD = 48000, 128
 PORTS = "PortAudio.*:in_"
@@ -41,14 +42,14 @@ def test_a_take_recorded_from_the_panel_has_meters_a_count_in_a_marker_and_files
         db, "Band", SessionKind.BAND, on=date(2026, 11, 3), participants=[ola, kari],
         tempo_bpm=300, count_in_bars=1,  # the fastest count-in: four beats in 0.8 s
         inputs=[SessionInput(1, "Vocal"), SessionInput(2, "Keys")])
-    inputs = InputAssignment(library)
+    inputs = InputAssignment(studio_of(library))
     clicks: list[int] = []
 
     def broken_speaker(samples: np.ndarray, rate: int) -> None:
         clicks.append(len(samples))
         raise OSError("no output device")
 
-    panel = RecordPanel(library, click_player=broken_speaker)
+    panel = RecordPanel(studio_of(library), click_player=broken_speaker)
     qtbot.addWidget(inputs)
     qtbot.addWidget(panel)
     inputs.assignment_changed.connect(panel.set_request)
@@ -157,8 +158,8 @@ def recording_panel(qtbot, library):
     consent_ledger.grant(db, ola, [Purpose.RECORD])
     session = sessions.create(db, "Band", SessionKind.BAND, on=date(2026, 11, 3),
                               participants=[ola], inputs=[SessionInput(1, "Vocal")])
-    inputs = InputAssignment(library)
-    panel = RecordPanel(library)
+    inputs = InputAssignment(studio_of(library))
+    panel = RecordPanel(studio_of(library))
     qtbot.addWidget(inputs)
     qtbot.addWidget(panel)
     inputs.assignment_changed.connect(panel.set_request)
@@ -230,7 +231,7 @@ def test_the_status_bar_says_whether_a_take_records_is_refused_or_is_ready(
     consent_ledger.grant(db, ola, [Purpose.RECORD])
     session = sessions.create(db, "Band", SessionKind.BAND, on=date(2026, 11, 3),
                               participants=[ola], inputs=[SessionInput(1, "Room mic")])
-    window = MainWindow(library, ErrorReporter())
+    window = MainWindow(studio_of(library), ErrorReporter())
     qtbot.addWidget(window)
     status = window.recording_status
     window.recording_status.look()

@@ -21,6 +21,7 @@ from mt_studio.core.domain import Purpose, SessionKind, TrackKind
 from mt_studio.core.library import Library, consent_ledger, participants, sessions, takes
 from mt_studio.core.library.sessions import SessionInput
 from mt_studio.ui.common.error_reporter import ErrorReporter
+from tests.conftest import studio_of
 
 RATE = 48000
 JACK_MIDI = "mido.backends.rtmidi/UNIX_JACK"
@@ -88,7 +89,7 @@ def open_window(qtbot, library, windows):
     """The studio's window on LIBRARY, shown at a laptop's size."""
     from mt_studio.ui.main_window import MainWindow
 
-    window = MainWindow(library, ErrorReporter())
+    window = MainWindow(studio_of(library), ErrorReporter())
     qtbot.addWidget(window)
     windows.append(window)
     window.resize(1366, 740)

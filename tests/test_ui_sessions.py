@@ -12,6 +12,7 @@ from mt_studio.core.domain import SessionKind, TrackKind
 from mt_studio.core.library import participants, sessions, takes
 from mt_studio.ui.sessions.session_dialog import SessionDialog
 from mt_studio.ui.sessions.session_list import SessionList
+from tests.conftest import studio_of
 
 
 @pytest.fixture
@@ -28,8 +29,15 @@ def filled(library):
     return older, newer, ola, kari
 
 
+
+def session_list(library) -> SessionList:
+    """The session list on LIBRARY's studio, without a bridge (it is refreshed by hand)."""
+    widget = SessionList()
+    widget.attach(studio_of(library), None)
+    return widget
+
 def test_the_list_shows_newest_first_with_kind_and_counts(qtbot, library, filled):
-    widget = SessionList(library)
+    widget = session_list(library)
     qtbot.addWidget(widget)
     rows = widget.row_texts()
     assert [row[1:] for row in rows] == [
@@ -47,7 +55,7 @@ def test_the_list_shows_newest_first_with_kind_and_counts(qtbot, library, filled
 
 def test_enter_opens_the_chosen_session_and_edit_asks_for_it(qtbot, library, filled):
     older, newer, _ola, _kari = filled
-    widget = SessionList(library)
+    widget = session_list(library)
     qtbot.addWidget(widget)
     widget.show()
     widget.tree.setFocus()
@@ -65,14 +73,14 @@ def test_enter_opens_the_chosen_session_and_edit_asks_for_it(qtbot, library, fil
 
 
 def test_an_empty_library_lists_nothing_and_cannot_edit(qtbot, library):
-    widget = SessionList(library)
+    widget = session_list(library)
     qtbot.addWidget(widget)
     assert not widget.has_sessions() and not widget.edit_button.isEnabled()
 
 
 def test_the_dialog_creates_a_session_from_the_choir_template(qtbot, library, filled):
     _older, _newer, ola, kari = filled
-    dialog = SessionDialog(library)
+    dialog = SessionDialog(studio_of(library))
     qtbot.addWidget(dialog)
     assert dialog.date.date() == QDate.currentDate()
     dialog.choose_template("choir")
@@ -98,14 +106,14 @@ def test_create_runs_the_dialog_and_returns_the_new_id(qtbot, library):
         dialog.accept()
 
     QTimer.singleShot(0, fill_and_accept)
-    created = SessionDialog.create(library)
+    created = SessionDialog.create(studio_of(library))
     session = sessions.get(library.connection, created)
     assert (session.title, session.kind, len(session.inputs)) == ("Friday band",
                                                                   SessionKind.BAND, 4)
 
 
 def test_a_session_without_a_title_is_refused_inside_the_dialog(qtbot, library):
-    dialog = SessionDialog(library)
+    dialog = SessionDialog(studio_of(library))
     qtbot.addWidget(dialog)
     dialog.title.setText("   ")
     dialog.accept()
@@ -115,7 +123,7 @@ def test_a_session_without_a_title_is_refused_inside_the_dialog(qtbot, library):
 
 def test_editing_changes_the_details_and_who_was_present(qtbot, library, filled):
     older, _newer, ola, kari = filled
-    dialog = SessionDialog(library, older.id)
+    dialog = SessionDialog(studio_of(library), older.id)
     qtbot.addWidget(dialog)
     assert dialog.title.text() == "Monday choir" and dialog.present_ids() == [ola.id]
     assert dialog.date.date() == QDate(2026, 11, 2)
@@ -130,7 +138,7 @@ def test_editing_changes_the_details_and_who_was_present(qtbot, library, filled)
 
 
 def test_the_dialog_names_participants_by_pseudonym_only(qtbot, library, filled):
-    dialog = SessionDialog(library)
+    dialog = SessionDialog(studio_of(library))
     qtbot.addWidget(dialog)
     names = [dialog.present.item(i).text() for i in range(dialog.present.count())]
     assert names == ["Kari", "Ola"]
@@ -139,7 +147,7 @@ def test_the_dialog_names_participants_by_pseudonym_only(qtbot, library, filled)
 def test_one_click_on_a_session_chooses_it_and_listing_again_chooses_nothing(qtbot, library,
                                                                             filled):
     older, newer, _ola, _kari = filled
-    widget = SessionList(library)
+    widget = session_list(library)
     qtbot.addWidget(widget)
     widget.show()
     qtbot.waitExposed(widget)
@@ -163,7 +171,7 @@ def test_a_new_session_finds_who_is_present_by_a_filter_and_adds_a_new_participa
 
     _older, _newer, ola, kari = filled
     people.add(library.connection, "Øyvind", "Øyvind Berg")
-    dialog = SessionDialog(library)
+    dialog = SessionDialog(studio_of(library))
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.waitExposed(dialog)

@@ -13,6 +13,7 @@ from mt_studio.core.library import participants, sessions, songs, takes
 from mt_studio.core.library.songs import LyricStamp
 from mt_studio.ui.songs import songs_panel
 from mt_studio.ui.songs.songs_panel import DETAIL_ROLE, SongsPanel, Unsaved
+from tests.conftest import studio_of
 
 RATE = 48000
 WORDS = "Verse one\n\nChorus\nVerse two\nChorus"
@@ -42,7 +43,7 @@ def make_song(library, title: str, lyrics: str = WORDS, notes: str = "") -> int:
 @pytest.fixture
 def panel(qtbot, library, studio):
     """The panel on the session, shown and active (its shortcuts need an active window)."""
-    widget = SongsPanel(library)
+    widget = SongsPanel(studio_of(library))
     qtbot.addWidget(widget)
     widget.resize(1100, 700)
     widget.show()

@@ -18,6 +18,7 @@ from mt_studio.ui.common.error_reporter import ErrorReporter
 from mt_studio.ui.consent.consent_dialogs import GrantDialog
 from mt_studio.ui.export.export_dialog import ExportDialog
 from mt_studio.ui.takes.takes_view import TakesView
+from tests.conftest import studio_of
 
 RATE = 48000
 
@@ -35,7 +36,7 @@ def window(qtbot, library, demo_take, no_output):
     """The studio window with the demo session open."""
     from mt_studio.ui.main_window import MainWindow
 
-    shown = MainWindow(library, ErrorReporter())
+    shown = MainWindow(studio_of(library), ErrorReporter())
     qtbot.addWidget(shown)
     shown.show()
     shown.open_session(demo_take.session_id)
@@ -168,7 +169,7 @@ def test_play_asks_before_playing_to_the_room_and_cancel_does_not_play(
         qtbot, library, demo_take, output):
     singer = participants.find(library.connection, "Demo Singer")
     consent_ledger.withdraw(library.connection, singer, [Purpose.GROUP])
-    view = TakesView(library)
+    view = TakesView(studio_of(library))
     qtbot.addWidget(view)
     try:
         view.show()
@@ -196,7 +197,7 @@ def test_play_asks_before_playing_to_the_room_and_cancel_does_not_play(
 
 def test_a_take_nobody_withdrew_from_plays_without_a_question(
         qtbot, library, demo_take, output):
-    view = TakesView(library)
+    view = TakesView(studio_of(library))
     qtbot.addWidget(view)
     try:
         view.show()

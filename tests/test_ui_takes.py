@@ -16,6 +16,7 @@ from mt_studio.core.capture import devices
 from mt_studio.core.domain import SessionKind, TakeStatus, TrackKind
 from mt_studio.core.library import participants, sessions, takes
 from mt_studio.ui.takes.takes_view import PLAYHEAD_INTERVAL_MS, TakesView
+from tests.conftest import studio_of
 
 RATE = 48000
 
@@ -52,7 +53,7 @@ def shown_view(qtbot, library, views):
     """Make a TakesView on the library, shown and active (shortcuts need an active window)."""
 
     def make() -> TakesView:
-        view = TakesView(library)
+        view = TakesView(studio_of(library))
         qtbot.addWidget(view)
         views.append(view)
         view.resize(900, 600)

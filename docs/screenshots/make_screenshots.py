@@ -32,12 +32,12 @@ from jack_rig import JackServer, SignalGenerator, sine  # noqa: E402
 from mt_studio import i18n  # noqa: E402
 from mt_studio.core.domain import Credit, Purpose  # noqa: E402
 from mt_studio.core.library import (  # noqa: E402
-    Library,
     consent_ledger,
     participants,
     sessions,
     songs,
 )
+from mt_studio.core.studio import Studio  # noqa: E402
 from mt_studio.i18n import _  # noqa: E402
 
 
@@ -118,8 +118,9 @@ def main() -> None:
 
     app = QApplication(sys.argv[:1])
     QLocale.setDefault(QLocale(i18n.locale_name()))
-    library = Library.open(scratch / "library")
-    window = MainWindow(library, ErrorReporter())
+    studio = Studio.open(scratch / "library")
+    library = studio.library  # the pictures' made-up people and songs are put in directly
+    window = MainWindow(studio, ErrorReporter())
     laptop, _full = fitted_size(QSize(1366, 768 - 40))  # a taskbar off the screen
     window.setWindowState(Qt.WindowState.WindowNoState)  # no window manager to maximize it
     window.resize(laptop)
@@ -143,7 +144,7 @@ def main() -> None:
     save(window, "consent-board")
 
     # A new session: the people present ticked from the list, found by a part of their name.
-    dialog = SessionDialog(library, parent=window)
+    dialog = SessionDialog(studio, parent=window)
     dialog.title.setText(WORDS["band"])
     dialog.show()
     for name in (_("Demo Drummer"), _("Demo Bassist"), _("Demo Keys")):
@@ -314,7 +315,7 @@ def main() -> None:
     save(window, "looper")
     looper.release()
     window.close()
-    library.close()
+    studio.close()
     server.__exit__(None, None, None)
     os._exit(0)  # PortAudio's exit handler would trip over the server just stopped
 

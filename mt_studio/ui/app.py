@@ -29,8 +29,8 @@ from mt_studio.i18n import _
 from mt_studio.ui.common.error_reporter import ErrorReporter
 from mt_studio.ui.common.worker import Worker, run_in_worker
 
-if TYPE_CHECKING:
-    from mt_studio.core.library import Library
+if TYPE_CHECKING:  # the studio (and the library) load in a worker, after the first paint
+    from mt_studio.core.studio import Studio
 
 log = logging.getLogger(__name__)
 
@@ -65,17 +65,18 @@ def run(library_folder: Path | str | None = None, argv: list[str] | None = None)
     reporter = ErrorReporter()
     sys.excepthook = reporter.report_exception
     threading.excepthook = reporter.report_thread_exception
-    studio = Studio(reporter, folder=library_folder)
-    studio.open()
+    shell = Shell(reporter, folder=library_folder)
+    shell.open()
     try:
         return app.exec()
     finally:
-        studio.close()
+        shell.close()
 
 
-class LibraryOpener(QObject):
-    """Opens a library in a worker thread (a check, perhaps an upgrade: disk work) and says
-    how it went in the GUI thread: `opened(library)` or `failed(title, message, exit code)`."""
+class StudioOpener(QObject):
+    """Opens the studio on a library in a worker thread (a check, perhaps an upgrade: disk
+    work) and says how it went in the GUI thread: `opened(studio)` or `failed(title, message,
+    exit code)`."""
 
     opened = pyqtSignal(object)
     failed = pyqtSignal(str, str, int)
@@ -83,7 +84,7 @@ class LibraryOpener(QObject):
     def __init__(self, folder: Path | str | None) -> None:
         super().__init__()
         self._folder = folder
-        self.library: Library | None = None  # once opened, whether or not it was taken
+        self.studio: Studio | None = None  # once opened, whether or not it was taken
         self._worker: Worker | None = None
 
     def start(self) -> None:
@@ -96,12 +97,12 @@ class LibraryOpener(QObject):
         if self._worker is not None:
             self._worker.wait()
 
-    def _open(self) -> Library:
-        from mt_studio.core.library import Library, default_library_folder
+    def _open(self) -> Studio:
+        from mt_studio.core.studio import Studio, default_library_folder
 
-        self.library = Library.open(default_library_folder() if self._folder is None
-                                    else self._folder)
-        return self.library
+        self.studio = Studio.open(default_library_folder() if self._folder is None
+                                  else self._folder)
+        return self.studio
 
     def _failed(self, error: Exception) -> None:
         title = _("The library could not be opened")
@@ -113,23 +114,23 @@ class LibraryOpener(QObject):
             self.failed.emit(title, ErrorReporter.plain(error), 1)
 
 
-class Studio:
+class Shell:
     """Keeps one main window open, and builds it again when the language changes.
 
-    Without a library to start with, it opens the one in FOLDER (None: the default) in a
+    Without a studio to start with, it opens the library in FOLDER (None: the default) in a
     worker once the first window has painted: the window shows at once, saying that the
     library is being opened, and the GUI never waits on the disk.
     """
 
-    def __init__(self, reporter: ErrorReporter, library: Library | None = None,
+    def __init__(self, reporter: ErrorReporter, studio: Studio | None = None,
                  folder: Path | str | None = None) -> None:
-        self.library = library
+        self.studio = studio
         self.reporter = reporter
         self.window = None
-        self._opener: LibraryOpener | None = None
+        self._opener: StudioOpener | None = None
         self._probe: FirstPaintProbe | None = None
-        if library is None:
-            self._opener = LibraryOpener(folder)
+        if studio is None:
+            self._opener = StudioOpener(folder)
             self._opener.opened.connect(self._opened)
             self._opener.failed.connect(self._failed)
 
@@ -141,7 +142,7 @@ class Studio:
         QLocale.setDefault(QLocale(i18n.locale_name()))
         old = self.window
         # A window built again takes over the plugins, started once for the app.
-        self.window = MainWindow(self.library, self.reporter,
+        self.window = MainWindow(self.studio, self.reporter,
                                  plugins=old.plugin_starter if old is not None else None)
         self.window.language_changed.connect(
             lambda: self.open(self.window.session_id))
@@ -163,19 +164,19 @@ class Studio:
         """Let go of the library (after the window has closed, perhaps before it was open)."""
         if self._opener is not None:
             self._opener.join()
-            self.library = self.library or self._opener.library
-        if self.library is not None:
-            self.library.close()
+            self.studio = self.studio or self._opener.studio
+        if self.studio is not None:
+            self.studio.close()
 
     def _first_painted(self) -> None:
-        if self.library is None:
+        if self.studio is None:
             self._opener.start()
         else:
             self.window.after_opening()
 
-    def _opened(self, library: Library) -> None:
-        self.library = library
-        self.window.attach(library)
+    def _opened(self, studio: Studio) -> None:
+        self.studio = studio
+        self.window.attach(studio)
         if self._probe is not None:
             self._probe.listing_shown(self.window.sessions.tree.viewport())
         self.window.after_opening()

@@ -7,6 +7,8 @@ windows there, queued when they come from another thread.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PyQt6.QtCore import QObject, pyqtSignal
 
 from mt_studio.core.studio import (
@@ -21,6 +23,9 @@ from mt_studio.core.studio import (
     Studio,
     TakeChanged,
 )
+
+if TYPE_CHECKING:
+    from mt_studio.core.studio import Studio
 
 
 class StudioBridge(QObject):

@@ -27,9 +27,10 @@ from mt_studio.ui.sessions.session_list import SessionList
 from mt_studio.ui.studio_status import StudioStatus
 from mt_studio.ui.welcome import Welcome
 
-if TYPE_CHECKING:
-    from mt_studio.core.library import Library
+if TYPE_CHECKING:  # the studio loads with the library, after the first paint
     from mt_studio.core.plugins import PluginHost
+    from mt_studio.core.studio import Studio
+    from mt_studio.ui.bridge import StudioBridge
 
 log = logging.getLogger(__name__)
 
@@ -44,8 +45,8 @@ class SessionView(QTabWidget):
 
     takes_changed = pyqtSignal()
 
-    def __init__(self, library: Library, parent: QWidget | None = None,
-                 plugins: PluginHost | None = None) -> None:
+    def __init__(self, studio: Studio, bridge: StudioBridge | None = None,
+                 parent: QWidget | None = None, plugins: PluginHost | None = None) -> None:
         super().__init__(parent)
         # Imported here: these panels bring numpy and the audio engine, which a window that
         # has only just opened does not need yet.
@@ -57,12 +58,16 @@ class SessionView(QTabWidget):
         from mt_studio.ui.songs.songs_panel import SongsPanel
         from mt_studio.ui.takes.takes_view import TakesView
 
-        self.consent = ConsentBoard(library)
-        self.inputs = InputAssignment(library)
-        self.record = RecordPanel(library)
-        self.takes = TakesView(library, plugins=plugins)
-        self.looper = LooperPanel(library)
-        self.songs = SongsPanel(library)
+        if bridge is None:  # a session view of its own (the window hands it the window's)
+            from mt_studio.ui.bridge import StudioBridge
+
+            bridge = StudioBridge(studio, self)
+        self.consent = ConsentBoard(studio, bridge)
+        self.inputs = InputAssignment(studio, bridge)
+        self.record = RecordPanel(studio, bridge)
+        self.takes = TakesView(studio, bridge, plugins=plugins)
+        self.looper = LooperPanel(studio, bridge)
+        self.songs = SongsPanel(studio, bridge)
         # Levels before a take, on the Inputs and Record tabs, while nothing else has the device.
         self.levels = LevelMonitor(self.inputs, self.record, lambda: self.busy, self)
         self.addTab(self.consent, _("Check-in && consent"))
@@ -147,7 +152,7 @@ class SessionView(QTabWidget):
 
 
 class MainWindow(QMainWindow):
-    """The main window of mt_studio on one library.
+    """The main window of mt_studio on one studio (a library opened).
 
     It can be shown before its library is open (None), saying so, and `attach` it later:
     the window then paints while the disk is still being read. Plugins start once the
@@ -159,10 +164,11 @@ class MainWindow(QMainWindow):
     language_changed = pyqtSignal()
     painted = pyqtSignal()
 
-    def __init__(self, library: Library | None, reporter: ErrorReporter,
+    def __init__(self, studio: Studio | None, reporter: ErrorReporter,
                  parent: QWidget | None = None, plugins: PluginStarter | None = None) -> None:
         super().__init__(parent)
-        self.library = library
+        self.studio: Studio | None = None
+        self.bridge: StudioBridge | None = None  # the studio's events, once it is open
         self.reporter = reporter
         self.plugin_starter = plugins or PluginStarter()
         self.plugins: PluginHost | None = None  # once started
@@ -171,7 +177,7 @@ class MainWindow(QMainWindow):
         self.session_view: SessionView | None = None
         self.help = None  # the manual, once shown
         self.setWindowTitle(_("mt_studio – music therapy studio"))
-        self.sessions = SessionList(library)
+        self.sessions = SessionList()
         self.welcome: Welcome | None = None  # once the library is open
         self.pages = QStackedWidget()
         self.pages.addWidget(_opening_page())
@@ -193,7 +199,7 @@ class MainWindow(QMainWindow):
         self.sessions.new_session_requested.connect(self.new_session)
         self.sessions.edit_session_requested.connect(self.edit_session)
         self.installEventFilter(self)  # until the first paint
-        self.attach(library)
+        self.attach(studio)
         self.fit_to_screen()
 
     def fit_to_screen(self) -> None:
@@ -208,13 +214,17 @@ class MainWindow(QMainWindow):
         if maximized:
             self.setWindowState(self.windowState() | Qt.WindowState.WindowMaximized)
 
-    def attach(self, library: Library | None) -> None:
-        """Work on LIBRARY, now open (None: it is still being opened)."""
-        self.library = library
-        self.sessions.attach(library)
+    def attach(self, studio: Studio | None) -> None:
+        """Work on STUDIO, now open (None: its library is still being opened)."""
+        self.studio = studio
+        if studio is not None and self.bridge is None:
+            from mt_studio.ui.bridge import StudioBridge
+
+            self.bridge = StudioBridge(studio, self)
+        self.sessions.attach(studio, self.bridge)
         for action in self.library_actions:
-            action.setEnabled(library is not None)
-        if library is not None:
+            action.setEnabled(studio is not None)
+        if studio is not None:
             if self.welcome is None:
                 self.welcome = Welcome()
                 self.welcome.new_session_requested.connect(self.new_session)
@@ -306,7 +316,7 @@ class MainWindow(QMainWindow):
         from mt_studio.core.midi_audio import remove_stale_midi_renders
         from mt_studio.core.practice import remove_stale_practice_versions
 
-        folder = self.library.folder
+        folder = self.studio.folder
 
         def sweep() -> None:
             try:
@@ -325,10 +335,8 @@ class MainWindow(QMainWindow):
 
     def recover_takes(self) -> None:
         """Repair takes a crash left behind, and say so."""
-        from mt_studio.core.capture.recovery import recover_takes
-
         try:
-            recovered = recover_takes(self.library)
+            recovered = self.studio.recording.recover()
         except Exception:
             log.exception("recovery at start failed")
             self.reporter.report(_("Recovery did not finish"), _(
@@ -373,7 +381,7 @@ class MainWindow(QMainWindow):
             self.sessions.select(self.session_id)
             return
         if self.session_view is None:
-            self.session_view = SessionView(self.library, plugins=self.plugins)
+            self.session_view = SessionView(self.studio, self.bridge, plugins=self.plugins)
             self.session_view.takes_changed.connect(self.sessions.refresh)
             self.session_view.consent.consent_changed.connect(self.sessions.refresh)
             for busy_changed in (self.session_view.record.recording_changed,
@@ -391,7 +399,7 @@ class MainWindow(QMainWindow):
         """Ask for a new session and open it."""
         from mt_studio.ui.sessions.session_dialog import SessionDialog
 
-        created = SessionDialog.create(self.library, self)
+        created = SessionDialog.create(self.studio, self)
         if created is not None:
             self.sessions.refresh()
             self.open_session(created)
@@ -400,7 +408,7 @@ class MainWindow(QMainWindow):
         """Edit SESSION_ID's details."""
         from mt_studio.ui.sessions.session_dialog import SessionDialog
 
-        if session_id is not None and SessionDialog.edit(self.library, session_id, self):
+        if session_id is not None and SessionDialog.edit(self.studio, session_id, self):
             self.sessions.refresh()
             if session_id == self.session_id and self.session_view is not None:
                 self.session_view.show_session(session_id)  # shown again, as edited
@@ -409,11 +417,9 @@ class MainWindow(QMainWindow):
 
     def open_demo(self) -> None:
         """Create the demo session (synthesized takes) and open it."""
-        from mt_studio.core.demo import create_demo_session
-
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)  # about half a second
         try:
-            session_id = create_demo_session(self.library)
+            session_id = self.studio.sessions.create_demo()
         finally:
             QApplication.restoreOverrideCursor()
         self.sessions.refresh()

@@ -8,6 +8,8 @@ the chips. Real names are shown here only, pseudonym first, and only for people 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PyQt6.QtCore import Qt, pyqtSignal
 from PyQt6.QtWidgets import (
     QComboBox,
@@ -25,7 +27,7 @@ from PyQt6.QtWidgets import (
 from mt_studio.core.consent_board import BoardRow, ChipState, load_board
 from mt_studio.core.domain import Participant, Purpose
 from mt_studio.core.errors import InputError
-from mt_studio.core.library import Library, consent_ledger, participants, sessions
+from mt_studio.core.library import consent_ledger, participants, sessions
 from mt_studio.core.library.consent_ledger import WithdrawalReport
 from mt_studio.core.take_restrictions import consent_questions
 from mt_studio.i18n import _, day_text, moment_text, ngettext
@@ -48,6 +50,10 @@ from mt_studio.ui.consent.consent_dialogs import (
 )
 from mt_studio.ui.consent.restriction_words import question_text
 
+if TYPE_CHECKING:
+    from mt_studio.core.studio import Studio
+    from mt_studio.ui.bridge import StudioBridge
+
 PERSON_COLUMN_CHARS = 22  # names and credit lines wrap beyond this
 
 
@@ -68,9 +74,12 @@ class ConsentBoard(QWidget):
 
     consent_changed = pyqtSignal()
 
-    def __init__(self, library: Library, parent: QWidget | None = None) -> None:
+    def __init__(self, studio: Studio, bridge: StudioBridge | None = None,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.library = library
+        self.studio = studio
+        self.bridge = bridge  # the studio's events as signals (None: a panel alone, in tests)
+        self.library = studio.library  # transitional: until this goes through the studio
         self.session_id: int | None = None
         self.rows: list[BoardRow] = []
         self.chips: dict[tuple[int, Purpose], ConsentChip] = {}
@@ -230,7 +239,7 @@ class ConsentBoard(QWidget):
     def grant(self, participant_id: int, request: GrantRequest) -> None:
         """Record a grant in the ledger, redraw, and tell the others."""
         participant = self.row(participant_id).participant
-        record_grant(self.library, participant, request)
+        record_grant(self.studio, participant, request)
         self._witness = request.witness or self._witness
         self._form_version = request.form_version or self._form_version
         self._changed(_("{who} gave consent to: {purposes}.").format(

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from PyQt6.QtCore import QDate
 from PyQt6.QtWidgets import (
@@ -24,11 +25,14 @@ from PyQt6.QtWidgets import (
 
 from mt_studio.core.domain import Credit, Participant, Purpose
 from mt_studio.core.errors import InputError
-from mt_studio.core.library import Library, consent_ledger
+from mt_studio.core.library import consent_ledger
 from mt_studio.i18n import _
 from mt_studio.ui.common.applying_dialog import ApplyingDialog
 from mt_studio.ui.common.dialog_buttons import ok_cancel
 from mt_studio.ui.consent.chips import credit_label, purpose_help, purpose_label
+
+if TYPE_CHECKING:
+    from mt_studio.core.studio import Studio
 
 
 def purpose_boxes(layout: QBoxLayout, purposes: Iterable[Purpose],
@@ -64,9 +68,9 @@ class WithdrawRequest:
     reason: str | None
 
 
-def record_grant(library: Library, participant: Participant, request: GrantRequest) -> None:
+def record_grant(studio: Studio, participant: Participant, request: GrantRequest) -> None:
     """Append the grant REQUEST describes for PARTICIPANT to the ledger."""
-    with library.transaction() as db:
+    with studio.library.transaction() as db:  # transitional: until it goes through the studio
         consent_ledger.grant(db, participant, request.purposes,
                              valid_until=request.valid_until, witness=request.witness,
                              form_version=request.form_version, credit=request.credit)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from PyQt6.QtCore import Qt, QUrl, pyqtSignal
 from PyQt6.QtGui import QDesktopServices
@@ -30,7 +31,7 @@ from mt_studio.core.domain import Participant, Purpose
 from mt_studio.core.errors import MtStudioError
 from mt_studio.core.export import ExportResult
 from mt_studio.core.export.plan import default_title
-from mt_studio.core.library import Library, consent_ledger, participants, sessions
+from mt_studio.core.library import consent_ledger, participants, sessions
 from mt_studio.core.library.clock import utc_now
 from mt_studio.core.library.takes import Take
 from mt_studio.core.looping import LoopRegion
@@ -44,6 +45,9 @@ from mt_studio.ui.consent.consent_dialogs import GrantDialog, GrantRequest, reco
 from mt_studio.ui.export.export_form import ExportForm, mixes_by_track, number_words
 from mt_studio.ui.export.export_preview import ExportPreview, Preview, make_preview
 from mt_studio.ui.export.export_worker import ExportOutcome, ExportRun
+
+if TYPE_CHECKING:
+    from mt_studio.core.studio import Studio
 
 log = logging.getLogger(__name__)
 
@@ -63,23 +67,24 @@ class ExportDialog(QDialog):
 
     consent_recorded = pyqtSignal()
 
-    def __init__(self, library: Library, take: Take,
+    def __init__(self, studio: Studio, take: Take,
                  mixes: Mapping[int, TrackMix] | Sequence[TrackMix] = (),
                  loop: LoopRegion | None = None, parent: QWidget | None = None,
                  catalog: PresetCatalog | None = None, plugins: PluginHost | None = None,
                  purpose: Purpose | None = None) -> None:
         super().__init__(parent)
-        self.library, self.take = library, take
+        self.studio, self.take = studio, take
+        self.library = studio.library  # transitional: until this goes through the studio
         self.result: ExportResult | None = None
         self.preview_shown: Preview | None = None
         # Held until the next one opens: a parentless export dialog (as in tests) crashes
         # when Python lets go of its child dialog before Qt has deleted it.
         self.grant_dialog: GrantDialog | None = None
-        self._run = ExportRun(library.folder, self, plugins)
+        self._run = ExportRun(studio.folder, self, plugins)
         self._run.progressed.connect(self._show_progress)
         self._run.finished.connect(self._finished)
         self.setWindowTitle(_("Export take {number}").format(number=take.number))
-        self.form = ExportForm(library, take, mixes_by_track(take, mixes), loop,
+        self.form = ExportForm(studio, take, mixes_by_track(take, mixes), loop,
                                catalog or PresetCatalog.default(), plugins=plugins)
         self.form.title.setText(self._default_title())
         if purpose is not None:
@@ -190,7 +195,7 @@ class ExportDialog(QDialog):
         return dialog
 
     def _grant(self, person: Participant, request: GrantRequest) -> None:
-        record_grant(self.library, person, request)
+        record_grant(self.studio, person, request)
         self.refresh_preview()
         self.consent_recorded.emit()
 

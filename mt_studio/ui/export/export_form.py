@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PyQt6.QtCore import QLocale, QStandardPaths, Qt, pyqtSignal
 from PyQt6.QtWidgets import (
@@ -28,7 +29,7 @@ from PyQt6.QtWidgets import (
 from mt_studio.core.consent_policy import heard_on
 from mt_studio.core.domain import TrackKind
 from mt_studio.core.export import SHARING_PURPOSES, ExportRequest
-from mt_studio.core.library import Library, layers, participants, sessions
+from mt_studio.core.library import layers, participants, sessions
 from mt_studio.core.library.takes import Take
 from mt_studio.core.looping import LoopRegion
 from mt_studio.core.mixing import TrackMix
@@ -39,6 +40,9 @@ from mt_studio.i18n import _
 from mt_studio.ui.common.take_words import length_words, track_title
 from mt_studio.ui.consent.chips import purpose_help
 from mt_studio.ui.export.export_preview import purpose_wording
+
+if TYPE_CHECKING:
+    from mt_studio.core.studio import Studio
 
 FORMAT_NAMES = {AudioFormat.WAV: "WAV", AudioFormat.FLAC: "FLAC", AudioFormat.MP3: "MP3",
                 AudioFormat.OGG: "Ogg Vorbis"}
@@ -87,11 +91,12 @@ class ExportForm(QWidget):
 
     changed = pyqtSignal()
 
-    def __init__(self, library: Library, take: Take, mixes: Mapping[int, TrackMix],
+    def __init__(self, studio: Studio, take: Take, mixes: Mapping[int, TrackMix],
                  loop: LoopRegion | None, catalog: PresetCatalog,
                  parent: QWidget | None = None, plugins: PluginHost | None = None) -> None:
         super().__init__(parent)
-        self.library, self.take, self.loop, self.mixes = library, take, loop, dict(mixes)
+        self.studio, self.take, self.loop, self.mixes = studio, take, loop, dict(mixes)
+        self.library = studio.library  # transitional: until this goes through the studio
         self.plugins = plugins
         self.titles: dict[int, str] = {}
         self._build(catalog)

@@ -7,6 +7,7 @@ as it changes, so that it comes back with the session."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from PyQt6.QtCore import pyqtSignal
 from PyQt6.QtWidgets import (
@@ -27,7 +28,7 @@ from mt_studio.core.capture.input_monitor import MonitorSettings
 from mt_studio.core.capture.meters import MeterReading
 from mt_studio.core.capture.take_recording import MIDI_KEY, TakeRequest
 from mt_studio.core.errors import MtStudioError
-from mt_studio.core.library import Library, sessions
+from mt_studio.core.library import sessions
 from mt_studio.core.presets.catalog import PresetCatalog
 from mt_studio.core.presets.model import InputMap
 from mt_studio.i18n import _, ngettext
@@ -35,6 +36,10 @@ from mt_studio.ui.common.activity_light import ActivityLight
 from mt_studio.ui.common.worker import run_in_worker
 from mt_studio.ui.inputs.device_scan import Scan, scan_devices
 from mt_studio.ui.inputs.input_rows import InputRow, ParticipantPicker
+
+if TYPE_CHECKING:
+    from mt_studio.core.studio import Studio
+    from mt_studio.ui.bridge import StudioBridge
 
 SAMPLE_RATES = (44100, 48000, 88200, 96000)
 BUFFER_SIZES = (0, 64, 128, 256, 512, 1024)
@@ -51,11 +56,14 @@ class InputAssignment(QWidget):
     assignment_changed = pyqtSignal(object)
     problem_changed = pyqtSignal(str)
 
-    def __init__(self, library: Library, parent: QWidget | None = None, *,
+    def __init__(self, studio: Studio, bridge: StudioBridge | None = None,
+                 parent: QWidget | None = None, *,
                  scanner: Callable[[bool], Scan] = scan_devices,
                  catalog: PresetCatalog | None = None) -> None:
         super().__init__(parent)
-        self.library = library
+        self.studio = studio
+        self.bridge = bridge  # the studio's events as signals (None: a panel alone, in tests)
+        self.library = studio.library  # transitional: until this goes through the studio
         self.scanner = scanner
         self._catalog = catalog
         self._session_id: int | None = None

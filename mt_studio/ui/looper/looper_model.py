@@ -10,6 +10,7 @@ timer; it never waits on the device or the disk. The panel (`LooperPanel`) shows
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from PyQt6.QtCore import QObject, QTimer, pyqtSignal
 from PyQt6.QtWidgets import QApplication
@@ -17,7 +18,7 @@ from PyQt6.QtWidgets import QApplication
 from mt_studio.core.capture.take_recording import TakeRequest
 from mt_studio.core.errors import ConsentRefused, MtStudioError
 from mt_studio.core.latency import saved_round_trip
-from mt_studio.core.library import Library, participants, sessions, takes
+from mt_studio.core.library import participants, sessions, takes
 from mt_studio.core.library.layers import Layer
 from mt_studio.core.looper import Looper, LooperState, Player
 from mt_studio.core.metronome import CountIn, beat_frame, count_in
@@ -25,6 +26,9 @@ from mt_studio.core.tempo import check_tempo
 from mt_studio.i18n import _
 from mt_studio.ui.common.worker import Worker, run_in_worker
 from mt_studio.ui.looper.looper_words import who_text
+
+if TYPE_CHECKING:
+    from mt_studio.core.studio import Studio
 
 log = logging.getLogger(__name__)
 
@@ -52,9 +56,10 @@ class LooperModel(QObject):
     layers_changed = pyqtSignal(int)
     active_changed = pyqtSignal(bool)
 
-    def __init__(self, library: Library, parent: QObject | None = None) -> None:
+    def __init__(self, studio: Studio, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.library = library
+        self.studio = studio
+        self.library = studio.library  # transitional: until this goes through the studio
         self.session: sessions.Session | None = None
         self.request: TakeRequest | None = None
         self.looper: Looper | None = None

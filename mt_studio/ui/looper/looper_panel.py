@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PyQt6.QtCore import Qt, pyqtSignal
 from PyQt6.QtWidgets import (
@@ -25,7 +26,6 @@ from PyQt6.QtWidgets import (
 )
 
 from mt_studio.core.capture.take_recording import TakeRequest
-from mt_studio.core.library import Library
 from mt_studio.core.looper import Looper, LooperState
 from mt_studio.i18n import _, ngettext
 from mt_studio.ui.common.key_shortcuts import add_shortcuts
@@ -35,6 +35,10 @@ from mt_studio.ui.looper.layer_list import LayerList, scaled
 from mt_studio.ui.looper.looper_model import LooperModel
 from mt_studio.ui.looper.looper_words import seconds_text
 from mt_studio.ui.looper.tempo_tap import TempoTap
+
+if TYPE_CHECKING:
+    from mt_studio.core.studio import Studio
+    from mt_studio.ui.bridge import StudioBridge
 
 MOST_BARS = 8
 POSITION_STEPS = 1000
@@ -52,11 +56,14 @@ class LooperPanel(QWidget):
     layers_changed = pyqtSignal(int)
     active_changed = pyqtSignal(bool)
 
-    def __init__(self, library: Library, parent: QWidget | None = None, *,
+    def __init__(self, studio: Studio, bridge: StudioBridge | None = None,
+                 parent: QWidget | None = None, *,
                  clock: Callable[[], float] = time.monotonic) -> None:
         super().__init__(parent)
-        self.library = library
-        self.model = LooperModel(library, self)
+        self.studio = studio
+        self.bridge = bridge  # the studio's events as signals (None: a panel alone, in tests)
+        self.library = studio.library  # transitional: until this goes through the studio
+        self.model = LooperModel(studio, self)
         self._build()
         self._tempo = TempoTap(self.tempo, clock)
         model = self.model

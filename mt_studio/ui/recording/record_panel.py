@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import shutil
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from PyQt6.QtCore import QEvent, QObject, Qt, QTimer, pyqtSignal
 from PyQt6.QtGui import QKeySequence, QShortcut
@@ -38,7 +39,7 @@ from mt_studio.core.capture.take_recording import (
 )
 from mt_studio.core.capture.wav_stream import bytes_per_second
 from mt_studio.core.errors import MtStudioError
-from mt_studio.core.library import Library, sessions, takes
+from mt_studio.core.library import sessions, takes
 from mt_studio.i18n import _, ngettext
 from mt_studio.ui.common.activity_light import ActivityLight
 from mt_studio.ui.common.key_shortcuts import add_shortcuts, text_field_has_focus
@@ -46,6 +47,10 @@ from mt_studio.ui.common.meter_widget import MeterWidget
 from mt_studio.ui.common.take_words import duration_text
 from mt_studio.ui.recording.count_in import ClickPlayer, CountIn, play_on_default_output
 from mt_studio.ui.recording.record_words import disarmed_text, disk_time_text, dropout_text
+
+if TYPE_CHECKING:
+    from mt_studio.core.studio import Studio
+    from mt_studio.ui.bridge import StudioBridge
 
 log = logging.getLogger(__name__)
 
@@ -70,10 +75,13 @@ class RecordPanel(QWidget):
     recording_starting = pyqtSignal()
     state_changed = pyqtSignal()
 
-    def __init__(self, library: Library, parent: QWidget | None = None, *,
+    def __init__(self, studio: Studio, bridge: StudioBridge | None = None,
+                 parent: QWidget | None = None, *,
                  click_player: ClickPlayer = play_on_default_output) -> None:
         super().__init__(parent)
-        self.library = library
+        self.studio = studio
+        self.bridge = bridge  # the studio's events as signals (None: a panel alone, in tests)
+        self.library = studio.library  # transitional: until this goes through the studio
         self._session: sessions.Session | None = None
         self._request: TakeRequest | None = None
         self._device_problem = ""

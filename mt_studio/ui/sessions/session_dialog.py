@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PyQt6.QtCore import QDate, Qt, pyqtSignal
 from PyQt6.QtWidgets import (
     QComboBox,
@@ -21,13 +23,16 @@ from PyQt6.QtWidgets import (
 )
 
 from mt_studio.core.domain import Participant, SessionKind
-from mt_studio.core.library import Library, participants, sessions
+from mt_studio.core.library import participants, sessions
 from mt_studio.core.presets import PresetCatalog, SessionTemplate
 from mt_studio.i18n import _, ngettext
 from mt_studio.ui.common.applying_dialog import ApplyingDialog
 from mt_studio.ui.common.dialog_buttons import ok_cancel
 from mt_studio.ui.consent.consent_dialogs import NewParticipantDialog
 from mt_studio.ui.sessions.session_list import kind_label
+
+if TYPE_CHECKING:
+    from mt_studio.core.studio import Studio
 
 
 class _FindField(QLineEdit):
@@ -50,11 +55,12 @@ class SessionDialog(ApplyingDialog):
     inside the dialog. `create` and `edit` run the dialog modally for the main window.
     """
 
-    def __init__(self, library: Library, session_id: int | None = None,
+    def __init__(self, studio: Studio, session_id: int | None = None,
                  parent: QWidget | None = None, catalog: PresetCatalog | None = None) -> None:
-        editing = sessions.get(library.connection, session_id) if session_id else None
+        editing = studio.sessions.get(session_id) if session_id else None
         super().__init__(_("Edit session") if editing else _("New session"), parent)
-        self.library = library
+        self.studio = studio
+        self.library = studio.library  # transitional: until this goes through the studio
         self.session_id = session_id
         layout = QVBoxLayout(self)
         form = QFormLayout()
@@ -118,7 +124,7 @@ class SessionDialog(ApplyingDialog):
         self.present.setAccessibleName(_("Participants present"))
         self.present.setToolTip(_("Tick everyone who is here. Space ticks the chosen name."))
         self._people: dict[int, Participant] = {}
-        for participant in participants.all_participants(library.connection):
+        for participant in studio.consent.participants():
             self._add_item(participant, ticked=False)
         self.ticked = QLabel()  # who is ticked, also those the filter hides
         self.ticked.setWordWrap(True)
@@ -275,14 +281,14 @@ class SessionDialog(ApplyingDialog):
         self.save()
 
     @classmethod
-    def create(cls, library: Library, parent: QWidget | None = None) -> int | None:
+    def create(cls, studio: Studio, parent: QWidget | None = None) -> int | None:
         """Ask for a new session; its id, or None if the dialog was cancelled."""
-        dialog = cls(library, None, parent)
+        dialog = cls(studio, None, parent)
         if dialog.exec() == QDialog.DialogCode.Accepted:
             return dialog.session_id
         return None
 
     @classmethod
-    def edit(cls, library: Library, session_id: int, parent: QWidget | None = None) -> bool:
+    def edit(cls, studio: Studio, session_id: int, parent: QWidget | None = None) -> bool:
         """Edit SESSION_ID; True if it was saved."""
-        return cls(library, session_id, parent).exec() == QDialog.DialogCode.Accepted
+        return cls(studio, session_id, parent).exec() == QDialog.DialogCode.Accepted

@@ -20,7 +20,8 @@ from mt_studio.i18n import _
 
 if TYPE_CHECKING:
     from mt_studio.core.domain import SessionKind
-    from mt_studio.core.library import Library
+    from mt_studio.core.studio import Studio
+    from mt_studio.ui.bridge import StudioBridge
 
 
 def kind_label(kind: SessionKind) -> str:
@@ -58,9 +59,9 @@ class SessionList(QWidget):
     new_session_requested = pyqtSignal()
     edit_session_requested = pyqtSignal(int)
 
-    def __init__(self, library: Library | None, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.library = library
+        self.studio: Studio | None = None  # once its library is open
         self._quiet = False  # rows chosen by the program open nothing
         self.tree = QTreeWidget()
         self.tree.setRootIsDecorated(False)
@@ -95,27 +96,30 @@ class SessionList(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.tree, 1)
         layout.addLayout(buttons)
-        self.attach(library)
+        self.attach(None, None)
 
-    def attach(self, library: Library | None) -> None:
-        """List LIBRARY's sessions (None: no library is open yet, and the list waits)."""
-        self.library = library
-        self.new_button.setEnabled(library is not None)
+    def attach(self, studio: Studio | None, bridge: StudioBridge | None) -> None:
+        """List STUDIO's sessions (None: no library is open yet, and the list waits), and
+        list them again whenever BRIDGE says a session, who is in it or its takes changed."""
+        if self.studio is None and bridge is not None:
+            for changed in (bridge.session_changed, bridge.attendance_changed):
+                changed.connect(lambda _session: self.refresh())
+            bridge.take_changed.connect(lambda _take, _session: self.refresh())
+        self.studio = studio
+        self.new_button.setEnabled(studio is not None)
         self.refresh()
 
     def refresh(self) -> None:
         """Read the sessions again, keeping the chosen one chosen."""
-        if self.library is None:
+        if self.studio is None:
             self._update_buttons()
             return
-        # Here rather than at the top: the window paints before the library's modules load.
-        from mt_studio.core.library import sessions
-        from mt_studio.i18n import day_text
+        from mt_studio.i18n import day_text  # Babel's data, once there is a date to show
 
         chosen = self.current_session()
         self._quiet = True
         self.tree.clear()
-        for session in sessions.all_sessions(self.library.connection):
+        for session in self.studio.sessions.all():
             item = SessionItem([
                 day_text(session.date),
                 kind_label(session.kind),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PyQt6.QtWidgets import (
     QDialog,
@@ -20,7 +21,7 @@ from PyQt6.QtWidgets import (
 )
 
 from mt_studio.core.domain import Participant
-from mt_studio.core.library import Library, songs
+from mt_studio.core.library import songs
 from mt_studio.core.library.songs import LyricStamp, Song
 from mt_studio.i18n import _, ngettext
 from mt_studio.ui.common.applying_dialog import ApplyingDialog
@@ -37,6 +38,9 @@ from mt_studio.ui.common.list_rows import (
 )
 from mt_studio.ui.songs.lyrics_editor import LyricsEditor, make_read_only, set_up_text
 from mt_studio.ui.songs.song_words import plain_label, saved_words
+
+if TYPE_CHECKING:
+    from mt_studio.core.studio import Studio
 
 Role = QMessageBox.ButtonRole
 
@@ -95,10 +99,11 @@ def confirm_unlink(parent: QWidget, take_number: int, stamp_count: int) -> bool:
 class SongDialog(ApplyingDialog):
     """A new song's title and writers (SONG None), or a song's, from PEOPLE by pseudonym."""
 
-    def __init__(self, library: Library, people: list[Participant], song: Song | None = None,
+    def __init__(self, studio: Studio, people: list[Participant], song: Song | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(_("Title and writers") if song else _("New song"), parent)
-        self.library = library
+        self.studio = studio
+        self.library = studio.library  # transitional: until this goes through the studio
         self.song = song
         self.song_id = song.id if song else None
         layout = QVBoxLayout(self)
@@ -145,10 +150,11 @@ class SongDialog(ApplyingDialog):
 class VersionsDialog(QDialog):
     """Every version of a song, newest first, each shown read-only with when it was saved."""
 
-    def __init__(self, library: Library, song_id: int, describe: Callable[[LyricStamp], str],
+    def __init__(self, studio: Studio, song_id: int, describe: Callable[[LyricStamp], str],
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.library = library
+        self.studio = studio
+        self.library = studio.library  # transitional: until this goes through the studio
         self.song_id = song_id
         self.describe = describe
         self.list = TwoLineList(_("Versions"))

@@ -11,12 +11,14 @@ questions; `song_words` and `list_rows` are small pieces they share.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PyQt6.QtCore import Qt, pyqtSignal
 from PyQt6.QtGui import QKeySequence, QShortcut
 from PyQt6.QtWidgets import QListWidgetItem, QWidget
 
 from mt_studio.core.errors import InputError, MtStudioError
-from mt_studio.core.library import Library, sessions, songs, takes
+from mt_studio.core.library import sessions, songs, takes
 from mt_studio.core.library.songs import LyricStamp, Song
 from mt_studio.core.library.takes import Take
 from mt_studio.i18n import _
@@ -30,6 +32,10 @@ from mt_studio.ui.songs.song_dialogs import (
 )
 from mt_studio.ui.songs.song_words import place_words
 from mt_studio.ui.songs.songs_view import SongsView
+
+if TYPE_CHECKING:
+    from mt_studio.core.studio import Studio
+    from mt_studio.ui.bridge import StudioBridge
 
 # DETAIL_ROLE and Unsaved are imported from here too. The questions are looked up in this
 # module when they are asked, so a test can answer them in their place.
@@ -46,9 +52,12 @@ class SongsPanel(SongsView):
 
     play_requested = pyqtSignal(int, int)
 
-    def __init__(self, library: Library, parent: QWidget | None = None) -> None:
+    def __init__(self, studio: Studio, bridge: StudioBridge | None = None,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.library = library
+        self.studio = studio
+        self.bridge = bridge  # the studio's events as signals (None: a panel alone, in tests)
+        self.library = studio.library  # transitional: until this goes through the studio
         self.session_id: int | None = None
         self.song: Song | None = None
         self.position: tuple[int, int] | None = None  # (take id, frame)
@@ -319,7 +328,7 @@ class SongsPanel(SongsView):
         if self.song is None:
             return None
         if self.versions_dialog is None:
-            self.versions_dialog = VersionsDialog(self.library, self.song.id, self.describe,
+            self.versions_dialog = VersionsDialog(self.studio, self.song.id, self.describe,
                                                   self)
             self.versions_dialog.lyrics.stamp_activated.connect(self.play_requested)
         self.versions_dialog.show()
@@ -332,7 +341,7 @@ class SongsPanel(SongsView):
         present = (sessions.get(self.library.connection, self.session_id).participants
                    if self.session_id is not None else ())
         people = {p.id: p for p in (*present, *(self.song.writers if self.song else ()))}
-        dialog = SongDialog(self.library, sorted(people.values(),
+        dialog = SongDialog(self.studio, sorted(people.values(),
                                                  key=lambda p: p.pseudonym.casefold()), song, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.accepted.connect(lambda: self._song_dialog_done(dialog.song_id))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 from PyQt6.QtCore import QObject, QTimer
@@ -13,12 +14,14 @@ from PyQt6.QtCore import QObject, QTimer
 from mt_studio.core import peak_cache
 from mt_studio.core.domain import TakeStatus, TrackKind
 from mt_studio.core.errors import MtStudioError
-from mt_studio.core.library import Library
 from mt_studio.core.library.takes import Take
 from mt_studio.core.waveform import midi_notes, part_paths
 from mt_studio.ui.common.worker import run_in_worker
 from mt_studio.ui.takes.lane_marks import Note
 from mt_studio.ui.takes.take_lanes import TakeLanes
+
+if TYPE_CHECKING:
+    from mt_studio.core.studio import Studio
 
 log = logging.getLogger(__name__)
 
@@ -60,9 +63,10 @@ class LaneLoader(QObject):
     `releasing`, while true, stops peak caches under way from being built.
     """
 
-    def __init__(self, library: Library, lanes: TakeLanes, parent: QObject | None = None) -> None:
+    def __init__(self, studio: Studio, lanes: TakeLanes, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._library = library
+        self._studio = studio
+        self._library = studio.library  # transitional: until this goes through the studio
         self._lanes = lanes
         self._take: Take | None = None
         self._sources: list[tuple[int, list[Path]]] = []

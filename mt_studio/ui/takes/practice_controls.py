@@ -9,6 +9,7 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PyQt6.QtCore import QTimer, pyqtSignal
 from PyQt6.QtWidgets import (
@@ -24,12 +25,14 @@ from PyQt6.QtWidgets import (
 
 from mt_studio.core.domain import TakeStatus
 from mt_studio.core.errors import MtStudioError
-from mt_studio.core.library import Library
 from mt_studio.core.library.takes import Take
 from mt_studio.core.metronome import BeatGrid
 from mt_studio.core.tempo import MAX_BPM, MIN_BPM, TapTempo
 from mt_studio.i18n import _
 from mt_studio.ui.common.worker import run_in_worker
+
+if TYPE_CHECKING:
+    from mt_studio.core.studio import Studio
 
 log = logging.getLogger(__name__)
 
@@ -47,10 +50,11 @@ class PracticeControls(QWidget):
     practice_ready = pyqtSignal(object)
     note = pyqtSignal(str)
 
-    def __init__(self, library: Library, part: Callable[[], tuple[int, int]],
+    def __init__(self, studio: Studio, part: Callable[[], tuple[int, int]],
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._library = library
+        self._studio = studio
+        self._library = studio.library  # transitional: until this goes through the studio
         self._part = part
         self._take: Take | None = None
         self._sources: list[list[Path]] = []  # the files of each track that plays

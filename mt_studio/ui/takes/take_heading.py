@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PyQt6.QtCore import Qt, pyqtSignal
 from PyQt6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QToolButton, QVBoxLayout, QWidget
 
-from mt_studio.core.library import Library
 from mt_studio.core.library.takes import Take
 from mt_studio.i18n import _
 from mt_studio.ui.common.take_words import length_words
 from mt_studio.ui.takes.take_list import status_words
 from mt_studio.ui.takes.take_naming import TakeNameDialog, take_title
+
+if TYPE_CHECKING:
+    from mt_studio.core.studio import Studio
 
 
 class TakeHeading(QWidget):
@@ -22,9 +26,10 @@ class TakeHeading(QWidget):
 
     named = pyqtSignal(object)
 
-    def __init__(self, library: Library, parent: QWidget | None = None) -> None:
+    def __init__(self, studio: Studio, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.library = library
+        self.studio = studio
+        self.library = studio.library  # transitional: until this goes through the studio
         self.title = QLabel(_("No take chosen"))
         title_font = self.title.font()
         title_font.setPointSizeF(title_font.pointSizeF() * 1.3)
@@ -74,7 +79,7 @@ class TakeHeading(QWidget):
 
     def name_take(self, take: Take) -> TakeNameDialog:
         """Open the dialog that names TAKE and gives it a note; the dialog (window-modal)."""
-        dialog = TakeNameDialog(self.library, take, self)
+        dialog = TakeNameDialog(self.studio, take, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.accepted.connect(self._named)
         dialog.open()

@@ -4,6 +4,7 @@ background; and the words that describe a take."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 import numpy as np
 from PyQt6.QtCore import QRectF, Qt, pyqtSignal
@@ -11,7 +12,6 @@ from PyQt6.QtGui import QIcon, QPainter, QPalette, QPixmap
 from PyQt6.QtWidgets import QListWidget, QListWidgetItem, QWidget
 
 from mt_studio.core.domain import TakeStatus, TrackKind
-from mt_studio.core.library import Library
 from mt_studio.core.library.takes import Take
 from mt_studio.core.waveform import part_paths
 from mt_studio.i18n import _, clock_text, ngettext
@@ -20,6 +20,9 @@ from mt_studio.ui.common.worker import run_in_worker
 from mt_studio.ui.takes.lane_loading import peaks_or_none
 from mt_studio.ui.takes.lane_painting import draw_peaks
 from mt_studio.ui.takes.take_naming import note_line, take_title
+
+if TYPE_CHECKING:
+    from mt_studio.core.studio import Studio
 
 TAKE_ID_ROLE = Qt.ItemDataRole.UserRole
 THUMBNAIL_ROLE = Qt.ItemDataRole.UserRole + 1  # True once the item shows its thumbnail
@@ -61,9 +64,10 @@ class TakeList(QListWidget):
 
     take_chosen = pyqtSignal(object)
 
-    def __init__(self, library: Library, parent: QWidget | None = None) -> None:
+    def __init__(self, studio: Studio, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._library = library
+        self._studio = studio
+        self._library = studio.library  # transitional: until this goes through the studio
         self._thumbnails: dict[tuple[int, int], np.ndarray | None] = {}
         # Listing again keeps the chosen take without choosing it anew; the list's own
         # signals stay on, as a thumbnail that arrived meanwhile would be lost.

@@ -7,17 +7,21 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from PyQt6.QtCore import QObject, QTimer
 
 from mt_studio.core.errors import MtStudioError
-from mt_studio.core.library import Library, listening
+from mt_studio.core.library import listening
 from mt_studio.core.library.listening import Listening, TrackLevel
 from mt_studio.core.library.takes import Take
 from mt_studio.ui.takes.mix_panel import MixPanel
 from mt_studio.ui.takes.practice_controls import PracticeControls
 from mt_studio.ui.takes.take_lanes import TakeLanes
 from mt_studio.ui.takes.take_transport import TakeTransport
+
+if TYPE_CHECKING:
+    from mt_studio.core.studio import Studio
 
 log = logging.getLogger(__name__)
 
@@ -28,11 +32,12 @@ class ListeningKeeper(QObject):
     """Keeps what LANES, TRANSPORT, PRACTICE and MIX show of the take shown; TRACK_IDS gives
     the track of each mix row, in order."""
 
-    def __init__(self, library: Library, lanes: TakeLanes, transport: TakeTransport,
+    def __init__(self, studio: Studio, lanes: TakeLanes, transport: TakeTransport,
                  practice: PracticeControls, mix: MixPanel,
                  track_ids: Callable[[], Sequence[int]]) -> None:
         super().__init__(transport)
-        self._library = library
+        self._studio = studio
+        self._library = studio.library  # transitional: until this goes through the studio
         self._lanes, self._transport, self._practice, self._mix = lanes, transport, practice, mix
         self._track_ids = track_ids
         self._take: Take | None = None  # the take whose listening is shown

@@ -3,13 +3,18 @@ that names a take and gives it a note."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PyQt6.QtWidgets import QFormLayout, QLineEdit, QPlainTextEdit, QVBoxLayout, QWidget
 
-from mt_studio.core.library import Library, takes
+from mt_studio.core.library import takes
 from mt_studio.core.library.takes import MAX_NAME_LENGTH, Take
 from mt_studio.i18n import _
 from mt_studio.ui.common.applying_dialog import ApplyingDialog
 from mt_studio.ui.common.dialog_buttons import ok_cancel
+
+if TYPE_CHECKING:
+    from mt_studio.core.studio import Studio
 
 
 def numbered(take: Take) -> str:
@@ -36,9 +41,10 @@ def note_line(take: Take) -> str:
 class TakeNameDialog(ApplyingDialog):
     """Name TAKE and give it a note; OK keeps both (`saved` is then the take as kept)."""
 
-    def __init__(self, library: Library, take: Take, parent: QWidget | None = None) -> None:
+    def __init__(self, studio: Studio, take: Take, parent: QWidget | None = None) -> None:
         super().__init__(_("Name and note of {take}").format(take=numbered(take)), parent)
-        self.library = library
+        self.studio = studio
+        self.library = studio.library  # transitional: until this goes through the studio
         self.take_id = take.id
         self.saved: Take | None = None
         self.name = QLineEdit(take.name or "")

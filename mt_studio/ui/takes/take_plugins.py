@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PyQt6.QtCore import Qt, QTimer, pyqtSignal
 from PyQt6.QtWidgets import (
@@ -34,6 +35,9 @@ from mt_studio.ui.common.worker import run_in_worker
 from mt_studio.ui.takes.annotation_strip import AnnotationStrip
 from mt_studio.ui.takes.take_lanes import TakeLanes
 
+if TYPE_CHECKING:
+    from mt_studio.core.studio import Studio
+
 log = logging.getLogger(__name__)
 
 PROBLEM_STYLE = "color: #8b0000;"
@@ -49,10 +53,11 @@ class TakePlugins(QWidget):
 
     plugins_changed = pyqtSignal()
 
-    def __init__(self, library: Library, lanes: TakeLanes, parent: QWidget | None = None
+    def __init__(self, studio: Studio, lanes: TakeLanes, parent: QWidget | None = None
                  ) -> None:
         super().__init__(parent)
-        self._library = library
+        self._studio = studio
+        self._library = studio.library  # transitional: until this goes through the studio
         self.host: PluginHost | None = None
         self.take: Take | None = None
         self.stored: list[StoredAnnotation] = []

@@ -6,12 +6,13 @@ window waiting on the device."""
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from PyQt6.QtCore import QTimer, pyqtSignal
 from PyQt6.QtWidgets import QCheckBox, QHBoxLayout, QInputDialog, QLabel, QPushButton, QWidget
 
 from mt_studio.core.errors import InputError, MtStudioError
-from mt_studio.core.library import Library, takes
+from mt_studio.core.library import takes
 from mt_studio.core.library.takes import Take
 from mt_studio.core.looping import LoopRegion
 from mt_studio.core.playback import TakePlayer
@@ -22,6 +23,9 @@ from mt_studio.ui.common.take_words import length_words
 from mt_studio.ui.common.worker import Worker, run_in_worker
 from mt_studio.ui.takes.lane_marks import Mark
 from mt_studio.ui.takes.take_lanes import TakeLanes
+
+if TYPE_CHECKING:
+    from mt_studio.core.studio import Studio
 
 log = logging.getLogger(__name__)
 
@@ -47,10 +51,11 @@ class TakeTransport(QWidget):
     player_changed = pyqtSignal(object)
     loop_changed = pyqtSignal()
 
-    def __init__(self, library: Library, lanes: TakeLanes,
+    def __init__(self, studio: Studio, lanes: TakeLanes,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._library = library
+        self._studio = studio
+        self._library = studio.library  # transitional: until this goes through the studio
         self._lanes = lanes
         self.take: Take | None = None
         self.player: TakePlayer | None = None

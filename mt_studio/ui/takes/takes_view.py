@@ -14,6 +14,7 @@ and mix with the take.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PyQt6.QtCore import QSize, Qt, pyqtSignal
 from PyQt6.QtWidgets import (
@@ -28,7 +29,7 @@ from PyQt6.QtWidgets import (
 
 from mt_studio.core import take_restrictions
 from mt_studio.core.domain import Purpose, TakeStatus, TrackKind
-from mt_studio.core.library import Library, layers, participants, sessions, takes
+from mt_studio.core.library import layers, participants, sessions, takes
 from mt_studio.core.library.takes import Take, Track
 from mt_studio.core.looping import LoopRegion
 from mt_studio.core.metronome import BeatGrid
@@ -55,6 +56,10 @@ from mt_studio.ui.takes.take_listening import ListeningKeeper
 from mt_studio.ui.takes.take_plugins import TakePlugins
 from mt_studio.ui.takes.take_transport import PLAYHEAD_INTERVAL_MS, TakeTransport
 
+if TYPE_CHECKING:
+    from mt_studio.core.studio import Studio
+    from mt_studio.ui.bridge import StudioBridge
+
 # PLAYHEAD_INTERVAL_MS is imported from here too.
 __all__ = ["PLAYHEAD_INTERVAL_MS", "TakesView"]
 
@@ -79,10 +84,13 @@ class TakesView(QWidget):
     plugins_changed = pyqtSignal()
     consent_changed = pyqtSignal()
 
-    def __init__(self, library: Library, parent: QWidget | None = None,
+    def __init__(self, studio: Studio, bridge: StudioBridge | None = None,
+                 parent: QWidget | None = None,
                  plugins: PluginHost | None = None) -> None:
         super().__init__(parent)
-        self.library = library
+        self.studio = studio
+        self.bridge = bridge  # the studio's events as signals (None: a panel alone, in tests)
+        self.library = studio.library  # transitional: until this goes through the studio
         self.plugin_host = plugins
         self.session_id: int | None = None
         self._restrictions: dict[int, take_restrictions.TakeRestrictions] = {}
@@ -92,27 +100,27 @@ class TakesView(QWidget):
 
     def _build(self) -> None:
         line = self.fontMetrics().height()
-        self.take_list = TakeList(self.library)
+        self.take_list = TakeList(self.studio)
         self.take_list.setIconSize(QSize(line * 8, line * 2))
         self.take_list.take_chosen.connect(self._show_take)
 
-        self.heading = TakeHeading(self.library)
+        self.heading = TakeHeading(self.studio)
         self.heading.export_button.clicked.connect(self._export_clicked)
         self.heading.name_button.clicked.connect(self.name_take)
         self.heading.named.connect(self._take_named)
         self.lanes = TakeLanes()
-        self._lane_loader = LaneLoader(self.library, self.lanes, self)
-        self.transport = TakeTransport(self.library, self.lanes)
+        self._lane_loader = LaneLoader(self.studio, self.lanes, self)
+        self.transport = TakeTransport(self.studio, self.lanes)
         self.transport.position_changed.connect(self.position_changed)
         self.transport.player_changed.connect(self._player_changed)
         # Play goes through the tab's toggle, as Space does (the toggle knows the whole tab).
         self.transport.play_button.clicked.connect(self.toggle_playback)
-        self.practice = PracticeControls(self.library, self.transport.looped_part)
+        self.practice = PracticeControls(self.studio, self.transport.looped_part)
         self.practice.grid_changed.connect(self._grid_changed)
         self.practice.practice_ready.connect(self.transport.set_practice)
         self.practice.note.connect(self.transport.status.setText)
         self.transport.loop_changed.connect(self.practice.part_changed)
-        self.take_plugins = TakePlugins(self.library, self.lanes)
+        self.take_plugins = TakePlugins(self.studio, self.lanes)
         self.take_plugins.set_host(self.plugin_host)
         self.take_plugins.plugins_changed.connect(self.plugins_changed)
         # The parts' widgets, by the names the tab has always given them.
@@ -154,7 +162,7 @@ class TakesView(QWidget):
         detail_layout.setContentsMargins(0, 0, 0, 0)
         self.mix = MixPanel()
         self.mix.mix_changed.connect(self._mix_changed)
-        self.listening = ListeningKeeper(self.library, self.lanes, self.transport, self.practice,
+        self.listening = ListeningKeeper(self.studio, self.lanes, self.transport, self.practice,
                                          self.mix, self._mix_track_ids)
         detail_layout.addWidget(self.heading)
         detail_layout.addWidget(self.consent)
@@ -387,7 +395,7 @@ class TakesView(QWidget):
             return None
         mixes = {track_id: self.mix.mix(index)
                  for index, track_id in enumerate(self._mix_tracks)}
-        dialog = ExportDialog(self.library, self.take, mixes, self._loop_region(), self,
+        dialog = ExportDialog(self.studio, self.take, mixes, self._loop_region(), self,
                               plugins=self.plugin_host, purpose=purpose)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.consent_recorded.connect(self._consent_recorded)
