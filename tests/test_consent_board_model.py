@@ -13,7 +13,6 @@ from mt_studio.core.consent_board import (
     ChipState,
     board_rows,
     chip_state,
-    load_board,
 )
 from mt_studio.core.consent_policy import (
     CLOCK_TOLERANCE,
@@ -31,6 +30,7 @@ from mt_studio.core.domain import (
     TrackPlan,
 )
 from mt_studio.core.library import consent_ledger, participants, sessions
+from tests.conftest import studio_of
 
 NOON = datetime(2026, 11, 2, 12, 0, tzinfo=UTC)
 OLA = Participant(1, "Ola")
@@ -100,22 +100,35 @@ def test_each_present_participant_has_one_chip_per_purpose_with_its_details():
     assert kari.credit is Credit.NONE
 
 
-def test_the_board_of_a_session_reads_who_is_present_from_the_library(library):
+def test_the_board_of_a_session_shows_who_is_present_through_the_studio(library):
     db = library.connection
+    board = studio_of(library).consent.board
     ola = participants.add(db, "Ola")
     kari = participants.add(db, "Kari", "Kari Nordmann")
     participants.add(db, "Nils")  # not present: not on the board
     band = sessions.create(db, "Band", SessionKind.BAND, on=date(2026, 11, 3),
                            participants=[ola, kari])
     consent_ledger.grant(db, kari, [Purpose.RECORD], credit=Credit.NAME)
-    rows = load_board(db, band.id)
+    rows = board(band.id)
     assert [row.participant.pseudonym for row in rows] == ["Kari", "Ola"]
     assert rows[0].chip(Purpose.RECORD).state is ChipState.GRANTED
     assert rows[0].credit is Credit.NAME
     consent_ledger.withdraw(db, kari, [Purpose.RECORD])
-    assert load_board(db, band.id)[0].chip(Purpose.RECORD).state is ChipState.WITHDRAWN
+    assert board(band.id)[0].chip(Purpose.RECORD).state is ChipState.WITHDRAWN
     empty = sessions.create(db, "Nobody yet", SessionKind.CHOIR, on=date(2026, 11, 3))
-    assert load_board(db, empty.id) == []
+    assert board(empty.id) == []
+
+
+def test_a_row_asks_about_group_sharing_withdrawn_while_community_sharing_holds():
+    ledger = [
+        grant(Purpose.GROUP, NOON - timedelta(days=30)),
+        grant(Purpose.COMMUNITY, NOON - timedelta(days=30)),
+        ConsentEvent(OLA.id, Purpose.GROUP, ConsentAction.WITHDRAW, NOON - timedelta(days=1)),
+    ]
+    ola, kari = board_rows([OLA, KARI], ledger, NOON)
+    assert [(q.participant_id, q.withdrawn, q.still_granted) for q in ola.questions] == [
+        (OLA.id, Purpose.GROUP, (Purpose.COMMUNITY,))]
+    assert kari.questions == ()
 
 
 @given(

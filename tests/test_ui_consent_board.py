@@ -10,7 +10,6 @@ from PyQt6.QtWidgets import QLabel
 
 from mt_studio.core.consent_board import ChipState
 from mt_studio.core.domain import ConsentAction, Credit, Purpose, SessionKind, TrackKind
-from mt_studio.core.lead_sheet import lead_sheet, log_shared
 from mt_studio.core.library import (
     consent_ledger,
     exports,
@@ -83,7 +82,8 @@ def test_withdrawing_group_consent_names_the_lead_sheets_printed_with_their_word
     take = takes.get(db, takes.start(db, band.id, 48000))
     song = songs.create(db, "Vårsang", [ola], lyrics="Snøen går\n")
     songs.link_take(db, song.id, take.id)
-    log_shared(db, take.id, lead_sheet(db, take, []), "printed")
+    sharing = studio_of(library).sharing
+    sharing.log_lead_sheet(take.id, sharing.lead_sheet(take.id), "printed")
     board.refresh()
     with qtbot.waitSignal(board.consent_changed, timeout=1000):
         board.chip(ola.id, Purpose.GROUP).click()
@@ -218,3 +218,84 @@ def test_a_row_stamped_in_the_future_counts_and_is_flagged(qtbot, library, board
     assert flag.isVisibleTo(board) and "Clock was ahead" in flag.text()
     assert moment_text(two_days_ahead) in flag.toolTip()  # "8 Dec 2026 21:53"
     assert not board.row(kari.id).ahead
+
+
+@pytest.fixture
+def bridge(library):
+    """The studio's events as signals, as the window has them."""
+    from mt_studio.ui.bridge import StudioBridge
+
+    made = StudioBridge(studio_of(library))
+    yield made
+    made.close()
+
+
+@pytest.fixture
+def heard_board(qtbot, library, people, bridge):
+    """The board of the band session, listening to the studio as it does in the window."""
+    widget = ConsentBoard(studio_of(library), bridge)
+    qtbot.addWidget(widget)
+    widget.show_session(people[0].id)
+    return widget
+
+
+def test_a_grant_made_in_a_worker_shows_on_the_board_without_a_refresh(qtbot, library,
+                                                                        heard_board, people):
+    import threading
+
+    _band, ola, _kari, _nils = people
+    studio = studio_of(library)
+    assert heard_board.chip(ola.id, Purpose.GROUP).state is ChipState.NEVER
+    with qtbot.assertNotEmitted(heard_board.consent_changed):  # not made here
+        worker = threading.Thread(target=lambda: studio.consent.grant(
+            ola.id, [Purpose.GROUP], witness="Therapist B"))
+        worker.start()
+        worker.join(timeout=10)
+        qtbot.waitUntil(lambda: heard_board.chip(ola.id, Purpose.GROUP).state
+                        is ChipState.GRANTED)
+    assert "Witness: Therapist B" in heard_board.chip(ola.id, Purpose.GROUP).toolTip()
+
+
+def test_consent_recorded_in_another_panel_shows_on_the_board_and_keeps_the_keys_there(
+        qtbot, library, bridge, people):
+    from PyQt6.QtWidgets import QApplication, QLineEdit, QTabWidget
+
+    from mt_studio.ui.consent.consent_dialogs import GrantRequest, record_grant
+
+    band, ola, kari, _nils = people
+    window = QTabWidget()  # the board and another panel, as the session's tabs
+    qtbot.addWidget(window)
+    heard_board = ConsentBoard(studio_of(library), bridge)
+    heard_board.show_session(band.id)
+    elsewhere = QLineEdit()  # a field of the other panel, where the person is typing
+    window.addTab(heard_board, "Check-in")
+    window.addTab(elsewhere, "Elsewhere")
+    window.show()
+    qtbot.waitExposed(window)
+    heard_board.open_grant_dialog(kari.id, Purpose.KEEP).reject()  # the board's last chip
+    window.activateWindow()
+    window.setCurrentWidget(elsewhere)
+    elsewhere.setFocus()
+    qtbot.waitUntil(elsewhere.hasFocus)
+    record_grant(studio_of(library), kari, GrantRequest(
+        (Purpose.COMMUNITY,), None, "Therapist A", "2026-1", Credit.NAME))  # as Export… does
+    qtbot.waitUntil(lambda: heard_board.chip(kari.id, Purpose.COMMUNITY).state
+                    is ChipState.GRANTED)
+    assert heard_board.row(kari.id).credit is Credit.NAME
+    assert heard_board.chip(ola.id, Purpose.COMMUNITY).state is ChipState.NEVER
+    assert QApplication.focusWidget() is elsewhere  # the redraw took nobody's keys
+
+
+def test_people_added_and_checked_in_elsewhere_show_on_the_board(qtbot, library, heard_board,
+                                                                 people):
+    band, ola, kari, nils = people
+    studio = studio_of(library)
+    robin = studio.consent.add_participant("Robin", "Robin Dahl")  # in another session
+    qtbot.waitUntil(lambda: heard_board.absent.count() == 2)
+    assert [heard_board.absent.itemText(i) for i in range(2)] == ["Nils", "Robin"]
+    heard_board.absent.setCurrentIndex(1)
+    studio.sessions.edit(band.id, present=[ola.id, kari.id, nils.id])  # the session dialog
+    qtbot.waitUntil(lambda: (nils.id, Purpose.RECORD) in heard_board.chips)
+    assert heard_board.absent.currentData() == robin.id  # the one chosen stays chosen
+    studio.sessions.check_out(band.id, ola.id)
+    qtbot.waitUntil(lambda: (ola.id, Purpose.RECORD) not in heard_board.chips)

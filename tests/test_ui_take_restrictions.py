@@ -47,7 +47,7 @@ def window(qtbot, library, demo_take, no_output):
 def withdraw_on_the_board(qtbot, window, who: str, *purposes: Purpose) -> None:
     """Withdraw PURPOSES for WHO through the consent board's dialog, as a therapist does."""
     board = window.session_view.consent
-    person = participants.find(board.library.connection, who)
+    person = board.studio.consent.find(who)
     with qtbot.waitSignal(board.consent_changed, timeout=1000):
         dialog = board.open_withdraw_dialog(person.id, purposes[0])
         for purpose in purposes:

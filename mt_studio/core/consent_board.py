@@ -2,18 +2,18 @@
 
 A chip's state comes from the ledger through consent_policy; "expires soon" is a valid consent
 whose first day no longer valid is at most EXPIRES_SOON_DAYS away. A row stamped in the future
-(its clock ran ahead) counts all the same and is listed on its person's row, to be checked.
+(its clock ran ahead) counts all the same and is listed on its person's row, to be checked; a
+combination worth asking about (group sharing withdrawn, community sharing still granted) is
+listed there too. The studio reads the session and the ledger for it (`consent.board`).
 """
 
 from __future__ import annotations
 
 import enum
-import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from mt_studio.core.clock import local_now
 from mt_studio.core.consent_policy import (
     ConsentState,
     ConsentStatus,
@@ -22,7 +22,7 @@ from mt_studio.core.consent_policy import (
     stamped_ahead,
 )
 from mt_studio.core.domain import ConsentEvent, Credit, Participant, Purpose
-from mt_studio.core.library import consent_ledger, sessions
+from mt_studio.core.take_restrictions import ConsentQuestion, consent_questions
 
 EXPIRES_SOON_DAYS = 14
 
@@ -78,13 +78,15 @@ class Chip:
 
 @dataclass(frozen=True)
 class BoardRow:
-    """A participant present, their chips in the order of Purpose, their credit choice, and
-    their ledger rows stamped in the future (written while the clock ran ahead)."""
+    """A participant present, their chips in the order of Purpose, their credit choice, their
+    ledger rows stamped in the future (written while the clock ran ahead), and the questions
+    their consent raises (a sharing purpose withdrawn while a wider one still holds)."""
 
     participant: Participant
     chips: tuple[Chip, ...]
     credit: Credit
     ahead: tuple[ConsentEvent, ...] = ()
+    questions: tuple[ConsentQuestion, ...] = ()
 
     def chip(self, purpose: Purpose) -> Chip:
         """The chip for PURPOSE."""
@@ -119,14 +121,7 @@ def board_rows(
         )
         ahead = tuple(e for e in ledger
                       if e.participant_id == participant.id and stamped_ahead(e, at))
-        rows.append(BoardRow(participant, chips, credit_choice(ledger, participant.id), ahead))
+        rows.append(BoardRow(participant, chips, credit_choice(ledger, participant.id), ahead,
+                             consent_questions(chip.status for chip in chips)))
     return rows
 
-
-def load_board(
-    db: sqlite3.Connection, session_id: int, at: datetime | None = None
-) -> list[BoardRow]:
-    """The board of a session's participants present, read from the library, now or at AT."""
-    present = sessions.get(db, session_id).participants
-    ledger = consent_ledger.events(db, [p.id for p in present]) if present else []
-    return board_rows(present, ledger, at or local_now())

@@ -1,17 +1,20 @@
 """Check-in and consent: who is present, a chip per purpose for each, grant and withdraw.
 
 Granting and withdrawing are one small dialog each, with the same weight; after any change the
-chips are read again from the ledger at once and `consent_changed` is emitted. A combination
-worth asking about (group sharing withdrawn, community sharing still granted) is noted above
-the chips. Real names are shown here only, pseudonym first, and only for people present.
+chips are read again from the ledger at once and `consent_changed` is emitted. A change made
+elsewhere (the export dialog, another window, a worker) is heard from the studio and redrawn
+too. A combination worth asking about (group sharing withdrawn, community sharing still
+granted) is noted above the chips. Real names are shown here only, pseudonym first, and only
+for people present.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PyQt6.QtCore import Qt, pyqtSignal
+from PyQt6.QtCore import Qt, QTimer, pyqtSignal
 from PyQt6.QtWidgets import (
+    QApplication,
     QComboBox,
     QDialog,
     QFrame,
@@ -24,12 +27,10 @@ from PyQt6.QtWidgets import (
     QWidget,
 )
 
-from mt_studio.core.consent_board import BoardRow, ChipState, load_board
+from mt_studio.core.consent_board import BoardRow, ChipState
 from mt_studio.core.domain import Participant, Purpose
+from mt_studio.core.domain.withdrawal import WithdrawalReport
 from mt_studio.core.errors import InputError
-from mt_studio.core.library import consent_ledger, participants, sessions
-from mt_studio.core.library.consent_ledger import WithdrawalReport
-from mt_studio.core.take_restrictions import consent_questions
 from mt_studio.i18n import _, day_text, moment_text, ngettext
 from mt_studio.ui.consent.chips import (
     COLOURS,
@@ -68,8 +69,8 @@ def person_label(participant: Participant) -> str:
 class ConsentBoard(QWidget):
     """The check-in and consent board of one session.
 
-    `consent_changed` is emitted after every grant, withdrawal, check-in and check-out: each
-    changes who may be recorded.
+    `consent_changed` is emitted after every grant, withdrawal, check-in and check-out made
+    here: each changes who may be recorded. Those made elsewhere are heard from BRIDGE.
     """
 
     consent_changed = pyqtSignal()
@@ -79,9 +80,9 @@ class ConsentBoard(QWidget):
         super().__init__(parent)
         self.studio = studio
         self.bridge = bridge  # the studio's events as signals (None: a panel alone, in tests)
-        self.library = studio.library  # transitional: until this goes through the studio
         self.session_id: int | None = None
         self.rows: list[BoardRow] = []
+        self._everyone: dict[int, Participant] = {}
         self.chips: dict[tuple[int, Purpose], ConsentChip] = {}
         self.last_report: WithdrawalReport | None = None
         self._witness: str | None = None
@@ -89,8 +90,17 @@ class ConsentBoard(QWidget):
         self._focus_after_refresh: tuple[int, Purpose] | None = None
         self._row_widgets: list[QWidget] = []
         self._chip_widths: dict[Purpose, int] = {}
+        # Changes heard from the studio are drawn once the event loop comes round: one redraw
+        # for several (a participant added and checked in), none when this board made them.
+        self._redraw_soon = QTimer(self)
+        self._redraw_soon.setSingleShot(True)
+        self._redraw_soon.timeout.connect(self.refresh)
         self._build()
         self._show_enabled(False)
+        if bridge is not None:
+            bridge.consent_changed.connect(self._consent_changed)
+            bridge.attendance_changed.connect(self._attendance_changed)
+            bridge.participant_added.connect(self._participant_added)
 
     def _build(self) -> None:
         layout = QVBoxLayout(self)
@@ -171,21 +181,24 @@ class ConsentBoard(QWidget):
 
     def refresh(self) -> None:
         """Read attendance and the ledger again and redraw the chips."""
+        self._redraw_soon.stop()
         if self.session_id is None:
             self._show_enabled(False)
             self.heading.setText(_("No session open"))
             self.empty.setText(_("Open a session to check people in."))
             return
-        db = self.library.connection
-        session = sessions.get(db, self.session_id)
+        session = self.studio.sessions.get(self.session_id)
         self._witness = self._witness or session.therapist
         self.heading.setText(_("Who is here: {title}").format(title=session.title))
-        self.rows = load_board(db, self.session_id)
+        self.rows = self.studio.consent.board(self.session_id)
         present = {row.participant.id for row in self.rows}
+        self._everyone = {p.id: p for p in self.studio.consent.participants()}
+        chosen = self.absent.currentData()
         self.absent.clear()
-        for participant in participants.all_participants(db):
+        for participant in self._everyone.values():
             if participant.id not in present:
                 self.absent.addItem(participant.pseudonym, participant.id)
+        self.absent.setCurrentIndex(max(0, self.absent.findData(chosen)))
         self._show_enabled(True)
         self.check_in_button.setEnabled(self.absent.count() > 0)
         self.absent.setEnabled(self.absent.count() > 0)
@@ -193,8 +206,7 @@ class ConsentBoard(QWidget):
                            if not self.rows else "")
         self.empty.setVisible(not self.rows)
         names = {row.participant.id: row.participant.pseudonym for row in self.rows}
-        asked = [question_text(q, names) for row in self.rows
-                 for q in consent_questions(chip.status for chip in row.chips)]
+        asked = [question_text(q, names) for row in self.rows for q in row.questions]
         self.questions.setText("\n".join(asked))
         self.questions.setVisible(bool(asked))
         self._draw_rows()
@@ -238,7 +250,7 @@ class ConsentBoard(QWidget):
 
     def grant(self, participant_id: int, request: GrantRequest) -> None:
         """Record a grant in the ledger, redraw, and tell the others."""
-        participant = self.row(participant_id).participant
+        participant = self._person(participant_id)
         record_grant(self.studio, participant, request)
         self._witness = request.witness or self._witness
         self._form_version = request.form_version or self._form_version
@@ -248,28 +260,24 @@ class ConsentBoard(QWidget):
 
     def withdraw(self, participant_id: int, request: WithdrawRequest) -> WithdrawalReport:
         """Record a withdrawal, redraw at once, tell the others, and show what it touched."""
-        participant = self.row(participant_id).participant
-        with self.library.transaction() as db:
-            report = consent_ledger.withdraw(db, participant, request.purposes,
-                                             reason=request.reason)
+        participant = self._person(participant_id)
+        report = self.studio.consent.withdraw(participant_id, request.purposes,
+                                              reason=request.reason)
         self.last_report = report
         self._changed(self._describe_withdrawal(participant, request.purposes, report))
         return report
 
     def check_in(self, participant_id: int) -> None:
         """Mark a known participant present in this session."""
-        with self.library.transaction() as db:
-            participant = next(p for p in participants.all_participants(db)
-                               if p.id == participant_id)
-            sessions.check_in(db, self._session(), participant)
-        self._changed(_("{who} is checked in.").format(who=participant.pseudonym))
+        self.studio.sessions.check_in(self._session(), participant_id)
+        self._changed(_("{who} is checked in.").format(
+            who=self._person(participant_id).pseudonym))
 
     def check_out(self, participant_id: int) -> None:
         """Take a participant off this session's list; a refusal is shown as a notice."""
         participant = self.row(participant_id).participant
         try:
-            with self.library.transaction() as db:
-                sessions.check_out(db, self._session(), participant)
+            self.studio.sessions.check_out(self._session(), participant_id)
         except InputError as error:
             self._say(str(error))
             return
@@ -277,9 +285,8 @@ class ConsentBoard(QWidget):
 
     def add_participant(self, pseudonym: str, real_name: str | None) -> None:
         """Add a new participant and check them in; InputError if the pseudonym is taken."""
-        with self.library.transaction() as db:
-            participant = participants.add(db, pseudonym, real_name)
-            sessions.check_in(db, self._session(), participant)
+        participant = self.studio.consent.add_participant(pseudonym, real_name,
+                                                          check_in_to=self._session())
         self._changed(_("{who} is added and checked in.").format(who=participant.pseudonym))
 
     def notice_text(self) -> str:
@@ -289,6 +296,11 @@ class ConsentBoard(QWidget):
     # -- drawing ----------------------------------------------------------------------------
 
     def _draw_rows(self) -> None:
+        focused = QApplication.focusWidget()
+        # The keys go back to the chip last worked on only if the rows had them (they are
+        # deleted now): a redraw for a change made elsewhere takes nobody's keys.
+        had_focus = focused is not None and any(
+            widget is focused or widget.isAncestorOf(focused) for widget in self._row_widgets)
         for widget in self._row_widgets:
             self.grid.removeWidget(widget)
             widget.hide()  # at once: deletion waits for the event loop
@@ -310,7 +322,7 @@ class ConsentBoard(QWidget):
             self._place(self._actions_cell(person), line, len(row.chips) + 1)
         self.grid.setColumnStretch(len(Purpose) + 2, 1)
         key = self._focus_after_refresh
-        if key in self.chips and not self.findChildren(QDialog):
+        if had_focus and key in self.chips and not self.findChildren(QDialog):
             self.chips[key].setFocus()
 
     def _chip_width(self, purpose: Purpose) -> int:
@@ -388,6 +400,12 @@ class ConsentBoard(QWidget):
         if button is not None:
             button.setFocus()
 
+    def _person(self, participant_id: int) -> Participant:
+        """The participant PARTICIPANT_ID (on the board, or added since it was drawn)."""
+        if participant_id not in self._everyone:
+            self._everyone = {p.id: p for p in self.studio.consent.participants()}
+        return self._everyone[participant_id]
+
     def _session(self) -> int:
         if self.session_id is None:
             raise InputError(_("Open a session first."))
@@ -403,6 +421,20 @@ class ConsentBoard(QWidget):
         self._say(message)
         self.consent_changed.emit()
 
+    # -- what the studio says changed ---------------------------------------------------------
+
+    def _consent_changed(self, participant_id: int) -> None:
+        if any(row.participant.id == participant_id for row in self.rows):
+            self._redraw_soon.start()
+
+    def _attendance_changed(self, session_id: int) -> None:
+        if session_id == self.session_id:
+            self._redraw_soon.start()
+
+    def _participant_added(self, _participant_id: int) -> None:
+        if self.session_id is not None:
+            self._redraw_soon.start()  # someone more to check in
+
     def _say(self, message: str) -> None:
         self.notice.setText(message)
         self.notice.show()
@@ -413,8 +445,8 @@ class ConsentBoard(QWidget):
             who=participant.pseudonym, purposes=", ".join(purpose_label(p) for p in purposes))]
         takes = report.restricted_takes
         if takes:
-            titles = {t.session_id: sessions.get(self.library.connection, t.session_id).title
-                      for t in takes}
+            titles = {session_id: self.studio.sessions.get(session_id).title
+                      for session_id in {t.session_id for t in takes}}
             lines.append(ngettext("{n} take is now restricted:", "{n} takes are now restricted:",
                                   len(takes)).format(n=len(takes)))
             lines.extend(_("  take {number} of “{title}”").format(

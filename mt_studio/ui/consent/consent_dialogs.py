@@ -25,7 +25,6 @@ from PyQt6.QtWidgets import (
 
 from mt_studio.core.domain import Credit, Participant, Purpose
 from mt_studio.core.errors import InputError
-from mt_studio.core.library import consent_ledger
 from mt_studio.i18n import _
 from mt_studio.ui.common.applying_dialog import ApplyingDialog
 from mt_studio.ui.common.dialog_buttons import ok_cancel
@@ -69,11 +68,10 @@ class WithdrawRequest:
 
 
 def record_grant(studio: Studio, participant: Participant, request: GrantRequest) -> None:
-    """Append the grant REQUEST describes for PARTICIPANT to the ledger."""
-    with studio.library.transaction() as db:  # transitional: until it goes through the studio
-        consent_ledger.grant(db, participant, request.purposes,
-                             valid_until=request.valid_until, witness=request.witness,
-                             form_version=request.form_version, credit=request.credit)
+    """Record the grant REQUEST describes for PARTICIPANT (every window hears of it)."""
+    studio.consent.grant(participant.id, request.purposes, valid_until=request.valid_until,
+                         witness=request.witness, form_version=request.form_version,
+                         credit=request.credit)
 
 
 class GrantDialog(ApplyingDialog):
