@@ -207,3 +207,31 @@ def test_a_new_session_finds_who_is_present_by_a_filter_and_adds_a_new_participa
     session = sessions.get(library.connection, dialog.session_id)
     assert [p.pseudonym for p in session.participants] == ["Kari", "Robin"]
     assert ola not in session.participants
+
+
+def test_what_the_dialog_makes_and_changes_is_heard_by_the_other_windows(qtbot, library,
+                                                                         filled):
+    from mt_studio.core.studio import AttendanceChanged, ParticipantAdded, SessionChanged
+
+    older, _newer, ola, kari = filled
+    studio = studio_of(library)
+    heard = []
+    unsubscribe = studio.events.subscribe(heard.append)
+    try:
+        dialog = SessionDialog(studio)
+        qtbot.addWidget(dialog)
+        dialog.add_participant("Robin", None)
+        robin = participants.find(library.connection, "Robin").id
+        dialog.choose_template("band")
+        dialog.title.setText("Friday band")
+        created = dialog.save()
+        editing = SessionDialog(studio, older.id)
+        qtbot.addWidget(editing)
+        editing.set_present([ola.id, kari.id])
+        editing.save()
+    finally:
+        unsubscribe()
+    assert heard == [ParticipantAdded(robin), SessionChanged(created),
+                     AttendanceChanged(older.id), SessionChanged(older.id)]
+    assert [p.pseudonym for p in sessions.get(library.connection, created).participants] == [
+        "Robin"]

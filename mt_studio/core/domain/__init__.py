@@ -5,6 +5,7 @@ records in the modules beside this one (docs/architecture.md)."""
 from __future__ import annotations
 
 import enum
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -58,6 +59,11 @@ class TakeStatus(enum.StrEnum):
     RECOVERED = "recovered"
 
 
+def lookup_key(pseudonym: str) -> str:
+    """The form pseudonyms are compared in: letter case and Unicode form do not matter."""
+    return unicodedata.normalize("NFC", pseudonym).strip().casefold()
+
+
 @dataclass(frozen=True)
 class Participant:
     """A person taking part in sessions: a pseudonym first, a real name only if given."""
@@ -65,6 +71,16 @@ class Participant:
     id: int
     pseudonym: str
     real_name: str | None = None
+
+    def found_by(self, text: str, *, real_name: bool = False) -> bool:
+        """Whether a search for TEXT finds this participant: each of its words is part of
+        their pseudonym (or, with REAL_NAME, where real names are shown, of their real name),
+        in any letter case or Unicode form. Blank text finds everyone."""
+        names = [self.pseudonym]
+        if real_name and self.real_name:
+            names.append(self.real_name)
+        folded = [lookup_key(name) for name in names]
+        return all(any(word in name for name in folded) for word in lookup_key(text).split())
 
 
 @dataclass(frozen=True)

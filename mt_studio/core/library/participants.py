@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import sqlite3
-import unicodedata
 from collections.abc import Iterable
 
-from mt_studio.core.domain import Participant
+from mt_studio.core.domain import Participant, lookup_key
 from mt_studio.core.errors import InputError
 from mt_studio.core.library import audit
 from mt_studio.core.library.clock import to_text, utc_now
@@ -32,11 +31,6 @@ def clean_pseudonym(text: str) -> str:
             _("The pseudonym {pseudonym} contains a comma.").format(pseudonym=shown(pseudonym))
         )
     return pseudonym
-
-
-def lookup_key(pseudonym: str) -> str:
-    """The form pseudonyms are compared in: letter case and Unicode form do not matter."""
-    return unicodedata.normalize("NFC", pseudonym).strip().casefold()
 
 
 def add(db: sqlite3.Connection, pseudonym: str, real_name: str | None = None) -> Participant:
@@ -91,17 +85,6 @@ def find_all(db: sqlite3.Connection, pseudonyms: Iterable[str]) -> list[Particip
         participant = find(db, pseudonym)
         found.setdefault(participant.id, participant)
     return list(found.values())
-
-
-def matches(participant: Participant, text: str, *, real_name: bool = False) -> bool:
-    """Whether a search for TEXT finds PARTICIPANT: each of its words is part of their
-    pseudonym (or, with REAL_NAME, where real names are shown, of their real name), in any
-    letter case or Unicode form. Blank text finds everyone."""
-    names = [participant.pseudonym]
-    if real_name and participant.real_name:
-        names.append(participant.real_name)
-    folded = [lookup_key(name) for name in names]
-    return all(any(word in name for name in folded) for word in lookup_key(text).split())
 
 
 def all_participants(db: sqlite3.Connection) -> list[Participant]:

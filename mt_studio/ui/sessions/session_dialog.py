@@ -22,8 +22,8 @@ from PyQt6.QtWidgets import (
     QWidget,
 )
 
-from mt_studio.core.domain import Participant, SessionKind
-from mt_studio.core.library import participants, sessions
+from mt_studio.core.domain import Participant, SessionKind, lookup_key
+from mt_studio.core.domain.sessions import Session
 from mt_studio.core.presets import PresetCatalog, SessionTemplate
 from mt_studio.i18n import _, ngettext
 from mt_studio.ui.common.applying_dialog import ApplyingDialog
@@ -60,7 +60,6 @@ class SessionDialog(ApplyingDialog):
         editing = studio.sessions.get(session_id) if session_id else None
         super().__init__(_("Edit session") if editing else _("New session"), parent)
         self.studio = studio
-        self.library = studio.library  # transitional: until this goes through the studio
         self.session_id = session_id
         layout = QVBoxLayout(self)
         form = QFormLayout()
@@ -156,7 +155,7 @@ class SessionDialog(ApplyingDialog):
         self.resize(max(self.sizeHint().width(), self.fontMetrics().averageCharWidth() * 80),
                     self.sizeHint().height())
 
-    def _fill(self, session: sessions.Session) -> None:
+    def _fill(self, session: Session) -> None:
         self.kind.setCurrentIndex(self.kind.findData(session.kind))
         self.title.setText(session.title)
         self.date.setDate(QDate(session.date.year, session.date.month, session.date.day))
@@ -204,8 +203,7 @@ class SessionDialog(ApplyingDialog):
     def add_participant(self, pseudonym: str, real_name: str | None) -> None:
         """Add a participant to the library and tick them as present; InputError if the
         pseudonym is taken. They stay in the library even if this dialog is cancelled."""
-        with self.library.transaction() as db:
-            participant = participants.add(db, pseudonym, real_name)
+        participant = self.studio.consent.add_participant(pseudonym, real_name)
         self.find.clear()
         item = self._add_item(participant, ticked=True)
         self.present.setCurrentItem(item)
@@ -218,9 +216,9 @@ class SessionDialog(ApplyingDialog):
         item.setData(Qt.ItemDataRole.UserRole, participant.id)
         item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
         item.setCheckState(Qt.CheckState.Checked if ticked else Qt.CheckState.Unchecked)
-        key = participants.lookup_key(participant.pseudonym)
-        row = next((i for i in range(self.present.count()) if participants.lookup_key(
-            self.present.item(i).text()) > key), self.present.count())
+        key = lookup_key(participant.pseudonym)
+        row = next((i for i in range(self.present.count())
+                    if lookup_key(self.present.item(i).text()) > key), self.present.count())
         self.present.insertItem(row, item)
         return item
 
@@ -236,7 +234,7 @@ class SessionDialog(ApplyingDialog):
     def _show_ticked(self, *_changed: object) -> None:
         ids = set(self.present_ids())
         names = [p.pseudonym for p in self._people.values() if p.id in ids]
-        names.sort(key=participants.lookup_key)
+        names.sort(key=lookup_key)
         self.ticked.setText(ngettext("{n} present: {names}", "{n} present: {names}",
                                      len(names)).format(n=len(names), names=", ".join(names))
                             if names else _("Nobody is ticked as present yet."))
@@ -245,7 +243,7 @@ class SessionDialog(ApplyingDialog):
         for index in range(self.present.count()):
             item = self.present.item(index)
             person = self._people[item.data(Qt.ItemDataRole.UserRole)]
-            item.setHidden(not participants.matches(person, text))
+            item.setHidden(not person.found_by(text))
 
     def present_ids(self) -> list[int]:
         """The participants ticked as present."""
@@ -255,25 +253,20 @@ class SessionDialog(ApplyingDialog):
 
     def save(self) -> int:
         """Create or update the session from the fields; InputError says what is wrong."""
-        chosen = set(self.present_ids())
+        present = self.present_ids()
         fields = {
             "kind": self.kind.currentData(),
             "on": self.date.date().toPyDate(),
             "therapist": self.therapist.text(),
             "notes": self.notes.toPlainText(),
         }
-        with self.library.transaction() as db:
-            present = [p for p in participants.all_participants(db) if p.id in chosen]
-            if self.session_id is not None:
-                sessions.edit(db, self.session_id, title=self.title.text(), **fields)
-                sessions.set_attendance(db, self.session_id, present)
-                return self.session_id
-            template: SessionTemplate | None = self.template.currentData()
-            if template is None:
-                created = sessions.create(db, self.title.text(), participants=present, **fields)
-            else:
-                created = sessions.create_from_template(db, self.title.text(), template,
-                                                        participants=present, **fields)
+        if self.session_id is not None:
+            self.studio.sessions.edit(self.session_id, present=present, title=self.title.text(),
+                                      **fields)
+            return self.session_id
+        template: SessionTemplate | None = self.template.currentData()
+        created = self.studio.sessions.create(self.title.text(), present=present,
+                                              template=template, **fields)
         self.session_id = created.id
         return created.id
 
