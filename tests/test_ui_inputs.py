@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from mt_studio.core.capture.devices import AudioInputDevice
-from mt_studio.core.capture.take_recording import TakeRequest, plan_take
+from mt_studio.core.capture.take_recording import TakeRequest
 from mt_studio.core.domain import Purpose, SessionKind
 from mt_studio.core.library import consent_ledger, participants, sessions
 from mt_studio.core.library.sessions import SessionInput
@@ -82,7 +82,8 @@ def test_nils_on_his_own_isolated_input_is_disarmed_and_the_rest_may_record(tabs
     assert panel.reason_disabled() is None
     assert "Input 2" in panel.disarmed.text() and "Nils" in panel.disarmed.text()
     assert "4" not in panel.disarmed.text()
-    plan = plan_take(panel.library.connection, request, request.inputs)
+    plan = panel.studio.recording.plan(request)
+
     assert plan.armed == (4,) and plan.disarmed == (2,)
 
     inputs.row(2).isolated.setChecked(False)  # his line now counts as a room input again
@@ -164,3 +165,50 @@ def test_a_rescan_keeps_the_chosen_interface_even_when_its_description_changes(q
     qtbot.waitUntil(lambda: "6" in inputs.device.itemText(1))
     assert inputs.device.currentData() == "UMC404HD"
     assert inputs.request().device == "UMC404HD"
+
+
+def test_the_inputs_follow_who_is_present_their_consent_and_the_set_up_kept_elsewhere(
+        qtbot, library, band):
+    from mt_studio.ui.bridge import StudioBridge
+
+    session, people = band
+    studio = studio_of(library)
+    bridge = StudioBridge(studio)
+    inputs = InputAssignment(studio, bridge, scanner=found(SCARLETT))
+    qtbot.addWidget(inputs)
+    inputs.show_session(session.id)
+    qtbot.waitUntil(lambda: inputs.request() is not None)
+    inputs.row(2).who.set_chosen([people["Nils"]])
+    inputs.midi_who.set_chosen([people["Nils"]])
+    told = []
+    inputs.assignment_changed.connect(told.append)
+
+    def offered(picker) -> list[str]:
+        return [action.text() for action in picker.menu().actions()]
+
+    try:
+        robin = studio.consent.add_participant("Robin", check_in_to=session.id)  # the board
+        qtbot.waitUntil(lambda: "Robin" in offered(inputs.row(1).who))
+        assert "Robin" in offered(inputs.midi_who)
+        studio.sessions.check_out(session.id, people["Nils"])
+        qtbot.waitUntil(lambda: inputs.row(2).who.chosen() == ())
+        assert inputs.midi_who.chosen() == () and "Nils" not in offered(inputs.midi_who)
+        kept = studio.sessions.get(session.id)
+        assert kept.inputs[1].players == () and kept.midi_players == ()
+
+        told.clear()
+        studio.consent.grant(robin.id, [Purpose.RECORD])  # Record is told what may record now
+        qtbot.waitUntil(lambda: len(told) > 0)
+        assert told[-1].session_id == session.id
+
+        studio.sessions.keep_setup(session.id, [  # kept by another window
+            SessionInput(1, "Choir left"), SessionInput(2, "Choir right", armed=False)])
+        qtbot.waitUntil(lambda: inputs.row(1).label.text() == "Choir left")
+        assert inputs.row(2).label.text() == "Choir right" and not inputs.row(2).arm.isChecked()
+        shown = [(n, inputs.row(n).arm.isChecked(), inputs.row(n).label.text())
+                 for n in range(1, 5)]
+        assert shown == [(i.number, i.armed, i.label)
+                         for i in studio.sessions.get(session.id).inputs]
+        assert inputs.request().inputs == (1, 3)  # input 3 stays as it was kept
+    finally:
+        bridge.close()

@@ -1,8 +1,9 @@
 """The Inputs tab: the audio device and, per input, who plays into it, what, isolated and armed,
 with its level (and a MIDI light) shown from a monitor before anything is recorded.
 
-All but the device (which belongs to the computer) is the session's set-up, kept in the library
-as it changes, so that it comes back with the session."""
+All but the device (which belongs to the computer) is the session's set-up, kept by the studio
+as it changes, so that it comes back with the session. Who is present, their consent and the
+set-up changed elsewhere are heard from the studio and redrawn."""
 
 from __future__ import annotations
 
@@ -27,8 +28,8 @@ from mt_studio.core.capture.devices import AudioInputDevice
 from mt_studio.core.capture.input_monitor import MonitorSettings
 from mt_studio.core.capture.meters import MeterReading
 from mt_studio.core.capture.take_recording import MIDI_KEY, TakeRequest
+from mt_studio.core.domain.sessions import KEEP, Session, SessionInput
 from mt_studio.core.errors import MtStudioError
-from mt_studio.core.library import sessions
 from mt_studio.core.presets.catalog import PresetCatalog
 from mt_studio.core.presets.model import InputMap
 from mt_studio.i18n import _, ngettext
@@ -63,11 +64,11 @@ class InputAssignment(QWidget):
         super().__init__(parent)
         self.studio = studio
         self.bridge = bridge  # the studio's events as signals (None: a panel alone, in tests)
-        self.library = studio.library  # transitional: until this goes through the studio
         self.scanner = scanner
         self._catalog = catalog
         self._session_id: int | None = None
-        self._session: sessions.Session | None = None
+        self._session: Session | None = None
+        self._keeping = False  # the set-up shown is being kept: the studio's word is ours
         self._scan = Scan()
         self._problem: str | None = _("Looking for audio devices…")
         self._rows: list[InputRow] = []
@@ -138,6 +139,10 @@ class InputAssignment(QWidget):
             combo.currentIndexChanged.connect(self._changed)
         self.midi.activated.connect(self._midi_chosen)  # by the person, not by a scan
         self.midi_who.changed.connect(self._changed)
+        if bridge is not None:
+            bridge.attendance_changed.connect(self._attendance_changed)
+            bridge.consent_changed.connect(self._consent_changed)
+            bridge.setup_changed.connect(self._setup_changed)
         self.scan(rescan=False)
 
     # -- public API ---------------------------------------------------------------------------
@@ -145,7 +150,7 @@ class InputAssignment(QWidget):
     def show_session(self, session_id: int) -> None:
         """Lay out the inputs of session SESSION_ID as they were left."""
         self._session_id = session_id
-        self._session = sessions.get(self.library.connection, session_id)
+        self._session = self.studio.sessions.get(session_id)
         self._build_rows(keep=False)  # another session: its own set-up
         self.midi.blockSignals(True)
         self.midi.setCurrentIndex(max(0, self.midi.findData(self._session.midi_port or "")))
@@ -156,7 +161,7 @@ class InputAssignment(QWidget):
         """Reread the session (attendance, input layout) and keep the choices that still fit."""
         if self._session_id is None:
             return
-        self._session = sessions.get(self.library.connection, self._session_id)
+        self._session = self.studio.sessions.get(self._session_id)
         self._build_rows(keep=True)
         self._changed()
 
@@ -304,7 +309,7 @@ class InputAssignment(QWidget):
 
     # -- rows ---------------------------------------------------------------------------------
 
-    def _session_input(self, number: int) -> sessions.SessionInput | None:
+    def _session_input(self, number: int) -> SessionInput | None:
         if self._session is None:
             return None
         return next((i for i in self._session.inputs if i.number == number), None)
@@ -398,23 +403,49 @@ class InputAssignment(QWidget):
     def _midi_chosen(self, *_args: object) -> None:
         self._keep_setup(midi_port=self.midi.currentData() or None)
 
-    def _keep_setup(self, midi_port: object = sessions.KEEP) -> None:
+    def _keep_setup(self, midi_port: object = KEEP) -> None:
         """Keep the set-up shown as the session's (the keyboard's port only when chosen here:
         one not plugged in on this computer stays the session's)."""
         session = self._session
         if session is None or self._building:
             return
-        shown = tuple(sessions.SessionInput(
+        shown = tuple(SessionInput(
             r.number, r.label.text().strip(), r.isolated.isChecked(), r.arm.isChecked(),
             tuple(sorted(r.who.chosen()))) for r in self._rows)
         midi_players = tuple(sorted(self.midi_who.chosen()))
         kept = {i.number: i for i in session.inputs}
         if (all(kept.get(i.number) == i for i in shown) and midi_players == session.midi_players
-                and midi_port in (sessions.KEEP, session.midi_port)):
+                and midi_port in (KEEP, session.midi_port)):
             return
+        self._keeping = True
         try:
-            with self.library.transaction() as db:
-                self._session = sessions.keep_setup(db, session.id, shown,
-                                                    midi_players=midi_players, midi_port=midi_port)
+            self._session = self.studio.sessions.keep_setup(
+                session.id, shown, midi_players=midi_players, midi_port=midi_port)
         except MtStudioError as error:  # a label that is not one line, say
             self.status.setText(str(error))
+        finally:
+            self._keeping = False
+
+    # -- what the studio says changed ---------------------------------------------------------
+
+    def _attendance_changed(self, session_id: int) -> None:
+        if session_id == self._session_id:
+            self.refresh()  # who may be chosen on each input and the keyboard
+
+    def _consent_changed(self, participant_id: int) -> None:
+        if self._session is not None and any(
+                p.id == participant_id for p in self._session.participants):
+            self.refresh()  # what may be recorded: the request is told again
+
+    def _setup_changed(self, session_id: int) -> None:
+        """The session's set-up was changed elsewhere: show it as it is now kept."""
+        if session_id != self._session_id or self._keeping or self._session is None:
+            return
+        kept = self.studio.sessions.get(session_id)
+        if _setup(kept) != _setup(self._session):
+            self.show_session(session_id)
+
+
+def _setup(session: Session) -> tuple:
+    """What of SESSION is its set-up."""
+    return session.inputs, session.midi_port, session.midi_players
