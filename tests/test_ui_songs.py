@@ -341,3 +341,47 @@ def test_every_button_is_reached_with_tab_and_has_a_name(qtbot, panel, library, 
     assert panel.lyrics.column in reached
     unnamed = [w for w in set(reached) if not w.accessibleName()]
     assert unnamed == []
+
+
+def test_a_song_made_and_a_take_recorded_meanwhile_are_listed_without_a_refresh(
+        qtbot, library, studio):
+    import threading
+
+    from jack_rig import JackServer, seen_by_portaudio
+
+    from mt_studio.core.capture.take_recording import TakeRequest
+    from mt_studio.core.domain import Purpose
+    from mt_studio.ui.bridge import StudioBridge
+    from mt_studio.ui.common.list_rows import item_ids
+
+    session_id, _made, people = studio
+    band = studio_of(library)
+    bridge = StudioBridge(band)
+    panel = SongsPanel(band, bridge)
+    qtbot.addWidget(panel)
+    panel.show_session(session_id)
+    song = band.songs.create("Morning song", [people["Ola"].id], lyrics=WORDS)  # elsewhere
+    qtbot.waitUntil(lambda: song.id in item_ids(panel.song_list))
+    assert panel.select_song(song.id) and panel.take_list.count() == 2
+    for name in ("Ola", "Kari"):
+        band.consent.grant(people[name].id, [Purpose.RECORD])
+    finished = []
+    try:
+        with (JackServer(samplerate=RATE, period=256, inputs=2) as server,
+              seen_by_portaudio(server)):
+            def record() -> None:  # as the Record tab does, off the GUI thread
+                recording = band.recording.start(TakeRequest(
+                    session_id, "system", inputs=(1,), duration_seconds=1.0))
+                recording.wait(30)
+                finished.append(recording.finish())
+
+            worker = threading.Thread(target=record)
+            worker.start()
+            qtbot.waitUntil(lambda: not worker.is_alive(), timeout=40_000)
+        assert finished and finished[0].number == 3
+        qtbot.waitUntil(lambda: panel.take_list.count() == 3)
+        qtbot.waitUntil(lambda: "(0:01)" in panel.take_list.item(2).text())
+        assert panel.take_list.item(2).text().startswith("Take 3")
+        assert panel.take_list.item(2).checkState() == Qt.CheckState.Unchecked
+    finally:
+        bridge.close()

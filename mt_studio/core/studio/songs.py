@@ -14,6 +14,7 @@ from mt_studio.core.library.songs import (
     LyricStamp,
     Song,
     SongVersion,
+    carried_lines,
     clean_text,
     decode_text,
     lines,
@@ -24,8 +25,8 @@ from mt_studio.core.studio.events import SongChanged
 if TYPE_CHECKING:
     from mt_studio.core.studio.studio import Studio
 
-__all__ = ["MAX_FILE_BYTES", "LyricStamp", "Song", "SongService", "SongVersion", "clean_text",
-           "decode_text", "lines", "read_text"]
+__all__ = ["MAX_FILE_BYTES", "LyricStamp", "Song", "SongService", "SongVersion", "carried_lines",
+           "clean_text", "decode_text", "lines", "read_text"]
 
 
 class SongService:
@@ -82,6 +83,14 @@ class SongService:
     def set_writers(self, song_id: int, writer_ids: Sequence[int]) -> Song:
         """Make WRITER_IDS the song's writers."""
         with self._studio.transaction() as tx:
+            song = songs.set_writers(tx, song_id, _writers(tx, writer_ids))
+            self._studio.announce(SongChanged(song_id))
+        return song
+
+    def edit(self, song_id: int, title: str, writer_ids: Sequence[int]) -> Song:
+        """Give the song TITLE and WRITER_IDS as its writers, both or neither."""
+        with self._studio.transaction() as tx:
+            songs.rename(tx, song_id, title)
             song = songs.set_writers(tx, song_id, _writers(tx, writer_ids))
             self._studio.announce(SongChanged(song_id))
         return song

@@ -11,9 +11,9 @@ from PyQt6.QtCore import QEvent, QRect, QRectF, Qt, pyqtSignal
 from PyQt6.QtGui import QColor, QFont, QPainter, QPalette, QTextCursor, QTextFormat
 from PyQt6.QtWidgets import QPlainTextEdit, QTextEdit, QWidget
 
+from mt_studio.core.domain.songs import LyricStamp, SongVersion
 from mt_studio.core.errors import InputError
-from mt_studio.core.library import songs
-from mt_studio.core.library.songs import LyricStamp, SongVersion
+from mt_studio.core.studio import songs
 from mt_studio.i18n import _
 
 TEXT_SCALE = 1.2  # the words are what people read here: a little larger than the system font

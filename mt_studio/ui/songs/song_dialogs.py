@@ -21,8 +21,7 @@ from PyQt6.QtWidgets import (
 )
 
 from mt_studio.core.domain import Participant
-from mt_studio.core.library import songs
-from mt_studio.core.library.songs import LyricStamp, Song
+from mt_studio.core.domain.songs import LyricStamp, Song
 from mt_studio.i18n import _, ngettext
 from mt_studio.ui.common.applying_dialog import ApplyingDialog
 from mt_studio.ui.common.dialog_buttons import ok_cancel, translate
@@ -103,7 +102,6 @@ class SongDialog(ApplyingDialog):
                  parent: QWidget | None = None) -> None:
         super().__init__(_("Title and writers") if song else _("New song"), parent)
         self.studio = studio
-        self.library = studio.library  # transitional: until this goes through the studio
         self.song = song
         self.song_id = song.id if song else None
         layout = QVBoxLayout(self)
@@ -129,7 +127,6 @@ class SongDialog(ApplyingDialog):
             layout.addWidget(note)
         layout.addWidget(self.error)
         layout.addWidget(ok_cancel(self, _("Save") if song else _("Create song")))
-        self._people = {p.id: p for p in people}
 
     def set_writers(self, participant_ids: list[int]) -> None:
         """Tick exactly these people as writers."""
@@ -137,14 +134,11 @@ class SongDialog(ApplyingDialog):
             set_ticked(item, item.data(ID_ROLE) in participant_ids)
 
     def _apply(self) -> None:
-        writers = [self._people[item.data(ID_ROLE)] for item in items(self.writers)
-                   if is_ticked(item)]
-        with self.library.transaction() as db:
-            if self.song is None:
-                self.song_id = songs.create(db, self.title.text(), writers).id
-            else:
-                songs.rename(db, self.song.id, self.title.text())
-                songs.set_writers(db, self.song.id, writers)
+        writers = [item.data(ID_ROLE) for item in items(self.writers) if is_ticked(item)]
+        if self.song is None:
+            self.song_id = self.studio.songs.create(self.title.text(), writers).id
+        else:
+            self.studio.songs.edit(self.song.id, self.title.text(), writers)
 
 
 class VersionsDialog(QDialog):
@@ -154,7 +148,6 @@ class VersionsDialog(QDialog):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.studio = studio
-        self.library = studio.library  # transitional: until this goes through the studio
         self.song_id = song_id
         self.describe = describe
         self.list = TwoLineList(_("Versions"))
@@ -187,11 +180,10 @@ class VersionsDialog(QDialog):
 
     def reload(self) -> None:
         """Read the versions again (after a save), keeping the chosen one chosen."""
-        db = self.library.connection
-        song = songs.get(db, self.song_id)
+        song = self.studio.songs.get(self.song_id)
         self.setWindowTitle(_("Versions of “{title}”").format(title=song.title))
         chosen = self.list.currentItem().data(ID_ROLE) if self.list.currentItem() else None
-        self._versions = {v.number: v for v in songs.versions(db, self.song_id)}
+        self._versions = {v.number: v for v in self.studio.songs.versions(self.song_id)}
         latest = max(self._versions)
         self.list.blockSignals(True)
         self.list.clear()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from mt_studio.core.library.songs import Song
+from mt_studio.core.domain.songs import Song
 from mt_studio.i18n import _
 from mt_studio.ui.common.list_rows import TwoLineList, inert_item, two_line_item
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from PyQt6.QtCore import Qt
 from PyQt6.QtWidgets import QLabel
 
-from mt_studio.core.library.songs import SongVersion
-from mt_studio.core.library.takes import Take
+from mt_studio.core.domain.songs import SongVersion
+from mt_studio.core.domain.takes import Take
 from mt_studio.i18n import _, clock_text, day_text
 from mt_studio.ui.common.take_words import duration_text
 from mt_studio.ui.takes.take_naming import take_title

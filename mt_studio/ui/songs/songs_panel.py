@@ -2,7 +2,8 @@
 
 The words and notes of the latest version are edited in place; Save makes a new version only
 when something changed, and unsaved changes are never dropped without asking. Each lyric line
-shows its stamps ("take 2 at 1:05") beside it; a stamp plays the take from there.
+shows its stamps ("take 2 at 1:05") beside it; a stamp plays the take from there. Songs saved
+and takes recorded elsewhere are heard from the studio and listed.
 
 This module ties the parts together: `songs_view` lays out the widgets, `song_list` lists the
 songs, `lyrics_editor` holds the words and their stamps, `song_dialogs` the dialogs and the
@@ -13,14 +14,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PyQt6.QtCore import Qt, pyqtSignal
+from PyQt6.QtCore import Qt, QTimer, pyqtSignal
 from PyQt6.QtGui import QKeySequence, QShortcut
 from PyQt6.QtWidgets import QListWidgetItem, QWidget
 
+from mt_studio.core.domain.songs import LyricStamp, Song
+from mt_studio.core.domain.takes import Take
 from mt_studio.core.errors import InputError, MtStudioError
-from mt_studio.core.library import sessions, songs, takes
-from mt_studio.core.library.songs import LyricStamp, Song
-from mt_studio.core.library.takes import Take
+from mt_studio.core.studio.songs import clean_text
 from mt_studio.i18n import _
 from mt_studio.ui.common.list_rows import DETAIL_ROLE, ID_ROLE, is_ticked, item_ids, set_ticked
 from mt_studio.ui.songs.song_dialogs import (
@@ -47,7 +48,7 @@ class SongsPanel(SongsView):
 
     Signals: `play_requested(take_id, frame)` when a stamp is activated. Slot:
     `set_position(take_id, frame)`, the playhead the Takes tab shows, which stamps use.
-    The widgets are `SongsView`'s; this class reads the library and acts on them.
+    The widgets are `SongsView`'s; this class asks the studio and acts on them.
     """
 
     play_requested = pyqtSignal(int, int)
@@ -57,7 +58,6 @@ class SongsPanel(SongsView):
         super().__init__(parent)
         self.studio = studio
         self.bridge = bridge  # the studio's events as signals (None: a panel alone, in tests)
-        self.library = studio.library  # transitional: until this goes through the studio
         self.session_id: int | None = None
         self.song: Song | None = None
         self.position: tuple[int, int] | None = None  # (take id, frame)
@@ -67,8 +67,17 @@ class SongsPanel(SongsView):
         self._loading = False
         self._shown_position: tuple[int, str] | None = None
         self._message = ""
+        # What the studio says changed is listed once the event loop comes round: once for
+        # several changes, and not again after this panel's own (it lists them itself).
+        self._refresh_soon = QTimer(self)
+        self._refresh_soon.setSingleShot(True)
+        self._refresh_soon.timeout.connect(self.refresh)
         self._connect()
         self._show_song(None)
+        if bridge is not None:
+            bridge.song_changed.connect(self._song_changed)
+            bridge.take_changed.connect(self._take_changed)
+            bridge.attendance_changed.connect(self._attendance_changed)
 
     def _connect(self) -> None:
         self.song_list.currentItemChanged.connect(self._song_chosen)
@@ -100,17 +109,18 @@ class SongsPanel(SongsView):
 
     def refresh(self) -> None:
         """Read the songs and the session's takes again, keeping the chosen song chosen."""
-        db = self.library.connection
-        self._session_takes = (takes.for_session(db, self.session_id)
+        self._refresh_soon.stop()
+        studio = self.studio
+        self._session_takes = (studio.sessions.takes(self.session_id)
                                if self.session_id is not None else [])
         self._takes.update({t.id: t for t in self._session_takes})
-        shown = songs.for_session(db, self.session_id) if self.session_id is not None else []
+        shown = studio.songs.for_session(self.session_id) if self.session_id is not None else []
         self.song_list.show_songs(shown, (t.id for t in self._session_takes))
         self._mark_chosen()
         if self.versions_dialog is not None:
             self.versions_dialog.reload()  # a new version, or new stamps on the latest
         if self.song is not None:
-            self.song = songs.get(db, self.song.id)
+            self.song = studio.songs.get(self.song.id)
             self.show_heading(self.song)
             self._show_takes()
             self._show_stamps()
@@ -144,7 +154,7 @@ class SongsPanel(SongsView):
     def _show_song(self, song_id: int | None) -> None:
         self._message = ""
         self.problem.hide()
-        self.song = songs.get(self.library.connection, song_id) if song_id is not None else None
+        self.song = self.studio.songs.get(song_id) if song_id is not None else None
         if self.versions_dialog is not None:
             self.versions_dialog.close()
             self.versions_dialog.deleteLater()
@@ -181,8 +191,9 @@ class SongsPanel(SongsView):
             set_ticked(item, True)
             self.take_list.blockSignals(False)
             return
-        if self._change(lambda db: (songs.link_take if link else songs.unlink_take)(
-                db, self.song.id, take_id)) is None:
+        songs = self.studio.songs
+        if self._change(lambda: (songs.link_take if link else songs.unlink_take)(
+                self.song.id, take_id)) is None:
             self._show_takes()  # refused: the tick goes back to what is stored
             return
         self.refresh()
@@ -198,8 +209,8 @@ class SongsPanel(SongsView):
             return False
         latest = self.song.latest
         try:
-            return (songs.clean_text(self.lyrics.toPlainText(), _("The lyrics")),
-                    songs.clean_text(self.notes.toPlainText(), _("The notes"))) != (
+            return (clean_text(self.lyrics.toPlainText(), _("The lyrics")),
+                    clean_text(self.notes.toPlainText(), _("The notes"))) != (
                 latest.lyrics, latest.notes)
         except InputError:
             return True  # text the core would refuse is certainly not what was saved
@@ -223,8 +234,8 @@ class SongsPanel(SongsView):
         before = self.song.latest
         cursor = self.lyrics.textCursor()
         line, column = self.lyrics.saved_line(cursor.blockNumber()), cursor.positionInBlock()
-        saved = self._change(lambda db: songs.save(db, self.song.id, self.lyrics.toPlainText(),
-                                                   self.notes.toPlainText()))
+        saved = self._change(lambda: self.studio.songs.save(
+            self.song.id, self.lyrics.toPlainText(), self.notes.toPlainText()))
         if saved is None:
             return False
         self.refresh()
@@ -270,8 +281,8 @@ class SongsPanel(SongsView):
             return
         take_id, frame = self.position
         line = self.lyrics.textCursor().blockNumber()
-        stamped = self._change(lambda db: songs.stamp(db, self.song.latest.id, line, take_id,
-                                                      frame))
+        stamped = self._change(lambda: self.studio.songs.stamp(self.song.latest.id, line,
+                                                               take_id, frame))
         if stamped is not None:
             self.refresh()
             said = _("Line {line} is stamped: {where}.").format(
@@ -296,7 +307,7 @@ class SongsPanel(SongsView):
 
     def _take(self, take_id: int) -> Take:
         if take_id not in self._takes:
-            self._takes[take_id] = takes.get(self.library.connection, take_id)
+            self._takes[take_id] = self.studio.listening.take(take_id)
         return self._takes[take_id]
 
     def _show_stamps(self) -> None:
@@ -338,7 +349,7 @@ class SongsPanel(SongsView):
     def _open_song_dialog(self, song: Song | None) -> SongDialog:
         """Open SongDialog on SONG (None: a new song), offering as writers those present and
         the chosen song's writers."""
-        present = (sessions.get(self.library.connection, self.session_id).participants
+        present = (self.studio.sessions.get(self.session_id).participants
                    if self.session_id is not None else ())
         people = {p.id: p for p in (*present, *(self.song.writers if self.song else ()))}
         dialog = SongDialog(self.studio, sorted(people.values(),
@@ -358,16 +369,29 @@ class SongsPanel(SongsView):
     # -- helpers ----------------------------------------------------------------------------
 
     def _change(self, action):
-        """ACTION(db) in one transaction, and its result; a refusal is shown, and None
-        returned, instead of raised."""
+        """ACTION() (a change through the studio), and its result; a refusal is shown, and
+        None returned, instead of raised."""
         try:
-            with self.library.transaction() as db:
-                result = action(db)
+            result = action()
         except MtStudioError as error:
             self.show_problem(str(error))
             return None
         self.problem.hide()
         return result
+
+    # -- what the studio says changed ---------------------------------------------------------
+
+    def _song_changed(self, _song_id: int) -> None:
+        self._refresh_soon.start()
+
+    def _take_changed(self, take_id: int, session_id: int) -> None:
+        known = self._takes.pop(take_id, None) is not None  # its name or length may be new
+        if known or session_id == self.session_id:
+            self._refresh_soon.start()
+
+    def _attendance_changed(self, session_id: int) -> None:
+        if session_id == self.session_id:
+            self._refresh_soon.start()  # the songs of those present are listed
 
     def _say(self, message: str) -> None:
         self._message = message

@@ -1,6 +1,6 @@
 """The Songs tab's widgets, where they sit, and how they show what they are told.
 
-`SongsView` has no behaviour of its own: `SongsPanel` reads the library, acts on the widgets'
+`SongsView` has no behaviour of its own: `SongsPanel` asks the studio, acts on the widgets'
 signals, and tells the view what to show.
 """
 
@@ -21,8 +21,8 @@ from PyQt6.QtWidgets import (
     QWidget,
 )
 
-from mt_studio.core.library.songs import Song
-from mt_studio.core.library.takes import Take
+from mt_studio.core.domain.songs import Song
+from mt_studio.core.domain.takes import Take
 from mt_studio.i18n import _, ngettext
 from mt_studio.ui.common.list_rows import inert_item, tick_item
 from mt_studio.ui.songs.lyrics_editor import LyricsEditor, scaled_font, set_up_text
