@@ -13,10 +13,10 @@ from gm_band import HALVES, PIANO, WHOLES, render_band
 from jack_rig import JackServer, SignalGenerator, seen_by_portaudio
 from test_capture_rig import RECORDER_PORTS
 
-from mt_studio.core.capture.take_recording import TakeRecording, TakeRequest
 from mt_studio.core.domain import Purpose, SessionKind
 from mt_studio.core.library import consent_ledger, participants, sessions, takes
 from mt_studio.core.plugins import PluginHost, TakeAudio
+from mt_studio.core.studio.recording import TakeRequest
 
 RATE = 48000
 PLUGINS = Path(__file__).resolve().parent.parent / "plugins"
@@ -43,7 +43,7 @@ class Playback:
         return play
 
 
-def record_band(library, parts: np.ndarray) -> int:
+def record_band(library, studio, parts: np.ndarray) -> int:
     """Play PARTS into inputs 1-3 while a take records them, starting half a second after the
     ports are joined; the take's id."""
     db = library.connection
@@ -58,15 +58,14 @@ def record_band(library, parts: np.ndarray) -> int:
           seen_by_portaudio(server)):
         generator = SignalGenerator(server, [playback.signal(n) for n in range(3)])
         try:
-            recording = TakeRecording(library, TakeRequest(
+            recording = studio.recording.start(TakeRequest(
                 session.id, "system", inputs=(1, 2, 3), duration_seconds=seconds,
                 owners={n: (p.id,) for n, p in enumerate(players, 1)},
                 isolated=frozenset({1, 2, 3}), labels={1: "Piano", 2: "Bass", 3: "Drums"}))
-            recording.start()
             generator.connect_to(RECORDER_PORTS)
             playback.start = generator.now() + RATE // 2
             assert recording.wait(seconds + 60)
-            return recording.finish().take_id
+            return recording.stop().take_id
         finally:
             generator.close()
 
@@ -75,7 +74,7 @@ def record_band(library, parts: np.ndarray) -> int:
 def test_a_band_take_gets_one_chord_a_bar_after_a_silent_start(library, studio, tmp_path,
                                                                 bpm):
     parts = render_band(tmp_path, SONG, bpm, lead=0.5, samplerate=RATE)
-    take = takes.get(library.connection, record_band(library, parts))
+    take = takes.get(library.connection, record_band(library, studio, parts))
     host = PluginHost([(PLUGINS, True)], tmp_path / "plugins.json")
     host.start()
     with studio.plugins.take_audio(take.id) as sound:

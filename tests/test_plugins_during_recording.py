@@ -10,15 +10,15 @@ from jack_rig import JackServer, RampsInAChildProcess, seen_by_portaudio
 from recorder_rig import RATE, RECORDER_PORTS, check_ramp, read
 
 from mt_studio.core.capture.audio_capture import StopReason
-from mt_studio.core.capture.take_recording import TakeRecording, TakeRequest
 from mt_studio.core.domain import Purpose, SessionKind
 from mt_studio.core.library import consent_ledger, participants, sessions
 from mt_studio.core.plugins import ExportContext, PluginFailed, PluginHost, TakeAudio
+from mt_studio.core.studio.recording import TakeRequest
 from tests.test_plugin_host import RAISES_EVERYWHERE, plugin
 
 
 def test_a_plugin_raising_in_every_hook_leaves_a_recording_in_progress_unharmed(
-        library, tmp_path):
+        library, studio, tmp_path):
     plugin(tmp_path / "plugins", "raises", RAISES_EVERYWHERE)
     host = PluginHost([(tmp_path / "plugins", True)], tmp_path / "plugins.json")
     host.start()
@@ -39,9 +39,8 @@ def test_a_plugin_raising_in_every_hook_leaves_a_recording_in_progress_unharmed(
         # would be the rig's xrun, not the recorder's.
         generator = RampsInAChildProcess(server, 2)
         try:
-            recording = TakeRecording(library, TakeRequest(session.id, "system", inputs=(1, 2),
+            recording = studio.recording.start(TakeRequest(session.id, "system", inputs=(1, 2),
                                                            duration_seconds=2))
-            recording.start()
             generator.connect_to(RECORDER_PORTS)
             while not recording.wait(0.005):
                 host.enable("raises")
@@ -54,7 +53,7 @@ def test_a_plugin_raising_in_every_hook_leaves_a_recording_in_progress_unharmed(
                         hook()
                     except PluginFailed:
                         failures += 1
-            result = recording.finish()
+            result = recording.stop()
         finally:
             generator.close()
     assert failures >= 10  # the plugin failed many times while the take recorded

@@ -23,11 +23,11 @@ from recorder_rig import (
     start_server,
 )
 
-from mt_studio.core.capture.recovery import recover_takes
 from mt_studio.core.capture.take_files import TakeFiles, TrackTarget
 from mt_studio.core.capture.wav_stream import SampleFormat, header_size
 from mt_studio.core.domain import SessionKind, TakeStatus, TrackKind
 from mt_studio.core.library import Library, sessions, takes
+from mt_studio.core.studio import Studio, TakeChanged
 
 
 def chunks(path: Path) -> tuple[int, dict[bytes, tuple[int, int]]]:
@@ -68,9 +68,9 @@ def crashed_take(library: Library, sample_format: SampleFormat, durable: int, wr
 
 
 @pytest.mark.parametrize("sample_format", list(SampleFormat))
-def test_recovery_writes_the_true_sizes_into_every_header(library, sample_format):
+def test_recovery_writes_the_true_sizes_into_every_header(library, studio, sample_format):
     take_id, paths = crashed_take(library, sample_format, durable=RATE, written=RATE + 5000)
-    (recovered,) = recover_takes(library)
+    (recovered,) = studio.recording.recover()
     assert recovered.frames == RATE
     width = sample_format.sample_bytes
     for path in paths:
@@ -87,13 +87,13 @@ def test_recovery_writes_the_true_sizes_into_every_header(library, sample_format
     assert take.status is TakeStatus.RECOVERED and take.frames == RATE
 
 
-def test_a_recovered_take_is_as_long_as_its_shortest_file(library):
+def test_a_recovered_take_is_as_long_as_its_shortest_file(library, studio):
     take_id, paths = crashed_take(library, SampleFormat.PCM24, durable=RATE, written=RATE)
     # The second file lost its last 1000 frames (a disk that lied about its cache).
     width = SampleFormat.PCM24.sample_bytes
     with paths[1].open("r+b") as file:
         file.truncate(paths[1].stat().st_size - 1000 * width)
-    (recovered,) = recover_takes(library)
+    (recovered,) = studio.recording.recover()
     assert recovered.frames == RATE - 1000
     take = takes.get(library.connection, take_id)
     assert take.frames == RATE - 1000
@@ -114,9 +114,10 @@ def test_recovery_leaves_a_take_another_process_is_recording_alone(server, tmp_p
         generator.connect_to(RECORDER_PORTS)
         connected_at = generator.now()
         wait_for(lambda: generator.now() > connected_at + RATE, 30, "a second recorded")
-        with Library.open(studio["MT_STUDIO_LIBRARY"]) as library:
-            assert recover_takes(library) == []
-            (live,) = takes.with_status(library.connection, TakeStatus.RECORDING)
+        with Studio.open(studio["MT_STUDIO_LIBRARY"]) as opened:
+            assert opened.recording.recover() == []
+            (live,) = opened.sessions.takes(1)
+            assert live.status is TakeStatus.RECORDING
         other = mt_studio(studio, "recover", "--json")  # and from another process
         assert other.returncode == 0 and json.loads(other.stdout) == [], other.stderr
         assert port_names(generator.client, RECORDER_PORTS)  # still recording
@@ -133,3 +134,18 @@ def test_recovery_leaves_a_take_another_process_is_recording_alone(server, tmp_p
     (take,) = json.loads(mt_studio(studio, "session", "show", "1", "--json").stdout)["takes"]
     assert take["id"] == live.id
     assert take["status"] == "complete" and take["frames"] == 3 * RATE
+
+
+def test_each_recovered_take_is_announced_once_it_is_kept(library, studio):
+    first, _paths = crashed_take(library, SampleFormat.PCM24, durable=RATE, written=RATE)
+    second, _paths = crashed_take(library, SampleFormat.FLOAT32, durable=RATE // 2,
+                                  written=RATE)
+    seen = []
+    with Library.open(library.folder) as other:  # sees only what is committed
+        studio.events.subscribe(lambda event: seen.append(
+            (event, takes.get(other.connection, event.take_id).status)))
+        recovered = studio.recording.recover()
+    assert [(r.take_id, r.frames) for r in recovered] == [(first, RATE), (second, RATE // 2)]
+    assert seen == [(TakeChanged(r.take_id, r.session_id), TakeStatus.RECOVERED)
+                    for r in recovered]
+    assert studio.recording.recover() == [] and len(seen) == 2  # nothing left to announce

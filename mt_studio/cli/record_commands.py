@@ -9,10 +9,10 @@ import sys
 from mt_studio.cli.arguments import positive_float, positive_int, record_id
 from mt_studio.cli.output import emit_json, emit_line
 from mt_studio.core.capture.audio_capture import StopReason
-from mt_studio.core.capture.take_recording import MIDI_KEY, TakeRequest, TakeResult
 from mt_studio.core.capture.wav_stream import SampleFormat
 from mt_studio.core.errors import InputError
 from mt_studio.core.studio import Studio
+from mt_studio.core.studio.recording import MIDI_KEY, TakeRequest, TakeResult
 from mt_studio.i18n import _, number_text
 
 # Exit code for a take that was kept but stopped by trouble (disk, device).

@@ -1,27 +1,56 @@
 """Recording: what Record would record under the consent rules, takes recorded, the looper's
-loops, and takes repaired after a crash. TakeChanged is announced as a take starts, finishes
-or is recovered, and as a looper's layers change."""
+loops, and takes repaired after a crash.
+
+The engines (capture, recovery's repair) touch only files and devices; this lays a take out
+in the library, keeps what they captured, and announces TakeChanged once a take is recording,
+when it is finished and when it is recovered. A take that is refused, or whose files cannot be
+made (it goes again before it held a sample), is never announced.
+"""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
+from datetime import datetime
+from sqlite3 import Connection
 from typing import TYPE_CHECKING
 
-from mt_studio.core.capture.recovery import RecoveredTake, recover_takes
-from mt_studio.core.capture.take_recording import (
-    TakePlan,
-    TakeRecording,
-    TakeRequest,
+from mt_studio.core.capture.audio_capture import AudioCapture, CaptureSettings
+from mt_studio.core.capture.devices import find_audio_input
+from mt_studio.core.capture.midi_capture import find_midi_input
+from mt_studio.core.capture.recovery import RecoveredTake, repair_take
+from mt_studio.core.capture.take_capture import (
+    TakeCapture,
     TakeResult,
+    check_free_space,
+    still_recording,
+)
+from mt_studio.core.capture.take_files import TrackTarget
+from mt_studio.core.capture.take_plan import (
+    MIDI_KEY,
+    TakePlan,
+    TakeRequest,
+    check_inputs,
     plan_take,
 )
+from mt_studio.core.capture.wav_stream import bytes_per_second
+from mt_studio.core.clock import local_now
+from mt_studio.core.consent_policy import heard_on
+from mt_studio.core.domain import TakeStatus, TrackKind
+from mt_studio.core.errors import ConsentRefused
+from mt_studio.core.library import consent_ledger, participants, sessions, takes
 from mt_studio.core.studio.events import TakeChanged
 
 if TYPE_CHECKING:
     from mt_studio.core.looper import Looper
     from mt_studio.core.studio.studio import Studio
 
-__all__ = ["RecordingService", "TakePlan", "TakeRequest", "TakeResult"]
+__all__ = ["MIDI_KEY", "RecoveredTake", "Recording", "RecordingService", "TakePlan",
+           "TakeRequest", "TakeResult"]
+
+log = logging.getLogger(__name__)
+
+RECOVERED = "recovered after the recorder stopped unexpectedly"
 
 
 class RecordingService:
@@ -35,22 +64,94 @@ class RecordingService:
         """Which of INPUTS (default: the request's) and the MIDI port would record now, and
         why not: the rule Record is enabled by, and the take applies again as it starts."""
         with self._studio.reading() as db:
-            return plan_take(db, request, request.inputs if inputs is None else inputs,
+            return read_plan(db, request, request.inputs if inputs is None else inputs,
                              request.midi if midi_port is None else midi_port)
 
-    def start(self, request: TakeRequest) -> TakeRecording:
+    def start(self, request: TakeRequest) -> Recording:
         """Record a take: the consent rules and the device checked, the take made, the device
-        recording when this returns. ConsentRefused, DeviceError or InputError say why not."""
-        recording = _AnnouncedRecording(self._studio, request)
-        recording.start()
+        recording when this returns. ConsentRefused, DeviceError, InputError or MtStudioError
+        (no room on the disk) say why not."""
+        studio = self._studio
+        with studio.reading() as db:
+            session = sessions.get(db, request.session_id)
+        device = find_audio_input(request.device)
+        inputs = request.inputs or tuple(range(1, device.inputs + 1))
+        check_inputs(inputs, device, request)
+        midi_port = find_midi_input(request.midi) if request.midi else None
+        with studio.reading() as db:
+            plan = read_plan(db, request, inputs, midi_port)
+        if plan.refusal is not None:
+            raise ConsentRefused(plan.refusal)
+        samplerate = request.samplerate or int(device.default_samplerate)
+        check_free_space(studio.folder,
+                         bytes_per_second(samplerate, len(plan.armed), request.sample_format))
+
+        labels = {**{i.number: i.label for i in session.inputs}, **request.labels}
+        tracks, present = plan.tracks, plan.present
+        with studio.transaction() as tx:
+            take_id = takes.start(tx, session.id, samplerate,
+                                  sample_format=request.sample_format.value, device=device.name)
+            number = takes.get(tx, take_id).number
+            audio = [takes.add_track(tx, take_id, TrackKind.AUDIO, input=n,
+                                     isolated=n in request.isolated, instrument=labels.get(n),
+                                     participant_ids=heard_on(tracks[inputs.index(n)], present))
+                     for n in plan.armed]
+            midi = takes.add_track(tx, take_id, TrackKind.MIDI, port=midi_port, isolated=True,
+                                   participant_ids=heard_on(tracks[-1], present)
+                                   ) if plan.record_midi else None
+        duration = (round(request.duration_seconds * samplerate)
+                    if request.duration_seconds is not None else None)
+        settings = CaptureSettings(
+            device=device.index, inputs=plan.armed, samplerate=samplerate,
+            hostapi=device.hostapi, blocksize=request.blocksize, duration_frames=duration,
+            ring_seconds=request.ring_seconds)
+        engine = TakeCapture(
+            studio.folder, takes.take_folder(take_id),
+            [TrackTarget(t.id, column, t.file) for column, t in enumerate(audio)], settings,
+            request.sample_format, request.split_bytes,
+            midi_port=midi_port if midi else None, midi_file=midi.file if midi else None)
+        try:
+            engine.open()
+        except BaseException as error:  # not one sample yet: the take goes, nothing else
+            with studio.transaction() as tx:
+                takes.discard(tx, take_id, str(error))
+            raise
+        recording = Recording(studio, session.id, take_id, number, plan.disarmed, engine)
+        try:
+            engine.start()
+        except BaseException:
+            recording._finish()  # kept (its number is taken), marked for what happened
+            raise
+        studio.announce(TakeChanged(take_id, session.id))  # recording: now it may be shown
         return recording
 
     def recover(self) -> list[RecoveredTake]:
-        """Repair the takes a crash left behind (not those another process still records)."""
-        with self._studio.reading():
-            recovered = recover_takes(self._studio.library)
-        for take in recovered:
-            self._studio.announce(TakeChanged(take.take_id, take.session_id))
+        """Repair the takes a crash left `recording` (not those a live process still records)
+        from their journals, and keep them as recovered; what was recovered."""
+        studio = self._studio
+        with studio.reading() as db:
+            left = takes.with_status(db, TakeStatus.RECORDING)
+        recovered = []
+        for take in left:
+            folder = takes.take_folder(take.id)
+            if still_recording(studio.folder / folder):
+                continue
+            repaired = repair_take(studio.folder, take, folder)
+            with studio.transaction() as tx:
+                if takes.get(tx, take.id).status is not TakeStatus.RECORDING:
+                    continue  # another process recovered it meanwhile
+                for dropout in repaired.dropouts:
+                    takes.add_dropout(tx, take.id, dropout.frame, dropout.length, dropout.cause)
+                for part in repaired.parts:
+                    takes.add_part(tx, part.track_id, part.number, part.first_frame,
+                                   part.frames, part.file)
+                takes.finish(tx, take.id, repaired.frames, status=TakeStatus.RECOVERED,
+                             stop_reason=RECOVERED)
+                studio.announce(TakeChanged(take.id, take.session_id))
+            log.info("recovered take %d with %d frames", take.id, repaired.frames)
+            recovered.append(RecoveredTake(take.id, take.session_id, take.number,
+                                           repaired.frames, take.samplerate,
+                                           len(repaired.dropouts)))
         return recovered
 
     def looper(self, session_id: int, device: str, samplerate: int, inputs: int, *,
@@ -66,22 +167,63 @@ class RecordingService:
         self._studio.announce(TakeChanged(take_id, session_id))
 
 
-class _AnnouncedRecording(TakeRecording):
-    """A take that says when it started and when it finished."""
+class Recording:
+    """A take being recorded, as `RecordingService.start` returns it: its `number` and
+    `take_id`, the inputs `disarmed` for consent, `capture` (the audio engine: meters, clock,
+    dropouts) and `midi_events`; `wait()` for it to stop by itself, `stop()` to end and keep it.
+    """
 
-    def __init__(self, studio: Studio, request: TakeRequest) -> None:
-        super().__init__(studio.library, request)
+    def __init__(self, studio: Studio, session_id: int, take_id: int, number: int,
+                 disarmed: tuple[int, ...], engine: TakeCapture) -> None:
         self._studio = studio
+        self.session_id = session_id
+        self.take_id = take_id
+        self.number = number
+        self.disarmed = disarmed
+        self._engine = engine
 
-    def start(self) -> None:
-        try:
-            super().start()
-        finally:
-            if getattr(self, "take_id", None) is not None:
-                self._studio.announce(TakeChanged(self.take_id, self.request.session_id))
+    @property
+    def capture(self) -> AudioCapture:
+        """The audio engine recording the take."""
+        return self._engine.capture
 
-    def finish(self) -> TakeResult:
-        try:
-            return super().finish()
-        finally:
-            self._studio.announce(TakeChanged(self.take_id, self.request.session_id))
+    @property
+    def midi_events(self) -> int:
+        """MIDI messages recorded so far (0 without a MIDI track)."""
+        return self._engine.midi_events
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Wait for the take to stop by itself (duration, disk, device); True if it has."""
+        return self._engine.wait(timeout)
+
+    def stop(self) -> TakeResult:
+        """Stop now (or after it stopped by itself) and keep the take."""
+        self._engine.stop()
+        return self._finish()
+
+    def _finish(self) -> TakeResult:
+        """Close the files and keep the take's length, parts and dropouts (once stopped)."""
+        captured = self._engine.finish()
+        with self._studio.transaction() as tx:
+            for dropout in captured.dropouts:
+                takes.add_dropout(tx, self.take_id, dropout.frame, dropout.length, dropout.cause)
+            for part in captured.parts:
+                takes.add_part(tx, part.track_id, part.number, part.first_frame, part.frames,
+                               part.file)
+            takes.finish(tx, self.take_id, captured.frames, status=TakeStatus.COMPLETE,
+                         stop_reason=captured.stop_reason.value)
+            self._studio.announce(TakeChanged(self.take_id, self.session_id))
+        self._engine.release()
+        return TakeResult(self.take_id, self.number, captured.frames, captured.samplerate,
+                          captured.files, captured.dropouts, captured.stop_reason,
+                          captured.stop_detail, self.disarmed)
+
+
+def read_plan(db: Connection, request: TakeRequest, inputs: Sequence[int],
+              midi_port: str | None, at: datetime | None = None) -> TakePlan:
+    """The plan of REQUEST (`plan_take`) with the session's attendance, the ledger and the
+    pseudonyms read from DB, at AT (default now)."""
+    present = [p.id for p in sessions.get(db, request.session_id).participants]
+    ledger = consent_ledger.events(db, request.people(present))
+    return plan_take(request, inputs, midi_port, present=present, ledger=ledger,
+                     names=participants.pseudonyms(db), at=at or local_now())

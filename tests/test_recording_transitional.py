@@ -1,0 +1,62 @@
+"""The window's old calls to record, plan and recover, kept working over the studio until
+the window goes through it (delete this file with those transitional wrappers)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from jack_rig import JackServer, seen_by_portaudio
+from test_recovery import crashed_take
+
+from mt_studio.core.capture.recovery import recover_takes
+from mt_studio.core.capture.take_recording import TakeRecording, TakeRequest, plan_take
+from mt_studio.core.capture.wav_stream import SampleFormat
+from mt_studio.core.domain import Purpose, SessionKind, TakeStatus
+from mt_studio.core.library import consent_ledger, participants, sessions, takes
+
+RATE = 48000
+
+
+@pytest.fixture
+def duo(library):
+    """Ola, who may be recorded, and Nils, who may not, in one session."""
+    with library.transaction() as db:
+        ola, nils = participants.add(db, "Ola"), participants.add(db, "Nils")
+        consent_ledger.grant(db, ola, [Purpose.RECORD])
+        session = sessions.create(db, "Duo", SessionKind.BAND, on=date(2026, 12, 1),
+                                  participants=[ola, nils])
+    return session.id, ola.id, nils.id
+
+
+def test_the_windows_take_recording_records_through_the_studio(library, duo):
+    session, ola, nils = duo
+    sessions.check_out(library.connection, session, participants.get(library.connection, nils))
+    with (JackServer(samplerate=RATE, inputs=2, synchronous=True) as server,
+          seen_by_portaudio(server)):
+        recording = TakeRecording(library, TakeRequest(session, "system", inputs=(1, 2),
+                                                       duration_seconds=0.25))
+        recording.start()
+        try:
+            assert recording.number == 1 and recording.capture.settings.inputs == (1, 2)
+            assert recording.midi_events == 0 and recording.wait(30)
+        finally:
+            result = recording.stop()
+    assert result.take_id == recording.take_id and result.frames == RATE // 4
+    take = takes.get(library.connection, result.take_id)
+    assert take.status is TakeStatus.COMPLETE and take.frames == RATE // 4
+
+
+def test_the_windows_plan_take_is_the_studios_plan(library, studio, duo):
+    session, ola, _nils = duo
+    request = TakeRequest(session, "system", owners={1: (ola,)})
+    assert plan_take(library.connection, request, (1, 2)) == studio.recording.plan(request,
+                                                                                   (1, 2))
+
+
+def test_the_windows_recover_takes_recovers_through_the_studio(library):
+    take_id, _paths = crashed_take(library, SampleFormat.PCM24, durable=RATE, written=RATE)
+    (recovered,) = recover_takes(library)
+    assert recovered.take_id == take_id and recovered.frames == RATE
+    assert takes.get(library.connection, take_id).status is TakeStatus.RECOVERED
+
