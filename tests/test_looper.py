@@ -20,8 +20,10 @@ from mt_studio.core.latency import (
     save_round_trip,
     saved_round_trip,
 )
-from mt_studio.core.library import consent_ledger, layers, participants, sessions, takes
-from mt_studio.core.looper import Looper, LooperState, Player
+from mt_studio.core.library import Library, consent_ledger, layers, participants, sessions, takes
+from mt_studio.core.looper import LooperState, Player
+from mt_studio.core.studio import TakeChanged
+from mt_studio.core.studio.layer_keeper import SessionLayerKeeper
 
 RATE = 48000
 BEAT = RATE // 4  # the drummer's clicks, every quarter second
@@ -77,12 +79,18 @@ def test_a_round_trip_is_kept_per_device_and_rate(tmp_path):
     assert saved_round_trip("Scarlett 2i2", RATE, tmp_path) is None
 
 
-def test_a_layer_played_along_lines_up_with_the_loop_within_a_millisecond(rig, library, band):
+def test_a_layer_played_along_lines_up_with_the_loop_within_a_millisecond(rig, library, studio,
+                                                                           band):
     session_id, drummer, singer, _shy = band
     round_trip = measure_round_trip("system", RATE, output=1, input=1)
     assert 0 < round_trip < RATE // 10
-    looper = Looper(library, session_id, "system", RATE, inputs=2, round_trip=round_trip)
+    looper = studio.recording.looper(session_id, "system", RATE, inputs=2,
+                                     round_trip=round_trip)
     drums = SignalGenerator(rig, [lambda n: np.zeros(len(n), np.float32), clicks(BEAT)])
+    other = Library.open(library.folder)  # sees only what is committed
+    seen = []
+    studio.events.subscribe(lambda event: seen.append(
+        (event, len(layers.of_take(other.connection, event.take_id)))))
     try:
         looper.start()
         drums.connect_to("PortAudio.*:in_")
@@ -97,6 +105,10 @@ def test_a_layer_played_along_lines_up_with_the_loop_within_a_millisecond(rig, l
     finally:
         looper.stop()
         drums.close()
+        other.close()
+    # Each layer is announced once it is kept, from the looper's writer thread.
+    assert seen == [(TakeChanged(looper.take_id, session_id), 1),
+                    (TakeChanged(looper.take_id, session_id), 2)]
     first, second = looper.layers()
     assert (first.number, second.number) == (1, 2) and second.latency == round_trip
     take = takes.get(library.connection, looper.take_id)
@@ -119,9 +131,9 @@ def _onsets(samples: np.ndarray) -> list[int]:
     return [int(f) for i, f in enumerate(loud) if f > 0 and (i == 0 or f - loud[i - 1] > 100)]
 
 
-def test_a_layer_needs_the_players_consent_and_refusing_changes_nothing(library, band):
+def test_a_layer_needs_the_players_consent_and_refusing_changes_nothing(library, studio, band):
     session_id, _drummer, _singer, shy = band
-    looper = Looper(library, session_id, "system", RATE, inputs=2)
+    looper = studio.recording.looper(session_id, "system", RATE, inputs=2)
     with pytest.raises(ConsentRefused, match="Shy"):
         looper.record_loop(Player(1, (shy,), isolated=True))
     with pytest.raises(ConsentRefused, match="Shy"):  # a room mic hears everyone present
@@ -130,7 +142,7 @@ def test_a_layer_needs_the_players_consent_and_refusing_changes_nothing(library,
                                                                    session_id) == []
 
 
-def test_undo_leaves_a_layer_out_but_keeps_it_and_redo_brings_it_back(library, band):
+def test_undo_leaves_a_layer_out_but_keeps_it_and_redo_brings_it_back(library, studio, band):
     session_id, drummer, _singer, _shy = band
     with library.transaction() as db:
         take_id = takes.start(db, session_id, RATE)
@@ -139,28 +151,34 @@ def test_undo_leaves_a_layer_out_but_keeps_it_and_redo_brings_it_back(library, b
         for track in tracks:
             layers.add(db, track.id, latency=64)
     db = library.connection
-    assert [layer.number for layer in layers.of_take(db, take_id)] == [1, 2, 3]
-    assert layers.undo(db, take_id).track_id == tracks[2].id
-    assert layers.undo(db, take_id).track_id == tracks[1].id
-    assert [layer.audible for layer in layers.of_take(db, take_id)] == [True, False, False]
-    assert layers.redo(db, take_id).track_id == tracks[1].id
-    layers.set_muted(db, tracks[0].id, True)
-    assert [layer.audible for layer in layers.of_take(db, take_id)] == [False, True, False]
+    keeper = SessionLayerKeeper(studio, session_id, "system", RATE)  # the looper's, in the studio
+    seen = []
+    studio.events.subscribe(seen.append)
+    assert [layer.number for layer in keeper.of_take(take_id)] == [1, 2, 3]
+    assert keeper.undo(take_id).track_id == tracks[2].id
+    assert keeper.undo(take_id).track_id == tracks[1].id
+    assert [layer.audible for layer in keeper.of_take(take_id)] == [True, False, False]
+    assert keeper.redo(take_id).track_id == tracks[1].id
+    keeper.set_muted(take_id, tracks[0].id, True)
+    assert [layer.audible for layer in keeper.of_take(take_id)] == [False, True, False]
     assert layers.left_out(db, take_id) == {tracks[0].id, tracks[2].id}
+    assert seen == [TakeChanged(take_id, session_id)] * 4  # undone, undone, redone, muted
     with library.transaction() as tx:  # a new layer: what was undone stays undone, and kept
         newest = takes.add_track(tx, take_id, TrackKind.AUDIO, input=1)
         layers.add(tx, newest.id)
-    assert layers.redo(db, take_id) is None
-    assert len(layers.of_take(db, take_id)) == 4 and layers.of_take(db, take_id)[2].undone
+    assert keeper.redo(take_id) is None
+    assert len(seen) == 4  # nothing changed, nothing announced
+    assert len(keeper.of_take(take_id)) == 4 and keeper.of_take(take_id)[2].undone
 
 
 def test_a_counted_in_loop_begins_on_the_downbeat_and_its_click_lands_on_the_beats(
-        rig, library, band):
+        rig, library, studio, band):
     from mt_studio.core.metronome import beat_frame, count_in
 
     session_id, _drummer, singer, _shy = band
     round_trip = measure_round_trip("system", RATE, output=1, input=1)
-    looper = Looper(library, session_id, "system", RATE, inputs=1, round_trip=round_trip)
+    looper = studio.recording.looper(session_id, "system", RATE, inputs=1,
+                                     round_trip=round_trip)
     numbers = []
     try:
         looper.start()
@@ -184,13 +202,15 @@ def test_a_counted_in_loop_begins_on_the_downbeat_and_its_click_lands_on_the_bea
     assert np.max(np.abs(np.subtract([o - 1 for o in onsets], beats))) <= RATE // 1000
 
 
-def test_a_layer_never_writes_over_a_file_already_at_its_path(rig, library, band):
+def test_a_layer_never_writes_over_a_file_already_at_its_path(rig, library, studio, band):
     session_id, drummer, _singer, _shy = band
     # In a library without takes, the looper's first layer is take 1's track 1.
     planted = library.folder / "audio" / "take-1" / "track-1.wav"
     planted.parent.mkdir(parents=True)
     planted.write_bytes(b"an older take's recording")
-    looper = Looper(library, session_id, "system", RATE, inputs=2, round_trip=0)
+    looper = studio.recording.looper(session_id, "system", RATE, inputs=2, round_trip=0)
+    seen = []
+    studio.events.subscribe(seen.append)
     try:
         looper.start()
         looper.record_loop(Player(2, (drummer,), isolated=True), frames=RATE // 4)
@@ -202,3 +222,4 @@ def test_a_layer_never_writes_over_a_file_already_at_its_path(rig, library, band
     assert planted.read_bytes() == b"an older take's recording"
     assert list(planted.parent.iterdir()) == [planted]
     assert looper.take_id is None and takes.for_session(library.connection, session_id) == []
+    assert seen == []  # a layer not kept is not announced

@@ -67,12 +67,12 @@ def test_a_take_playing_when_the_server_goes_stops_with_a_device_error(tmp_path)
 
 LOOPER = textwrap.dedent("""
     import json, sys, time
-    from mt_studio.core.library import Library
-    from mt_studio.core.looper import Looper, Player
+    from mt_studio.core.looper import Player
+    from mt_studio.core.studio import Studio
 
     folder, session_id = sys.argv[1], int(sys.argv[2])
-    with Library.open(folder) as library:
-        looper = Looper(library, session_id, "system", 48000, inputs=1)
+    with Studio.open(folder) as studio:
+        looper = studio.recording.looper(session_id, "system", 48000, inputs=1)
         looper.start()
         looper.record_loop(Player(1, (1,), isolated=True))  # free: the person plays on
         print("recording", flush=True)

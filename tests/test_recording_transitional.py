@@ -1,11 +1,14 @@
-"""The window's old calls to record, plan and recover, kept working over the studio until
+"""The window's old calls to record, plan, recover and loop, kept working over the studio until
 the window goes through it (delete this file with those transitional wrappers)."""
 
 from __future__ import annotations
 
+import threading
 from datetime import date
 
+import numpy as np
 import pytest
+import soundfile as sf
 from jack_rig import JackServer, seen_by_portaudio
 from test_recovery import crashed_take
 
@@ -13,7 +16,9 @@ from mt_studio.core.capture.recovery import recover_takes
 from mt_studio.core.capture.take_recording import TakeRecording, TakeRequest, plan_take
 from mt_studio.core.capture.wav_stream import SampleFormat
 from mt_studio.core.domain import Purpose, SessionKind, TakeStatus
-from mt_studio.core.library import consent_ledger, participants, sessions, takes
+from mt_studio.core.errors import ConsentRefused
+from mt_studio.core.library import consent_ledger, layers, participants, sessions, takes
+from mt_studio.core.looper import LayerToKeep, Looper, LooperState, Player
 
 RATE = 48000
 
@@ -60,3 +65,35 @@ def test_the_windows_recover_takes_recovers_through_the_studio(library):
     assert recovered.take_id == take_id and recovered.frames == RATE
     assert takes.get(library.connection, take_id).status is TakeStatus.RECOVERED
 
+
+def test_the_windows_looper_keeps_layers_on_a_connection_of_its_own(library, duo):
+    session, ola, nils = duo
+    looper = Looper(library, session, "system", RATE, 2, round_trip=64)
+    assert (looper.device, looper.samplerate, looper.round_trip) == ("system", RATE, 64)
+    with pytest.raises(ConsentRefused, match="Nils"):
+        looper.check(Player(1, (nils,), isolated=True))
+    assert looper.check(Player(1, (ola,), isolated=True)) == (ola,)
+    assert looper.state is LooperState.IDLE
+    sound = np.zeros(4800, np.float32)
+    layer = LayerToKeep(Player(1, (ola,), isolated=True), (ola,), len(sound), 64)
+
+    def write(path):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        sf.write(path, sound, RATE, subtype="FLOAT")
+
+    kept = []
+    # The window holds a transaction of its own on its connection, without the studio: the
+    # layer waits for it (SQLite's lock), and neither mixes into the other.
+    with library.transaction() as tx:
+        participants.add(tx, "Kari")
+        writer = threading.Thread(target=lambda: kept.append(looper._keeper.keep(None, layer,
+                                                                                  write)))
+        writer.start()
+        writer.join(timeout=0.2)
+        assert writer.is_alive()
+    writer.join(timeout=10)
+    ((take_id, track_id),) = kept
+    looper.take_id = take_id
+    assert [layer.track_id for layer in looper.layers()] == [track_id]
+    assert looper.undo().track_id == track_id
+    assert layers.of_take(library.connection, take_id)[0].undone

@@ -1,18 +1,24 @@
 """The studio's recording service on a real (JACK dummy) interface: a take is announced once it
 records and once it is kept, each time after the commit; a take refused by consent, or whose
-files cannot be made, announces nothing and leaves nothing."""
+files cannot be made, announces nothing and leaves nothing; a looper's layers are kept from
+its writer thread under the studio's lock and announced."""
 
 from __future__ import annotations
 
+import threading
 from datetime import date
 
+import numpy as np
 import pytest
+import soundfile as sf
 from jack_rig import JackServer, seen_by_portaudio
 
 from mt_studio.core.domain import Purpose, SessionKind, TakeStatus
 from mt_studio.core.errors import ConsentRefused, LibraryError
 from mt_studio.core.library import Library, audit, consent_ledger, participants, sessions, takes
+from mt_studio.core.looper import LayerToKeep, Player
 from mt_studio.core.studio import TakeChanged
+from mt_studio.core.studio.layer_keeper import SessionLayerKeeper
 from mt_studio.core.studio.recording import TakeRequest
 
 RATE = 48000
@@ -94,3 +100,48 @@ def test_a_take_whose_files_cannot_be_made_goes_again_unannounced(rig, library, 
                                                                          "take.discarded"]
     assert planted.read_bytes() == b"an older take's recording"
 
+
+def test_a_layer_is_kept_from_the_writer_thread_under_the_studios_lock(library, studio, band,
+                                                                       heard):
+    alone, _together, ola = band
+    keeper = SessionLayerKeeper(studio, alone, "system", RATE)
+    sound = np.full(4800, 0.25, np.float32)
+    written = []
+
+    def write(path):
+        written.append(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        sf.write(path, sound, RATE, subtype="FLOAT")
+
+    layer = LayerToKeep(Player(1, (ola,), isolated=True), (ola,), len(sound), 64)
+    kept = []
+    with studio.transaction() as tx:  # the window, changing something of its own meanwhile
+        participants.add(tx, "Kari")
+        writer = threading.Thread(target=lambda: kept.append(keeper.keep(None, layer, write)))
+        writer.start()
+        writer.join(timeout=0.2)
+        assert writer.is_alive() and written == []  # it waits for that change to be whole
+    writer.join(timeout=10)
+    ((take_id, track_id),) = kept
+    take = takes.get(library.connection, take_id)
+    assert [t.id for t in take.tracks] == [track_id] and take.frames == len(sound)
+    assert written == [library.folder / take.tracks[0].file]
+    assert take.tracks[0].participant_ids == (ola,)
+    (first,) = keeper.of_take(take_id)
+    assert first.track_id == track_id and first.latency == 64
+    announced = TakeChanged(take_id, alone)
+    assert heard[-1:] == [announced]
+
+
+def test_a_layer_that_cannot_be_written_leaves_no_take_and_announces_nothing(
+        library, studio, band, heard):
+    alone, _together, ola = band
+    keeper = SessionLayerKeeper(studio, alone, "system", RATE)
+
+    def write(path):
+        raise OSError(28, "No space left on device")
+
+    layer = LayerToKeep(Player(1, (ola,), isolated=True), (ola,), 4800, 0)
+    with pytest.raises(OSError, match="No space"):
+        keeper.keep(None, layer, write)
+    assert heard == [] and takes.for_session(library.connection, alone) == []

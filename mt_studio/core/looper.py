@@ -9,9 +9,10 @@ seam the listener has not yet heard to the next, shifted back by the round trip;
 who plays in time with what they hear lands on the loop's grid.
 
 Layers are short and kept in memory for playing: a layer sounds in the loop from the moment
-its pass is complete. A writer thread then keeps it: its own WAV (fsync'd, then renamed) in a
-take of the session, with a row saying who can be heard on it; consent is asked for each layer
-as for any track (DESIGN §4). The audio worker only drains what was recorded and fills what is
+its pass is complete. A writer thread then hands it to the looper's `LayerKeeper` (the studio's
+recording service), which keeps it in a take of the session with who can be heard on it, its
+sound written here as its own WAV (fsync'd, then linked in); the keeper asks consent for each
+layer as for any track. The audio worker only drains what was recorded and fills what is
 played, a few ticks ahead of the ear, and never waits on the disk or the GUI. A device that
 goes away stops the looper; what was being played then is kept too.
 """
@@ -22,19 +23,19 @@ import enum
 import logging
 import queue
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
 
 import numpy as np
 import soundfile as sf
 
 from mt_studio.core import metronome
-from mt_studio.core.capture.take_recording import TakeRequest, plan_take
-from mt_studio.core.consent_policy import heard_on
-from mt_studio.core.domain import TakeStatus, TrackKind
+from mt_studio.core.domain.takes import Layer
 from mt_studio.core.duplex import DuplexStream
 from mt_studio.core.durable_files import created_atomically
-from mt_studio.core.errors import ConsentRefused, InputError
-from mt_studio.core.library import Library, layers, takes
+from mt_studio.core.errors import InputError
 from mt_studio.core.tempo import check_tempo
 from mt_studio.i18n import _
 
@@ -65,6 +66,44 @@ class Player:
     label: str | None = None
 
 
+@dataclass(frozen=True)
+class LayerToKeep:
+    """A finished layer to keep: who played it into which input (PLAYER), who can be heard on
+    it (HEARD), its length and the frames it was moved back by (LATENCY, the round trip)."""
+
+    player: Player
+    heard: tuple[int, ...]
+    frames: int
+    latency: int
+
+
+class LayerKeeper(Protocol):
+    """Where a looper keeps its layers and asks whether a player may be recorded: the studio's
+    recording service, which keeps them in a take of the session (`recording.looper`)."""
+
+    def heard(self, player: Player) -> tuple[int, ...]:
+        """Who can be heard on PLAYER's layer by the consent rules; ConsentRefused naming who
+        may not be recorded."""
+
+    def keep(self, take_id: int | None, layer: LayerToKeep,
+             write: Callable[[Path], None]) -> tuple[int, int]:
+        """Keep LAYER as the next layer of TAKE_ID (None: in a new take, the loop's), its sound
+        written by WRITE to the path it is given; all of it or nothing. Called from the
+        looper's writer thread; returns the take's id and the layer's track id."""
+
+    def undo(self, take_id: int) -> Layer | None:
+        """Leave the newest layer of TAKE_ID out of the loop; the layer, or None if none is."""
+
+    def redo(self, take_id: int) -> Layer | None:
+        """Bring back the layer of TAKE_ID undone last; the layer, or None if none may be."""
+
+    def set_muted(self, take_id: int, track_id: int, muted: bool) -> None:
+        """Mute or unmute the layer on TRACK_ID of TAKE_ID."""
+
+    def of_take(self, take_id: int) -> list[Layer]:
+        """The layers of TAKE_ID, first played first."""
+
+
 @dataclass
 class _Capture:
     player: Player
@@ -90,13 +129,22 @@ class Looper:
     `start()` opens the device; `record_loop(player, frames=None)` records the first layer
     (`frames` fixes the length, e.g. bars at a tempo; else `close_loop()` ends it); `overdub`
     records one more pass; `undo`, `redo` and `set_muted` change what the loop plays; `stop()`
-    closes the device. `problem` says, in plain words, why it stopped by itself.
+    closes the device. `problem` says, in plain words, why it stopped by itself. KEEPER asks
+    consent for each layer and keeps it (the studio's `recording.looper` makes one wired to
+    the studio).
     """
 
-    def __init__(self, library: Library, session_id: int, device: str, samplerate: int,
-                 inputs: int, *, round_trip: int = 0) -> None:
-        self.library = library
-        self.session_id = session_id
+    def __init__(self, keeper: LayerKeeper, device: str, samplerate: int, inputs: int,
+                 *window_call: int, round_trip: int = 0) -> None:
+        if window_call:
+            # transitional: the window calls this until it goes through the studio, as
+            # Looper(library, session_id, device, samplerate, inputs)
+            from mt_studio.core.studio.layer_keeper import window_keeper
+
+            library, session_id = keeper, device
+            device, samplerate, (inputs,) = samplerate, inputs, window_call
+            keeper = window_keeper(library, session_id, device, samplerate)
+        self._keeper = keeper
         self.device = device
         self.samplerate = samplerate
         self.round_trip = round_trip
@@ -111,7 +159,7 @@ class Looper:
         self._capture: _Capture | None = None
         self._layers: list[_Layer] = []  # in the order played
         self._to_keep: queue.Queue[tuple[_Capture, _Layer] | None] = queue.Queue()
-        self._keeper = threading.Thread(target=self._keep_layers, name="mt-studio-looper-keep",
+        self._writer = threading.Thread(target=self._keep_layers, name="mt-studio-looper-keep",
                                         daemon=True)
         self._click: float | None = None  # the loop's tempo, when it clicks along
         self._count_in: tuple[int, metronome.CountIn] | None = None  # from the played frame
@@ -132,7 +180,7 @@ class Looper:
         self._stream.open()
         self._stream.wait_until_started()
         self._written = self._stream.prefilled
-        self._keeper.start()
+        self._writer.start()
         self._thread.start()
 
     def finish_layer(self, timeout: float) -> bool:
@@ -154,9 +202,9 @@ class Looper:
         if self._thread.is_alive():
             self._thread.join()
         self._stream.close()
-        if self._keeper.is_alive():
+        if self._writer.is_alive():
             self._to_keep.put(None)
-            self._keeper.join()
+            self._writer.join()
 
     @property
     def heard(self) -> int:
@@ -169,7 +217,7 @@ class Looper:
         if not 1 <= player.input <= self._stream.inputs:
             raise InputError(_("Input {input} is not among the {count} this looper records.")
                              .format(input=player.input, count=self._stream.inputs))
-        return self._heard(player)
+        return self._keeper.heard(player)
 
     def record_loop(self, player: Player, frames: int | None = None, *,
                     count_in: metronome.CountIn | None = None) -> None:
@@ -233,31 +281,31 @@ class Looper:
             self._capture = _Capture(player, heard, seam + self.round_trip, self.length, [])
             self._state = LooperState.ARMED
 
-    def undo(self) -> layers.Layer | None:
+    def undo(self) -> Layer | None:
         """Leave out the newest layer; it is kept, and `redo` brings it back."""
-        return self._change(layers.undo)
+        return self._change(self._keeper.undo)
 
-    def redo(self) -> layers.Layer | None:
+    def redo(self) -> Layer | None:
         """Bring back the layer undone last."""
-        return self._change(layers.redo)
+        return self._change(self._keeper.redo)
 
     def set_muted(self, track_id: int, muted: bool) -> None:
         """Mute or unmute one layer."""
-        with self.library.transaction() as db:
-            layers.set_muted(db, track_id, muted)
+        if self.take_id is None:  # no layer kept yet, so none on TRACK_ID
+            raise InputError(_("No track with id {id}.").format(id=track_id))
+        self._keeper.set_muted(self.take_id, track_id, muted)
         self._reload()
 
-    def layers(self) -> list[layers.Layer]:
+    def layers(self) -> list[Layer]:
         """The layers so far, first played first."""
         if self.take_id is None:
             return []
-        return layers.of_take(self.library.connection, self.take_id)
+        return self._keeper.of_take(self.take_id)
 
-    def _change(self, change) -> layers.Layer | None:
+    def _change(self, change: Callable[[int], Layer | None]) -> Layer | None:
         if self.take_id is None:
             return None
-        with self.library.transaction() as db:
-            changed = change(db, self.take_id)
+        changed = change(self.take_id)
         self._reload()
         return changed
 
@@ -269,21 +317,6 @@ class Looper:
             for layer in self._layers:
                 if layer.track_id in audible:
                     layer.audible = audible[layer.track_id]
-
-    def _heard(self, player: Player) -> tuple[int, ...]:
-        """Who can be heard on PLAYER's layer, by the consent rules; ConsentRefused naming who
-        may not be recorded."""
-        request = TakeRequest(self.session_id, self.device, (player.input,),
-                              owners={player.input: player.owners},
-                              isolated=frozenset({player.input}) if player.isolated else
-                              frozenset())
-        plan = plan_take(self.library.connection, request, (player.input,))
-        if player.input in plan.disarmed:
-            raise ConsentRefused(_("Input {input} cannot be recorded: {why}.").format(
-                input=player.input, why=plan.disarm_reasons.get(player.input, "")))
-        if not plan.allowed:
-            raise ConsentRefused(plan.refusal)
-        return tuple(sorted(heard_on(plan.tracks[0], plan.present)))
 
     def _run(self) -> None:
         try:
@@ -349,37 +382,28 @@ class Looper:
         self._finished(capture, sound)
 
     def _keep_layers(self) -> None:
-        """The writer: each finished layer into the library, until told to stop (None)."""
-        # A connection of its own: the window's may be in a transaction of its own meanwhile.
-        with Library.open(self.library.folder) as own:
-            while (item := self._to_keep.get()) is not None:
-                capture, layer = item
-                try:
-                    self._keep(own, capture, layer)
-                except Exception as error:  # the sound stays in the loop; say it is not kept
-                    log.exception("a layer could not be kept")
-                    self.problem = _("A layer could not be saved: {error}. It still plays in "
-                                     "the loop; stop the looper and check the disk.").format(
-                        error=error)
+        """The writer: each finished layer to the keeper, until told to stop (None)."""
+        # The studio's keeper writes from this thread on the connection the window uses too:
+        # its transaction holds the studio's lock, so neither thread's change can mix into the
+        # other's (this thread no longer needs a connection of its own for that).
+        while (item := self._to_keep.get()) is not None:
+            capture, layer = item
+            try:
+                self._keep(capture, layer)
+            except Exception as error:  # the sound stays in the loop; say it is not kept
+                log.exception("a layer could not be kept")
+                self.problem = _("A layer could not be saved: {error}. It still plays in "
+                                 "the loop; stop the looper and check the disk.").format(
+                    error=error)
 
-    def _keep(self, library: Library, capture: _Capture, layer: _Layer) -> None:
+    def _keep(self, capture: _Capture, layer: _Layer) -> None:
         sound = layer.sound
-        take_id = self.take_id
-        with library.transaction() as db:
-            if take_id is None:
-                take_id = takes.start(db, self.session_id, self.samplerate,
-                                      sample_format="float32", device=self.device)
-                takes.finish(db, take_id, len(sound), status=TakeStatus.COMPLETE)
-            track = takes.add_track(db, take_id, TrackKind.AUDIO,
-                                    participant_ids=capture.heard,
-                                    input=capture.player.input, isolated=capture.player.isolated,
-                                    instrument=capture.player.label or None)
-            _write_durably(self.library.folder / track.file, sound, self.samplerate)
-            takes.add_part(db, track.id, 1, 0, len(sound), track.file)
-            layers.add(db, track.id, latency=self.round_trip)
+        take_id, track_id = self._keeper.keep(
+            self.take_id, LayerToKeep(capture.player, capture.heard, len(sound), self.round_trip),
+            lambda path: _write_durably(path, sound, self.samplerate))
         self.take_id = take_id  # only once the take is in the library
         with self._lock:
-            layer.track_id = track.id
+            layer.track_id = track_id
         self.layer_done.set()
         log.info("layer of %d frames kept in take %d", len(sound), self.take_id)
 

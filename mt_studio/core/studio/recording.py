@@ -1,10 +1,11 @@
 """Recording: what Record would record under the consent rules, takes recorded, the looper's
 loops, and takes repaired after a crash.
 
-The engines (capture, recovery's repair) touch only files and devices; this lays a take out
-in the library, keeps what they captured, and announces TakeChanged once a take is recording,
-when it is finished and when it is recovered. A take that is refused, or whose files cannot be
-made (it goes again before it held a sample), is never announced.
+The engines (capture, recovery's repair, the looper) touch only files and devices; this lays
+a take out in the library, keeps what they captured, and announces TakeChanged once a take is
+recording, when it is finished and when it is recovered (the looper's keeper does for each
+layer kept, undone, redone or muted). A take that is refused, or whose files cannot be made
+(it goes again before it held a sample), is never announced.
 """
 
 from __future__ import annotations
@@ -156,15 +157,13 @@ class RecordingService:
 
     def looper(self, session_id: int, device: str, samplerate: int, inputs: int, *,
                round_trip: int = 0) -> Looper:
-        """A looper for SESSION_ID on DEVICE (not open yet: `start()` opens it)."""
+        """A looper for SESSION_ID on DEVICE (not open yet: `start()` opens it), its layers
+        kept in a take of the session, consent asked for each."""
         from mt_studio.core.looper import Looper
+        from mt_studio.core.studio.layer_keeper import SessionLayerKeeper
 
-        return Looper(self._studio.library, session_id, device, samplerate, inputs,
-                      round_trip=round_trip)
-
-    def layers_changed(self, take_id: int, session_id: int) -> None:
-        """A looper kept, undid, redid or muted a layer of TAKE_ID: tell the listeners."""
-        self._studio.announce(TakeChanged(take_id, session_id))
+        keeper = SessionLayerKeeper(self._studio, session_id, device, samplerate)
+        return Looper(keeper, device, samplerate, inputs, round_trip=round_trip)
 
 
 class Recording:

@@ -1,0 +1,125 @@
+"""A looper's layers kept in the library: consent asked for each player, each layer a track
+of the session's loop take, undo, redo and mute; TakeChanged announced for each change."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from mt_studio.core.capture.take_plan import TakeRequest
+from mt_studio.core.consent_policy import heard_on
+from mt_studio.core.domain import TakeStatus, TrackKind
+from mt_studio.core.domain.takes import Layer
+from mt_studio.core.errors import ConsentRefused
+from mt_studio.core.library import layers, takes
+from mt_studio.core.studio.events import TakeChanged
+from mt_studio.i18n import _
+
+if TYPE_CHECKING:
+    from mt_studio.core.library import Library
+    from mt_studio.core.looper import LayerToKeep, Player
+    from mt_studio.core.studio.studio import Studio
+
+
+class SessionLayerKeeper:
+    """The looper's `LayerKeeper` for SESSION_ID of the studio: its layers become tracks of a
+    take of the session, recorded on DEVICE at SAMPLERATE."""
+
+    def __init__(self, studio: Studio, session_id: int, device: str, samplerate: int) -> None:
+        self._studio = studio
+        self.session_id = session_id
+        self.device = device
+        self.samplerate = samplerate
+
+    def heard(self, player: Player) -> tuple[int, ...]:
+        """Who can be heard on PLAYER's layer by the consent rules; ConsentRefused naming who
+        may not be recorded."""
+        request = TakeRequest(self.session_id, self.device, (player.input,),
+                              owners={player.input: player.owners},
+                              isolated=frozenset({player.input}) if player.isolated else
+                              frozenset())
+        plan = self._studio.recording.plan(request, (player.input,))
+        if player.input in plan.disarmed:
+            raise ConsentRefused(_("Input {input} cannot be recorded: {why}.").format(
+                input=player.input, why=plan.disarm_reasons.get(player.input, "")))
+        if not plan.allowed:
+            raise ConsentRefused(plan.refusal)
+        return tuple(sorted(heard_on(plan.tracks[0], plan.present)))
+
+    def keep(self, take_id: int | None, layer: LayerToKeep,
+             write: Callable[[Path], None]) -> tuple[int, int]:
+        """Keep LAYER as the next layer of TAKE_ID (None: a new take of the session), its sound
+        written by WRITE; all or nothing (a file that cannot be written leaves no row)."""
+        # Called from the looper's writer thread: the transaction holds the studio's lock, so
+        # the window's reads and changes on the same connection wait for it to be whole.
+        player = layer.player
+        with self._studio.transaction() as tx:
+            if take_id is None:
+                take_id = takes.start(tx, self.session_id, self.samplerate,
+                                      sample_format="float32", device=self.device)
+                takes.finish(tx, take_id, layer.frames, status=TakeStatus.COMPLETE)
+            track = takes.add_track(tx, take_id, TrackKind.AUDIO, participant_ids=layer.heard,
+                                    input=player.input, isolated=player.isolated,
+                                    instrument=player.label or None)
+            write(self._studio.folder / track.file)
+            takes.add_part(tx, track.id, 1, 0, layer.frames, track.file)
+            layers.add(tx, track.id, latency=layer.latency)
+            self._studio.announce(TakeChanged(take_id, self.session_id))
+        return take_id, track.id
+
+    def undo(self, take_id: int) -> Layer | None:
+        """Leave the newest layer of TAKE_ID out of the loop (kept); the layer, or None."""
+        return self._change(layers.undo, take_id)
+
+    def redo(self, take_id: int) -> Layer | None:
+        """Bring back the layer of TAKE_ID undone last; the layer, or None if none may be."""
+        return self._change(layers.redo, take_id)
+
+    def set_muted(self, take_id: int, track_id: int, muted: bool) -> None:
+        """Mute or unmute the layer on TRACK_ID of TAKE_ID."""
+        with self._studio.transaction() as tx:
+            layers.set_muted(tx, track_id, muted)
+            self._studio.announce(TakeChanged(take_id, self.session_id))
+
+    def of_take(self, take_id: int) -> list[Layer]:
+        """The layers of TAKE_ID, first played first."""
+        with self._studio.reading() as db:
+            return layers.of_take(db, take_id)
+
+    def _change(self, change, take_id: int) -> Layer | None:
+        with self._studio.transaction() as tx:
+            changed = change(tx, take_id)
+            if changed is not None:
+                self._studio.announce(TakeChanged(take_id, self.session_id))
+        return changed
+
+
+# transitional: the window calls this until it goes through the studio
+class _WindowLayerKeeper(SessionLayerKeeper):
+    """The keeper of a looper the window made on its library: the window uses the library's
+    connection without the studio's lock, so layers are kept from the writer thread on a
+    connection of their own, as before the studio."""
+
+    def __init__(self, library: Library, session_id: int, device: str, samplerate: int) -> None:
+        from mt_studio.core.studio.studio import Studio
+
+        super().__init__(Studio(library), session_id, device, samplerate)
+        self._folder = library.folder
+        self._own: SessionLayerKeeper | None = None
+
+    def keep(self, take_id: int | None, layer: LayerToKeep,
+             write: Callable[[Path], None]) -> tuple[int, int]:
+        from mt_studio.core.studio.studio import Studio
+
+        if self._own is None:  # opened in the writer thread, as before; closed when let go
+            self._own = SessionLayerKeeper(Studio.open(self._folder), self.session_id,
+                                           self.device, self.samplerate)
+        return self._own.keep(take_id, layer, write)
+
+
+# transitional: the window calls this until it goes through the studio
+def window_keeper(library: Library, session_id: int, device: str,
+                  samplerate: int) -> SessionLayerKeeper:
+    """The keeper of `Looper(library, session_id, ...)`, the window's call."""
+    return _WindowLayerKeeper(library, session_id, device, samplerate)
