@@ -1,4 +1,4 @@
-"""The window's old calls to record, plan, recover and loop, kept working over the studio until
+"""The window's old calls to record, plan and loop, kept working over the studio until
 the window goes through it (delete this file with those transitional wrappers)."""
 
 from __future__ import annotations
@@ -10,11 +10,8 @@ import numpy as np
 import pytest
 import soundfile as sf
 from jack_rig import JackServer, seen_by_portaudio
-from test_recovery import crashed_take
 
-from mt_studio.core.capture.recovery import recover_takes
 from mt_studio.core.capture.take_recording import TakeRecording, TakeRequest, plan_take
-from mt_studio.core.capture.wav_stream import SampleFormat
 from mt_studio.core.domain import Purpose, SessionKind, TakeStatus
 from mt_studio.core.errors import ConsentRefused
 from mt_studio.core.library import consent_ledger, layers, participants, sessions, takes
@@ -57,13 +54,6 @@ def test_the_windows_plan_take_is_the_studios_plan(library, studio, duo):
     request = TakeRequest(session, "system", owners={1: (ola,)})
     assert plan_take(library.connection, request, (1, 2)) == studio.recording.plan(request,
                                                                                    (1, 2))
-
-
-def test_the_windows_recover_takes_recovers_through_the_studio(library):
-    take_id, _paths = crashed_take(library, SampleFormat.PCM24, durable=RATE, written=RATE)
-    (recovered,) = recover_takes(library)
-    assert recovered.take_id == take_id and recovered.frames == RATE
-    assert takes.get(library.connection, take_id).status is TakeStatus.RECOVERED
 
 
 def test_the_windows_looper_keeps_layers_on_a_connection_of_its_own(library, duo):

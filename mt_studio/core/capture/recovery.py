@@ -76,11 +76,3 @@ def repair_take(library_folder: Path, take: Take, take_folder: str) -> RepairedT
                      for frame, length, cause in journal.dropouts if frame < kept)
     return RepairedTake(kept, tuple(repaired), dropouts)
 
-
-def recover_takes(library) -> list[RecoveredTake]:
-    """Recover every take left `recording` by a process that is gone (the studio's
-    `recording.recover()` on LIBRARY)."""
-    # transitional: the window calls this until it goes through the studio
-    from mt_studio.core.studio import Studio
-
-    return Studio(library).recording.recover()
