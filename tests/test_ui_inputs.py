@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from mt_studio.core.capture.devices import AudioInputDevice
-from mt_studio.core.capture.take_recording import TakeRequest
+from mt_studio.core.capture.take_plan import TakeRequest
 from mt_studio.core.domain import Purpose, SessionKind
 from mt_studio.core.library import consent_ledger, participants, sessions
 from mt_studio.core.library.sessions import SessionInput

@@ -11,7 +11,7 @@ from jack_rig import JackServer, Loopback, seen_by_portaudio
 from PyQt6.QtCore import Qt
 from PyQt6.QtWidgets import QAbstractSpinBox, QComboBox, QWidget
 
-from mt_studio.core.capture.take_recording import TakeRequest
+from mt_studio.core.capture.take_plan import TakeRequest
 from mt_studio.core.domain import Purpose, SessionKind
 from mt_studio.core.latency import saved_round_trip
 from mt_studio.core.library import consent_ledger, participants, sessions, takes

@@ -349,7 +349,7 @@ def test_a_song_made_and_a_take_recorded_meanwhile_are_listed_without_a_refresh(
 
     from jack_rig import JackServer, seen_by_portaudio
 
-    from mt_studio.core.capture.take_recording import TakeRequest
+    from mt_studio.core.capture.take_plan import TakeRequest
     from mt_studio.core.domain import Purpose
     from mt_studio.ui.bridge import StudioBridge
     from mt_studio.ui.common.list_rows import item_ids

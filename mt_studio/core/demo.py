@@ -85,14 +85,6 @@ PLAYERS = (
 )
 
 
-def create_demo_session(library):
-    """The demo session made in LIBRARY; its id (see mt_studio.core.studio.demo)."""
-    # transitional: the window calls this until it goes through the studio
-    from mt_studio.core.studio.demo import create_demo_session as create
-
-    return create(library)
-
-
 def write_wav(path: Path, sound: np.ndarray, samplerate: int) -> None:
     """SOUND as a new 24-bit WAV at PATH; a file already there is refused, never replaced."""
     with created_atomically(path) as file:

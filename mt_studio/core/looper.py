@@ -135,15 +135,7 @@ class Looper:
     """
 
     def __init__(self, keeper: LayerKeeper, device: str, samplerate: int, inputs: int,
-                 *window_call: int, round_trip: int = 0) -> None:
-        if window_call:
-            # transitional: the window calls this until it goes through the studio, as
-            # Looper(library, session_id, device, samplerate, inputs)
-            from mt_studio.core.studio.layer_keeper import window_keeper
-
-            library, session_id = keeper, device
-            device, samplerate, (inputs,) = samplerate, inputs, window_call
-            keeper = window_keeper(library, session_id, device, samplerate)
+                 *, round_trip: int = 0) -> None:
         self._keeper = keeper
         self.device = device
         self.samplerate = samplerate

@@ -17,7 +17,6 @@ from mt_studio.core.studio.events import TakeChanged
 from mt_studio.i18n import _
 
 if TYPE_CHECKING:
-    from mt_studio.core.library import Library
     from mt_studio.core.looper import LayerToKeep, Player
     from mt_studio.core.studio.studio import Studio
 
@@ -93,33 +92,3 @@ class SessionLayerKeeper:
             if changed is not None:
                 self._studio.announce(TakeChanged(take_id, self.session_id))
         return changed
-
-
-# transitional: the window calls this until it goes through the studio
-class _WindowLayerKeeper(SessionLayerKeeper):
-    """The keeper of a looper the window made on its library: the window uses the library's
-    connection without the studio's lock, so layers are kept from the writer thread on a
-    connection of their own, as before the studio."""
-
-    def __init__(self, library: Library, session_id: int, device: str, samplerate: int) -> None:
-        from mt_studio.core.studio.studio import Studio
-
-        super().__init__(Studio(library), session_id, device, samplerate)
-        self._folder = library.folder
-        self._own: SessionLayerKeeper | None = None
-
-    def keep(self, take_id: int | None, layer: LayerToKeep,
-             write: Callable[[Path], None]) -> tuple[int, int]:
-        from mt_studio.core.studio.studio import Studio
-
-        if self._own is None:  # opened in the writer thread, as before; closed when let go
-            self._own = SessionLayerKeeper(Studio.open(self._folder), self.session_id,
-                                           self.device, self.samplerate)
-        return self._own.keep(take_id, layer, write)
-
-
-# transitional: the window calls this until it goes through the studio
-def window_keeper(library: Library, session_id: int, device: str,
-                  samplerate: int) -> SessionLayerKeeper:
-    """The keeper of `Looper(library, session_id, ...)`, the window's call."""
-    return _WindowLayerKeeper(library, session_id, device, samplerate)

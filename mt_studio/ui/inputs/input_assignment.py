@@ -27,7 +27,7 @@ from mt_studio.core.capture import devices
 from mt_studio.core.capture.devices import AudioInputDevice
 from mt_studio.core.capture.input_monitor import MonitorSettings
 from mt_studio.core.capture.meters import MeterReading
-from mt_studio.core.capture.take_recording import MIDI_KEY, TakeRequest
+from mt_studio.core.capture.take_plan import MIDI_KEY, TakeRequest
 from mt_studio.core.domain.sessions import KEEP, Session, SessionInput
 from mt_studio.core.errors import MtStudioError
 from mt_studio.core.presets.catalog import PresetCatalog

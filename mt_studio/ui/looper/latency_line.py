@@ -6,7 +6,7 @@ from __future__ import annotations
 from PyQt6.QtCore import pyqtSignal
 from PyQt6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
-from mt_studio.core.capture.take_recording import TakeRequest
+from mt_studio.core.capture.take_plan import TakeRequest
 from mt_studio.i18n import _
 from mt_studio.ui.looper.calibration_dialog import CalibrationDialog, milliseconds
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PyQt6.QtCore import Qt, pyqtSignal
 from PyQt6.QtWidgets import QCheckBox, QGridLayout, QLabel, QScrollArea, QWidget
 
-from mt_studio.core.library.layers import Layer
+from mt_studio.core.domain.takes import Layer
 from mt_studio.i18n import _
 
 MOST_ROWS = 1000  # the layer grid's stretch row, below any layer

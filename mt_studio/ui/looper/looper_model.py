@@ -15,11 +15,11 @@ from typing import TYPE_CHECKING
 from PyQt6.QtCore import QObject, QTimer, pyqtSignal
 from PyQt6.QtWidgets import QApplication
 
-from mt_studio.core.capture.take_recording import TakeRequest
+from mt_studio.core.capture.take_plan import TakeRequest
+from mt_studio.core.domain.sessions import Session
+from mt_studio.core.domain.takes import Layer
 from mt_studio.core.errors import ConsentRefused, MtStudioError
 from mt_studio.core.latency import saved_round_trip
-from mt_studio.core.library import participants, sessions, takes
-from mt_studio.core.library.layers import Layer
 from mt_studio.core.looper import Looper, LooperState, Player
 from mt_studio.core.metronome import CountIn, beat_frame, count_in
 from mt_studio.core.tempo import check_tempo
@@ -59,8 +59,7 @@ class LooperModel(QObject):
     def __init__(self, studio: Studio, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.studio = studio
-        self.library = studio.library  # transitional: until this goes through the studio
-        self.session: sessions.Session | None = None
+        self.session: Session | None = None
         self.request: TakeRequest | None = None
         self.looper: Looper | None = None
         self.live = False
@@ -89,7 +88,7 @@ class LooperModel(QObject):
             self.stop()
             self.looper = None
             self.layers = []
-        self.session = sessions.get(self.library.connection, session_id)
+        self.session = self.studio.sessions.get(session_id)
         return another
 
     def set_request(self, request: TakeRequest | None) -> None:
@@ -125,7 +124,7 @@ class LooperModel(QObject):
         request = self.request
         if request is None or self.session is None or request.session_id != self.session.id:
             return []
-        names = participants.pseudonyms(self.library.connection)
+        names = self.studio.consent.pseudonyms()
         choices = []
         for number in request.inputs or ():
             label = request.labels.get(number, "")
@@ -165,8 +164,8 @@ class LooperModel(QObject):
                 bpm = check_tempo(tempo)
                 frames = beat_frame(bars * BEATS_PER_BAR, bpm, self.rate())
             channels = max(request.inputs)
-            looper = Looper(self.library, self.session.id, request.device, self.rate(),
-                            channels, round_trip=self.round_trip() or 0)
+            looper = self.studio.recording.looper(self.session.id, request.device, self.rate(),
+                                                  channels, round_trip=self.round_trip() or 0)
             if bars and counted_in:
                 looper.check(player)  # consent now; the count-in starts once the sound runs
                 self._counted_start = (player, frames,
@@ -302,9 +301,9 @@ class LooperModel(QObject):
         self.layers = looper.layers() if looper is not None else []
         if not self.layers:
             return
-        db = self.library.connection
-        owners = {t.id: t.participant_ids for t in takes.get(db, looper.take_id).tracks}
-        names = participants.pseudonyms(db)
+        owners = {t.id: t.participant_ids
+                  for t in self.studio.listening.take(looper.take_id).tracks}
+        names = self.studio.consent.pseudonyms()
         self.players = {layer.track_id: who_text(owners.get(layer.track_id, ()), names)
                         for layer in self.layers}
         self.layers_updated.emit()

@@ -25,7 +25,7 @@ from PyQt6.QtWidgets import (
     QWidget,
 )
 
-from mt_studio.core.capture.take_recording import TakeRequest
+from mt_studio.core.capture.take_plan import TakeRequest
 from mt_studio.core.looper import Looper, LooperState
 from mt_studio.i18n import _, ngettext
 from mt_studio.ui.common.key_shortcuts import add_shortcuts
@@ -62,7 +62,6 @@ class LooperPanel(QWidget):
         super().__init__(parent)
         self.studio = studio
         self.bridge = bridge  # the studio's events as signals (None: a panel alone, in tests)
-        self.library = studio.library  # transitional: until this goes through the studio
         self.model = LooperModel(studio, self)
         self._build()
         self._tempo = TempoTap(self.tempo, clock)

@@ -1,10 +1,10 @@
 """The Record tab: a big Record/Stop, time, disk left, meters, dropouts, markers and a count-in.
 
-Record asks `plan_take` (the same rule `TakeRecording.start` applies) before it is enabled, and
-says in words who blocks it. While recording, a timer pulls the engine's latest meter readings
-and clock; it never waits on the engine. Before a take, the meters show the levels a monitor
-reads (`show_levels`). R starts a take; only Stop or Ctrl+R end it, never a key one types: a
-marker's name is typed while the take goes on.
+Record asks the studio's plan (the rule the take applies again as it starts) before it is
+enabled, and says in words who blocks it. While recording, a timer pulls the engine's latest
+meter readings and clock; it never waits on the engine. Before a take, the meters show the
+levels a monitor reads (`show_levels`). R starts a take; only Stop or Ctrl+R end it, never a key
+one types: a marker's name is typed while the take goes on.
 """
 
 from __future__ import annotations
@@ -30,16 +30,10 @@ from PyQt6.QtWidgets import (
 )
 
 from mt_studio.core.capture.meters import SILENCE_DBFS, MeterReading
-from mt_studio.core.capture.take_recording import (
-    TakePlan,
-    TakeRecording,
-    TakeRequest,
-    TakeResult,
-    plan_take,
-)
 from mt_studio.core.capture.wav_stream import bytes_per_second
+from mt_studio.core.domain.sessions import Session
 from mt_studio.core.errors import MtStudioError
-from mt_studio.core.library import sessions, takes
+from mt_studio.core.studio.recording import Recording, TakePlan, TakeRequest, TakeResult
 from mt_studio.i18n import _, ngettext
 from mt_studio.ui.common.activity_light import ActivityLight
 from mt_studio.ui.common.key_shortcuts import add_shortcuts, text_field_has_focus
@@ -81,13 +75,12 @@ class RecordPanel(QWidget):
         super().__init__(parent)
         self.studio = studio
         self.bridge = bridge  # the studio's events as signals (None: a panel alone, in tests)
-        self.library = studio.library  # transitional: until this goes through the studio
-        self._session: sessions.Session | None = None
+        self._session: Session | None = None
         self._request: TakeRequest | None = None
         self._device_problem = ""
         self._plan: TakePlan | None = None
         self._reason: str | None = None
-        self.recording: TakeRecording | None = None
+        self.recording: Recording | None = None
         self._ticks = 0
         self._markers = 0
         self._pending_marker: tuple[int, str] | None = None
@@ -96,6 +89,10 @@ class RecordPanel(QWidget):
         self._timer = QTimer(self)
         self._timer.setInterval(TICK_MS)
         self._timer.timeout.connect(self._tick)
+        if bridge is not None:  # consent, attendance or the session changed: ask the rules again
+            bridge.consent_changed.connect(lambda _participant: self.refresh())
+            for changed in (bridge.attendance_changed, bridge.session_changed):
+                changed.connect(self._session_changed)
 
         self.title = QLabel(self)
         self.record_button = QPushButton(self)
@@ -192,7 +189,7 @@ class RecordPanel(QWidget):
         """Show session SESSION_ID (ignored while a take records)."""
         if self.is_recording:
             return
-        self._session = sessions.get(self.library.connection, session_id)
+        self._session = self.studio.sessions.get(session_id)
         self.count_in.setChecked(self._session.count_in_bars > 0)
         self.count_in_bars.setCurrentIndex(
             max(0, self.count_in_bars.findData(self._session.count_in_bars)))
@@ -202,8 +199,12 @@ class RecordPanel(QWidget):
     def refresh(self) -> None:
         """Reread the session and ask the consent rules again."""
         if self._session is not None and not self.is_recording:
-            self._session = sessions.get(self.library.connection, self._session.id)
+            self._session = self.studio.sessions.get(self._session.id)
         self._show_state()
+
+    def _session_changed(self, session_id: int) -> None:
+        if self._session is not None and session_id == self._session.id:
+            self.refresh()
 
     def refresh_consent(self) -> None:
         """Consent or attendance changed: ask the consent rules again."""
@@ -318,10 +319,9 @@ class RecordPanel(QWidget):
         if self._reason is not None or self._request is None:
             return
         request = self._request
-        recording = TakeRecording(self.library, request)
         self.recording_starting.emit()  # a level monitor lets go of the device now
         try:
-            recording.start()
+            recording = self.studio.recording.start(request)
         except MtStudioError as error:
             self.message.setText(str(error))
             self._show_state()
@@ -410,8 +410,7 @@ class RecordPanel(QWidget):
         frame, default = self._pending_marker
         name = self.marker_name.text().strip() or default
         try:
-            with self.library.transaction() as tx:
-                takes.add_marker(tx, self.recording.take_id, frame, name)
+            self.studio.listening.add_marker(self.recording.take_id, frame, name)
         except Exception:  # a marker is never worth the take
             log.exception("the marker could not be stored")
             self.message.setText(_("The marker could not be saved; the recording goes on."))
@@ -431,8 +430,7 @@ class RecordPanel(QWidget):
         if not request.inputs:
             return _("No input is ticked for recording on the Inputs tab.")
         try:
-            self._plan = plan_take(self.library.connection, request, request.inputs,
-                                   request.midi)
+            self._plan = self.studio.recording.plan(request)
         except MtStudioError as error:
             return str(error)
         if self._plan.refusal is None:
@@ -491,7 +489,7 @@ class RecordPanel(QWidget):
             return
         if free is None:
             try:
-                free = shutil.disk_usage(self.library.folder).free
+                free = shutil.disk_usage(self.studio.folder).free
             except OSError:
                 self.disk.clear()
                 return

@@ -4,7 +4,7 @@ will not record."""
 from __future__ import annotations
 
 from mt_studio.core.capture.audio_capture import DISK_RESERVE_BYTES
-from mt_studio.core.capture.take_recording import MIDI_KEY, TakePlan
+from mt_studio.core.capture.take_plan import MIDI_KEY, TakePlan
 from mt_studio.i18n import _, ngettext
 
 
