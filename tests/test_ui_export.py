@@ -113,7 +113,12 @@ def test_a_muted_track_starts_unticked_and_a_profile_sets_format_and_stems(dialo
     assert not shown.form.loop_choice.isEnabled()  # no loop drawn
 
 
-def test_an_export_through_the_dialog_writes_the_files(qtbot, dialog, tmp_path):
+def test_an_export_through_the_dialog_writes_the_files(qtbot, dialog, library, demo_take,
+                                                       tmp_path):
+    from mt_studio.core.studio import ExportLogged
+
+    heard = []
+    studio_of(library).events.subscribe(heard.append)
     shown = dialog()
     shown.form.stems_choice.setChecked(True)
     shown.form.zip.setChecked(True)
@@ -129,6 +134,8 @@ def test_an_export_through_the_dialog_writes_the_files(qtbot, dialog, tmp_path):
     assert str(folder) in shown.outcome.text()
     assert shown.open_folder_button.isVisible() and shown.export_button.isEnabled()
     assert not shown.progress.isVisible()
+    # exported through the window's own studio, which says so
+    assert heard == [ExportLogged(shown.result.export_id, demo_take.id)]
 
 
 def test_a_profile_with_a_loudness_says_the_loudness_reached(qtbot, dialog, tmp_path):
@@ -268,6 +275,7 @@ def typed(shown: ExportDialog) -> dict:
 def test_record_consent_opens_the_grant_dialog_and_keeps_everything_typed(
         qtbot, dialog, library, demo_take):
     from mt_studio.core.presets.model import AudioFormat
+    from mt_studio.core.studio import ConsentChanged
     from mt_studio.ui.consent.consent_dialogs import GrantDialog
 
     db = library.connection
@@ -296,8 +304,11 @@ def test_record_consent_opens_the_grant_dialog_and_keeps_everything_typed(
     assert any("What does Demo Singer agree to?" == label.text()
                for label in grant.findChildren(type(line)))
     grant.witness.setText("Therapist A")
+    heard = []
+    studio_of(library).events.subscribe(heard.append)
     with qtbot.waitSignal(shown.consent_recorded, timeout=1000):
         grant.accept()
+    assert heard == [ConsentChanged(singer.id)]  # the studio tells every window
 
     last = consent_ledger.events(db, [singer.id])[-1]
     assert (last.action, last.purpose, last.witness) == (

@@ -191,8 +191,12 @@ def test_the_dialog_lists_plugins_and_disabling_one_takes_its_analysis_away(
 
 def test_an_analysis_keeps_its_findings_and_shows_chords_on_the_strip(
         qtbot, library, demo_take, host_of, takes_view):
+    from mt_studio.core.studio import TakeChanged
+
     host = host_of(("chords", CHORDS, '"analysis"'))
     view = takes_view(host)
+    heard = []
+    studio_of(library).events.subscribe(heard.append)
     assert menu_names(view) == ["Chords by bar"]
     assert not view.strip.isVisibleTo(view) and not view.lead_sheet_button.isEnabled()
     view.analyse("bars")
@@ -205,6 +209,8 @@ def test_an_analysis_keeps_its_findings_and_shows_chords_on_the_strip(
     assert view.analyse_button.isEnabled()
     stored = annotations.of_take(library.connection, demo_take.id)
     assert len(stored) == 10 and {s.plugin_id for s in stored} == {"chords"}
+    # kept through the window's own studio, which says so
+    assert heard == [TakeChanged(demo_take.id, demo_take.session_id)]
 
     # Shown again when the take is chosen again, and only while its plugin is enabled.
     view.take_list.clear()

@@ -130,7 +130,7 @@ def inputs_shown(inputs) -> tuple:
 
 def listening_shown(view) -> tuple:
     """What the Takes tab shows of how the take is listened to."""
-    mix = tuple(view.mix.mix(index) for index in range(len(view._lane_sources)))
+    mix = tuple(view.mix.mix(index) for index in range(len(view.mix.track_ids)))
     return mix, view.lanes.loop, view.loop_button.isChecked(), view.speed.value(), \
         view.transpose.value()
 

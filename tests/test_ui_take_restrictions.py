@@ -209,3 +209,48 @@ def test_a_take_nobody_withdrew_from_plays_without_a_question(
         assert consent_ledger.events(library.connection)[-1].action is ConsentAction.GRANT
     finally:
         view.release()
+
+
+@pytest.fixture
+def bridged_view(qtbot, library, demo_take, no_output):
+    """The Takes tab alone on the demo session, hearing the studio through a bridge."""
+    from mt_studio.ui.bridge import StudioBridge
+
+    bridge = StudioBridge(studio_of(library))
+    view = TakesView(studio_of(library), bridge)
+    qtbot.addWidget(view)
+    view.show_session(demo_take.session_id)
+    yield view
+    view.release()
+    bridge.close()
+
+
+def test_a_withdrawal_made_through_the_studio_marks_the_take_on_the_takes_tab(
+        bridged_view, library, demo_take):
+    view, studio = bridged_view, studio_of(library)
+    assert "Restricted" not in view.take_list.item(0).text()
+    assert export_actions(view)[Purpose.GROUP].isEnabled()
+
+    # Withdrawn elsewhere (the consent board, the command line): nothing here calls refresh.
+    studio.consent.withdraw(studio.consent.find("Demo Singer").id, [Purpose.GROUP])
+    assert "Restricted: Demo Singer withdrew group sharing on" in view.take_list.item(0).text()
+    assert view.take.id == demo_take.id
+    assert "Restricted: Demo Singer withdrew group sharing on" in view.consent.text()
+    assert view.consent.isVisibleTo(view)
+    assert not export_actions(view)[Purpose.GROUP].isEnabled()
+
+
+def test_someone_checked_in_late_who_withdrew_marks_the_takes_room_tracks(
+        bridged_view, library, demo_take):
+    view, studio = bridged_view, studio_of(library)
+    with library.transaction() as db:
+        late = participants.add(db, "Late Guitarist")
+        consent_ledger.grant(db, late, [Purpose.RECORD, Purpose.KEEP, Purpose.GROUP],
+                             witness="A")
+        consent_ledger.withdraw(db, late, [Purpose.GROUP])
+    assert "Restricted" not in view.take_list.item(0).text()
+
+    studio.sessions.check_in(demo_take.session_id, late.id)  # heard on the room mics now
+    assert "Restricted: Late Guitarist withdrew group sharing on" in \
+        view.take_list.item(0).text()
+    assert not export_actions(view)[Purpose.GROUP].isEnabled()

@@ -15,6 +15,7 @@ from PyQt6.QtWidgets import QPushButton
 from mt_studio.core.capture import devices
 from mt_studio.core.domain import SessionKind, TakeStatus, TrackKind
 from mt_studio.core.library import participants, sessions, takes
+from mt_studio.ui.bridge import StudioBridge
 from mt_studio.ui.takes.takes_view import PLAYHEAD_INTERVAL_MS, TakesView
 from tests.conftest import studio_of
 
@@ -50,10 +51,11 @@ def no_output(monkeypatch):
 
 @pytest.fixture
 def shown_view(qtbot, library, views):
-    """Make a TakesView on the library, shown and active (shortcuts need an active window)."""
+    """Make a TakesView on the library, shown and active (shortcuts need an active window);
+    with a BRIDGE, it hears what changes in the studio."""
 
-    def make() -> TakesView:
-        view = TakesView(studio_of(library))
+    def make(bridge: StudioBridge | None = None) -> TakesView:
+        view = TakesView(studio_of(library), bridge)
         qtbot.addWidget(view)
         views.append(view)
         view.resize(900, 600)
@@ -423,7 +425,6 @@ def test_space_presses_the_button_that_has_the_focus(qtbot, shown_view, library,
     assert not view.playing
 
 
-
 def test_f2_names_a_take_and_gives_it_a_note_shown_in_the_list_and_the_view(
         qtbot, shown_view, library, band, no_output):
     from mt_studio.ui.takes.take_naming import TakeNameDialog
@@ -494,3 +495,96 @@ def test_the_take_list_can_be_made_taller_and_stays_so(qtbot, shown_view, librar
     again = shown_view()
     again.resize(1366, 620)
     assert again.take_list.parentWidget().sizes()[0] == taller
+
+
+@pytest.fixture
+def bridge(library):
+    """The studio's events as Qt signals, as the window makes them."""
+    made = StudioBridge(studio_of(library))
+    yield made
+    made.close()
+
+
+def test_a_take_named_and_marked_elsewhere_shows_so_in_the_list_the_heading_and_the_lanes(
+        qtbot, shown_view, library, band, bridge, no_output):
+    studio = studio_of(library)
+    view = shown_view(bridge)
+    view.show_session(band)
+    view.take_list.setCurrentRow(2)  # take 1
+    take_id = view.take.id
+    assert view.title.text().startswith("Take 1 – ")
+
+    # Named elsewhere (the command line, another window): nothing here calls refresh.
+    studio.listening.describe(take_id, "Warm-up", "Slow start.")
+    named, note = view.take_list.item(2).text().split("\n")
+    assert named.startswith("Warm-up (take 1) · ") and note == "Note: Slow start."
+    assert view.title.text().startswith("Warm-up (take 1) – 0:01")
+    assert view.note.text() == "Slow start." and view.note.isVisibleTo(view)
+    assert view.take.id == take_id and view.take.name == "Warm-up"
+
+    studio.listening.add_marker(take_id, RATE // 2, "Chorus")
+    assert [(m.frame, m.name) for m in view.lanes.markers] == [(RATE // 2, "Chorus")]
+    assert view.take.id == take_id
+
+
+def test_a_layer_the_looper_keeps_undoes_or_mutes_shows_on_the_takes_tab(
+        qtbot, shown_view, library, band, bridge, no_output):
+    from mt_studio.core.library import layers
+
+    studio = studio_of(library)
+    people = {p.pseudonym: p.id for p in studio.sessions.get(band).participants}
+    take_id = record_take(library, band, people)
+    with library.transaction() as db:
+        for track in takes.get(db, take_id).tracks:
+            layers.add(db, track.id)
+    view = shown_view(bridge)
+    view.show_session(band)
+    view.take_list.setCurrentRow(0)
+    assert view.take.id == take_id and len(view.lanes.lanes) == 2
+    assert [view.mix.mix(i).mute for i in range(2)] == [False, False]
+
+    # The looper says so through the studio; nothing here calls refresh.
+    with library.transaction() as db:
+        layers.undo(db, take_id)  # the second layer
+    studio.recording.layers_changed(take_id, band)
+    assert [view.mix.mix(i).mute for i in range(2)] == [False, True]
+
+    with library.transaction() as db:
+        layers.redo(db, take_id)
+        third = takes.add_track(db, take_id, TrackKind.AUDIO, input=3, instrument="Shaker",
+                                participant_ids=[people["Kestrel"]])
+        layers.add(db, third.id)
+    sf.write(library.folder / third.file, np.zeros(RATE), RATE, subtype="PCM_24")
+    studio.recording.layers_changed(take_id, band)
+    assert view.take.id == take_id
+    assert [lane.title for lane in view.lanes.lanes] == ["Bass", "Room", "Shaker"]
+    assert [view.mix.mix(i).mute for i in range(3)] == [False, False, False]
+    assert view.take_list.count() == 4 and view.take_list.currentRow() == 0
+
+    with library.transaction() as db:
+        layers.set_muted(db, view.take.tracks[0].id, True)
+    studio.recording.layers_changed(take_id, band)
+    assert [view.mix.mix(i).mute for i in range(3)] == [True, False, False]
+
+
+def test_a_take_recorded_in_the_session_is_listed_and_a_change_in_another_is_not_read(
+        qtbot, shown_view, library, band, bridge, no_output):
+    from mt_studio.core.studio import TakeChanged
+
+    studio = studio_of(library)
+    with library.transaction() as db:
+        other = sessions.create(db, "Choir", SessionKind.CHOIR, on=date(2026, 3, 4)).id
+    people = {p.pseudonym: p.id for p in studio.sessions.get(band).participants}
+    view = shown_view(bridge)
+    view.show_session(band)
+    assert view.take_list.count() == 3
+    take_id = record_take(library, band, people)
+    studio.announce(TakeChanged(take_id, band))  # as the studio does once a take is recorded
+    assert view.take_list.count() == 4
+    assert view.take_list.item(0).text().startswith("Take 4 · ")
+
+    with library.transaction() as db:  # unannounced: shown only once the list is read again
+        takes.describe(db, take_id, "Unread", "")
+    choir_take = record_take(library, other, people)
+    studio.listening.describe(choir_take, "Choir warm-up", "")
+    assert view.take_list.item(0).text().startswith("Take 4 · ")

@@ -2,8 +2,9 @@
 and their consent (`export_preview`), and the export itself in a worker (`export_worker`),
 with progress and Cancel.
 
-Every consent decision is the core's: the preview shows `plan_export`'s verdict, and the
-export asks the ledger again while it writes.
+Every consent decision is the studio's: the preview shows `studio.sharing.preview`'s verdict,
+the export (`studio.sharing.export`) asks the ledger again while it writes, and consent
+recorded here goes through `studio.consent.grant`.
 """
 
 from __future__ import annotations
@@ -26,14 +27,11 @@ from PyQt6.QtWidgets import (
     QWidget,
 )
 
-from mt_studio.core.consent_policy import credit_choice
 from mt_studio.core.domain import Participant, Purpose
+from mt_studio.core.domain.takes import Take
 from mt_studio.core.errors import MtStudioError
 from mt_studio.core.export import ExportResult
-from mt_studio.core.export.plan import default_title
-from mt_studio.core.library import consent_ledger, participants, sessions
-from mt_studio.core.library.clock import utc_now
-from mt_studio.core.library.takes import Take
+from mt_studio.core.export.preview import Preview
 from mt_studio.core.looping import LoopRegion
 from mt_studio.core.mixing import TrackMix
 from mt_studio.core.plugins import PluginHost
@@ -41,9 +39,9 @@ from mt_studio.core.presets import PresetCatalog
 from mt_studio.i18n import _
 from mt_studio.ui.common.dialog_buttons import translate
 from mt_studio.ui.common.take_words import length_words
-from mt_studio.ui.consent.consent_dialogs import GrantDialog, GrantRequest, record_grant
+from mt_studio.ui.consent.consent_dialogs import GrantDialog, GrantRequest
 from mt_studio.ui.export.export_form import ExportForm, mixes_by_track, number_words
-from mt_studio.ui.export.export_preview import ExportPreview, Preview, make_preview
+from mt_studio.ui.export.export_preview import ExportPreview
 from mt_studio.ui.export.export_worker import ExportOutcome, ExportRun
 
 if TYPE_CHECKING:
@@ -55,7 +53,7 @@ PROBLEM_STYLE = "color: #8b0000; font-weight: bold;"
 
 
 class ExportDialog(QDialog):
-    """Export TAKE of LIBRARY. MIXES is the take view's mix (a TrackMix per audio track, in
+    """Export TAKE through STUDIO. MIXES is the take view's mix (a TrackMix per audio track, in
     take order, or by track id); LOOP the loop drawn on it, if any; PLUGINS the app's plugin
     host, whose effects and exporters can be chosen (None: none offered); PURPOSE the purpose
     chosen to start with (None: the first).
@@ -74,13 +72,12 @@ class ExportDialog(QDialog):
                  purpose: Purpose | None = None) -> None:
         super().__init__(parent)
         self.studio, self.take = studio, take
-        self.library = studio.library  # transitional: until this goes through the studio
         self.result: ExportResult | None = None
         self.preview_shown: Preview | None = None
         # Held until the next one opens: a parentless export dialog (as in tests) crashes
         # when Python lets go of its child dialog before Qt has deleted it.
         self.grant_dialog: GrantDialog | None = None
-        self._run = ExportRun(studio.folder, self, plugins)
+        self._run = ExportRun(studio, self, plugins)
         self._run.progressed.connect(self._show_progress)
         self._run.finished.connect(self._finished)
         self.setWindowTitle(_("Export take {number}").format(number=take.number))
@@ -94,7 +91,7 @@ class ExportDialog(QDialog):
         self.refresh_preview()
 
     def _build(self) -> None:
-        session = sessions.get(self.library.connection, self.take.session_id)
+        session = self.studio.sessions.get(self.take.session_id)
         heading = QLabel(_("Take {number} of {session}, {length}").format(
             number=self.take.number, session=session.title,
             length=length_words(self.take.frames, self.take.samplerate)))
@@ -157,8 +154,8 @@ class ExportDialog(QDialog):
         self.open_folder_button.hide()
 
     def _default_title(self) -> str:
-        """The title the core gives this take: its song's, else "Take N"."""
-        return default_title(self.library.connection, self.take)
+        """The title the studio gives this take: its song's, else "Take N"."""
+        return self.studio.sharing.default_title(self.take.id)
 
     @property
     def exporting(self) -> bool:
@@ -166,9 +163,9 @@ class ExportDialog(QDialog):
         return self._run.running
 
     def refresh_preview(self) -> None:
-        """Ask the core again whether the export may go ahead, and show who is heard."""
+        """Ask the studio again whether the export may go ahead, and show who is heard."""
         try:
-            preview = make_preview(self.library.connection, self.form.request(), utc_now())
+            preview = self.studio.sharing.preview(self.form.request())
         except MtStudioError as error:  # a choice the request itself refuses
             preview = Preview(self.preview.rows, None, str(error))
         self.preview_shown = preview
@@ -180,14 +177,14 @@ class ExportDialog(QDialog):
         """Open (without blocking) the consent board's grant dialog for one person heard, with
         PURPOSE ticked; once it is recorded the preview is asked again, and nothing typed
         here changes."""
-        db = self.library.connection
-        person = next(p for p in participants.all_participants(db) if p.id == participant_id)
-        ledger = consent_ledger.events(db, [participant_id])
+        consent = self.studio.consent
+        history = consent.history(consent.pseudonyms()[participant_id])
+        person = history.participant
         dialog = GrantDialog(
-            person, purpose, credit=credit_choice(ledger, participant_id),
-            witness=sessions.get(db, self.take.session_id).therapist,
-            form_version=next((e.form_version for e in reversed(ledger) if e.form_version),
-                              None),
+            person, purpose, credit=history.credit,
+            witness=self.studio.sessions.get(self.take.session_id).therapist,
+            form_version=next((e.form_version for e in reversed(history.rows)
+                               if e.form_version), None),
             apply=lambda request: self._grant(person, request), parent=self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
@@ -195,7 +192,9 @@ class ExportDialog(QDialog):
         return dialog
 
     def _grant(self, person: Participant, request: GrantRequest) -> None:
-        record_grant(self.studio, person, request)
+        self.studio.consent.grant(person.id, request.purposes, valid_until=request.valid_until,
+                                  witness=request.witness, form_version=request.form_version,
+                                  credit=request.credit)
         self.refresh_preview()
         self.consent_recorded.emit()
 

@@ -28,9 +28,8 @@ from PyQt6.QtWidgets import (
 
 from mt_studio.core.consent_policy import heard_on
 from mt_studio.core.domain import TrackKind
+from mt_studio.core.domain.takes import Take
 from mt_studio.core.export import SHARING_PURPOSES, ExportRequest
-from mt_studio.core.library import layers, participants, sessions
-from mt_studio.core.library.takes import Take
 from mt_studio.core.looping import LoopRegion
 from mt_studio.core.mixing import TrackMix
 from mt_studio.core.plugins import PluginHost
@@ -80,10 +79,12 @@ def profile_summary(profile: ExportProfile | None) -> str:
 
 
 class ExportForm(QWidget):
-    """The export's choices for TAKE of LIBRARY; `changed()` after any of them changes.
+    """The export's choices for TAKE, as STUDIO resolves it; `changed()` after any of them
+    changes.
 
     MIXES is the take view's mix by track id: its volume and pan shape the export, and a
-    track it mutes (or leaves out by a solo elsewhere) starts unticked. LOOP is the loop
+    track it mutes (or leaves out by a solo elsewhere) starts unticked; a layer the looper
+    left out cannot be ticked. LOOP is the loop
     drawn in the Takes tab, if any. PLUGINS (the app's plugin host, if started) offers
     effects for the mix and exporters for the package; without any, their lists are hidden.
     `titles` names each track of the take (by id) as its lane does.
@@ -96,7 +97,6 @@ class ExportForm(QWidget):
                  parent: QWidget | None = None, plugins: PluginHost | None = None) -> None:
         super().__init__(parent)
         self.studio, self.take, self.loop, self.mixes = studio, take, loop, dict(mixes)
-        self.library = studio.library  # transitional: until this goes through the studio
         self.plugins = plugins
         self.titles: dict[int, str] = {}
         self._build(catalog)
@@ -215,11 +215,11 @@ class ExportForm(QWidget):
         form.addRow("", self.zip)
 
     def _fill_tracks(self) -> None:
-        db = self.library.connection
-        names = participants.pseudonyms(db)
-        silent = layers.left_out(db, self.take.id)
+        names = self.studio.consent.pseudonyms()
+        silent = self.studio.listening.sound(self.take.id).left_out
         soloed = any(mix.solo for mix in self.mixes.values())
-        present = frozenset(p.id for p in sessions.get(db, self.take.session_id).participants)
+        session = self.studio.sessions.get(self.take.session_id)
+        present = frozenset(p.id for p in session.participants)
         for track in self.take.tracks:
             # everyone checked in counts as heard on a room track, as the consent check says
             people = ", ".join(sorted((names.get(pid, "?")

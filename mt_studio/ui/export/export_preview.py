@@ -2,16 +2,14 @@
 the chosen purpose (a chip's symbol, word and colour), and how each will be credited; under the
 verdict, each person who blocks it with the tracks they are heard on and "Record consent…".
 
-Who is heard and the verdict are the core's (`hearing`, then `plan_export`), so the preview
-shows who holds the purpose as well as who blocks it, and where.
+Who is heard and the verdict are the studio's (`studio.sharing.preview`, a Preview of plain
+values): this only shows them, so the preview shows who holds the purpose as well as who
+blocks it, and where.
 """
 
 from __future__ import annotations
 
-import sqlite3
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from datetime import datetime
+from collections.abc import Mapping
 
 from PyQt6.QtCore import QSize, Qt, pyqtSignal
 from PyQt6.QtGui import QBrush, QColor
@@ -27,42 +25,12 @@ from PyQt6.QtWidgets import (
     QWidget,
 )
 
-from mt_studio.core.consent_board import Chip, ChipState, chip_state
-from mt_studio.core.consent_policy import consent_status
+from mt_studio.core.consent_board import ChipState
 from mt_studio.core.domain import Credit, Purpose
-from mt_studio.core.errors import InputError, MtStudioError
-from mt_studio.core.export import ExportPlan, ExportRequest, plan_export
-from mt_studio.core.export.plan import hearing
-from mt_studio.core.take_restrictions import Blocking, who_blocks_where
-from mt_studio.i18n import _, ngettext
+from mt_studio.core.export.preview import HeardRow, Preview
+from mt_studio.i18n import _
 from mt_studio.ui.consent.chips import COLOURS, SYMBOLS, chip_details, state_label
 from mt_studio.ui.consent.restriction_words import blocking_text, use_words
-
-
-@dataclass(frozen=True)
-class HeardRow:
-    """One person heard: their consent to the purpose now, and the credit they chose."""
-
-    participant_id: int
-    pseudonym: str
-    chip: Chip
-    credit: Credit
-    credit_text: str | None
-
-
-@dataclass(frozen=True)
-class Preview:
-    """What an export would carry: the plan when it may go ahead, else the problem in words."""
-
-    rows: tuple[HeardRow, ...]
-    plan: ExportPlan | None
-    problem: str = ""
-    blocking: tuple[Blocking, ...] = ()  # who lacks the purpose, and the tracks they are on
-
-    @property
-    def allowed(self) -> bool:
-        """Whether the export may go ahead as it stands."""
-        return self.plan is not None
 
 
 def purpose_wording(purpose: Purpose) -> str:
@@ -74,16 +42,6 @@ def purpose_wording(purpose: Purpose) -> str:
     }[purpose]
 
 
-def not_possible(purpose: Purpose, why: str) -> str:
-    """The sentence saying that sharing for PURPOSE cannot go ahead, and WHY."""
-    return {
-        Purpose.GROUP: _("Sharing inside the group is not possible now: {why}."),
-        Purpose.COMMUNITY: _("Sharing with a community music group is not possible now: "
-                             "{why}."),
-        Purpose.PUBLIC: _("Sharing in public is not possible now: {why}."),
-    }[purpose].format(why=why)
-
-
 def credit_words(row: HeardRow) -> str:
     """How ROW's person will be credited, in words."""
     if row.credit_text is None:
@@ -91,36 +49,6 @@ def credit_words(row: HeardRow) -> str:
     if row.credit is Credit.NAME:
         return _("credited by name as {name}").format(name=row.credit_text)
     return _("credited as {pseudonym}").format(pseudonym=row.credit_text)
-
-
-def make_preview(db: sqlite3.Connection, request: ExportRequest, at: datetime) -> Preview:
-    """The preview of REQUEST at moment AT: the core's plan, or who blocks it and why."""
-    try:
-        heard = hearing(db, request, at)
-    except InputError as error:
-        return Preview((), None, str(error))
-    rows = tuple(HeardRow(p.participant_id, p.pseudonym,
-                          _chip(heard.ledger, p.participant_id, request.purpose, at),
-                          p.credit, p.credit_text) for p in heard.heard)
-    if not heard.decision.allowed:
-        blockers = heard.decision.blockers
-        why = ngettext("{n} person heard lacks this consent",
-                       "{n} people heard lack this consent", len(blockers)).format(
-                           n=len(blockers))
-        blocking = who_blocks_where(blockers, {t.id: t.plan() for t in heard.audio + heard.midi},
-                                    heard.present)
-        return Preview(rows, None, "\n".join((
-            not_possible(request.purpose, why),
-            _("Record their consent, or untick the tracks they are heard on:"))), blocking)
-    try:
-        return Preview(rows, plan_export(db, request, at, heard))
-    except MtStudioError as error:  # a title naming someone, or consent changed meanwhile
-        return Preview(rows, None, str(error))
-
-
-def _chip(ledger: Sequence, participant_id: int, purpose: Purpose, at: datetime) -> Chip:
-    status = consent_status(ledger, participant_id, purpose, at)
-    return Chip(purpose, chip_state(status, at.astimezone().date()), status)
 
 
 class ExportPreview(QWidget):

@@ -1,8 +1,9 @@
-"""An export run in a worker thread, with its own library connection, reporting to the GUI.
+"""An export run in a worker thread through the studio, reporting to the GUI.
 
-SQLite connections belong to the thread that uses them, so the worker opens the library folder
-again; the core calls `progress` and `cancelled` on that thread, and both only touch values
-that are safe there (the worker's report, an Event).
+The studio's lock keeps its one connection whole from any thread, so the worker asks the
+studio itself (`studio.sharing.export`); the export calls `progress` and `cancelled` on the
+worker's thread, and both only touch values that are safe there (the worker's report, an
+Event).
 """
 
 from __future__ import annotations
@@ -11,16 +12,18 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PyQt6.QtCore import QObject, pyqtSignal
 
 from mt_studio.core.errors import MtStudioError
-from mt_studio.core.export import ExportCancelled, ExportRequest, ExportResult, export_take
-from mt_studio.core.library import Library
+from mt_studio.core.export import ExportCancelled, ExportRequest, ExportResult
 from mt_studio.core.plugins import PluginHost
 from mt_studio.i18n import _
 from mt_studio.ui.common.worker import Worker, run_in_worker
+
+if TYPE_CHECKING:
+    from mt_studio.core.studio import Studio
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +38,7 @@ class ExportOutcome:
 
 
 class ExportRun(QObject):
-    """One export at a time of the library in FOLDER, with PLUGINS' effects and exporters.
+    """One export at a time through STUDIO, with PLUGINS' effects and exporters.
 
     `progressed(fraction)` while it runs (0..1); `finished(ExportOutcome)` once it ended,
     having written everything or nothing.
@@ -44,10 +47,10 @@ class ExportRun(QObject):
     progressed = pyqtSignal(float)
     finished = pyqtSignal(object)
 
-    def __init__(self, folder: Path, parent: QObject | None = None,
+    def __init__(self, studio: Studio, parent: QObject | None = None,
                  plugins: PluginHost | None = None) -> None:
         super().__init__(parent)
-        self._folder = folder
+        self._studio = studio
         self._plugins = plugins
         self._cancel = threading.Event()
         self._worker: Worker | None = None
@@ -78,10 +81,8 @@ class ExportRun(QObject):
     def _work(self, request: ExportRequest, cancel: threading.Event,
               report: Callable[[float], None]) -> ExportOutcome:
         try:
-            with Library.open(self._folder) as library:
-                result = export_take(library, request, progress=report,
-                                     cancelled=cancel.is_set, plugins=self._plugins)
-            return ExportOutcome(result)
+            return ExportOutcome(self._studio.sharing.export(
+                request, progress=report, cancelled=cancel.is_set, plugins=self._plugins))
         except ExportCancelled as stopped:
             return ExportOutcome(None, str(stopped), cancelled=True)
         except MtStudioError as error:  # refused consent, a bad choice, a folder not writable

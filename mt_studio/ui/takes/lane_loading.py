@@ -6,22 +6,18 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import numpy as np
 from PyQt6.QtCore import QObject, QTimer
 
 from mt_studio.core import peak_cache
-from mt_studio.core.domain import TakeStatus, TrackKind
+from mt_studio.core.domain import TakeStatus
+from mt_studio.core.domain.sound import TakeSound
 from mt_studio.core.errors import MtStudioError
-from mt_studio.core.library.takes import Take
-from mt_studio.core.waveform import midi_notes, part_paths
+from mt_studio.core.waveform import midi_notes
 from mt_studio.ui.common.worker import run_in_worker
 from mt_studio.ui.takes.lane_marks import Note
 from mt_studio.ui.takes.take_lanes import TakeLanes
-
-if TYPE_CHECKING:
-    from mt_studio.core.studio import Studio
 
 log = logging.getLogger(__name__)
 
@@ -56,20 +52,18 @@ def build_caches(folder: Path, tracks: list[list[Path]], current: Callable[[], b
 
 
 class LaneLoader(QObject):
-    """Fills LANES in workers: the audio tracks' waveforms at the lanes' width and span (again
-    when either changes), drawn again once missing peak caches are built, and the MIDI tracks'
-    notes.
+    """Fills LANES in workers from a take as the studio resolved it: the audio tracks'
+    waveforms at the lanes' width and span (again when either changes), drawn again once
+    missing peak caches are built, and the MIDI tracks' notes.
 
     `releasing`, while true, stops peak caches under way from being built.
     """
 
-    def __init__(self, studio: Studio, lanes: TakeLanes, parent: QObject | None = None) -> None:
+    def __init__(self, lanes: TakeLanes, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._studio = studio
-        self._library = studio.library  # transitional: until this goes through the studio
         self._lanes = lanes
-        self._take: Take | None = None
-        self._sources: list[tuple[int, list[Path]]] = []
+        self._sound: TakeSound | None = None
+        self._sources: list[tuple[int, list[Path]]] = []  # each audio track: its id, its files
         self._generation = 0
         self.peaks_shape: tuple[int, int, int, int] | None = None  # take, columns, view
         self.releasing = False
@@ -79,33 +73,38 @@ class LaneLoader(QObject):
         self._resize_timer.timeout.connect(self._lanes_resized)
         lanes.view_changed.connect(self._view_changed)
 
-    def show_take(self, take: Take | None, sources: list[tuple[int, list[Path]]]) -> None:
-        """Fill the lanes for TAKE (None: a take with nothing to read), whose audio tracks are
-        SOURCES (track id, its files); what was under way for the take before is dropped."""
+    def show_take(self, sound: TakeSound | None) -> None:
+        """Fill the lanes for the take of SOUND (None: a take with nothing to read); what was
+        under way for the take before is dropped."""
         self._generation += 1
-        self._take, self._sources = take, sources
-        if take is None:
+        self._sound = sound
+        self._sources = [(t.id, list(t.files)) for t in sound.audio] if sound else []
+        if sound is None:
             return
         self._compute_peaks()
-        if take.status is not TakeStatus.RECORDING:
-            self._build_caches_later(take)
-        self._read_notes(take)
+        if sound.take.status is not TakeStatus.RECORDING:
+            self._build_caches_later(sound)
+        self._read_notes(sound)
+
+    @property
+    def _take_id(self) -> int | None:
+        return self._sound.take.id if self._sound is not None else None
 
     def _view_changed(self, *_view: int) -> None:
         self._resize_timer.start()
 
     def _lanes_resized(self) -> None:
-        if self._take is not None and self.peaks_shape != self._view_shape():
+        if self._sound is not None and self.peaks_shape != self._view_shape():
             self._compute_peaks()
 
     def _view_shape(self) -> tuple[int, int, int, int]:
         lanes = self._lanes
-        return (self._take.id, lanes.wave_width(), lanes.view_start, lanes.view_stop)
+        return (self._take_id, lanes.wave_width(), lanes.view_start, lanes.view_stop)
 
     def _compute_peaks(self) -> None:
         self.peaks_shape = self._view_shape()
         _take, columns, start, stop = self.peaks_shape
-        frames, folder = self._take.frames, self._library.folder
+        frames, folder = self._sound.frames, self._sound.folder
         jobs = list(self._sources)
         self._generation += 1
         generation = self._generation
@@ -124,25 +123,24 @@ class LaneLoader(QObject):
         if generation == self._generation and peaks is not None:
             self._lanes.set_peaks(track_id, peaks, start, stop)
 
-    def _build_caches_later(self, take: Take) -> None:
+    def _build_caches_later(self, sound: TakeSound) -> None:
         """Build the peak caches the take's tracks lack, then draw the waveforms from them."""
         tracks = [paths for _track, paths in self._sources]
-        folder, take_id = self._library.folder, take.id
+        folder, take_id = sound.folder, sound.take.id
 
         def work() -> bool:
-            return build_caches(folder, tracks, lambda: not self.releasing
-                                and self._take is not None and self._take.id == take_id)
+            return build_caches(folder, tracks,
+                                lambda: not self.releasing and self._take_id == take_id)
 
         run_in_worker(self, work, done=lambda built: self._caches_built(take_id, built))
 
     def _caches_built(self, take_id: int, built: bool) -> None:
-        if built and self._take is not None and self._take.id == take_id:
+        if built and self._take_id == take_id:
             self._compute_peaks()  # drawn again from the caches
 
-    def _read_notes(self, take: Take) -> None:
-        jobs = [(t.id, part_paths(self._library, t.id)[0]) for t in take.tracks
-                if t.kind is TrackKind.MIDI]
-        samplerate = take.samplerate
+    def _read_notes(self, sound: TakeSound) -> None:
+        jobs = [(t.id, t.files[0]) for t in sound.midi if t.files]
+        samplerate = sound.samplerate
 
         def work(report: Callable[[tuple[int, list[Note]]], None]) -> None:
             for track_id, path in jobs:

@@ -1,9 +1,14 @@
-"""What a take's lanes show: a lane per track, and what is marked across them (markers,
-dropouts) or in them (MIDI notes)."""
+"""What a take's lanes show: a lane per track (named as `lane_for` names it), and what is
+marked across them (markers, dropouts) or in them (MIDI notes)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+
+from mt_studio.core.domain import TrackKind
+from mt_studio.core.domain.takes import Track
+from mt_studio.ui.common.take_words import track_title
 
 
 @dataclass(frozen=True)
@@ -14,6 +19,13 @@ class Lane:
     title: str
     people: str
     audio: bool = True
+
+
+def lane_for(track: Track, names: Mapping[int, str]) -> Lane:
+    """How a track shows in its lane: the instrument (or the input) and who is heard on it."""
+    people = ", ".join(sorted((names.get(pid, "?") for pid in track.participant_ids),
+                              key=str.casefold))
+    return Lane(track.id, track_title(track), people, audio=track.kind is TrackKind.AUDIO)
 
 
 @dataclass(frozen=True)

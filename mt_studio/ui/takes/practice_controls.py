@@ -9,7 +9,6 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from PyQt6.QtCore import QTimer, pyqtSignal
 from PyQt6.QtWidgets import (
@@ -24,15 +23,13 @@ from PyQt6.QtWidgets import (
 )
 
 from mt_studio.core.domain import TakeStatus
+from mt_studio.core.domain.sound import TakeSound
+from mt_studio.core.domain.takes import Take
 from mt_studio.core.errors import MtStudioError
-from mt_studio.core.library.takes import Take
 from mt_studio.core.metronome import BeatGrid
 from mt_studio.core.tempo import MAX_BPM, MIN_BPM, TapTempo
 from mt_studio.i18n import _
 from mt_studio.ui.common.worker import run_in_worker
-
-if TYPE_CHECKING:
-    from mt_studio.core.studio import Studio
 
 log = logging.getLogger(__name__)
 
@@ -50,13 +47,12 @@ class PracticeControls(QWidget):
     practice_ready = pyqtSignal(object)
     note = pyqtSignal(str)
 
-    def __init__(self, studio: Studio, part: Callable[[], tuple[int, int]],
+    def __init__(self, part: Callable[[], tuple[int, int]],
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._studio = studio
-        self._library = studio.library  # transitional: until this goes through the studio
         self._part = part
         self._take: Take | None = None
+        self._folder: Path | None = None  # where practice versions of the take are kept
         self._sources: list[list[Path]] = []  # the files of each track that plays
         self._playable = False
         self._first_beat = 0  # the take's first downbeat, once a tempo was found in it
@@ -139,11 +135,11 @@ class PracticeControls(QWidget):
         line.addWidget(self.practice_cancel)
         line.addStretch(1)
 
-    def start_afresh(self, take: Take | None, sources: list[list[Path]]) -> None:
-        """Make ready for TAKE (None: no take), whose audio tracks are the files in SOURCES.
-        What belonged to the take before goes: its practice version (and one being prepared)
-        and its beat; the speed goes back to as recorded, as preparing a long take again
-        unasked could take many minutes."""
+    def start_afresh(self, sound: TakeSound | None) -> None:
+        """Make ready for the take of SOUND as the studio resolved it (None: no take). What
+        belonged to the take before goes: its practice version (and one being prepared) and
+        its beat; the speed goes back to as recorded, as preparing a long take again unasked
+        could take many minutes."""
         self.cancel()
         self._generation += 1
         self._show_working(False)
@@ -153,7 +149,9 @@ class PracticeControls(QWidget):
             box.blockSignals(False)
         self._practice_timer.stop()
         self._first_beat = 0
-        self._take, self._sources = take, sources
+        take = sound.take if sound is not None else None
+        self._take, self._folder = take, (sound.folder if sound is not None else None)
+        self._sources = [list(t.files) for t in sound.audio] if take and take.frames else []
         self.find_tempo_button.setEnabled(take is not None and bool(take.frames)
                                           and take.status is not TakeStatus.RECORDING)
 
@@ -286,7 +284,7 @@ class PracticeControls(QWidget):
         self._practice_cancel = cancel
         start, stop = self._part()
         take_id, rate = self._take.id, self._take.samplerate
-        folder, sources = self._library.folder, self._sources
+        folder, sources = self._folder, self._sources
         self._show_working(True)
         self.note.emit(_("Preparing the take at {speed} %…").format(speed=self.speed.value()))
 

@@ -3,12 +3,14 @@ the export menu with each purpose on or off and why, the lead sheet saying when 
 words out, and the question Play asks before playing to the room a take that someone heard on
 no longer shares with the group.
 
-What a take may still be used for is the core's (`take_restrictions`); this only shows it.
+What a take may still be used for is the studio's (`studio.consent.restrictions`); this only
+shows it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from PyQt6.QtCore import Qt, pyqtSignal
 from PyQt6.QtWidgets import (
@@ -24,8 +26,10 @@ from PyQt6.QtWidgets import (
 )
 
 from mt_studio.core.consent_board import ChipState
+from mt_studio.core.domain.takes import Take
 from mt_studio.core.take_restrictions import TakeRestrictions
 from mt_studio.i18n import _
+from mt_studio.ui.common.take_words import track_title
 from mt_studio.ui.consent.chips import COLOURS
 from mt_studio.ui.consent.restriction_words import (
     blocker_text,
@@ -40,20 +44,28 @@ from mt_studio.ui.consent.restriction_words import (
 )
 from mt_studio.ui.export.export_preview import purpose_wording
 
+if TYPE_CHECKING:
+    from mt_studio.core.studio import Studio
+
 
 class TakeConsent(QFrame):
     """The note on the take's restrictions (hidden when there are none): its first line says
     who no longer consents to what, and Details shows what is off and why (a laptop's screen
     keeps its room for the tracks). Also the export menu, and the question before playing.
-    LEAD_SHEET is the Lead sheet… button, whose tip says when the words are left out.
+    LEAD_SHEET is the Lead sheet… button, whose tip says when the words are left out. What
+    each take may still be used for is read through STUDIO: the takes listed at once (`marks`),
+    the take shown from among them.
 
     `export_requested(purpose)` when a purpose is chosen from `export_menu`.
     """
 
     export_requested = pyqtSignal(object)
 
-    def __init__(self, lead_sheet: QAbstractButton, parent: QWidget | None = None) -> None:
+    def __init__(self, studio: Studio, lead_sheet: QAbstractButton,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._studio = studio
+        self._listed: dict[int, TakeRestrictions] = {}  # the takes listed, by id
         self.found: TakeRestrictions | None = None
         self.question: QMessageBox | None = None  # the question Play asks, while it is open
         self._names: Mapping[int, str] = {}
@@ -88,8 +100,25 @@ class TakeConsent(QFrame):
         """The whole note: the summary line, then the details."""
         return "\n".join(filter(None, (self.summary.text(), self.details.text())))
 
-    def show_take(self, found: TakeRestrictions | None, names: Mapping[int, str],
-                  titles: Mapping[int, str]) -> None:
+    def marks(self, listed: Sequence[Take]) -> dict[int, str]:
+        """Read again what each take LISTED may still be used for; by take id, why each that
+        is restricted is (the line under it in the list)."""
+        self._listed = self._studio.consent.restrictions(listed)
+        names = self._studio.consent.pseudonyms()
+        return {take_id: mark_text(found, names) for take_id, found in self._listed.items()}
+
+    def show_take(self, take: Take | None) -> None:
+        """Show what TAKE (None: no take) may still be used for, and why not."""
+        found = None
+        if take is not None:
+            found = self._listed.get(take.id) or \
+                self._studio.consent.restrictions([take])[take.id]
+        names = self._studio.consent.pseudonyms()
+        titles = {t.id: track_title(t) for t in take.tracks} if take else {}
+        self._show(found, names, titles)
+
+    def _show(self, found: TakeRestrictions | None, names: Mapping[int, str],
+              titles: Mapping[int, str]) -> None:
         """Show FOUND, the chosen take's restrictions (None: no take), naming people by NAMES
         and tracks by TITLES (by track id)."""
         if found is None or self.found is None or found.take_id != self.found.take_id:

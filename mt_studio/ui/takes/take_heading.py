@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from PyQt6.QtCore import Qt, pyqtSignal
 from PyQt6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QToolButton, QVBoxLayout, QWidget
 
-from mt_studio.core.library.takes import Take
+from mt_studio.core.domain.takes import Take
 from mt_studio.i18n import _
 from mt_studio.ui.common.take_words import length_words
 from mt_studio.ui.takes.take_list import status_words
@@ -29,7 +29,6 @@ class TakeHeading(QWidget):
     def __init__(self, studio: Studio, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.studio = studio
-        self.library = studio.library  # transitional: until this goes through the studio
         self.title = QLabel(_("No take chosen"))
         title_font = self.title.font()
         title_font.setPointSizeF(title_font.pointSizeF() * 1.3)

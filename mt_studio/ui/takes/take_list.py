@@ -11,9 +11,8 @@ from PyQt6.QtCore import QRectF, Qt, pyqtSignal
 from PyQt6.QtGui import QIcon, QPainter, QPalette, QPixmap
 from PyQt6.QtWidgets import QListWidget, QListWidgetItem, QWidget
 
-from mt_studio.core.domain import TakeStatus, TrackKind
-from mt_studio.core.library.takes import Take
-from mt_studio.core.waveform import part_paths
+from mt_studio.core.domain import TakeStatus
+from mt_studio.core.domain.takes import Take
 from mt_studio.i18n import _, clock_text, ngettext
 from mt_studio.ui.common.take_words import length_words
 from mt_studio.ui.common.worker import run_in_worker
@@ -57,7 +56,8 @@ def take_lines(take: Take) -> str:
 
 
 class TakeList(QListWidget):
-    """Takes with their thumbnails, read in workers.
+    """Takes with their thumbnails: the first audio track of each as the studio resolves it,
+    its waveform read in a worker.
 
     `take_chosen(take_id)` when the person chooses another take (None: none is chosen).
     """
@@ -67,7 +67,6 @@ class TakeList(QListWidget):
     def __init__(self, studio: Studio, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._studio = studio
-        self._library = studio.library  # transitional: until this goes through the studio
         self._thumbnails: dict[tuple[int, int], np.ndarray | None] = {}
         # Listing again keeps the chosen take without choosing it anew; the list's own
         # signals stay on, as a thumbnail that arrived meanwhile would be lost.
@@ -118,13 +117,12 @@ class TakeList(QListWidget):
                      if item.data(TAKE_ID_ROLE) == take_id), None)
 
     def _thumbnail_later(self, take: Take) -> None:
-        audio = [t for t in take.tracks if t.kind is TrackKind.AUDIO]
-        if not audio:
-            self._thumbnails[(take.id, take.frames)] = None
-            return
-        paths = part_paths(self._library, audio[0].id)
-        take_id, frames, folder = take.id, take.frames, self._library.folder
+        take_id, frames = take.id, take.frames
         self._thumbnails[(take_id, frames)] = None  # under way: a refresh does not start another
+        sound = self._studio.listening.sound(take_id)
+        if not sound.audio:
+            return
+        paths, folder = list(sound.audio[0].files), sound.folder
 
         run_in_worker(self, lambda: peaks_or_none(folder, paths, THUMBNAIL_COLUMNS),
                       done=lambda peaks: self._show_thumbnail(take_id, frames, peaks))

@@ -6,15 +6,13 @@ shown or the tab lets go; the take shown again comes back as it was left."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from PyQt6.QtCore import QObject, QTimer
 
+from mt_studio.core.domain.sound import TakeSound
+from mt_studio.core.domain.takes import Listening, Take, TrackLevel
 from mt_studio.core.errors import MtStudioError
-from mt_studio.core.library import listening
-from mt_studio.core.library.listening import Listening, TrackLevel
-from mt_studio.core.library.takes import Take
 from mt_studio.ui.takes.mix_panel import MixPanel
 from mt_studio.ui.takes.practice_controls import PracticeControls
 from mt_studio.ui.takes.take_lanes import TakeLanes
@@ -29,17 +27,14 @@ KEEP_AFTER_MS = 500
 
 
 class ListeningKeeper(QObject):
-    """Keeps what LANES, TRANSPORT, PRACTICE and MIX show of the take shown; TRACK_IDS gives
-    the track of each mix row, in order."""
+    """Keeps with the take, through the studio, what LANES, TRANSPORT, PRACTICE and MIX show
+    of the take shown."""
 
     def __init__(self, studio: Studio, lanes: TakeLanes, transport: TakeTransport,
-                 practice: PracticeControls, mix: MixPanel,
-                 track_ids: Callable[[], Sequence[int]]) -> None:
+                 practice: PracticeControls, mix: MixPanel) -> None:
         super().__init__(transport)
         self._studio = studio
-        self._library = studio.library  # transitional: until this goes through the studio
         self._lanes, self._transport, self._practice, self._mix = lanes, transport, practice, mix
-        self._track_ids = track_ids
         self._take: Take | None = None  # the take whose listening is shown
         self._setting = False  # while the take's listening is set: nothing to keep
         self._pending = False  # a change waits to be kept
@@ -66,31 +61,31 @@ class ListeningKeeper(QObject):
             return
         shown = self.shown()
         try:
-            with self._library.transaction() as db:
-                listening.keep(db, take.id, shown)
+            self._studio.listening.keep(take.id, shown)
         except MtStudioError as error:  # how it sounds is not worth a message in the way
             log.warning("how take %d is listened to was not kept: %s", take.id, error)
 
     def shown(self) -> Listening:
         """The listening the tab shows now."""
         levels = {}
-        for index, track_id in enumerate(self._track_ids()):
+        for index, track_id in enumerate(self._mix.track_ids):
             mix = self._mix.mix(index)
             levels[track_id] = TrackLevel(mix.gain_db, mix.pan, mix.mute, mix.solo)
         return Listening(self._lanes.loop, self._transport.loop_button.isChecked(),
                          self._practice.speed.value() / 100, self._practice.transpose.value(),
                          levels)
 
-    def show(self, take: Take | None) -> None:
-        """Set the tab as TAKE (None: none, or one with no sound) was left; call it once its
-        lanes and mix rows are there, before its player opens."""
-        self._take, self._pending = take, False
-        kept = listening.of_take(self._library.connection, take.id) if take else None
+    def show(self, sound: TakeSound | None) -> None:
+        """Set the tab as the take of SOUND (None: none, or one with no sound) was left, as
+        the studio resolved it; call it once its lanes and mix rows are there, before its
+        player opens."""
+        self._take, self._pending = (sound.take if sound else None), False
+        kept = sound.kept if sound else None
         if kept is None:
             return
         self._setting = True
         try:
-            for index, track_id in enumerate(self._track_ids()):
+            for index, track_id in enumerate(self._mix.track_ids):
                 level = kept.levels.get(track_id)
                 if level is not None:
                     mute, solo, volume, pan = self._mix.row(index)

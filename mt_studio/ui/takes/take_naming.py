@@ -7,8 +7,7 @@ from typing import TYPE_CHECKING
 
 from PyQt6.QtWidgets import QFormLayout, QLineEdit, QPlainTextEdit, QVBoxLayout, QWidget
 
-from mt_studio.core.library import takes
-from mt_studio.core.library.takes import MAX_NAME_LENGTH, Take
+from mt_studio.core.domain.takes import MAX_NAME_LENGTH, Take
 from mt_studio.i18n import _
 from mt_studio.ui.common.applying_dialog import ApplyingDialog
 from mt_studio.ui.common.dialog_buttons import ok_cancel
@@ -44,7 +43,6 @@ class TakeNameDialog(ApplyingDialog):
     def __init__(self, studio: Studio, take: Take, parent: QWidget | None = None) -> None:
         super().__init__(_("Name and note of {take}").format(take=numbered(take)), parent)
         self.studio = studio
-        self.library = studio.library  # transitional: until this goes through the studio
         self.take_id = take.id
         self.saved: Take | None = None
         self.name = QLineEdit(take.name or "")
@@ -68,6 +66,5 @@ class TakeNameDialog(ApplyingDialog):
         self.resize(self.fontMetrics().averageCharWidth() * 60, self.sizeHint().height())
 
     def _apply(self) -> None:
-        with self.library.transaction() as db:
-            self.saved = takes.describe(db, self.take_id, self.name.text(),
-                                        self.note.toPlainText())
+        self.saved = self.studio.listening.describe(self.take_id, self.name.text(),
+                                                    self.note.toPlainText())

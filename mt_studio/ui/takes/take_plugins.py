@@ -24,12 +24,9 @@ from PyQt6.QtWidgets import (
 
 from mt_studio.core import lead_sheet
 from mt_studio.core.domain import TakeStatus
+from mt_studio.core.domain.takes import StoredAnnotation, Take
 from mt_studio.core.errors import MtStudioError
-from mt_studio.core.library import Library, annotations, takes
-from mt_studio.core.library.annotations import StoredAnnotation
-from mt_studio.core.library.takes import Take
 from mt_studio.core.plugins import PluginFailed, PluginHost, PluginState
-from mt_studio.core.plugins.take_audio import take_audio
 from mt_studio.i18n import _
 from mt_studio.ui.common.worker import run_in_worker
 from mt_studio.ui.takes.annotation_strip import AnnotationStrip
@@ -57,7 +54,6 @@ class TakePlugins(QWidget):
                  ) -> None:
         super().__init__(parent)
         self._studio = studio
-        self._library = studio.library  # transitional: until this goes through the studio
         self.host: PluginHost | None = None
         self.take: Take | None = None
         self.stored: list[StoredAnnotation] = []
@@ -175,13 +171,17 @@ class TakePlugins(QWidget):
         self._show_found()
         self._enable()
 
+    def _enabled(self) -> list[str]:
+        """The plugins enabled now, whose findings are shown (none before the host starts)."""
+        return [i.id for i in self.host.plugins() if i.state is PluginState.ENABLED] \
+            if self.host is not None else []
+
     def _show_found(self) -> None:
         take = self.take
         if take is None or self.host is None:
             self.stored = []
         else:
-            enabled = [i.id for i in self.host.plugins() if i.state is PluginState.ENABLED]
-            self.stored = annotations.of_take(self._library.connection, take.id, enabled)
+            self.stored = self._studio.plugins.annotations(take.id, self._enabled())
         found = [s.annotation for s in self.stored]
         frames = take.frames if take is not None else 0
         self.strip.set_annotations(lead_sheet.spans(found, frames))
@@ -194,17 +194,17 @@ class TakePlugins(QWidget):
         self.analyse(action.data())
 
     def analyse(self, analysis_id: str) -> None:
-        """Run ANALYSIS_ID on the take in a worker with its own library connection; what it
-        finds is kept and shown, or the problem said."""
+        """Run ANALYSIS_ID on the take through the studio, in a worker; what it finds is kept
+        and shown, or the problem said."""
         take, host = self.take, self.host
         if take is None or host is None or self._running is not None:
             return
-        offered = {a.id: (plugin_id, a) for plugin_id, a in host.analyses()}
+        offered = {a.id: a for _plugin_id, a in host.analyses()}
         if analysis_id not in offered:
             return
-        plugin_id, analysis = offered[analysis_id]
+        analysis = offered[analysis_id]
         self._generation += 1
-        generation, folder, take_id = self._generation, self._library.folder, take.id
+        generation, take_id, studio = self._generation, take.id, self._studio
         self._running = analysis.shown_name
         self.progress.setValue(0)
         self.progress.setVisible(True)
@@ -216,12 +216,7 @@ class TakePlugins(QWidget):
         def work(report: Callable[[float], None]) -> tuple[int, str, bool]:
             """How much was found, what went wrong in words, and whether the plugin failed."""
             try:
-                with Library.open(folder) as library:
-                    with take_audio(library, takes.get(library.connection, take_id)) as sound:
-                        result = host.run_analysis(analysis_id, sound, report)
-                    with library.transaction() as db:
-                        annotations.replace(db, take_id, plugin_id, analysis_id, result)
-                return len(result), "", False
+                return len(studio.plugins.analyse(host, analysis_id, take_id, report)), "", False
             except PluginFailed as error:
                 return 0, str(error), True
             except MtStudioError as error:
@@ -268,14 +263,13 @@ class TakePlugins(QWidget):
             return None
         from mt_studio.ui.takes.lead_sheet_dialog import LeadSheetDialog
 
-        take, stored = self.take, self.stored
+        take_id, enabled, sharing = self.take.id, self._enabled(), self._studio.sharing
 
         def again():
-            return lead_sheet.lead_sheet(self._library.connection, take, stored)
+            return sharing.lead_sheet(take_id, enabled)
 
         def shared(sheet, how):
-            with self._library.transaction() as db:
-                lead_sheet.log_shared(db, take.id, sheet, how)
+            sharing.log_lead_sheet(take_id, sheet, how)
 
         dialog = LeadSheetDialog(again(), self, again=again, shared=shared)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

@@ -11,12 +11,10 @@ from typing import TYPE_CHECKING
 from PyQt6.QtCore import QTimer, pyqtSignal
 from PyQt6.QtWidgets import QCheckBox, QHBoxLayout, QInputDialog, QLabel, QPushButton, QWidget
 
+from mt_studio.core.domain.takes import Take
 from mt_studio.core.errors import InputError, MtStudioError
-from mt_studio.core.library import takes
-from mt_studio.core.library.takes import Take
 from mt_studio.core.looping import LoopRegion
 from mt_studio.core.playback import TakePlayer
-from mt_studio.core.studio.listening import resolve
 from mt_studio.core.synth import RenderCancelled
 from mt_studio.i18n import _
 from mt_studio.ui.common.take_words import length_words
@@ -39,8 +37,8 @@ def marker_names() -> list[str]:
 
 
 class TakeTransport(QWidget):
-    """The transport line and the player of `take`, the take shown in LANES; the player opens
-    in POOL's workers.
+    """The transport line and the player of `take`, the take shown in LANES: the studio's
+    player of the take, opened in a worker.
 
     `position_changed(take_id, frame)` follows the playhead (take_id is 0 with no take);
     `player_changed(player)` when the take's player is open, or None when it is let go;
@@ -55,7 +53,6 @@ class TakeTransport(QWidget):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._studio = studio
-        self._library = studio.library  # transitional: until this goes through the studio
         self._lanes = lanes
         self.take: Take | None = None
         self.player: TakePlayer | None = None
@@ -127,7 +124,7 @@ class TakeTransport(QWidget):
         if not take.tracks:
             self._set_usable(False, _("This take has no audio to play."))
             return
-        player = TakePlayer(resolve(self._library.connection, self._library.folder, take.id))
+        player = self._studio.listening.player(take.id)
         self.player = player
         self._set_usable(False, _("Getting the sound ready…"))
 
@@ -343,10 +340,13 @@ class TakeTransport(QWidget):
         if not chosen or not name:
             return
         try:
-            with self._library.transaction() as db:
-                takes.add_marker(db, self.take.id, frame, name)
+            marked = self._studio.listening.add_marker(self.take.id, frame, name)
         except MtStudioError as error:
             self.status.setText(str(error))
             return
-        self.take = takes.get(self._library.connection, self.take.id)
-        self._lanes.set_markers([Mark(m.frame, m.name) for m in self.take.markers])
+        self.show_markers(marked)
+
+    def show_markers(self, take: Take) -> None:
+        """TAKE is the take shown, its markers as they are now (marked here or elsewhere)."""
+        self.take = take
+        self._lanes.set_markers([Mark(m.frame, m.name) for m in take.markers])

@@ -7,45 +7,40 @@ tempo. Waveforms come from each track's peak cache, built in the background.
 This module ties the parts together: `take_list` lists the takes, `take_heading` names the
 chosen one, `take_transport` plays it, `practice_controls` holds the beat and the practice
 line, `take_plugins` the plugins' analyses, lead sheet and playback effect, `lane_loading`
-fills the lanes, `mix_panel` mixes the tracks and `take_listening` keeps the loop, practice
-and mix with the take.
+fills the lanes, `mix_panel` mixes the tracks (`lanes_and_mix` lays the two out),
+`take_consent` shows what the take may still be used for and `take_listening` keeps the loop,
+practice and mix with the take. What they show is the take as the studio resolved it
+(`studio.listening.sound`), and the tab follows the studio's events through the bridge: a take
+recorded, named or given a layer, consent or who is present changed.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PyQt6.QtCore import QSize, Qt, pyqtSignal
 from PyQt6.QtWidgets import (
     QAbstractButton,
     QApplication,
-    QFrame,
-    QLabel,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
 
-from mt_studio.core import take_restrictions
-from mt_studio.core.domain import Purpose, TakeStatus, TrackKind
-from mt_studio.core.library import layers, participants, sessions, takes
-from mt_studio.core.library.takes import Take, Track
+from mt_studio.core.domain import Purpose, TakeStatus
+from mt_studio.core.domain.sound import TakeSound
+from mt_studio.core.domain.takes import Take
 from mt_studio.core.looping import LoopRegion
 from mt_studio.core.metronome import BeatGrid
-from mt_studio.core.mixing import stereo_gains
 from mt_studio.core.playback import TakePlayer
 from mt_studio.core.plugins import PluginHost
-from mt_studio.core.waveform import part_paths
 from mt_studio.i18n import _
 from mt_studio.ui.common.key_shortcuts import add_shortcuts
 from mt_studio.ui.common.remembered_splitter import RememberedSplitter
-from mt_studio.ui.common.take_words import track_title
 from mt_studio.ui.common.worker import wait_for_pool_work
-from mt_studio.ui.consent.restriction_words import mark_text
 from mt_studio.ui.export.export_dialog import ExportDialog
 from mt_studio.ui.takes.lane_loading import LaneLoader
-from mt_studio.ui.takes.lane_marks import Lane, Mark, Span
+from mt_studio.ui.takes.lane_marks import Mark, Span, lane_for
+from mt_studio.ui.takes.lanes_and_mix import LanesAndMix
 from mt_studio.ui.takes.mix_panel import MixPanel
 from mt_studio.ui.takes.practice_controls import PracticeControls
 from mt_studio.ui.takes.take_consent import TakeConsent
@@ -64,20 +59,14 @@ if TYPE_CHECKING:
 __all__ = ["PLAYHEAD_INTERVAL_MS", "TakesView"]
 
 
-def lane_for(track: Track, names: dict[int, str]) -> Lane:
-    """How a track shows in its lane: the instrument (or the input) and who is heard on it."""
-    people = ", ".join(sorted((names.get(pid, "?") for pid in track.participant_ids),
-                              key=str.casefold))
-    return Lane(track.id, track_title(track), people, audio=track.kind is TrackKind.AUDIO)
-
-
 class TakesView(QWidget):
     """A session's takes (newest first) above the chosen take's lanes and transport.
 
     `position_changed(take_id, frame)` follows the playhead (take_id is 0 with no take);
     `plugins_changed()` when a plugin failed here and was disabled; `consent_changed()` when
     consent was recorded from here (in the export dialog). PLUGINS is the app's plugin host
-    (None until it has started: see `set_plugins`).
+    (None until it has started: see `set_plugins`). BRIDGE (None: a tab alone, in tests, which
+    `refresh` by hand) tells the tab what changed in the studio.
     """
 
     position_changed = pyqtSignal(int, int)
@@ -90,13 +79,14 @@ class TakesView(QWidget):
         super().__init__(parent)
         self.studio = studio
         self.bridge = bridge  # the studio's events as signals (None: a panel alone, in tests)
-        self.library = studio.library  # transitional: until this goes through the studio
         self.plugin_host = plugins
         self.session_id: int | None = None
-        self._restrictions: dict[int, take_restrictions.TakeRestrictions] = {}
-        self._lane_sources: list[tuple[int, list[Path]]] = []  # audio track id, its files
-        self._mix_tracks: list[int] = []  # the track of each mix row, audio and MIDI
+        self._left_out: frozenset[int] = frozenset()  # the looper's, as the take is shown
         self._build()
+        if bridge is not None:
+            bridge.take_changed.connect(self._take_changed)
+            bridge.consent_changed.connect(self._consent_changed)
+            bridge.attendance_changed.connect(self._attendance_changed)
 
     def _build(self) -> None:
         line = self.fontMetrics().height()
@@ -109,13 +99,13 @@ class TakesView(QWidget):
         self.heading.name_button.clicked.connect(self.name_take)
         self.heading.named.connect(self._take_named)
         self.lanes = TakeLanes()
-        self._lane_loader = LaneLoader(self.studio, self.lanes, self)
+        self._lane_loader = LaneLoader(self.lanes, self)
         self.transport = TakeTransport(self.studio, self.lanes)
         self.transport.position_changed.connect(self.position_changed)
         self.transport.player_changed.connect(self._player_changed)
         # Play goes through the tab's toggle, as Space does (the toggle knows the whole tab).
         self.transport.play_button.clicked.connect(self.toggle_playback)
-        self.practice = PracticeControls(self.studio, self.transport.looped_part)
+        self.practice = PracticeControls(self.transport.looped_part)
         self.practice.grid_changed.connect(self._grid_changed)
         self.practice.practice_ready.connect(self.transport.set_practice)
         self.practice.note.connect(self.transport.status.setText)
@@ -146,48 +136,20 @@ class TakesView(QWidget):
         self.lead_sheet_button = self.take_plugins.lead_sheet_button
         self.effect = self.take_plugins.effect
         self.strip = self.take_plugins.strip
-        self.consent = TakeConsent(self.lead_sheet_button)
+        self.consent = TakeConsent(self.studio, self.lead_sheet_button)
         self.consent.export_requested.connect(self.open_export)
         self.export_button.setMenu(self.consent.export_menu)
-        self.zoom_hint = QLabel(_("Drag along the strip above the tracks to mark a part to "
-                                  "loop. Ctrl+wheel or + and − zoom; 0 shows the whole take."))
-        self.zoom_hint.setWordWrap(True)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(self.lanes)
-        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-
+        self.mix = MixPanel()
+        self.listening = ListeningKeeper(self.studio, self.lanes, self.transport, self.practice,
+                                         self.mix)
+        self.lanes_splitter = LanesAndMix(self.lanes, self.mix)
+        self.zoom_hint = self.lanes_splitter.zoom_hint
         detail = QWidget()
         detail_layout = QVBoxLayout(detail)
         detail_layout.setContentsMargins(0, 0, 0, 0)
-        self.mix = MixPanel()
-        self.mix.mix_changed.connect(self._mix_changed)
-        self.listening = ListeningKeeper(self.studio, self.lanes, self.transport, self.practice,
-                                         self.mix, self._mix_track_ids)
-        detail_layout.addWidget(self.heading)
-        detail_layout.addWidget(self.consent)
-        detail_layout.addWidget(self.transport)
-        detail_layout.addWidget(self.practice)
-        detail_layout.addWidget(self.take_plugins)
-        detail_layout.addWidget(self.strip)
-        # The tracks above their mix, the handle between them to be dragged (and kept): on a
-        # laptop's screen a take of many tracks would otherwise leave its lanes no room.
-        mix_scroll = QScrollArea()
-        mix_scroll.setWidgetResizable(True)
-        mix_scroll.setWidget(self.mix)
-        mix_scroll.setFrameShape(QFrame.Shape.NoFrame)
-        mix_scroll.setMinimumHeight(line * 3)
-        lanes_and_hint = QWidget()
-        lanes_layout = QVBoxLayout(lanes_and_hint)
-        lanes_layout.setContentsMargins(0, 0, 0, 0)
-        lanes_layout.addWidget(scroll, 1)
-        lanes_layout.addWidget(self.zoom_hint)
-        self.lanes_splitter = RememberedSplitter(Qt.Orientation.Vertical, "take_lanes_height")
-        self.lanes_splitter.addWidget(lanes_and_hint)
-        self.lanes_splitter.addWidget(mix_scroll)
-        self.lanes_splitter.setStretchFactor(0, 3)
-        self.lanes_splitter.setStretchFactor(1, 1)
-        self.lanes_splitter.restore(line * 16, line * 8)
+        for part in (self.heading, self.consent, self.transport, self.practice,
+                     self.take_plugins, self.strip):
+            detail_layout.addWidget(part)
         detail_layout.addWidget(self.lanes_splitter, 1)
         # The list can be dragged taller; it opens as tall as it was last left.
         self.splitter = RememberedSplitter(Qt.Orientation.Vertical, "take_list_height")
@@ -231,7 +193,7 @@ class TakesView(QWidget):
         """Show SESSION_ID's takes (the chosen take is let go)."""
         if session_id != self.session_id:
             self.session_id = session_id
-            tempo = sessions.get(self.library.connection, session_id).tempo_bpm
+            tempo = self.studio.sessions.get(session_id).tempo_bpm
             if tempo:
                 self.tempo.setValue(tempo)
             self.take_list.clear()
@@ -239,31 +201,39 @@ class TakesView(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        """Read the session's takes again, keeping the chosen one chosen."""
+        """Read the session's takes and what each may still be used for again, keeping the
+        chosen one chosen and showing what changed of it (a layer the looper kept, undid or
+        muted, its name, note and markers)."""
         if self.session_id is None:
             return
-        found = list(reversed(takes.for_session(self.library.connection, self.session_id)))
+        found = list(reversed(self.studio.sessions.takes(self.session_id)))
         chosen = self.take.id if self.take else None
-        grown = next((t for t in found if t.id == chosen and self._changed(t)), None)
-        self._restrictions = take_restrictions.load(self.library.connection, found)
-        names = participants.pseudonyms(self.library.connection)
-        self.take_list.show_takes(found, chosen, {
-            take_id: mark_text(r, names) for take_id, r in self._restrictions.items()})
-        self._show_consent()
+        fresh = next((t for t in found if t.id == chosen), None)
+        self.take_list.show_takes(found, chosen, self.consent.marks(found))
+        self.consent.show_take(self.take)
         if chosen is not None and self.take_list.currentItem() is None:
             self._show_take(None)
         if self.take_list.currentItem() is None and found:
             self.take_list.setCurrentRow(0)  # the newest take, ready to play
         if not found:
             self.title.setText(_("No takes yet. Recorded takes appear here."))
-        if grown is not None:  # a looper's take gained a layer: show it, where it was
+        if fresh is None or self.take is None or self.take.id != fresh.id:
+            return
+        if self._grown(fresh):  # a looper's take gained a layer: show it, where it was
             playhead, loop = self.lanes.playhead, self.lanes.loop
-            self._show_take(grown.id)
+            self._show_take(fresh.id)
             self.lanes.set_playhead(playhead)
             if loop is not None:
                 self.lanes.set_loop(loop)
+        else:
+            if fresh != self.take:  # named, noted or marked, here or elsewhere
+                self.transport.show_markers(fresh)
+                self.heading.show_title(fresh)
+                self.heading.show_note(fresh)
+            if fresh.is_loop and fresh.frames:
+                self._follow_layers(self.studio.listening.sound(fresh.id))
 
-    def _changed(self, take: Take) -> bool:
+    def _grown(self, take: Take) -> bool:
         """Whether TAKE holds other tracks or frames than the take shown."""
         shown = self.take
         return (take.frames, [t.id for t in take.tracks]) != (
@@ -273,48 +243,58 @@ class TakesView(QWidget):
         """Whether the take in ROW shows its waveform thumbnail yet."""
         return self.take_list.has_thumbnail(row)
 
+    # What the studio says changed (slots are methods: their connections go with the tab)
+
+    def _take_changed(self, _take_id: int, session_id: int) -> None:
+        if session_id == self.session_id:
+            self.refresh()
+
+    def _consent_changed(self, _participant_id: int) -> None:
+        self.refresh()  # what every take may be used for, and the chosen take's note
+
+    def _attendance_changed(self, session_id: int) -> None:
+        if session_id == self.session_id:
+            self.refresh()  # who is heard on a room track follows who is present
+
     # The chosen take
 
     def _show_take(self, take_id: int | None) -> None:
-        """Show take TAKE_ID (None: none), starting afresh: see the parts' `start_afresh`; it
-        comes back looped, paced and mixed as it was left."""
+        """Show take TAKE_ID (None: none) as the studio resolves it, starting afresh: see the
+        parts' `start_afresh`; it comes back looped, paced and mixed as it was left."""
         self.listening.keep_now()  # of the take shown until now
-        take = takes.get(self.library.connection, take_id) if take_id is not None else None
+        sound = self.studio.listening.sound(take_id) if take_id is not None else None
+        take = sound.take if sound is not None else None
         self.transport.start_afresh(take)
         sounding = take is not None and bool(take.frames)
         self.export_button.setEnabled(sounding and take.status is not TakeStatus.RECORDING)
         self.name_button.setEnabled(take is not None)
         self.heading.show_note(take)
-        self._lane_sources = [(t.id, part_paths(self.library, t.id)) for t in take.tracks
-                              if t.kind is TrackKind.AUDIO] if sounding else []
-        self.practice.start_afresh(take, [paths for _track, paths in self._lane_sources])
+        self.practice.start_afresh(sound)
         self.take_plugins.show_take(take)
-        self._show_consent()
+        self.consent.show_take(take)
         if not sounding:
             if take is None:
                 self.title.setText(_("No take chosen"))
             else:
                 self.heading.show_title(take)
             self.lanes.set_take([], 0, take.samplerate if take is not None else 48000)
-            self._lane_loader.show_take(None, [])
-            self._mix_tracks = []
+            self._lane_loader.show_take(None)
             self.mix.set_tracks([])
             self.listening.show(None)
             self.transport.open_player()
             return
-        names = participants.pseudonyms(self.library.connection)
+        names = self.studio.consent.pseudonyms()
+        lanes = [lane_for(track, names) for track in take.tracks]
         self.heading.show_title(take)
         self.lanes.set_take(
-            [lane_for(track, names) for track in take.tracks], take.frames, take.samplerate,
+            lanes, take.frames, take.samplerate,
             markers=[Mark(m.frame, m.name) for m in take.markers],
             dropouts=[Span(d.frame, d.length) for d in take.dropouts])
-        self._mix_tracks = [t.id for t in take.tracks]
-        self.mix.set_tracks([(lane.title, lane.people) for lane in
-                             (lane_for(t, names) for t in take.tracks)])
-        self.listening.show(take)
-        self._show_layers(take)
+        self.mix.set_tracks(lanes)
+        self.listening.show(sound)
+        self._show_layers(sound)
         self._grid_changed(self.practice.grid())
-        self._lane_loader.show_take(take, self._lane_sources)
+        self._lane_loader.show_take(sound)
         self.transport.open_player()
 
     def name_take(self):
@@ -322,25 +302,27 @@ class TakesView(QWidget):
         dialog (window-modal), or None with no take."""
         return self.heading.name_take(self.take) if self.take is not None else None
 
-    def _take_named(self, take: Take | None) -> None:
-        if self.take is None or take is None or take.id != self.take.id:
-            return
-        self.transport.take = take  # the same take and sound, now with its name and note
-        self.heading.show_note(take)
-        self.heading.show_title(take)
-        self.refresh()
+    def _take_named(self, _take: Take | None) -> None:
+        if self.bridge is None:  # else the studio has said so already
+            self.refresh()
 
-    def _show_layers(self, take: Take) -> None:
+    def _show_layers(self, sound: TakeSound) -> None:
         """A looper's take plays as its loop: round and round (unless a loop of its own was
         kept), without the layers undone or muted in the looper, whose word is the last."""
-        if not layers.of_take(self.library.connection, take.id):
+        self._left_out = sound.left_out
+        if sound.loop is None:
             return
-        silent = layers.left_out(self.library.connection, take.id)
-        for index, track_id in enumerate(self._mix_tracks):
-            self.mix.row(index)[0].setChecked(track_id in silent)
+        self.mix.leave_out(sound.left_out)
         if self.lanes.loop is None:
-            self.lanes.set_loop((0, take.frames))
+            self.lanes.set_loop(sound.loop)
             self.loop_button.setChecked(True)
+
+    def _follow_layers(self, sound: TakeSound) -> None:
+        """The looper undid, brought back or muted a layer of the take shown: its word is the
+        last here too."""
+        if sound.left_out != self._left_out:
+            self._left_out = sound.left_out
+            self.mix.leave_out(sound.left_out)
 
     # Playback, markers and the beat (the parts do the work)
 
@@ -393,10 +375,8 @@ class TakesView(QWidget):
         no take."""
         if self.take is None:
             return None
-        mixes = {track_id: self.mix.mix(index)
-                 for index, track_id in enumerate(self._mix_tracks)}
-        dialog = ExportDialog(self.studio, self.take, mixes, self._loop_region(), self,
-                              plugins=self.plugin_host, purpose=purpose)
+        dialog = ExportDialog(self.studio, self.take, self.mix.mixes(), self._loop_region(),
+                              self, plugins=self.plugin_host, purpose=purpose)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.consent_recorded.connect(self._consent_recorded)
         dialog.open()
@@ -405,29 +385,13 @@ class TakesView(QWidget):
     def _export_clicked(self) -> None:
         self.open_export()
 
-    # Consent: what the chosen take may still be used for (the core's take_restrictions)
-
-    def _show_consent(self) -> None:
-        take = self.take
-        found = None
-        if take is not None:
-            found = self._restrictions.get(take.id) or take_restrictions.load(
-                self.library.connection, [take])[take.id]
-        names = participants.pseudonyms(self.library.connection)
-        titles = {t.id: track_title(t) for t in take.tracks} if take else {}
-        self.consent.show_take(found, names, titles)
-
     def _playing_tracks(self) -> set[int]:
-        """The chosen take's tracks that sound now: all but the audio its mix silences."""
-        if self.take is None:
-            return set()
-        gains = stereo_gains([self.mix.mix(i) for i in range(len(self._lane_sources))])
-        silent = {track_id for (track_id, _paths), gain in zip(self._lane_sources, gains,
-                                                                strict=True) if not gain.any()}
-        return {t.id for t in self.take.tracks} - silent
+        """The chosen take's tracks that sound now: all but those its mix silences."""
+        return self.mix.heard() if self.take is not None else set()
 
     def _consent_recorded(self) -> None:
-        self.refresh()
+        if self.bridge is None:  # else the studio has said so already
+            self.refresh()
         self.consent_changed.emit()
 
     def set_plugins(self, host: PluginHost | None) -> None:
@@ -459,12 +423,8 @@ class TakesView(QWidget):
     # lambda's could still be called while the view is being taken apart.
 
     def _player_changed(self, player: TakePlayer | None) -> None:
+        self.mix.set_player(player)
         if player is not None:
-            for row, track_id in enumerate(self._mix_tracks):
-                if track_id in player.track_ids:
-                    player.set_mix(player.track_ids.index(track_id), self.mix.mix(row))
-                else:  # a MIDI track the synthesizer cannot play here
-                    self.mix.set_unavailable(row, player.midi_problem or "")
             player.set_click(self.practice.click_grid())
         self.take_plugins.set_player(player)
         # practice versions are made of what the player plays, MIDI tracks' sound included
@@ -475,15 +435,6 @@ class TakesView(QWidget):
         self.lanes.set_grid(grid)
         if self.player is not None:
             self.player.set_click(self.practice.click_grid())
-
-    def _mix_track_ids(self) -> list[int]:
-        """The track of each mix row, in order (audio and MIDI)."""
-        return list(self._mix_tracks)
-
-    def _mix_changed(self, row: int, mix) -> None:
-        player, track_id = self.player, self._mix_tracks[row]
-        if player is not None and track_id in player.track_ids:
-            player.set_mix(player.track_ids.index(track_id), mix)
 
     def release(self, timeout: float = 2.0) -> None:
         """Stop playing and let go of the audio output, waiting up to TIMEOUT seconds for it
