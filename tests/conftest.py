@@ -123,3 +123,13 @@ def take_sound(library, take_id: int):
     from mt_studio.core.studio.listening import resolve
 
     return resolve(library.connection, library.folder, take_id)
+
+
+def states_now(db, participant_id: int, at=None):
+    """Where a participant stands for every purpose by the ledger in DB, now or at AT."""
+    from mt_studio.core.clock import local_now
+    from mt_studio.core.consent_policy import states_of
+    from mt_studio.core.library import consent_ledger
+
+    return states_of(consent_ledger.events(db, [participant_id]), participant_id,
+                     at or local_now())

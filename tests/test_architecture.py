@@ -3,9 +3,11 @@ code has no import loop; no module is over 500 lines."""
 
 from __future__ import annotations
 
+import ast
 import pkgutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 from conftest import REPO
@@ -19,6 +21,55 @@ def test_import_linter_contract_keeps_qt_out_of_core():
                             timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "mt_studio.core never imports Qt or the UI KEPT" in result.stdout
+
+
+def test_only_the_studio_reads_the_library_and_every_layer_imports_only_those_below_it():
+    """The windows, the command line, the plugin API, the engines and the policy never import
+    the library or sqlite3 (only the studio does), and the layers hold (docs/architecture.md):
+    both contracts in pyproject.toml, with no exception."""
+    lint = Path(sys.executable).with_name("lint-imports")
+    for contract, name in (
+            ("library-behind-the-studio",
+             "Nothing but the studio imports the library or sqlite3"),
+            ("layers", "Layers: windows and commands, studio, engines and policy, library")):
+        result = subprocess.run([str(lint), "--no-cache", "--contract", contract], cwd=REPO,
+                                capture_output=True, text=True, timeout=120)
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert f"{name} KEPT" in result.stdout
+    config = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
+    assert "ignore_imports" not in str(config["tool"]["importlinter"])
+
+
+def test_the_contracts_name_every_module_of_the_core():
+    """A new engine is covered by the contracts as soon as it is written: every module of
+    mt_studio.core but the studio and the library is forbidden the library, and has a layer."""
+    contracts = {c.get("id"): c for c in tomllib.loads(
+        (REPO / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["importlinter"][
+        "contracts"]}
+    core = {f"mt_studio.core.{m.name}" for m in pkgutil.iter_modules(mt_studio.core.__path__)}
+    engines = core - {"mt_studio.core.studio", "mt_studio.core.library"}
+    assert engines <= set(contracts["library-behind-the-studio"]["source_modules"])
+    layered = {f"mt_studio.{name.strip()}" for layer in contracts["layers"]["layers"]
+               for name in layer.replace("|", ":").split(":")}
+    assert core <= layered
+
+
+def test_the_bundled_plugins_read_no_library():
+    """A bundled plugin is code of ours, but it works through the plugin API like anyone's:
+    it imports neither the library nor sqlite3, nor any of mt_studio but the plugin API."""
+    found = {}
+    for path in sorted((REPO / "plugins").glob("*/*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        names = [alias.name for node in ast.walk(tree) if isinstance(node, ast.Import)
+                 for alias in node.names]
+        names += [node.module or "" for node in ast.walk(tree)
+                  if isinstance(node, ast.ImportFrom) and node.level == 0]
+        found[path.relative_to(REPO).as_posix()] = names
+    assert "plugins/chord-sheet/__init__.py" in found
+    wrong = {path: [n for n in names if n.split(".")[0] == "sqlite3"
+                    or (n.startswith("mt_studio") and n != "mt_studio.plugin_api")]
+             for path, names in found.items()}
+    assert {path: names for path, names in wrong.items() if names} == {}
 
 
 def test_the_window_has_no_import_loop():

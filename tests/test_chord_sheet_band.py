@@ -99,10 +99,10 @@ def take_audio_track(library, take, index: int) -> np.ndarray:
     """The samples of the take's INDEX-th audio track, read whole."""
     import soundfile as sf
 
-    from mt_studio.core.waveform import part_paths
+    from mt_studio.core.library import takes
 
-    return np.concatenate([sf.read(path, dtype="float32")[0]
-                           for path in part_paths(library, take.tracks[index].id)])
+    return np.concatenate([sf.read(library.folder / part, dtype="float32")[0]
+                           for part in takes.parts(library.connection, take.tracks[index].id)])
 
 
 @pytest.mark.parametrize(("strokes", "bpm"), [(HALVES, 96), (WHOLES, 132)],

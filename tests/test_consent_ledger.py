@@ -10,6 +10,7 @@ from mt_studio.core.consent_policy import ConsentState
 from mt_studio.core.domain import ConsentAction, Purpose, SessionKind, TrackKind
 from mt_studio.core.errors import InputError
 from mt_studio.core.library import audit, consent_ledger, exports, participants, sessions, takes
+from tests.conftest import states_now
 
 T0 = datetime(2026, 11, 2, 9, 30, tzinfo=UTC)
 
@@ -25,7 +26,7 @@ def test_every_grant_and_withdrawal_is_a_new_row_and_the_history_is_kept(library
                          form_version="v3", at=T0)
     consent_ledger.withdraw(db, ola, [Purpose.KEEP], reason="changed my mind",
                             at=T0 + timedelta(days=1))
-    between = consent_ledger.current(db, ola.id, T0 + timedelta(days=1, hours=1))
+    between = states_now(db, ola.id, T0 + timedelta(days=1, hours=1))
     assert between[Purpose.KEEP].state is ConsentState.WITHDRAWN
     consent_ledger.grant(db, ola, [Purpose.KEEP], at=T0 + timedelta(days=2))
     history = consent_ledger.events(db, [ola.id])
@@ -34,7 +35,7 @@ def test_every_grant_and_withdrawal_is_a_new_row_and_the_history_is_kept(library
         (ConsentAction.WITHDRAW, Purpose.KEEP), (ConsentAction.GRANT, Purpose.KEEP)]
     assert history[0].witness == "Therapist A" and history[0].form_version == "v3"
     assert history[2].reason == "changed my mind"
-    states = consent_ledger.current(db, ola.id, T0 + timedelta(days=3))
+    states = states_now(db, ola.id, T0 + timedelta(days=3))
     assert states[Purpose.KEEP].state is ConsentState.GRANTED  # re-granted after withdrawal
     assert states[Purpose.PUBLIC].state is ConsentState.NEVER_GRANTED
     logged = [e.action for e in audit.entries(db, ola.id)]
@@ -45,8 +46,8 @@ def test_a_consent_expires_after_its_last_valid_day(library, ola):
     db = library.connection
     consent_ledger.grant(db, ola, [Purpose.GROUP], valid_until=date(2026, 11, 30), at=T0)
     on_last_day = datetime(2026, 11, 30, 20, 0, tzinfo=UTC)
-    assert consent_ledger.current(db, ola.id, on_last_day)[Purpose.GROUP].valid
-    after = consent_ledger.current(db, ola.id, on_last_day + timedelta(days=1))[Purpose.GROUP]
+    assert states_now(db, ola.id, on_last_day)[Purpose.GROUP].valid
+    after = states_now(db, ola.id, on_last_day + timedelta(days=1))[Purpose.GROUP]
     assert after.state is ConsentState.EXPIRED and after.since == date(2026, 12, 1)
 
 
@@ -81,7 +82,7 @@ def test_withdrawal_reports_the_takes_it_restricts_and_the_exports_to_recall(lib
     assert [t.take_id for t in report.restricted_takes] == [room_take]
     assert [(e.purpose, e.recipient) for e in report.exports_to_recall] == [
         (Purpose.COMMUNITY, "Kulturhuset choir")]
-    assert not consent_ledger.current(db, ola.id)[Purpose.COMMUNITY].valid
+    assert not states_now(db, ola.id)[Purpose.COMMUNITY].valid
     kari_report = consent_ledger.withdraw(db, kari, [Purpose.KEEP])
     assert [t.take_id for t in kari_report.restricted_takes] == [room_take, di_take]
 

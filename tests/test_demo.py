@@ -16,6 +16,7 @@ from mt_studio.core.errors import LibraryError
 from mt_studio.core.library import Library, audit, consent_ledger, participants, sessions, takes
 from mt_studio.core.studio.demo import create_demo_session
 from mt_studio.i18n import _
+from tests.conftest import states_now
 
 PSEUDONYMS = {"Demo Drummer", "Demo Bassist", "Demo Keys", "Demo Singer"}
 
@@ -47,7 +48,7 @@ def test_the_demo_session_has_its_participants_with_consent_and_one_complete_tak
     assert [players[i.players[0]] for i in session.inputs] == [
         "Demo Drummer", "Demo Bassist", "Demo Keys", "Demo Singer"]  # the Inputs tab says who
     for person in session.participants:
-        now = consent_ledger.current(db, person.id)
+        now = states_now(db, person.id)
         assert {p for p, s in now.items() if s.state is ConsentState.GRANTED} == {
             Purpose.RECORD, Purpose.KEEP, Purpose.GROUP}
         assert {e.witness for e in consent_ledger.events(db, [person.id])} == {"demo"}
@@ -141,7 +142,7 @@ def test_a_participant_whose_consent_was_withdrawn_is_asked_again(library):
     with library.transaction() as tx:
         consent_ledger.withdraw(tx, drummer, [Purpose.GROUP])
     create_demo_session(library)
-    assert consent_ledger.current(db, drummer.id)[Purpose.GROUP].state is ConsentState.GRANTED
+    assert states_now(db, drummer.id)[Purpose.GROUP].state is ConsentState.GRANTED
 
 
 def test_a_failure_leaves_no_session_and_no_files_of_its_own(library):

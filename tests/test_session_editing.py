@@ -97,19 +97,19 @@ def test_set_attendance_checks_in_and_out_to_match(library, band):
     assert [p.pseudonym for p in after.participants] == ["Kari", "Nils"]
 
 
-def test_a_session_from_the_choir_template_takes_its_layout(library):
+def test_a_session_from_the_choir_template_takes_its_layout(library, studio):
     db = library.connection
     choir = PresetCatalog.default().session_template("choir")
     kari = participants.add(db, "Kari")
-    session = sessions.create_from_template(db, "Thursday choir", choir, on=date(2026, 11, 5),
-                                            participants=[kari], notes="Warm-up first")
+    session = studio.sessions.create("Thursday choir", None, on=date(2026, 11, 5),
+                                     present=[kari.id], template=choir, notes="Warm-up first")
     assert (session.kind, session.template, session.notes) == (
         SessionKind.CHOIR, "choir", "Warm-up first")
     assert [(i.number, i.label, i.isolated) for i in session.inputs] == [
         (1, "Room mic left", False), (2, "Room mic right", False)]
     assert session.participants == (kari,)
-    other = sessions.create_from_template(db, "Choir as band", choir, on=date(2026, 11, 5),
-                                          kind=SessionKind.BAND)
+    other = studio.sessions.create("Choir as band", SessionKind.BAND, on=date(2026, 11, 5),
+                                   template=choir)
     assert other.kind is SessionKind.BAND and other.template == "choir"
 
 

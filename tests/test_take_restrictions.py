@@ -8,7 +8,6 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mt_studio.core import take_restrictions
 from mt_studio.core.consent_policy import ConsentState, consent_status, heard_on, may_export
 from mt_studio.core.domain import ConsentAction, ConsentEvent, Purpose, TrackPlan
 from mt_studio.core.export import SHARING_PURPOSES
@@ -20,6 +19,7 @@ from mt_studio.core.take_restrictions import (
     restrictions_of,
     who_blocks_where,
 )
+from tests.conftest import studio_of
 
 T0 = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
 LATER = T0 + timedelta(days=2)
@@ -225,9 +225,9 @@ def test_the_demo_take_is_restricted_for_the_singer_once_she_withdraws_group(
         library, demo_take):
     db = library.connection
     singer = participants.find(db, "Demo Singer")
-    assert not take_restrictions.load(db, [demo_take])[demo_take.id].restricted
+    assert not studio_of(library).consent.restrictions([demo_take])[demo_take.id].restricted
     consent_ledger.withdraw(db, singer, [Purpose.GROUP])
-    found = take_restrictions.load(db, [demo_take])[demo_take.id]
+    found = studio_of(library).consent.restrictions([demo_take])[demo_take.id]
     [restriction] = found.restrictions
     assert restriction.participant_id == singer.id
     heard = {t.instrument for t in demo_take.tracks if t.id in restriction.track_ids}
@@ -245,5 +245,5 @@ def test_the_words_of_the_song_linked_to_the_take_are_read_with_their_writers(
     songs.link_take(db, song.id, demo_take.id)
     consent_ledger.withdraw(db, singer, [Purpose.GROUP])
     take = takes.get(db, demo_take.id)
-    found = take_restrictions.load(db, [take])[take.id]
+    found = studio_of(library).consent.restrictions([take])[take.id]
     assert [b.participant_id for b in found.words_blocked] == [singer.id]

@@ -8,12 +8,12 @@ import numpy as np
 import pytest
 
 from mt_studio import i18n
-from mt_studio.cli.main import _window_library
 from mt_studio.core import preferences
 from mt_studio.core.capture.take_files import TakeFiles, TrackTarget
 from mt_studio.core.capture.wav_stream import SampleFormat
 from mt_studio.core.domain import SessionKind, TakeStatus, TrackKind
 from mt_studio.core.library import sessions, takes
+from mt_studio.start import window_library
 from mt_studio.ui.common.error_reporter import ErrorReporter
 from tests.conftest import studio_of
 
@@ -35,12 +35,12 @@ def window_for(qtbot, library):
 
 
 def test_no_command_opens_the_window_on_the_default_or_named_library(tmp_path):
-    assert _window_library([]) is None
-    assert _window_library(["--library", str(tmp_path)]) == str(tmp_path)
-    assert _window_library([f"--library={tmp_path}"]) == str(tmp_path)
-    assert _window_library(["--library", ""]) == ""  # refused when opened, not the default
-    assert _window_library(["session", "list"]) is False
-    assert _window_library(["--library", str(tmp_path), "devices"]) is False
+    assert window_library([]) is None
+    assert window_library(["--library", str(tmp_path)]) == str(tmp_path)
+    assert window_library([f"--library={tmp_path}"]) == str(tmp_path)
+    assert window_library(["--library", ""]) == ""  # refused when opened, not the default
+    assert window_library(["session", "list"]) is False
+    assert window_library(["--library", str(tmp_path), "devices"]) is False
 
 
 def test_a_first_run_leads_to_a_new_session_or_the_demo(qtbot, library):
@@ -120,7 +120,7 @@ def test_opening_the_window_leaves_heavy_modules_for_later():
 
     heavy = ["numpy", "sounddevice", "soundfile", "librosa", "mt_studio.core.capture.audio_capture",
              "sqlite3", "dataclasses", "mt_studio.core.library", "mt_studio.ui.consent.chips"]
-    code = ("import sys, mt_studio.cli.main, mt_studio.ui.app, mt_studio.ui.main_window\n"
+    code = ("import sys, mt_studio.start, mt_studio.ui.app, mt_studio.ui.main_window\n"
             f"print([m for m in {heavy!r} if m in sys.modules])")
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             check=True).stdout.strip()

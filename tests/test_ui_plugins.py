@@ -13,7 +13,7 @@ from test_plugin_host import GOOD, RAISES_EVERYWHERE, plugin
 from mt_studio import i18n
 from mt_studio.core.capture import devices
 from mt_studio.core.domain import Purpose
-from mt_studio.core.lead_sheet import chord_lines, lead_sheet
+from mt_studio.core.lead_sheet import chord_lines
 from mt_studio.core.library import (
     annotations,
     audit,
@@ -251,8 +251,7 @@ def test_the_lead_sheet_has_the_chords_four_bars_a_line_and_the_songs_lyrics(
         annotations.replace(db, demo_take.id, "chords", "bars", [
             Annotation("chord", n * 1000, (n + 1) * 1000, name)
             for n, name in enumerate(["C", "Am", "F", "G", "C", "Am"])])
-    sheet = lead_sheet(library.connection, demo_take,
-                       annotations.of_take(library.connection, demo_take.id))
+    sheet = studio_of(library).sharing.lead_sheet(demo_take.id)
     assert sheet.chord_lines == ("| C  | Am | F  | G  |", "| C  | Am |")
     assert sheet.text() == ("Morgensang\n\n| C  | Am | F  | G  |\n| C  | Am |\n\n"
                             "Morgenen kommer\nlyset over taket\n\nVi synger det vi har\n")
@@ -271,8 +270,7 @@ def test_the_lead_sheet_has_the_chords_four_bars_a_line_and_the_songs_lyrics(
     with library.transaction() as db:
         report = consent_ledger.withdraw(db, singer, [Purpose.GROUP])
     assert [(s.take_id, s.how) for s in report.lead_sheets] == [(demo_take.id, "pdf")]
-    withheld = lead_sheet(library.connection, demo_take,
-                          annotations.of_take(library.connection, demo_take.id)).text()
+    withheld = studio_of(library).sharing.lead_sheet(demo_take.id).text()
     assert "Vi synger" not in withheld and "words are left out" in withheld
     # The dialog opened while consent held: a copy made now leaves the words out.
     dialog.save_pdf(tmp_path / "again.pdf")

@@ -530,6 +530,7 @@ def test_a_take_named_and_marked_elsewhere_shows_so_in_the_list_the_heading_and_
 def test_a_layer_the_looper_keeps_undoes_or_mutes_shows_on_the_takes_tab(
         qtbot, shown_view, library, band, bridge, no_output):
     from mt_studio.core.library import layers
+    from mt_studio.core.studio import TakeChanged
 
     studio = studio_of(library)
     people = {p.pseudonym: p.id for p in studio.sessions.get(band).participants}
@@ -546,7 +547,7 @@ def test_a_layer_the_looper_keeps_undoes_or_mutes_shows_on_the_takes_tab(
     # The looper says so through the studio; nothing here calls refresh.
     with library.transaction() as db:
         layers.undo(db, take_id)  # the second layer
-    studio.recording.layers_changed(take_id, band)
+    studio.announce(TakeChanged(take_id, band))  # as the looper's keeper announces
     assert [view.mix.mix(i).mute for i in range(2)] == [False, True]
 
     with library.transaction() as db:
@@ -555,7 +556,7 @@ def test_a_layer_the_looper_keeps_undoes_or_mutes_shows_on_the_takes_tab(
                                 participant_ids=[people["Kestrel"]])
         layers.add(db, third.id)
     sf.write(library.folder / third.file, np.zeros(RATE), RATE, subtype="PCM_24")
-    studio.recording.layers_changed(take_id, band)
+    studio.announce(TakeChanged(take_id, band))  # as the looper's keeper announces
     assert view.take.id == take_id
     assert [lane.title for lane in view.lanes.lanes] == ["Bass", "Room", "Shaker"]
     assert [view.mix.mix(i).mute for i in range(3)] == [False, False, False]
@@ -563,7 +564,7 @@ def test_a_layer_the_looper_keeps_undoes_or_mutes_shows_on_the_takes_tab(
 
     with library.transaction() as db:
         layers.set_muted(db, view.take.tracks[0].id, True)
-    studio.recording.layers_changed(take_id, band)
+    studio.announce(TakeChanged(take_id, band))  # as the looper's keeper announces
     assert [view.mix.mix(i).mute for i in range(3)] == [True, False, False]
 
 

@@ -115,15 +115,16 @@ def test_a_long_file_is_read_in_blocks(tmp_path, monkeypatch):
     assert len(reads) > 1 and max(reads) <= waveform.BLOCK_FRAMES
 
 
-def test_the_parts_of_a_split_track_come_from_the_library(library):
+def test_the_parts_of_a_split_track_come_from_the_library(library, studio):
     db = library.connection
     session = sessions.create(db, "Band", SessionKind.BAND, on=date(2026, 11, 3))
     take = takes.start(db, session.id, 48000)
     track = takes.add_track(db, take, TrackKind.AUDIO, input=1)
     takes.add_part(db, track.id, 1, 0, 100, track.file)
     takes.add_part(db, track.id, 2, 100, 50, "audio/take-1/track-1.part2.wav")
-    assert waveform.part_paths(library, track.id) == [
-        library.folder / track.file, library.folder / "audio/take-1/track-1.part2.wav"]
+    (sounding,) = studio.listening.sound(take).tracks  # as the engines are handed it
+    assert sounding.files == (library.folder / track.file,
+                              library.folder / "audio/take-1/track-1.part2.wav")
 
 
 def good_wav(tmp_path: Path) -> bytes:

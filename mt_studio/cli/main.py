@@ -1,4 +1,4 @@
-"""The `mt-studio` entry point: parse, open the library, run one command, give its exit code."""
+"""The command line: parse, open the studio, run one command, give its exit code."""
 
 from __future__ import annotations
 
@@ -50,28 +50,8 @@ def build_parser() -> ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Open the studio window (no command) or run one command; return the exit code."""
-    arguments = list(sys.argv[1:] if argv is None else argv)
-    library = _window_library(arguments)
-    if library is not False:
-        from mt_studio.ui.app import run
-
-        return run(library)
-    return run_command(arguments)
-
-
-def _window_library(arguments: list[str]) -> str | None | bool:
-    """The library to open the window on, when ARGUMENTS name no command; else False.
-
-    Read by hand so that opening the window does not import every command's modules.
-    """
-    if arguments == []:
-        return None
-    if len(arguments) == 2 and arguments[0] == "--library":
-        return arguments[1]
-    if len(arguments) == 1 and arguments[0].startswith("--library="):
-        return arguments[0].split("=", 1)[1]
-    return False
+    """Run one command (ARGV, default the process's arguments); its exit code."""
+    return run_command(list(sys.argv[1:] if argv is None else argv))
 
 
 def run_command(argv: Sequence[str]) -> int:

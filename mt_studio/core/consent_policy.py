@@ -137,6 +137,14 @@ def consent_status(
     )
 
 
+def states_of(ledger: Iterable[ConsentEvent], participant_id: int, at: datetime
+              ) -> dict[Purpose, ConsentStatus]:
+    """The state of every purpose for one participant, by LEDGER as it stands; AT is the
+    moment whose local day judges expiry."""
+    ledger = tuple(ledger)
+    return {purpose: consent_status(ledger, participant_id, purpose, at) for purpose in Purpose}
+
+
 def credit_choice(ledger: Iterable[ConsentEvent], participant_id: int) -> Credit:
     """How a participant wants to be credited: the last choice written, else no credit.
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 from mt_studio.core.consent_policy import may_export
 from mt_studio.core.domain import ConsentEvent, Purpose, TrackPlan
@@ -17,9 +16,6 @@ from mt_studio.core.domain.songs import Song
 from mt_studio.core.domain.takes import StoredAnnotation, Take
 from mt_studio.core.plugins.extensions import Annotation
 from mt_studio.i18n import _
-
-if TYPE_CHECKING:  # transitional: the window calls this until it goes through the studio
-    from sqlite3 import Connection
 
 CHORD = "chord"
 BARS_A_LINE = 4
@@ -112,21 +108,3 @@ def lead_sheet_from(take: Take, stored: Sequence[StoredAnnotation], song: Song |
             writers = tuple(sorted(song.writer_ids)) if shared else ()
     return LeadSheet(title, tuple(chord_lines([a.label for a in chords(stored)])), lyrics,
                      song_id, writers)
-
-
-# transitional: the window calls this until it goes through the studio
-def lead_sheet(db: Connection, take: Take, stored: Sequence[StoredAnnotation],
-               at: datetime | None = None) -> LeadSheet:
-    """`lead_sheet_from` what the studio reads from DB (the studio's `sharing.lead_sheet`)."""
-    from mt_studio.core.studio.sharing import read_lead_sheet
-
-    return read_lead_sheet(db, take, stored, at)
-
-
-# transitional: the window calls this until it goes through the studio
-def log_shared(db: Connection, take_id: int, sheet: LeadSheet, how: str) -> None:
-    """Log SHEET of take TAKE_ID printed or saved in DB (the studio's
-    `sharing.log_lead_sheet`)."""
-    from mt_studio.core.studio.sharing import log_lead_sheet
-
-    log_lead_sheet(db, take_id, sheet, how)

@@ -8,12 +8,10 @@ withdrawn while community sharing is still granted).
 
 from __future__ import annotations
 
-import sqlite3
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from mt_studio.core.clock import utc_now
 from mt_studio.core.consent_policy import (
     Blocker,
     ConsentState,
@@ -23,9 +21,7 @@ from mt_studio.core.consent_policy import (
     may_export,
 )
 from mt_studio.core.domain import ConsentEvent, Purpose, TrackPlan
-from mt_studio.core.domain.takes import Take
 from mt_studio.core.export.request import SHARING_PURPOSES
-from mt_studio.core.library import consent_ledger, sessions, songs
 
 NO_LONGER = (ConsentState.WITHDRAWN, ConsentState.EXPIRED)
 """The states of a purpose that was given once and holds no more."""
@@ -179,29 +175,3 @@ def restrictions_of(take_id: int, tracks: Mapping[int, TrackPlan], present: Coll
     words_blocked = may_export([words], (), Purpose.GROUP, ledger, at).blockers if writers else ()
     return TakeRestrictions(take_id, tuple(restrictions), tuple(questions), tuple(sharing),
                             tuple(words_blocked))
-
-
-def load(db: sqlite3.Connection, found: Sequence[Take],
-         at: datetime | None = None) -> dict[int, TakeRestrictions]:
-    """The restrictions of each of FOUND (takes read from the library), by take id, now or at
-    AT: the ledger is read once for all of them."""
-    at = at or utc_now()
-    ledger = consent_ledger.events(db)
-    present: dict[int, frozenset[int]] = {}
-    found_restrictions = {}
-    for take in found:
-        if take.session_id not in present:
-            attendance = sessions.get(db, take.session_id).participants
-            present[take.session_id] = frozenset(p.id for p in attendance)
-        found_restrictions[take.id] = restrictions_of(
-            take.id, {t.id: t.plan() for t in take.tracks}, present[take.session_id], ledger,
-            at, _writers(db, take.id))
-    return found_restrictions
-
-
-def _writers(db: sqlite3.Connection, take_id: int) -> frozenset[int]:
-    """The writers of the words a lead sheet of the take would carry (none: no words)."""
-    linked = songs.for_take(db, take_id)
-    if len(linked) != 1 or not linked[0].latest.lyrics.strip():
-        return frozenset()
-    return frozenset(linked[0].writer_ids)

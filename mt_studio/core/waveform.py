@@ -18,7 +18,6 @@ import soundfile as sf
 
 from mt_studio.core.capture.wav_stream import UNKNOWN_SIZE
 from mt_studio.core.errors import InputError
-from mt_studio.core.library import Library, takes
 from mt_studio.i18n import _
 
 BLOCK_FRAMES = 1 << 16
@@ -32,11 +31,6 @@ class NoteSpan(NamedTuple):
     note: int
     velocity: int
     channel: int
-
-
-def part_paths(library: Library, track_id: int) -> list[Path]:
-    """The files of a track in order, as absolute paths in the library folder."""
-    return [library.folder / file for file in takes.parts(library.connection, track_id)]
 
 
 def track_frames(paths: Sequence[Path]) -> int:

@@ -6,12 +6,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 from mt_studio.core.domain import Dropout, TakeStatus, TrackKind, TrackPlan
-
-if TYPE_CHECKING:  # the plugins' types bring numpy, which the window does not need at first
-    from mt_studio.core.plugins.extensions import Annotation
 
 MAX_NAME_LENGTH = 80
 MAX_NOTE_LENGTH = 2000
@@ -103,6 +99,20 @@ class Listening:
     speed: float = 1.0
     semitones: int = 0
     levels: Mapping[int, TrackLevel] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Annotation:
+    """Something an analysis found in a take: a chord, a tempo, a key, a section.
+
+    START and END are frames of the take (END None: a point); LABEL is what is shown.
+    """
+
+    kind: str
+    start: int
+    end: int | None
+    label: str
+    value: float | None = None
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,6 @@ from mt_studio.core.export.plan import (
     HeardPerson,
     Hearing,
     hearing_from,
-    plan_export,
     plan_from,
 )
 from mt_studio.core.export.request import SHARING_PURPOSES, ExportRequest
@@ -15,12 +14,9 @@ from mt_studio.core.export.run import (
     ExportFailed,
     ExportGate,
     ExportResult,
-    export_take,
     run_export,
 )
 
-# plan_export and export_take are transitional: the window calls them until it goes through
-# the studio
 __all__ = ["SHARING_PURPOSES", "ExportCancelled", "ExportFacts", "ExportFailed", "ExportGate",
            "ExportPlan", "ExportRequest", "ExportResult", "HeardPerson", "Hearing",
-           "export_take", "hearing_from", "plan_export", "plan_from", "run_export"]
+           "hearing_from", "plan_from", "run_export"]

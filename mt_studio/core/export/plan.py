@@ -13,7 +13,6 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 from mt_studio.core.consent_policy import (
     Decision,
@@ -37,9 +36,6 @@ from mt_studio.core.errors import ConsentRefused, InputError
 from mt_studio.core.export.request import ExportRequest
 from mt_studio.core.mixing import TrackMix
 from mt_studio.i18n import _
-
-if TYPE_CHECKING:  # transitional: the window calls this until it goes through the studio
-    from sqlite3 import Connection
 
 
 @dataclass(frozen=True)
@@ -280,28 +276,3 @@ def _shared_lyrics(linked: Sequence[Song], purpose: Purpose, ledger: Sequence[Co
                       at).allowed:
         return None, frozenset()
     return linked[0].latest.lyrics, writers
-
-
-# transitional: the window calls this until it goes through the studio
-def hearing(db: Connection, request: ExportRequest, at: datetime) -> Hearing:
-    """`hearing_from` what the studio reads from DB (the studio's `sharing.hearing`)."""
-    from mt_studio.core.studio.sharing import export_facts
-
-    return hearing_from(export_facts(db, request.take_id), request, at)
-
-
-# transitional: the window calls this until it goes through the studio
-def plan_export(db: Connection, request: ExportRequest, at: datetime,
-                heard: Hearing | None = None) -> ExportPlan:
-    """`plan_from` what the studio reads from DB (the studio's `sharing.plan`)."""
-    from mt_studio.core.studio.sharing import export_facts
-
-    return plan_from(export_facts(db, request.take_id), request, at, heard)
-
-
-# transitional: the window calls this until it goes through the studio
-def default_title(db: Connection, take: Take) -> str:
-    """`title_from` the songs DB links to TAKE (the studio's `sharing.default_title`)."""
-    from mt_studio.core.studio.sharing import export_facts
-
-    return title_from(take, export_facts(db, take.id).songs)

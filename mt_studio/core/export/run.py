@@ -25,7 +25,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
 import numpy as np
 import soundfile as sf
@@ -53,9 +53,6 @@ from mt_studio.core.plugins.take_audio import sound_of
 from mt_studio.core.presets.model import AudioFormat
 from mt_studio.core.synth import RenderCancelled
 from mt_studio.i18n import _
-
-if TYPE_CHECKING:  # transitional: the window calls this until it goes through the studio
-    from mt_studio.core.library import Library
 
 log = logging.getLogger(__name__)
 
@@ -479,15 +476,3 @@ def _alive(pid: int) -> bool:
 def _rounded(value: float | None) -> float | None:
     return None if value is None or value != value or abs(value) == float("inf") \
         else round(value, 2)
-
-
-# transitional: the window calls this until it goes through the studio
-def export_take(library: Library, request: ExportRequest, *,
-                progress: Callable[[float], None] | None = None,
-                cancelled: Callable[[], bool] | None = None,
-                plugins: PluginHost | None = None) -> ExportResult:
-    """The studio's `sharing.export` on LIBRARY (opened by the caller's thread)."""
-    from mt_studio.core.studio import Studio
-
-    return Studio(library).sharing.export(request, progress=progress, cancelled=cancelled,
-                                          plugins=plugins)

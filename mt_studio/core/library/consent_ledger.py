@@ -7,7 +7,6 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 
-from mt_studio.core.consent_policy import ConsentStatus, consent_status
 from mt_studio.core.domain import ConsentAction, ConsentEvent, Credit, Participant, Purpose
 from mt_studio.core.domain.withdrawal import (
     TouchedExport,
@@ -17,7 +16,7 @@ from mt_studio.core.domain.withdrawal import (
 )
 from mt_studio.core.errors import InputError
 from mt_studio.core.library import audit
-from mt_studio.core.library.clock import from_text, local_now, to_text, utc_now
+from mt_studio.core.library.clock import from_text, to_text, utc_now
 from mt_studio.core.text import one_line
 from mt_studio.i18n import _
 
@@ -67,7 +66,6 @@ def withdraw(
     """Append a withdrawal row per purpose, in effect at once, and report what it touches."""
     at = at or utc_now()
     purposes = _unique(purposes)
-    before = current(db, participant.id)
     events = tuple(
         _append(db, ConsentEvent(participant.id, purpose, ConsentAction.WITHDRAW, at,
                                  reason=one_line(reason, _("The reason"))))
@@ -77,7 +75,7 @@ def withdraw(
     takes = takes_with(db, participant.id) if restricting else []
     sheets = lead_sheets_with(db, participant.id) if Purpose.GROUP in purposes else []
     return WithdrawalReport(events, tuple(takes), tuple(exports_with(db, participant.id, purposes)),
-                            tuple(sheets), tuple(p for p in purposes if before[p].valid))
+                            tuple(sheets))
 
 
 def events(
@@ -91,16 +89,6 @@ def events(
         params = sorted(set(participant_ids))
         query += f" WHERE participant_id IN ({','.join('?' * len(params))})"
     return [_event(row) for row in db.execute(query + " ORDER BY id", params)]
-
-
-def current(
-    db: sqlite3.Connection, participant_id: int, at: datetime | None = None
-) -> dict[Purpose, ConsentStatus]:
-    """The state of every purpose for one participant, by the ledger as it stands; AT (default
-    now) is the moment whose local day judges expiry."""
-    ledger = events(db, [participant_id])
-    at = at or local_now()
-    return {purpose: consent_status(ledger, participant_id, purpose, at) for purpose in Purpose}
 
 
 def takes_with(db: sqlite3.Connection, participant_id: int) -> list[TouchedTake]:

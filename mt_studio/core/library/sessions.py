@@ -6,7 +6,6 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Sequence
 from datetime import date
-from typing import TYPE_CHECKING
 
 from mt_studio.core.domain import Participant, SessionKind
 from mt_studio.core.domain.sessions import KEEP, Session, SessionInput, _Unchanged
@@ -15,11 +14,6 @@ from mt_studio.core.library import audit
 from mt_studio.core.library.clock import to_text, utc_now
 from mt_studio.core.text import one_line, shown
 from mt_studio.i18n import _
-
-if TYPE_CHECKING:  # the presets (and TOML) load when a template is used, not at start-up
-    from mt_studio.core.presets.model import SessionTemplate
-
-
 
 
 def create(
@@ -54,26 +48,6 @@ def create(
     audit.record(db, "session.created", f"session:{session_id}", kind=kind.value,
                  participants=[p.id for p in participants], template=template)
     return get(db, session_id)
-
-
-def create_from_template(
-    db: sqlite3.Connection,
-    title: str,
-    template: SessionTemplate,
-    *,
-    on: date,
-    kind: SessionKind | None = None,
-    participants: Sequence[Participant] = (),
-    therapist: str | None = None,
-    notes: str = "",
-) -> Session:
-    """Create a session laid out as TEMPLATE: its kind (unless KIND), tempo, count-in, inputs."""
-    return create(
-        db, title, kind or template.session_kind, on=on, participants=participants,
-        therapist=therapist, notes=notes, template=template.name, tempo_bpm=template.tempo_bpm,
-        count_in_bars=template.count_in_bars,
-        inputs=[SessionInput(i.number, i.label, i.isolated, i.armed) for i in template.inputs],
-    )
 
 
 def edit(

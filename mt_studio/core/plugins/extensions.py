@@ -15,21 +15,8 @@ from typing import Protocol
 
 import numpy as np
 
+from mt_studio.core.domain.takes import Annotation  # found in a take: kept with it
 from mt_studio.i18n import current_language
-
-
-@dataclass(frozen=True)
-class Annotation:
-    """Something an analysis found in a take: a chord, a tempo, a key, a section.
-
-    START and END are frames of the take (END None: a point); LABEL is what is shown.
-    """
-
-    kind: str
-    start: int
-    end: int | None
-    label: str
-    value: float | None = None
 
 
 @dataclass(frozen=True)

@@ -6,17 +6,13 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import numpy as np
 
 from mt_studio.core.domain.sound import TakeSound
-from mt_studio.core.domain.takes import Marker, Take
+from mt_studio.core.domain.takes import Marker
 from mt_studio.core.plugins.extensions import TakeAudio
 from mt_studio.core.waveform import TrackReader
-
-if TYPE_CHECKING:  # transitional: the window calls this until it goes through the studio
-    from mt_studio.core.library import Library
 
 
 @contextmanager
@@ -28,18 +24,6 @@ def audio_of(sound: TakeSound, start: int = 0, end: int | None = None) -> Iterat
     last = sound.frames if end is None else min(end, sound.frames)
     with sound_of(sources, sound.samplerate, start, last, sound.tempo_bpm,
                   sound.take.markers) as audio:
-        yield audio
-
-
-# transitional: the window calls this until it goes through the studio
-@contextmanager
-def take_audio(library: Library, take: Take, start: int = 0, end: int | None = None
-               ) -> Iterator[TakeAudio]:
-    """`audio_of` TAKE as the studio resolves it in LIBRARY (the studio's
-    `plugins.take_audio`)."""
-    from mt_studio.core.studio.listening import resolve
-
-    with audio_of(resolve(library.connection, library.folder, take.id), start, end) as audio:
         yield audio
 
 

@@ -5,7 +5,7 @@ take_restrictions); this reads the library for them and writes the ledger."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from sqlite3 import Connection
 from typing import TYPE_CHECKING
@@ -16,6 +16,7 @@ from mt_studio.core.consent_policy import (
     consent_status,
     credit_choice,
     stamped_ahead,
+    states_of,
 )
 from mt_studio.core.domain import ConsentEvent, Credit, Participant, Purpose
 from mt_studio.core.library import consent_ledger, participants, sessions, songs
@@ -90,8 +91,7 @@ class ConsentService:
     def current(self, participant_id: int, at: datetime | None = None
                 ) -> dict[Purpose, ConsentStatus]:
         """Where a participant stands for every purpose now (or at AT, for expiry)."""
-        with self._studio.reading() as db:
-            return consent_ledger.current(db, participant_id, at)
+        return states_of(self.ledger([participant_id]), participant_id, at or local_now())
 
     def history(self, pseudonym: str) -> ConsentHistory:
         """Where the participant called PSEUDONYM stands, and every row of theirs."""
@@ -123,7 +123,11 @@ class ConsentService:
         restricted, earlier exports and lead sheets to ask back)."""
         with self._studio.transaction() as tx:
             person = participants.get(tx, participant_id)
+            before = states_of(consent_ledger.events(tx, [participant_id]), participant_id,
+                               local_now())
             report = consent_ledger.withdraw(tx, person, purposes, reason=reason)
+            report = replace(report, valid_before=tuple(
+                e.purpose for e in report.events if before[e.purpose].valid))
             self._studio.announce(ConsentChanged(participant_id))
         return report
 

@@ -9,7 +9,8 @@ from datetime import date
 from pathlib import Path
 
 from mt_studio.core.capture.audio_capture import StopReason
-from mt_studio.core.consent_policy import ConsentState, heard_on
+from mt_studio.core.clock import local_now
+from mt_studio.core.consent_policy import ConsentState, heard_on, states_of
 from mt_studio.core.demo import (
     DEMO_PURPOSES,
     PLAYERS,
@@ -93,7 +94,7 @@ def _participant(db, pseudonym: str) -> Participant:
 
 
 def _grant_missing(db, person: Participant) -> None:
-    now = consent_ledger.current(db, person.id)
+    now = states_of(consent_ledger.events(db, [person.id]), person.id, local_now())
     missing = [p for p in DEMO_PURPOSES if now[p].state is not ConsentState.GRANTED]
     if missing:
         consent_ledger.grant(db, person, missing, witness=WITNESS, credit=Credit.PSEUDONYM)

@@ -43,18 +43,22 @@ class SessionService:
         with self._studio.reading() as db:
             return takes.for_session(db, session_id)
 
-    def create(self, title: str, kind: SessionKind, *, on: date,
+    def create(self, title: str, kind: SessionKind | None, *, on: date,
                present: Sequence[int] = (), template: SessionTemplate | None = None,
                therapist: str | None = None, notes: str = "", tempo_bpm: float | None = None,
                count_in_bars: int = 0, inputs: Sequence[SessionInput] = ()) -> Session:
         """Make a session with PRESENT (participant ids) checked in, laid out as TEMPLATE if
-        one is given, else with the tempo, count-in and inputs given."""
+        one is given (its kind unless KIND), else with the kind, tempo, count-in and inputs
+        given."""
         with self._studio.transaction() as tx:
             people = _people(tx, present)
-            if template is not None:
-                session = sessions.create_from_template(
-                    tx, title, template, on=on, kind=kind, participants=people,
-                    therapist=therapist, notes=notes)
+            if template is not None:  # laid out as the template: tempo, count-in, inputs
+                session = sessions.create(
+                    tx, title, kind or template.session_kind, on=on, participants=people,
+                    therapist=therapist, notes=notes, template=template.name,
+                    tempo_bpm=template.tempo_bpm, count_in_bars=template.count_in_bars,
+                    inputs=[SessionInput(i.number, i.label, i.isolated, i.armed)
+                            for i in template.inputs])
             else:
                 session = sessions.create(
                     tx, title, kind, on=on, participants=people, therapist=therapist,

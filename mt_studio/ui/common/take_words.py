@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from mt_studio.core.domain import TrackKind
-from mt_studio.core.library.takes import Track
+from mt_studio.core.domain.takes import Track
 from mt_studio.i18n import _
 
 
