@@ -373,7 +373,7 @@ def test_a_song_made_and_a_take_recorded_meanwhile_are_listed_without_a_refresh(
                 recording = band.recording.start(TakeRequest(
                     session_id, "system", inputs=(1,), duration_seconds=1.0))
                 recording.wait(30)
-                finished.append(recording.finish())
+                finished.append(recording.stop())  # it stopped by itself: kept now
 
             worker = threading.Thread(target=record)
             worker.start()

@@ -129,7 +129,8 @@ def test_consent_recorded_in_the_export_dialog_lifts_the_mark(qtbot, window, lib
     assert not view.consent.isVisibleTo(view)
     singer = participants.find(library.connection, "Demo Singer")
     board = window.session_view.consent
-    assert board.chip(singer.id, Purpose.GROUP).chip.valid  # the board was told too
+    # The board was told too, by the studio's event (it redraws once the events settle).
+    qtbot.waitUntil(lambda: board.chip(singer.id, Purpose.GROUP).chip.valid)
     export.reject()
 
 

@@ -37,13 +37,7 @@ log = logging.getLogger(__name__)
 
 class SessionView(QTabWidget):
     """The open session: check-in and consent, inputs, recording, takes, the looper and the
-    songs, one tab each.
-
-    `takes_changed()` whenever the session gains a take (or a take its sound): a take starts or
-    stops recording, or the looper keeps a layer.
-    """
-
-    takes_changed = pyqtSignal()
+    songs, one tab each; each panel redraws on the studio's events (BRIDGE)."""
 
     def __init__(self, studio: Studio, bridge: StudioBridge | None = None,
                  parent: QWidget | None = None, plugins: PluginHost | None = None) -> None:
@@ -77,25 +71,14 @@ class SessionView(QTabWidget):
         self.addTab(self.looper, _("Looper"))
         self.addTab(self.songs, _("Songs"))
         self.setAccessibleName(_("Session"))
-        self.consent.consent_changed.connect(self.inputs.refresh)
-        self.consent.consent_changed.connect(self.record.refresh_consent)
-        self.consent.consent_changed.connect(self.takes.refresh)  # marks what is restricted
-        self.takes.consent_changed.connect(self.consent.refresh)  # recorded in Export…
-        self.takes.consent_changed.connect(self.inputs.refresh)
-        self.takes.consent_changed.connect(self.record.refresh_consent)
+        # What changed in the library reaches each panel from the bridge; what is wired here
+        # is what one panel hands another while nobody has saved anything.
         self.inputs.assignment_changed.connect(self.record.set_request)
         self.inputs.assignment_changed.connect(self.looper.set_request)
         self.inputs.problem_changed.connect(self.record.set_device_problem)
         self.record.recording_changed.connect(lambda _on: self._lock_devices())
         self.looper.active_changed.connect(lambda _on: self._lock_devices())
         self.looper.active_changed.connect(self.levels.check)
-        self.record.take_recorded.connect(lambda _take: self.takes.refresh())
-        self.record.take_recorded.connect(lambda _take: self.songs.refresh())
-        self.looper.layers_changed.connect(lambda _take: self.takes.refresh())
-        self.looper.layers_changed.connect(lambda _take: self.songs.refresh())
-        self.record.recording_changed.connect(lambda _on: self.takes_changed.emit())
-        self.record.take_recorded.connect(lambda _take: self.takes_changed.emit())
-        self.looper.layers_changed.connect(lambda _take: self.takes_changed.emit())
         self.takes.position_changed.connect(
             lambda take, frame: self.songs.set_position(take or None, frame))
         self.songs.play_requested.connect(self._play_stamp)
@@ -382,8 +365,6 @@ class MainWindow(QMainWindow):
             return
         if self.session_view is None:
             self.session_view = SessionView(self.studio, self.bridge, plugins=self.plugins)
-            self.session_view.takes_changed.connect(self.sessions.refresh)
-            self.session_view.consent.consent_changed.connect(self.sessions.refresh)
             for busy_changed in (self.session_view.record.recording_changed,
                                  self.session_view.looper.active_changed):
                 busy_changed.connect(lambda _on: self.preferences_action.setEnabled(
