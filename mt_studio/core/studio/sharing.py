@@ -38,7 +38,6 @@ from mt_studio.core.library import (
     audit,
     consent_ledger,
     exports,
-    layers,
     participants,
     sessions,
     songs,
@@ -93,7 +92,7 @@ class SharingService:
         (ConsentRefused, InputError, ExportCancelled, ExportFailed, PluginFailed). PROGRESS
         and CANCELLED are called on this thread; PLUGINS offers effects and exporters."""
         with self._studio.reading() as db:
-            facts = export_facts(db, request.take_id)
+            facts = export_facts(db, self._studio.folder, request.take_id)
             sound = resolve(db, self._studio.folder, request.take_id)
             found = annotations.of_take(db, request.take_id)
         result = run_export(request, facts, sound, _Gate(self._studio), found=found,
@@ -118,7 +117,7 @@ class SharingService:
 
     def _facts(self, take_id: int) -> ExportFacts:
         with self._studio.reading() as db:
-            return export_facts(db, take_id)
+            return export_facts(db, self._studio.folder, take_id)
 
 
 class _Gate:
@@ -149,12 +148,13 @@ def _still_allowed(db: Connection, plan: ExportPlan) -> None:
                                      participants.pseudonyms(db)))
 
 
-def export_facts(db: Connection, take_id: int) -> ExportFacts:
-    """What an export of TAKE_ID is planned from, read in one go; InputError if there is no
-    such take."""
-    take = takes.get(db, take_id)
+def export_facts(db: Connection, folder: Path, take_id: int) -> ExportFacts:
+    """What an export of TAKE_ID (of the library in FOLDER) is planned from, read in one go;
+    InputError if there is no such take."""
+    sound = resolve(db, folder, take_id)  # what the take plays as: the layers it leaves out
+    take = sound.take
     present = frozenset(p.id for p in sessions.get(db, take.session_id).participants)
-    return ExportFacts(take, frozenset(layers.left_out(db, take_id)), present,
+    return ExportFacts(take, sound.left_out, present,
                        tuple(participants.all_participants(db)),
                        tuple(consent_ledger.events(db)), tuple(songs.for_take(db, take_id)))
 
