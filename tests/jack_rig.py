@@ -1,6 +1,6 @@
 """A real audio interface for tests: a JACK server on the dummy backend, and a signal generator.
 
-The server is a real multichannel device for PortAudio (DESIGN.md §6). Each server gets its own
+The server is a real multichannel device for PortAudio. Each server gets its own
 name, and clients find it through JACK_DEFAULT_SERVER, which `JackServer.env` sets.
 """
 

@@ -121,3 +121,15 @@ def test_the_code_passes_the_linter():
                              "plugins"],
                             cwd=REPO, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_code_cites_its_own_account_of_itself_never_a_file_outside_the_repository():
+    """docs/architecture.md is the project's account of its layers; a citation of a design
+    note kept elsewhere would leave a reader with nothing to open."""
+    cited = [path.relative_to(REPO).as_posix()
+             for folder in ("mt_studio", "plugins", "tests", "benchmarks", "docs")
+             for path in (REPO / folder).rglob("*.py")
+             if "DESIGN" + ".md" in path.read_text(encoding="utf-8")
+             or "DESIGN §" in path.read_text(encoding="utf-8")]
+    assert cited == []
+    assert (REPO / "docs" / "architecture.md").is_file()

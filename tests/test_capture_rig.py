@@ -1,4 +1,4 @@
-"""Recording from a real audio interface: a JACK server on the dummy backend (DESIGN.md §6).
+"""Recording from a real audio interface: a JACK server on the dummy backend.
 
 Each test starts its own server and a JACK client that generates known signals into the
 recorder's input ports; the recorder runs as `mt-studio record` in a child process, as people

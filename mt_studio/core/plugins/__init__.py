@@ -1,4 +1,4 @@
-"""The plugin host (DESIGN.md §7 example 7): plugin folders with a manifest, enabled and
+"""The plugin host: plugin folders with a manifest, enabled and
 disabled as a whole, each isolated so that a failing plugin never takes the app down."""
 
 from mt_studio.core.plugins.extensions import (
