@@ -280,6 +280,13 @@ class RampsInAChildProcess:
             preexec_fn=_die_with_parent,
         )
         self._expect("ready", timeout)
+        # A client of this process that only reads the clock and lists ports: it has no process
+        # callback, so it needs nothing of this process's GIL in the real-time cycle.
+        self.client = server.client(f"mt-test-watch-{uuid.uuid4().hex[:6]}")
+
+    def now(self) -> int:
+        """The server's frame clock now."""
+        return self.client.frame_time
 
     def _expect(self, word: str, timeout: float) -> str:
         reply: list[str] = []
@@ -301,6 +308,9 @@ class RampsInAChildProcess:
 
     def close(self) -> None:
         """Stop generating and wait for the child to go."""
+        if getattr(self, "client", None) is not None:
+            self.client.close()
+            self.client = None
         if self.process.poll() is None:
             try:
                 self.process.stdin.close()

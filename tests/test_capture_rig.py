@@ -21,6 +21,7 @@ import numpy as np
 import pytest
 import soundfile as sf
 from jack_rig import (
+    RampsInAChildProcess,
     SignalGenerator,
     clicks,
     port_names,
@@ -93,7 +94,7 @@ def test_eight_inputs_record_eight_frequencies_for_the_duration(server, studio):
 
 @pytest.mark.parametrize("sample_format", ["pcm24", "float32"])
 def test_every_sample_arrives_in_order(server, studio, sample_format):
-    generator = SignalGenerator(server, [ramp(0), ramp(1)])
+    generator = RampsInAChildProcess(server, 2)
     try:
         recording = Recording(studio, "--inputs", "1-2", "--duration", "2",
                               "--format", sample_format)
@@ -112,7 +113,7 @@ def test_every_sample_arrives_in_order(server, studio, sample_format):
 @pytest.mark.timeout(600)  # ten recordings, each killed and recovered
 def test_sigkill_at_random_moments_loses_at_most_a_second(server, studio):
     chooser = random.Random(20261123)
-    generator = SignalGenerator(server, [ramp(0), ramp(1), ramp(2)])
+    generator = RampsInAChildProcess(server, 3)
     try:
         for attempt in range(10):
             recording = Recording(studio, "--inputs", "1-3", "--format",
@@ -158,7 +159,7 @@ def test_a_file_size_limit_stops_the_take_cleanly(server, studio):
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # get EFBIG, not a killed process
         resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
 
-    generator = SignalGenerator(server, [ramp(0), ramp(1)])
+    generator = RampsInAChildProcess(server, 2)
     try:
         recording = Recording(studio, "--inputs", "1-2", "--format", "float32",
                               "--duration", "20", preexec=small_files)
@@ -180,7 +181,7 @@ def test_a_file_size_limit_stops_the_take_cleanly(server, studio):
 
 
 def test_files_split_into_parts_without_a_gap(server, studio):
-    generator = SignalGenerator(server, [ramp(0)])
+    generator = RampsInAChildProcess(server, 1)
     try:
         recording = Recording(studio, "--inputs", "1", "--duration", "2",
                               "--split-bytes", str(3 * 20_000))
@@ -229,7 +230,7 @@ def test_lost_input_is_filled_with_silence_and_stays_aligned(server, studio):
 
     A synchronous server would wait for the stopped recorder; an asynchronous one goes on.
     """
-    generator = SignalGenerator(server, [ramp(0), ramp(1)])
+    generator = RampsInAChildProcess(server, 2)
     try:
         recording = Recording(studio, "--inputs", "1-2", "--duration", "4", "--blocksize",
                               str(PERIOD))

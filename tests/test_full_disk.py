@@ -13,7 +13,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from jack_rig import SignalGenerator, ramp
+from jack_rig import RampsInAChildProcess
 from recorder_rig import (
     RATE,
     RECORDER_PORTS,
@@ -101,7 +101,7 @@ def test_a_take_that_fills_the_disk_stops_cleanly_with_every_sample_kept(server,
     audio = Path(studio["MT_STUDIO_LIBRARY"]) / "audio"
     # The audio folder on a disk of its own, 3 MiB: eight float inputs fill it in two seconds.
     mount_tmpfs(audio, "3m")
-    generator = SignalGenerator(server, [ramp(n) for n in range(8)])
+    generator = RampsInAChildProcess(server, 8)
     try:
         recording = Recording(studio, "--inputs", "1-8", "--format", "float32",
                               "--duration", "60")

@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import soundfile as sf
-from jack_rig import SignalGenerator, port_names, ramp, wait_for
+from jack_rig import RampsInAChildProcess, port_names, wait_for
 from recorder_rig import (
     RATE,
     RECORDER_PORTS,
@@ -108,7 +108,7 @@ def server():
 
 def test_recovery_leaves_a_take_another_process_is_recording_alone(server, tmp_path):
     studio = make_studio(server, tmp_path)
-    generator = SignalGenerator(server, [ramp(0), ramp(1)])
+    generator = RampsInAChildProcess(server, 2)
     try:
         recording = Recording(studio, "--inputs", "1-2", "--duration", "3")
         generator.connect_to(RECORDER_PORTS)
