@@ -89,6 +89,18 @@ def test_another_thread_reads_only_what_a_transaction_has_committed(studio):
     assert seen == [["Kari", "Ola"]]
 
 
+def test_a_service_is_made_once_and_never_waits_for_a_change_under_way(studio):
+    with studio.transaction():
+        made: list[object] = []
+        askers = [threading.Thread(target=lambda: made.append(studio.songs)) for _ in range(4)]
+        for asker in askers:
+            asker.start()
+        for asker in askers:
+            asker.join(timeout=10)
+        assert len(made) == 4 and all(service is made[0] for service in made)
+    assert studio.songs is made[0]
+
+
 def test_sessions_are_made_edited_and_attended_through_the_studio(studio, heard):
     kari = studio.consent.add_participant("Kari")
     ola = studio.consent.add_participant("Ola")

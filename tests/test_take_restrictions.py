@@ -9,8 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mt_studio.core.consent_policy import ConsentState, consent_status, heard_on, may_export
-from mt_studio.core.domain import ConsentAction, ConsentEvent, Purpose, TrackPlan
-from mt_studio.core.export import SHARING_PURPOSES
+from mt_studio.core.domain import SHARING_PURPOSES, ConsentAction, ConsentEvent, Purpose, TrackPlan
 from mt_studio.core.library import consent_ledger, participants, songs, takes
 from mt_studio.core.take_restrictions import (
     NO_LONGER,

@@ -127,6 +127,22 @@ def test_opening_the_window_leaves_heavy_modules_for_later():
     assert loaded == "[]"
 
 
+def test_the_studio_lists_the_sessions_without_loading_an_audio_engine(tmp_path):
+    """The window lists the sessions straight after the library opens: the studio makes a
+    service when it is first used, and the session service needs no audio (nor numpy)."""
+    import subprocess
+    import sys
+
+    heavy = ["numpy", "sounddevice", "soundfile", "mido", "mt_studio.core.export",
+             "mt_studio.core.capture", "mt_studio.core.studio.recording"]
+    code = ("import sys\nfrom mt_studio.core.studio import Studio\n"
+            f"studio = Studio.open({str(tmp_path / 'lib')!r})\nstudio.sessions.all()\n"
+            f"print([m for m in {heavy!r} if m in sys.modules])")
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=True).stdout.strip()
+    assert loaded == "[]"
+
+
 def test_the_demo_session_opens_with_every_panel(qtbot, library):
     window = window_for(qtbot, library)
     window.show()

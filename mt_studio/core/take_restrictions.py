@@ -20,8 +20,7 @@ from mt_studio.core.consent_policy import (
     heard_on,
     may_export,
 )
-from mt_studio.core.domain import ConsentEvent, Purpose, TrackPlan
-from mt_studio.core.export.request import SHARING_PURPOSES
+from mt_studio.core.domain import SHARING_PURPOSES, ConsentEvent, Purpose, TrackPlan
 
 NO_LONGER = (ConsentState.WITHDRAWN, ConsentState.EXPIRED)
 """The states of a purpose that was given once and holds no more."""

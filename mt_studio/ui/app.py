@@ -102,6 +102,7 @@ class StudioOpener(QObject):
 
         self.studio = Studio.open(default_library_folder() if self._folder is None
                                   else self._folder)
+        self.studio.sessions  # noqa: B018 - loaded here, not when the window first lists them
         return self.studio
 
     def _failed(self, error: Exception) -> None:

@@ -21,6 +21,10 @@ class Purpose(enum.StrEnum):
     PUBLIC = "public"
 
 
+SHARING_PURPOSES = (Purpose.GROUP, Purpose.COMMUNITY, Purpose.PUBLIC)
+"""The purposes that share a take beyond the session, from the nearest circle outwards."""
+
+
 class Credit(enum.StrEnum):
     """How a participant wants to be credited where their music is shared."""
 

@@ -8,7 +8,7 @@ from mt_studio.core.export.plan import (
     hearing_from,
     plan_from,
 )
-from mt_studio.core.export.request import SHARING_PURPOSES, ExportRequest
+from mt_studio.core.export.request import ExportRequest
 from mt_studio.core.export.run import (
     ExportCancelled,
     ExportFailed,
@@ -17,6 +17,6 @@ from mt_studio.core.export.run import (
     run_export,
 )
 
-__all__ = ["SHARING_PURPOSES", "ExportCancelled", "ExportFacts", "ExportFailed", "ExportGate",
-           "ExportPlan", "ExportRequest", "ExportResult", "HeardPerson", "Hearing",
-           "hearing_from", "plan_from", "run_export"]
+__all__ = ["ExportCancelled", "ExportFacts", "ExportFailed", "ExportGate", "ExportPlan",
+           "ExportRequest", "ExportResult", "HeardPerson", "Hearing", "hearing_from", "plan_from",
+           "run_export"]

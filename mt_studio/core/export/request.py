@@ -6,14 +6,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from mt_studio.core.domain import Purpose
+from mt_studio.core.domain import SHARING_PURPOSES, Purpose
 from mt_studio.core.errors import InputError
 from mt_studio.core.mixing import TrackMix
 from mt_studio.core.presets.model import AudioFormat, ExportProfile
 from mt_studio.i18n import _
-
-SHARING_PURPOSES = (Purpose.GROUP, Purpose.COMMUNITY, Purpose.PUBLIC)
-"""The purposes an export can be for: who may hear it beyond the therapy room."""
 
 BIT_DEPTHS = {AudioFormat.WAV: (16, 24, 32), AudioFormat.FLAC: (16, 24)}
 

@@ -12,16 +12,19 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from sqlite3 import Connection
+from typing import TYPE_CHECKING
 
 from mt_studio.core.library import Library, default_library_folder
-from mt_studio.core.studio.consent import ConsentService
 from mt_studio.core.studio.events import Event, Events
-from mt_studio.core.studio.listening import ListeningService
-from mt_studio.core.studio.plugins import PluginService
-from mt_studio.core.studio.recording import RecordingService
-from mt_studio.core.studio.sessions import SessionService
-from mt_studio.core.studio.sharing import SharingService
-from mt_studio.core.studio.songs import SongService
+
+if TYPE_CHECKING:
+    from mt_studio.core.studio.consent import ConsentService
+    from mt_studio.core.studio.listening import ListeningService
+    from mt_studio.core.studio.plugins import PluginService
+    from mt_studio.core.studio.recording import RecordingService
+    from mt_studio.core.studio.sessions import SessionService
+    from mt_studio.core.studio.sharing import SharingService
+    from mt_studio.core.studio.songs import SongService
 
 __all__ = ["Studio", "default_library_folder"]
 
@@ -31,7 +34,8 @@ class Studio:
     `sharing`, `songs` and `plugins`, and `events` to listen to what changes.
 
     One connection serves every thread; a lock keeps one thread's transaction whole while
-    another reads or writes (SQLite would otherwise mix their statements into one).
+    another reads or writes (SQLite would otherwise mix their statements into one). A service
+    is made the first time it is used, so that listing the sessions loads no audio engine.
     """
 
     def __init__(self, library: Library) -> None:
@@ -40,19 +44,69 @@ class Studio:
         self._pending: list[Event] | None = None  # announced in the open transaction
         self._writer: int | None = None  # the thread whose transaction is open
         self.events = Events()
-        self.sessions = SessionService(self)
-        self.consent = ConsentService(self)
-        self.recording = RecordingService(self)
-        self.listening = ListeningService(self)
-        self.sharing = SharingService(self)
-        self.songs = SongService(self)
-        self.plugins = PluginService(self)
+        self._services: dict[type, object] = {}
+        self._services_lock = threading.Lock()  # not the studio's: never waits on a change
 
     @classmethod
     def open(cls, folder: Path | str) -> Studio:
         """The studio on the library in FOLDER (created if new); LibraryError naming the file
         or folder when it cannot be opened."""
         return cls(Library.open(folder))
+
+    @property
+    def sessions(self) -> SessionService:
+        """Sessions, who is checked in, and a session's inputs."""
+        from mt_studio.core.studio.sessions import SessionService
+
+        return self._service(SessionService)
+
+    @property
+    def consent(self) -> ConsentService:
+        """Participants, their consent, and what it leaves a take free for."""
+        from mt_studio.core.studio.consent import ConsentService
+
+        return self._service(ConsentService)
+
+    @property
+    def recording(self) -> RecordingService:
+        """Recording takes and loops, and recovering what a crash left."""
+        from mt_studio.core.studio.recording import RecordingService
+
+        return self._service(RecordingService)
+
+    @property
+    def listening(self) -> ListeningService:
+        """A take as it sounds, its markers, and how it was last listened to."""
+        from mt_studio.core.studio.listening import ListeningService
+
+        return self._service(ListeningService)
+
+    @property
+    def sharing(self) -> SharingService:
+        """What an export would share, and exporting it."""
+        from mt_studio.core.studio.sharing import SharingService
+
+        return self._service(SharingService)
+
+    @property
+    def songs(self) -> SongService:
+        """Songs, their versions and writers."""
+        from mt_studio.core.studio.songs import SongService
+
+        return self._service(SongService)
+
+    @property
+    def plugins(self) -> PluginService:
+        """What plugins read of a take and the annotations they leave."""
+        from mt_studio.core.studio.plugins import PluginService
+
+        return self._service(PluginService)
+
+    def _service(self, kind: type) -> object:
+        with self._services_lock:  # one of each, whichever thread asks first
+            if kind not in self._services:
+                self._services[kind] = kind(self)
+            return self._services[kind]
 
     @property
     def folder(self) -> Path:

@@ -27,9 +27,9 @@ from PyQt6.QtWidgets import (
 )
 
 from mt_studio.core.consent_policy import heard_on
-from mt_studio.core.domain import TrackKind
+from mt_studio.core.domain import SHARING_PURPOSES, TrackKind
 from mt_studio.core.domain.takes import Take
-from mt_studio.core.export import SHARING_PURPOSES, ExportRequest
+from mt_studio.core.export import ExportRequest
 from mt_studio.core.looping import LoopRegion
 from mt_studio.core.mixing import TrackMix
 from mt_studio.core.plugins import PluginHost
