@@ -238,6 +238,30 @@ def test_the_window_paints_before_its_library_is_open_and_then_lists_it(qtbot, t
         window.studio.sessions.all()
 
 
+def test_qt_writes_numbers_as_the_language_shown_from_the_first_window_on(qtbot, library):
+    """The first window takes Qt's locale once it has painted (benchmarks/startup.py); what is
+    built in it afterwards writes numbers the Norwegian way all the same."""
+    from PyQt6.QtCore import QLocale
+    from PyQt6.QtWidgets import QDoubleSpinBox
+
+    from mt_studio.ui.app import Shell
+
+    QLocale.setDefault(QLocale("en_GB"))
+    i18n.use_language("nb")
+    shell = Shell(ErrorReporter(), studio_of(library))
+    shell.open()
+    qtbot.addWidget(shell.window)
+    try:
+        qtbot.waitUntil(lambda: QLocale().name() == "nb_NO")
+        box = QDoubleSpinBox(shell.window)
+        box.setValue(1.5)
+        assert box.text() == "1,50"
+        assert QLocale().toString(2.5, "f", 1) == "2,5"
+    finally:
+        shell.window.close()
+        QLocale.setDefault(QLocale("en_GB"))
+
+
 def test_a_library_that_cannot_be_opened_is_named_and_ends_the_app(qtbot, tmp_path,
                                                                     monkeypatch):
     from PyQt6.QtWidgets import QApplication

@@ -63,6 +63,19 @@ def test_the_first_size_fills_a_laptop_and_leaves_a_big_screen_room():
     assert fitted_size(QSize(1920, 1040)) == (PREFERRED_SIZE, False)
 
 
+def test_the_window_opens_maximized_on_a_screen_too_small_for_it(qtbot, library):
+    from mt_studio.ui.app import Shell
+    from mt_studio.ui.main_window import fitted_size
+
+    shell = Shell(ErrorReporter(), studio_of(library))
+    shell.open()
+    qtbot.addWidget(shell.window)
+    _size, maximized = fitted_size(shell.window.screen().availableGeometry().size())
+    assert maximized  # the test screen is smaller than a laptop's
+    assert shell.window.isMaximized()
+    shell.window.close()
+
+
 def test_every_tab_fits_the_laptop_and_squeezes_no_button_or_list(qtbot, library, language):
     window = laptop_window(qtbot, library)
     view = window.session_view

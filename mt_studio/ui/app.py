@@ -139,9 +139,9 @@ class Shell:
         """Show a fresh main window, on SESSION_ID if given."""
         from mt_studio.ui.main_window import MainWindow  # after the language is set
 
-        # Qt's own widgets (spin boxes, calendars) write numbers and dates as the words do.
-        QLocale.setDefault(QLocale(i18n.locale_name()))
         old = self.window
+        if old is not None:  # the first window takes its locale once it has painted
+            use_qt_locale()
         # A window built again takes over the plugins, started once for the app.
         self.window = MainWindow(self.studio, self.reporter,
                                  plugins=old.plugin_starter if old is not None else None)
@@ -157,7 +157,7 @@ class Shell:
             self._probe = FirstPaintProbe(self.window)
         if old is None:
             self.window.painted.connect(self._first_painted)
-        self.window.show()
+        self.window.show_fitted()
         if old is not None:
             self.window.recording_status.look()
 
@@ -170,6 +170,10 @@ class Shell:
             self.studio.close()
 
     def _first_painted(self) -> None:
+        # The first window's words need no Qt locale, and Qt's first one takes 6 ms to make:
+        # it is set once the window shows, before any other thread starts.
+        use_qt_locale()
+        self.window.setLocale(QLocale())
         if self.studio is None:
             self._opener.start()
         else:
@@ -185,6 +189,12 @@ class Shell:
     def _failed(self, title: str, message: str, exit_code: int) -> None:
         self.reporter.show_now(title, message)
         QApplication.exit(exit_code)
+
+
+def use_qt_locale() -> None:
+    """Have Qt's own widgets (spin boxes, calendars) and numbers written through QLocale
+    follow the language shown, for windows made from now on."""
+    QLocale.setDefault(QLocale(i18n.locale_name()))
 
 
 FIRST_PAINT_ENV = "MT_STUDIO_QUIT_AFTER_FIRST_PAINT"

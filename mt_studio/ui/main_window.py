@@ -186,16 +186,23 @@ class MainWindow(QMainWindow):
         self.fit_to_screen()
 
     def fit_to_screen(self) -> None:
-        """Take the preferred size where the screen has room, else fill the screen (maximized)."""
+        """Take the preferred size where the screen has room, else the screen's size, to be
+        shown maximized (`show_fitted`)."""
         area = self.screen().availableGeometry()
-        size, maximized = fitted_size(area.size())
+        size, self.fills_screen = fitted_size(area.size())
         self.resize(size)
         self.move(area.x() + (area.width() - size.width()) // 2,
                   area.y() + max(0, (area.height() - size.height() - TITLE_BAR) // 2))
         self.splitter.setSizes([session_list_width(size.width()),
                                 size.width() - session_list_width(size.width())])
-        if maximized:
-            self.setWindowState(self.windowState() | Qt.WindowState.WindowMaximized)
+
+    def show_fitted(self) -> None:
+        """Show the window, maximized on a screen too small for its preferred size."""
+        # showMaximized rather than a window state: no Qt enum before the first paint.
+        if self.fills_screen:
+            self.showMaximized()
+        else:
+            self.show()
 
     def attach(self, studio: Studio | None) -> None:
         """Work on STUDIO, now open (None: its library is still being opened)."""
