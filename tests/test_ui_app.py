@@ -143,6 +143,17 @@ def test_the_studio_lists_the_sessions_without_loading_an_audio_engine(tmp_path)
     assert loaded == "[]"
 
 
+def test_the_window_sweeps_practice_versions_left_without_their_take(qtbot, library):
+    from mt_studio.core.practice import CACHE_FOLDER
+
+    window = window_for(qtbot, library)
+    orphan = library.folder / CACHE_FOLDER / "gone.json"  # a description whose sound is gone
+    orphan.parent.mkdir(parents=True, exist_ok=True)
+    orphan.write_text("{}")
+    window._sweep_practice_versions()
+    qtbot.waitUntil(lambda: not orphan.exists(), timeout=10000)
+
+
 def test_the_demo_session_opens_with_every_panel(qtbot, library):
     window = window_for(qtbot, library)
     window.show()

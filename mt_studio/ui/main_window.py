@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import threading
 from typing import TYPE_CHECKING
 
 from PyQt6.QtCore import QEvent, QSize, Qt, QTimer, QUrl, pyqtSignal
@@ -22,6 +21,7 @@ from PyQt6.QtWidgets import (
 from mt_studio.core.logs import log_file
 from mt_studio.i18n import _, ngettext
 from mt_studio.ui.common.error_reporter import ErrorReporter
+from mt_studio.ui.common.worker import run_in_worker
 from mt_studio.ui.plugins.plugin_starter import PluginStarter
 from mt_studio.ui.sessions.session_list import SessionList
 from mt_studio.ui.studio_status import StudioStatus
@@ -315,7 +315,7 @@ class MainWindow(QMainWindow):
             except OSError as error:  # a cache: what is left is swept next time
                 log.info("practice versions not swept: %s", error)
 
-        threading.Thread(target=sweep, name="mt-studio-sweep", daemon=True).start()
+        run_in_worker(self, sweep, thread="mt-studio-sweep")
 
     def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt's name
         if watched is self and event.type() == QEvent.Type.Paint:
