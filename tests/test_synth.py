@@ -3,6 +3,8 @@ soundfont the set-up installs, and the sound checked where notes are and where n
 
 from __future__ import annotations
 
+import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -166,3 +168,13 @@ def test_a_malformed_midi_file_is_named(tmp_path, soundfont):
         render_midi(broken, tmp_path / "out.wav", RATE, RATE)
     with pytest.raises(InputError, match="gone.mid is missing"):
         render_midi(tmp_path / "gone.mid", tmp_path / "out.wav", RATE, RATE)
+
+
+def test_loading_the_synthesizer_prints_nothing_even_where_ci_is_set():
+    # pyfluidsynth prints where it found libfluidsynth when CI is set, which broke a command's
+    # --json answer on the CI machine.
+    probe = ("from mt_studio.core import synth; print(synth.synth_version(), file=sys.stderr)")
+    done = subprocess.run([sys.executable, "-c", "import sys; " + probe], capture_output=True,
+                          text=True, env={**os.environ, "CI": "true"}, timeout=60, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "" and done.stderr.strip()  # the version went to stderr, nothing else

@@ -15,7 +15,9 @@ When the library or a soundfont is missing, `SynthUnavailable` says what to inst
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
+import io
 import logging
 import os
 import threading
@@ -197,13 +199,19 @@ class _Synth:
 def _fluidsynth():
     """The pyfluidsynth module, loaded on first use (it loads libfluidsynth); SynthUnavailable
     when either is missing."""
+    said = io.StringIO()
     try:
-        import fluidsynth
+        # pyfluidsynth prints where it found the library when CI is set; a command's stdout
+        # (its --json answer) is no place for that.
+        with contextlib.redirect_stdout(said):
+            import fluidsynth
     except (ImportError, OSError) as error:  # no binding, or no libfluidsynth for it
         log.info("FluidSynth cannot be loaded: %s", error)
         raise SynthUnavailable(_("The FluidSynth synthesizer is not installed, so MIDI parts "
                                  "cannot be heard (on Debian: the package libfluidsynth3)."
                                  )) from None
+    if said.getvalue().strip():
+        log.debug("pyfluidsynth: %s", said.getvalue().strip())
     _bindings()
     return fluidsynth
 
