@@ -264,18 +264,22 @@ class SignalGenerator:
             pass
 
 
-class RampsInAChildProcess:
-    """Ramps on CHANNELS outputs, made by a SignalGenerator in a process of its own.
+class SignalsInAChildProcess:
+    """Signals made by a SignalGenerator in a process of its own, one output for each of
+    SIGNALS: "ramp:N" (`ramp(N)`), "clicks:EVERY" (`clicks(EVERY)`) or "silence".
 
     An in-process generator's JACK callback needs this process's GIL, so a test that keeps the
-    interpreter busy (as the plugin test does on purpose) makes the generator late, and the
-    server then reports an xrun to every client, the recorder included. A real interface has
-    no GIL: out here the signal is as punctual as the server lets it be.
+    interpreter busy (as the plugin test does on purpose, and a collection does at any time)
+    makes the generator late, and the server then reports an xrun to every client, the recorder
+    included. A real interface has no GIL: out here the signal is as punctual as the server
+    lets it be.
     """
 
-    def __init__(self, server: JackServer, channels: int, timeout: float = 20.0) -> None:
+    def __init__(self, server: JackServer, signals: list[str], timeout: float = 20.0) -> None:
+        for spec in signals:
+            _signal_from(spec)  # a misspelt signal fails here, not in the child
         self.process = subprocess.Popen(
-            [sys.executable, __file__, server.name, str(channels)],
+            [sys.executable, __file__, server.name, *signals],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=server.env,
             preexec_fn=_die_with_parent,
         )
@@ -297,7 +301,7 @@ class RampsInAChildProcess:
         line = reply[0].strip() if reply else ""
         if not line.startswith(word):
             self.close()
-            raise RuntimeError(f"the ramp generator process said {line!r}, not {word!r}")
+            raise RuntimeError(f"the signal generator process said {line!r}, not {word!r}")
         return line
 
     def connect_to(self, pattern: str, timeout: float = 20.0) -> list[str]:
@@ -320,15 +324,33 @@ class RampsInAChildProcess:
                 self.process.wait(timeout=10)
 
 
-def _serve_ramps(server_name: str, channels: int) -> None:
-    """The child's side of `RampsInAChildProcess`: one connect request per line on stdin."""
+class RampsInAChildProcess(SignalsInAChildProcess):
+    """Ramps on CHANNELS outputs (`ramp(0)`, `ramp(1)`...), made in a process of their own."""
+
+    def __init__(self, server: JackServer, channels: int, timeout: float = 20.0) -> None:
+        super().__init__(server, [f"ramp:{n}" for n in range(channels)], timeout)
+
+
+def _signal_from(spec: str) -> SignalFunction:
+    kind, _, argument = spec.partition(":")
+    if kind == "ramp":
+        return ramp(int(argument))
+    if kind == "clicks":
+        return clicks(int(argument))
+    if kind == "silence":
+        return lambda frames: np.zeros(len(frames), np.float32)
+    raise ValueError(f"no signal {spec!r}: ramp:N, clicks:EVERY or silence")
+
+
+def _serve_signals(server_name: str, signals: list[str]) -> None:
+    """The child's side of `SignalsInAChildProcess`: one connect request per line on stdin."""
     import jack
 
     class Named:
         def client(self, name: str):
             return jack.Client(name, servername=server_name, no_start_server=True)
 
-    generator = SignalGenerator(Named(), [ramp(n) for n in range(channels)])
+    generator = SignalGenerator(Named(), [_signal_from(spec) for spec in signals])
     print("ready", flush=True)
     for line in sys.stdin:
         print("connected", *generator.connect_to(line.strip()), flush=True)
@@ -436,4 +458,4 @@ def seen_by_portaudio(server: JackServer) -> Iterator[JackServer]:
 
 
 if __name__ == "__main__":
-    _serve_ramps(sys.argv[1], int(sys.argv[2]))
+    _serve_signals(sys.argv[1], sys.argv[2:])

@@ -26,7 +26,6 @@ from jack_rig import (
     clicks,
     port_names,
     prevailing_ramp_origin,
-    ramp,
     sine,
     wait_for,
 )
@@ -276,7 +275,7 @@ def test_a_late_server_is_not_lost_input(server, studio):
     PortAudio's own JACK clock runs ahead by the lateness and takes a second or two to
     settle back; a recorder trusting it would write silence into good audio here.
     """
-    generator = SignalGenerator(server, [ramp(0), ramp(1)])
+    generator = RampsInAChildProcess(server, 2)  # a collection here cannot make it late
     try:
         recording = Recording(studio, "--inputs", "1-2", "--duration", "4", "--blocksize",
                               str(PERIOD))
