@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import date
 
 import numpy as np
@@ -12,8 +13,9 @@ from mt_studio.core import preferences
 from mt_studio.core.capture.take_files import TakeFiles, TrackTarget
 from mt_studio.core.capture.wav_stream import SampleFormat
 from mt_studio.core.domain import SessionKind, TakeStatus, TrackKind
-from mt_studio.core.library import sessions, takes
+from mt_studio.core.library import Library, sessions, takes
 from mt_studio.start import window_library
+from mt_studio.ui.app import FIRST_PAINT_ENV
 from mt_studio.ui.common.error_reporter import ErrorReporter
 from tests.conftest import studio_of
 
@@ -141,6 +143,28 @@ def test_the_studio_lists_the_sessions_without_loading_an_audio_engine(tmp_path)
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             check=True).stdout.strip()
     assert loaded == "[]"
+
+
+def test_the_window_lists_dated_sessions_without_loading_babel(tmp_path):
+    """Babel's data takes some 20 ms to load: the window writes its days with Qt's."""
+    import subprocess
+    import sys
+
+    from mt_studio.core.studio.demo import create_demo_session
+
+    with Library.open(tmp_path / "lib") as library:
+        create_demo_session(library)
+    code = ("import sys\nfrom mt_studio.ui.app import run\n"
+            f"assert run({str(tmp_path / 'lib')!r}) == 0\n"
+            "print(sorted(m for m in sys.modules if m.split('.')[0] == 'babel'))")
+    env = {**os.environ, FIRST_PAINT_ENV: "1", "QT_QPA_PLATFORM": "offscreen",
+           "MT_STUDIO_LOG_DIR": str(tmp_path / "logs"),
+           "MT_STUDIO_CONFIG_DIR": str(tmp_path / "cfg")}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          env=env, timeout=60, check=False)
+    assert done.returncode == 0, done.stderr
+    assert "listed" in done.stdout  # the sessions were painted before it quit
+    assert done.stdout.strip().splitlines()[-1] == "[]"
 
 
 def test_the_window_sweeps_practice_versions_left_without_their_take(qtbot, library):

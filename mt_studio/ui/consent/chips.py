@@ -8,7 +8,8 @@ from PyQt6.QtWidgets import QPushButton, QSizePolicy, QWidget
 from mt_studio.core.consent_board import Chip, ChipState
 from mt_studio.core.consent_policy import ConsentState, ConsentStatus
 from mt_studio.core.domain import Credit, Purpose
-from mt_studio.i18n import _, day_text
+from mt_studio.i18n import _
+from mt_studio.ui.common.dates import day_text
 
 # Colour is never alone: every state has its own symbol and word too. The symbols are ones the
 # common desktop fonts (DejaVu, Noto) carry.

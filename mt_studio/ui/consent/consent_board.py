@@ -31,7 +31,8 @@ from mt_studio.core.consent_board import BoardRow, ChipState
 from mt_studio.core.domain import Participant, Purpose
 from mt_studio.core.domain.withdrawal import WithdrawalReport
 from mt_studio.core.errors import InputError
-from mt_studio.i18n import _, day_text, moment_text, ngettext
+from mt_studio.i18n import _, ngettext
+from mt_studio.ui.common.dates import day_text, moment_text
 from mt_studio.ui.consent.chips import (
     COLOURS,
     SYMBOLS,

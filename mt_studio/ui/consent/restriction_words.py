@@ -16,7 +16,8 @@ from mt_studio.core.take_restrictions import (
     Sharing,
     TakeRestrictions,
 )
-from mt_studio.i18n import _, day_text, ngettext
+from mt_studio.i18n import _, ngettext
+from mt_studio.ui.common.dates import day_text
 
 
 def use_words(purpose: Purpose) -> str:

@@ -17,6 +17,7 @@ from PyQt6.QtWidgets import (
 )
 
 from mt_studio.i18n import _
+from mt_studio.ui.common.dates import day_text
 
 if TYPE_CHECKING:
     from mt_studio.core.domain import SessionKind
@@ -114,8 +115,6 @@ class SessionList(QWidget):
         if self.studio is None:
             self._update_buttons()
             return
-        from mt_studio.i18n import day_text  # Babel's data, once there is a date to show
-
         chosen = self.current_session()
         self._quiet = True
         self.tree.clear()

@@ -7,7 +7,8 @@ from PyQt6.QtWidgets import QLabel
 
 from mt_studio.core.domain.songs import SongVersion
 from mt_studio.core.domain.takes import Take
-from mt_studio.i18n import _, clock_text, day_text
+from mt_studio.i18n import _
+from mt_studio.ui.common.dates import clock_text, day_text
 from mt_studio.ui.common.take_words import duration_text
 from mt_studio.ui.takes.take_naming import take_title
 

@@ -13,7 +13,8 @@ from PyQt6.QtWidgets import QListWidget, QListWidgetItem, QWidget
 
 from mt_studio.core.domain import TakeStatus
 from mt_studio.core.domain.takes import Take
-from mt_studio.i18n import _, clock_text, ngettext
+from mt_studio.i18n import _, ngettext
+from mt_studio.ui.common.dates import clock_text
 from mt_studio.ui.common.take_words import length_words
 from mt_studio.ui.common.worker import run_in_worker
 from mt_studio.ui.takes.lane_loading import peaks_or_none

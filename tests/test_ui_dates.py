@@ -1,0 +1,33 @@
+"""The window writes days and times with Qt's locale data exactly as the command line writes
+them with Babel's, in each language the studio speaks."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from mt_studio import i18n
+from mt_studio.ui.common import dates
+
+
+@pytest.fixture(params=["en", "nb"])
+def language(request):
+    i18n.use_language(request.param)
+    yield request.param
+    i18n.use_language("en")
+
+
+def test_every_day_of_two_years_reads_as_babel_writes_it(language):
+    first = date(2027, 1, 1)  # 2028 is a leap year: 29 February is among them
+    days = [first + timedelta(days=n) for n in range(2 * 366)]
+    assert [dates.day_text(day) for day in days] == [i18n.day_text(day) for day in days]
+    assert dates.day_text(date(2026, 12, 6)) == {"en": "6 Dec 2026", "nb": "6. des. 2026"}[
+        language]
+
+
+def test_times_of_day_read_as_babel_writes_them(language):
+    start = datetime(2026, 12, 6, tzinfo=UTC)
+    moments = [start + timedelta(minutes=7 * n) for n in range(24 * 60 // 7)]
+    assert [dates.clock_text(m) for m in moments] == [i18n.clock_text(m) for m in moments]
+    assert [dates.moment_text(m) for m in moments] == [i18n.moment_text(m) for m in moments]
