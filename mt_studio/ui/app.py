@@ -24,7 +24,7 @@ from PyQt6.QtWidgets import QApplication, QMainWindow, QWidget
 from mt_studio import i18n
 from mt_studio.core import preferences
 from mt_studio.core.errors import MtStudioError
-from mt_studio.core.logs import start_logging
+from mt_studio.core.logs import hold_logging, start_logging
 from mt_studio.i18n import _
 from mt_studio.ui.common.error_reporter import ErrorReporter
 from mt_studio.ui.common.worker import Worker, run_in_worker
@@ -55,7 +55,7 @@ def route_qt_messages() -> None:
 
 def run(library_folder: Path | str | None = None, argv: list[str] | None = None) -> int:
     """Open the studio window on the library and run until it closes; the exit code."""
-    start_logging()
+    hold_logging()  # the log file opens with the library, once the window has painted
     route_qt_messages()
     chosen = preferences.load()
     i18n.use_language(chosen.language or None)
@@ -71,6 +71,7 @@ def run(library_folder: Path | str | None = None, argv: list[str] | None = None)
         return app.exec()
     finally:
         shell.close()
+        start_logging()  # what was held, if the window ended before the library opened
 
 
 class StudioOpener(QObject):
@@ -100,6 +101,7 @@ class StudioOpener(QObject):
     def _open(self) -> Studio:
         from mt_studio.core.studio import Studio, default_library_folder
 
+        start_logging()
         self.studio = Studio.open(default_library_folder() if self._folder is None
                                   else self._folder)
         self.studio.sessions  # noqa: B018 - loaded here, not when the window first lists them
