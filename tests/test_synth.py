@@ -12,6 +12,7 @@ import mido
 import numpy as np
 import pytest
 import soundfile as sf
+from gm_band import write_midi
 
 from mt_studio.core import synth
 from mt_studio.core.errors import InputError
@@ -30,19 +31,6 @@ def soundfont(request, monkeypatch) -> Path:
     return request.param
 
 
-def midi_file(path: Path, events: list[tuple[float, mido.Message]]) -> Path:
-    """A type-0 MIDI file at 120 BPM with EVENTS (seconds, message), in order."""
-    track, ticks = mido.MidiTrack(), 0
-    for seconds, message in sorted(events, key=lambda event: event[0]):
-        tick = round(seconds * 960)  # 480 ticks a beat, two beats a second
-        track.append(message.copy(time=tick - ticks))
-        ticks = tick
-    midi = mido.MidiFile(type=0, ticks_per_beat=480)
-    midi.tracks.append(track)
-    midi.save(path)
-    return path
-
-
 def note(start: float, length: float, pitch: int, channel: int = 0, velocity: int = 100
          ) -> list[tuple[float, mido.Message]]:
     return [(start, mido.Message("note_on", channel=channel, note=pitch, velocity=velocity)),
@@ -50,7 +38,7 @@ def note(start: float, length: float, pitch: int, channel: int = 0, velocity: in
 
 
 def rendered(tmp_path: Path, events, seconds: float, name: str = "part") -> np.ndarray:
-    source = midi_file(tmp_path / f"{name}.mid", events)
+    source = write_midi(tmp_path / f"{name}.mid", events)
     out = tmp_path / f"{name}.wav"
     render_midi(source, out, RATE, round(seconds * RATE))
     samples, rate = sf.read(out, dtype="float32")
@@ -132,7 +120,7 @@ def test_channel_10_plays_the_drum_kit(tmp_path, soundfont):
 
 
 def test_a_render_is_the_same_every_time_and_exactly_as_long_as_asked(tmp_path, soundfont):
-    source = midi_file(tmp_path / "part.mid", note(0.1, 0.5, 64) + note(2.0, 1.0, 67))
+    source = write_midi(tmp_path / "part.mid", note(0.1, 0.5, 64) + note(2.0, 1.0, 67))
     for name in ("one.wav", "two.wav"):
         render_midi(source, tmp_path / name, RATE, RATE)  # a note after the end is dropped
     # The samples, not the files' bytes: libsndfile stamps a float WAV's PEAK chunk with the
@@ -144,7 +132,7 @@ def test_a_render_is_the_same_every_time_and_exactly_as_long_as_asked(tmp_path, 
 
 def test_without_a_synthesizer_or_soundfont_the_message_says_what_to_install(
         tmp_path, monkeypatch):
-    source = midi_file(tmp_path / "part.mid", note(0.1, 0.5, 64))
+    source = write_midi(tmp_path / "part.mid", note(0.1, 0.5, 64))
     monkeypatch.setenv(synth.SOUNDFONT_ENV, str(tmp_path / "missing.sf2"))
     with pytest.raises(SynthUnavailable, match="missing.sf2"):
         render_midi(source, tmp_path / "out.wav", RATE, RATE)

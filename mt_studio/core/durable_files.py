@@ -38,13 +38,10 @@ def created_atomically(path: Path) -> Iterator[BinaryIO]:
     path = Path(path)
     if path.exists() or path.is_symlink():
         raise recording_exists(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    fd, temporary = _temporary_beside(path)
     try:
-        with os.fdopen(fd, "wb") as file:
+        with _synced(fd) as file:
             yield file
-            file.flush()
-            os.fsync(file.fileno())
         try:
             os.link(temporary, path)  # unlike a rename, never replaces what is there
         except FileExistsError:
@@ -63,18 +60,30 @@ def replaced_atomically(path: Path) -> Iterator[BinaryIO]:
     over PATH, and the folder synced: after a crash or power cut PATH holds its old content or
     the new, whole. On an error, nothing new is left behind."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    fd, temporary = _temporary_beside(path)
     try:
-        with os.fdopen(fd, "wb") as file:
+        with _synced(fd) as file:
             yield file
-            file.flush()
-            os.fsync(file.fileno())
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
     sync_folder(path.parent)
+
+
+def _temporary_beside(path: Path) -> tuple[int, str]:
+    """A new hidden file in PATH's folder (made if need be): its descriptor and name."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+
+
+@contextmanager
+def _synced(fd: int) -> Iterator[BinaryIO]:
+    """FD as a file to write into, flushed to disk and closed when the block ends."""
+    with os.fdopen(fd, "wb") as file:
+        yield file
+        file.flush()
+        os.fsync(file.fileno())
 
 
 def sync_folder(folder: Path) -> None:
