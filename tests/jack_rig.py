@@ -266,7 +266,8 @@ class SignalGenerator:
 
 class SignalsInAChildProcess:
     """Signals made by a SignalGenerator in a process of its own, one output for each of
-    SIGNALS: "ramp:N" (`ramp(N)`), "clicks:EVERY" (`clicks(EVERY)`) or "silence".
+    SIGNALS: "ramp:N" (`ramp(N)`), "clicks:EVERY" (`clicks(EVERY)`), "sine:HZ:AMPLITUDE"
+    (`sine` at the server's rate) or "silence".
 
     An in-process generator's JACK callback needs this process's GIL, so a test that keeps the
     interpreter busy (as the plugin test does on purpose, and a collection does at any time)
@@ -277,9 +278,9 @@ class SignalsInAChildProcess:
 
     def __init__(self, server: JackServer, signals: list[str], timeout: float = 20.0) -> None:
         for spec in signals:
-            _signal_from(spec)  # a misspelt signal fails here, not in the child
+            _signal_from(spec, server.samplerate)  # a misspelt signal fails here, not later
         self.process = subprocess.Popen(
-            [sys.executable, __file__, server.name, *signals],
+            [sys.executable, __file__, server.name, str(server.samplerate), *signals],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=server.env,
             preexec_fn=_die_with_parent,
         )
@@ -331,18 +332,20 @@ class RampsInAChildProcess(SignalsInAChildProcess):
         super().__init__(server, [f"ramp:{n}" for n in range(channels)], timeout)
 
 
-def _signal_from(spec: str) -> SignalFunction:
-    kind, _, argument = spec.partition(":")
-    if kind == "ramp":
-        return ramp(int(argument))
-    if kind == "clicks":
-        return clicks(int(argument))
-    if kind == "silence":
+def _signal_from(spec: str, samplerate: int) -> SignalFunction:
+    kind, *arguments = spec.split(":")
+    if kind == "ramp" and len(arguments) == 1:
+        return ramp(int(arguments[0]))
+    if kind == "clicks" and len(arguments) == 1:
+        return clicks(int(arguments[0]))
+    if kind == "sine" and len(arguments) == 2:
+        return sine(float(arguments[0]), samplerate, float(arguments[1]))
+    if kind == "silence" and not arguments:
         return lambda frames: np.zeros(len(frames), np.float32)
-    raise ValueError(f"no signal {spec!r}: ramp:N, clicks:EVERY or silence")
+    raise ValueError(f"no signal {spec!r}: ramp:N, clicks:EVERY, sine:HZ:AMPLITUDE or silence")
 
 
-def _serve_signals(server_name: str, signals: list[str]) -> None:
+def _serve_signals(server_name: str, samplerate: int, signals: list[str]) -> None:
     """The child's side of `SignalsInAChildProcess`: one connect request per line on stdin."""
     import jack
 
@@ -350,7 +353,7 @@ def _serve_signals(server_name: str, signals: list[str]) -> None:
         def client(self, name: str):
             return jack.Client(name, servername=server_name, no_start_server=True)
 
-    generator = SignalGenerator(Named(), [_signal_from(spec) for spec in signals])
+    generator = SignalGenerator(Named(), [_signal_from(spec, samplerate) for spec in signals])
     print("ready", flush=True)
     for line in sys.stdin:
         print("connected", *generator.connect_to(line.strip()), flush=True)
@@ -458,4 +461,4 @@ def seen_by_portaudio(server: JackServer) -> Iterator[JackServer]:
 
 
 if __name__ == "__main__":
-    _serve_signals(sys.argv[1], sys.argv[2:])
+    _serve_signals(sys.argv[1], int(sys.argv[2]), sys.argv[3:])

@@ -27,7 +27,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent.parent / "tests"))  # the JACK rig the tests use
 
-from jack_rig import JackServer, SignalGenerator, sine  # noqa: E402
+from jack_rig import JackServer, SignalsInAChildProcess  # noqa: E402
 
 from mt_studio import i18n  # noqa: E402
 from mt_studio.core.domain import Credit, Purpose  # noqa: E402
@@ -140,6 +140,7 @@ def main() -> None:
     sessions.check_in(db, demo, kim)
     window.open_session(demo)
     window.session_view.consent.refresh()
+    window.sessions.refresh()  # put in directly, so no change event told the list
     settle(app, 0.5)
     save(window, "consent-board")
 
@@ -170,8 +171,10 @@ def main() -> None:
         view.inputs.device.setCurrentIndex(device)
     settle(app, 0.5)
     # The levels before anything is recorded: the tones go into the monitor's inputs.
-    generator = SignalGenerator(server, [sine(220, 48000, 0.3), sine(440, 48000, 0.6),
-                                         sine(660, 48000, 0.1), sine(880, 48000, 0.95)])
+    # From a process of its own: the window keeps this interpreter busy, and a generator
+    # waiting for it would make the server drop cycles that the recording then reports.
+    generator = SignalsInAChildProcess(server, ["sine:220:0.3", "sine:440:0.6", "sine:660:0.1",
+                                                "sine:880:0.95"])
     generator.connect_to("PortAudio.*:in_")
     settle(app, 1.0)
     save(window, "inputs")
