@@ -12,6 +12,11 @@ session, as a therapist's would; the bare window is a QMainWindow with a label. 
 from cached bytecode, as an installed app does (the warm-up run writes it). The runs
 alternate, and the table gives the median and the spread. Targets (issue 15): the first paint
 at most 1.3x the bare window's time, the sessions listed at most 1.8x.
+
+    .venv/bin/python benchmarks/startup.py --against /tmp/old    # a checkout of another commit
+
+also starts that checkout's mt_studio in the same runs, on a library of its own: on a noisy
+machine only runs made side by side compare.
 """
 
 from __future__ import annotations
@@ -66,33 +71,68 @@ def stamps_after(command: list[str], env: dict) -> dict[str, float]:
     return stamps
 
 
+# The demo session and the window, for a checkout of any commit (the demo and the entry point
+# have moved over time).
+DEMO = ("try:\n    from mt_studio.core.studio.demo import create_demo_session\n"
+        "except ImportError:\n    from mt_studio.core.demo import create_demo_session\n"
+        "from mt_studio.core.library import Library\n"
+        "create_demo_session(Library.open(sys.argv[1]))\n")
+WINDOW = ("try:\n    from mt_studio.start import main\n"
+          "except ImportError:\n    from mt_studio.cli.main import main\n"
+          "sys.exit(main())\n")
+
+
+def from_checkout(folder: str, code: str) -> list[str]:
+    """A command running CODE on the mt_studio in FOLDER rather than the installed one (whose
+    editable-install finder would otherwise answer first)."""
+    prelude = ("import sys\nsys.meta_path[:] = [f for f in sys.meta_path\n"
+               "    if not type(f).__module__.startswith('__editable__')]\n"
+               f"sys.path.insert(0, {folder!r})\n")
+    return [sys.executable, "-c", prelude + code]
+
+
+def studio_env(scratch: str) -> dict[str, str]:
+    """An environment that starts the window on a library in SCRATCH and quits once listed."""
+    env = {**os.environ, "MT_STUDIO_LIBRARY": f"{scratch}/library",
+           "MT_STUDIO_LOG_DIR": f"{scratch}/logs", "MT_STUDIO_CONFIG_DIR": f"{scratch}/cfg",
+           "MT_STUDIO_QUIT_AFTER_FIRST_PAINT": "1"}
+    env.setdefault("QT_QPA_PLATFORM", "xcb" if "DISPLAY" in env else "offscreen")
+    # An installed app starts from cached bytecode; a sandbox that forbids writing it
+    # would have mt_studio compile its modules on every start (about 20 ms here).
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return env
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=9)
+    parser.add_argument("--against", metavar="CHECKOUT",
+                        help="also start the mt_studio of this checkout, in the same runs")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as scratch:
-        env = {**os.environ, "MT_STUDIO_LIBRARY": f"{scratch}/library",
-               "MT_STUDIO_LOG_DIR": f"{scratch}/logs", "MT_STUDIO_CONFIG_DIR": f"{scratch}/cfg",
-               "MT_STUDIO_QUIT_AFTER_FIRST_PAINT": "1"}
-        env.setdefault("QT_QPA_PLATFORM", "xcb" if "DISPLAY" in env else "offscreen")
-        # An installed app starts from cached bytecode; a sandbox that forbids writing it
-        # would have mt_studio compile its modules on every start (about 20 ms here).
-        env.pop("PYTHONDONTWRITEBYTECODE", None)
-        subprocess.run([sys.executable, "-c", "from mt_studio.core.studio.demo import "
-                        "create_demo_session\nfrom mt_studio.core.library import Library\n"
-                        f"create_demo_session(Library.open({scratch + '/library'!r}))"],
+        env = studio_env(scratch)
+        subprocess.run([sys.executable, "-c", "import sys\n" + DEMO, f"{scratch}/library"],
                        env=env, check=True)
-        bare, mt_studio = [sys.executable, "-c", BARE_WINDOW], [MT_STUDIO]
-        stamps_after(mt_studio, env)  # warm the disk cache for both
+        windows = {"mt_studio": ([MT_STUDIO], env)}
+        if args.against:
+            other_env = studio_env(f"{scratch}/against")
+            subprocess.run(from_checkout(args.against, DEMO) + [f"{scratch}/against/library"],
+                           env=other_env, check=True)
+            windows[Path(args.against).name] = (from_checkout(args.against, WINDOW), other_env)
+        bare = [sys.executable, "-c", BARE_WINDOW]
+        for command, its_env in windows.values():
+            stamps_after(command, its_env)  # warm the disk cache for each
         stamps_after(bare, env)
-        times: dict[str, list[float]] = {
-            "bare PyQt6 window": [], "mt_studio, first paint": [],
-            "mt_studio, sessions listed": []}
+        times: dict[str, list[float]] = {"bare PyQt6 window": []}
+        for name in windows:
+            times[f"{name}, first paint"] = []
+            times[f"{name}, sessions listed"] = []
         for _ in range(args.runs):
             times["bare PyQt6 window"].append(stamps_after(bare, env)["painted"])
-            stamps = stamps_after(mt_studio, env)
-            times["mt_studio, first paint"].append(stamps["painted"])
-            times["mt_studio, sessions listed"].append(stamps["listed"])
+            for name, (command, its_env) in windows.items():
+                stamps = stamps_after(command, its_env)
+                times[f"{name}, first paint"].append(stamps["painted"])
+                times[f"{name}, sessions listed"].append(stamps["listed"])
     reference = statistics.median(times["bare PyQt6 window"])
     print(f"\nStart to first paint, {args.runs} runs each, platform {env['QT_QPA_PLATFORM']}\n")
     print("| window | median ms | fastest ms | slowest ms | ratio to bare |")
