@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING
 from mt_studio.core.consent_board import BoardRow, board_rows
 from mt_studio.core.consent_policy import (
     ConsentStatus,
-    consent_status,
     credit_choice,
     stamped_ahead,
     states_of,
@@ -99,8 +98,8 @@ class ConsentService:
         with self._studio.reading() as db:
             person = participants.find(db, pseudonym)
             rows = tuple(consent_ledger.events(db, [person.id]))
-        states = {purpose: consent_status(rows, person.id, purpose, now) for purpose in Purpose}
-        return ConsentHistory(person, states, credit_choice(rows, person.id), rows,
+        return ConsentHistory(person, states_of(rows, person.id, now),
+                              credit_choice(rows, person.id), rows,
                               frozenset(e.id for e in rows if stamped_ahead(e, now)))
 
     def grant(self, participant_id: int, purposes: Sequence[Purpose], *,
@@ -144,18 +143,17 @@ class ConsentService:
                      ) -> dict[int, TakeRestrictions]:
         """What each of FOUND may still be used for, by take id (the ledger read once)."""
         at = at or utc_now()
-        with self._studio.reading() as db:
+        present: dict[int, frozenset[int]] = {}
+        with self._studio.reading() as db:  # read, then worked out without holding the lock
             ledger = consent_ledger.events(db)
-            present: dict[int, frozenset[int]] = {}
-            found_restrictions = {}
-            for take in found:
-                if take.session_id not in present:
-                    attendance = sessions.get(db, take.session_id).participants
-                    present[take.session_id] = frozenset(p.id for p in attendance)
-                found_restrictions[take.id] = restrictions_of(
-                    take.id, {t.id: t.plan() for t in take.tracks}, present[take.session_id],
-                    ledger, at, _writers(db, take.id))
-        return found_restrictions
+            for session_id in {take.session_id for take in found}:
+                attendance = sessions.get(db, session_id).participants
+                present[session_id] = frozenset(p.id for p in attendance)
+            writers = {take.id: _writers(db, take.id) for take in found}
+        return {take.id: restrictions_of(take.id, {t.id: t.plan() for t in take.tracks},
+                                         present[take.session_id], ledger, at,
+                                         writers[take.id])
+                for take in found}
 
 
 def _writers(db: Connection, take_id: int) -> frozenset[int]:

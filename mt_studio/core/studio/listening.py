@@ -83,10 +83,9 @@ def resolve(db: Connection, folder: Path, take_id: int) -> TakeSound:
     `sound`, for a caller already holding the connection)."""
     take = takes.get(db, take_id)
     silent = layers.left_out(db, take_id)
-    is_loop = bool(layers.of_take(db, take_id))
     tracks = tuple(SoundingTrack(t, tuple(folder / f for f in takes.parts(db, t.id)),
                                  t.id in silent) for t in take.tracks)
     tempo = sessions.get(db, take.session_id).tempo_bpm
     kept = listening.of_take(db, take_id)
-    loop = (0, take.frames) if is_loop and take.frames else None
+    loop = (0, take.frames) if take.is_loop and take.frames else None
     return TakeSound(take, tracks, folder, tempo, loop, kept)

@@ -9,7 +9,7 @@ announced once an export is logged and published, never for one refused, cancell
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from pathlib import Path
 from sqlite3 import Connection
@@ -38,6 +38,7 @@ from mt_studio.core.library import (
     audit,
     consent_ledger,
     exports,
+    layers,
     participants,
     sessions,
     songs,
@@ -92,8 +93,8 @@ class SharingService:
         (ConsentRefused, InputError, ExportCancelled, ExportFailed, PluginFailed). PROGRESS
         and CANCELLED are called on this thread; PLUGINS offers effects and exporters."""
         with self._studio.reading() as db:
-            facts = export_facts(db, self._studio.folder, request.take_id)
             sound = resolve(db, self._studio.folder, request.take_id)
+            facts = export_facts(db, sound.take, sound.left_out)
             found = annotations.of_take(db, request.take_id)
         result = run_export(request, facts, sound, _Gate(self._studio), found=found,
                             progress=progress, cancelled=cancelled, plugins=plugins)
@@ -117,7 +118,7 @@ class SharingService:
 
     def _facts(self, take_id: int) -> ExportFacts:
         with self._studio.reading() as db:
-            return export_facts(db, self._studio.folder, take_id)
+            return export_facts(db, takes.get(db, take_id), layers.left_out(db, take_id))
 
 
 class _Gate:
@@ -148,15 +149,13 @@ def _still_allowed(db: Connection, plan: ExportPlan) -> None:
                                      participants.pseudonyms(db)))
 
 
-def export_facts(db: Connection, folder: Path, take_id: int) -> ExportFacts:
-    """What an export of TAKE_ID (of the library in FOLDER) is planned from, read in one go;
-    InputError if there is no such take."""
-    sound = resolve(db, folder, take_id)  # what the take plays as: the layers it leaves out
-    take = sound.take
+def export_facts(db: Connection, take: Take, left_out: Iterable[int]) -> ExportFacts:
+    """What an export of TAKE, which leaves the tracks LEFT_OUT unheard (a looper's undone
+    or muted layers), is planned from: the rest read from DB in one go."""
     present = frozenset(p.id for p in sessions.get(db, take.session_id).participants)
-    return ExportFacts(take, sound.left_out, present,
+    return ExportFacts(take, frozenset(left_out), present,
                        tuple(participants.all_participants(db)),
-                       tuple(consent_ledger.events(db)), tuple(songs.for_take(db, take_id)))
+                       tuple(consent_ledger.events(db)), tuple(songs.for_take(db, take.id)))
 
 
 def read_lead_sheet(db: Connection, take: Take, stored: Sequence[StoredAnnotation],
