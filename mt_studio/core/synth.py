@@ -20,6 +20,7 @@ import ctypes
 import io
 import logging
 import os
+import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -199,21 +200,33 @@ class _Synth:
 def _fluidsynth():
     """The pyfluidsynth module, loaded on first use (it loads libfluidsynth); SynthUnavailable
     when either is missing."""
-    said = io.StringIO()
     try:
-        # pyfluidsynth prints where it found the library when CI is set; a command's stdout
-        # (its --json answer) is no place for that.
-        with contextlib.redirect_stdout(said):
-            import fluidsynth
+        fluidsynth = _imported_quietly()
     except (ImportError, OSError) as error:  # no binding, or no libfluidsynth for it
         log.info("FluidSynth cannot be loaded: %s", error)
         raise SynthUnavailable(_("The FluidSynth synthesizer is not installed, so MIDI parts "
                                  "cannot be heard (on Debian: the package libfluidsynth3)."
                                  )) from None
-    if said.getvalue().strip():
-        log.debug("pyfluidsynth: %s", said.getvalue().strip())
     _bindings()
     return fluidsynth
+
+
+def _imported_quietly():
+    """pyfluidsynth, imported once with stdout held: it prints where it found the library when
+    CI is set, and a command's stdout (its --json answer) is no place for that. The hold
+    swaps stdout for every thread, so it lasts only for that first import."""
+    with _loading:
+        module = sys.modules.get("fluidsynth")
+        if module is not None:
+            return module
+        said = io.StringIO()
+        try:
+            with contextlib.redirect_stdout(said):
+                import fluidsynth
+        finally:
+            if said.getvalue().strip():
+                log.debug("pyfluidsynth: %s", said.getvalue().strip())
+        return fluidsynth
 
 
 class _Bindings:
