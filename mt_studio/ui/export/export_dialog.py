@@ -39,7 +39,7 @@ from mt_studio.core.presets import PresetCatalog
 from mt_studio.i18n import _
 from mt_studio.ui.common.dialog_buttons import translate
 from mt_studio.ui.common.take_words import length_words
-from mt_studio.ui.consent.consent_dialogs import GrantDialog, GrantRequest
+from mt_studio.ui.consent.consent_dialogs import GrantDialog, GrantRequest, record_grant
 from mt_studio.ui.export.export_form import ExportForm, mixes_by_track, number_words
 from mt_studio.ui.export.export_preview import ExportPreview
 from mt_studio.ui.export.export_worker import ExportOutcome, ExportRun
@@ -192,9 +192,7 @@ class ExportDialog(QDialog):
         return dialog
 
     def _grant(self, person: Participant, request: GrantRequest) -> None:
-        self.studio.consent.grant(person.id, request.purposes, valid_until=request.valid_until,
-                                  witness=request.witness, form_version=request.form_version,
-                                  credit=request.credit)
+        record_grant(self.studio, person, request)
         self.refresh_preview()
         self.consent_recorded.emit()
 
