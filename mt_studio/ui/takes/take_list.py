@@ -120,12 +120,15 @@ class TakeList(QListWidget):
     def _thumbnail_later(self, take: Take) -> None:
         take_id, frames = take.id, take.frames
         self._thumbnails[(take_id, frames)] = None  # under way: a refresh does not start another
-        sound = self._studio.listening.sound(take_id)
-        if not sound.audio:
-            return
-        paths, folder = list(sound.audio[0].files), sound.folder
+        studio = self._studio
 
-        run_in_worker(self, lambda: peaks_or_none(folder, paths, THUMBNAIL_COLUMNS),
+        def first_track_peaks() -> np.ndarray | None:  # the take resolved here too, not in the GUI
+            sound = studio.listening.sound(take_id)
+            if not sound.audio:
+                return None
+            return peaks_or_none(sound.folder, list(sound.audio[0].files), THUMBNAIL_COLUMNS)
+
+        run_in_worker(self, first_track_peaks,
                       done=lambda peaks: self._show_thumbnail(take_id, frames, peaks))
 
     def _show_thumbnail(self, take_id: int, frames: int, peaks: np.ndarray | None) -> None:
