@@ -51,7 +51,12 @@ def ngettext(singular: str, plural: str, n: int) -> str:
 
 def locale_name() -> str:
     """The CLDR locale of the language shown ("nb_NO"): dates and numbers are written its way."""
-    return _LOCALES.get(current_language(), "en_GB")
+    return locale_name_of(current_language())
+
+
+def locale_name_of(code: str) -> str:
+    """The CLDR locale of the language CODE ("nb" -> "nb_NO"); British English for others."""
+    return _LOCALES.get(code, "en_GB")
 
 
 def day_text(day: date) -> str:

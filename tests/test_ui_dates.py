@@ -1,5 +1,5 @@
-"""The window writes days and times with Qt's locale data exactly as the command line writes
-them with Babel's, in each language the studio speaks."""
+"""The window writes days and times from its own copy of CLDR's data exactly as the command line
+writes them with Babel's, in each language the studio speaks."""
 
 from __future__ import annotations
 
@@ -11,7 +11,12 @@ from mt_studio import i18n
 from mt_studio.ui.common import dates
 
 
-@pytest.fixture(params=["en", "nb"])
+def test_every_language_has_its_months_and_no_other():
+    assert set(dates.MONTHS) == {i18n.locale_name_of(code) for code in i18n.LANGUAGES}
+    assert all(len(months) == 12 for months in dates.MONTHS.values())
+
+
+@pytest.fixture(params=sorted(i18n.LANGUAGES))
 def language(request):
     i18n.use_language(request.param)
     yield request.param
