@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from datetime import date
 
@@ -9,7 +10,7 @@ import numpy as np
 import pytest
 
 from mt_studio import i18n
-from mt_studio.core import preferences
+from mt_studio.core import logs, preferences
 from mt_studio.core.capture.take_files import TakeFiles, TrackTarget
 from mt_studio.core.capture.wav_stream import SampleFormat
 from mt_studio.core.domain import SessionKind, TakeStatus, TrackKind
@@ -18,6 +19,7 @@ from mt_studio.start import window_library
 from mt_studio.ui.app import FIRST_PAINT_ENV
 from mt_studio.ui.common.error_reporter import ErrorReporter
 from tests.conftest import studio_of
+from tests.test_logs import root_logger  # noqa: F401 - a fixture
 
 
 @pytest.fixture(autouse=True)
@@ -146,7 +148,8 @@ def test_the_studio_lists_the_sessions_without_loading_an_audio_engine(tmp_path)
 
 
 def test_the_window_lists_dated_sessions_without_loading_babel(tmp_path):
-    """Babel's data takes some 20 ms to load: the window writes its days with Qt's."""
+    """Babel's data takes some 20 ms to load: the window writes its days from its own copy of
+    CLDR's."""
     import subprocess
     import sys
 
@@ -165,6 +168,41 @@ def test_the_window_lists_dated_sessions_without_loading_babel(tmp_path):
     assert done.returncode == 0, done.stderr
     assert "listed" in done.stdout  # the sessions were painted before it quit
     assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_the_log_file_opens_once_the_sessions_are_listed(qtbot, tmp_path, root_logger):
+    """What is logged before is held, and written to the file after the sessions are drawn:
+    its handler takes 10 ms to make (benchmarks/startup.py)."""
+    from PyQt6.QtCore import QEvent, QObject
+
+    from mt_studio.ui.app import Shell
+
+    with Library.open(tmp_path / "lib") as earlier, earlier.transaction() as tx:
+        sessions.create(tx, "Tuesday band", SessionKind.BAND, on=date(2026, 11, 3))
+    log = tmp_path / "logs" / "mt-studio.log"
+    logs.hold_logging()
+    logging.getLogger("mt_studio.early").warning("held until the sessions are listed")
+    shell = Shell(ErrorReporter(), folder=tmp_path / "lib")
+    shell.open()
+    window = shell.window
+    qtbot.addWidget(window)
+    file_there_at_listing: list[bool] = []
+
+    class Listing(QObject):
+        def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt's name
+            if event.type() == QEvent.Type.Paint and window.sessions.has_sessions():
+                file_there_at_listing.append(log.exists())
+            return False
+
+    watcher = Listing(window)
+    window.sessions.tree.viewport().installEventFilter(watcher)
+    try:
+        qtbot.waitUntil(lambda: log.exists() and "held until" in log.read_text("utf-8"),
+                        timeout=10000)
+        assert file_there_at_listing[0] is False
+    finally:
+        window.close()
+        shell.close()
 
 
 def test_the_window_sweeps_practice_versions_left_without_their_take(qtbot, library):
@@ -274,8 +312,9 @@ def test_the_window_paints_before_its_library_is_open_and_then_lists_it(qtbot, t
 
 
 def test_qt_writes_numbers_as_the_language_shown_from_the_first_window_on(qtbot, library):
-    """The first window takes Qt's locale once it has painted (benchmarks/startup.py); what is
-    built in it afterwards writes numbers the Norwegian way all the same."""
+    """The first window takes Qt's locale once it has listed the sessions
+    (benchmarks/startup.py); what is built in it afterwards writes numbers the Norwegian way
+    all the same."""
     from PyQt6.QtCore import QLocale
     from PyQt6.QtWidgets import QDoubleSpinBox
 

@@ -33,8 +33,8 @@ class _HeldRecords(logging.Handler):
 def hold_logging(level: int = logging.INFO) -> None:
     """Keep what is logged in memory until `start_logging` opens the file.
 
-    The window paints first: the rotating handler's module and the log folder's lookup cost
-    a few milliseconds it need not wait for.
+    The window lists its sessions first: the rotating handler's module (10 ms) and the log
+    folder's lookup are time it need not wait for.
     """
     root = logging.getLogger()
     if not any(isinstance(h, _HeldRecords) or getattr(h, "mt_studio", False)

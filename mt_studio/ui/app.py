@@ -26,6 +26,7 @@ from mt_studio.core import preferences
 from mt_studio.core.errors import MtStudioError
 from mt_studio.core.logs import hold_logging, start_logging
 from mt_studio.i18n import _
+from mt_studio.ui.common.after_paint import after_next_paint
 from mt_studio.ui.common.error_reporter import ErrorReporter
 from mt_studio.ui.common.worker import Worker, run_in_worker
 
@@ -55,7 +56,7 @@ def route_qt_messages() -> None:
 
 def run(library_folder: Path | str | None = None, argv: list[str] | None = None) -> int:
     """Open the studio window on the library and run until it closes; the exit code."""
-    hold_logging()  # the log file opens with the library, once the window has painted
+    hold_logging()  # the log file opens once the window has listed the sessions
     route_qt_messages()
     chosen = preferences.load()
     i18n.use_language(chosen.language or None)
@@ -101,7 +102,6 @@ class StudioOpener(QObject):
     def _open(self) -> Studio:
         from mt_studio.core.studio import Studio, default_library_folder
 
-        start_logging()
         self.studio = Studio.open(default_library_folder() if self._folder is None
                                   else self._folder)
         self.studio.sessions  # noqa: B018 - loaded here, not when the window first lists them
@@ -172,13 +172,10 @@ class Shell:
             self.studio.close()
 
     def _first_painted(self) -> None:
-        # The first window's words need no Qt locale, and Qt's first one takes 6 ms to make:
-        # it is set once the window shows, before any other thread starts.
-        use_qt_locale()
-        self.window.setLocale(QLocale())
         if self.studio is None:
             self._opener.start()
         else:
+            QTimer.singleShot(0, self._use_qt_locale)
             self.window.after_opening()
 
     def _opened(self, studio: Studio) -> None:
@@ -186,7 +183,20 @@ class Shell:
         self.window.attach(studio)
         if self._probe is not None:
             self._probe.listing_shown(self.window.sessions.tree.viewport())
+        # Once the sessions are drawn: the log file's handler and Qt's first locale take 10
+        # and 6 ms to make.
+        after_next_paint(self.window.sessions.tree.viewport(), self._settle)
         self.window.after_opening()
+
+    def _settle(self) -> None:
+        start_logging()
+        self._use_qt_locale()
+
+    def _use_qt_locale(self) -> None:
+        # The first window's own words need no Qt locale; the spin boxes and calendars made
+        # later do.
+        use_qt_locale()
+        self.window.setLocale(QLocale())
 
     def _failed(self, title: str, message: str, exit_code: int) -> None:
         self.reporter.show_now(title, message)
