@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 from PyQt6.QtCore import QDate, Qt, QTimer
-from PyQt6.QtWidgets import QApplication
+from PyQt6.QtWidgets import QAbstractItemView, QApplication
 
 from mt_studio.core.domain import SessionKind, TrackKind
 from mt_studio.core.library import participants, sessions, takes
@@ -45,6 +45,12 @@ def test_the_list_shows_newest_first_with_kind_and_counts(qtbot, library, filled
         ["Choir", "Monday choir", "1", "0"],
     ]
     assert widget.has_sessions()
+    counts = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+    for row in range(widget.tree.topLevelItemCount()):
+        item = widget.tree.topLevelItem(row)
+        assert [Qt.AlignmentFlag(item.textAlignment(c)) for c in (3, 4)] == [counts, counts]
+        assert item.textAlignment(2) == 0  # the title as the style puts it
+    assert widget.tree.selectionMode() == QAbstractItemView.SelectionMode.SingleSelection
     takes.add_track(library.connection, takes.start(library.connection, filled[0].id, 48000),
                     TrackKind.AUDIO, input=1)
     widget.select(filled[0].id)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PyQt6.QtCore import Qt, pyqtSignal
+from PyQt6.QtCore import pyqtSignal
 from PyQt6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from mt_studio.i18n import _
@@ -23,8 +23,7 @@ class Welcome(QWidget):
         self.title.setFont(font)
         self.text = QLabel()
         self.text.setWordWrap(True)
-        for label in (self.title, self.text):
-            label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.text.setMaximumWidth(self.fontMetrics().averageCharWidth() * 64)
         self.new_button = QPushButton(_("New session"))
         self.new_button.setAccessibleName(_("New session"))
         self.demo_button = QPushButton(_("Open demo session"))
@@ -42,8 +41,14 @@ class Welcome(QWidget):
         buttons.addStretch()
         layout = QVBoxLayout(self)
         layout.addStretch()
-        layout.addWidget(self.title)
-        layout.addWidget(self.text)
+        # Centred by stretches, not by alignment: it is shown as the sessions are first
+        # listed, and the first use of Qt's namespace builds all its enums (13 ms).
+        for label in (self.title, self.text):
+            row = QHBoxLayout()
+            row.addStretch()
+            row.addWidget(label)
+            row.addStretch()
+            layout.addLayout(row)
         layout.addSpacing(self.fontMetrics().height())
         layout.addLayout(buttons)
         layout.addStretch(2)

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PyQt6.QtCore import Qt, pyqtSignal
+from PyQt6.QtCore import pyqtSignal
 from PyQt6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
     QPushButton,
@@ -37,6 +36,11 @@ def kind_label(kind: SessionKind) -> str:
 
 
 _TITLE = 2
+# Qt.ItemDataRole.TextAlignmentRole and Qt.AlignmentFlag.AlignRight | AlignVCenter by number:
+# the first use of Qt's namespace builds all its enums (13 ms), which can wait until the
+# sessions are listed.
+_TEXT_ALIGNMENT_ROLE = 7
+_RIGHT_ALIGNED = 0x0002 | 0x0080
 
 
 class SessionItem(QTreeWidgetItem):
@@ -68,7 +72,6 @@ class SessionList(QWidget):
         self.tree.setRootIsDecorated(False)
         self.tree.setUniformRowHeights(True)
         self.tree.setAllColumnsShowFocus(True)
-        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.tree.setAccessibleName(_("Sessions"))
         self.tree.setToolTip(_("Click a session to open it."))
         self.tree.setHeaderLabels([_("Date"), _("Kind"), _("Title"), _("Present"), _("Takes")])
@@ -127,8 +130,7 @@ class SessionList(QWidget):
                 str(session.take_count),
             ], session.id)
             for column in (3, 4):
-                item.setTextAlignment(column, Qt.AlignmentFlag.AlignRight
-                                      | Qt.AlignmentFlag.AlignVCenter)
+                item.setData(column, _TEXT_ALIGNMENT_ROLE, _RIGHT_ALIGNED)
             self.tree.addTopLevelItem(item)
         self.tree.setCurrentItem(None)
         self._quiet = False
