@@ -9,7 +9,7 @@ from sqlite3 import Connection
 from typing import TYPE_CHECKING
 
 from mt_studio.core.domain import Participant, SessionKind
-from mt_studio.core.library import participants, sessions, takes
+from mt_studio.core.library import participants, sessions
 from mt_studio.core.library.sessions import KEEP, Session, SessionInput
 from mt_studio.core.studio.events import AttendanceChanged, SessionChanged, SetupChanged
 
@@ -40,6 +40,9 @@ class SessionService:
 
     def takes(self, session_id: int) -> list[Take]:
         """The session's takes, first recorded first."""
+        # Imported here: the window lists the sessions first, and a take's types take 5 ms.
+        from mt_studio.core.library import takes
+
         with self._studio.reading() as db:
             return takes.for_session(db, session_id)
 
