@@ -108,6 +108,30 @@ def test_preferences_survive_a_restart_and_a_damaged_file_falls_back(tmp_path):
     assert preferences.load(tmp_path) == preferences.Preferences()
 
 
+def test_the_window_opens_in_the_language_saved_and_a_damaged_file_opens_it_all_the_same(
+        tmp_path):
+    """The preferences are read in a thread while Qt starts; what they say is used."""
+    import subprocess
+    import sys
+
+    code = ("import sys\nfrom mt_studio import i18n\nfrom mt_studio.ui.app import run\n"
+            f"assert run({str(tmp_path / 'lib')!r}) == 0\n"
+            "print(i18n.current_language())")
+    env = {**os.environ, FIRST_PAINT_ENV: "1", "QT_QPA_PLATFORM": "offscreen",
+           "MT_STUDIO_LOG_DIR": str(tmp_path / "logs"),
+           "MT_STUDIO_CONFIG_DIR": str(tmp_path / "cfg"), "LANGUAGE": "en", "LC_ALL": "C"}
+    preferences.save(preferences.Preferences(language="nb"), tmp_path / "cfg")
+    shown = []
+    for _run in range(2):
+        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                              env=env, timeout=60, check=False)
+        assert done.returncode == 0, done.stderr
+        assert "listed" in done.stdout
+        shown.append(done.stdout.strip().splitlines()[-1])
+        (tmp_path / "cfg" / preferences.FILE_NAME).write_text("{not json", encoding="utf-8")
+    assert shown == ["nb", "en"]
+
+
 def test_the_language_can_be_changed_while_running():
     i18n.use_language("nb")
     assert i18n.current_language() == "nb"

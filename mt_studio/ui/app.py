@@ -7,8 +7,9 @@ import os
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from PyQt6.QtCore import (
     QEvent,
@@ -22,7 +23,6 @@ from PyQt6.QtCore import (
 from PyQt6.QtWidgets import QApplication, QMainWindow, QWidget
 
 from mt_studio import i18n
-from mt_studio.core import preferences
 from mt_studio.core.errors import MtStudioError
 from mt_studio.core.logs import hold_logging, start_logging
 from mt_studio.i18n import _
@@ -31,7 +31,10 @@ from mt_studio.ui.common.error_reporter import ErrorReporter
 from mt_studio.ui.common.worker import Worker, run_in_worker
 
 if TYPE_CHECKING:  # the studio (and the library) load in a worker, after the first paint
+    from mt_studio.core.preferences import Preferences
     from mt_studio.core.studio import Studio
+
+T = TypeVar("T")
 
 log = logging.getLogger(__name__)
 
@@ -58,9 +61,11 @@ def run(library_folder: Path | str | None = None, argv: list[str] | None = None)
     """Open the studio window on the library and run until it closes; the exit code."""
     hold_logging()  # the log file opens once the window has listed the sessions
     route_qt_messages()
-    chosen = preferences.load()
-    i18n.use_language(chosen.language or None)
+    # Read on the other core while Qt connects to the display (it lets go of Python's lock
+    # meanwhile): platformdirs alone takes 6 ms to import.
+    chosen = in_a_thread(_saved_preferences, name="mt-studio-preferences")
     app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv[:1])
+    i18n.use_language(chosen().language or None)
     app.setApplicationName("mt-studio")
     app.setApplicationDisplayName("mt_studio")
     reporter = ErrorReporter()
@@ -73,6 +78,35 @@ def run(library_folder: Path | str | None = None, argv: list[str] | None = None)
     finally:
         shell.close()
         start_logging()  # what was held, if the window ended before the library opened
+
+
+def _saved_preferences() -> Preferences:
+    from mt_studio.core import preferences
+
+    return preferences.load()
+
+
+def in_a_thread(function: Callable[[], T], name: str) -> Callable[[], T]:
+    """Start FUNCTION in a thread now; the call returned waits for it and gives back what it
+    returned (or raises what it raised)."""
+    outcome: dict[str, object] = {}
+
+    def target() -> None:
+        try:
+            outcome["value"] = function()
+        except BaseException as error:  # noqa: BLE001 - handed to whoever waits
+            outcome["error"] = error
+
+    thread = threading.Thread(target=target, name=name)
+    thread.start()
+
+    def result() -> T:
+        thread.join()
+        if "error" in outcome:
+            raise outcome["error"]
+        return outcome["value"]
+
+    return result
 
 
 class StudioOpener(QObject):
