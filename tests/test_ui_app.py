@@ -194,7 +194,29 @@ def test_the_window_lists_dated_sessions_without_loading_babel(tmp_path):
     assert done.stdout.strip().splitlines()[-1] == "[]"
 
 
-def test_the_log_file_opens_once_the_sessions_are_listed(qtbot, tmp_path, root_logger):
+@pytest.mark.usefixtures("root_logger")
+def test_qts_own_warnings_are_held_and_written_to_the_log_not_the_terminal(tmp_path, capfd):
+    from PyQt6.QtCore import qInstallMessageHandler, qWarning
+
+    from mt_studio.ui.app import route_qt_messages
+
+    logs.hold_logging()  # as the window starts
+    route_qt_messages()
+    try:
+        qWarning("QStandardPaths: a warning from Qt")
+    finally:
+        qInstallMessageHandler(None)
+    assert not (tmp_path / "logs").exists()  # held until the file opens
+    logs.start_logging()
+    for handler in logging.getLogger().handlers:
+        handler.flush()
+    written = (tmp_path / "logs" / "mt-studio.log").read_text("utf-8")
+    assert "WARNING qt: QStandardPaths: a warning from Qt" in written
+    assert "a warning from Qt" not in capfd.readouterr().err
+
+
+@pytest.mark.usefixtures("root_logger")
+def test_the_log_file_opens_once_the_sessions_are_listed(qtbot, tmp_path):
     """What is logged before is held, and written to the file after the sessions are drawn:
     its handler takes 10 ms to make (benchmarks/startup.py)."""
     from PyQt6.QtCore import QEvent, QObject
