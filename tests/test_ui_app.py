@@ -142,12 +142,14 @@ def test_the_language_can_be_changed_while_running():
 
 def test_opening_the_window_leaves_heavy_modules_for_later():
     """numpy, the audio engine and analysis load when a session opens, not at start-up; the
-    library's modules load after the first paint (benchmarks/startup.py)."""
+    library's modules load after the first paint, and the preferences' folder lookup while Qt
+    starts (benchmarks/startup.py)."""
     import subprocess
     import sys
 
     heavy = ["numpy", "sounddevice", "soundfile", "librosa", "mt_studio.core.capture.audio_capture",
-             "sqlite3", "dataclasses", "mt_studio.core.library", "mt_studio.ui.consent.chips"]
+             "sqlite3", "dataclasses", "mt_studio.core.library", "mt_studio.ui.consent.chips",
+             "datetime", "platformdirs"]
     code = ("import sys, mt_studio.start, mt_studio.ui.app, mt_studio.ui.main_window\n"
             f"print([m for m in {heavy!r} if m in sys.modules])")
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,

@@ -9,9 +9,12 @@ sooner.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from mt_studio import i18n
+
+if TYPE_CHECKING:  # the window paints before anything needs the module (2 ms)
+    from datetime import date, datetime
 
 # CLDR's abbreviated month names and "medium" date pattern for each language's locale.
 MONTHS = {
