@@ -54,6 +54,16 @@ def test_a_first_run_leads_to_a_new_session_or_the_demo(qtbot, library):
     assert window.welcome.demo_button.accessibleName() == "Open demo session"
 
 
+def test_the_welcome_page_shows_its_words_as_written_not_as_markup(qtbot, monkeypatch):
+    from mt_studio.ui import welcome
+
+    monkeypatch.setattr(welcome, "_", lambda text: "Rock & <b>roll</b>")
+    page = welcome.Welcome()
+    qtbot.addWidget(page)
+    assert "Rock &amp; &lt;b&gt;roll&lt;/b&gt;" in page.title.text()
+    assert page.title.accessibleName() == page.text.accessibleName() == "Rock & <b>roll</b>"
+
+
 def test_errors_make_one_dialog_however_many_arrive(qtbot):
     reporter = ErrorReporter()
     for n in range(5):
@@ -149,7 +159,7 @@ def test_opening_the_window_leaves_heavy_modules_for_later():
 
     heavy = ["numpy", "sounddevice", "soundfile", "librosa", "mt_studio.core.capture.audio_capture",
              "sqlite3", "dataclasses", "mt_studio.core.library", "mt_studio.ui.consent.chips",
-             "datetime", "platformdirs"]
+             "datetime", "platformdirs", "html.entities"]
     code = ("import sys, mt_studio.start, mt_studio.ui.app, mt_studio.ui.main_window\n"
             f"print([m for m in {heavy!r} if m in sys.modules])")
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from html import escape
-
 from PyQt6.QtCore import pyqtSignal
 from PyQt6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
@@ -57,7 +55,13 @@ class Welcome(QWidget):
         else:
             title = _("Choose a session")
             text = _("Pick a session from the list, or start a new one.")
-        self.title.setText(f'<h1 align="center">{escape(title)}</h1>')
-        self.text.setText(f'<p align="center">{escape(text)}</p>')
+        self.title.setText(f'<h1 align="center">{_escaped(title)}</h1>')
+        self.text.setText(f'<p align="center">{_escaped(text)}</p>')
         self.title.setAccessibleName(title)
         self.text.setAccessibleName(text)
+
+
+def _escaped(text: str) -> str:
+    # What rich text reads as markup; html.escape would import html.entities (2 ms) before
+    # the first paint.
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
