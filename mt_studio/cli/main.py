@@ -23,7 +23,7 @@ log = logging.getLogger(__name__)
 COMMAND_MODULES = (
     "participant_commands", "consent_commands", "session_commands", "preset_commands",
     "device_commands", "record_commands", "play_commands", "song_commands", "export_commands",
-    "plugin_commands",
+    "plugin_commands", "user_commands", "audit_commands",
 )
 
 
@@ -35,13 +35,17 @@ def build_parser() -> ArgumentParser:
         prog="mt-studio",
         description=_("Record, loop and share music therapy sessions, with consent built in."),
         epilog=_("Exit codes: 0 done, 2 bad input or usage, 3 refused by consent, "
-                 "4 audio or MIDI device error, 1 anything else."),
+                 "4 audio or MIDI device error, 5 sign-in refused or not allowed, "
+                 "1 anything else."),
     )
     from mt_studio.core.studio import default_library_folder
 
     parser.add_argument("--library", metavar="DIR",  # a string: an empty one is refused
                         help=_("the library folder (default: $MT_STUDIO_LIBRARY or {folder})")
                         .format(folder=default_library_folder()))
+    parser.add_argument("--user", metavar="NAME",
+                        help=_("sign in as NAME (default: $MT_STUDIO_USER); the passphrase is "
+                               "asked, or read from $MT_STUDIO_PASSPHRASE_FILE"))
     parser.add_argument("--version", action="version", version=f"mt-studio {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
@@ -56,6 +60,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def run_command(argv: Sequence[str]) -> int:
     """Run one command and return its exit code."""
+    from mt_studio.cli.sign_in import sign_in
     from mt_studio.core.studio import Studio, default_library_folder
 
     parser = build_parser()
@@ -68,6 +73,7 @@ def run_command(argv: Sequence[str]) -> int:
         if getattr(args, "needs_library", True):
             folder = default_library_folder() if args.library is None else args.library
             with Studio.open(folder) as studio:
+                sign_in(args, studio)
                 return args.run(args, studio)
         return args.run(args, None)
     except MtStudioError as error:

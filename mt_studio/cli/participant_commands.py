@@ -50,7 +50,7 @@ def run_add(args: argparse.Namespace, studio: Studio) -> int:
 
 def run_list(args: argparse.Namespace, studio: Studio) -> int:
     """List participants; real names appear in text, and in JSON only with --names."""
-    found = studio.consent.participants()
+    found = studio.consent.participants(real_names=args.names or not args.json)
     if args.json:
         emit_json([participant_json(p, args.names) for p in found])
     elif not found:

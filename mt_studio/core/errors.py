@@ -31,3 +31,10 @@ class LibraryError(MtStudioError):
     """The library folder or database cannot be used; nothing in it was changed."""
 
     exit_code = 1
+
+
+class AccessRefused(MtStudioError):
+    """Nobody who may do this is signed in: a sign-in refused, an account not allowed the
+    action, or a participant's studio asked for someone else's data."""
+
+    exit_code = 5

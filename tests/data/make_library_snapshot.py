@@ -11,9 +11,12 @@ import tempfile
 from datetime import date
 from pathlib import Path
 
+from mt_studio.core import passphrases
 from mt_studio.core.domain import Credit, Purpose, SessionKind, TrackKind
+from mt_studio.core.domain.accounts import Role
 from mt_studio.core.library import (
     Library,
+    accounts,
     consent_ledger,
     listening,
     participants,
@@ -62,6 +65,9 @@ def main(version: int) -> None:
                 listening.keep(db, take, listening.Listening(
                     (48000, 144000), True, 0.8, -2,
                     {room.id: listening.TrackLevel(-6.0, 0.5, False, True)}))
+            if version >= 7:
+                accounts.add(db, "Therese", Role.ADMIN,
+                             passphrases.hashed("a song for every morning"))
         dump = "\n".join(library.connection.iterdump())
     target = Path(__file__).parent / f"library-v{version}.sql"
     target.write_text(

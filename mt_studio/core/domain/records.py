@@ -25,3 +25,5 @@ class AuditEntry:
     subject: str
     participant_id: int | None
     details: dict
+    actor_id: int | None = None  # the account signed in; None before accounts, or without
+    for_participant: int | None = None  # whose participant mode it was, if anyone's

@@ -300,5 +300,30 @@ CREATE TABLE track_mix (
 );
 """
 
+V7_ACCOUNTS = """
+-- The therapists' and admins' accounts. A library with none is open to whoever runs it, as
+-- before; the first account closes it. The passphrase is kept only as an Argon2id hash.
+CREATE TABLE accounts (
+    id            INTEGER PRIMARY KEY,
+    name          TEXT NOT NULL CHECK (length(trim(name)) > 0),
+    lookup_key    TEXT NOT NULL UNIQUE,  -- casefolded in Python, as participants' pseudonyms
+    role          TEXT NOT NULL CHECK (role IN ('therapist', 'admin')),
+    passphrase    TEXT NOT NULL CHECK (passphrase LIKE '$argon2id$%'),
+    disabled      INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1)),
+    failures      INTEGER NOT NULL DEFAULT 0 CHECK (failures >= 0),  -- failed sign-ins in a row
+    last_failure  TEXT,
+    created_at    TEXT NOT NULL
+);
+
+-- Who did or saw what: the account signed in, and the participant whose own studio it was
+-- when a participant was at the keyboard (participant mode, started by that account). Rows
+-- from before accounts, or from a library without any, have neither.
+ALTER TABLE audit_log ADD COLUMN actor_id INTEGER REFERENCES accounts(id);
+ALTER TABLE audit_log ADD COLUMN for_participant INTEGER REFERENCES participants(id);
+CREATE INDEX audit_log_of_participant ON audit_log (participant_id, id);
+CREATE INDEX audit_log_of_actor ON audit_log (actor_id, id);
+"""
+
 MIGRATIONS: tuple[Migration, ...] = (V1_BASE_SCHEMA, V2_TRACK_PARTS, V3_SONGS_AND_LAYERS,
-                                     V4_EXPORT_FILES, V5_ANNOTATIONS, V6_SESSION_AND_TAKE_STATE)
+                                     V4_EXPORT_FILES, V5_ANNOTATIONS, V6_SESSION_AND_TAKE_STATE,
+                                     V7_ACCOUNTS)

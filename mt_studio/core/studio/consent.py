@@ -53,10 +53,15 @@ class ConsentService:
 
     # -- participants ---------------------------------------------------------------------
 
-    def participants(self) -> list[Participant]:
-        """Everyone in the library, by pseudonym."""
+    def participants(self, *, real_names: bool = False) -> list[Participant]:
+        """Everyone in the library, by pseudonym; their real names only when REAL_NAMES
+        (to be shown: that is audited)."""
         with self._studio.reading() as db:
-            return participants.all_participants(db)
+            found = participants.all_participants(db)
+        if real_names:
+            self._studio.note_read("real_names.shown", "participants")
+            return found
+        return [without_real_name(person) for person in found]
 
     def pseudonyms(self) -> dict[int, str]:
         """Every participant's pseudonym, by id."""
@@ -64,9 +69,10 @@ class ConsentService:
             return participants.pseudonyms(db)
 
     def find(self, pseudonym: str) -> Participant:
-        """The participant called PSEUDONYM (in any case or spelling of it); InputError."""
+        """The participant called PSEUDONYM (in any case or spelling of it), without their
+        real name; InputError."""
         with self._studio.reading() as db:
-            return participants.find(db, pseudonym)
+            return without_real_name(participants.find(db, pseudonym))
 
     def add_participant(self, pseudonym: str, real_name: str | None = None, *,
                         check_in_to: int | None = None) -> Participant:
@@ -90,6 +96,7 @@ class ConsentService:
     def current(self, participant_id: int, at: datetime | None = None
                 ) -> dict[Purpose, ConsentStatus]:
         """Where a participant stands for every purpose now (or at AT, for expiry)."""
+        self._studio.note_read("consent.shown", f"participant:{participant_id}", participant_id)
         return states_of(self.ledger([participant_id]), participant_id, at or local_now())
 
     def history(self, pseudonym: str) -> ConsentHistory:
@@ -98,6 +105,7 @@ class ConsentService:
         with self._studio.reading() as db:
             person = participants.find(db, pseudonym)
             rows = tuple(consent_ledger.events(db, [person.id]))
+        self._studio.note_read("consent.shown", f"participant:{person.id}", person.id)
         return ConsentHistory(person, states_of(rows, person.id, now),
                               credit_choice(rows, person.id), rows,
                               frozenset(e.id for e in rows if stamped_ahead(e, now)))
@@ -137,6 +145,7 @@ class ConsentService:
         with self._studio.reading() as db:
             present = sessions.get(db, session_id).participants
             ledger = consent_ledger.events(db, [p.id for p in present]) if present else []
+        self._studio.note_read("consent.shown", f"session:{session_id}")
         return board_rows(present, ledger, at or local_now())
 
     def restrictions(self, found: Sequence[Take], at: datetime | None = None
@@ -162,3 +171,8 @@ def _writers(db: Connection, take_id: int) -> frozenset[int]:
     if len(linked) != 1 or not linked[0].latest.lyrics.strip():
         return frozenset()
     return frozenset(linked[0].writer_ids)
+
+
+def without_real_name(person: Participant) -> Participant:
+    """PERSON as most of the studio shows them: by pseudonym only."""
+    return replace(person, real_name=None) if person.real_name else person

@@ -51,6 +51,7 @@ class ListeningService:
         from mt_studio.core.playback import TakePlayer
 
         sound = self.sound(take_id)
+        self._studio.note_read("take.played", f"take:{take_id}")
         player = TakePlayer(sound, device)
         for index, track_id in enumerate(player.track_ids):
             if track_id in sound.left_out:

@@ -47,6 +47,7 @@ class PluginService:
         """Run ANALYSIS_ID (offered by HOST) on the take and keep what it finds, replacing
         an earlier run's; InputError when no plugin offers it, PluginFailed if it fails."""
         plugin_id = next((p for p, a in host.analyses() if a.id == analysis_id), None)
+        self._studio.note_read("take.analysed", f"take:{take_id}", analysis=analysis_id)
         with self.take_audio(take_id) as audio:
             found = host.run_analysis(analysis_id, audio, progress)
         with self._studio.transaction() as tx:

@@ -175,6 +175,7 @@ class Recording:
     def __init__(self, studio: Studio, session_id: int, take_id: int, number: int,
                  disarmed: tuple[int, ...], engine: TakeCapture) -> None:
         self._studio = studio
+        self._actor = studio.actor  # who started it: the take is kept as theirs under a lock
         self.session_id = session_id
         self.take_id = take_id
         self.number = number
@@ -203,7 +204,7 @@ class Recording:
     def _finish(self) -> TakeResult:
         """Close the files and keep the take's length, parts and dropouts (once stopped)."""
         captured = self._engine.finish()
-        with self._studio.transaction() as tx:
+        with self._studio.transaction(actor=self._actor) as tx:
             for dropout in captured.dropouts:
                 takes.add_dropout(tx, self.take_id, dropout.frame, dropout.length, dropout.cause)
             for part in captured.parts:

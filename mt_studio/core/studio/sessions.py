@@ -4,6 +4,7 @@ session's set-up (its inputs, who plays into them, its MIDI keyboard)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date
 from sqlite3 import Connection
 from typing import TYPE_CHECKING
@@ -11,6 +12,7 @@ from typing import TYPE_CHECKING
 from mt_studio.core.domain import Participant, SessionKind
 from mt_studio.core.library import participants, sessions
 from mt_studio.core.library.sessions import KEEP, Session, SessionInput
+from mt_studio.core.studio.consent import without_real_name
 from mt_studio.core.studio.events import AttendanceChanged, SessionChanged, SetupChanged
 
 if TYPE_CHECKING:
@@ -29,14 +31,15 @@ class SessionService:
         self._studio = studio
 
     def all(self) -> list[Session]:
-        """Every session, newest first."""
+        """Every session, newest first (who was present by pseudonym only)."""
         with self._studio.reading() as db:
-            return sessions.all_sessions(db)
+            return [_by_pseudonym(session) for session in sessions.all_sessions(db)]
 
     def get(self, session_id: int) -> Session:
-        """The session SESSION_ID; InputError if there is none."""
+        """The session SESSION_ID (who was present by pseudonym only); InputError if there
+        is none."""
         with self._studio.reading() as db:
-            return sessions.get(db, session_id)
+            return _by_pseudonym(sessions.get(db, session_id))
 
     def takes(self, session_id: int) -> list[Take]:
         """The session's takes, first recorded first."""
@@ -121,3 +124,10 @@ class SessionService:
 def _people(db: Connection, ids: Sequence[int]) -> list[Participant]:
     """The participants with IDS, each once; InputError naming an unknown id."""
     return [participants.get(db, participant_id) for participant_id in dict.fromkeys(ids)]
+
+
+def _by_pseudonym(session: Session) -> Session:
+    if not any(p.real_name for p in session.participants):
+        return session
+    return replace(session, participants=tuple(without_real_name(p)
+                                               for p in session.participants))

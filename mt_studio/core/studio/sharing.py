@@ -109,7 +109,9 @@ class SharingService:
         with self._studio.reading() as db:
             take = takes.get(db, take_id)
             stored = annotations.of_take(db, take_id, enabled_plugins)
-            return read_lead_sheet(db, take, stored, at)
+            sheet = read_lead_sheet(db, take, stored, at)
+        self._studio.note_read("lead_sheet.made", f"take:{take_id}")
+        return sheet
 
     def log_lead_sheet(self, take_id: int, sheet: LeadSheet, how: str) -> None:
         """Log that SHEET was printed or saved (HOW: "printed" or "pdf"), with whose words."""

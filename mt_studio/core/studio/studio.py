@@ -14,12 +14,25 @@ from pathlib import Path
 from sqlite3 import Connection
 from typing import TYPE_CHECKING
 
-from mt_studio.core.library import Library, default_library_folder
+from mt_studio.core.domain.accounts import Account, Actor
+from mt_studio.core.errors import AccessRefused, InputError
+from mt_studio.core.library import (
+    Library,
+    audit,
+    default_library_folder,
+    participants,
+    sessions,
+)
+from mt_studio.core.library import accounts as library_accounts
 from mt_studio.core.studio.events import Event, Events
+from mt_studio.i18n import _
 
 if TYPE_CHECKING:
+    from mt_studio.core.studio.accounts import AccountService
+    from mt_studio.core.studio.audit import AuditService
     from mt_studio.core.studio.consent import ConsentService
     from mt_studio.core.studio.listening import ListeningService
+    from mt_studio.core.studio.participant_studio import ParticipantStudio
     from mt_studio.core.studio.plugins import PluginService
     from mt_studio.core.studio.recording import RecordingService
     from mt_studio.core.studio.sessions import SessionService
@@ -28,22 +41,30 @@ if TYPE_CHECKING:
 
 __all__ = ["Studio", "default_library_folder"]
 
+SIGNED_IN = "signed in"  # a transaction's actor by default: whoever is signed in at the time
+
 
 class Studio:
     """A library opened, with its services: `sessions`, `consent`, `recording`, `listening`,
-    `sharing`, `songs` and `plugins`, and `events` to listen to what changes.
+    `sharing`, `songs` and `plugins`, `accounts` and `audit`, and `events` to listen to what
+    changes.
+
+    A library with accounts opens locked: its services refuse (AccessRefused) until someone
+    signs in (`sign_in`), and again after `lock`. Every audit row a transaction writes names
+    the account signed in. `for_participant` gives the participant at the keyboard a studio
+    of their own, another door to the same library whose services give only what is theirs.
 
     One connection serves every thread; a lock keeps one thread's transaction whole while
     another reads or writes (SQLite would otherwise mix their statements into one). A service
     is made the first time it is used, so that listing the sessions loads no audio engine.
     """
 
-    def __init__(self, library: Library) -> None:
+    def __init__(self, library: Library, *, shared: _Shared | None = None,
+                 actor: Actor | None = None) -> None:
         self._library = library
-        self._lock = threading.RLock()
-        self._pending: list[Event] | None = None  # announced in the open transaction
-        self._writer: int | None = None  # the thread whose transaction is open
-        self.events = Events()
+        self._shared = shared or _Shared(library)
+        self._actor = actor
+        self.events = self._shared.events
         self._services: dict[type, object] = {}
         self._services_lock = threading.Lock()  # not the studio's: never waits on a change
 
@@ -52,6 +73,95 @@ class Studio:
         """The studio on the library in FOLDER (created if new); LibraryError naming the file
         or folder when it cannot be opened."""
         return cls(Library.open(folder))
+
+    # -- who is at the keyboard -----------------------------------------------------------
+
+    @property
+    def protected(self) -> bool:
+        """Whether the library has accounts: then nothing in it is shown or changed until
+        someone signs in (a library without any is open to whoever runs it, as before)."""
+        return self._shared.protected
+
+    @property
+    def actor(self) -> Actor | None:
+        """Who the studio acts for: the account signed in (in participant mode, with the
+        participant), or None (nobody signed in, or a library without accounts)."""
+        return self._actor
+
+    @property
+    def open_to_use(self) -> bool:
+        """Whether the services may be used now: someone is signed in, or nobody need be."""
+        return self._actor is not None or not self.protected
+
+    def sign_in(self, name: str, passphrase: str) -> Account:
+        """Sign the account NAME in (the services open to it); InputError for an unknown or
+        disabled account, AccessRefused for a wrong passphrase or one tried too often."""
+        account = self.accounts.check(name, passphrase)
+        self._actor = Actor(account)
+        self._shared.reads_noted.clear()
+        return account
+
+    def lock(self) -> None:
+        """Nobody is signed in any more: the services refuse until someone signs in (a take
+        being recorded goes on, and is kept as the account that started it)."""
+        self._actor = None
+
+    def for_participant(self, participant_id: int, session_id: int) -> ParticipantStudio:
+        """A studio for the participant PARTICIPANT_ID at the keyboard ("My songs"), present
+        in SESSION_ID, started by the therapist signed in: its services give only what is
+        theirs, whatever they are asked. This studio locks meanwhile; leaving takes a
+        therapist's sign-in (so a library needs accounts for it)."""
+        from mt_studio.core.studio.participant_studio import ParticipantStudio
+
+        if not self.protected:
+            raise AccessRefused(_("Participant mode needs accounts, so that leaving it takes "
+                                  "a therapist's passphrase: add an account first."))
+        account = self._signed_in()
+        with self.reading() as db:
+            participant = participants.get(db, participant_id)
+            session = sessions.get(db, session_id)
+        if participant.id not in {p.id for p in session.participants}:
+            raise InputError(_("{name} is not checked in to this session.").format(
+                name=participant.pseudonym))
+        door = Studio(self._library, shared=self._shared, actor=Actor(account, participant.id))
+        door.note_read("participant_mode.started", f"participant:{participant.id}",
+                       participant.id, session=session.id)
+        self.lock()
+        return ParticipantStudio(door, participant, session.id)
+
+    def note_read(self, action: str, subject: str, participant_id: int | None = None,
+                  **details: object) -> None:
+        """Audit that health data was looked at (ACTION on SUBJECT), once for each signed-in
+        spell: a board redrawn ten times is one look."""
+        key = (self._actor, action, subject)
+        if key in self._shared.reads_noted:
+            return
+        with self.transaction() as tx:
+            audit.record(tx, action, subject, participant_id, **details)
+        self._shared.reads_noted.add(key)
+
+    def _signed_in(self) -> Account:
+        if self._actor is None or self._actor.participant_id is not None:
+            raise AccessRefused(_("A therapist must be signed in to do this."))
+        return self._actor.account
+
+    def _check_open(self) -> None:
+        if not self.open_to_use:
+            raise AccessRefused(_("Sign in first: this library is kept behind accounts."))
+
+    @property
+    def accounts(self) -> AccountService:
+        """Signing in, and the accounts (for admins)."""
+        from mt_studio.core.studio.accounts import AccountService
+
+        return self._service(AccountService, guarded=False)
+
+    @property
+    def audit(self) -> AuditService:
+        """Who did and saw what (for admins)."""
+        from mt_studio.core.studio.audit import AuditService
+
+        return self._service(AuditService)
 
     @property
     def sessions(self) -> SessionService:
@@ -102,7 +212,9 @@ class Studio:
 
         return self._service(PluginService)
 
-    def _service(self, kind: type) -> object:
+    def _service(self, kind: type, *, guarded: bool = True) -> object:
+        if guarded:
+            self._check_open()
         with self._services_lock:  # one of each, whichever thread asks first
             if kind not in self._services:
                 self._services[kind] = kind(self)
@@ -115,7 +227,7 @@ class Studio:
 
     def close(self) -> None:
         """Let go of the library; what was committed stays."""
-        with self._lock:
+        with self._shared.lock:
             self._library.close()
 
     def __enter__(self) -> Studio:
@@ -127,34 +239,38 @@ class Studio:
     # -- for the services -----------------------------------------------------------------
 
     @contextmanager
-    def transaction(self) -> Iterator[Connection]:
-        """One all-or-nothing change (a service's own); a transaction opened inside another
-        joins it. The events announced meanwhile are told once it is committed."""
-        with self._lock:
-            if self._pending is not None:  # inside one already: part of it
+    def transaction(self, *, actor: Actor | None | str = SIGNED_IN) -> Iterator[Connection]:
+        """One all-or-nothing change (a service's own), audited as done by ACTOR (None:
+        nobody; default: whoever is signed in now); a transaction opened inside another joins
+        it. The events announced meanwhile are told once it is committed."""
+        shared = self._shared
+        who = self._actor if actor == SIGNED_IN else actor
+        with shared.lock, audit.acting(who and who.account.id, who and who.participant_id):
+            if shared.pending is not None:  # inside one already: part of it
                 yield self._library.connection
                 return
-            self._pending, self._writer = [], threading.get_ident()
+            shared.pending, shared.writer = [], threading.get_ident()
             try:
                 with self._library.transaction() as db:
                     yield db
-                announced = self._pending
+                announced = shared.pending
             finally:
-                self._pending, self._writer = None, None
+                shared.pending, shared.writer = None, None
         for event in announced:
             self.events.emit(event)
 
     @contextmanager
     def reading(self) -> Iterator[Connection]:
         """The connection, to read from (never in the middle of another thread's change)."""
-        with self._lock:
+        with self._shared.lock:
             yield self._library.connection
 
     def announce(self, event: Event) -> None:
         """Tell EVENT once the transaction open in this thread is committed (at once without
         one)."""
-        if self._pending is not None and self._writer == threading.get_ident():
-            self._pending.append(event)
+        shared = self._shared
+        if shared.pending is not None and shared.writer == threading.get_ident():
+            shared.pending.append(event)
         else:
             self.events.emit(event)
 
@@ -163,3 +279,17 @@ class Studio:
         """The library itself, for the studio's own services and the engines they run until
         those take resolved sources only; nothing outside mt_studio.core.studio uses it."""
         return self._library
+
+
+class _Shared:
+    """What every door to one library shares: its lock, the open transaction's events, the
+    listeners, whether it has accounts, and the reads already audited."""
+
+    def __init__(self, library: Library) -> None:
+        self.lock = threading.RLock()
+        self.pending: list[Event] | None = None  # announced in the open transaction
+        self.writer: int | None = None  # the thread whose transaction is open
+        self.events = Events()
+        with self.lock:
+            self.protected = library_accounts.count(library.connection) > 0
+        self.reads_noted: set[tuple] = set()

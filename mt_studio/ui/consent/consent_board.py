@@ -193,7 +193,7 @@ class ConsentBoard(QWidget):
         self.heading.setText(_("Who is here: {title}").format(title=session.title))
         self.rows = self.studio.consent.board(self.session_id)
         present = {row.participant.id for row in self.rows}
-        self._everyone = {p.id: p for p in self.studio.consent.participants()}
+        self._everyone = {p.id: p for p in self.studio.consent.participants(real_names=True)}
         chosen = self.absent.currentData()
         self.absent.clear()
         for participant in self._everyone.values():
@@ -404,7 +404,7 @@ class ConsentBoard(QWidget):
     def _person(self, participant_id: int) -> Participant:
         """The participant PARTICIPANT_ID (on the board, or added since it was drawn)."""
         if participant_id not in self._everyone:
-            self._everyone = {p.id: p for p in self.studio.consent.participants()}
+            self._everyone = {p.id: p for p in self.studio.consent.participants(real_names=True)}
         return self._everyone[participant_id]
 
     def _session(self) -> int:

@@ -1,0 +1,119 @@
+"""Accounts: signing in, and what an admin does with the therapists' accounts.
+
+The first account of a library is an admin's and closes the library; after that only an admin
+adds, disables, enables or resets accounts, and anyone signed in changes their own passphrase.
+A passphrase is checked against its Argon2id hash and never kept or logged; failed sign-ins
+in a row make each next one wait (`passphrases.wait_after`), counted in the library so that
+starting again does not reset them.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+from mt_studio.core import passphrases
+from mt_studio.core.clock import utc_now
+from mt_studio.core.domain.accounts import Account, Actor, Role
+from mt_studio.core.errors import AccessRefused, InputError
+from mt_studio.core.library import accounts
+from mt_studio.core.text import shown
+from mt_studio.i18n import _, ngettext
+
+if TYPE_CHECKING:
+    from mt_studio.core.studio.studio import Studio
+
+
+class AccountService:
+    """Who may sign in, and managing them."""
+
+    def __init__(self, studio: Studio) -> None:
+        self._studio = studio
+
+    def all(self) -> list[Account]:
+        """Every account, by name (for anyone signed in; anyone at all before the first)."""
+        self._studio._check_open()
+        with self._studio.reading() as db:
+            return accounts.all_accounts(db)
+
+    def add(self, name: str, role: Role, passphrase: str, again: str | None = None
+            ) -> Account:
+        """Add an account with PASSPHRASE (AGAIN, when given, must match it). The library's
+        first account is always an admin's and needs nobody signed in; later ones need an
+        admin. InputError for a bad name or passphrase, AccessRefused for anyone else."""
+        kept = passphrases.hashed(passphrases.checked_new(passphrase, again))
+        studio = self._studio
+        with studio.transaction() as tx:
+            first = accounts.count(tx) == 0
+            if not first:
+                self._admin()
+            account = accounts.add(tx, name, Role.ADMIN if first else role, kept)
+        studio._shared.protected = True
+        return account
+
+    def check(self, name: str, passphrase: str) -> Account:
+        """The account NAME if PASSPHRASE is its own (used to sign in, and to leave
+        participant mode); InputError for an unknown or disabled account, AccessRefused for
+        a wrong passphrase, or while failed ones make it wait. Each try is audited."""
+        studio = self._studio
+        with studio.reading() as db:
+            account = accounts.find(db, name)
+            kept = accounts.passphrase_hash(db, account.id)
+            failures, last = accounts.failures(db, account.id)
+        if account.disabled:
+            raise InputError(_("The account {name} is disabled: an admin can enable it "
+                               "again.").format(name=shown(account.name)))
+        wait = passphrases.wait_after(failures)
+        if wait and last is not None:
+            left = (last + timedelta(seconds=wait) - utc_now()).total_seconds()
+            if left > 0:
+                seconds = math.ceil(left)
+                raise AccessRefused(ngettext(
+                    "Too many wrong passphrases for {name}: try again in {n} second.",
+                    "Too many wrong passphrases for {name}: try again in {n} seconds.",
+                    seconds).format(name=shown(account.name), n=seconds))
+        right = passphrases.matches(kept, passphrase)
+        # A sign-in is the account's own act once the passphrase proved it; before, nobody's.
+        with studio.transaction(actor=Actor(account) if right else None) as tx:
+            accounts.record_sign_in(tx, account.id, right)
+            if right and passphrases.outdated(kept):
+                accounts.set_passphrase(tx, account.id, passphrases.hashed(passphrase),
+                                        audited=False)
+        if not right:
+            raise AccessRefused(_("Wrong passphrase for {name}.").format(
+                name=shown(account.name)))
+        return account
+
+    def set_passphrase(self, name: str, passphrase: str, again: str | None = None) -> None:
+        """Give the account NAME a new passphrase: one's own, or anyone's for an admin."""
+        kept = passphrases.hashed(passphrases.checked_new(passphrase, again))
+        with self._studio.transaction() as tx:
+            account = accounts.find(tx, name)
+            if account.id != self._studio._signed_in().id:
+                self._admin()
+            accounts.set_passphrase(tx, account.id, kept)  # and its failed sign-ins forgotten
+
+    def disable(self, name: str) -> bool:
+        """Stop the account NAME from signing in (an admin's); whether it changed. The last
+        admin who can sign in cannot be disabled."""
+        with self._studio.transaction() as tx:
+            self._admin()
+            account = accounts.find(tx, name)
+            if account.is_admin and not account.disabled and accounts.enabled_admins(tx) <= 1:
+                raise InputError(_("{name} is the last admin who can sign in: add another "
+                                   "admin first.").format(name=shown(account.name)))
+            return accounts.set_disabled(tx, account.id, True)
+
+    def enable(self, name: str) -> bool:
+        """Let the account NAME sign in again (an admin's); whether it changed."""
+        with self._studio.transaction() as tx:
+            self._admin()
+            return accounts.set_disabled(tx, accounts.find(tx, name).id, False)
+
+    def _admin(self) -> Account:
+        account = self._studio._signed_in()
+        if not account.is_admin:
+            raise AccessRefused(_("Only an admin can do this; {name} is a therapist.").format(
+                name=shown(account.name)))
+        return account

@@ -1,0 +1,288 @@
+"""A participant's own studio ("My songs"): what a participant at the keyboard may see and do.
+
+A therapist starts it for one participant present in a session (`Studio.for_participant`);
+the therapist's studio locks meanwhile. It is another door to the same library, acting as
+that participant (every audit row says so, and who started it), and its services give only
+what is theirs, however they are asked: their songs (where they are a writer, co-writers
+unnamed), the takes they are heard on where everyone else heard may be heard by the group,
+recording and looping on the inputs the session assigned to them, playing, practising, and
+a copy of their own through the export gate. Nothing names anyone else: a refusal that would
+is worded without names. Anything else is AccessRefused.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from mt_studio.core.clock import local_now
+from mt_studio.core.consent_policy import heard_on, states_of
+from mt_studio.core.domain import Participant, Purpose, TakeStatus
+from mt_studio.core.domain.songs import Song, SongVersion
+from mt_studio.core.errors import AccessRefused, ConsentRefused
+from mt_studio.core.export import ExportRequest, ExportResult
+from mt_studio.core.library import consent_ledger, sessions, takes
+from mt_studio.core.library.listening import Listening
+from mt_studio.core.presets.model import AudioFormat
+from mt_studio.i18n import _
+
+if TYPE_CHECKING:
+    from mt_studio.core.capture.take_plan import TakePlan, TakeRequest
+    from mt_studio.core.domain.sound import TakeSound
+    from mt_studio.core.domain.takes import Take
+    from mt_studio.core.looper import Looper
+    from mt_studio.core.playback import TakePlayer
+    from mt_studio.core.studio.recording import Recording
+    from mt_studio.core.studio.studio import Studio
+
+OWN_COPY = "own copy"  # the recipient of a copy a participant takes of a take only they are on
+
+
+def _not_theirs() -> AccessRefused:
+    return AccessRefused(_("That is not yours to open here. Ask your therapist."))
+
+
+class ParticipantStudio:
+    """The studio of PARTICIPANT at the keyboard, in SESSION_ID, through DOOR (a studio
+    acting as them); `songs`, `listening`, `recording` and `sharing` hold only what is theirs,
+    `takes()` the takes they may hear. `events` tells what changes, as the full studio's."""
+
+    def __init__(self, door: Studio, participant: Participant, session_id: int) -> None:
+        self._door = door
+        self.participant = Participant(participant.id, participant.pseudonym)  # no real name
+        self.session_id = session_id
+        self.events = door.events
+        self.songs = MySongs(self)
+        self.listening = MyListening(self)
+        self.recording = MyRecording(self)
+        self.sharing = MySharing(self)
+
+    @property
+    def folder(self) -> Path:
+        """The library's folder (where a take's files are)."""
+        return self._door.folder
+
+    def names(self) -> dict[int, str]:
+        """The names this studio may show: the participant's own pseudonym only."""
+        return {self.participant.id: self.participant.pseudonym}
+
+    def takes(self) -> list[Take]:
+        """The finished takes they are heard on whose everyone else heard consents to the
+        group hearing them now, first recorded first."""
+        return [take for take, others in self._heard_takes() if self._group_may_hear(others)]
+
+    def take(self, take_id: int) -> Take:
+        """TAKE_ID if it is one of `takes()`, else AccessRefused."""
+        for take, others in self._heard_takes([take_id]):
+            if self._group_may_hear(others):
+                return take
+        raise _not_theirs()
+
+    def alone_on(self, take_id: int) -> bool:
+        """Whether nobody but them is heard on TAKE_ID (one of theirs)."""
+        self.take(take_id)
+        return not any(others for _take, others in self._heard_takes([take_id]))
+
+    def close(self) -> None:
+        """Participant mode ends (the therapist has signed in again)."""
+        self._door.note_read("participant_mode.ended", f"participant:{self.participant.id}",
+                             self.participant.id)
+
+    # -- for its services -----------------------------------------------------------------
+
+    @property
+    def door(self) -> Studio:
+        """The studio acting as the participant, for this module's services only."""
+        return self._door
+
+    def _heard_takes(self, only: Sequence[int] | None = None
+                     ) -> list[tuple[Take, frozenset[int]]]:
+        """Their finished takes (of ONLY, if given) with everyone else heard on each."""
+        me = self.participant.id
+        found = []
+        with self._door.reading() as db:
+            for session in sessions.all_sessions(db):
+                present = frozenset(p.id for p in session.participants)
+                for take in takes.for_session(db, session.id):
+                    if only is not None and take.id not in only:
+                        continue
+                    if take.status is TakeStatus.RECORDING:
+                        continue
+                    heard = frozenset().union(*(heard_on(t.plan(), present)
+                                                for t in take.tracks))
+                    if me in heard:
+                        found.append((take, heard - {me}))
+        return sorted(found, key=lambda pair: pair[0].started_at)
+
+    def _group_may_hear(self, others: frozenset[int], at: datetime | None = None) -> bool:
+        if not others:
+            return True
+        with self._door.reading() as db:
+            ledger = consent_ledger.events(db, others)
+        now = at or local_now()
+        return all(states_of(ledger, person, now)[Purpose.GROUP].valid for person in others)
+
+
+class MySongs:
+    """Their songs: the ones they write, with the lyrics' versions; co-writers are not named."""
+
+    def __init__(self, mine: ParticipantStudio) -> None:
+        self._mine = mine
+
+    def all(self) -> list[Song]:
+        """The songs they are a writer of, by title."""
+        return [self._shown(song) for song in self._mine.door.songs.all()
+                if self._mine.participant.id in song.writer_ids]
+
+    def get(self, song_id: int) -> Song:
+        """Their song SONG_ID; AccessRefused for anyone else's."""
+        return self._shown(self._theirs(song_id))
+
+    def versions(self, song_id: int) -> list[SongVersion]:
+        """Every version of their song's lyrics, oldest first."""
+        self._theirs(song_id)
+        return self._mine.door.songs.versions(song_id)
+
+    def create(self, title: str, lyrics: str = "") -> Song:
+        """A new song of theirs, with them as its writer."""
+        song = self._mine.door.songs.create(title, [self._mine.participant.id], lyrics)
+        return self._shown(song)
+
+    def save(self, song_id: int, lyrics: str) -> SongVersion:
+        """Keep LYRICS as the next version of their song."""
+        self._theirs(song_id)
+        return self._mine.door.songs.save(song_id, lyrics)
+
+    def rename(self, song_id: int, title: str) -> Song:
+        """Give their song a new title."""
+        self._theirs(song_id)
+        return self._shown(self._mine.door.songs.rename(song_id, title))
+
+    def link_take(self, song_id: int, take_id: int) -> bool:
+        """Mark one of their takes as played of their song; whether it was new."""
+        self._theirs(song_id)
+        self._mine.take(take_id)
+        return self._mine.door.songs.link_take(song_id, take_id)
+
+    def _theirs(self, song_id: int) -> Song:
+        try:
+            song = self._mine.door.songs.get(song_id)
+        except Exception as error:  # no such song: the same answer as someone else's
+            raise _not_theirs() from error
+        if self._mine.participant.id not in song.writer_ids:
+            raise _not_theirs()
+        return song
+
+    def _shown(self, song: Song) -> Song:
+        me = self._mine.participant
+        return replace(song, writers=(me,), take_ids=tuple(
+            t for t in song.take_ids if t in {take.id for take in self._mine.takes()}))
+
+
+class MyListening:
+    """Playing and practising their takes."""
+
+    def __init__(self, mine: ParticipantStudio) -> None:
+        self._mine = mine
+
+    def sound(self, take_id: int) -> TakeSound:
+        """Their take resolved into what it plays as."""
+        self._mine.take(take_id)
+        return self._mine.door.listening.sound(take_id)
+
+    def player(self, take_id: int, device: int | str | None = None) -> TakePlayer:
+        """A player of their take (audited as played)."""
+        self._mine.take(take_id)
+        return self._mine.door.listening.player(take_id, device)
+
+    def keep(self, take_id: int, state: Listening) -> None:
+        """Keep how they listen to their take (a loop, slower or faster for practice)."""
+        self._mine.take(take_id)
+        self._mine.door.listening.keep(take_id, state)
+
+
+class MyRecording:
+    """Recording a take, or looping, on the inputs the session assigned to them."""
+
+    def __init__(self, mine: ParticipantStudio) -> None:
+        self._mine = mine
+
+    def inputs(self) -> tuple[int, ...]:
+        """The session's inputs they play or sing into."""
+        with self._mine.door.reading() as db:
+            session = sessions.get(db, self._mine.session_id)
+        return tuple(i.number for i in session.inputs
+                     if self._mine.participant.id in i.players)
+
+    def plays_keyboard(self) -> bool:
+        """Whether the session's MIDI keyboard is theirs to play."""
+        with self._mine.door.reading() as db:
+            session = sessions.get(db, self._mine.session_id)
+        return session.midi_port is not None and self._mine.participant.id in session.midi_players
+
+    def plan(self, request: TakeRequest) -> TakePlan:
+        """What REQUEST (on their inputs only) would record, worded without anyone's name."""
+        plan = self._mine.door.recording.plan(self._checked(request))
+        if plan.refusal is None:
+            return plan
+        return replace(plan, refusal=_("Recording is not possible right now. Ask your "
+                                       "therapist."), disarm_reasons={})
+
+    def start(self, request: TakeRequest) -> Recording:
+        """Record a take on their inputs; ConsentRefused worded without anyone's name."""
+        try:
+            return self._mine.door.recording.start(self._checked(request))
+        except ConsentRefused as error:
+            raise ConsentRefused(_("Recording is not possible right now. Ask your "
+                                   "therapist.")) from error
+
+    def looper(self, device: str, samplerate: int, inputs: int, *,
+               round_trip: int = 0) -> Looper:
+        """A looper in their session (its layers recorded only from their inputs)."""
+        if not self.inputs():
+            raise AccessRefused(_("No input of this session is yours. Ask your therapist."))
+        return self._mine.door.recording.looper(self._mine.session_id, device, samplerate,
+                                                inputs, round_trip=round_trip)
+
+    def _checked(self, request: TakeRequest) -> TakeRequest:
+        mine = self.inputs()
+        if request.session_id != self._mine.session_id:
+            raise _not_theirs()
+        if not mine:
+            raise AccessRefused(_("No input of this session is yours. Ask your therapist."))
+        wanted = request.inputs or mine
+        if not set(wanted) <= set(mine):
+            raise AccessRefused(_("Only your own inputs record here."))
+        if request.midi and not self.plays_keyboard():
+            raise AccessRefused(_("The keyboard is not yours in this session."))
+        me = (self._mine.participant.id,)
+        return replace(request, inputs=tuple(wanted), owners={n: me for n in wanted})
+
+
+class MySharing:
+    """"My copy": one of their takes written where they choose, through the export gate."""
+
+    def __init__(self, mine: ParticipantStudio) -> None:
+        self._mine = mine
+
+    def my_copy(self, take_id: int, destination: Path, *,
+                format: AudioFormat = AudioFormat.MP3,
+                progress: Callable[[float], None] | None = None,
+                cancelled: Callable[[], bool] | None = None) -> ExportResult:
+        """Export their take's mix to DESTINATION: for the group when others are heard (all of
+        them must consent to that), else a copy of their own (while they still consent to
+        the recording). ConsentRefused is worded without anyone's name."""
+        take = self._mine.take(take_id)
+        alone = self._mine.alone_on(take_id)
+        request = ExportRequest(
+            take.id, Purpose.RECORD if alone else Purpose.GROUP, Path(destination),
+            format=format, recipient=OWN_COPY if alone else self._mine.participant.pseudonym)
+        try:
+            return self._mine.door.sharing.export(request, progress=progress,
+                                                  cancelled=cancelled)
+        except ConsentRefused as error:
+            raise ConsentRefused(_("This take cannot be copied right now. Ask your "
+                                   "therapist.")) from error

@@ -1,0 +1,145 @@
+"""A participant's own studio ("My songs"), called directly: it gives only what is theirs,
+whatever it is asked, and every audit row it writes says who was at the keyboard."""
+
+from __future__ import annotations
+
+import pytest
+
+from mt_studio.core.capture.take_plan import TakeRequest
+from mt_studio.core.domain import Purpose, SessionKind
+from mt_studio.core.domain.accounts import Role
+from mt_studio.core.errors import AccessRefused, ConsentRefused, InputError
+from mt_studio.core.presets.model import AudioFormat
+from mt_studio.core.studio import Studio
+from mt_studio.core.studio.participant_studio import OWN_COPY
+
+PASS = "a song for every morning"
+
+
+@pytest.fixture
+def band(tmp_path):
+    """A library behind an account, with the demo session: its take, everyone heard holding
+    group consent; songs written by the singer with the bass player, and by the bass player
+    alone. The therapist is signed in."""
+    with Studio.open(tmp_path / "library") as studio:
+        studio.accounts.add("Therese", Role.ADMIN, PASS)
+        studio.sign_in("Therese", PASS)
+        session_id = studio.sessions.create_demo()
+        session = studio.sessions.get(session_id)
+        singer, bass = session.participants[0], session.participants[1]
+        shared = studio.songs.create("Morning song", [singer.id, bass.id], "First verse")
+        theirs = studio.songs.create("Bass line", [bass.id], "Low notes")
+        (take,) = studio.sessions.takes(session_id)
+        yield studio, session, singer, bass, take, shared, theirs
+
+
+def test_the_therapists_studio_locks_and_only_a_sign_in_opens_it_again(band):
+    studio, session, singer, _bass, _take, _shared, _theirs = band
+    mine = studio.for_participant(singer.id, session.id)
+    with pytest.raises(AccessRefused):
+        studio.sessions.all()
+    for service in ("sessions", "consent", "plugins", "audit", "accounts"):
+        assert not hasattr(mine, service)
+    assert mine.names() == {singer.id: singer.pseudonym}
+    assert mine.participant.real_name is None
+    studio.sign_in("Therese", PASS)
+    mine.close()
+    assert studio.sessions.get(session.id).title
+
+
+def test_participant_mode_needs_an_account_and_a_participant_present(band, tmp_path):
+    studio, session, singer, _bass, _take, _shared, _theirs = band
+    stranger = studio.consent.add_participant("Stranger")
+    with pytest.raises(InputError, match="not checked in"):
+        studio.for_participant(stranger.id, session.id)
+    with Studio.open(tmp_path / "open") as open_library:
+        person = open_library.consent.add_participant("Kim")
+        made = open_library.sessions.create("Kim alone", SessionKind.INDIVIDUAL, on=session.date,
+                                            present=[person.id])
+        with pytest.raises(AccessRefused, match="needs accounts"):
+            open_library.for_participant(person.id, made.id)
+
+
+def test_their_songs_only_with_no_co_writer_named(band):
+    studio, session, singer, _bass, _take, shared, theirs = band
+    mine = studio.for_participant(singer.id, session.id)
+    assert [s.title for s in mine.songs.all()] == ["Morning song"]
+    assert mine.songs.get(shared.id).writers == (mine.participant,)
+    for asked in (lambda: mine.songs.get(theirs.id), lambda: mine.songs.versions(theirs.id),
+                  lambda: mine.songs.save(theirs.id, "my words now"),
+                  lambda: mine.songs.rename(theirs.id, "Mine"),
+                  lambda: mine.songs.get(9999)):
+        with pytest.raises(AccessRefused):
+            asked()
+    version = mine.songs.save(shared.id, "First verse\nA second line")
+    assert version.number == 2
+    new = mine.songs.create("Evening song", "Quiet words")
+    assert new.writers == (mine.participant,)
+    studio.sign_in("Therese", PASS)
+    assert studio.songs.get(theirs.id).latest.lyrics == "Low notes"  # untouched
+
+
+def test_their_takes_only_while_everyone_else_heard_may_be_heard_by_the_group(band):
+    studio, session, singer, bass, take, _shared, _theirs = band
+    mine = studio.for_participant(singer.id, session.id)
+    assert [t.id for t in mine.takes()] == [take.id]
+    assert mine.listening.sound(take.id).take.id == take.id
+    studio.sign_in("Therese", PASS)
+    studio.consent.withdraw(bass.id, [Purpose.GROUP], reason="not this one")
+    mine = studio.for_participant(singer.id, session.id)
+    assert mine.takes() == []
+    for asked in (lambda: mine.take(take.id), lambda: mine.listening.sound(take.id),
+                  lambda: mine.listening.player(take.id),
+                  lambda: mine.sharing.my_copy(take.id, session_folder(studio))):
+        with pytest.raises(AccessRefused):
+            asked()
+
+
+def session_folder(studio: Studio):
+    return studio.folder.parent / "usb-stick"
+
+
+def test_recording_only_on_their_own_inputs_in_their_session(band):
+    studio, session, singer, _bass, _take, _shared, _theirs = band
+    mine = studio.for_participant(singer.id, session.id)
+    own = mine.recording.inputs()
+    assert own and all(singer.id in i.players for i in session.inputs if i.number in own)
+    others = [i.number for i in session.inputs if i.number not in own]
+    with pytest.raises(AccessRefused, match="Only your own inputs"):
+        mine.recording.plan(TakeRequest(session.id, "system", inputs=(others[0],)))
+    with pytest.raises(AccessRefused):
+        mine.recording.plan(TakeRequest(session.id + 1, "system", inputs=own))
+    plan = mine.recording.plan(TakeRequest(session.id, "system", inputs=own))
+    assert plan.inputs == own and plan.refusal is None
+
+
+def test_my_copy_goes_through_the_export_gate_and_says_who_was_at_the_keyboard(band):
+    studio, session, singer, bass, take, _shared, _theirs = band
+    mine = studio.for_participant(singer.id, session.id)
+    stick = session_folder(studio)
+    result = mine.sharing.my_copy(take.id, stick, format=AudioFormat.WAV)
+    assert result.folder.is_relative_to(stick) and any(result.folder.iterdir())
+    studio.sign_in("Therese", PASS)
+    rows = [r for r in studio.audit.entries(singer.id) if r.for_participant == singer.id]
+    assert {"participant_mode.started", "export.written"} <= {r.action for r in rows}
+    assert {studio.audit.actors()[r.actor_id] for r in rows} == {"Therese"}
+    written = next(r for r in rows if r.action == "export.written")
+    assert written.details["purpose"] == Purpose.GROUP.value
+    studio.consent.withdraw(bass.id, [Purpose.GROUP])
+    studio.consent.grant(bass.id, [Purpose.GROUP])
+    mine = studio.for_participant(singer.id, session.id)
+    assert mine.alone_on(take.id) is False
+    assert OWN_COPY != singer.pseudonym
+
+
+def test_a_refusal_in_participant_mode_names_nobody(band, monkeypatch):
+    studio, session, singer, bass, take, _shared, _theirs = band
+    mine = studio.for_participant(singer.id, session.id)
+
+    def refused(*_args, **_kwargs):
+        raise ConsentRefused(f"{bass.pseudonym} has not consented to group sharing")
+
+    monkeypatch.setattr(type(mine.sharing._mine.door.sharing), "export", refused)
+    with pytest.raises(ConsentRefused) as caught:
+        mine.sharing.my_copy(take.id, session_folder(studio))
+    assert bass.pseudonym not in str(caught.value)
