@@ -45,7 +45,7 @@ def page_shortcuts(page) -> set[str]:
 
 
 def test_the_list_of_shortcuts_names_every_shortcut_of_every_tab_and_no_other(qtbot, library):
-    from mt_studio.ui.main_window import SessionView
+    from mt_studio.ui.session_view import SessionView
     from mt_studio.ui.shortcut_list import shortcuts
 
     view = SessionView(studio_of(library))

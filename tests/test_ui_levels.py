@@ -50,7 +50,7 @@ def input_ports(watcher) -> list[str]:
 
 def test_levels_show_before_recording_and_the_device_is_let_go_for_a_take(
         qtbot, library, rig):
-    from mt_studio.ui.main_window import SessionView
+    from mt_studio.ui.session_view import SessionView
 
     server, keyboard, watcher = rig
     db = library.connection
@@ -146,7 +146,7 @@ def test_levels_show_before_recording_and_the_device_is_let_go_for_a_take(
 
 def test_a_device_that_refuses_the_sample_rate_is_said_and_levels_come_once_it_fits(
         qtbot, library, rig):
-    from mt_studio.ui.main_window import SessionView
+    from mt_studio.ui.session_view import SessionView
 
     _server, _keyboard, watcher = rig
     session = sessions.create(library.connection, "Choir", SessionKind.CHOIR,

@@ -138,7 +138,8 @@ class StudioOpener(QObject):
 
         self.studio = Studio.open(default_library_folder() if self._folder is None
                                   else self._folder)
-        self.studio.sessions  # noqa: B018 - loaded here, not when the window first lists them
+        if self.studio.open_to_use:  # else someone signs in first
+            self.studio.sessions  # noqa: B018 - loaded here, not when the window lists them
         return self.studio
 
     def _failed(self, error: Exception) -> None:
@@ -214,7 +215,14 @@ class Shell:
 
     def _opened(self, studio: Studio) -> None:
         self.studio = studio
-        self.window.attach(studio)
+        window = self.window
+        if studio.protected and studio.actor is None:
+            window.access.ask_sign_in(studio, lambda: self._opened(studio))
+            return
+        if not studio.protected and is_new(studio):
+            window.access.ask_first_account(studio, lambda: self._opened(studio))
+            return
+        window.attach(studio)
         if self._probe is not None:
             self._probe.listing_shown(self.window.sessions.tree.viewport())
         # Once the sessions are drawn: the log file's handler and Qt's first locale take 10
@@ -235,6 +243,12 @@ class Shell:
     def _failed(self, title: str, message: str, exit_code: int) -> None:
         self.reporter.show_now(title, message)
         QApplication.exit(exit_code)
+
+
+def is_new(studio: Studio) -> bool:
+    """Whether STUDIO's library holds nothing yet (the first run: its first account is made
+    before anything shows)."""
+    return not studio.sessions.all() and not studio.consent.participants()
 
 
 def use_qt_locale() -> None:

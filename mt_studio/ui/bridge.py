@@ -7,6 +7,7 @@ windows there, queued when they come from another thread.
 
 from __future__ import annotations
 
+import threading
 from typing import TYPE_CHECKING
 
 from PyQt6.QtCore import QObject, pyqtSignal
@@ -48,6 +49,8 @@ class StudioBridge(QObject):
     def __init__(self, studio: Studio, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.studio = studio
+        self._held: list[Event] | None = None  # while the window is locked
+        self._holding = threading.Lock()
         self._unsubscribe = studio.events.subscribe(self._heard)
         self.destroyed.connect(lambda _object=None, off=self._unsubscribe: off())
 
@@ -55,7 +58,28 @@ class StudioBridge(QObject):
         """Stop listening (the window closes)."""
         self._unsubscribe()
 
+    def hold(self) -> None:
+        """Keep the events from now on instead of telling them (the window is locked, and
+        nothing may be read to redraw), until `release`."""
+        with self._holding:
+            if self._held is None:
+                self._held = []
+
+    def release(self) -> None:
+        """Tell the events kept since `hold`, each once, and tell them as they come again."""
+        with self._holding:
+            held, self._held = self._held or [], None
+        for event in dict.fromkeys(held):
+            self._tell(event)
+
     def _heard(self, event: Event) -> None:
+        with self._holding:
+            if self._held is not None:
+                self._held.append(event)
+                return
+        self._tell(event)
+
+    def _tell(self, event: Event) -> None:
         match event:
             case SessionChanged(session_id):
                 self.session_changed.emit(session_id)

@@ -12,9 +12,9 @@ from PyQt6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMainWindow,
+    QPushButton,
     QSplitter,
     QStackedWidget,
-    QTabWidget,
     QWidget,
 )
 
@@ -23,6 +23,7 @@ from mt_studio.i18n import _, ngettext
 from mt_studio.ui.common.error_reporter import ErrorReporter
 from mt_studio.ui.common.worker import run_in_worker
 from mt_studio.ui.plugins.plugin_starter import PluginStarter
+from mt_studio.ui.session_view import SessionView
 from mt_studio.ui.sessions.session_list import SessionList
 from mt_studio.ui.studio_status import StudioStatus
 from mt_studio.ui.welcome import Welcome
@@ -30,108 +31,10 @@ from mt_studio.ui.welcome import Welcome
 if TYPE_CHECKING:  # the studio loads with the library, after the first paint
     from mt_studio.core.plugins import PluginHost
     from mt_studio.core.studio import Studio
+    from mt_studio.ui.access.window_access import WindowAccess
     from mt_studio.ui.bridge import StudioBridge
 
 log = logging.getLogger(__name__)
-
-
-class SessionView(QTabWidget):
-    """The open session: check-in and consent, inputs, recording, takes, the looper and the
-    songs, one tab each; each panel redraws on the studio's events (BRIDGE)."""
-
-    def __init__(self, studio: Studio, bridge: StudioBridge | None = None,
-                 parent: QWidget | None = None, plugins: PluginHost | None = None) -> None:
-        super().__init__(parent)
-        # Imported here: these panels bring numpy and the audio engine, which a window that
-        # has only just opened does not need yet.
-        from mt_studio.ui.consent.consent_board import ConsentBoard
-        from mt_studio.ui.inputs.input_assignment import InputAssignment
-        from mt_studio.ui.looper.looper_panel import LooperPanel
-        from mt_studio.ui.recording.level_monitor import LevelMonitor
-        from mt_studio.ui.recording.record_panel import RecordPanel
-        from mt_studio.ui.songs.songs_panel import SongsPanel
-        from mt_studio.ui.takes.takes_view import TakesView
-
-        if bridge is None:  # a session view of its own (the window hands it the window's)
-            from mt_studio.ui.bridge import StudioBridge
-
-            bridge = StudioBridge(studio, self)
-        self.consent = ConsentBoard(studio, bridge)
-        self.inputs = InputAssignment(studio, bridge)
-        self.record = RecordPanel(studio, bridge)
-        self.takes = TakesView(studio, bridge, plugins=plugins)
-        self.looper = LooperPanel(studio, bridge)
-        self.songs = SongsPanel(studio, bridge)
-        # Levels before a take, on the Inputs and Record tabs, while nothing else has the device.
-        self.levels = LevelMonitor(self.inputs, self.record, lambda: self.busy, self)
-        self.addTab(self.consent, _("Check-in && consent"))
-        self.addTab(self.inputs, _("Inputs"))
-        self.addTab(self.record, _("Record"))
-        self.addTab(self.takes, _("Takes"))
-        self.addTab(self.looper, _("Looper"))
-        self.addTab(self.songs, _("Songs"))
-        self.setAccessibleName(_("Session"))
-        # What changed in the library reaches each panel from the bridge; what is wired here
-        # is what one panel hands another while nobody has saved anything.
-        self.inputs.assignment_changed.connect(self.record.set_request)
-        self.inputs.assignment_changed.connect(self.looper.set_request)
-        self.inputs.problem_changed.connect(self.record.set_device_problem)
-        self.record.recording_changed.connect(lambda _on: self._lock_devices())
-        self.looper.active_changed.connect(lambda _on: self._lock_devices())
-        self.looper.active_changed.connect(self.levels.check)
-        self.takes.position_changed.connect(
-            lambda take, frame: self.songs.set_position(take or None, frame))
-        self.songs.play_requested.connect(self._play_stamp)
-        self.currentChanged.connect(self._page_shown)
-        for page, first in ((self.takes, self.takes.play_button),
-                            (self.looper, self.looper.record_button),
-                            (self.record, self.record.record_button)):
-            page.setFocusProxy(first)  # a tab opened by the mouse takes the keys too
-
-    def set_plugins(self, host: PluginHost | None) -> None:
-        """Offer the plugins of HOST (the app's plugin host, once started) where they work."""
-        self.takes.set_plugins(host)
-
-    def refresh_plugins(self) -> None:
-        """A plugin was switched on or off: the panels list what is enabled again."""
-        self.takes.refresh_plugins()
-
-    def show_session(self, session_id: int) -> None:
-        """Show SESSION_ID in every panel."""
-        for panel in (self.consent, self.inputs, self.record, self.takes, self.looper,
-                      self.songs):
-            panel.show_session(session_id)
-        self.record.set_device_problem(self.inputs.problem() or "")
-        self.record.set_request(self.inputs.request())
-        self.looper.set_request(self.inputs.request())
-
-    @property
-    def busy(self) -> bool:
-        """Whether a take records or the looper holds the device: the session stays put."""
-        return self.record.is_recording or self.looper.is_active
-
-    def release(self) -> None:
-        """Finish a take being recorded, stop the looper and the levels, let go of every audio
-        stream (for good: the window closes)."""
-        if self.record.is_recording:
-            self.record.stop_recording()  # finalized, nothing lost
-        self.levels.close()
-        self.looper.release()
-        self.takes.release()
-
-    def _lock_devices(self) -> None:
-        # The device choices stay put while either of them uses the device.
-        self.inputs.set_recording(self.busy)
-
-    def _page_shown(self, _index: int) -> None:
-        page = self.currentWidget()
-        if page not in (self.takes, self.songs):
-            self.takes.stop()  # the take plays on beside its songs, not beside a recording
-        page.setFocus()
-
-    def _play_stamp(self, take_id: int, frame: int) -> None:
-        self.setCurrentWidget(self.takes)
-        self.takes.play_from(take_id, frame)
 
 
 class MainWindow(QMainWindow):
@@ -170,8 +73,15 @@ class MainWindow(QMainWindow):
         splitter.addWidget(self.sessions)
         splitter.addWidget(self.pages)
         splitter.setStretchFactor(1, 3)
-        self.splitter = splitter
-        self.setCentralWidget(splitter)
+        self.splitter = self.workspace = splitter
+        # The workspace, or alone in front of it a page of the gate (sign-in, the lock, My songs).
+        self.screens = QStackedWidget()
+        self.screens.addWidget(splitter)
+        self.setCentralWidget(self.screens)
+        self._access: WindowAccess | None = None
+        self._lock_button: QPushButton | None = None  # once the studio is open, with accounts
+        self._recovery_waits = False  # the window locked before the recovery at start ran
+        self._after_opening: list[QTimer] = []
         self.recording_status = StudioStatus()
         self.statusBar().addPermanentWidget(self.recording_status)
         self._build_menus()
@@ -212,8 +122,15 @@ class MainWindow(QMainWindow):
 
             self.bridge = StudioBridge(studio, self)
         self.sessions.attach(studio, self.bridge)
-        for action in self.library_actions:
-            action.setEnabled(studio is not None)
+        self.set_library_actions(studio is not None)
+        if studio is not None and studio.protected and self._lock_button is None:
+            self._lock_button = QPushButton(_("Lock"))
+            self._lock_button.setAccessibleName(_("Lock"))
+            self._lock_button.setToolTip(_("Hide everything until someone signs in again "
+                                           "(Ctrl+L). A recording goes on."))
+            self._lock_button.clicked.connect(self.lock)
+            self.statusBar().addPermanentWidget(self._lock_button)
+            self.access.idle.restart()
         if studio is not None:
             if self.welcome is None:
                 self.welcome = Welcome()
@@ -222,6 +139,67 @@ class MainWindow(QMainWindow):
                 self.pages.addWidget(self.welcome)
             self.welcome.show_first_run(not self.sessions.has_sessions())
             self.pages.setCurrentWidget(self.welcome)
+
+    def set_library_actions(self, usable: bool) -> None:
+        """Let the actions on the library be used (False: none is open, or it is locked)."""
+        for action in self.library_actions:
+            action.setEnabled(usable)
+        protected = usable and self.studio is not None and self.studio.protected
+        self.lock_action.setEnabled(protected)
+        self.participant_action.setEnabled(protected and self.session_id is not None)
+        self.preferences_action.setEnabled(usable and not (
+            self.session_view is not None and self.session_view.busy))
+        self.plugins_action.setEnabled(usable and self.plugins is not None)
+        actor = self.studio.actor if usable and self.studio is not None else None
+        for action in self.admin_actions:
+            action.setEnabled(actor is not None and actor.account.is_admin)
+
+    def _admin_dialog(self, which: str) -> None:
+        if which == "accounts":
+            from mt_studio.ui.access.accounts_dialog import AccountsDialog as Dialog
+        else:
+            from mt_studio.ui.access.audit_dialog import AuditDialog as Dialog
+        Dialog(self.studio, self).exec()
+
+    @property
+    def access(self) -> WindowAccess:
+        """The window's gate: signing in, the lock, participant mode."""
+        if self._access is None:
+            from mt_studio.ui.access.window_access import WindowAccess
+
+            self._access = WindowAccess(self)
+        return self._access
+
+    def lock(self) -> None:
+        """Hide everything until someone signs in again (a take goes on recording)."""
+        self.access.lock()
+
+    def after_unlocking(self) -> None:
+        """Someone signed in again (perhaps another therapist): what shows is read anew."""
+        if self._recovery_waits:
+            self.recover_takes()
+        self.sessions.refresh()
+        if self.session_view is not None and self.session_id is not None:
+            self.session_view.show_session(self.session_id)
+
+    def choose_participant_mode(self) -> None:
+        """Ask which participant present in the open session is at the keyboard, and give
+        them "My songs" on the whole screen."""
+        from PyQt6.QtWidgets import QInputDialog
+
+        if self.session_id is None:
+            return
+        present = self.studio.sessions.get(self.session_id).participants
+        if not present:
+            self.statusBar().showMessage(_("Nobody is checked in to this session."), 5000)
+            return
+        names = [p.pseudonym for p in present]
+        name, chosen = QInputDialog.getItem(
+            self, _("My songs"), _("Who is at the keyboard? They will see only their own "
+                                   "songs and takes; leaving takes your passphrase."),
+            names, 0, False)
+        if chosen:
+            self.access.start_participant_mode(present[names.index(name)].id)
 
     def _build_menus(self) -> None:
         session_menu = self.menuBar().addMenu(_("&Session"))
@@ -232,6 +210,10 @@ class MainWindow(QMainWindow):
                       lambda: self.edit_session(self.session_id)),
             self._add(session_menu, _("Open &demo session"), self.open_demo)]
         session_menu.addSeparator()
+        self.participant_action = self._add(session_menu, _("&My songs (participant mode)…"),
+                                            self.choose_participant_mode)
+        self.lock_action = self._add(session_menu, _("&Lock"), self.lock, "Ctrl+L")
+        session_menu.addSeparator()
         self._add(session_menu, _("&Quit"), self.close, "Ctrl+Q")
         settings_menu = self.menuBar().addMenu(_("Se&ttings"))
         # Changing the language builds the window again, which would end a take: not meanwhile.
@@ -240,6 +222,10 @@ class MainWindow(QMainWindow):
                                             QKeySequence.StandardKey.Preferences)
         self.plugins_action = self._add(settings_menu, _("P&lugins…"), self.show_plugins)
         self.plugins_action.setEnabled(False)  # until the plugins have started
+        settings_menu.addSeparator()
+        self.admin_actions = [  # an admin's, signed in
+            self._add(settings_menu, _("&Accounts…"), lambda: self._admin_dialog("accounts")),
+            self._add(settings_menu, _("A&udit log…"), lambda: self._admin_dialog("audit"))]
         help_menu = self.menuBar().addMenu(_("&Help"))
         self._add(help_menu, _("&Manual"), self.show_manual, QKeySequence.StandardKey.HelpContents)
         self._add(help_menu, _("&Keyboard shortcuts"), lambda: self.show_manual().show_shortcuts())
@@ -257,11 +243,15 @@ class MainWindow(QMainWindow):
     def after_opening(self) -> None:
         """Work that waits until the library is open and shown: recovery, then looking for
         devices (queued behind the paint: they load numpy and PortAudio), and practice
-        versions whose takes changed or went let go in the background."""
-        QTimer.singleShot(50, self.recover_takes)
-        QTimer.singleShot(100, self.recording_status.look)
-        QTimer.singleShot(150, self._sweep_practice_versions)
-        QTimer.singleShot(200, self.start_plugins)
+        versions whose takes changed or went let go in the background. A window closed
+        meanwhile does none of it."""
+        for delay, work in ((50, self.recover_takes), (100, self.recording_status.look),
+                            (150, self._sweep_practice_versions), (200, self.start_plugins)):
+            timer = QTimer(self)
+            timer.setSingleShot(True)
+            timer.timeout.connect(work)
+            timer.start(delay)
+            self._after_opening.append(timer)
 
     def start_plugins(self) -> None:
         """Start the plugins in a worker (once): they import numpy and more, and one that fails
@@ -324,7 +314,11 @@ class MainWindow(QMainWindow):
         return super().eventFilter(watched, event)
 
     def recover_takes(self) -> None:
-        """Repair takes a crash left behind, and say so."""
+        """Repair takes a crash left behind, and say so (once someone is signed in)."""
+        if not self.studio.open_to_use:
+            self._recovery_waits = True  # locked already: once it is unlocked
+            return
+        self._recovery_waits = False
         try:
             recovered = self.studio.recording.recover()
         except Exception:
@@ -355,6 +349,8 @@ class MainWindow(QMainWindow):
                 event.ignore()  # the person went back to their song
                 return
             self.session_view.release()
+        for timer in self._after_opening:
+            timer.stop()
         super().closeEvent(event)
 
     def open_session(self, session_id: int) -> None:
@@ -382,6 +378,7 @@ class MainWindow(QMainWindow):
         self.session_view.show_session(session_id)
         self.pages.setCurrentWidget(self.session_view)
         self.sessions.select(session_id)
+        self.set_library_actions(True)
 
     def new_session(self) -> None:
         """Ask for a new session and open it."""
@@ -421,6 +418,10 @@ class MainWindow(QMainWindow):
             return  # a new language builds the window again: the words come first
         if PreferencesDialog.edit(self):
             self.language_changed.emit()
+        elif self._access is not None:
+            from mt_studio.core import preferences
+
+            self._access.idle.set_minutes(preferences.load().lock_minutes)
 
     def show_manual(self):
         """Show the manual beside the window (one at a time); the dialog."""

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import logging
 import traceback
+from collections.abc import Callable
 
 from PyQt6.QtCore import QObject, QTimer, pyqtSignal
 from PyQt6.QtWidgets import QMessageBox, QWidget
 
-from mt_studio.core.errors import MtStudioError
+from mt_studio.core.errors import AccessRefused, MtStudioError
 from mt_studio.core.logs import log_file
 from mt_studio.i18n import _, ngettext
 
@@ -27,6 +28,7 @@ class ErrorReporter(QObject):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.parent_widget: QWidget | None = None
+        self.locked: Callable[[], bool] = lambda: False  # the window's lock, once it has one
         self.shown = 0
         self._dialog: QMessageBox | None = None
         self._more = 0
@@ -41,7 +43,11 @@ class ErrorReporter(QObject):
         self._arrived.emit(title, message)
 
     def report_exception(self, kind, error, trace) -> None:
-        """A `sys.excepthook`: log the trace, show a plain message."""
+        """A `sys.excepthook`: log the trace, show a plain message. A redraw the studio
+        refused while the window is locked is expected, and shown anew once unlocked."""
+        if isinstance(error, AccessRefused) and self.locked():
+            log.info("not read while locked: %s", error)
+            return
         log.error("unhandled error:\n%s", "".join(traceback.format_exception(kind, error, trace)))
         self.report(_("Something went wrong"), self.plain(error))
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PyQt6.QtCore import Qt, QTimer, pyqtSignal
+from PyQt6.QtCore import Qt, pyqtSignal
 from PyQt6.QtWidgets import (
     QApplication,
     QComboBox,
@@ -33,6 +33,7 @@ from mt_studio.core.domain.withdrawal import WithdrawalReport
 from mt_studio.core.errors import InputError
 from mt_studio.i18n import _, ngettext
 from mt_studio.ui.common.dates import day_text, moment_text
+from mt_studio.ui.common.redraw_soon import redraw_soon
 from mt_studio.ui.consent.chips import (
     COLOURS,
     SYMBOLS,
@@ -93,9 +94,7 @@ class ConsentBoard(QWidget):
         self._chip_widths: dict[Purpose, int] = {}
         # Changes heard from the studio are drawn once the event loop comes round: one redraw
         # for several (a participant added and checked in), none when this board made them.
-        self._redraw_soon = QTimer(self)
-        self._redraw_soon.setSingleShot(True)
-        self._redraw_soon.timeout.connect(self.refresh)
+        self._redraw_soon = redraw_soon(self, lambda: self.studio, self.refresh)
         self._build()
         self._show_enabled(False)
         if bridge is not None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PyQt6.QtCore import Qt, QTimer, pyqtSignal
+from PyQt6.QtCore import Qt, pyqtSignal
 from PyQt6.QtGui import QKeySequence, QShortcut
 from PyQt6.QtWidgets import QListWidgetItem, QWidget
 
@@ -24,6 +24,7 @@ from mt_studio.core.errors import InputError, MtStudioError
 from mt_studio.core.studio.songs import clean_text
 from mt_studio.i18n import _
 from mt_studio.ui.common.list_rows import DETAIL_ROLE, ID_ROLE, is_ticked, item_ids, set_ticked
+from mt_studio.ui.common.redraw_soon import redraw_soon
 from mt_studio.ui.songs.song_dialogs import (
     SongDialog,
     Unsaved,
@@ -69,9 +70,7 @@ class SongsPanel(SongsView):
         self._message = ""
         # What the studio says changed is listed once the event loop comes round: once for
         # several changes, and not again after this panel's own (it lists them itself).
-        self._refresh_soon = QTimer(self)
-        self._refresh_soon.setSingleShot(True)
-        self._refresh_soon.timeout.connect(self.refresh)
+        self._refresh_soon = redraw_soon(self, lambda: self.studio, self.refresh)
         self._connect()
         self._show_song(None)
         if bridge is not None:
