@@ -8,13 +8,21 @@ from __future__ import annotations
 
 from PyQt6.QtCore import Qt
 from PyQt6.QtGui import QFont, QFontMetrics
-from PyQt6.QtWidgets import QApplication, QLabel, QPushButton, QSizePolicy, QWidget
+from PyQt6.QtWidgets import (
+    QApplication,
+    QLabel,
+    QListWidget,
+    QPushButton,
+    QSizePolicy,
+    QWidget,
+)
 
 from mt_studio.ui.songs.lyrics_editor import scaled_font
 
 PAGE_SCALE = 1.5  # the page's type against the system's: read from a little way off
 HEADING_SCALE = 1.35  # a heading against the page's type
 BUTTON_LINES = 2.2  # a big button's height, in lines of the page's type
+BUTTON_WIDTH_LINES = 6  # its least width, in the same lines
 
 
 def page_font(factor: float = 1.0) -> QFont:
@@ -30,7 +38,8 @@ def big_button(text: str, name: str, tip: str = "", parent: QWidget | None = Non
     if tip:
         button.setToolTip(tip)
     button.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
-    button.setMinimumHeight(round(QFontMetrics(page_font()).height() * BUTTON_LINES))
+    line = QFontMetrics(page_font()).height()
+    button.setMinimumSize(round(line * BUTTON_WIDTH_LINES), round(line * BUTTON_LINES))
     button.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
     return button
 
@@ -42,6 +51,11 @@ def heading(text: str = "", name: str = "") -> QLabel:
     font.setBold(True)
     label.setFont(font)
     return label
+
+
+def roomy(rows: QListWidget) -> None:
+    """Give the rows of ROWS room around them, to be hit by a finger as well as a mouse."""
+    rows.setSpacing(QFontMetrics(page_font()).height() // 3)
 
 
 def words(text: str = "", name: str = "") -> QLabel:

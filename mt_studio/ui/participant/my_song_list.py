@@ -14,7 +14,7 @@ from mt_studio.ui.common.list_rows import (
     item_ids,
     two_line_item,
 )
-from mt_studio.ui.participant.big_type import big_button, heading, words
+from mt_studio.ui.participant.big_type import big_button, heading, roomy, words
 from mt_studio.ui.songs.song_words import saved_words
 
 
@@ -38,7 +38,7 @@ class MySongList(QWidget):
         self.list = TwoLineList(_("My songs"))
         self.list.setToolTip(_("Choose a song and press Enter, or click Open."))
         self.list.itemActivated.connect(self.open_chosen)
-        self.list.setSpacing(self.fontMetrics().height() // 3)
+        roomy(self.list)
         self.open_button = big_button(_("Open"), _("Open the chosen song"))
         self.open_button.clicked.connect(self.open_chosen)
         self.new_button = big_button(_("New song"), _("Start a new song"),

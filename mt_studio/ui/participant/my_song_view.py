@@ -14,7 +14,7 @@ from mt_studio.core.domain.takes import Take
 from mt_studio.core.errors import MtStudioError
 from mt_studio.i18n import _
 from mt_studio.ui.common.list_rows import ID_ROLE, inert_item, item_ids
-from mt_studio.ui.participant.big_type import big_button, heading, page_font, words
+from mt_studio.ui.participant.big_type import big_button, heading, page_font, roomy, words
 from mt_studio.ui.participant.my_copy import MyCopy
 from mt_studio.ui.participant.my_recorder import MyRecorder
 from mt_studio.ui.participant.my_take_player import MyTakePlayer
@@ -57,6 +57,7 @@ class MySongView(QWidget):
         self.saved = words("", _("Lyrics saved"))
         self.take_list = QListWidget()
         self.take_list.setAccessibleName(_("My takes"))
+        roomy(self.take_list)
         self.take_list.setToolTip(_("Choose a take, then press Space to play or stop it."))
         self.take_list.currentItemChanged.connect(self._take_chosen)
         self.player = MyTakePlayer(mine)
@@ -78,7 +79,7 @@ class MySongView(QWidget):
         words_side.addWidget(self.lyrics, 1)
         words_side.addLayout(save_line)
         takes_side = QVBoxLayout()
-        takes_side.addWidget(words(_("My takes")))
+        takes_side.addWidget(heading(_("My takes")))
         takes_side.addWidget(self.take_list, 1)
         takes_side.addWidget(self.player)
         takes_side.addWidget(self.copy)
