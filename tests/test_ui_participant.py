@@ -5,6 +5,7 @@ Leave, keyboard access, and recording on their own inputs only (on a JACK dummy 
 from __future__ import annotations
 
 import pytest
+from jack_rig import JackServer, seen_by_portaudio
 from PyQt6.QtCore import Qt
 from PyQt6.QtWidgets import QAbstractButton, QComboBox, QLabel, QListWidget, QWidget
 
@@ -16,6 +17,7 @@ from mt_studio.ui.participant import my_copy, my_song_list
 from mt_studio.ui.participant.my_songs_page import MySongsPage
 
 PASS = "a song for every morning"
+RATE = 48000
 
 
 @pytest.fixture
@@ -109,6 +111,8 @@ def test_saving_the_lyrics_makes_version_two_and_a_new_song_is_theirs(qtbot, ban
     assert [v.number for v in mine.songs.versions(song.id)] == [1, 2]
     assert song.latest.lyrics == "First verse\nA line of my own"
     assert "version 2" in view.saved.text() and not view.save_button.isEnabled()
+    qtbot.waitUntil(lambda: not page._redraw_soon.isActive())  # the studio's SongChanged
+    assert view.lyrics.toPlainText() == "First verse\nA line of my own"
     view.save_button.click()  # nothing changed: no version 3
     assert len(mine.songs.versions(song.id)) == 2
 
@@ -215,3 +219,61 @@ def test_record_asks_only_for_their_inputs(qtbot, band):
     qtbot.addWidget(without)
     assert not without.song_view.recorder.record_button.isEnabled()
     assert "Ask your therapist" in without.song_view.recorder.reason_disabled()
+
+
+@pytest.fixture
+def device():
+    """A JACK server that PortAudio in this process sees as the device 'system'."""
+    with (JackServer(samplerate=RATE, period=128, inputs=4, outputs=2, synchronous=True)
+          as server, seen_by_portaudio(server)):
+        yield server
+
+
+def test_a_take_recorded_on_a_real_device_after_a_count_in_is_linked_and_plays(
+        qtbot, band, device):
+    studio, session, mine, other, _take, shared, _theirs = band
+    clicks: list[int] = []
+    page = MySongsPage(mine, "system", click_player=lambda samples, _rate: clicks.append(
+        len(samples)))
+    qtbot.addWidget(page)
+    page.resize(1366, 728)
+    page.show()
+    qtbot.waitExposed(page)
+    open_song(qtbot, page, "Morning song")
+    view, recorder = page.song_view, page.song_view.recorder
+    try:
+        assert recorder.record_button.isEnabled(), recorder.reason_disabled()
+        recorder.record_button.click()
+        assert recorder.counter.isVisible() and recorder.counter.text() == "1"
+        assert recorder.recording is None  # nothing records during the count-in
+        qtbot.waitUntil(lambda: recorder.is_recording, timeout=10000)
+        assert clicks and recorder.record_button.text() == "Stop"
+        assert recorder.recording.capture.settings.inputs == mine.recording.inputs()
+        qtbot.waitUntil(lambda: recorder.recording.capture.clock() > RATE // 2, timeout=10000)
+        qtbot.waitUntil(lambda: recorder.elapsed.text() != "0:00", timeout=5000)
+        with qtbot.waitSignal(recorder.take_recorded, timeout=10000) as kept:
+            recorder.record_button.click()
+    finally:
+        if recorder.is_recording:  # a failed check must not leave a stream on a dying server
+            recorder.stop_recording()
+    take_id = kept.args[0]
+    assert take_id in mine.songs.get(shared.id).take_ids
+    qtbot.waitUntil(lambda: view.shown_take_ids()[:1] == [take_id], timeout=3000)
+    take = mine.take(take_id)
+    assert [t.input for t in take.tracks] == list(mine.recording.inputs())
+    assert take.frames > RATE // 2
+    assert all((mine.folder / track.file).is_file() for track in take.tracks)
+    assert others_named(page, studio, session) == []
+
+    view.take_list.setCurrentRow(0)
+    view.take_list.setFocus()
+    page.activateWindow()
+    qtbot.waitUntil(page.isActiveWindow)
+    qtbot.keyClick(view.take_list, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: view.player.playing, timeout=10000)
+    qtbot.waitUntil(lambda: not view.player.clock.text().startswith("0:00 "), timeout=10000)
+    qtbot.keyClick(view.take_list, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: not view.player.playing, timeout=5000)
+    assert view.player.play_button.text() == "Play"
+    page.let_go()
+    view.player.wait_until_closed(5)

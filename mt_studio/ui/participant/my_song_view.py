@@ -19,6 +19,7 @@ from mt_studio.ui.participant.my_copy import MyCopy
 from mt_studio.ui.participant.my_recorder import MyRecorder
 from mt_studio.ui.participant.my_take_player import MyTakePlayer
 from mt_studio.ui.participant.my_words import my_take_words
+from mt_studio.ui.recording.count_in import ClickPlayer, play_on_default_output
 from mt_studio.ui.songs.lyrics_editor import LyricsEditor
 from mt_studio.ui.songs.song_words import saved_words
 
@@ -37,7 +38,8 @@ class MySongView(QWidget):
     back_requested = pyqtSignal()
 
     def __init__(self, mine: ParticipantStudio, device: str | None,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *,
+                 click_player: ClickPlayer = play_on_default_output) -> None:
         super().__init__(parent)
         self._mine = mine
         self.song: Song | None = None
@@ -62,7 +64,7 @@ class MySongView(QWidget):
         self.take_list.currentItemChanged.connect(self._take_chosen)
         self.player = MyTakePlayer(mine)
         self.copy = MyCopy(mine)
-        self.recorder = MyRecorder(mine, device, overlay=self)
+        self.recorder = MyRecorder(mine, device, overlay=self, click_player=click_player)
         self.recorder.recording_changed.connect(self._recording_changed)
         self.recorder.take_recorded.connect(self._recorded)
         self._lay_out()
@@ -122,8 +124,8 @@ class MySongView(QWidget):
         self.song = song
         self.title.setText(song.title)
         self._saved_lyrics = song.latest.lyrics
-        if not typing:
-            self.lyrics.setPlainText(song.latest.lyrics)
+        if not typing and self.lyrics.toPlainText() != song.latest.lyrics:
+            self.lyrics.setPlainText(song.latest.lyrics)  # else the cursor stays where it is
         self.show_takes()
         self._show_saved()
 

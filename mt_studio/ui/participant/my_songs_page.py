@@ -30,6 +30,7 @@ from mt_studio.ui.participant import my_song_list
 from mt_studio.ui.participant.big_type import big_button, heading, page_font
 from mt_studio.ui.participant.my_song_list import MySongList
 from mt_studio.ui.participant.my_song_view import MySongView
+from mt_studio.ui.recording.count_in import ClickPlayer, play_on_default_output
 
 if TYPE_CHECKING:
     from mt_studio.core.studio.participant_studio import ParticipantStudio
@@ -38,7 +39,7 @@ if TYPE_CHECKING:
 class MySongsPage(QWidget):
     """Participant mode's page for MINE, recording on DEVICE (the audio interface the
     therapist chose; None: none): a header with their pseudonym and Leave, their songs, and
-    the song open.
+    the song open. CLICK_PLAYER plays the count-in's click (the default output's).
 
     `leave_requested()` when Leave is pressed (the window asks for a therapist's passphrase).
     """
@@ -46,7 +47,8 @@ class MySongsPage(QWidget):
     leave_requested = pyqtSignal()
 
     def __init__(self, mine: ParticipantStudio, device: str | None,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *,
+                 click_player: ClickPlayer = play_on_default_output) -> None:
         super().__init__(parent)
         self.mine = mine
         self.setFont(page_font())
@@ -58,7 +60,7 @@ class MySongsPage(QWidget):
                                        _("Hand the studio back to your therapist."))
         self.leave_button.clicked.connect(self._leave)
         self.songs = MySongList()
-        self.song_view = MySongView(mine, device)
+        self.song_view = MySongView(mine, device, click_player=click_player)
         self.pages = QStackedWidget()
         self.pages.addWidget(self.songs)
         self.pages.addWidget(self.song_view)
