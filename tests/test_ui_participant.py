@@ -275,5 +275,12 @@ def test_a_take_recorded_on_a_real_device_after_a_count_in_is_linked_and_plays(
     qtbot.keyClick(view.take_list, Qt.Key.Key_Space)
     qtbot.waitUntil(lambda: not view.player.playing, timeout=5000)
     assert view.player.play_button.text() == "Play"
+
+    view.player.slower_button.click()  # practice: the same take, slower, made in a worker
+    assert view.player.speed_label.text() == "Speed: 90 %"
+    qtbot.waitUntil(lambda: view.player.player.practice is not None, timeout=30000)
+    assert view.player.player.practice.settings.speed == pytest.approx(0.9)
+    view.player.faster_button.click()
+    qtbot.waitUntil(lambda: view.player.player.practice is None, timeout=5000)
     page.let_go()
     view.player.wait_until_closed(5)
