@@ -16,6 +16,7 @@ from PyQt6.QtCore import QTimer, pyqtSignal
 from PyQt6.QtWidgets import (
     QAbstractButton,
     QApplication,
+    QComboBox,
     QHBoxLayout,
     QStackedWidget,
     QVBoxLayout,
@@ -138,5 +139,7 @@ class MySongsPage(QWidget):
         focused = QApplication.focusWidget()
         if isinstance(focused, QAbstractButton):  # Space still presses the button it is on
             focused.animateClick()
+        elif isinstance(focused, QComboBox):  # and opens the list it is on
+            focused.showPopup()
         elif self.pages.currentWidget() is self.song_view and self.song_view.take_list.isEnabled():
             self.song_view.player.toggle()

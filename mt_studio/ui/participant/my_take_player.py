@@ -172,8 +172,9 @@ class MyTakePlayer(QWidget):
         run_in_worker(self, work, done=lambda problem: self._opened(player, problem))
 
     def _opened(self, player: TakePlayer, problem: str) -> None:
-        if player is not self.player:
-            run_in_worker(self, player.close, thread="mt-studio-close-output")
+        if player is not self.player:  # another take was chosen meanwhile
+            closer = run_in_worker(self, player.close, thread="mt-studio-close-output")
+            self._closers = [c for c in self._closers if c.running] + [closer]
             return
         if problem:
             self.player = None
@@ -205,12 +206,14 @@ class MyTakePlayer(QWidget):
         if player is None:
             self._follow.stop()
             return
-        self._show()
+        # Asked before showing: a player stopped a moment ago may still be draining its ring,
+        # and once it says it has stopped it stays stopped until played again.
         if not player.playing:
             self._follow.stop()
             if player.problem:
                 self.status.setText(player.problem)
             self.playing_changed.emit(False)
+        self._show()
 
     # -- slower or faster -------------------------------------------------------------------
 
