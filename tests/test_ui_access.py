@@ -221,3 +221,59 @@ def test_a_take_goes_on_under_the_lock_and_is_stopped_and_kept_from_the_lock_pag
     assert [studio.audit.actors()[r.actor_id] for r in finished] == ["Therese"]
     window.close()
     studio.close()
+
+
+def test_leaving_my_songs_takes_a_therapists_passphrase(qtbot, tmp_path, monkeypatch):
+    from PyQt6.QtWidgets import QDialog
+
+    from mt_studio.ui.main_window import MainWindow
+    from mt_studio.ui.participant.my_songs_page import MySongsPage
+
+    studio = Studio.open(tmp_path / "lib")
+    studio.accounts.add("Therese", Role.ADMIN, ADMIN_PASS)
+    studio.sign_in("Therese", ADMIN_PASS)
+    session_id = studio.sessions.create_demo()
+    singer = studio.sessions.get(session_id).participants[0]
+    window = MainWindow(studio, ErrorReporter())
+    qtbot.addWidget(window)
+    window.show()
+    window.open_session(session_id)
+    monkeypatch.setattr("PyQt6.QtWidgets.QInputDialog.getItem",
+                        lambda *args: (singer.pseudonym, True))
+    window.participant_action.trigger()
+    page = window.screens.currentWidget()
+    assert isinstance(page, MySongsPage) and window.isFullScreen()
+    assert not window.menuBar().isVisible() and studio.actor is None  # the therapist's: locked
+    others = [p.pseudonym for p in studio_participants(window) if p.id != singer.id]
+    assert not any(name in shown_texts(window) for name in others)
+
+    def answer(passphrase: str, *, user: str = "Therese"):
+        def run_dialog(dialog: QDialog) -> int:
+            from mt_studio.ui.access.passphrase_form import PassphraseForm
+
+            form = dialog.findChild(PassphraseForm)
+            form.name.setText(user)
+            form.passphrase.setText(passphrase)
+            with qtbot.waitSignal(form.accepted, timeout=5000, raising=False) as signed:
+                form.submit()
+            return 1 if signed.signal_triggered else 0
+        monkeypatch.setattr(QDialog, "exec", run_dialog)
+
+    answer("a guess from the participant")
+    page.leave_requested.emit()
+    assert window.screens.currentWidget() is page and studio.actor is None
+    answer(ADMIN_PASS)
+    page.leave_requested.emit()
+    assert window.screens.currentWidget() is window.workspace
+    assert studio.actor.account.name == "Therese" and window.menuBar().isVisible()
+    rows = [r.action for r in studio.audit.entries(singer.id) if r.for_participant]
+    assert rows[0] == "participant_mode.started" and rows[-1] == "participant_mode.ended"
+    window.close()
+    studio.close()
+
+
+def studio_participants(window):
+    """Everyone in the demo session, read while the studio is locked (through a new door)."""
+    with Studio.open(window.studio.folder) as other:
+        other.sign_in("Therese", ADMIN_PASS)
+        return other.consent.participants()

@@ -86,7 +86,7 @@ class WindowAccess(QObject):
     def start_participant_mode(self, participant_id: int) -> None:
         """Put the participant's own studio ("My songs") on the whole screen; the therapist's
         studio locks meanwhile."""
-        from mt_studio.ui.participant import MySongsPage
+        from mt_studio.ui.participant.my_songs_page import MySongsPage
 
         window = self.window
         view = window.session_view
@@ -114,9 +114,10 @@ class WindowAccess(QObject):
 
     def _left_participant_mode(self) -> None:
         window = self.window
+        page, self._participant_page = self._participant_page, None
+        page.let_go()  # the words typed kept, playing and recording stopped
         self.participant.close()
         self.participant = None
-        page, self._participant_page = self._participant_page, None
         window.screens.removeWidget(page)
         page.deleteLater()
         window.menuBar().show()
