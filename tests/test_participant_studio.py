@@ -111,6 +111,8 @@ def test_recording_only_on_their_own_inputs_in_their_session(band):
         mine.recording.plan(TakeRequest(session.id + 1, "system", inputs=own))
     plan = mine.recording.plan(TakeRequest(session.id, "system", inputs=own))
     assert plan.inputs == own and plan.refusal is None
+    with pytest.raises(AccessRefused, match="Looping"):  # not held to their inputs yet
+        mine.recording.looper("system", 48000, 4)
 
 
 def test_my_copy_goes_through_the_export_gate_and_says_who_was_at_the_keyboard(band):

@@ -124,6 +124,10 @@ def test_the_window_opens_in_the_language_saved_and_a_damaged_file_opens_it_all_
     import subprocess
     import sys
 
+    from mt_studio.core.studio.demo import create_demo_session
+
+    with Library.open(tmp_path / "lib") as library:  # not a first run: the sessions list
+        create_demo_session(library)
     code = ("import sys\nfrom mt_studio import i18n\nfrom mt_studio.ui.app import run\n"
             f"assert run({str(tmp_path / 'lib')!r}) == 0\n"
             "print(i18n.current_language())")

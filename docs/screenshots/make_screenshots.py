@@ -31,6 +31,7 @@ from jack_rig import JackServer, SignalsInAChildProcess  # noqa: E402
 
 from mt_studio import i18n  # noqa: E402
 from mt_studio.core.domain import Credit, Purpose  # noqa: E402
+from mt_studio.core.domain.accounts import Role  # noqa: E402
 from mt_studio.core.library import (  # noqa: E402
     consent_ledger,
     participants,
@@ -59,14 +60,16 @@ def save(window, name: str) -> None:
 
 # What the people in the pictures type, in the pictures' language.
 WORDS = {
-    "en": {"band": "Tuesday band", "take": "Morning song groove",
+    "en": {"band": "Tuesday band", "take": "Morning song groove", "admin": "Therese",
            "note": "The chorus came together here. Try it slower next time.",
            "recipient": "Fredrikstad culture house choir"},
-    "nb": {"band": "Tirsdagsbandet", "take": "Morgensang-groove",
+    "nb": {"band": "Tirsdagsbandet", "take": "Morgensang-groove", "admin": "Therese",
            "note": "Refrenget satt her. Prøv det langsommere neste gang.",
            "recipient": "Fredrikstad kulturhus kor"},
 }[os.environ.get("SHOTS_LANGUAGE", "en")]
 
+
+SHOTS_PASSPHRASE = "a song for every morning"
 
 # Someone's own plugins: one waiting to be switched on, one written for a newer plugin API.
 USER_PLUGINS = {
@@ -317,6 +320,44 @@ def main() -> None:
     settle(app, 0.5)
     save(window, "looper")
     looper.release()
+
+    # Accounts: the library closed behind an admin; the window locked while a take records;
+    # the sign-in page; and My songs for the singer, once everyone heard on the demo take
+    # (Kim too, checked in since) consents to the group hearing it.
+    studio.accounts.add(WORDS["admin"], Role.ADMIN, SHOTS_PASSPHRASE)
+    studio.sign_in(WORDS["admin"], SHOTS_PASSPHRASE)
+    window.attach(studio)
+    view.setCurrentWidget(view.record)
+    settle(app, 1.0)
+    view.record.toggle_record()
+    generator = SignalsInAChildProcess(server, ["sine:220:0.3", "sine:440:0.6"])
+    generator.connect_to("PortAudio.*:in_")
+    settle(app, 1.5)
+    window.lock()
+    settle(app, 2.5)
+    save(window, "locked-recording")
+    window.access.gate.stop_button.click()
+    generator.close()
+    window.access.gate.show_signing_in()
+    settle(app, 0.5)
+    save(window, "sign-in")
+    gate = window.access.gate.form
+    gate.name.setText(WORDS["admin"])
+    gate.passphrase.setText(SHOTS_PASSPHRASE)
+    gate.submit()
+    wait_until(app, lambda: window.screens.currentWidget() is window.workspace, 10)
+    with library.transaction() as tx:
+        consent_ledger.grant(tx, singer, [Purpose.GROUP], witness="Anne")
+        consent_ledger.grant(tx, kim, [Purpose.GROUP], witness="Anne")
+    window.open_session(demo)
+    window.access.start_participant_mode(singer.id)
+    page = window.screens.currentWidget()
+    settle(app, 1.0)
+    save(window, "my-songs")
+    page.open_song(song.id)
+    settle(app, 1.0)
+    save(window, "my-song")
+    page.let_go()
     window.close()
     studio.close()
     server.__exit__(None, None, None)

@@ -38,6 +38,8 @@ def shortcuts() -> list[Shortcut]:
     return [
         Shortcut("Ctrl+N", window, _("New session")),
         Shortcut("F1", window, _("This manual")),
+        Shortcut("Ctrl+L", window, _("Lock: nothing shows until someone signs in again (a "
+                                     "take being recorded goes on)")),
         Shortcut("Ctrl+Q", window, _("Quit (a take being recorded is finished and kept)")),
         Shortcut("R", record, _("Start a take (after the count-in, if chosen); cancel a "
                                 "count-in")),

@@ -18,16 +18,17 @@ from mt_studio.ui.access.idle_lock import IdleWatch
 from mt_studio.ui.access.passphrase_form import PassphraseForm
 
 if TYPE_CHECKING:
+    from PyQt6.QtWidgets import QMainWindow
+
     from mt_studio.core.studio import Studio
     from mt_studio.core.studio.participant_studio import ParticipantStudio
-    from mt_studio.ui.main_window import MainWindow
 
 
 class WindowAccess(QObject):
-    """The gate of WINDOW, a MainWindow whose `screens` hold its work; `locked` while nothing
-    of the library may show."""
+    """The gate of WINDOW (the studio's main window, whose `screens` hold its `workspace`);
+    `locked` while nothing of the library may show."""
 
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, window: QMainWindow) -> None:
         super().__init__(window)
         self.window = window
         self.gate: GatePage | None = None
