@@ -31,7 +31,6 @@ from jack_rig import JackServer, SignalsInAChildProcess  # noqa: E402
 
 from mt_studio import i18n  # noqa: E402
 from mt_studio.core.domain import Credit, Purpose  # noqa: E402
-from mt_studio.core.domain.accounts import Role  # noqa: E402
 from mt_studio.core.library import (  # noqa: E402
     consent_ledger,
     participants,
@@ -324,9 +323,15 @@ def main() -> None:
     # Accounts: the library closed behind an admin; the window locked while a take records;
     # the sign-in page; and My songs for the singer, once everyone heard on the demo take
     # (Kim too, checked in since) consents to the group hearing it.
-    studio.accounts.add(WORDS["admin"], Role.ADMIN, SHOTS_PASSPHRASE)
-    studio.sign_in(WORDS["admin"], SHOTS_PASSPHRASE)
-    window.attach(studio)
+    window.access.ask_first_account(studio, lambda: window.attach(studio))
+    first = window.screens.currentWidget()
+    first.name.setText(WORDS["admin"])
+    settle(app, 0.5)
+    save(window, "first-account")
+    first.passphrase.setText(SHOTS_PASSPHRASE)
+    first.again.setText(SHOTS_PASSPHRASE)
+    first.create()
+    wait_until(app, lambda: window.screens.currentWidget() is window.workspace, 10)
     view.setCurrentWidget(view.record)
     settle(app, 1.0)
     view.record.toggle_record()

@@ -99,7 +99,6 @@ class WindowAccess(QObject):
         self._participant_page = page
         self._cover(page)
         window.menuBar().hide()
-        window.statusBar().hide()
         window.showFullScreen()
 
     def ask_to_leave(self) -> None:
@@ -122,7 +121,6 @@ class WindowAccess(QObject):
         window.screens.removeWidget(page)
         page.deleteLater()
         window.menuBar().show()
-        window.statusBar().show()
         window.show_fitted()
         self._uncover()
         self._unlocked()
@@ -155,13 +153,14 @@ class WindowAccess(QObject):
             window.bridge.hold()
         window.screens.setCurrentWidget(page)
         window.set_library_actions(False)
-        window.statusBar().clearMessage()
+        window.statusBar().hide()  # what it says is the library's; the page says what is on
         page.setFocus()
 
     def _uncover(self) -> None:
         window = self.window
         self.locked = False
         window.screens.setCurrentWidget(window.workspace)
+        window.statusBar().show()
         window.set_library_actions(window.studio is not None)
         if window.bridge is not None:
             window.bridge.release()
