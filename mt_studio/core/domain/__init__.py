@@ -76,6 +76,10 @@ class Participant:
     pseudonym: str
     real_name: str | None = None
 
+    def by_pseudonym(self) -> Participant:
+        """The participant as most of the studio shows them: without their real name."""
+        return Participant(self.id, self.pseudonym) if self.real_name else self
+
     def found_by(self, text: str, *, real_name: bool = False) -> bool:
         """Whether a search for TEXT finds this participant: each of its words is part of
         their pseudonym (or, with REAL_NAME, where real names are shown, of their real name),

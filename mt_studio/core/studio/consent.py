@@ -61,7 +61,7 @@ class ConsentService:
         if real_names:
             self._studio.note_read("real_names.shown", "participants")
             return found
-        return [without_real_name(person) for person in found]
+        return [person.by_pseudonym() for person in found]
 
     def pseudonyms(self) -> dict[int, str]:
         """Every participant's pseudonym, by id."""
@@ -72,7 +72,7 @@ class ConsentService:
         """The participant called PSEUDONYM (in any case or spelling of it), without their
         real name; InputError."""
         with self._studio.reading() as db:
-            return without_real_name(participants.find(db, pseudonym))
+            return participants.find(db, pseudonym).by_pseudonym()
 
     def add_participant(self, pseudonym: str, real_name: str | None = None, *,
                         check_in_to: int | None = None) -> Participant:
@@ -171,8 +171,3 @@ def _writers(db: Connection, take_id: int) -> frozenset[int]:
     if len(linked) != 1 or not linked[0].latest.lyrics.strip():
         return frozenset()
     return frozenset(linked[0].writer_ids)
-
-
-def without_real_name(person: Participant) -> Participant:
-    """PERSON as most of the studio shows them: by pseudonym only."""
-    return replace(person, real_name=None) if person.real_name else person

@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING
 from mt_studio.core.domain import Participant, SessionKind
 from mt_studio.core.library import participants, sessions
 from mt_studio.core.library.sessions import KEEP, Session, SessionInput
-from mt_studio.core.studio.consent import without_real_name
 from mt_studio.core.studio.events import AttendanceChanged, SessionChanged, SetupChanged
 
 if TYPE_CHECKING:
@@ -129,5 +128,4 @@ def _people(db: Connection, ids: Sequence[int]) -> list[Participant]:
 def _by_pseudonym(session: Session) -> Session:
     if not any(p.real_name for p in session.participants):
         return session
-    return replace(session, participants=tuple(without_real_name(p)
-                                               for p in session.participants))
+    return replace(session, participants=tuple(p.by_pseudonym() for p in session.participants))
