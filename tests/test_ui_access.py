@@ -64,6 +64,16 @@ def sign_in(qtbot, window, name: str, passphrase: str) -> None:
     qtbot.keyClick(form.passphrase, Qt.Key.Key_Return)
 
 
+def signed_in(qtbot, folder, name: str, passphrase: str) -> Shell:
+    """The window on FOLDER, NAME signed in on its sign-in page and its sessions shown."""
+    shell = opened(qtbot, folder)
+    window = shell.window
+    qtbot.waitUntil(lambda: window.access.gate is not None)
+    sign_in(qtbot, window, name, passphrase)
+    qtbot.waitUntil(lambda: window.screens.currentWidget() is window.workspace)
+    return shell
+
+
 def test_nothing_of_the_library_shows_before_someone_signs_in(qtbot, staffed_library):
     shell = opened(qtbot, staffed_library)
     window = shell.window
@@ -127,11 +137,8 @@ def test_ctrl_l_locks_and_another_therapist_can_unlock(qtbot, staffed_library):
 
 
 def test_an_untouched_window_locks_by_itself_and_a_touch_puts_it_off(qtbot, staffed_library):
-    shell = opened(qtbot, staffed_library)
+    shell = signed_in(qtbot, staffed_library, "Tor", THERAPIST_PASS)
     window = shell.window
-    qtbot.waitUntil(lambda: window.access.gate is not None)
-    sign_in(qtbot, window, "Tor", THERAPIST_PASS)
-    qtbot.waitUntil(lambda: window.screens.currentWidget() is window.workspace)
     idle = window.access.idle
     idle.set_minutes(2 / 60)  # two seconds
     for _touch in range(8):  # touched every 300 ms for longer than two seconds
@@ -147,11 +154,8 @@ def test_an_untouched_window_locks_by_itself_and_a_touch_puts_it_off(qtbot, staf
 
 
 def test_a_restart_comes_back_locked_whatever_was_on_the_screen(qtbot, staffed_library):
-    shell = opened(qtbot, staffed_library)
+    shell = signed_in(qtbot, staffed_library, "Therese", ADMIN_PASS)
     window = shell.window
-    qtbot.waitUntil(lambda: window.access.gate is not None)
-    sign_in(qtbot, window, "Therese", ADMIN_PASS)
-    qtbot.waitUntil(lambda: window.screens.currentWidget() is window.workspace)
     window.close()
     shell.close()
     again = opened(qtbot, staffed_library)

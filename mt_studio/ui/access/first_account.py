@@ -8,10 +8,10 @@ from PyQt6.QtCore import Qt, pyqtSignal
 from PyQt6.QtWidgets import QFormLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from mt_studio.core.domain.accounts import Role
-from mt_studio.core.errors import MtStudioError
 from mt_studio.core.passphrases import MIN_LENGTH
 from mt_studio.i18n import _
 from mt_studio.ui.access.gate_page import centred
+from mt_studio.ui.access.passphrase_form import show_refusal
 from mt_studio.ui.common.worker import run_in_worker
 
 if TYPE_CHECKING:
@@ -74,10 +74,6 @@ class FirstAccountPage(QWidget):
         run_in_worker(self, work, done=lambda _none: self.made.emit(), failed=self._refused)
 
     def _refused(self, error: Exception) -> None:
-        self.setEnabled(True)
         self.passphrase.clear()
         self.again.clear()
-        self.message.setText(str(error) if isinstance(error, MtStudioError)
-                             else _("The account could not be made. Try again."))
-        if not isinstance(error, MtStudioError):
-            raise error
+        show_refusal(self, self.message, error, _("The account could not be made. Try again."))

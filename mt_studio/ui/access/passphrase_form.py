@@ -74,10 +74,15 @@ class PassphraseForm(QWidget):
         self.accepted.emit(account)
 
     def _refused(self, error: Exception) -> None:
-        self.setEnabled(True)
         self.passphrase.clear()
         self.passphrase.setFocus()
-        self.message.setText(str(error) if isinstance(error, MtStudioError)
-                             else _("Signing in failed. Try again."))
-        if not isinstance(error, MtStudioError):
-            raise error  # the app's error dialog, and the log
+        show_refusal(self, self.message, error, _("Signing in failed. Try again."))
+
+
+def show_refusal(form: QWidget, message: QLabel, error: Exception, otherwise: str) -> None:
+    """FORM usable again with ERROR's words in MESSAGE (a refusal the studio worded), or
+    OTHERWISE and the error raised on to the app's error dialog and the log."""
+    form.setEnabled(True)
+    message.setText(str(error) if isinstance(error, MtStudioError) else otherwise)
+    if not isinstance(error, MtStudioError):
+        raise error
