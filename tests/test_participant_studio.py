@@ -40,6 +40,13 @@ def test_the_therapists_studio_locks_and_only_a_sign_in_opens_it_again(band):
         studio.sessions.all()
     for service in ("sessions", "consent", "plugins", "audit", "accounts"):
         assert not hasattr(mine, service)
+    door = mine._door  # even the studio behind it refuses the participant every service
+    for service in ("sessions", "consent", "recording", "listening", "sharing", "songs",
+                    "plugins", "audit"):
+        with pytest.raises(AccessRefused):
+            getattr(door, service)
+    with pytest.raises(AccessRefused):
+        door.for_participant(singer.id, session.id)
     assert mine.names() == {singer.id: singer.pseudonym}
     assert mine.participant.real_name is None
     studio.sign_in("Therese", PASS)
@@ -141,7 +148,9 @@ def test_a_refusal_in_participant_mode_names_nobody(band, monkeypatch):
     def refused(*_args, **_kwargs):
         raise ConsentRefused(f"{bass.pseudonym} has not consented to group sharing")
 
-    monkeypatch.setattr(type(mine.sharing._mine.door.sharing), "export", refused)
+    from mt_studio.core.studio.sharing import SharingService
+
+    monkeypatch.setattr(SharingService, "export", refused)
     with pytest.raises(ConsentRefused) as caught:
         mine.sharing.my_copy(take.id, session_folder(studio))
     assert bass.pseudonym not in str(caught.value)

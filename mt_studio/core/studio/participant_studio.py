@@ -35,7 +35,10 @@ if TYPE_CHECKING:
     from mt_studio.core.domain.takes import Take
     from mt_studio.core.looper import Looper
     from mt_studio.core.playback import TakePlayer
-    from mt_studio.core.studio.recording import Recording
+    from mt_studio.core.studio.listening import ListeningService
+    from mt_studio.core.studio.recording import Recording, RecordingService
+    from mt_studio.core.studio.sharing import SharingService
+    from mt_studio.core.studio.songs import SongService
     from mt_studio.core.studio.studio import Studio
 
 OWN_COPY = "own copy"  # the recipient of a copy a participant takes of a take only they are on
@@ -93,10 +96,34 @@ class ParticipantStudio:
 
     # -- for its services -----------------------------------------------------------------
 
+    def _full(self, kind: type) -> object:
+        """The full service KIND on the door acting as the participant (whose own service
+        properties refuse a participant), for this module's services to narrow."""
+        return self._door._service(kind, guarded=False)
+
     @property
-    def door(self) -> Studio:
-        """The studio acting as the participant, for this module's services only."""
-        return self._door
+    def _songs(self) -> SongService:
+        from mt_studio.core.studio.songs import SongService
+
+        return self._full(SongService)
+
+    @property
+    def _listening(self) -> ListeningService:
+        from mt_studio.core.studio.listening import ListeningService
+
+        return self._full(ListeningService)
+
+    @property
+    def _recording(self) -> RecordingService:
+        from mt_studio.core.studio.recording import RecordingService
+
+        return self._full(RecordingService)
+
+    @property
+    def _sharing(self) -> SharingService:
+        from mt_studio.core.studio.sharing import SharingService
+
+        return self._full(SharingService)
 
     def _heard_takes(self, only: Sequence[int] | None = None
                      ) -> list[tuple[Take, frozenset[int]]]:
@@ -134,7 +161,7 @@ class MySongs:
 
     def all(self) -> list[Song]:
         """The songs they are a writer of, by title."""
-        return [self._shown(song) for song in self._mine.door.songs.all()
+        return [self._shown(song) for song in self._mine._songs.all()
                 if self._mine.participant.id in song.writer_ids]
 
     def get(self, song_id: int) -> Song:
@@ -144,32 +171,32 @@ class MySongs:
     def versions(self, song_id: int) -> list[SongVersion]:
         """Every version of their song's lyrics, oldest first."""
         self._theirs(song_id)
-        return self._mine.door.songs.versions(song_id)
+        return self._mine._songs.versions(song_id)
 
     def create(self, title: str, lyrics: str = "") -> Song:
         """A new song of theirs, with them as its writer."""
-        song = self._mine.door.songs.create(title, [self._mine.participant.id], lyrics)
+        song = self._mine._songs.create(title, [self._mine.participant.id], lyrics)
         return self._shown(song)
 
     def save(self, song_id: int, lyrics: str) -> SongVersion:
         """Keep LYRICS as the next version of their song."""
         self._theirs(song_id)
-        return self._mine.door.songs.save(song_id, lyrics)
+        return self._mine._songs.save(song_id, lyrics)
 
     def rename(self, song_id: int, title: str) -> Song:
         """Give their song a new title."""
         self._theirs(song_id)
-        return self._shown(self._mine.door.songs.rename(song_id, title))
+        return self._shown(self._mine._songs.rename(song_id, title))
 
     def link_take(self, song_id: int, take_id: int) -> bool:
         """Mark one of their takes as played of their song; whether it was new."""
         self._theirs(song_id)
         self._mine.take(take_id)
-        return self._mine.door.songs.link_take(song_id, take_id)
+        return self._mine._songs.link_take(song_id, take_id)
 
     def _theirs(self, song_id: int) -> Song:
         try:
-            song = self._mine.door.songs.get(song_id)
+            song = self._mine._songs.get(song_id)
         except Exception as error:  # no such song: the same answer as someone else's
             raise _not_theirs() from error
         if self._mine.participant.id not in song.writer_ids:
@@ -191,17 +218,17 @@ class MyListening:
     def sound(self, take_id: int) -> TakeSound:
         """Their take resolved into what it plays as."""
         self._mine.take(take_id)
-        return self._mine.door.listening.sound(take_id)
+        return self._mine._listening.sound(take_id)
 
     def player(self, take_id: int, device: int | str | None = None) -> TakePlayer:
         """A player of their take (audited as played)."""
         self._mine.take(take_id)
-        return self._mine.door.listening.player(take_id, device)
+        return self._mine._listening.player(take_id, device)
 
     def keep(self, take_id: int, state: Listening) -> None:
         """Keep how they listen to their take (a loop, slower or faster for practice)."""
         self._mine.take(take_id)
-        self._mine.door.listening.keep(take_id, state)
+        self._mine._listening.keep(take_id, state)
 
 
 class MyRecording:
@@ -212,20 +239,20 @@ class MyRecording:
 
     def inputs(self) -> tuple[int, ...]:
         """The session's inputs they play or sing into."""
-        with self._mine.door.reading() as db:
+        with self._mine._door.reading() as db:
             session = sessions.get(db, self._mine.session_id)
         return tuple(i.number for i in session.inputs
                      if self._mine.participant.id in i.players)
 
     def plays_keyboard(self) -> bool:
         """Whether the session's MIDI keyboard is theirs to play."""
-        with self._mine.door.reading() as db:
+        with self._mine._door.reading() as db:
             session = sessions.get(db, self._mine.session_id)
         return session.midi_port is not None and self._mine.participant.id in session.midi_players
 
     def plan(self, request: TakeRequest) -> TakePlan:
         """What REQUEST (on their inputs only) would record, worded without anyone's name."""
-        plan = self._mine.door.recording.plan(self._checked(request))
+        plan = self._mine._recording.plan(self._checked(request))
         if plan.refusal is None:
             return plan
         return replace(plan, refusal=_("Recording is not possible right now. Ask your "
@@ -234,7 +261,7 @@ class MyRecording:
     def start(self, request: TakeRequest) -> Recording:
         """Record a take on their inputs; ConsentRefused worded without anyone's name."""
         try:
-            return self._mine.door.recording.start(self._checked(request))
+            return self._mine._recording.start(self._checked(request))
         except ConsentRefused as error:
             raise ConsentRefused(_("Recording is not possible right now. Ask your "
                                    "therapist.")) from error
@@ -279,7 +306,7 @@ class MySharing:
             take.id, Purpose.RECORD if alone else Purpose.GROUP, Path(destination),
             format=format, recipient=OWN_COPY if alone else self._mine.participant.pseudonym)
         try:
-            return self._mine.door.sharing.export(request, progress=progress,
+            return self._mine._sharing.export(request, progress=progress,
                                                   cancelled=cancelled)
         except ConsentRefused as error:
             raise ConsentRefused(_("This take cannot be copied right now. Ask your "

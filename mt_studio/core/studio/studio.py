@@ -146,6 +146,9 @@ class Studio:
         return self._actor.account
 
     def _check_open(self) -> None:
+        if self._actor is not None and self._actor.participant_id is not None:
+            # A participant's door: only its own services (participant_studio.py) go through.
+            raise AccessRefused(_("That is not yours to open here. Ask your therapist."))
         if not self.open_to_use:
             raise AccessRefused(_("Sign in first: this library is kept behind accounts."))
 
