@@ -51,8 +51,11 @@ def test_a_library_without_accounts_is_open_and_the_first_account_closes_it(stud
         assert [s.title for s in again.sessions.all()] == ["Tuesday band"]
 
 
-def test_a_lock_closes_every_service_until_someone_signs_in(staffed):
+def test_a_lock_closes_every_service_until_someone_signs_in(staffed, tmp_path):
+    kept = staffed.consent  # held from before the lock: locked all the same
     staffed.lock()
+    with pytest.raises(AccessRefused):
+        kept.participants(real_names=True)
     for service in ("sessions", "consent", "recording", "listening", "sharing", "songs",
                     "plugins", "audit"):
         with pytest.raises(AccessRefused):
@@ -189,3 +192,59 @@ def test_real_names_are_left_out_unless_asked_for(studio):
     assert studio.sessions.get(session.id).participants[0].real_name is None
     assert studio.sessions.all()[0].participants[0].real_name is None
     assert studio.consent.participants(real_names=True)[0].real_name == "Ola Nordmann"
+
+
+def test_tries_made_at_once_all_count_and_only_one_is_checked(staffed, monkeypatch):
+    """Each try is counted before its passphrase is checked: a burst of tries after the
+    fifth failure gets one try, not one each."""
+    import threading
+
+    staffed.lock()
+    start = datetime(2026, 12, 7, 10, 0, tzinfo=UTC)
+    now = [start]
+    monkeypatch.setattr("mt_studio.core.studio.accounts.utc_now", lambda: now[0])
+    monkeypatch.setattr("mt_studio.core.library.accounts.utc_now", lambda: now[0])
+    for _try in range(5):
+        with pytest.raises(AccessRefused):
+            staffed.sign_in("Tor", "not the right one at all")
+    now[0] = start + timedelta(seconds=1)  # the wait after the fifth is over
+    answers: list[str] = []
+
+    def guess(n: int) -> None:
+        try:
+            staffed.accounts.check("Tor", f"guess number {n} of many")
+        except AccessRefused as refused:
+            answers.append("waits" if "try again" in str(refused) else "checked")
+
+    guessers = [threading.Thread(target=guess, args=(n,)) for n in range(8)]
+    for thread in guessers:
+        thread.start()
+    for thread in guessers:
+        thread.join()
+    assert sorted(answers) == ["checked"] + ["waits"] * 7
+
+
+def test_unknown_and_disabled_sign_ins_are_audited_too(staffed):
+    staffed.accounts.disable("Tor")
+    with pytest.raises(InputError):
+        staffed.accounts.check("Nobody", THERAPIST_PASS)
+    with pytest.raises(InputError):
+        staffed.accounts.check("Tor", THERAPIST_PASS)
+    refused = [(r.subject, r.details["reason"]) for r in staffed.audit.entries()
+               if r.action == "account.sign_in_refused"]
+    assert refused == [("account:?", "unknown"), ("account:2", "disabled")]
+
+
+def test_an_account_made_elsewhere_closes_a_studio_already_open(tmp_path):
+    with Studio.open(tmp_path / "library") as window, Studio.open(tmp_path / "library") as cli:
+        assert window.open_to_use
+        cli.accounts.add("Therese", Role.ADMIN, ADMIN_PASS)
+        assert window.protected and not window.open_to_use
+        with pytest.raises(AccessRefused):
+            window.sessions.all()
+
+
+def test_the_demo_session_is_written_as_done_by_whoever_made_it(staffed):
+    session_id = staffed.sessions.create_demo()
+    rows = [r for r in staffed.audit.entries() if r.subject == f"session:{session_id}"]
+    assert rows and {staffed.audit.actors()[r.actor_id] for r in rows} == {"Therese"}

@@ -127,7 +127,11 @@ def test_my_copy_goes_through_the_export_gate_and_says_who_was_at_the_keyboard(b
     mine = studio.for_participant(singer.id, session.id)
     stick = session_folder(studio)
     result = mine.sharing.my_copy(take.id, stick, format=AudioFormat.WAV)
-    assert result.folder.is_relative_to(stick) and any(result.folder.iterdir())
+    assert result.folder.is_relative_to(stick) and result.files == len(
+        list(result.folder.iterdir())) > 0
+    assert set(vars(result)) == {"folder", "files"}  # nothing of who is heard or credited
+    with pytest.raises(AccessRefused, match="USB stick"):
+        mine.sharing.my_copy(take.id, studio.folder / "audio", format=AudioFormat.WAV)
     studio.sign_in("Therese", PASS)
     rows = [r for r in studio.audit.entries(singer.id) if r.for_participant == singer.id]
     assert {"participant_mode.started", "export.written"} <= {r.action for r in rows}
@@ -154,3 +158,28 @@ def test_a_refusal_in_participant_mode_names_nobody(band, monkeypatch):
     with pytest.raises(ConsentRefused) as caught:
         mine.sharing.my_copy(take.id, session_folder(studio))
     assert bass.pseudonym not in str(caught.value)
+
+
+def test_who_else_is_heard_is_the_sessions_to_say_never_the_requests(band):
+    studio, session, *_rest = band
+    room = next(i for i in session.inputs if not i.isolated and i.players)  # hears the room
+    player = room.players[0]
+    other = next(p for p in session.participants if p.id != player)
+    studio.consent.withdraw(other.id, [Purpose.RECORD])
+    mine = studio.for_participant(player, session.id)
+    asked = TakeRequest(session.id, "system", inputs=(room.number,),
+                        isolated=frozenset({room.number}))
+    plan = mine.recording.plan(asked)  # claiming the room mic is isolated changes nothing
+    assert plan.refusal is not None and other.pseudonym not in plan.refusal
+
+
+def test_a_take_shows_a_participant_no_therapists_words_and_no_one_else(band):
+    studio, session, singer, _bass, take, _shared, _theirs = band
+    studio.listening.describe(take.id, "Ola cried here", "Talk to Kari's mother first")
+    mine = studio.for_participant(singer.id, session.id)
+    for shown_take in (mine.take(take.id), mine.takes()[0],
+                       mine.listening.sound(take.id).take):
+        assert shown_take.name is None and shown_take.note == ""
+        assert all(not m.name for m in shown_take.markers)
+        assert all(t.participant_ids == () and t.instrument is None
+                   for t in shown_take.tracks)

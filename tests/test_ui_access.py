@@ -244,7 +244,10 @@ def test_leaving_my_songs_takes_a_therapists_passphrase(qtbot, tmp_path, monkeyp
     window.open_session(session_id)
     monkeypatch.setattr("PyQt6.QtWidgets.QInputDialog.getItem",
                         lambda *args: (singer.pseudonym, True))
+    left_open = QDialog(window)  # a song's versions, say, about someone else
+    left_open.show()
     window.participant_action.trigger()
+    assert not left_open.isVisible()
     page = window.screens.currentWidget()
     assert isinstance(page, MySongsPage) and window.isFullScreen()
     assert not window.menuBar().isVisible() and studio.actor is None  # the therapist's: locked

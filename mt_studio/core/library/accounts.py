@@ -105,17 +105,26 @@ def failures(db: sqlite3.Connection, account_id: int) -> tuple[int, datetime | N
     return count_, None if last is None else from_text(last)
 
 
-def record_sign_in(db: sqlite3.Connection, account_id: int, succeeded: bool,
-                   at: datetime | None = None) -> None:
-    """Count a failed sign-in (or clear the count after one that succeeded), and audit it."""
+def count_try(db: sqlite3.Connection, account_id: int, at: datetime | None = None) -> None:
+    """Count a sign-in about to be tried as failed (a right passphrase clears it after)."""
+    db.execute("UPDATE accounts SET failures = failures + 1, last_failure = ? WHERE id = ?",
+               (to_text(at or utc_now()), account_id))
+
+
+def record_sign_in(db: sqlite3.Connection, account_id: int, succeeded: bool) -> None:
+    """Audit a tried sign-in; one that succeeded clears the count of failed ones."""
     if succeeded:
         db.execute("UPDATE accounts SET failures = 0, last_failure = NULL WHERE id = ?",
                    (account_id,))
+        audit.record(db, "account.signed_in", f"account:{account_id}")
     else:
-        db.execute("UPDATE accounts SET failures = failures + 1, last_failure = ? WHERE id = ?",
-                   (to_text(at or utc_now()), account_id))
-    audit.record(db, "account.signed_in" if succeeded else "account.sign_in_refused",
-                 f"account:{account_id}", at=at)
+        audit.record(db, "account.sign_in_refused", f"account:{account_id}",
+                     reason="passphrase")
+
+
+def record_refusal(db: sqlite3.Connection, account_id: int, reason: str) -> None:
+    """Audit a sign-in refused before any passphrase was checked (REASON: "disabled")."""
+    audit.record(db, "account.sign_in_refused", f"account:{account_id}", reason=reason)
 
 
 def enabled_admins(db: sqlite3.Connection) -> int:

@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING
 from mt_studio.core import passphrases
 from mt_studio.core.clock import utc_now
 from mt_studio.core.domain.accounts import Account, Actor, Role
-from mt_studio.core.errors import AccessRefused, InputError
-from mt_studio.core.library import accounts
+from mt_studio.core.errors import AccessRefused, InputError, MtStudioError
+from mt_studio.core.library import accounts, audit
 from mt_studio.core.text import shown
 from mt_studio.i18n import _, ngettext
 
@@ -55,34 +55,51 @@ class AccountService:
     def check(self, name: str, passphrase: str) -> Account:
         """The account NAME if PASSPHRASE is its own (used to sign in, and to leave
         participant mode); InputError for an unknown or disabled account, AccessRefused for
-        a wrong passphrase, or while failed ones make it wait. Each try is audited."""
+        a wrong passphrase, or while failed ones make it wait. Each try is audited.
+
+        A try is counted as failed before the passphrase is checked, in the same transaction
+        as the wait is read, so that tries made at once (by other processes) all count and
+        all wait; a right passphrase then clears the count."""
         studio = self._studio
-        with studio.reading() as db:
-            account = accounts.find(db, name)
-            kept = accounts.passphrase_hash(db, account.id)
-            failures, last = accounts.failures(db, account.id)
-        if account.disabled:
-            raise InputError(_("The account {name} is disabled: an admin can enable it "
-                               "again.").format(name=shown(account.name)))
-        wait = passphrases.wait_after(failures)
-        if wait and last is not None:
-            left = (last + timedelta(seconds=wait) - utc_now()).total_seconds()
-            if left > 0:
-                seconds = math.ceil(left)
-                raise AccessRefused(ngettext(
-                    "Too many wrong passphrases for {name}: try again in {n} second.",
-                    "Too many wrong passphrases for {name}: try again in {n} seconds.",
-                    seconds).format(name=shown(account.name), n=seconds))
-        right = passphrases.matches(kept, passphrase)
-        # A sign-in is the account's own act once the passphrase proved it; before, nobody's.
-        with studio.transaction(actor=Actor(account) if right else None) as tx:
-            accounts.record_sign_in(tx, account.id, right)
-            if right and passphrases.outdated(kept):
-                accounts.set_passphrase(tx, account.id, passphrases.hashed(passphrase),
-                                        audited=False)
-        if not right:
+        with studio.transaction(actor=None) as tx:  # the refusals' rows are kept
+            try:
+                account = accounts.find(tx, name)
+            except InputError as unknown:
+                audit.record(tx, "account.sign_in_refused", "account:?", reason="unknown")
+                refusal: MtStudioError | None = unknown
+            else:
+                refusal = None
+                if account.disabled:
+                    accounts.record_refusal(tx, account.id, "disabled")
+                    refusal = InputError(_("The account {name} is disabled: an admin can "
+                                           "enable it again.").format(name=shown(account.name)))
+        if refusal is not None:
+            raise refusal
+        with studio.transaction(actor=None) as tx:
+            failures, last = accounts.failures(tx, account.id)
+            wait = passphrases.wait_after(failures)
+            left = (last + timedelta(seconds=wait) - utc_now()).total_seconds() if (
+                wait and last is not None) else 0
+            if left <= 0:
+                kept = accounts.passphrase_hash(tx, account.id)
+                accounts.count_try(tx, account.id)  # failed, until the check says otherwise
+        if left > 0:
+            seconds = math.ceil(left)
+            raise AccessRefused(ngettext(
+                "Too many wrong passphrases for {name}: try again in {n} second.",
+                "Too many wrong passphrases for {name}: try again in {n} seconds.",
+                seconds).format(name=shown(account.name), n=seconds))
+        if not passphrases.matches(kept, passphrase):
+            with studio.transaction(actor=None) as tx:
+                accounts.record_sign_in(tx, account.id, False)
             raise AccessRefused(_("Wrong passphrase for {name}.").format(
                 name=shown(account.name)))
+        # The sign-in is the account's own act once the passphrase proved it.
+        with studio.transaction(actor=Actor(account)) as tx:
+            accounts.record_sign_in(tx, account.id, True)
+            if passphrases.outdated(kept):
+                accounts.set_passphrase(tx, account.id, passphrases.hashed(passphrase),
+                                        audited=False)
         return account
 
     def set_passphrase(self, name: str, passphrase: str, again: str | None = None) -> None:

@@ -13,17 +13,19 @@ is worded without names. Anything else is AccessRefused.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from mt_studio.core.capture.take_plan import MIDI_KEY
 from mt_studio.core.clock import local_now
 from mt_studio.core.consent_policy import heard_on, states_of
 from mt_studio.core.domain import Participant, Purpose, TakeStatus
 from mt_studio.core.domain.songs import Song, SongVersion
+from mt_studio.core.domain.takes import Marker
 from mt_studio.core.errors import AccessRefused, ConsentRefused
-from mt_studio.core.export import ExportRequest, ExportResult
+from mt_studio.core.export import ExportRequest
 from mt_studio.core.library import consent_ledger, sessions, takes
 from mt_studio.core.library.listening import Listening
 from mt_studio.core.presets.model import AudioFormat
@@ -42,6 +44,22 @@ if TYPE_CHECKING:
     from mt_studio.core.studio.studio import Studio
 
 OWN_COPY = "own copy"  # the recipient of a copy a participant takes of a take only they are on
+
+
+def shown(take: Take) -> Take:
+    """TAKE as a participant sees it: without the name and note a therapist gave it, nor the
+    names of its markers, nor who else is heard on its tracks."""
+    return replace(take, name=None, note="", markers=tuple(Marker(m.frame) for m in take.markers),
+                   tracks=tuple(replace(t, participant_ids=(), instrument=None)
+                                for t in take.tracks))
+
+
+@dataclass(frozen=True)
+class CopyMade:
+    """A copy made: its folder and how many files it holds."""
+
+    folder: Path
+    files: int
 
 
 def _not_theirs() -> AccessRefused:
@@ -74,14 +92,15 @@ class ParticipantStudio:
 
     def takes(self) -> list[Take]:
         """The finished takes they are heard on whose everyone else heard consents to the
-        group hearing them now, first recorded first."""
-        return [take for take, others in self._heard_takes() if self._group_may_hear(others)]
+        group hearing them now, first recorded first (`shown`: no therapist's words)."""
+        return [shown(take) for take, others in self._heard_takes()
+                if self._group_may_hear(others)]
 
     def take(self, take_id: int) -> Take:
-        """TAKE_ID if it is one of `takes()`, else AccessRefused."""
+        """TAKE_ID if it is one of `takes()` (`shown`), else AccessRefused."""
         for take, others in self._heard_takes([take_id]):
             if self._group_may_hear(others):
-                return take
+                return shown(take)
         raise _not_theirs()
 
     def alone_on(self, take_id: int) -> bool:
@@ -216,9 +235,9 @@ class MyListening:
         self._mine = mine
 
     def sound(self, take_id: int) -> TakeSound:
-        """Their take resolved into what it plays as."""
-        self._mine.take(take_id)
-        return self._mine._listening.sound(take_id)
+        """Their take resolved into what it plays as (its take `shown`)."""
+        take = self._mine.take(take_id)
+        return replace(self._mine._listening.sound(take_id), take=take)
 
     def player(self, take_id: int, device: int | str | None = None) -> TakePlayer:
         """A player of their take (audited as played)."""
@@ -284,7 +303,14 @@ class MyRecording:
         if request.midi and not self.plays_keyboard():
             raise AccessRefused(_("The keyboard is not yours in this session."))
         me = (self._mine.participant.id,)
-        return replace(request, inputs=tuple(wanted), owners={n: me for n in wanted})
+        with self._mine._door.reading() as db:
+            layout = sessions.get(db, self._mine.session_id).inputs
+        # Who else is heard is the session's to say, never the request's: a room mic is one.
+        isolated = frozenset(i.number for i in layout if i.isolated and i.number in wanted)
+        owners: dict[int | str, tuple[int, ...]] = {n: me for n in wanted}
+        if request.midi:
+            owners[MIDI_KEY] = me
+        return replace(request, inputs=tuple(wanted), owners=owners, isolated=isolated)
 
 
 class MySharing:
@@ -296,18 +322,22 @@ class MySharing:
     def my_copy(self, take_id: int, destination: Path, *,
                 format: AudioFormat = AudioFormat.MP3,
                 progress: Callable[[float], None] | None = None,
-                cancelled: Callable[[], bool] | None = None) -> ExportResult:
+                cancelled: Callable[[], bool] | None = None) -> CopyMade:
         """Export their take's mix to DESTINATION: for the group when others are heard (all of
-        them must consent to that), else a copy of their own (while they still consent to
-        the recording). ConsentRefused is worded without anyone's name."""
+        them must consent to that; the files credit those who chose to be credited), else a
+        copy of their own (while they still consent to the recording). ConsentRefused is
+        worded without anyone's name; a destination inside the library is refused."""
+        if Path(destination).resolve().is_relative_to(self._mine.folder.resolve()):
+            raise AccessRefused(_("Choose a USB stick or a folder of your own."))
         take = self._mine.take(take_id)
         alone = self._mine.alone_on(take_id)
         request = ExportRequest(
             take.id, Purpose.RECORD if alone else Purpose.GROUP, Path(destination),
             format=format, recipient=OWN_COPY if alone else self._mine.participant.pseudonym)
         try:
-            return self._mine._sharing.export(request, progress=progress,
-                                                  cancelled=cancelled)
+            result = self._mine._sharing.export(request, progress=progress,
+                                                cancelled=cancelled)
         except ConsentRefused as error:
             raise ConsentRefused(_("This take cannot be copied right now. Ask your "
                                    "therapist.")) from error
+        return CopyMade(result.folder, len(result.files))

@@ -114,7 +114,7 @@ class SessionService:
         from mt_studio.core.studio.demo import create_demo_session
 
         song = synthesize_song()  # before the lock: nobody waits for the music to be made
-        with self._studio.reading():  # it writes in a transaction of its own
+        with self._studio.reading(), self._studio.acting():  # a transaction of its own
             session_id = create_demo_session(self._studio.library, song)
         self._studio.announce(SessionChanged(session_id))
         return session_id

@@ -8,8 +8,8 @@ change what live in the services, so that nothing can go around them.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from sqlite3 import Connection
 from typing import TYPE_CHECKING
@@ -79,8 +79,13 @@ class Studio:
     @property
     def protected(self) -> bool:
         """Whether the library has accounts: then nothing in it is shown or changed until
-        someone signs in (a library without any is open to whoever runs it, as before)."""
-        return self._shared.protected
+        someone signs in (a library without any is open to whoever runs it, as before).
+        Asked again until it is: another process may have made the first account."""
+        shared = self._shared
+        if not shared.protected:
+            with shared.lock:
+                shared.protected = library_accounts.count(self._library.connection) > 0
+        return shared.protected
 
     @property
     def actor(self) -> Actor | None:
@@ -216,12 +221,15 @@ class Studio:
         return self._service(PluginService)
 
     def _service(self, kind: type, *, guarded: bool = True) -> object:
+        """The one service KIND of this door; GUARDED, behind a guard that asks again at
+        each use whether it may be used (a service kept from before a lock is locked too)."""
         if guarded:
             self._check_open()
         with self._services_lock:  # one of each, whichever thread asks first
             if kind not in self._services:
                 self._services[kind] = kind(self)
-            return self._services[kind]
+            service = self._services[kind]
+        return _Guarded(service, self._check_open) if guarded else service
 
     @property
     def folder(self) -> Path:
@@ -262,6 +270,12 @@ class Studio:
         for event in announced:
             self.events.emit(event)
 
+    def acting(self) -> AbstractContextManager[None]:
+        """Audit what is written meanwhile in this thread, outside the studio's transactions
+        (the demo's own), as done by whoever is signed in."""
+        who = self._actor
+        return audit.acting(who and who.account.id, who and who.participant_id)
+
     @contextmanager
     def reading(self) -> Iterator[Connection]:
         """The connection, to read from (never in the middle of another thread's change)."""
@@ -282,6 +296,20 @@ class Studio:
         """The library itself, for the studio's own services and the engines they run until
         those take resolved sources only; nothing outside mt_studio.core.studio uses it."""
         return self._library
+
+
+class _Guarded:
+    """A service whose every attribute is given only while CHECK lets it (a lock closes it)."""
+
+    __slots__ = ("_check", "_service")
+
+    def __init__(self, service: object, check: Callable[[], None]) -> None:
+        self._service = service
+        self._check = check
+
+    def __getattr__(self, name: str) -> object:
+        self._check()
+        return getattr(self._service, name)
 
 
 class _Shared:

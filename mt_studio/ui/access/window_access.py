@@ -90,6 +90,8 @@ class WindowAccess(QObject):
         from mt_studio.ui.participant.my_songs_page import MySongsPage
 
         window = self.window
+        for dialog in window.findChildren(QDialog):  # a song's versions, an export...
+            dialog.reject()
         view = window.session_view
         request = view.inputs.request() if view is not None else None
         self.participant = window.studio.for_participant(participant_id, window.session_id)

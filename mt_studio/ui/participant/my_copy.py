@@ -18,8 +18,7 @@ from mt_studio.ui.participant.big_type import big_button, words
 from mt_studio.ui.participant.my_words import cannot_now
 
 if TYPE_CHECKING:
-    from mt_studio.core.export import ExportResult
-    from mt_studio.core.studio.participant_studio import ParticipantStudio
+    from mt_studio.core.studio.participant_studio import CopyMade, ParticipantStudio
 
 log = logging.getLogger(__name__)
 
@@ -27,7 +26,10 @@ log = logging.getLogger(__name__)
 def choose_folder(parent: QWidget) -> Path | None:
     """Ask where the copy goes; None if nothing was chosen. (Looked up here when asked, so
     that a test can answer in its place.)"""
-    chosen = QFileDialog.getExistingDirectory(parent, _("Where should your copy go?"))
+    # Read-only: from here a participant can look for a place, not rename or remove anything.
+    chosen = QFileDialog.getExistingDirectory(
+        parent, _("Where should your copy go?"), "",
+        QFileDialog.Option.ShowDirsOnly | QFileDialog.Option.ReadOnly)
     return Path(chosen) if chosen else None
 
 
@@ -77,7 +79,7 @@ class MyCopy(QWidget):
         chosen = self.format.currentData()
         mine = self._mine
 
-        def work(report) -> ExportResult | str:
+        def work(report) -> CopyMade | str:
             """The copy made, or what went wrong in words."""
             try:
                 return mine.sharing.my_copy(take_id, folder, format=chosen, progress=report)
@@ -101,15 +103,15 @@ class MyCopy(QWidget):
         self.result.setText(_("Making your copy… {percent} %").format(
             percent=round(float(fraction) * 100)))
 
-    def _done(self, made: ExportResult | str) -> None:
+    def _done(self, made: CopyMade | str) -> None:
         self.worker = None
         if isinstance(made, str):
             self.result.setText(made)
         else:
             self.result.setText(ngettext(
                 "Your copy is ready: one file in {folder}",
-                "Your copy is ready: {n} files in {folder}", len(made.files)).format(
-                n=len(made.files), folder=made.folder))
+                "Your copy is ready: {n} files in {folder}", made.files).format(
+                n=made.files, folder=made.folder))
         self._show()
 
     def _show(self) -> None:
