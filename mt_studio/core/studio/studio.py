@@ -65,7 +65,7 @@ class Studio:
         self._shared = shared or _Shared(library)
         self._actor = actor
         self.events = self._shared.events
-        self._services: dict[type, object] = {}
+        self._services: dict[type, tuple[object, _Guarded]] = {}
         self._services_lock = threading.Lock()  # not the studio's: never waits on a change
 
     @classmethod
@@ -80,11 +80,14 @@ class Studio:
     def protected(self) -> bool:
         """Whether the library has accounts: then nothing in it is shown or changed until
         someone signs in (a library without any is open to whoever runs it, as before).
-        Asked again until it is: another process may have made the first account."""
+        Asked again until it is (another process may have made the first account), but
+        never by waiting for a change under way in another thread."""
         shared = self._shared
-        if not shared.protected:
-            with shared.lock:
+        if not shared.protected and shared.lock.acquire(blocking=False):
+            try:
                 shared.protected = library_accounts.count(self._library.connection) > 0
+            finally:
+                shared.lock.release()
         return shared.protected
 
     @property
@@ -227,9 +230,10 @@ class Studio:
             self._check_open()
         with self._services_lock:  # one of each, whichever thread asks first
             if kind not in self._services:
-                self._services[kind] = kind(self)
-            service = self._services[kind]
-        return _Guarded(service, self._check_open) if guarded else service
+                service = kind(self)
+                self._services[kind] = (service, _Guarded(service, self._check_open))
+            service, behind_guard = self._services[kind]
+        return behind_guard if guarded else service
 
     @property
     def folder(self) -> Path:
