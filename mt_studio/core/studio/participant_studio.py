@@ -12,9 +12,8 @@ is worded without names. Anything else is AccessRefused.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,7 +23,7 @@ from mt_studio.core.consent_policy import heard_on, states_of
 from mt_studio.core.domain import Participant, Purpose, TakeStatus
 from mt_studio.core.domain.songs import Song, SongVersion
 from mt_studio.core.domain.takes import Marker
-from mt_studio.core.errors import AccessRefused, ConsentRefused
+from mt_studio.core.errors import AccessRefused, ConsentRefused, InputError
 from mt_studio.core.export import ExportRequest
 from mt_studio.core.library import consent_ledger, sessions, takes
 from mt_studio.core.library.listening import Listening
@@ -93,20 +92,17 @@ class ParticipantStudio:
     def takes(self) -> list[Take]:
         """The finished takes they are heard on whose everyone else heard consents to the
         group hearing them now, first recorded first (`shown`: no therapist's words)."""
-        return [shown(take) for take, others in self._heard_takes()
-                if self._group_may_hear(others)]
+        heard = self._heard_takes()
+        may = self._group_may_hear(frozenset().union(*(others for _take, others in heard)))
+        return [shown(take) for take, others in heard if others <= may]
 
     def take(self, take_id: int) -> Take:
         """TAKE_ID if it is one of `takes()` (`shown`), else AccessRefused."""
-        for take, others in self._heard_takes([take_id]):
-            if self._group_may_hear(others):
-                return shown(take)
-        raise _not_theirs()
+        return shown(self._theirs(take_id)[0])
 
     def alone_on(self, take_id: int) -> bool:
         """Whether nobody but them is heard on TAKE_ID (one of theirs)."""
-        self.take(take_id)
-        return not any(others for _take, others in self._heard_takes([take_id]))
+        return not self._theirs(take_id)[1]
 
     def close(self) -> None:
         """Participant mode ends (the therapist has signed in again)."""
@@ -144,32 +140,49 @@ class ParticipantStudio:
 
         return self._full(SharingService)
 
-    def _heard_takes(self, only: Sequence[int] | None = None
-                     ) -> list[tuple[Take, frozenset[int]]]:
-        """Their finished takes (of ONLY, if given) with everyone else heard on each."""
-        me = self.participant.id
+    def _theirs(self, take_id: int) -> tuple[Take, frozenset[int]]:
+        """TAKE_ID, if one of theirs the group may hear, with everyone else heard on it;
+        else AccessRefused (whether it exists or not)."""
+        with self._door.reading() as db:
+            try:
+                take = takes.get(db, take_id)
+            except InputError:
+                raise _not_theirs() from None
+            present = sessions.get(db, take.session_id).participants
+        others = self._others_heard(take, frozenset(p.id for p in present))
+        if others is None or not others <= self._group_may_hear(others):
+            raise _not_theirs()
+        return take, others
+
+    def _heard_takes(self) -> list[tuple[Take, frozenset[int]]]:
+        """Their finished takes, first recorded first, with everyone else heard on each."""
         found = []
         with self._door.reading() as db:
             for session in sessions.all_sessions(db):
                 present = frozenset(p.id for p in session.participants)
                 for take in takes.for_session(db, session.id):
-                    if only is not None and take.id not in only:
-                        continue
-                    if take.status is TakeStatus.RECORDING:
-                        continue
-                    heard = frozenset().union(*(heard_on(t.plan(), present)
-                                                for t in take.tracks))
-                    if me in heard:
-                        found.append((take, heard - {me}))
+                    others = self._others_heard(take, present)
+                    if others is not None:
+                        found.append((take, others))
         return sorted(found, key=lambda pair: pair[0].started_at)
 
-    def _group_may_hear(self, others: frozenset[int], at: datetime | None = None) -> bool:
-        if not others:
-            return True
+    def _others_heard(self, take: Take, present: frozenset[int]) -> frozenset[int] | None:
+        """Everyone but them heard on TAKE (recorded with PRESENT); None if it is still
+        recording or they are not heard on it."""
+        if take.status is TakeStatus.RECORDING:
+            return None
+        heard = frozenset().union(*(heard_on(t.plan(), present) for t in take.tracks))
+        me = self.participant.id
+        return heard - {me} if me in heard else None
+
+    def _group_may_hear(self, people: frozenset[int]) -> frozenset[int]:
+        """Those of PEOPLE who consent to the group hearing them now (the ledger read once)."""
+        if not people:
+            return frozenset()
         with self._door.reading() as db:
-            ledger = consent_ledger.events(db, others)
-        now = at or local_now()
-        return all(states_of(ledger, person, now)[Purpose.GROUP].valid for person in others)
+            ledger = consent_ledger.events(db, people)
+        now = local_now()
+        return frozenset(p for p in people if states_of(ledger, p, now)[Purpose.GROUP].valid)
 
 
 class MySongs:
@@ -180,12 +193,13 @@ class MySongs:
 
     def all(self) -> list[Song]:
         """The songs they are a writer of, by title."""
-        return [self._shown(song) for song in self._mine._songs.all()
+        hearable = self._hearable()
+        return [self._shown(song, hearable) for song in self._mine._songs.all()
                 if self._mine.participant.id in song.writer_ids]
 
     def get(self, song_id: int) -> Song:
         """Their song SONG_ID; AccessRefused for anyone else's."""
-        return self._shown(self._theirs(song_id))
+        return self._shown(self._theirs(song_id), self._hearable())
 
     def versions(self, song_id: int) -> list[SongVersion]:
         """Every version of their song's lyrics, oldest first."""
@@ -195,7 +209,7 @@ class MySongs:
     def create(self, title: str, lyrics: str = "") -> Song:
         """A new song of theirs, with them as its writer."""
         song = self._mine._songs.create(title, [self._mine.participant.id], lyrics)
-        return self._shown(song)
+        return self._shown(song, frozenset())
 
     def save(self, song_id: int, lyrics: str) -> SongVersion:
         """Keep LYRICS as the next version of their song."""
@@ -205,7 +219,7 @@ class MySongs:
     def rename(self, song_id: int, title: str) -> Song:
         """Give their song a new title."""
         self._theirs(song_id)
-        return self._shown(self._mine._songs.rename(song_id, title))
+        return self._shown(self._mine._songs.rename(song_id, title), self._hearable())
 
     def link_take(self, song_id: int, take_id: int) -> bool:
         """Mark one of their takes as played of their song; whether it was new."""
@@ -216,16 +230,19 @@ class MySongs:
     def _theirs(self, song_id: int) -> Song:
         try:
             song = self._mine._songs.get(song_id)
-        except Exception as error:  # no such song: the same answer as someone else's
-            raise _not_theirs() from error
+        except InputError:  # no such song: the same answer as someone else's
+            raise _not_theirs() from None
         if self._mine.participant.id not in song.writer_ids:
             raise _not_theirs()
         return song
 
-    def _shown(self, song: Song) -> Song:
-        me = self._mine.participant
-        return replace(song, writers=(me,), take_ids=tuple(
-            t for t in song.take_ids if t in {take.id for take in self._mine.takes()}))
+    def _hearable(self) -> frozenset[int]:
+        return frozenset(take.id for take in self._mine.takes())
+
+    def _shown(self, song: Song, hearable: frozenset[int]) -> Song:
+        """SONG with them its only writer named, and only the linked takes in HEARABLE."""
+        return replace(song, writers=(self._mine.participant,),
+                       take_ids=tuple(t for t in song.take_ids if t in hearable))
 
 
 class MyListening:
