@@ -259,8 +259,7 @@ class Studio:
         nobody; default: whoever is signed in now); a transaction opened inside another joins
         it. The events announced meanwhile are told once it is committed."""
         shared = self._shared
-        who = self._actor if actor == SIGNED_IN else actor
-        with shared.lock, audit.acting(who and who.account.id, who and who.participant_id):
+        with shared.lock, self.acting(actor):
             if shared.pending is not None:  # inside one already: part of it
                 yield self._library.connection
                 return
@@ -274,10 +273,10 @@ class Studio:
         for event in announced:
             self.events.emit(event)
 
-    def acting(self) -> AbstractContextManager[None]:
-        """Audit what is written meanwhile in this thread, outside the studio's transactions
-        (the demo's own), as done by whoever is signed in."""
-        who = self._actor
+    def acting(self, actor: Actor | None | str = SIGNED_IN) -> AbstractContextManager[None]:
+        """Audit what is written meanwhile in this thread as done by ACTOR (None: nobody;
+        default: whoever is signed in), the studio's transactions and others (the demo's)."""
+        who = self._actor if actor == SIGNED_IN else actor
         return audit.acting(who and who.account.id, who and who.participant_id)
 
     @contextmanager
