@@ -106,12 +106,18 @@ def test_a_disabled_account_cannot_sign_in_and_the_last_admin_cannot_be_disabled
     staffed.sign_in("Tor", THERAPIST_PASS)
 
 
-def test_after_five_wrong_passphrases_each_next_try_waits_longer(staffed, monkeypatch):
-    staffed.lock()
+def clock_at(monkeypatch) -> tuple[datetime, list[datetime]]:
+    """The accounts' clock stopped at a start; moved by setting the list's one item."""
     start = datetime(2026, 12, 7, 10, 0, tzinfo=UTC)
     now = [start]
     monkeypatch.setattr("mt_studio.core.studio.accounts.utc_now", lambda: now[0])
     monkeypatch.setattr("mt_studio.core.library.accounts.utc_now", lambda: now[0])
+    return start, now
+
+
+def test_after_five_wrong_passphrases_each_next_try_waits_longer(staffed, monkeypatch):
+    staffed.lock()
+    start, now = clock_at(monkeypatch)
     for _try in range(5):
         with pytest.raises(AccessRefused, match="Wrong passphrase"):
             staffed.sign_in("Tor", "not the right one at all")
@@ -200,10 +206,7 @@ def test_tries_made_at_once_all_count_and_only_one_is_checked(staffed, monkeypat
     import threading
 
     staffed.lock()
-    start = datetime(2026, 12, 7, 10, 0, tzinfo=UTC)
-    now = [start]
-    monkeypatch.setattr("mt_studio.core.studio.accounts.utc_now", lambda: now[0])
-    monkeypatch.setattr("mt_studio.core.library.accounts.utc_now", lambda: now[0])
+    start, now = clock_at(monkeypatch)
     for _try in range(5):
         with pytest.raises(AccessRefused):
             staffed.sign_in("Tor", "not the right one at all")
