@@ -75,14 +75,12 @@ class WindowAccess(QObject):
                 "Locking needs accounts: this library has none yet."), 8000)
             return
         name = studio.actor.account.name if studio.actor else ""
-        for dialog in self.window.findChildren(QDialog):
-            dialog.reject()
         studio.lock()
         gate = self._gate(studio)
         view = self.window.session_view
         gate.show_locked(view.record if view is not None else None, name)
         self._cover(gate)
-        self._then = self._unlocked
+        self._then = self.window.after_unlocking
 
     def start_participant_mode(self, participant_id: int) -> None:
         """Put the participant's own studio ("My songs") on the whole screen; the therapist's
@@ -90,8 +88,6 @@ class WindowAccess(QObject):
         from mt_studio.ui.participant.my_songs_page import MySongsPage
 
         window = self.window
-        for dialog in window.findChildren(QDialog):  # a song's versions, an export...
-            dialog.reject()
         view = window.session_view
         request = view.inputs.request() if view is not None else None
         self.participant = window.studio.for_participant(participant_id, window.session_id)
@@ -125,7 +121,7 @@ class WindowAccess(QObject):
         window.menuBar().show()
         window.show_fitted()
         self._uncover()
-        self._unlocked()
+        window.after_unlocking()
 
     # -- the screens ----------------------------------------------------------------------
 
@@ -142,13 +138,13 @@ class WindowAccess(QObject):
         if then is not None:
             then()
 
-    def _unlocked(self) -> None:
-        self.window.after_unlocking()
-
     def _cover(self, page: QWidget) -> None:
-        """Show PAGE alone: the window's work hidden, its library actions off, its events
-        held (nothing may be read to redraw meanwhile)."""
+        """Show PAGE alone: the window's work hidden, its dialogs closed (a song's versions,
+        an export...), its library actions off, its events held (nothing may be read to
+        redraw meanwhile)."""
         window = self.window
+        for dialog in window.findChildren(QDialog):
+            dialog.reject()
         self.locked = True
         self.idle.pause()
         if window.bridge is not None:
