@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from datetime import timedelta
+from sqlite3 import Connection
 from typing import TYPE_CHECKING
 
 from mt_studio.core import passphrases
@@ -61,34 +62,7 @@ class AccountService:
         as the wait is read, so that tries made at once (by other processes) all count and
         all wait; a right passphrase then clears the count."""
         studio = self._studio
-        with studio.transaction(actor=None) as tx:  # the refusals' rows are kept
-            try:
-                account = accounts.find(tx, name)
-            except InputError as unknown:
-                audit.record(tx, "account.sign_in_refused", "account:?", reason="unknown")
-                refusal: MtStudioError | None = unknown
-            else:
-                refusal = None
-                if account.disabled:
-                    accounts.record_refusal(tx, account.id, "disabled")
-                    refusal = InputError(_("The account {name} is disabled: an admin can "
-                                           "enable it again.").format(name=shown(account.name)))
-        if refusal is not None:
-            raise refusal
-        with studio.transaction(actor=None) as tx:
-            failures, last = accounts.failures(tx, account.id)
-            wait = passphrases.wait_after(failures)
-            left = (last + timedelta(seconds=wait) - utc_now()).total_seconds() if (
-                wait and last is not None) else 0
-            if left <= 0:
-                kept = accounts.passphrase_hash(tx, account.id)
-                accounts.count_try(tx, account.id)  # failed, until the check says otherwise
-        if left > 0:
-            seconds = math.ceil(left)
-            raise AccessRefused(ngettext(
-                "Too many wrong passphrases for {name}: try again in {n} second.",
-                "Too many wrong passphrases for {name}: try again in {n} seconds.",
-                seconds).format(name=shown(account.name), n=seconds))
+        account, kept = self._admitted(name)
         if not passphrases.matches(kept, passphrase):
             with studio.transaction(actor=None) as tx:
                 accounts.record_sign_in(tx, account.id, False)
@@ -101,6 +75,47 @@ class AccountService:
                 accounts.set_passphrase(tx, account.id, passphrases.hashed(passphrase),
                                         audited=False)
         return account
+
+    def _admitted(self, name: str) -> tuple[Account, str]:
+        """The account NAME and its kept hash, its try counted as failed; else the refusal
+        (an unknown or disabled account, a wait), audited. One transaction: tries at once
+        each see the others'."""
+        refusal: MtStudioError | None = None
+        with self._studio.transaction(actor=None) as tx:  # kept with a refusal's row in it
+            try:
+                account = accounts.find(tx, name)
+            except InputError as unknown:
+                audit.record(tx, "account.sign_in_refused", "account:?", reason="unknown")
+                refusal = unknown
+            else:
+                refusal = self._refusal(tx, account)
+                if refusal is None:
+                    kept = accounts.passphrase_hash(tx, account.id)
+                    accounts.count_try(tx, account.id)  # failed, until the check says not
+        if refusal is not None:
+            raise refusal
+        return account, kept
+
+    @staticmethod
+    def _refusal(tx: Connection, account: Account) -> MtStudioError | None:
+        """Why ACCOUNT may not try a passphrase now (disabled, or failed tries make it wait),
+        audited; None if it may."""
+        if account.disabled:
+            accounts.record_refusal(tx, account.id, "disabled")
+            return InputError(_("The account {name} is disabled: an admin can enable it "
+                                "again.").format(name=shown(account.name)))
+        failures, last = accounts.failures(tx, account.id)
+        wait = passphrases.wait_after(failures)
+        if not wait or last is None:
+            return None
+        left = (last + timedelta(seconds=wait) - utc_now()).total_seconds()
+        if left <= 0:
+            return None
+        seconds = math.ceil(left)
+        return AccessRefused(ngettext(
+            "Too many wrong passphrases for {name}: try again in {n} second.",
+            "Too many wrong passphrases for {name}: try again in {n} seconds.",
+            seconds).format(name=shown(account.name), n=seconds))
 
     def set_passphrase(self, name: str, passphrase: str, again: str | None = None) -> None:
         """Give the account NAME a new passphrase: one's own, or anyone's for an admin."""
