@@ -21,7 +21,6 @@ from PyQt6.QtCore import QTimer
 from PyQt6.QtWidgets import QApplication
 
 from mt_studio.core.domain import Purpose, SessionKind
-from mt_studio.core.library import consent_ledger, participants, sessions, takes
 from mt_studio.core.library.sessions import SessionInput
 from mt_studio.core.studio import Studio
 from mt_studio.ui.common.error_reporter import ErrorReporter
@@ -33,14 +32,12 @@ def main() -> None:
     folder, seconds, inputs = Path(sys.argv[1]), float(sys.argv[2]), int(sys.argv[3])
     app = QApplication(sys.argv[:1])
     studio = Studio.open(folder)
-    library = studio.library  # the benchmark's session is put in directly
-    with library.transaction() as tx:
-        player = participants.add(tx, "Bench")
-        consent_ledger.grant(tx, player, [Purpose.RECORD])
-        session = sessions.create(tx, "Benchmark", SessionKind.BAND, on=date.today(),
-                                  participants=[player],
-                                  inputs=[SessionInput(n, f"Input {n}")
-                                          for n in range(1, inputs + 1)])
+    player = studio.consent.add_participant("Bench")
+    studio.consent.grant(player.id, [Purpose.RECORD])
+    session = studio.sessions.create("Benchmark", SessionKind.BAND, on=date.today(),
+                                     present=[player.id],
+                                     inputs=[SessionInput(n, f"Input {n}")
+                                             for n in range(1, inputs + 1)])
     demo_session = studio.sessions.create_demo()
     window = MainWindow(studio, ErrorReporter())
     window.show()
@@ -80,7 +77,7 @@ def main() -> None:
             QTimer.singleShot(20, stop_when_long_enough)
             return
         taken = view.record.stop_recording()
-        take = takes.get(library.connection, taken.take_id)
+        take = studio.listening.take(taken.take_id)
         result.update(frames=take.frames, dropouts=[
             {"frame": d.frame, "length": d.length, "cause": d.cause} for d in take.dropouts],
             armed=len(taken.files),

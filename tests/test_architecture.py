@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import pkgutil
+import re
 import subprocess
 import sys
 import tomllib
@@ -99,6 +100,19 @@ def test_no_module_is_over_500_lines():
                   if lines > MOST_LINES and p not in OVER_ALREADY) == []
     assert [p for p in sorted(OVER_ALREADY) if sizes.get(p, 0) <= MOST_LINES] == [], (
         "split now: take it off OVER_ALREADY")
+
+
+def test_nothing_outside_the_studio_reaches_its_transaction_connection_or_library():
+    """The studio's transaction, connection and library are its services' only: a window,
+    command, plugin or benchmark that used them would go around every rule."""
+    private = re.compile(r"\bstudio\._(transaction|reading|acting|announce|library|service|"
+                         r"shared|pinned_actor|check_open|signed_in)\b")
+    reached = [f"{path.relative_to(REPO)}:{n}" for folder in ("mt_studio", "plugins", "benchmarks")
+               for path in (REPO / folder).rglob("*.py")
+               if "core/studio" not in path.as_posix()
+               for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+               if private.search(line)]
+    assert reached == []
 
 
 def test_importing_every_core_module_loads_no_qt():

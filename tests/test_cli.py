@@ -114,7 +114,7 @@ def test_withdrawal_names_the_exports_to_recall(cli, tmp_path, band):
 def test_withdrawing_group_consent_names_the_lead_sheets_with_their_words(cli, tmp_path, band):
     cli("consent", "grant", "Ola", "record", "group", "community")
     with Studio.open(tmp_path / "library") as studio:
-        with studio.transaction() as db:
+        with studio._transaction() as db:
             take = takes.start(db, band, 48000)
             ola = participants.find(db, "Ola")
             song = songs.create(db, "Vårsang", [ola], lyrics="Snøen går\n")

@@ -38,23 +38,23 @@ def heard(studio):
 
 def test_events_are_told_once_the_change_is_committed_and_never_for_one_rolled_back(
         studio, heard):
-    with studio.transaction() as tx:
+    with studio._transaction() as tx:
         kari = participants.add(tx, "Kari")
-        studio.announce(ParticipantAdded(kari.id))
+        studio._announce(ParticipantAdded(kari.id))
         assert heard == []  # not yet: the change could still be undone
     assert heard == [ParticipantAdded(kari.id)]
-    with pytest.raises(InputError), studio.transaction() as tx:
+    with pytest.raises(InputError), studio._transaction() as tx:
         participants.add(tx, "Ola")
-        studio.announce(ParticipantAdded(99))
+        studio._announce(ParticipantAdded(99))
         participants.add(tx, "ola")  # the same pseudonym: the whole change goes
     assert heard == [ParticipantAdded(kari.id)]
     assert [p.pseudonym for p in studio.consent.participants()] == ["Kari"]
 
 
 def test_a_transaction_inside_another_joins_it(studio, heard):
-    with pytest.raises(RuntimeError), studio.transaction() as tx:
+    with pytest.raises(RuntimeError), studio._transaction() as tx:
         participants.add(tx, "Kari")
-        with studio.transaction() as inner:
+        with studio._transaction() as inner:
             participants.add(inner, "Ola")
         raise RuntimeError("the outer change fails")
     assert studio.consent.participants() == [] and heard == []
@@ -76,7 +76,7 @@ def test_a_listener_that_fails_stops_neither_the_change_nor_the_others(studio, h
 
 
 def test_another_thread_reads_only_what_a_transaction_has_committed(studio):
-    with studio.transaction() as tx:
+    with studio._transaction() as tx:
         seen: list[list[str]] = []
         reader = threading.Thread(target=lambda: seen.append(
             [p.pseudonym for p in studio.consent.participants()]))
@@ -90,7 +90,7 @@ def test_another_thread_reads_only_what_a_transaction_has_committed(studio):
 
 
 def test_a_service_is_made_once_and_never_waits_for_a_change_under_way(studio):
-    with studio.transaction():
+    with studio._transaction():
         made: list[object] = []
         askers = [threading.Thread(target=lambda: made.append(studio.songs)) for _ in range(4)]
         for asker in askers:
@@ -169,7 +169,7 @@ def library_layers():
     from mt_studio.core.library import takes
 
     def make(studio: Studio) -> tuple[int, int, int]:
-        with studio.transaction() as tx:
+        with studio._transaction() as tx:
             session = sessions.create(tx, "Loops", SessionKind.BAND, on=date(2026, 12, 1))
             take_id = takes.start(tx, session.id, 48000)
             ids = []

@@ -115,7 +115,7 @@ def test_a_layer_is_kept_from_the_writer_thread_under_the_studios_lock(library, 
 
     layer = LayerToKeep(Player(1, (ola,), isolated=True), (ola,), len(sound), 64)
     kept = []
-    with studio.transaction() as tx:  # the window, changing something of its own meanwhile
+    with studio._transaction() as tx:  # the window, changing something of its own meanwhile
         participants.add(tx, "Kari")
         writer = threading.Thread(target=lambda: kept.append(keeper.keep(None, layer, write)))
         writer.start()

@@ -114,7 +114,7 @@ def test_the_export_is_logged_in_the_studios_transaction_holding_its_lock(
     seen: list[int] = []
 
     def read_exports() -> None:
-        with studio.reading() as db:
+        with studio._reading() as db:
             seen.append(db.execute("SELECT count(*) FROM exports").fetchone()[0])
 
     def record_while_another_thread_reads(db, *args, **kwargs):

@@ -82,7 +82,7 @@ def test_nothing_of_the_library_shows_before_someone_signs_in(qtbot, staffed_lib
     assert SECRET_TITLE not in shown_texts(window) and "Kari" not in shown_texts(window)
     assert not any(a.isEnabled() for a in window.library_actions)
     sign_in(qtbot, window, "Tor", "not the passphrase")
-    qtbot.waitUntil(lambda: "Wrong passphrase" in window.access.gate.form.message.text())
+    qtbot.waitUntil(lambda: "passphrase is wrong" in window.access.gate.form.message.text())
     assert window.screens.currentWidget() is window.access.gate
     sign_in(qtbot, window, "tor", THERAPIST_PASS)
     qtbot.waitUntil(lambda: window.screens.currentWidget() is window.workspace)
@@ -284,3 +284,19 @@ def studio_participants(window):
     with Studio.open(window.studio.folder) as other:
         other.sign_in("Therese", ADMIN_PASS)
         return other.consent.participants()
+
+
+def test_an_account_disabled_elsewhere_is_signed_out_of_the_window(qtbot, staffed_library):
+    shell = signed_in(qtbot, staffed_library, "Tor", THERAPIST_PASS)
+    window = shell.window
+    assert SECRET_TITLE in shown_texts(window)
+    with Studio.open(staffed_library) as admins:  # the admin, on the command line
+        admins.sign_in("Therese", ADMIN_PASS)
+        admins.accounts.disable("Tor")
+    qtbot.waitUntil(lambda: window.screens.currentWidget() is window.access.gate,
+                    timeout=15000)
+    assert SECRET_TITLE not in shown_texts(window)
+    assert not any(a.isEnabled() for a in window.library_actions)
+    sign_in(qtbot, window, "Tor", THERAPIST_PASS)
+    qtbot.waitUntil(lambda: "disabled" in window.access.gate.form.message.text())
+    assert window.screens.currentWidget() is window.access.gate

@@ -547,7 +547,7 @@ def test_a_layer_the_looper_keeps_undoes_or_mutes_shows_on_the_takes_tab(
     # The looper says so through the studio; nothing here calls refresh.
     with library.transaction() as db:
         layers.undo(db, take_id)  # the second layer
-    studio.announce(TakeChanged(take_id, band))  # as the looper's keeper announces
+    studio._announce(TakeChanged(take_id, band))  # as the looper's keeper announces
     assert [view.mix.mix(i).mute for i in range(2)] == [False, True]
 
     with library.transaction() as db:
@@ -556,7 +556,7 @@ def test_a_layer_the_looper_keeps_undoes_or_mutes_shows_on_the_takes_tab(
                                 participant_ids=[people["Kestrel"]])
         layers.add(db, third.id)
     sf.write(library.folder / third.file, np.zeros(RATE), RATE, subtype="PCM_24")
-    studio.announce(TakeChanged(take_id, band))  # as the looper's keeper announces
+    studio._announce(TakeChanged(take_id, band))  # as the looper's keeper announces
     assert view.take.id == take_id
     assert [lane.title for lane in view.lanes.lanes] == ["Bass", "Room", "Shaker"]
     assert [view.mix.mix(i).mute for i in range(3)] == [False, False, False]
@@ -564,7 +564,7 @@ def test_a_layer_the_looper_keeps_undoes_or_mutes_shows_on_the_takes_tab(
 
     with library.transaction() as db:
         layers.set_muted(db, view.take.tracks[0].id, True)
-    studio.announce(TakeChanged(take_id, band))  # as the looper's keeper announces
+    studio._announce(TakeChanged(take_id, band))  # as the looper's keeper announces
     assert [view.mix.mix(i).mute for i in range(3)] == [True, False, False]
 
 
@@ -580,7 +580,7 @@ def test_a_take_recorded_in_the_session_is_listed_and_a_change_in_another_is_not
     view.show_session(band)
     assert view.take_list.count() == 3
     take_id = record_take(library, band, people)
-    studio.announce(TakeChanged(take_id, band))  # as the studio does once a take is recorded
+    studio._announce(TakeChanged(take_id, band))  # as the studio does once a take is recorded
     assert view.take_list.count() == 4
     assert view.take_list.item(0).text().startswith("Take 4 · ")
 

@@ -32,7 +32,9 @@ def sign_in(args: argparse.Namespace, studio: Studio) -> None:
     if not name:
         raise AccessRefused(_("This library is kept behind accounts: sign in with --user NAME "
                               "or {env}.").format(env=USER_ENV))
-    studio.sign_in(name, passphrase(_("Passphrase for {name}: ").format(name=name)))
+    typed = passphrase(_("Passphrase for {name}: ").format(name=name))
+    studio.sign_in(name, typed)
+    args.signed_in_with = typed  # for `user passwd`, which changes one's own only with it
 
 
 def unprotected_notice() -> str:

@@ -92,6 +92,8 @@ def run_passwd(args: argparse.Namespace, studio: Studio) -> int:
 
         raise InputError(_("Name the account: nobody is signed in."))
     passphrase, again = new_passphrase(args.passphrase_file)
-    studio.accounts.set_passphrase(name, passphrase, again)
+    # One's own: the passphrase this command signed in with is the current one, just proved.
+    studio.accounts.set_passphrase(name, passphrase, again,
+                                   current=getattr(args, "signed_in_with", None))
     emit_line(_("New passphrase set for {name}.").format(name=name))
     return 0

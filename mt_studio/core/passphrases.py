@@ -6,6 +6,8 @@ library made with cheaper settings still verifies and is rehashed on the next si
 
 from __future__ import annotations
 
+import functools
+import secrets
 import unicodedata
 
 from argon2 import PasswordHasher
@@ -49,6 +51,13 @@ def matches(kept: str, passphrase: str) -> bool:
         return _hasher.verify(kept, unicodedata.normalize("NFC", passphrase))
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return False
+
+
+@functools.cache
+def decoy() -> str:
+    """A hash no passphrase matches, to check one typed for a name that is no account
+    against: it takes as long as a real check, so the time does not tell which names are."""
+    return _hasher.hash(secrets.token_urlsafe(32))
 
 
 def outdated(kept: str) -> bool:

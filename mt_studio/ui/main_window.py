@@ -151,8 +151,15 @@ class MainWindow(QMainWindow):
             self.session_view is not None and self.session_view.busy))
         self.plugins_action.setEnabled(usable and self.plugins is not None)
         actor = self.studio.actor if usable and self.studio is not None else None
+        self.own_passphrase_action.setEnabled(actor is not None)
         for action in self.admin_actions:
             action.setEnabled(actor is not None and actor.account.is_admin)
+
+    def change_own_passphrase(self) -> None:
+        """Ask the account signed in for its current passphrase and a new one."""
+        from mt_studio.ui.access.accounts_dialog import change_own_passphrase
+
+        change_own_passphrase(self.studio, self)
 
     def _admin_dialog(self, which: str) -> None:
         if which == "accounts":
@@ -223,6 +230,8 @@ class MainWindow(QMainWindow):
         self.plugins_action = self._add(settings_menu, _("P&lugins…"), self.show_plugins)
         self.plugins_action.setEnabled(False)  # until the plugins have started
         settings_menu.addSeparator()
+        self.own_passphrase_action = self._add(settings_menu, _("My pass&phrase…"),
+                                               self.change_own_passphrase)
         self.admin_actions = [  # an admin's, signed in
             self._add(settings_menu, _("&Accounts…"), lambda: self._admin_dialog("accounts")),
             self._add(settings_menu, _("A&udit log…"), lambda: self._admin_dialog("audit"))]

@@ -35,7 +35,7 @@ class AccountService:
     def all(self) -> list[Account]:
         """Every account, by name (for anyone signed in; anyone at all before the first)."""
         self._studio._check_open()
-        with self._studio.reading() as db:
+        with self._studio._reading() as db:
             return accounts.all_accounts(db)
 
     def add(self, name: str, role: Role, passphrase: str, again: str | None = None
@@ -45,7 +45,7 @@ class AccountService:
         admin. InputError for a bad name or passphrase, AccessRefused for anyone else."""
         kept = passphrases.hashed(passphrases.checked_new(passphrase, again))
         studio = self._studio
-        with studio.transaction() as tx:
+        with studio._transaction() as tx:
             first = accounts.count(tx) == 0
             if not first:
                 self._admin()
@@ -55,55 +55,64 @@ class AccountService:
 
     def check(self, name: str, passphrase: str) -> Account:
         """The account NAME if PASSPHRASE is its own (used to sign in, and to leave
-        participant mode); InputError for an unknown or disabled account, AccessRefused for
-        a wrong passphrase, or while failed ones make it wait. Each try is audited.
+        participant mode); else AccessRefused, which never says whether NAME is an account
+        unless the passphrase was right (a disabled account), or failed tries make it wait.
+        Each try is audited.
 
         A try is counted as failed before the passphrase is checked, in the same transaction
         as the wait is read, so that tries made at once (by other processes) all count and
         all wait; a right passphrase then clears the count."""
-        studio = self._studio
-        account, kept = self._admitted(name)
-        if not passphrases.matches(kept, passphrase):
-            with studio.transaction(actor=None) as tx:
-                accounts.record_sign_in(tx, account.id, False)
-            raise AccessRefused(_("Wrong passphrase for {name}.").format(
-                name=shown(account.name)))
+        account, kept = self._proved(name, passphrase)
         # The sign-in is the account's own act once the passphrase proved it.
-        with studio.transaction(actor=Actor(account)) as tx:
+        with self._studio._transaction(actor=Actor(account)) as tx:
             accounts.record_sign_in(tx, account.id, True)
             if passphrases.outdated(kept):
                 accounts.set_passphrase(tx, account.id, passphrases.hashed(passphrase),
                                         audited=False)
         return account
 
-    def _admitted(self, name: str) -> tuple[Account, str]:
-        """The account NAME and its kept hash, its try counted as failed; else the refusal
-        (an unknown or disabled account, a wait), audited. One transaction: tries at once
-        each see the others'."""
+    def _proved(self, name: str, passphrase: str, wrong: str | None = None
+                ) -> tuple[Account, str]:
+        """The account NAME and its kept hash if PASSPHRASE is its own, else AccessRefused
+        (WRONG says so, by default without saying whether NAME is an account)."""
+        account, kept = self._admitted(name)
+        if not passphrases.matches(kept, passphrase):
+            if account is not None and not account.disabled:
+                with self._studio._transaction(actor=None) as tx:
+                    accounts.record_sign_in(tx, account.id, False)
+            raise AccessRefused(wrong or _("The name or the passphrase is wrong."))
+        if account.disabled:  # told only to whoever knows its passphrase
+            raise AccessRefused(_("This account is disabled: an admin can enable it again."))
+        return account, kept
+
+    def _admitted(self, name: str) -> tuple[Account | None, str]:
+        """The account NAME (None if there is none) and the hash to check a passphrase
+        against (a decoy's for none, so that both take as long); an enabled account's try is
+        counted as failed. AccessRefused while failed tries make it wait. Refusals are
+        audited, in one transaction: tries at once each see the others'."""
         refusal: MtStudioError | None = None
-        with self._studio.transaction(actor=None) as tx:  # kept with a refusal's row in it
+        with self._studio._transaction(actor=None) as tx:  # kept with a refusal's row in it
             try:
                 account = accounts.find(tx, name)
-            except InputError as unknown:
+            except InputError:
                 audit.record(tx, "account.sign_in_refused", "account:?", reason="unknown")
-                refusal = unknown
+                return None, passphrases.decoy()
+            kept = accounts.passphrase_hash(tx, account.id)
+            if account.disabled:
+                accounts.record_refusal(tx, account.id, "disabled")
+                return account, kept
+            refusal = self._wait(tx, account)
+            if refusal is None:
+                accounts.count_try(tx, account.id)  # failed, until the check says not
             else:
-                refusal = self._refusal(tx, account)
-                if refusal is None:
-                    kept = accounts.passphrase_hash(tx, account.id)
-                    accounts.count_try(tx, account.id)  # failed, until the check says not
+                accounts.record_refusal(tx, account.id, "waiting")
         if refusal is not None:
             raise refusal
         return account, kept
 
     @staticmethod
-    def _refusal(tx: Connection, account: Account) -> MtStudioError | None:
-        """Why ACCOUNT may not try a passphrase now (disabled, or failed tries make it wait),
-        audited; None if it may."""
-        if account.disabled:
-            accounts.record_refusal(tx, account.id, "disabled")
-            return InputError(_("The account {name} is disabled: an admin can enable it "
-                                "again.").format(name=shown(account.name)))
+    def _wait(tx: Connection, account: Account) -> MtStudioError | None:
+        """AccessRefused if failed tries make ACCOUNT wait before the next; else None."""
         failures, last = accounts.failures(tx, account.id)
         wait = passphrases.wait_after(failures)
         if not wait or last is None:
@@ -113,23 +122,36 @@ class AccountService:
             return None
         seconds = math.ceil(left)
         return AccessRefused(ngettext(
-            "Too many wrong passphrases for {name}: try again in {n} second.",
-            "Too many wrong passphrases for {name}: try again in {n} seconds.",
-            seconds).format(name=shown(account.name), n=seconds))
+            "Too many wrong passphrases: try again in {n} second.",
+            "Too many wrong passphrases: try again in {n} seconds.",
+            seconds).format(n=seconds))
 
-    def set_passphrase(self, name: str, passphrase: str, again: str | None = None) -> None:
-        """Give the account NAME a new passphrase: one's own, or anyone's for an admin."""
+    def set_passphrase(self, name: str, passphrase: str, again: str | None = None, *,
+                       current: str | None = None) -> None:
+        """Give the account NAME a new passphrase: one's own (CURRENT must be the one it
+        has: AccessRefused, counted as a failed sign-in, if not), or anyone's for an admin."""
         kept = passphrases.hashed(passphrases.checked_new(passphrase, again))
-        with self._studio.transaction() as tx:
-            account = accounts.find(tx, name)
-            if account.id != self._studio._signed_in().id:
+        studio = self._studio
+        signed_in = studio._signed_in()
+        with studio._reading() as db:
+            account = accounts.find(db, name)
+        if account.id == signed_in.id:
+            self._prove_own(account, current)
+        with studio._transaction() as tx:
+            if account.id != signed_in.id:
                 self._admin()
             accounts.set_passphrase(tx, account.id, kept)  # and its failed sign-ins forgotten
+
+    def _prove_own(self, account: Account, current: str | None) -> None:
+        """AccessRefused unless CURRENT is ACCOUNT's passphrase (tried as a sign-in is)."""
+        if current is None:
+            raise AccessRefused(_("Type your current passphrase to choose a new one."))
+        self._proved(account.name, current, _("Your current passphrase is not the one typed."))
 
     def disable(self, name: str) -> bool:
         """Stop the account NAME from signing in (an admin's); whether it changed. The last
         admin who can sign in cannot be disabled."""
-        with self._studio.transaction() as tx:
+        with self._studio._transaction() as tx:
             self._admin()
             account = accounts.find(tx, name)
             if account.is_admin and not account.disabled and accounts.enabled_admins(tx) <= 1:
@@ -139,7 +161,7 @@ class AccountService:
 
     def enable(self, name: str) -> bool:
         """Let the account NAME sign in again (an admin's); whether it changed."""
-        with self._studio.transaction() as tx:
+        with self._studio._transaction() as tx:
             self._admin()
             return accounts.set_disabled(tx, accounts.find(tx, name).id, False)
 

@@ -26,17 +26,21 @@ class AuditService:
         """The rows in the order written: only those about PARTICIPANT_ID (or written in their
         participant mode), by the account called ACTOR, from SINCE on, when given."""
         studio = self._studio
-        if studio.protected:
-            who = studio._signed_in()
-            if not who.is_admin:
-                raise AccessRefused(_("Only an admin can read the audit log."))
-        with studio.reading() as db:
+        self._admin_only()
+        with studio._reading() as db:
             actor_id = accounts.find(db, actor).id if actor is not None else None
-        studio.note_read("audit.shown", "audit_log", participant_id)
-        with studio.reading() as db:
+        studio.note_read("audit.shown", "audit_log", participant_id, actor=actor,
+                         since=since and since.isoformat())
+        with studio._reading() as db:
             return audit.entries(db, participant_id, actor_id=actor_id, since=since)
 
     def actors(self) -> dict[int, str]:
         """Every account's name, by id, to name the rows' actors."""
-        with self._studio.reading() as db:
+        self._admin_only()
+        with self._studio._reading() as db:
             return {account.id: account.name for account in accounts.all_accounts(db)}
+
+    def _admin_only(self) -> None:
+        studio = self._studio
+        if studio.protected and not studio._signed_in().is_admin:
+            raise AccessRefused(_("Only an admin can read the audit log."))

@@ -56,7 +56,7 @@ class ConsentService:
     def participants(self, *, real_names: bool = False) -> list[Participant]:
         """Everyone in the library, by pseudonym; their real names only when REAL_NAMES
         (to be shown: that is audited)."""
-        with self._studio.reading() as db:
+        with self._studio._reading() as db:
             found = participants.all_participants(db)
         if real_names:
             self._studio.note_read("real_names.shown", "participants")
@@ -65,44 +65,50 @@ class ConsentService:
 
     def pseudonyms(self) -> dict[int, str]:
         """Every participant's pseudonym, by id."""
-        with self._studio.reading() as db:
+        with self._studio._reading() as db:
             return participants.pseudonyms(db)
 
     def find(self, pseudonym: str) -> Participant:
         """The participant called PSEUDONYM (in any case or spelling of it), without their
         real name; InputError."""
-        with self._studio.reading() as db:
+        with self._studio._reading() as db:
             return participants.find(db, pseudonym).by_pseudonym()
 
     def add_participant(self, pseudonym: str, real_name: str | None = None, *,
                         check_in_to: int | None = None) -> Participant:
         """Add a participant (InputError if the pseudonym is taken or not one line), checked
         in to the session CHECK_IN_TO if given."""
-        with self._studio.transaction() as tx:
+        with self._studio._transaction() as tx:
             person = participants.add(tx, pseudonym, real_name)
-            self._studio.announce(ParticipantAdded(person.id))
+            self._studio._announce(ParticipantAdded(person.id))
             if check_in_to is not None:
                 sessions.check_in(tx, check_in_to, person)
-                self._studio.announce(AttendanceChanged(check_in_to))
+                self._studio._announce(AttendanceChanged(check_in_to))
         return person
 
     # -- the ledger -----------------------------------------------------------------------
 
     def ledger(self, participant_ids: Iterable[int] | None = None) -> list[ConsentEvent]:
-        """The ledger's rows in the order written, for everyone or for PARTICIPANT_IDS."""
-        with self._studio.reading() as db:
-            return consent_ledger.events(db, participant_ids)
+        """The ledger's rows in the order written, for everyone or for PARTICIPANT_IDS
+        (audited: consent shown)."""
+        wanted = None if participant_ids is None else sorted(set(participant_ids))
+        with self._studio._reading() as db:
+            rows = consent_ledger.events(db, wanted)
+        if wanted is not None and len(wanted) == 1:
+            self._studio.note_read("consent.shown", f"participant:{wanted[0]}", wanted[0])
+        else:
+            self._studio.note_read("consent.shown", "consent_ledger", participants=wanted)
+        return rows
 
     def current(self, participant_id: int, at: datetime | None = None
                 ) -> dict[Purpose, ConsentStatus]:
         """Where a participant stands for every purpose now (or at AT, for expiry)."""
-        self._studio.note_read("consent.shown", f"participant:{participant_id}", participant_id)
         return states_of(self.ledger([participant_id]), participant_id, at or local_now())
 
     def history(self, pseudonym: str) -> ConsentHistory:
         """Where the participant called PSEUDONYM stands, and every row of theirs."""
         now = local_now()
-        with self._studio.reading() as db:
+        with self._studio._reading() as db:
             person = participants.find(db, pseudonym)
             rows = tuple(consent_ledger.events(db, [person.id]))
         self._studio.note_read("consent.shown", f"participant:{person.id}", person.id)
@@ -116,33 +122,33 @@ class ConsentService:
               ) -> list[ConsentEvent]:
         """Record consent for PURPOSES, with witness and form version; InputError for a last
         valid day already past or text that is not one line."""
-        with self._studio.transaction() as tx:
+        with self._studio._transaction() as tx:
             person = participants.get(tx, participant_id)
             written = consent_ledger.grant(tx, person, purposes, valid_until=valid_until,
                                            witness=witness, form_version=form_version,
                                            credit=credit)
-            self._studio.announce(ConsentChanged(participant_id))
+            self._studio._announce(ConsentChanged(participant_id))
         return written
 
     def withdraw(self, participant_id: int, purposes: Sequence[Purpose], *,
                  reason: str | None = None) -> WithdrawalReport:
         """Withdraw consent for PURPOSES, in effect at once; what it touches (takes now
         restricted, earlier exports and lead sheets to ask back)."""
-        with self._studio.transaction() as tx:
+        with self._studio._transaction() as tx:
             person = participants.get(tx, participant_id)
             before = states_of(consent_ledger.events(tx, [participant_id]), participant_id,
                                local_now())
             report = consent_ledger.withdraw(tx, person, purposes, reason=reason)
             report = replace(report, valid_before=tuple(
                 e.purpose for e in report.events if before[e.purpose].valid))
-            self._studio.announce(ConsentChanged(participant_id))
+            self._studio._announce(ConsentChanged(participant_id))
         return report
 
     # -- what the rules make of it --------------------------------------------------------
 
     def board(self, session_id: int, at: datetime | None = None) -> list[BoardRow]:
         """The check-in and consent board of a session: a row per participant present."""
-        with self._studio.reading() as db:
+        with self._studio._reading() as db:
             present = sessions.get(db, session_id).participants
             ledger = consent_ledger.events(db, [p.id for p in present]) if present else []
         self._studio.note_read("consent.shown", f"session:{session_id}")
@@ -153,7 +159,7 @@ class ConsentService:
         """What each of FOUND may still be used for, by take id (the ledger read once)."""
         at = at or utc_now()
         present: dict[int, frozenset[int]] = {}
-        with self._studio.reading() as db:  # read, then worked out without holding the lock
+        with self._studio._reading() as db:  # read, then worked out without holding the lock
             ledger = consent_ledger.events(db)
             for session_id in {take.session_id for take in found}:
                 attendance = sessions.get(db, session_id).participants

@@ -27,6 +27,7 @@ class SessionLayerKeeper:
 
     def __init__(self, studio: Studio, session_id: int, device: str, samplerate: int) -> None:
         self._studio = studio
+        self._actor = studio.actor  # the looper's layers are its starter's, even after a lock
         self.session_id = session_id
         self.device = device
         self.samplerate = samplerate
@@ -38,7 +39,10 @@ class SessionLayerKeeper:
                               owners={player.input: player.owners},
                               isolated=frozenset({player.input}) if player.isolated else
                               frozenset())
-        plan = self._studio.recording.plan(request, (player.input,))
+        from mt_studio.core.studio.recording import RecordingService
+
+        recording = self._studio._service(RecordingService, guarded=False)
+        plan = recording.plan(request, (player.input,))
         if player.input in plan.disarmed:
             raise ConsentRefused(_("Input {input} cannot be recorded: {why}.").format(
                 input=player.input, why=plan.disarm_reasons.get(player.input, "")))
@@ -53,7 +57,7 @@ class SessionLayerKeeper:
         # Called from the looper's writer thread: the transaction holds the studio's lock, so
         # the window's reads and changes on the same connection wait for it to be whole.
         player = layer.player
-        with self._studio.transaction() as tx:
+        with self._studio._transaction(actor=self._actor) as tx:
             if take_id is None:
                 take_id = takes.start(tx, self.session_id, self.samplerate,
                                       sample_format="float32", device=self.device)
@@ -64,7 +68,7 @@ class SessionLayerKeeper:
             write(self._studio.folder / track.file)
             takes.add_part(tx, track.id, 1, 0, layer.frames, track.file)
             layers.add(tx, track.id, latency=layer.latency)
-            self._studio.announce(TakeChanged(take_id, self.session_id))
+            self._studio._announce(TakeChanged(take_id, self.session_id))
         return take_id, track.id
 
     def undo(self, take_id: int) -> Layer | None:
@@ -77,18 +81,18 @@ class SessionLayerKeeper:
 
     def set_muted(self, take_id: int, track_id: int, muted: bool) -> None:
         """Mute or unmute the layer on TRACK_ID of TAKE_ID."""
-        with self._studio.transaction() as tx:
+        with self._studio._transaction(actor=self._actor) as tx:
             layers.set_muted(tx, track_id, muted)
-            self._studio.announce(TakeChanged(take_id, self.session_id))
+            self._studio._announce(TakeChanged(take_id, self.session_id))
 
     def of_take(self, take_id: int) -> list[Layer]:
         """The layers of TAKE_ID, first played first."""
-        with self._studio.reading() as db:
+        with self._studio._reading() as db:
             return layers.of_take(db, take_id)
 
     def _change(self, change, take_id: int) -> Layer | None:
-        with self._studio.transaction() as tx:
+        with self._studio._transaction(actor=self._actor) as tx:
             changed = change(tx, take_id)
             if changed is not None:
-                self._studio.announce(TakeChanged(take_id, self.session_id))
+                self._studio._announce(TakeChanged(take_id, self.session_id))
         return changed

@@ -35,13 +35,14 @@ class ListeningService:
 
     def take(self, take_id: int) -> Take:
         """The take TAKE_ID; InputError if there is none."""
-        with self._studio.reading() as db:
+        with self._studio._reading() as db:
             return takes.get(db, take_id)
 
     def sound(self, take_id: int) -> TakeSound:
-        """TAKE_ID resolved into what it plays as."""
-        with self._studio.reading() as db:
-            return resolve(db, self._studio.folder, take_id)
+        """TAKE_ID resolved into what it plays as (audited: its sound is shown)."""
+        sound = self._sound(take_id)
+        self._studio.note_read("take.shown", f"take:{take_id}")
+        return sound
 
     def player(self, take_id: int, device: int | str | None = None) -> TakePlayer:
         """A player of TAKE_ID on DEVICE (None: the system's output), not open yet, the
@@ -50,7 +51,7 @@ class ListeningService:
         from mt_studio.core.mixing import TrackMix
         from mt_studio.core.playback import TakePlayer
 
-        sound = self.sound(take_id)
+        sound = self._sound(take_id)
         self._studio.note_read("take.played", f"take:{take_id}")
         player = TakePlayer(sound, device)
         for index, track_id in enumerate(player.track_ids):
@@ -60,23 +61,27 @@ class ListeningService:
 
     def keep(self, take_id: int, state: Listening) -> None:
         """Keep STATE as how TAKE_ID was left; InputError names what does not fit the take."""
-        with self._studio.transaction() as tx:
+        with self._studio._transaction() as tx:
             listening.keep(tx, take_id, state)
 
     def describe(self, take_id: int, name: str | None, note: str) -> Take:
         """Name a take (None or blank: called by its number) and give it a note."""
-        with self._studio.transaction() as tx:
+        with self._studio._transaction() as tx:
             take = takes.describe(tx, take_id, name, note)
-            self._studio.announce(TakeChanged(take.id, take.session_id))
+            self._studio._announce(TakeChanged(take.id, take.session_id))
         return take
 
     def add_marker(self, take_id: int, frame: int, name: str = "") -> Take:
         """Mark FRAME of the take with NAME."""
-        with self._studio.transaction() as tx:
+        with self._studio._transaction() as tx:
             takes.add_marker(tx, take_id, frame, name)
             take = takes.get(tx, take_id)
-            self._studio.announce(TakeChanged(take.id, take.session_id))
+            self._studio._announce(TakeChanged(take.id, take.session_id))
         return take
+
+    def _sound(self, take_id: int) -> TakeSound:
+        with self._studio._reading() as db:
+            return resolve(db, self._studio.folder, take_id)
 
 
 def resolve(db: Connection, folder: Path, take_id: int) -> TakeSound:

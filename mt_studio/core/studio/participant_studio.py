@@ -143,7 +143,7 @@ class ParticipantStudio:
     def _theirs(self, take_id: int) -> tuple[Take, frozenset[int]]:
         """TAKE_ID, if one of theirs the group may hear, with everyone else heard on it;
         else AccessRefused (whether it exists or not)."""
-        with self._door.reading() as db:
+        with self._door._reading() as db:
             try:
                 take = takes.get(db, take_id)
             except InputError:
@@ -157,7 +157,7 @@ class ParticipantStudio:
     def _heard_takes(self) -> list[tuple[Take, frozenset[int]]]:
         """Their finished takes, first recorded first, with everyone else heard on each."""
         found = []
-        with self._door.reading() as db:
+        with self._door._reading() as db:
             for session in sessions.all_sessions(db):
                 present = frozenset(p.id for p in session.participants)
                 for take in takes.for_session(db, session.id):
@@ -179,7 +179,7 @@ class ParticipantStudio:
         """Those of PEOPLE who consent to the group hearing them now (the ledger read once)."""
         if not people:
             return frozenset()
-        with self._door.reading() as db:
+        with self._door._reading() as db:
             ledger = consent_ledger.events(db, people)
         now = local_now()
         return frozenset(p for p in people if states_of(ledger, p, now)[Purpose.GROUP].valid)
@@ -275,14 +275,14 @@ class MyRecording:
 
     def inputs(self) -> tuple[int, ...]:
         """The session's inputs they play or sing into."""
-        with self._mine._door.reading() as db:
+        with self._mine._door._reading() as db:
             session = sessions.get(db, self._mine.session_id)
         return tuple(i.number for i in session.inputs
                      if self._mine.participant.id in i.players)
 
     def plays_keyboard(self) -> bool:
         """Whether the session's MIDI keyboard is theirs to play."""
-        with self._mine._door.reading() as db:
+        with self._mine._door._reading() as db:
             session = sessions.get(db, self._mine.session_id)
         return session.midi_port is not None and self._mine.participant.id in session.midi_players
 
@@ -320,7 +320,7 @@ class MyRecording:
         if request.midi and not self.plays_keyboard():
             raise AccessRefused(_("The keyboard is not yours in this session."))
         me = (self._mine.participant.id,)
-        with self._mine._door.reading() as db:
+        with self._mine._door._reading() as db:
             layout = sessions.get(db, self._mine.session_id).inputs
         # Who else is heard is the session's to say, never the request's: a room mic is one.
         isolated = frozenset(i.number for i in layout if i.isolated and i.number in wanted)

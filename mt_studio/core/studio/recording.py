@@ -64,7 +64,7 @@ class RecordingService:
              midi_port: str | None = None) -> TakePlan:
         """Which of INPUTS (default: the request's) and the MIDI port would record now, and
         why not: the rule Record is enabled by, and the take applies again as it starts."""
-        with self._studio.reading() as db:
+        with self._studio._reading() as db:
             return read_plan(db, request, request.inputs if inputs is None else inputs,
                              request.midi if midi_port is None else midi_port)
 
@@ -73,13 +73,13 @@ class RecordingService:
         recording when this returns. ConsentRefused, DeviceError, InputError or MtStudioError
         (no room on the disk) say why not."""
         studio = self._studio
-        with studio.reading() as db:
+        with studio._reading() as db:
             session = sessions.get(db, request.session_id)
         device = find_audio_input(request.device)
         inputs = request.inputs or tuple(range(1, device.inputs + 1))
         check_inputs(inputs, device, request)
         midi_port = find_midi_input(request.midi) if request.midi else None
-        with studio.reading() as db:
+        with studio._reading() as db:
             plan = read_plan(db, request, inputs, midi_port)
         if plan.refusal is not None:
             raise ConsentRefused(plan.refusal)
@@ -89,7 +89,7 @@ class RecordingService:
 
         labels = {**{i.number: i.label for i in session.inputs}, **request.labels}
         tracks, present = plan.tracks, plan.present
-        with studio.transaction() as tx:
+        with studio._transaction() as tx:
             take_id = takes.start(tx, session.id, samplerate,
                                   sample_format=request.sample_format.value, device=device.name)
             number = takes.get(tx, take_id).number
@@ -114,7 +114,7 @@ class RecordingService:
         try:
             engine.open()
         except BaseException as error:  # not one sample yet: the take goes, nothing else
-            with studio.transaction() as tx:
+            with studio._transaction() as tx:
                 takes.discard(tx, take_id, str(error))
             raise
         recording = Recording(studio, session.id, take_id, number, plan.disarmed, engine)
@@ -123,14 +123,14 @@ class RecordingService:
         except BaseException:
             recording._finish()  # kept (its number is taken), marked for what happened
             raise
-        studio.announce(TakeChanged(take_id, session.id))  # recording: now it may be shown
+        studio._announce(TakeChanged(take_id, session.id))  # recording: now it may be shown
         return recording
 
     def recover(self) -> list[RecoveredTake]:
         """Repair the takes a crash left `recording` (not those a live process still records)
         from their journals, and keep them as recovered; what was recovered."""
         studio = self._studio
-        with studio.reading() as db:
+        with studio._reading() as db:
             left = takes.with_status(db, TakeStatus.RECORDING)
         recovered = []
         for take in left:
@@ -138,7 +138,7 @@ class RecordingService:
             if still_recording(studio.folder / folder):
                 continue
             repaired = repair_take(studio.folder, take, folder)
-            with studio.transaction() as tx:
+            with studio._transaction() as tx:
                 if takes.get(tx, take.id).status is not TakeStatus.RECORDING:
                     continue  # another process recovered it meanwhile
                 for dropout in repaired.dropouts:
@@ -148,7 +148,7 @@ class RecordingService:
                                    part.frames, part.file)
                 takes.finish(tx, take.id, repaired.frames, status=TakeStatus.RECOVERED,
                              stop_reason=RECOVERED)
-                studio.announce(TakeChanged(take.id, take.session_id))
+                studio._announce(TakeChanged(take.id, take.session_id))
             log.info("recovered take %d with %d frames", take.id, repaired.frames)
             recovered.append(RecoveredTake(take.id, take.session_id, take.number,
                                            repaired.frames, take.samplerate,
@@ -204,7 +204,7 @@ class Recording:
     def _finish(self) -> TakeResult:
         """Close the files and keep the take's length, parts and dropouts (once stopped)."""
         captured = self._engine.finish()
-        with self._studio.transaction(actor=self._actor) as tx:
+        with self._studio._transaction(actor=self._actor) as tx:
             for dropout in captured.dropouts:
                 takes.add_dropout(tx, self.take_id, dropout.frame, dropout.length, dropout.cause)
             for part in captured.parts:
@@ -212,7 +212,7 @@ class Recording:
                                part.file)
             takes.finish(tx, self.take_id, captured.frames, status=TakeStatus.COMPLETE,
                          stop_reason=captured.stop_reason.value)
-            self._studio.announce(TakeChanged(self.take_id, self.session_id))
+            self._studio._announce(TakeChanged(self.take_id, self.session_id))
         self._engine.release()
         return TakeResult(self.take_id, self.number, captured.frames, captured.samplerate,
                           captured.files, captured.dropouts, captured.stop_reason,

@@ -31,13 +31,13 @@ class SessionService:
 
     def all(self) -> list[Session]:
         """Every session, newest first (who was present by pseudonym only)."""
-        with self._studio.reading() as db:
+        with self._studio._reading() as db:
             return [_by_pseudonym(session) for session in sessions.all_sessions(db)]
 
     def get(self, session_id: int) -> Session:
         """The session SESSION_ID (who was present by pseudonym only); InputError if there
         is none."""
-        with self._studio.reading() as db:
+        with self._studio._reading() as db:
             return _by_pseudonym(sessions.get(db, session_id))
 
     def takes(self, session_id: int) -> list[Take]:
@@ -45,7 +45,7 @@ class SessionService:
         # Imported here: the window lists the sessions first, and a take's types take 5 ms.
         from mt_studio.core.library import takes
 
-        with self._studio.reading() as db:
+        with self._studio._reading() as db:
             return takes.for_session(db, session_id)
 
     def create(self, title: str, kind: SessionKind | None, *, on: date,
@@ -55,7 +55,7 @@ class SessionService:
         """Make a session with PRESENT (participant ids) checked in, laid out as TEMPLATE if
         one is given (its kind unless KIND), else with the kind, tempo, count-in and inputs
         given."""
-        with self._studio.transaction() as tx:
+        with self._studio._transaction() as tx:
             people = _people(tx, present)
             if template is not None:  # laid out as the template: tempo, count-in, inputs
                 session = sessions.create(
@@ -69,42 +69,42 @@ class SessionService:
                     tx, title, kind, on=on, participants=people, therapist=therapist,
                     notes=notes, tempo_bpm=tempo_bpm, count_in_bars=count_in_bars,
                     inputs=inputs)
-            self._studio.announce(SessionChanged(session.id))
+            self._studio._announce(SessionChanged(session.id))
         return session
 
     def edit(self, session_id: int, *, present: Sequence[int] | None = None,
              **fields: object) -> Session:
         """Change FIELDS (title, kind, on, therapist, notes) and, if given, who is PRESENT."""
-        with self._studio.transaction() as tx:
+        with self._studio._transaction() as tx:
             session = sessions.edit(tx, session_id, **fields)
             if present is not None:
                 session = sessions.set_attendance(tx, session_id, _people(tx, present))
-                self._studio.announce(AttendanceChanged(session_id))
-            self._studio.announce(SessionChanged(session_id))
+                self._studio._announce(AttendanceChanged(session_id))
+            self._studio._announce(SessionChanged(session_id))
         return session
 
     def check_in(self, session_id: int, participant_id: int) -> bool:
         """Mark a participant present; False if they already were."""
-        with self._studio.transaction() as tx:
+        with self._studio._transaction() as tx:
             changed = sessions.check_in(tx, session_id, participants.get(tx, participant_id))
-            self._studio.announce(AttendanceChanged(session_id))
+            self._studio._announce(AttendanceChanged(session_id))
         return changed
 
     def check_out(self, session_id: int, participant_id: int) -> bool:
         """Take a participant off the session's list; InputError says why it may not be."""
-        with self._studio.transaction() as tx:
+        with self._studio._transaction() as tx:
             changed = sessions.check_out(tx, session_id, participants.get(tx, participant_id))
-            self._studio.announce(AttendanceChanged(session_id))
+            self._studio._announce(AttendanceChanged(session_id))
         return changed
 
     def keep_setup(self, session_id: int, inputs: Sequence[SessionInput], *,
                    midi_players: Sequence[int] = (), midi_port: object = KEEP) -> Session:
         """Keep the session's set-up: INPUTS, who plays the MIDI keyboard and, unless KEEP,
         its port (None: no keyboard)."""
-        with self._studio.transaction() as tx:
+        with self._studio._transaction() as tx:
             session = sessions.keep_setup(tx, session_id, inputs, midi_players=midi_players,
                                           midi_port=midi_port)
-            self._studio.announce(SetupChanged(session_id))
+            self._studio._announce(SetupChanged(session_id))
         return session
 
     def create_demo(self) -> int:
@@ -114,9 +114,9 @@ class SessionService:
         from mt_studio.core.studio.demo import create_demo_session
 
         song = synthesize_song()  # before the lock: nobody waits for the music to be made
-        with self._studio.reading(), self._studio.acting():  # a transaction of its own
-            session_id = create_demo_session(self._studio.library, song)
-        self._studio.announce(SessionChanged(session_id))
+        with self._studio._reading(), self._studio._acting():  # a transaction of its own
+            session_id = create_demo_session(self._studio._library, song)
+        self._studio._announce(SessionChanged(session_id))
         return session_id
 
 

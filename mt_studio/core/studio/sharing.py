@@ -82,7 +82,7 @@ class SharingService:
 
     def default_title(self, take_id: int) -> str:
         """The title an export of the take gets unless given one: its song's, else "Take N"."""
-        with self._studio.reading() as db:
+        with self._studio._reading() as db:
             return title_from(takes.get(db, take_id), songs.for_take(db, take_id))
 
     def export(self, request: ExportRequest, *,
@@ -92,13 +92,13 @@ class SharingService:
         """Export as REQUEST asks through the consent gate, or raise having written nothing
         (ConsentRefused, InputError, ExportCancelled, ExportFailed, PluginFailed). PROGRESS
         and CANCELLED are called on this thread; PLUGINS offers effects and exporters."""
-        with self._studio.reading() as db:
+        with self._studio._reading() as db:
             sound = resolve(db, self._studio.folder, request.take_id)
             facts = export_facts(db, sound.take, sound.left_out)
             found = annotations.of_take(db, request.take_id)
         result = run_export(request, facts, sound, _Gate(self._studio), found=found,
                             progress=progress, cancelled=cancelled, plugins=plugins)
-        self._studio.announce(ExportLogged(result.export_id, request.take_id))
+        self._studio._announce(ExportLogged(result.export_id, request.take_id))
         return result
 
     def lead_sheet(self, take_id: int, enabled_plugins: Sequence[str] | None = None,
@@ -106,7 +106,7 @@ class SharingService:
         """The lead sheet of a take from its stored chords (ENABLED_PLUGINS' only, if given),
         with the linked song's words only while every writer holds group consent (at AT,
         default now)."""
-        with self._studio.reading() as db:
+        with self._studio._reading() as db:
             take = takes.get(db, take_id)
             stored = annotations.of_take(db, take_id, enabled_plugins)
             sheet = read_lead_sheet(db, take, stored, at)
@@ -115,12 +115,16 @@ class SharingService:
 
     def log_lead_sheet(self, take_id: int, sheet: LeadSheet, how: str) -> None:
         """Log that SHEET was printed or saved (HOW: "printed" or "pdf"), with whose words."""
-        with self._studio.transaction() as tx:
+        with self._studio._transaction() as tx:
             log_lead_sheet(tx, take_id, sheet, how)
 
     def _facts(self, take_id: int) -> ExportFacts:
-        with self._studio.reading() as db:
-            return export_facts(db, takes.get(db, take_id), layers.left_out(db, take_id))
+        """What an export of TAKE_ID is planned from (audited: who is heard on it and their
+        consent are shown)."""
+        with self._studio._reading() as db:
+            facts = export_facts(db, takes.get(db, take_id), layers.left_out(db, take_id))
+        self._studio.note_read("export.previewed", f"take:{take_id}")
+        return facts
 
 
 class _Gate:
@@ -130,12 +134,12 @@ class _Gate:
         self._studio = studio
 
     def recheck(self, plan: ExportPlan) -> None:
-        with self._studio.reading() as db:
+        with self._studio._reading() as db:
             _still_allowed(db, plan)
 
     def log(self, plan: ExportPlan, where: Path, files: Sequence[ExportedFile]) -> int:
         request = plan.request
-        with self._studio.transaction() as tx:
+        with self._studio._transaction() as tx:
             _still_allowed(tx, plan)
             return exports.record(
                 tx, request.purpose, request.recipient, str(where), plan.tracks(),

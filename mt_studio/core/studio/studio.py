@@ -8,8 +8,9 @@ change what live in the services, so that nothing can go around them.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from sqlite3 import Connection
 from typing import TYPE_CHECKING
@@ -42,6 +43,10 @@ if TYPE_CHECKING:
 __all__ = ["Studio", "default_library_folder"]
 
 SIGNED_IN = "signed in"  # a transaction's actor by default: whoever is signed in at the time
+
+# The actor a service call began as, in the thread running it: work that ends after a lock
+# (an export, an analysis in a worker) is still audited as the one who started it.
+_pinned: ContextVar[tuple[Studio, Actor | None] | None] = ContextVar("pinned", default=None)
 
 
 class Studio:
@@ -93,17 +98,28 @@ class Studio:
     @property
     def actor(self) -> Actor | None:
         """Who the studio acts for: the account signed in (in participant mode, with the
-        participant), or None (nobody signed in, or a library without accounts)."""
-        return self._actor
+        participant), or None (nobody signed in, or a library without accounts). In a
+        service call, who was signed in when it began."""
+        pinned = _pinned.get()
+        return pinned[1] if pinned is not None and pinned[0] is self else self._actor
 
     @property
     def open_to_use(self) -> bool:
         """Whether the services may be used now: someone is signed in, or nobody need be."""
         return self._actor is not None or not self.protected
 
+    def still_signed_in(self) -> bool:
+        """Whether an account is signed in and still may be (disabled meanwhile, here or in
+        another process, it is signed out)."""
+        try:
+            self._check_open()
+        except AccessRefused:
+            return False
+        return self._actor is not None
+
     def sign_in(self, name: str, passphrase: str) -> Account:
-        """Sign the account NAME in (the services open to it); InputError for an unknown or
-        disabled account, AccessRefused for a wrong passphrase or one tried too often."""
+        """Sign the account NAME in (the services open to it); AccessRefused for a wrong name
+        or passphrase (not saying which), a disabled account, or tries made too often."""
         account = self.accounts.check(name, passphrase)
         self._actor = Actor(account)
         self._shared.reads_noted.clear()
@@ -125,7 +141,7 @@ class Studio:
             raise AccessRefused(_("Participant mode needs accounts, so that leaving it takes "
                                   "a therapist's passphrase: add an account first."))
         account = self._signed_in()
-        with self.reading() as db:
+        with self._reading() as db:
             participant = participants.get(db, participant_id)
             session = sessions.get(db, session_id)
         if participant.id not in {p.id for p in session.participants}:
@@ -141,10 +157,10 @@ class Studio:
                   **details: object) -> None:
         """Audit that health data was looked at (ACTION on SUBJECT), once for each signed-in
         spell: a board redrawn ten times is one look."""
-        key = (self._actor, action, subject)
+        key = (self.actor, action, subject, participant_id, repr(sorted(details.items())))
         if key in self._shared.reads_noted:
             return
-        with self.transaction() as tx:
+        with self._transaction() as tx:
             audit.record(tx, action, subject, participant_id, **details)
         self._shared.reads_noted.add(key)
 
@@ -154,11 +170,29 @@ class Studio:
         return self._actor.account
 
     def _check_open(self) -> None:
-        if self._actor is not None and self._actor.participant_id is not None:
+        actor = self._actor
+        if actor is not None and actor.participant_id is not None:
             # A participant's door: only its own services (participant_studio.py) go through.
             raise AccessRefused(_("That is not yours to open here. Ask your therapist."))
+        if actor is not None:
+            self._check_still_enabled(actor.account)
         if not self.open_to_use:
             raise AccessRefused(_("Sign in first: this library is kept behind accounts."))
+
+    def _check_still_enabled(self, account: Account) -> None:
+        """Sign ACCOUNT out if it was disabled since it signed in (here or in another
+        process), AccessRefused saying so; never waiting for a change under way."""
+        shared = self._shared
+        if not shared.lock.acquire(blocking=False):
+            return  # asked again at the next use
+        try:
+            disabled = library_accounts.get(self._library.connection, account.id).disabled
+        finally:
+            shared.lock.release()
+        if disabled:
+            self._actor = None
+            raise AccessRefused(_("Your account has been disabled, so you are signed out. "
+                                  "An admin can enable it again."))
 
     @property
     def accounts(self) -> AccountService:
@@ -231,7 +265,7 @@ class Studio:
         with self._services_lock:  # one of each, whichever thread asks first
             if kind not in self._services:
                 service = kind(self)
-                self._services[kind] = (service, _Guarded(service, self._check_open))
+                self._services[kind] = (service, _Guarded(service, self))
             service, behind_guard = self._services[kind]
         return behind_guard if guarded else service
 
@@ -254,12 +288,12 @@ class Studio:
     # -- for the services -----------------------------------------------------------------
 
     @contextmanager
-    def transaction(self, *, actor: Actor | None | str = SIGNED_IN) -> Iterator[Connection]:
+    def _transaction(self, *, actor: Actor | None | str = SIGNED_IN) -> Iterator[Connection]:
         """One all-or-nothing change (a service's own), audited as done by ACTOR (None:
         nobody; default: whoever is signed in now); a transaction opened inside another joins
         it. The events announced meanwhile are told once it is committed."""
         shared = self._shared
-        with shared.lock, self.acting(actor):
+        with shared.lock, self._acting(actor):
             if shared.pending is not None:  # inside one already: part of it
                 yield self._library.connection
                 return
@@ -273,19 +307,28 @@ class Studio:
         for event in announced:
             self.events.emit(event)
 
-    def acting(self, actor: Actor | None | str = SIGNED_IN) -> AbstractContextManager[None]:
+    def _acting(self, actor: Actor | None | str = SIGNED_IN) -> AbstractContextManager[None]:
         """Audit what is written meanwhile in this thread as done by ACTOR (None: nobody;
         default: whoever is signed in), the studio's transactions and others (the demo's)."""
-        who = self._actor if actor == SIGNED_IN else actor
+        who = self.actor if actor == SIGNED_IN else actor
         return audit.acting(who and who.account.id, who and who.participant_id)
 
     @contextmanager
-    def reading(self) -> Iterator[Connection]:
+    def _pinned_actor(self) -> Iterator[None]:
+        """Whoever the studio acts for now stays its actor in this thread meanwhile."""
+        token = _pinned.set((self, self.actor))
+        try:
+            yield
+        finally:
+            _pinned.reset(token)
+
+    @contextmanager
+    def _reading(self) -> Iterator[Connection]:
         """The connection, to read from (never in the middle of another thread's change)."""
         with self._shared.lock:
             yield self._library.connection
 
-    def announce(self, event: Event) -> None:
+    def _announce(self, event: Event) -> None:
         """Tell EVENT once the transaction open in this thread is committed (at once without
         one)."""
         shared = self._shared
@@ -294,25 +337,29 @@ class Studio:
         else:
             self.events.emit(event)
 
-    @property
-    def library(self) -> Library:
-        """The library itself, for the studio's own services and the engines they run until
-        those take resolved sources only; nothing outside mt_studio.core.studio uses it."""
-        return self._library
-
 
 class _Guarded:
-    """A service whose every attribute is given only while CHECK lets it (a lock closes it)."""
+    """A service of STUDIO whose every attribute is given only while the studio is open to
+    use (a lock closes it), its methods running as whoever was signed in when called."""
 
-    __slots__ = ("_check", "_service")
+    __slots__ = ("_service", "_studio")
 
-    def __init__(self, service: object, check: Callable[[], None]) -> None:
+    def __init__(self, service: object, studio: Studio) -> None:
         self._service = service
-        self._check = check
+        self._studio = studio
 
     def __getattr__(self, name: str) -> object:
-        self._check()
-        return getattr(self._service, name)
+        studio = self._studio
+        studio._check_open()
+        found = getattr(self._service, name)
+        if not callable(found):
+            return found
+
+        def called_as_now(*args: object, **kwargs: object) -> object:
+            with studio._pinned_actor():
+                return found(*args, **kwargs)
+
+        return called_as_now
 
 
 class _Shared:

@@ -93,13 +93,15 @@ class AccountsDialog(QDialog):
             self._try(lambda: self.studio.accounts.enable(name), _("Enabled."))
 
     def new_passphrase(self) -> None:
-        """Give the chosen account a new passphrase."""
+        """Give the chosen account a new passphrase (one's own only with the current one)."""
         if (name := self.chosen()) is None:
             return
-        form = _PassphraseDialog(self, with_name=False)
+        own = self.studio.actor is not None and self.studio.actor.account.name == name
+        form = _PassphraseDialog(self, with_name=False, with_current=own)
         if form.exec():
             self._try(lambda: self.studio.accounts.set_passphrase(
-                name, form.passphrase.text(), form.again.text()), _("New passphrase set."))
+                name, form.passphrase.text(), form.again.text(),
+                current=form.current.text() if own else None), _("New passphrase set."))
 
     def _try(self, change, done: str) -> None:
         try:
@@ -111,11 +113,33 @@ class AccountsDialog(QDialog):
         self.refresh()
 
 
+def change_own_passphrase(studio: Studio, parent: QWidget) -> None:
+    """Ask the account signed in for its current passphrase and a new one, and set it; the
+    outcome is said in a message box."""
+    from PyQt6.QtWidgets import QMessageBox
+
+    name = studio.actor.account.name
+    form = _PassphraseDialog(parent, with_name=False, with_current=True)
+    while form.exec():
+        try:
+            studio.accounts.set_passphrase(name, form.passphrase.text(), form.again.text(),
+                                           current=form.current.text())
+        except MtStudioError as error:
+            form.message.setText(str(error))
+            continue
+        QMessageBox.information(parent, _("My passphrase"), _("Your new passphrase is set."))
+        return
+
+
 class _PassphraseDialog(QDialog):
-    def __init__(self, parent: QWidget, with_name: bool) -> None:
+    def __init__(self, parent: QWidget, with_name: bool, with_current: bool = False) -> None:
         super().__init__(parent)
         self.setWindowTitle(_("New account") if with_name else _("New passphrase"))
         form = QFormLayout(self)
+        self.current = QLineEdit()
+        self.current.setEchoMode(QLineEdit.EchoMode.Password)
+        if with_current:
+            form.addRow(_("&Current passphrase:"), self.current)
         self.name = QLineEdit()
         self.role = QComboBox()
         for role in Role:
@@ -126,6 +150,10 @@ class _PassphraseDialog(QDialog):
         self.passphrase, self.again = QLineEdit(), QLineEdit()
         for field in (self.passphrase, self.again):
             field.setEchoMode(QLineEdit.EchoMode.Password)
-        form.addRow(_("&Passphrase:"), self.passphrase)
+        form.addRow(_("&New passphrase:") if with_current else _("&Passphrase:"),
+                    self.passphrase)
         form.addRow(_("&Again:"), self.again)
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        form.addRow(self.message)
         form.addRow(ok_cancel(self))

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PyQt6.QtCore import QObject
+from PyQt6.QtCore import QObject, QTimer
 from PyQt6.QtWidgets import QDialog, QVBoxLayout, QWidget
 
 from mt_studio.core import preferences
@@ -22,6 +22,8 @@ if TYPE_CHECKING:
 
     from mt_studio.core.studio import Studio
     from mt_studio.core.studio.participant_studio import ParticipantStudio
+
+SIGN_IN_CHECK_MS = 5000
 
 
 class WindowAccess(QObject):
@@ -40,6 +42,13 @@ class WindowAccess(QObject):
         self.idle.idle.connect(self.lock)
         self.idle.pause()  # until someone has signed in
         window.reporter.locked = lambda: self.locked
+        window.reporter.refused.connect(self.check_sign_in)
+        # An account disabled meanwhile (here or elsewhere) is signed out: the window sees it
+        # at its next look at the studio, or within a few seconds.
+        self._sign_in_watch = QTimer(self)
+        self._sign_in_watch.setInterval(SIGN_IN_CHECK_MS)
+        self._sign_in_watch.timeout.connect(self.check_sign_in)
+        self._sign_in_watch.start()
 
     def ask_sign_in(self, studio: Studio, then: Callable[[], None]) -> None:
         """Show only the sign-in page until someone signs in, then call THEN."""
@@ -76,6 +85,19 @@ class WindowAccess(QObject):
             return
         name = studio.actor.account.name if studio.actor else ""
         studio.lock()
+        self._show_locked(studio, name)
+
+    def check_sign_in(self) -> None:
+        """Show the sign-in page if the account signed in has been signed out (disabled)."""
+        studio = self.window.studio
+        if (self.locked or self.participant is not None or studio is None
+                or not studio.protected or studio.still_signed_in()):
+            return
+        self._show_locked(studio)
+
+    def _show_locked(self, studio: Studio, name: str = "") -> None:
+        """The lock page (NAME, who was signed in, filled in), a take being recorded going on
+        and stopped from there."""
         gate = self._gate(studio)
         view = self.window.session_view
         gate.show_locked(view.record if view is not None else None, name)

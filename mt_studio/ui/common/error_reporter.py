@@ -24,6 +24,7 @@ class ErrorReporter(QObject):
     """Logs errors from any thread and shows them, one dialog at a time, in the GUI thread."""
 
     _arrived = pyqtSignal(str, str)
+    refused = pyqtSignal()  # the studio refused, where the window was not locked
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -45,9 +46,11 @@ class ErrorReporter(QObject):
     def report_exception(self, kind, error, trace) -> None:
         """A `sys.excepthook`: log the trace, show a plain message. A redraw the studio
         refused while the window is locked is expected, and shown anew once unlocked."""
-        if isinstance(error, AccessRefused) and self.locked():
-            log.info("not read while locked: %s", error)
-            return
+        if isinstance(error, AccessRefused):
+            if self.locked():
+                log.info("not read while locked: %s", error)
+                return
+            self.refused.emit()  # perhaps signed out: the window looks (in its own thread)
         log.error("unhandled error:\n%s", "".join(traceback.format_exception(kind, error, trace)))
         self.report(_("Something went wrong"), self.plain(error))
 
