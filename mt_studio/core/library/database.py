@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import threading
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -36,6 +37,9 @@ class Library:
     def __init__(self, folder: Path, connection: sqlite3.Connection) -> None:
         self.folder = folder
         self.connection = connection
+        # One connection for every thread: whoever uses it for a transaction or a read that
+        # must not fall in another thread's transaction holds this (the studio does).
+        self.lock = threading.RLock()
 
     @classmethod
     def open(cls, folder: Path | str, migrations: Sequence[Migration] = MIGRATIONS) -> Library:
@@ -77,14 +81,16 @@ class Library:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """One all-or-nothing change: committed on success, rolled back on any exception."""
-        self.connection.execute("BEGIN IMMEDIATE")
-        try:
-            yield self.connection
-        except BaseException:
-            self.connection.execute("ROLLBACK")
-            raise
-        self.connection.execute("COMMIT")
+        """One all-or-nothing change: committed on success, rolled back on any exception;
+        other threads' changes and reads through the lock wait meanwhile."""
+        with self.lock:
+            self.connection.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.connection
+            except BaseException:
+                self.connection.execute("ROLLBACK")
+                raise
+            self.connection.execute("COMMIT")
 
     def close(self) -> None:
         """Close the database; the library stays as it was last committed."""

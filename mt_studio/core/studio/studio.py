@@ -367,7 +367,7 @@ class _Shared:
     listeners, whether it has accounts, and the reads already audited."""
 
     def __init__(self, library: Library) -> None:
-        self.lock = threading.RLock()
+        self.lock = library.lock  # the connection's: a change made beside the studio waits too
         self.pending: list[Event] | None = None  # announced in the open transaction
         self.writer: int | None = None  # the thread whose transaction is open
         self.events = Events()
