@@ -156,14 +156,14 @@ def test_the_language_can_be_changed_while_running():
 
 def test_opening_the_window_leaves_heavy_modules_for_later():
     """numpy, the audio engine and analysis load when a session opens, not at start-up; the
-    library's modules load after the first paint, and the preferences' folder lookup while Qt
-    starts (benchmarks/startup.py)."""
+    library's modules load after the first paint, and the preferences' folder lookup and
+    logging while Qt starts (benchmarks/startup.py)."""
     import subprocess
     import sys
 
     heavy = ["numpy", "sounddevice", "soundfile", "librosa", "mt_studio.core.capture.audio_capture",
              "sqlite3", "dataclasses", "mt_studio.core.library", "mt_studio.ui.consent.chips",
-             "datetime", "platformdirs", "html.entities"]
+             "datetime", "platformdirs", "html.entities", "logging", "traceback"]
     code = ("import sys, mt_studio.start, mt_studio.ui.app, mt_studio.ui.main_window\n"
             f"print([m for m in {heavy!r} if m in sys.modules])")
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
@@ -216,10 +216,10 @@ def test_the_window_lists_dated_sessions_without_loading_babel(tmp_path):
 def test_qts_own_warnings_are_held_and_written_to_the_log_not_the_terminal(tmp_path, capfd):
     from PyQt6.QtCore import qInstallMessageHandler, qWarning
 
-    from mt_studio.ui.app import route_qt_messages
+    from mt_studio.ui.app import _before_the_window, route_qt_messages
 
-    logs.hold_logging()  # as the window starts
-    route_qt_messages()
+    route_qt_messages()  # as the window starts
+    _before_the_window()  # holds what is logged
     try:
         qWarning("QStandardPaths: a warning from Qt")
     finally:

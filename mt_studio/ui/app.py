@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import os
 import sys
 import threading
@@ -16,7 +15,6 @@ from PyQt6.QtCore import (
     QLocale,
     QObject,
     QTimer,
-    QtMsgType,
     pyqtSignal,
     qInstallMessageHandler,
 )
@@ -24,7 +22,6 @@ from PyQt6.QtWidgets import QApplication, QMainWindow, QWidget
 
 from mt_studio import i18n
 from mt_studio.core.errors import MtStudioError
-from mt_studio.core.logs import hold_logging, start_logging
 from mt_studio.i18n import _
 from mt_studio.ui.common.after_paint import after_next_paint
 from mt_studio.ui.common.error_reporter import ErrorReporter
@@ -36,34 +33,28 @@ if TYPE_CHECKING:  # the studio (and the library) load in a worker, after the fi
 
 T = TypeVar("T")
 
-log = logging.getLogger(__name__)
-
-_QT_LEVELS = {
-    QtMsgType.QtDebugMsg: logging.DEBUG,
-    QtMsgType.QtInfoMsg: logging.INFO,
-    QtMsgType.QtWarningMsg: logging.WARNING,
-    QtMsgType.QtCriticalMsg: logging.ERROR,
-    QtMsgType.QtFatalMsg: logging.CRITICAL,
-}
+# Qt's message types by number (debug, warning, critical, fatal, info) as logging's levels:
+# neither the QtMsgType enum nor logging is loaded before the first paint.
+_QT_LEVELS = {0: 10, 1: 30, 2: 40, 3: 50, 4: 20}
 
 
 def route_qt_messages() -> None:
     """Send Qt's own warnings into the log instead of the terminal."""
-    qt_log = logging.getLogger("qt")
 
     def handler(kind, context, message) -> None:
-        qt_log.log(_QT_LEVELS.get(kind, logging.WARNING), "%s", message)
+        import logging
+
+        logging.getLogger("qt").log(_QT_LEVELS.get(int(kind.value), 30), "%s", message)
 
     qInstallMessageHandler(handler)
 
 
 def run(library_folder: Path | str | None = None, argv: list[str] | None = None) -> int:
     """Open the studio window on the library and run until it closes; the exit code."""
-    hold_logging()  # the log file opens once the window has listed the sessions
     route_qt_messages()
-    # Read on the other core while Qt connects to the display (it lets go of Python's lock
-    # meanwhile): platformdirs alone takes 6 ms to import.
-    chosen = in_a_thread(_saved_preferences, name="mt-studio-preferences")
+    # Done on the other core while Qt connects to the display (it lets go of Python's lock
+    # meanwhile): platformdirs alone takes 6 ms to import, logging 5.
+    chosen = in_a_thread(_before_the_window, name="mt-studio-preferences")
     app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv[:1])
     i18n.use_language(chosen().language or None)
     app.setApplicationName("mt-studio")
@@ -77,12 +68,18 @@ def run(library_folder: Path | str | None = None, argv: list[str] | None = None)
         return app.exec()
     finally:
         shell.close()
+        from mt_studio.core.logs import start_logging
+
         start_logging()  # what was held, if the window ended before the library opened
 
 
-def _saved_preferences() -> Preferences:
+def _before_the_window() -> Preferences:
+    """The saved preferences; and what is logged is held until the log file opens, once the
+    window has listed the sessions."""
     from mt_studio.core import preferences
+    from mt_studio.core.logs import hold_logging
 
+    hold_logging()
     return preferences.load()
 
 
@@ -145,6 +142,9 @@ class StudioOpener(QObject):
 
     def _failed(self, error: Exception) -> None:
         title = _("The library could not be opened")
+        import logging
+
+        log = logging.getLogger(__name__)
         if isinstance(error, MtStudioError):
             log.error("the library could not be opened: %s", error)
             self.failed.emit(title, str(error), error.exit_code)
@@ -232,6 +232,8 @@ class Shell:
         self.window.after_opening()
 
     def _settle(self) -> None:
+        from mt_studio.core.logs import start_logging
+
         start_logging()
         self._use_qt_locale()
 

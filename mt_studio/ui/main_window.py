@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from typing import TYPE_CHECKING
 
 from PyQt6.QtCore import QEvent, QSize, Qt, QTimer, QUrl, pyqtSignal
@@ -18,7 +17,6 @@ from PyQt6.QtWidgets import (
     QWidget,
 )
 
-from mt_studio.core.logs import log_file
 from mt_studio.i18n import _, ngettext
 from mt_studio.ui.common.error_reporter import ErrorReporter
 from mt_studio.ui.common.worker import run_in_worker
@@ -34,7 +32,6 @@ if TYPE_CHECKING:  # the studio loads with the library, after the first paint
     from mt_studio.ui.access.window_access import WindowAccess
     from mt_studio.ui.bridge import StudioBridge
 
-log = logging.getLogger(__name__)
 
 
 class MainWindow(QMainWindow):
@@ -312,7 +309,7 @@ class MainWindow(QMainWindow):
                 remove_stale_practice_versions(folder)
                 remove_stale_midi_renders(folder)
             except OSError as error:  # a cache: what is left is swept next time
-                log.info("practice versions not swept: %s", error)
+                _log().info("practice versions not swept: %s", error)
 
         run_in_worker(self, sweep, thread="mt-studio-sweep")
 
@@ -331,10 +328,10 @@ class MainWindow(QMainWindow):
         try:
             recovered = self.studio.recording.recover()
         except Exception:
-            log.exception("recovery at start failed")
+            _log().exception("recovery at start failed")
             self.reporter.report(_("Recovery did not finish"), _(
                 "Some takes left by an earlier crash could not be repaired yet. They are kept "
-                "as they are. Details are in the log: {log}").format(log=log_file()))
+                "as they are. Details are in the log: {log}").format(log=_log_file()))
             return
         if not recovered:
             return
@@ -444,7 +441,7 @@ class MainWindow(QMainWindow):
 
     def open_log_folder(self) -> None:
         """Show the folder with the log in the file manager."""
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(log_file().parent)))
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(_log_file().parent)))
 
 
 PREFERRED_SIZE = QSize(1280, 800)
@@ -474,3 +471,16 @@ def _opening_page() -> QWidget:
     row.addWidget(QLabel(_("Opening the library…")))
     row.addStretch()
     return page
+
+
+def _log():
+    """The window's logger (logging loads after the first paint)."""
+    import logging
+
+    return logging.getLogger(__name__)
+
+
+def _log_file():
+    from mt_studio.core.logs import log_file
+
+    return log_file()

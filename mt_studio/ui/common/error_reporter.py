@@ -6,18 +6,13 @@ while it is open are counted into it ("2 more problems happened") instead of ope
 
 from __future__ import annotations
 
-import logging
-import traceback
 from collections.abc import Callable
 
 from PyQt6.QtCore import QObject, QTimer, pyqtSignal
 from PyQt6.QtWidgets import QMessageBox, QWidget
 
 from mt_studio.core.errors import AccessRefused, MtStudioError
-from mt_studio.core.logs import log_file
 from mt_studio.i18n import _, ngettext
-
-log = logging.getLogger(__name__)
 
 
 class ErrorReporter(QObject):
@@ -46,6 +41,10 @@ class ErrorReporter(QObject):
     def report_exception(self, kind, error, trace) -> None:
         """A `sys.excepthook`: log the trace, show a plain message. A redraw the studio
         refused while the window is locked is expected, and shown anew once unlocked."""
+        import logging  # not before the window's first paint: 5 ms
+        import traceback
+
+        log = logging.getLogger(__name__)
         if isinstance(error, AccessRefused):
             if self.locked():
                 log.info("not read while locked: %s", error)
@@ -68,6 +67,7 @@ class ErrorReporter(QObject):
         details are in the log."""
         if isinstance(error, MtStudioError):
             return str(error)
+        from mt_studio.core.logs import log_file
         return _("mt_studio met an unexpected problem and stopped what it was doing. Nothing "
                  "already recorded is lost. The details are in the log: {log}").format(
                      log=log_file())

@@ -3,14 +3,11 @@ numpy and more, which the start-up path must not wait for."""
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 
 from PyQt6.QtCore import QObject, pyqtSignal
 
 from mt_studio.ui.common.worker import Worker, run_in_worker
-
-log = logging.getLogger(__name__)
 
 
 class PluginStarter(QObject):
@@ -46,7 +43,9 @@ class PluginStarter(QObject):
 
     @staticmethod
     def _failed(error: Exception) -> None:  # the host itself: the app goes on without plugins
-        log.error("the plugin host could not start", exc_info=error)
+        import logging  # not before the window's first paint
+
+        logging.getLogger(__name__).error("the plugin host could not start", exc_info=error)
 
     def _took_over(self, host) -> None:
         self.host = host
