@@ -302,11 +302,18 @@ class MyRecording:
             raise ConsentRefused(_("Recording is not possible right now. Ask your "
                                    "therapist.")) from error
 
-    def looper(self, device: str, samplerate: int, inputs: int, *,  # noqa: ARG002
+    def looper(self, device: str, samplerate: int, inputs: int, *,
                round_trip: int = 0) -> Looper:
-        """Not in My songs yet: a looper's layers would have to be held to their own inputs,
-        and its refusals worded without names (AccessRefused until they are)."""
-        raise AccessRefused(_("Looping is not part of My songs yet. Ask your therapist."))
+        """A looper on DEVICE (not open yet: `start()` opens it) whose layers are recorded only
+        from their own inputs, with who is heard as the session's layout says, kept in a loop
+        take of theirs; its refusals name nobody."""
+        from mt_studio.core.looper import Looper
+        from mt_studio.core.studio.my_layer_keeper import MyLayerKeeper
+
+        if not self.inputs():
+            raise AccessRefused(_("No input of this session is yours. Ask your therapist."))
+        keeper = MyLayerKeeper(self._mine, device, samplerate)
+        return Looper(keeper, device, samplerate, inputs, round_trip=round_trip)
 
     def _checked(self, request: TakeRequest) -> TakeRequest:
         mine = self.inputs()
