@@ -292,3 +292,46 @@ def play_and_practise(qtbot, page: MySongsPage) -> None:
     assert view.player.player.practice.settings.speed == pytest.approx(0.9)
     view.player.faster_button.click()
     qtbot.waitUntil(lambda: view.player.player.practice is None, timeout=5000)
+
+
+def test_a_loop_and_a_layer_made_on_the_song_page_are_layers_of_a_take_of_theirs(
+        qtbot, band, device):
+    studio, session, mine, _other, _take, shared, _theirs = band
+    page = MySongsPage(mine, "system")
+    qtbot.addWidget(page)
+    page.resize(1366, 728)
+    page.show()
+    qtbot.waitExposed(page)
+    open_song(qtbot, page, "Morning song")
+    view, looper = page.song_view, page.song_view.looper
+    looper.bpm, looper.bars = 240.0, 1  # a second counted in, a loop of a second
+    counted = []
+    looper.model.ticked.connect(lambda: counted.append(looper.beat.text()))
+    try:
+        assert looper.loop_button.isEnabled() and not looper.layer_button.isEnabled()
+        looper.loop_button.click()
+        assert not view.recorder.isEnabled() and not view.take_list.isEnabled()
+        qtbot.waitUntil(lambda: len(looper.model.layers) == 1, timeout=15000)  # closed, kept
+        assert [n for n in "1234" if n in counted] == list("1234")  # the count-in shown
+        assert looper.layer_button.isEnabled() and looper.loop_button.text() == "Stop the loop"
+        looper.layer_button.click()
+        qtbot.waitUntil(lambda: len(looper.model.layers) == 2, timeout=15000)
+        qtbot.waitUntil(looper.undo_button.isEnabled, timeout=5000)
+        looper.undo_button.click()
+        assert [layer.undone for layer in looper.model.layers] == [False, True]
+        looper.loop_button.click()
+        qtbot.waitUntil(lambda: not looper.looping, timeout=5000)
+    finally:
+        page.let_go()
+    take_id = looper.model.looper.take_id
+    assert take_id in mine.songs.get(shared.id).take_ids
+    qtbot.waitUntil(view.take_list.isEnabled, timeout=5000)
+    assert view.recorder.isEnabled() and take_id in view.shown_take_ids()
+    take = mine.take(take_id)
+    assert take.is_loop and take.frames == RATE
+    own = mine.recording.inputs()
+    assert [t.input for t in take.tracks] == [own[0]] * 2
+    assert others_named(page, studio, session) == []
+    studio.sign_in("Therese", PASS)
+    kept = studio.listening.take(take_id)
+    assert all(mine.participant.id in t.participant_ids for t in kept.tracks)

@@ -16,6 +16,7 @@ from mt_studio.i18n import _
 from mt_studio.ui.common.list_rows import ID_ROLE, inert_item, item_ids
 from mt_studio.ui.participant.big_type import big_button, heading, page_font, roomy, words
 from mt_studio.ui.participant.my_copy import MyCopy
+from mt_studio.ui.participant.my_looper import MyLooper
 from mt_studio.ui.participant.my_recorder import MyRecorder
 from mt_studio.ui.participant.my_take_player import MyTakePlayer
 from mt_studio.ui.participant.my_words import my_take_words
@@ -67,6 +68,9 @@ class MySongView(QWidget):
         self.recorder = MyRecorder(mine, device, overlay=self, click_player=click_player)
         self.recorder.recording_changed.connect(self._recording_changed)
         self.recorder.take_recorded.connect(self._recorded)
+        self.looper = MyLooper(mine, device)
+        self.looper.looping_changed.connect(self._looping_changed)
+        self.looper.take_made.connect(self._loop_kept)
         self._lay_out()
         self._show_saved()
 
@@ -85,14 +89,19 @@ class MySongView(QWidget):
         takes_side.addWidget(self.take_list, 1)
         takes_side.addWidget(self.player)
         takes_side.addWidget(self.copy)
-        takes_side.addSpacing(self.fontMetrics().height())
-        takes_side.addWidget(self.recorder)
+        takes_side.addStretch(1)
         sides = QHBoxLayout()
         sides.addLayout(words_side, 1)
         sides.addLayout(takes_side, 1)
+        making = QHBoxLayout()  # what takes the audio device: a new take, or a loop
+        making.addWidget(self.recorder, 1)
+        making.addSpacing(self.fontMetrics().height())
+        making.addWidget(self.looper, 1)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addLayout(sides, 1)
+        layout.addSpacing(self.fontMetrics().height() // 2)
+        layout.addLayout(making)
         for first, second in ((self.back_button, self.lyrics), (self.lyrics, self.save_button),
                               (self.save_button, self.take_list),
                               (self.take_list, self.player.play_button)):
@@ -168,6 +177,7 @@ class MySongView(QWidget):
         """Stop playing and recording (the take recorded is kept)."""
         self.recorder.counter.cancel()
         self.recorder.stop_recording()
+        self.looper.let_go()
         self.player.let_go()
 
     # -- their takes --------------------------------------------------------------------------
@@ -204,20 +214,37 @@ class MySongView(QWidget):
         self.copy.set_take(take.id if take is not None else None)
 
     def _recording_changed(self, recording: bool) -> None:
-        if recording:
+        self._busy(recording)
+        self.looper.setEnabled(not recording)
+
+    def _looping_changed(self, looping: bool) -> None:
+        self._busy(looping)
+        self.recorder.setEnabled(not looping)
+
+    def _busy(self, busy: bool) -> None:
+        """The device is taken by a take or a loop: the player lets go, and the song stays."""
+        if busy:
             self.player.let_go()
-        self.take_list.setEnabled(not recording)
-        self.back_button.setEnabled(not recording)
+        self.player.setEnabled(not busy)
+        self.copy.setEnabled(not busy)
+        self.take_list.setEnabled(not busy)
+        self.back_button.setEnabled(not busy)
+
+    def _loop_kept(self, take_id: int) -> None:
+        """A layer of their loop was kept: the loop take belongs to this song."""
+        self._link(take_id, self.looper.message.setText)
 
     def _recorded(self, take_id: int) -> None:
         """A take of theirs was kept: it belongs to this song."""
+        self._link(take_id, self.recorder.message.setText)
+
+    def _link(self, take_id: int, say) -> None:
         if self.song is None:
             return
         try:
             self._mine.songs.link_take(self.song.id, take_id)
         except MtStudioError:  # others can be heard on it who do not share with the group
-            self.recorder.message.setText(_("The take is kept, but it cannot be shown here. "
-                                            "Ask your therapist."))
+            say(_("The take is kept, but it cannot be shown here. Ask your therapist."))
         self.song_changed()
         if take_id in self._takes:
             self.take_list.setCurrentRow(self.shown_take_ids().index(take_id))

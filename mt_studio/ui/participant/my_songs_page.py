@@ -4,7 +4,7 @@ what is theirs, and redraws on the studio's events through the bridge (docs/arch
 a song saved, a take kept, or consent withdrawn by anyone shows here at once.
 
 `my_song_list` lists their songs, `my_song_view` shows one with its takes; `my_take_player`,
-`my_copy` and `my_recorder` are the parts of a song's takes; `big_type` and `my_words` are
+`my_copy`, `my_recorder` and `my_looper` are the parts of a song's takes; `big_type` and `my_words` are
 small pieces they share.
 """
 
@@ -120,6 +120,7 @@ class MySongsPage(QWidget):
         if self.pages.currentWidget() is self.song_view:
             self.song_view.song_changed()
             self.song_view.recorder.refresh()
+            self.song_view.looper.refresh()
         else:
             self.songs.show_songs(self.mine.songs.all())
 
