@@ -335,3 +335,30 @@ def test_a_loop_and_a_layer_made_on_the_song_page_are_layers_of_a_take_of_theirs
     studio.sign_in("Therese", PASS)
     kept = studio.listening.take(take_id)
     assert all(mine.participant.id in t.participant_ids for t in kept.tracks)
+
+
+def test_the_count_in_is_slower_or_faster_as_they_choose_and_kept_for_each_song(qtbot, band):
+    _studio, _session, mine, *_rest = band
+    mine.songs.create("Evening song")
+    page = MySongsPage(mine, "system", click_player=lambda _samples, _rate: None)
+    qtbot.addWidget(page)
+    open_song(qtbot, page, "Morning song")
+    view = page.song_view
+    assert view.tempo.label.text() == "Count-in: 100 beats a minute"
+    view.tempo.faster_button.click()
+    view.tempo.faster_button.click()
+    view.tempo.slower_button.click()
+    assert view.tempo.label.text() == "Count-in: 110 beats a minute"
+    assert view.recorder.bpm == view.looper.bpm == 110
+    view.recorder.record_button.click()  # the count-in beats at that tempo
+    assert view.recorder.counter.counting
+    assert view.recorder.counter._timer.interval() == round(60_000 / 110)
+    view.recorder.record_button.click()  # cancelled
+    page.show_songs()
+    open_song(qtbot, page, "Evening song")
+    assert view.tempo.bpm == 100  # another song, the usual tempo
+    again = MySongsPage(mine, "system")  # participant mode another day
+    qtbot.addWidget(again)
+    open_song(qtbot, again, "Morning song")
+    assert again.song_view.tempo.label.text() == "Count-in: 110 beats a minute"
+    assert again.song_view.recorder.bpm == 110

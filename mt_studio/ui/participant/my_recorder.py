@@ -46,6 +46,7 @@ class MyRecorder(QWidget):
         super().__init__(parent)
         self._mine = mine
         self.device = device
+        self.bpm: float | None = None  # the count-in's tempo (None: the usual one)
         self.recording: Recording | None = None
         self._reason: str | None = None
         self.record_button = big_button(_("Record a new take"), _("Record a new take"))
@@ -108,7 +109,7 @@ class MyRecorder(QWidget):
         elif self._reason is None:
             self.recording_changed.emit(True)  # the player lets go of the device now
             if self.count_in.isChecked():
-                self.counter.start(COUNT_IN_BARS, None)
+                self.counter.start(COUNT_IN_BARS, self.bpm)
                 self._show()
             else:
                 self._start()

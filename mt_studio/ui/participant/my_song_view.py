@@ -19,6 +19,7 @@ from mt_studio.ui.participant.my_copy import MyCopy
 from mt_studio.ui.participant.my_looper import MyLooper
 from mt_studio.ui.participant.my_recorder import MyRecorder
 from mt_studio.ui.participant.my_take_player import MyTakePlayer
+from mt_studio.ui.participant.my_tempo import MyTempo
 from mt_studio.ui.participant.my_words import my_take_words
 from mt_studio.ui.recording.count_in import ClickPlayer, play_on_default_output
 from mt_studio.ui.songs.lyrics_editor import LyricsEditor
@@ -71,6 +72,8 @@ class MySongView(QWidget):
         self.looper = MyLooper(mine, device)
         self.looper.looping_changed.connect(self._looping_changed)
         self.looper.take_made.connect(self._loop_kept)
+        self.tempo = MyTempo()
+        self.tempo.changed.connect(self._tempo_changed)
         self._lay_out()
         self._show_saved()
 
@@ -90,6 +93,7 @@ class MySongView(QWidget):
         takes_side.addWidget(self.player)
         takes_side.addWidget(self.copy)
         takes_side.addStretch(1)
+        takes_side.addWidget(self.tempo)
         sides = QHBoxLayout()
         sides.addLayout(words_side, 1)
         sides.addLayout(takes_side, 1)
@@ -115,6 +119,7 @@ class MySongView(QWidget):
         self.title.setText(song.title)
         self._saved_lyrics = song.latest.lyrics
         self.lyrics.setPlainText(song.latest.lyrics)
+        self.tempo.show_song(song.id)
         self.show_takes()
         self._show_saved()
 
@@ -213,6 +218,9 @@ class MySongView(QWidget):
         self.player.show_take(take)
         self.copy.set_take(take.id if take is not None else None)
 
+    def _tempo_changed(self, bpm: float) -> None:
+        self.recorder.bpm = self.looper.bpm = bpm
+
     def _recording_changed(self, recording: bool) -> None:
         self._busy(recording)
         self.looper.setEnabled(not recording)
@@ -226,6 +234,7 @@ class MySongView(QWidget):
         if busy:
             self.player.let_go()
         self.player.setEnabled(not busy)
+        self.tempo.setEnabled(not busy)
         self.copy.setEnabled(not busy)
         self.take_list.setEnabled(not busy)
         self.back_button.setEnabled(not busy)

@@ -4,8 +4,8 @@ what is theirs, and redraws on the studio's events through the bridge (docs/arch
 a song saved, a take kept, or consent withdrawn by anyone shows here at once.
 
 `my_song_list` lists their songs, `my_song_view` shows one with its takes; `my_take_player`,
-`my_copy`, `my_recorder` and `my_looper` are the parts of a song's takes; `big_type` and `my_words` are
-small pieces they share.
+`my_copy`, `my_recorder`, `my_looper` and `my_tempo` are the parts of a song's takes;
+`big_type` and `my_words` are small pieces they share.
 """
 
 from __future__ import annotations
