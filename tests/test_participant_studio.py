@@ -253,3 +253,22 @@ def test_a_layer_they_loop_on_their_input_is_a_take_of_theirs_in_their_list(band
     rows = [r for r in studio.audit.entries(bass.id) if r.subject == f"take:{kept.id}"]
     assert rows and all(r.for_participant == bass.id for r in rows)
     assert {"take.started", "layer.undone"} <= {r.action for r in rows}
+
+
+def test_the_sessions_keyboard_is_theirs_to_record_only_when_they_play_it(band):
+    studio, session, singer, bass, *_rest = band
+    studio.sessions.keep_setup(session.id, session.inputs, midi_players=[bass.id],
+                               midi_port="Keys")
+    mine = studio.for_participant(singer.id, session.id)
+    own = mine.recording.inputs()
+    assert mine.recording.keyboard() is None and not mine.recording.plays_keyboard()
+    with pytest.raises(AccessRefused, match="keyboard"):
+        mine.recording.plan(TakeRequest(session.id, "system", inputs=own, midi="Keys"))
+    studio.sign_in("Therese", PASS)
+    studio.sessions.keep_setup(session.id, session.inputs, midi_players=[singer.id])
+    mine = studio.for_participant(singer.id, session.id)
+    assert mine.recording.keyboard() == "Keys"
+    with pytest.raises(AccessRefused, match="keyboard"):  # only the session's keyboard
+        mine.recording.plan(TakeRequest(session.id, "system", inputs=own, midi="Drum pads"))
+    assert mine.recording.plan(TakeRequest(session.id, "system", inputs=own,
+                                           midi="Keys")).record_midi

@@ -362,3 +362,46 @@ def test_the_count_in_is_slower_or_faster_as_they_choose_and_kept_for_each_song(
     open_song(qtbot, again, "Morning song")
     assert again.song_view.tempo.label.text() == "Count-in: 110 beats a minute"
     assert again.song_view.recorder.bpm == 110
+
+
+def test_the_sessions_keyboard_is_recorded_with_their_take_when_they_play_it(
+        qtbot, band, device, monkeypatch):
+    import mido
+
+    from mt_studio.core.domain import TrackKind
+
+    studio, session, mine, *_rest = band
+    jack_midi = "mido.backends.rtmidi/UNIX_JACK"
+    monkeypatch.setenv("MIDO_BACKEND", jack_midi)
+    keyboard = mido.Backend(jack_midi).open_output("keyboard", virtual=True)
+    me = mine.participant.id
+    studio.sign_in("Therese", PASS)
+    studio.sessions.keep_setup(session.id, session.inputs, midi_players=[me],
+                               midi_port="keyboard")
+    mine = studio.for_participant(me, session.id)
+    page = MySongsPage(mine, "system")
+    qtbot.addWidget(page)
+    open_song(qtbot, page, "Morning song")
+    recorder = page.song_view.recorder
+    assert recorder.request().midi == "keyboard"
+    recorder.count_in.setChecked(False)
+    try:
+        with qtbot.waitSignal(recorder.recording_changed, timeout=10000):
+            recorder.record_button.click()
+        recording = recorder.recording
+
+        def play() -> bool:  # a note, until the take has heard a few
+            keyboard.send(mido.Message("note_on", note=60, velocity=90))
+            keyboard.send(mido.Message("note_off", note=60, velocity=0))
+            return recording.midi_events >= 4
+
+        qtbot.waitUntil(play, timeout=10000)
+        with qtbot.waitSignal(recorder.take_recorded, timeout=10000) as kept:
+            recorder.record_button.click()
+    finally:
+        recorder.stop_recording()
+        keyboard.close()
+    take = mine.take(kept.args[0])
+    (midi,) = [t for t in take.tracks if t.kind is TrackKind.MIDI]
+    notes = [m for m in mido.MidiFile(mine.folder / midi.file) if m.type == "note_on"]
+    assert notes and all(m.note == 60 for m in notes)

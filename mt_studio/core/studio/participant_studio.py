@@ -282,9 +282,16 @@ class MyRecording:
 
     def plays_keyboard(self) -> bool:
         """Whether the session's MIDI keyboard is theirs to play."""
+        return self.keyboard() is not None
+
+    def keyboard(self) -> str | None:
+        """The session's MIDI keyboard port if it is theirs to play (recorded with their
+        takes), else None."""
         with self._mine._door.reading() as db:
             session = sessions.get(db, self._mine.session_id)
-        return session.midi_port is not None and self._mine.participant.id in session.midi_players
+        if self._mine.participant.id not in session.midi_players:
+            return None
+        return session.midi_port
 
     def plan(self, request: TakeRequest) -> TakePlan:
         """What REQUEST (on their inputs only) would record, worded without anyone's name."""
@@ -324,7 +331,7 @@ class MyRecording:
         wanted = request.inputs or mine
         if not set(wanted) <= set(mine):
             raise AccessRefused(_("Only your own inputs record here."))
-        if request.midi and not self.plays_keyboard():
+        if request.midi and request.midi != self.keyboard():
             raise AccessRefused(_("The keyboard is not yours in this session."))
         me = (self._mine.participant.id,)
         with self._mine._door.reading() as db:

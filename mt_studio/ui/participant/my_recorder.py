@@ -83,11 +83,13 @@ class MyRecorder(QWidget):
         return self.recording is not None
 
     def request(self) -> TakeRequest | None:
-        """What Record records: the participant's inputs of the device (None: none)."""
+        """What Record records: the participant's inputs of the device, and the session's
+        keyboard when they play it (None: no input)."""
         inputs = self._mine.recording.inputs()
         if self.device is None or not inputs:
             return None
-        return TakeRequest(self._mine.session_id, self.device, inputs=inputs)
+        return TakeRequest(self._mine.session_id, self.device, inputs=inputs,
+                           midi=self._mine.recording.keyboard())
 
     def reason_disabled(self) -> str | None:
         """Why Record is off, in words; None when it may be pressed."""
