@@ -281,6 +281,7 @@ def play_and_practise(qtbot, page: MySongsPage) -> None:
     qtbot.waitUntil(page.isActiveWindow)
     qtbot.keyClick(view.take_list, Qt.Key.Key_Space)
     qtbot.waitUntil(lambda: view.player.playing, timeout=10000)
+    assert view.player.player.device == "system"  # the interface chosen, not the default
     qtbot.waitUntil(lambda: not view.player.clock.text().startswith("0:00 "), timeout=10000)
     qtbot.keyClick(view.take_list, Qt.Key.Key_Space)
     qtbot.waitUntil(lambda: view.player.play_button.text() == "Play", timeout=5000)

@@ -21,7 +21,7 @@ from mt_studio.ui.participant.my_recorder import MyRecorder
 from mt_studio.ui.participant.my_take_player import MyTakePlayer
 from mt_studio.ui.participant.my_tempo import MyTempo
 from mt_studio.ui.participant.my_words import my_take_words
-from mt_studio.ui.recording.count_in import ClickPlayer, play_on_default_output
+from mt_studio.ui.recording.count_in import ClickPlayer, output_player
 from mt_studio.ui.songs.lyrics_editor import LyricsEditor
 from mt_studio.ui.songs.song_words import saved_words
 
@@ -41,7 +41,7 @@ class MySongView(QWidget):
 
     def __init__(self, mine: ParticipantStudio, device: str | None,
                  parent: QWidget | None = None, *,
-                 click_player: ClickPlayer = play_on_default_output) -> None:
+                 click_player: ClickPlayer | None = None) -> None:
         super().__init__(parent)
         self._mine = mine
         self.song: Song | None = None
@@ -64,9 +64,10 @@ class MySongView(QWidget):
         roomy(self.take_list)
         self.take_list.setToolTip(_("Choose a take, then press Space to play or stop it."))
         self.take_list.currentItemChanged.connect(self._take_chosen)
-        self.player = MyTakePlayer(mine)
+        self.player = MyTakePlayer(mine, device)
         self.copy = MyCopy(mine)
-        self.recorder = MyRecorder(mine, device, overlay=self, click_player=click_player)
+        self.recorder = MyRecorder(mine, device, overlay=self,
+                                   click_player=click_player or output_player(device))
         self.recorder.recording_changed.connect(self._recording_changed)
         self.recorder.take_recorded.connect(self._recorded)
         self.looper = MyLooper(mine, device)
