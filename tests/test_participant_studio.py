@@ -3,12 +3,16 @@ whatever it is asked, and every audit row it writes says who was at the keyboard
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
+import soundfile as sf
+from jack_rig import JackServer, SignalsInAChildProcess, seen_by_portaudio, wait_for
 
 from mt_studio.core.capture.take_plan import TakeRequest
 from mt_studio.core.domain import Purpose, SessionKind
 from mt_studio.core.domain.accounts import Role
 from mt_studio.core.errors import AccessRefused, ConsentRefused, InputError
+from mt_studio.core.looper import LooperState, Player
 from mt_studio.core.presets.model import AudioFormat
 from mt_studio.core.studio import Studio
 from mt_studio.core.studio.participant_studio import OWN_COPY
@@ -118,8 +122,6 @@ def test_recording_only_on_their_own_inputs_in_their_session(band):
         mine.recording.plan(TakeRequest(session.id + 1, "system", inputs=own))
     plan = mine.recording.plan(TakeRequest(session.id, "system", inputs=own))
     assert plan.inputs == own and plan.refusal is None
-    with pytest.raises(AccessRefused, match="Looping"):  # not held to their inputs yet
-        mine.recording.looper("system", 48000, 4)
 
 
 def test_my_copy_goes_through_the_export_gate_and_says_who_was_at_the_keyboard(band):
@@ -183,3 +185,90 @@ def test_a_take_shows_a_participant_no_therapists_words_and_no_one_else(band):
         assert all(not m.name for m in shown_take.markers)
         assert all(t.participant_ids == () and t.instrument is None
                    for t in shown_take.tracks)
+
+
+RATE = 48000
+
+
+def test_a_loop_is_recorded_only_from_their_inputs_and_refused_without_naming_anyone(band):
+    studio, session, *_people, take, _shared, _theirs = band
+    room = next(i for i in session.inputs if not i.isolated and i.players)  # hears the room
+    drummer = room.players[0]
+    other = next(p for p in session.participants if p.id != drummer)
+    studio.consent.withdraw(other.id, [Purpose.RECORD])
+    mine = studio.for_participant(drummer, session.id)
+    looper = mine.recording.looper("system", RATE, 4)
+    own = mine.recording.inputs()
+    others = next(i.number for i in session.inputs if i.number not in own)
+    for player in (Player(others, (drummer,)), Player(own[0], (other.id,)),
+                   Player(own[0], (drummer, other.id), isolated=True)):
+        with pytest.raises(AccessRefused):
+            looper.record_loop(player)
+    # Claiming the room mic is isolated changes nothing: the other one is heard on it.
+    for player in (Player(room.number, (drummer,), isolated=True), Player(room.number)):
+        with pytest.raises(ConsentRefused) as refused:
+            looper.record_loop(player)
+        assert other.pseudonym not in str(refused.value)
+    assert looper.state is LooperState.IDLE
+    looper.take_id = take.id  # undo, redo and mute only on the loop take it made
+    for asked in (looper.undo, looper.redo, looper.layers,
+                  lambda: looper.set_muted(take.tracks[0].id, True)):
+        with pytest.raises(AccessRefused):
+            asked()
+    studio.sign_in("Therese", PASS)
+    assert [t.id for t in studio.sessions.takes(session.id)] == [take.id]
+
+
+def test_a_layer_they_loop_on_their_input_is_a_take_of_theirs_in_their_list(band):
+    studio, session, *_rest = band
+    bass_input = next(i for i in session.inputs if i.isolated and i.number == 2)  # a DI
+    (bass,) = (p for p in session.participants if p.id in bass_input.players)
+    mine = studio.for_participant(bass.id, session.id)
+    with (JackServer(samplerate=RATE, period=256, inputs=2, outputs=2, synchronous=True)
+          as server, seen_by_portaudio(server)):
+        bass_line = SignalsInAChildProcess(server, ["silence", "sine:110:0.5"])
+        looper = mine.recording.looper("system", RATE, 2)
+        try:
+            looper.start()
+            bass_line.connect_to("PortAudio.*:in_")
+            looper.record_loop(Player(2), frames=RATE // 2)  # the layout says who is heard
+            wait_for(looper.layer_done.is_set, 10, "the first layer")
+            looper.layer_done.clear()
+            looper.overdub(Player(2, (bass.id,)))
+            wait_for(looper.layer_done.is_set, 10, "the overdub")
+            assert looper.undo().number == 2
+        finally:
+            looper.stop()
+            bass_line.close()
+    assert [layer.audible for layer in looper.layers()] == [True, False]
+    listed = {t.id: t for t in mine.takes()}
+    shown = listed[looper.take_id]
+    assert shown.is_loop and all(t.participant_ids == () for t in shown.tracks)
+    sound = sf.read(studio.folder / shown.tracks[0].file, dtype="float32")[0]
+    assert len(sound) == RATE // 2 and np.max(np.abs(sound)) > 0.4  # the bass line
+    studio.sign_in("Therese", PASS)
+    kept = studio.listening.take(looper.take_id)
+    assert [(t.input, t.participant_ids, t.isolated) for t in kept.tracks] == [
+        (2, (bass.id,), True)] * 2
+    rows = [r for r in studio.audit.entries(bass.id) if r.subject == f"take:{kept.id}"]
+    assert rows and all(r.for_participant == bass.id for r in rows)
+    assert {"take.started", "layer.undone"} <= {r.action for r in rows}
+
+
+def test_the_sessions_keyboard_is_theirs_to_record_only_when_they_play_it(band):
+    studio, session, singer, bass, *_rest = band
+    studio.sessions.keep_setup(session.id, session.inputs, midi_players=[bass.id],
+                               midi_port="Keys")
+    mine = studio.for_participant(singer.id, session.id)
+    own = mine.recording.inputs()
+    assert mine.recording.keyboard() is None and not mine.recording.plays_keyboard()
+    with pytest.raises(AccessRefused, match="keyboard"):
+        mine.recording.plan(TakeRequest(session.id, "system", inputs=own, midi="Keys"))
+    studio.sign_in("Therese", PASS)
+    studio.sessions.keep_setup(session.id, session.inputs, midi_players=[singer.id])
+    mine = studio.for_participant(singer.id, session.id)
+    assert mine.recording.keyboard() == "Keys"
+    with pytest.raises(AccessRefused, match="keyboard"):  # only the session's keyboard
+        mine.recording.plan(TakeRequest(session.id, "system", inputs=own, midi="Drum pads"))
+    assert mine.recording.plan(TakeRequest(session.id, "system", inputs=own,
+                                           midi="Keys")).record_midi

@@ -281,6 +281,7 @@ def play_and_practise(qtbot, page: MySongsPage) -> None:
     qtbot.waitUntil(page.isActiveWindow)
     qtbot.keyClick(view.take_list, Qt.Key.Key_Space)
     qtbot.waitUntil(lambda: view.player.playing, timeout=10000)
+    assert view.player.player.device == "system"  # the interface chosen, not the default
     qtbot.waitUntil(lambda: not view.player.clock.text().startswith("0:00 "), timeout=10000)
     qtbot.keyClick(view.take_list, Qt.Key.Key_Space)
     qtbot.waitUntil(lambda: view.player.play_button.text() == "Play", timeout=5000)
@@ -292,3 +293,116 @@ def play_and_practise(qtbot, page: MySongsPage) -> None:
     assert view.player.player.practice.settings.speed == pytest.approx(0.9)
     view.player.faster_button.click()
     qtbot.waitUntil(lambda: view.player.player.practice is None, timeout=5000)
+
+
+def test_a_loop_and_a_layer_made_on_the_song_page_are_layers_of_a_take_of_theirs(
+        qtbot, band, device):
+    studio, session, mine, _other, _take, shared, _theirs = band
+    page = MySongsPage(mine, "system")
+    qtbot.addWidget(page)
+    page.resize(1366, 728)
+    page.show()
+    qtbot.waitExposed(page)
+    open_song(qtbot, page, "Morning song")
+    view, looper = page.song_view, page.song_view.looper
+    looper.bpm, looper.bars = 240.0, 1  # a second counted in, a loop of a second
+    counted = []
+    looper.model.ticked.connect(lambda: counted.append(looper.beat.text()))
+    try:
+        assert looper.loop_button.isEnabled() and not looper.layer_button.isEnabled()
+        looper.loop_button.click()
+        assert not view.recorder.isEnabled() and not view.take_list.isEnabled()
+        qtbot.waitUntil(lambda: len(looper.model.layers) == 1, timeout=15000)  # closed, kept
+        assert [n for n in "1234" if n in counted] == list("1234")  # the count-in shown
+        assert looper.layer_button.isEnabled() and looper.loop_button.text() == "Stop the loop"
+        looper.layer_button.click()
+        qtbot.waitUntil(lambda: len(looper.model.layers) == 2, timeout=15000)
+        qtbot.waitUntil(looper.undo_button.isEnabled, timeout=5000)
+        looper.undo_button.click()
+        assert [layer.undone for layer in looper.model.layers] == [False, True]
+        looper.loop_button.click()
+        qtbot.waitUntil(lambda: not looper.looping, timeout=5000)
+    finally:
+        page.let_go()
+    take_id = looper.model.looper.take_id
+    assert take_id in mine.songs.get(shared.id).take_ids
+    qtbot.waitUntil(view.take_list.isEnabled, timeout=5000)
+    assert view.recorder.isEnabled() and take_id in view.shown_take_ids()
+    take = mine.take(take_id)
+    assert take.is_loop and take.frames == RATE
+    own = mine.recording.inputs()
+    assert [t.input for t in take.tracks] == [own[0]] * 2
+    assert others_named(page, studio, session) == []
+    studio.sign_in("Therese", PASS)
+    kept = studio.listening.take(take_id)
+    assert all(mine.participant.id in t.participant_ids for t in kept.tracks)
+
+
+def test_the_count_in_is_slower_or_faster_as_they_choose_and_kept_for_each_song(qtbot, band):
+    _studio, _session, mine, *_rest = band
+    mine.songs.create("Evening song")
+    page = MySongsPage(mine, "system", click_player=lambda _samples, _rate: None)
+    qtbot.addWidget(page)
+    open_song(qtbot, page, "Morning song")
+    view = page.song_view
+    assert view.tempo.label.text() == "Count-in: 100 beats a minute"
+    view.tempo.faster_button.click()
+    view.tempo.faster_button.click()
+    view.tempo.slower_button.click()
+    assert view.tempo.label.text() == "Count-in: 110 beats a minute"
+    assert view.recorder.bpm == view.looper.bpm == 110
+    view.recorder.record_button.click()  # the count-in beats at that tempo
+    assert view.recorder.counter.counting
+    assert view.recorder.counter._timer.interval() == round(60_000 / 110)
+    view.recorder.record_button.click()  # cancelled
+    page.show_songs()
+    open_song(qtbot, page, "Evening song")
+    assert view.tempo.bpm == 100  # another song, the usual tempo
+    again = MySongsPage(mine, "system")  # participant mode another day
+    qtbot.addWidget(again)
+    open_song(qtbot, again, "Morning song")
+    assert again.song_view.tempo.label.text() == "Count-in: 110 beats a minute"
+    assert again.song_view.recorder.bpm == 110
+
+
+def test_the_sessions_keyboard_is_recorded_with_their_take_when_they_play_it(
+        qtbot, band, device, monkeypatch):
+    import mido
+
+    from mt_studio.core.domain import TrackKind
+
+    studio, session, mine, *_rest = band
+    jack_midi = "mido.backends.rtmidi/UNIX_JACK"
+    monkeypatch.setenv("MIDO_BACKEND", jack_midi)
+    keyboard = mido.Backend(jack_midi).open_output("keyboard", virtual=True)
+    me = mine.participant.id
+    studio.sign_in("Therese", PASS)
+    studio.sessions.keep_setup(session.id, session.inputs, midi_players=[me],
+                               midi_port="keyboard")
+    mine = studio.for_participant(me, session.id)
+    page = MySongsPage(mine, "system")
+    qtbot.addWidget(page)
+    open_song(qtbot, page, "Morning song")
+    recorder = page.song_view.recorder
+    assert recorder.request().midi == "keyboard"
+    recorder.count_in.setChecked(False)
+    try:
+        with qtbot.waitSignal(recorder.recording_changed, timeout=10000):
+            recorder.record_button.click()
+        recording = recorder.recording
+
+        def play() -> bool:  # a note, until the take has heard a few
+            keyboard.send(mido.Message("note_on", note=60, velocity=90))
+            keyboard.send(mido.Message("note_off", note=60, velocity=0))
+            return recording.midi_events >= 4
+
+        qtbot.waitUntil(play, timeout=10000)
+        with qtbot.waitSignal(recorder.take_recorded, timeout=10000) as kept:
+            recorder.record_button.click()
+    finally:
+        recorder.stop_recording()
+        keyboard.close()
+    take = mine.take(kept.args[0])
+    (midi,) = [t for t in take.tracks if t.kind is TrackKind.MIDI]
+    notes = [m for m in mido.MidiFile(mine.folder / midi.file) if m.type == "note_on"]
+    assert notes and all(m.note == 60 for m in notes)

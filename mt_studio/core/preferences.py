@@ -37,6 +37,7 @@ class Preferences(NamedTuple):
     take_list_height: int = 0  # pixels the Takes tab's list was made; 0: as laid out first
     take_lanes_height: int = 0  # pixels its tracks were given above the mix; 0: as laid out
     lock_minutes: int = 10  # the window locks after this long untouched; 0: never by itself
+    song_tempos: dict = {}  # the count-in's beats a minute in My songs, by song id (as text)
 
 
 def load(folder: Path | None = None) -> Preferences:

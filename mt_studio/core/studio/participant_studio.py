@@ -282,9 +282,16 @@ class MyRecording:
 
     def plays_keyboard(self) -> bool:
         """Whether the session's MIDI keyboard is theirs to play."""
+        return self.keyboard() is not None
+
+    def keyboard(self) -> str | None:
+        """The session's MIDI keyboard port if it is theirs to play (recorded with their
+        takes), else None."""
         with self._mine._door._reading() as db:
             session = sessions.get(db, self._mine.session_id)
-        return session.midi_port is not None and self._mine.participant.id in session.midi_players
+        if self._mine.participant.id not in session.midi_players:
+            return None
+        return session.midi_port
 
     def plan(self, request: TakeRequest) -> TakePlan:
         """What REQUEST (on their inputs only) would record, worded without anyone's name."""
@@ -302,11 +309,18 @@ class MyRecording:
             raise ConsentRefused(_("Recording is not possible right now. Ask your "
                                    "therapist.")) from error
 
-    def looper(self, device: str, samplerate: int, inputs: int, *,  # noqa: ARG002
+    def looper(self, device: str, samplerate: int, inputs: int, *,
                round_trip: int = 0) -> Looper:
-        """Not in My songs yet: a looper's layers would have to be held to their own inputs,
-        and its refusals worded without names (AccessRefused until they are)."""
-        raise AccessRefused(_("Looping is not part of My songs yet. Ask your therapist."))
+        """A looper on DEVICE (not open yet: `start()` opens it) whose layers are recorded only
+        from their own inputs, with who is heard as the session's layout says, kept in a loop
+        take of theirs; its refusals name nobody."""
+        from mt_studio.core.looper import Looper
+        from mt_studio.core.studio.my_layer_keeper import MyLayerKeeper
+
+        if not self.inputs():
+            raise AccessRefused(_("No input of this session is yours. Ask your therapist."))
+        keeper = MyLayerKeeper(self._mine, device, samplerate)
+        return Looper(keeper, device, samplerate, inputs, round_trip=round_trip)
 
     def _checked(self, request: TakeRequest) -> TakeRequest:
         mine = self.inputs()
@@ -317,7 +331,7 @@ class MyRecording:
         wanted = request.inputs or mine
         if not set(wanted) <= set(mine):
             raise AccessRefused(_("Only your own inputs record here."))
-        if request.midi and not self.plays_keyboard():
+        if request.midi and request.midi != self.keyboard():
             raise AccessRefused(_("The keyboard is not yours in this session."))
         me = (self._mine.participant.id,)
         with self._mine._door._reading() as db:

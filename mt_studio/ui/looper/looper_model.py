@@ -164,8 +164,7 @@ class LooperModel(QObject):
                 bpm = check_tempo(tempo)
                 frames = beat_frame(bars * BEATS_PER_BAR, bpm, self.rate())
             channels = max(request.inputs)
-            looper = self.studio.recording.looper(self.session.id, request.device, self.rate(),
-                                                  channels, round_trip=self.round_trip() or 0)
+            looper = self._new_looper(request.device, channels)
             if bars and counted_in:
                 looper.check(player)  # consent now; the count-in starts once the sound runs
                 self._counted_start = (player, frames,
@@ -187,6 +186,11 @@ class LooperModel(QObject):
         self._open_in_background(looper)
         self.changed.emit()
         self.active_changed.emit(True)
+
+    def _new_looper(self, device: str, channels: int) -> Looper:
+        """A looper for the session on DEVICE's first CHANNELS inputs, not open yet."""
+        return self.studio.recording.looper(self.session.id, device, self.rate(), channels,
+                                            round_trip=self.round_trip() or 0)
 
     def close_loop(self) -> None:
         """End a free loop here."""
@@ -227,9 +231,7 @@ class LooperModel(QObject):
             self._close_in_background(looper)
         # Still opening: `_opened` closes it once it is open.
         self._refresh_layers()
-        self.said.emit(_("The looper is stopped. The layers are kept with the session's "
-                         "takes.") if self.layers else _("The looper is stopped. Nothing "
-                                                         "was kept."))
+        self.said.emit(self._stopped_words())
         self.changed.emit()
         self.active_changed.emit(False)
 
@@ -239,6 +241,10 @@ class LooperModel(QObject):
         looper, bpm = self.looper, self._loop_bpm
         if looper is not None and self.ready:
             looper.set_click(bpm if bpm is not None and on else None)
+
+    def _stopped_words(self) -> str:
+        return (_("The looper is stopped. The layers are kept with the session's takes.")
+                if self.layers else _("The looper is stopped. Nothing was kept."))
 
     def _refused(self, error: ConsentRefused) -> None:
         self.said.emit(_("{refusal} Nothing was recorded, and the loop is as it was. Choose "
@@ -256,9 +262,12 @@ class LooperModel(QObject):
             self.said.emit(str(error))
             return
         if layer is not None:
-            self.said.emit(_("Layer {n} is left out of the loop. It is kept, and Redo "
-                             "(Ctrl+Shift+Z) brings it back.").format(n=layer.number))
+            self.said.emit(self._undone_words(layer))
         self._layers_touched()
+
+    def _undone_words(self, layer: Layer) -> str:
+        return _("Layer {n} is left out of the loop. It is kept, and Redo (Ctrl+Shift+Z) "
+                 "brings it back.").format(n=layer.number)
 
     def redo(self) -> None:
         """Bring back the layer undone last."""
@@ -301,12 +310,15 @@ class LooperModel(QObject):
         self.layers = looper.layers() if looper is not None else []
         if not self.layers:
             return
-        owners = {t.id: t.participant_ids
-                  for t in self.studio.listening.take(looper.take_id).tracks}
-        names = self.studio.consent.pseudonyms()
-        self.players = {layer.track_id: who_text(owners.get(layer.track_id, ()), names)
-                        for layer in self.layers}
+        self.players = self._who_played(looper.take_id)
         self.layers_updated.emit()
+
+    def _who_played(self, take_id: int) -> dict[int, str]:
+        """Who played each layer of TAKE_ID, in words, by track id."""
+        owners = {t.id: t.participant_ids for t in self.studio.listening.take(take_id).tracks}
+        names = self.studio.consent.pseudonyms()
+        return {layer.track_id: who_text(owners.get(layer.track_id, ()), names)
+                for layer in self.layers}
 
     # -- the device, in workers ---------------------------------------------------------------
 

@@ -46,6 +46,7 @@ class MyRecorder(QWidget):
         super().__init__(parent)
         self._mine = mine
         self.device = device
+        self.bpm: float | None = None  # the count-in's tempo (None: the usual one)
         self.recording: Recording | None = None
         self._reason: str | None = None
         self.record_button = big_button(_("Record a new take"), _("Record a new take"))
@@ -82,11 +83,13 @@ class MyRecorder(QWidget):
         return self.recording is not None
 
     def request(self) -> TakeRequest | None:
-        """What Record records: the participant's inputs of the device (None: none)."""
+        """What Record records: the participant's inputs of the device, and the session's
+        keyboard when they play it (None: no input)."""
         inputs = self._mine.recording.inputs()
         if self.device is None or not inputs:
             return None
-        return TakeRequest(self._mine.session_id, self.device, inputs=inputs)
+        return TakeRequest(self._mine.session_id, self.device, inputs=inputs,
+                           midi=self._mine.recording.keyboard())
 
     def reason_disabled(self) -> str | None:
         """Why Record is off, in words; None when it may be pressed."""
@@ -108,7 +111,7 @@ class MyRecorder(QWidget):
         elif self._reason is None:
             self.recording_changed.emit(True)  # the player lets go of the device now
             if self.count_in.isChecked():
-                self.counter.start(COUNT_IN_BARS, None)
+                self.counter.start(COUNT_IN_BARS, self.bpm)
                 self._show()
             else:
                 self._start()

@@ -16,10 +16,12 @@ from mt_studio.i18n import _
 from mt_studio.ui.common.list_rows import ID_ROLE, inert_item, item_ids
 from mt_studio.ui.participant.big_type import big_button, heading, page_font, roomy, words
 from mt_studio.ui.participant.my_copy import MyCopy
+from mt_studio.ui.participant.my_looper import MyLooper
 from mt_studio.ui.participant.my_recorder import MyRecorder
 from mt_studio.ui.participant.my_take_player import MyTakePlayer
+from mt_studio.ui.participant.my_tempo import MyTempo
 from mt_studio.ui.participant.my_words import my_take_words
-from mt_studio.ui.recording.count_in import ClickPlayer, play_on_default_output
+from mt_studio.ui.recording.count_in import ClickPlayer, output_player
 from mt_studio.ui.songs.lyrics_editor import LyricsEditor
 from mt_studio.ui.songs.song_words import saved_words
 
@@ -39,7 +41,7 @@ class MySongView(QWidget):
 
     def __init__(self, mine: ParticipantStudio, device: str | None,
                  parent: QWidget | None = None, *,
-                 click_player: ClickPlayer = play_on_default_output) -> None:
+                 click_player: ClickPlayer | None = None) -> None:
         super().__init__(parent)
         self._mine = mine
         self.song: Song | None = None
@@ -62,11 +64,17 @@ class MySongView(QWidget):
         roomy(self.take_list)
         self.take_list.setToolTip(_("Choose a take, then press Space to play or stop it."))
         self.take_list.currentItemChanged.connect(self._take_chosen)
-        self.player = MyTakePlayer(mine)
+        self.player = MyTakePlayer(mine, device)
         self.copy = MyCopy(mine)
-        self.recorder = MyRecorder(mine, device, overlay=self, click_player=click_player)
+        self.recorder = MyRecorder(mine, device, overlay=self,
+                                   click_player=click_player or output_player(device))
         self.recorder.recording_changed.connect(self._recording_changed)
         self.recorder.take_recorded.connect(self._recorded)
+        self.looper = MyLooper(mine, device)
+        self.looper.looping_changed.connect(self._looping_changed)
+        self.looper.take_made.connect(self._loop_kept)
+        self.tempo = MyTempo()
+        self.tempo.changed.connect(self._tempo_changed)
         self._lay_out()
         self._show_saved()
 
@@ -85,14 +93,20 @@ class MySongView(QWidget):
         takes_side.addWidget(self.take_list, 1)
         takes_side.addWidget(self.player)
         takes_side.addWidget(self.copy)
-        takes_side.addSpacing(self.fontMetrics().height())
-        takes_side.addWidget(self.recorder)
+        takes_side.addStretch(1)
+        takes_side.addWidget(self.tempo)
         sides = QHBoxLayout()
         sides.addLayout(words_side, 1)
         sides.addLayout(takes_side, 1)
+        making = QHBoxLayout()  # what takes the audio device: a new take, or a loop
+        making.addWidget(self.recorder, 1)
+        making.addSpacing(self.fontMetrics().height())
+        making.addWidget(self.looper, 1)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addLayout(sides, 1)
+        layout.addSpacing(self.fontMetrics().height() // 2)
+        layout.addLayout(making)
         for first, second in ((self.back_button, self.lyrics), (self.lyrics, self.save_button),
                               (self.save_button, self.take_list),
                               (self.take_list, self.player.play_button)):
@@ -106,6 +120,7 @@ class MySongView(QWidget):
         self.title.setText(song.title)
         self._saved_lyrics = song.latest.lyrics
         self.lyrics.setPlainText(song.latest.lyrics)
+        self.tempo.show_song(song.id)
         self.show_takes()
         self._show_saved()
 
@@ -168,6 +183,7 @@ class MySongView(QWidget):
         """Stop playing and recording (the take recorded is kept)."""
         self.recorder.counter.cancel()
         self.recorder.stop_recording()
+        self.looper.let_go()
         self.player.let_go()
 
     # -- their takes --------------------------------------------------------------------------
@@ -203,21 +219,42 @@ class MySongView(QWidget):
         self.player.show_take(take)
         self.copy.set_take(take.id if take is not None else None)
 
+    def _tempo_changed(self, bpm: float) -> None:
+        self.recorder.bpm = self.looper.bpm = bpm
+
     def _recording_changed(self, recording: bool) -> None:
-        if recording:
+        self._busy(recording)
+        self.looper.setEnabled(not recording)
+
+    def _looping_changed(self, looping: bool) -> None:
+        self._busy(looping)
+        self.recorder.setEnabled(not looping)
+
+    def _busy(self, busy: bool) -> None:
+        """The device is taken by a take or a loop: the player lets go, and the song stays."""
+        if busy:
             self.player.let_go()
-        self.take_list.setEnabled(not recording)
-        self.back_button.setEnabled(not recording)
+        self.player.setEnabled(not busy)
+        self.tempo.setEnabled(not busy)
+        self.copy.setEnabled(not busy)
+        self.take_list.setEnabled(not busy)
+        self.back_button.setEnabled(not busy)
+
+    def _loop_kept(self, take_id: int) -> None:
+        """A layer of their loop was kept: the loop take belongs to this song."""
+        self._link(take_id, self.looper.message.setText)
 
     def _recorded(self, take_id: int) -> None:
         """A take of theirs was kept: it belongs to this song."""
+        self._link(take_id, self.recorder.message.setText)
+
+    def _link(self, take_id: int, say) -> None:
         if self.song is None:
             return
         try:
             self._mine.songs.link_take(self.song.id, take_id)
         except MtStudioError:  # others can be heard on it who do not share with the group
-            self.recorder.message.setText(_("The take is kept, but it cannot be shown here. "
-                                            "Ask your therapist."))
+            say(_("The take is kept, but it cannot be shown here. Ask your therapist."))
         self.song_changed()
         if take_id in self._takes:
             self.take_list.setCurrentRow(self.shown_take_ids().index(take_id))

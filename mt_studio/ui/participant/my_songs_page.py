@@ -4,8 +4,8 @@ what is theirs, and redraws on the studio's events through the bridge (docs/arch
 a song saved, a take kept, or consent withdrawn by anyone shows here at once.
 
 `my_song_list` lists their songs, `my_song_view` shows one with its takes; `my_take_player`,
-`my_copy` and `my_recorder` are the parts of a song's takes; `big_type` and `my_words` are
-small pieces they share.
+`my_copy`, `my_recorder`, `my_looper` and `my_tempo` are the parts of a song's takes;
+`big_type` and `my_words` are small pieces they share.
 """
 
 from __future__ import annotations
@@ -31,16 +31,17 @@ from mt_studio.ui.participant import my_song_list
 from mt_studio.ui.participant.big_type import big_button, heading, page_font
 from mt_studio.ui.participant.my_song_list import MySongList
 from mt_studio.ui.participant.my_song_view import MySongView
-from mt_studio.ui.recording.count_in import ClickPlayer, play_on_default_output
+from mt_studio.ui.recording.count_in import ClickPlayer, output_player
 
 if TYPE_CHECKING:
     from mt_studio.core.studio.participant_studio import ParticipantStudio
 
 
 class MySongsPage(QWidget):
-    """Participant mode's page for MINE, recording on DEVICE (the audio interface the
-    therapist chose; None: none): a header with their pseudonym and Leave, their songs, and
-    the song open. CLICK_PLAYER plays the count-in's click (the default output's).
+    """Participant mode's page for MINE, recording and playing on DEVICE (the audio interface
+    the therapist chose; None: none, and the system's output plays): a header with their
+    pseudonym and Leave, their songs, and the song open. CLICK_PLAYER plays the count-in's
+    click (default: on DEVICE's output).
 
     `leave_requested()` when Leave is pressed (the window asks for a therapist's passphrase).
     """
@@ -49,7 +50,7 @@ class MySongsPage(QWidget):
 
     def __init__(self, mine: ParticipantStudio, device: str | None,
                  parent: QWidget | None = None, *,
-                 click_player: ClickPlayer = play_on_default_output) -> None:
+                 click_player: ClickPlayer | None = None) -> None:
         super().__init__(parent)
         self.mine = mine
         self.setFont(page_font())
@@ -61,7 +62,8 @@ class MySongsPage(QWidget):
                                        _("Hand the studio back to your therapist."))
         self.leave_button.clicked.connect(self._leave)
         self.songs = MySongList()
-        self.song_view = MySongView(mine, device, click_player=click_player)
+        self.song_view = MySongView(mine, device,
+                                    click_player=click_player or output_player(device))
         self.pages = QStackedWidget()
         self.pages.addWidget(self.songs)
         self.pages.addWidget(self.song_view)
@@ -120,6 +122,7 @@ class MySongsPage(QWidget):
         if self.pages.currentWidget() is self.song_view:
             self.song_view.song_changed()
             self.song_view.recorder.refresh()
+            self.song_view.looper.refresh()
         else:
             self.songs.show_songs(self.mine.songs.all())
 

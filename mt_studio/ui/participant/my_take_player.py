@@ -32,16 +32,18 @@ SETTLE_MS = 500  # a practice version is made once the speed buttons rest
 
 
 class MyTakePlayer(QWidget):
-    """Play, Stop, Slower and Faster for the take shown (`show_take`).
+    """Play, Stop, Slower and Faster for the take shown (`show_take`), on DEVICE's output.
 
     `playing_changed(bool)` when it starts or stops playing.
     """
 
     playing_changed = pyqtSignal(bool)
 
-    def __init__(self, mine: ParticipantStudio, parent: QWidget | None = None) -> None:
+    def __init__(self, mine: ParticipantStudio, device: str | None = None,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._mine = mine
+        self.device = device  # the therapist's interface plays (None: the system's output)
         self.take: Take | None = None
         self.player: TakePlayer | None = None
         self.speed = 100
@@ -147,7 +149,7 @@ class MyTakePlayer(QWidget):
 
     def _open(self) -> None:
         try:
-            player = self._mine.listening.player(self.take.id)
+            player = self._mine.listening.player(self.take.id, self.device)
         except MtStudioError as error:
             self.status.setText(str(error))
             return

@@ -28,6 +28,19 @@ def play_on_default_output(samples: np.ndarray, rate: int) -> None:
     play_once(samples, rate)
 
 
+def output_player(device: str | None) -> ClickPlayer:
+    """A click player on the output of DEVICE (None: the default output)."""
+    if device is None:
+        return play_on_default_output
+
+    def play(samples: np.ndarray, rate: int) -> None:
+        from mt_studio.core.playback import play_once
+
+        play_once(samples, rate, device)
+
+    return play
+
+
 class CountIn(QLabel):
     """Counts beats in big numbers over its parent, then emits `finished` on the take's downbeat.
 
