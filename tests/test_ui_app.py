@@ -216,10 +216,9 @@ def test_the_window_lists_dated_sessions_without_loading_babel(tmp_path):
 def test_qts_own_warnings_are_held_and_written_to_the_log_not_the_terminal(tmp_path, capfd):
     from PyQt6.QtCore import qInstallMessageHandler, qWarning
 
-    from mt_studio.ui.app import _before_the_window, route_qt_messages
+    from mt_studio.ui.app import route_qt_messages
 
-    route_qt_messages()  # as the window starts
-    _before_the_window()  # holds what is logged
+    route_qt_messages()  # as the window starts: Qt's first message holds the log
     try:
         qWarning("QStandardPaths: a warning from Qt")
     finally:
@@ -244,9 +243,10 @@ def test_the_log_file_opens_once_the_sessions_are_listed(qtbot, tmp_path):
     with Library.open(tmp_path / "lib") as earlier, earlier.transaction() as tx:
         sessions.create(tx, "Tuesday band", SessionKind.BAND, on=date(2026, 11, 3))
     log = tmp_path / "logs" / "mt-studio.log"
-    logs.hold_logging()
-    logging.getLogger("mt_studio.early").warning("held until the sessions are listed")
-    shell = Shell(ErrorReporter(), folder=tmp_path / "lib")
+    early = logging.getLogger("mt_studio.early")
+    shell = Shell(ErrorReporter(), folder=tmp_path / "lib",
+                  first_painted=lambda: (logs.hold_logging(), early.warning(
+                      "held until the sessions are listed")))
     shell.open()
     window = shell.window
     qtbot.addWidget(window)

@@ -7,14 +7,11 @@ defaults with a warning in the log rather than stopping the app.
 from __future__ import annotations
 
 import json
-import logging
 import os
 from pathlib import Path
 from typing import NamedTuple
 
 import platformdirs
-
-log = logging.getLogger(__name__)
 
 CONFIG_ENV = "MT_STUDIO_CONFIG_DIR"
 FILE_NAME = "preferences.json"
@@ -48,10 +45,10 @@ def load(folder: Path | None = None) -> Preferences:
     except FileNotFoundError:
         return Preferences()
     except (OSError, ValueError) as error:
-        log.warning("ignoring unreadable preferences %s: %s", path, error)
+        _log().warning("ignoring unreadable preferences %s: %s", path, error)
         return Preferences()
     if not isinstance(raw, dict):
-        log.warning("ignoring preferences %s: not a JSON object", path)
+        _log().warning("ignoring preferences %s: not a JSON object", path)
         return Preferences()
     defaults = Preferences()._asdict()
     return Preferences(**{k: v for k, v in raw.items()
@@ -64,3 +61,11 @@ def save(preferences: Preferences, folder: Path | None = None) -> None:
 
     with replaced_atomically((folder or config_folder()) / FILE_NAME) as file:
         file.write(json.dumps(preferences._asdict(), indent=2).encode("utf-8"))
+
+
+def _log():
+    """This module's logger: logging is imported when there is something to log, as the
+    preferences are read before the window's first paint."""
+    import logging
+
+    return logging.getLogger(__name__)

@@ -44,6 +44,9 @@ def route_qt_messages() -> None:
     def handler(kind, context, message) -> None:
         import logging
 
+        from mt_studio.core.logs import hold_logging
+
+        hold_logging()  # held until the log file opens, if this comes before the first paint
         logging.getLogger("qt").log(_QT_LEVELS.get(int(kind.value), 30), "%s", message)
 
     qInstallMessageHandler(handler)
@@ -52,9 +55,9 @@ def route_qt_messages() -> None:
 def run(library_folder: Path | str | None = None, argv: list[str] | None = None) -> int:
     """Open the studio window on the library and run until it closes; the exit code."""
     route_qt_messages()
-    # Done on the other core while Qt connects to the display (it lets go of Python's lock
-    # meanwhile): platformdirs alone takes 6 ms to import, logging 5.
-    chosen = in_a_thread(_before_the_window, name="mt-studio-preferences")
+    # Read on the other core while Qt connects to the display (it lets go of Python's lock
+    # meanwhile): platformdirs alone takes 6 ms to import.
+    chosen = in_a_thread(_saved_preferences, name="mt-studio-preferences")
     app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv[:1])
     i18n.use_language(chosen().language or None)
     app.setApplicationName("mt-studio")
@@ -62,7 +65,9 @@ def run(library_folder: Path | str | None = None, argv: list[str] | None = None)
     reporter = ErrorReporter()
     sys.excepthook = reporter.report_exception
     threading.excepthook = reporter.report_thread_exception
-    shell = Shell(reporter, folder=library_folder)
+    # What is logged from the first paint on is held until the log file opens, once the
+    # window has listed the sessions: logging's import (5 ms) comes after the first paint.
+    shell = Shell(reporter, folder=library_folder, first_painted=_hold_logging)
     shell.open()
     try:
         return app.exec()
@@ -73,14 +78,16 @@ def run(library_folder: Path | str | None = None, argv: list[str] | None = None)
         start_logging()  # what was held, if the window ended before the library opened
 
 
-def _before_the_window() -> Preferences:
-    """The saved preferences; and what is logged is held until the log file opens, once the
-    window has listed the sessions."""
+def _saved_preferences() -> Preferences:
     from mt_studio.core import preferences
+
+    return preferences.load()
+
+
+def _hold_logging() -> None:
     from mt_studio.core.logs import hold_logging
 
     hold_logging()
-    return preferences.load()
 
 
 def in_a_thread(function: Callable[[], T], name: str) -> Callable[[], T]:
@@ -158,12 +165,15 @@ class Shell:
 
     Without a studio to start with, it opens the library in FOLDER (None: the default) in a
     worker once the first window has painted: the window shows at once, saying that the
-    library is being opened, and the GUI never waits on the disk.
+    library is being opened, and the GUI never waits on the disk. FIRST_PAINTED is called
+    when the first window has painted, before the library is opened.
     """
 
     def __init__(self, reporter: ErrorReporter, studio: Studio | None = None,
-                 folder: Path | str | None = None) -> None:
+                 folder: Path | str | None = None,
+                 first_painted: Callable[[], None] | None = None) -> None:
         self.studio = studio
+        self._first_painted_too = first_painted
         self.reporter = reporter
         self.window = None
         self._opener: StudioOpener | None = None
@@ -208,6 +218,8 @@ class Shell:
             self.studio.close()
 
     def _first_painted(self) -> None:
+        if self._first_painted_too is not None:
+            self._first_painted_too()
         if self.studio is None:
             self._opener.start()
         else:
