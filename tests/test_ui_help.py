@@ -22,6 +22,8 @@ def test_f1_opens_the_manual_in_the_language_shown_with_the_shortcuts(qtbot, lib
 
     window = MainWindow(studio_of(library), ErrorReporter())
     qtbot.addWidget(window)
+    with qtbot.waitSignal(window.painted):  # the platform's standard keys are set then
+        window.show()
     manual_action = next(a for a in window.menuBar().actions()[-1].menu().actions()
                          if a.shortcut() == QKeySequence(QKeySequence.StandardKey.HelpContents))
     manual_action.trigger()
@@ -66,6 +68,8 @@ def test_the_window_s_own_shortcuts_are_listed(qtbot, library):
 
     window = MainWindow(studio_of(library), ErrorReporter())
     qtbot.addWidget(window)
+    with qtbot.waitSignal(window.painted):
+        window.show()
     in_menus = {action.shortcut().toString(QKeySequence.SequenceFormat.PortableText)
                 for menu in window.menuBar().actions() for action in menu.menu().actions()
                 if not action.shortcut().isEmpty()}

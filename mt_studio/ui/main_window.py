@@ -208,8 +208,7 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         session_menu = self.menuBar().addMenu(_("&Session"))
         self.library_actions = [  # of no use until the library is open
-            self._add(session_menu, _("&New session…"), self.new_session,
-                      QKeySequence.StandardKey.New),
+            self._add(session_menu, _("&New session…"), self.new_session, standard="New"),
             self._add(session_menu, _("&Edit session…"),
                       lambda: self.edit_session(self.session_id)),
             self._add(session_menu, _("Open &demo session"), self.open_demo)]
@@ -222,8 +221,7 @@ class MainWindow(QMainWindow):
         settings_menu = self.menuBar().addMenu(_("Se&ttings"))
         # Changing the language builds the window again, which would end a take: not meanwhile.
         self.preferences_action = self._add(settings_menu, _("&Preferences…"),
-                                            self.edit_preferences,
-                                            QKeySequence.StandardKey.Preferences)
+                                            self.edit_preferences, standard="Preferences")
         self.plugins_action = self._add(settings_menu, _("P&lugins…"), self.show_plugins)
         self.plugins_action.setEnabled(False)  # until the plugins have started
         settings_menu.addSeparator()
@@ -233,15 +231,21 @@ class MainWindow(QMainWindow):
             self._add(settings_menu, _("&Accounts…"), lambda: self._admin_dialog("accounts")),
             self._add(settings_menu, _("A&udit log…"), lambda: self._admin_dialog("audit"))]
         help_menu = self.menuBar().addMenu(_("&Help"))
-        self._add(help_menu, _("&Manual"), self.show_manual, QKeySequence.StandardKey.HelpContents)
+        self._add(help_menu, _("&Manual"), self.show_manual, standard="HelpContents")
         self._add(help_menu, _("&Keyboard shortcuts"), lambda: self.show_manual().show_shortcuts())
         help_menu.addSeparator()
         self._add(help_menu, _("Open the &log folder"), self.open_log_folder)
 
-    def _add(self, menu, text: str, slot, shortcut=None) -> QAction:
+    def _add(self, menu, text: str, slot, shortcut=None, standard: str | None = None
+             ) -> QAction:
+        """An action in MENU: SHORTCUT its key, or STANDARD the name of the platform's
+        standard key (given once the window has painted: its enum takes 1.5 ms to build)."""
         action = QAction(text, self)
         if shortcut is not None:
             action.setShortcut(QKeySequence(shortcut))
+        if standard is not None:
+            self.painted.connect(lambda: action.setShortcut(
+                getattr(QKeySequence.StandardKey, standard)))
         action.triggered.connect(lambda _checked=False: slot())
         menu.addAction(action)
         return action
