@@ -12,21 +12,8 @@ from typing import TYPE_CHECKING
 
 from PyQt6.QtCore import QObject, pyqtSignal
 
-from mt_studio.core.studio import (
-    AttendanceChanged,
-    ConsentChanged,
-    Event,
-    ExportLogged,
-    ParticipantAdded,
-    SessionChanged,
-    SetupChanged,
-    SongChanged,
-    Studio,
-    TakeChanged,
-)
-
 if TYPE_CHECKING:
-    from mt_studio.core.studio import Studio
+    from mt_studio.core.studio import Event, Studio
 
 
 class StudioBridge(QObject):
@@ -80,6 +67,17 @@ class StudioBridge(QObject):
         self._tell(event)
 
     def _tell(self, event: Event) -> None:
+        from mt_studio.core.studio.events import (  # loaded by then: announced with one
+            AttendanceChanged,
+            ConsentChanged,
+            ExportLogged,
+            ParticipantAdded,
+            SessionChanged,
+            SetupChanged,
+            SongChanged,
+            TakeChanged,
+        )
+
         match event:
             case SessionChanged(session_id):
                 self.session_changed.emit(session_id)

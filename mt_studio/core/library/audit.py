@@ -9,9 +9,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from mt_studio.core.domain.records import AuditEntry
 from mt_studio.core.library.clock import from_text, to_text, utc_now
+
+if TYPE_CHECKING:
+    from mt_studio.core.domain.records import AuditEntry
 
 # Who the rows written in this thread are written for: (account id, participant id in
 # participant mode), set by the studio around its transactions.
@@ -51,6 +54,8 @@ def entries(db: sqlite3.Connection, participant_id: int | None = None, *,
             actor_id: int | None = None, since: datetime | None = None) -> list[AuditEntry]:
     """The log in the order it was written; only the rows about PARTICIPANT_ID (rows about
     them, or written while they were at the keyboard), by ACTOR_ID, from SINCE on, when given."""
+    from mt_studio.core.domain.records import AuditEntry  # not with every change's audit row
+
     query = ("SELECT id, at, action, subject, participant_id, details, actor_id,"
              " for_participant FROM audit_log WHERE 1")
     params: list = []

@@ -5,19 +5,21 @@ and check-in, participants and consent, recording, listening, sharing, songs, pl
 their transactions and announce what changed as plain events. See docs/architecture.md.
 """
 
-from mt_studio.core.studio.events import (
-    AttendanceChanged,
-    ConsentChanged,
-    Event,
-    Events,
-    ExportLogged,
-    ParticipantAdded,
-    SessionChanged,
-    SetupChanged,
-    SongChanged,
-    TakeChanged,
-)
+from mt_studio.core.studio.event_hub import Events
 from mt_studio.core.studio.studio import Studio, default_library_folder
+
+_EVENTS = ("AttendanceChanged", "ConsentChanged", "Event", "ExportLogged", "ParticipantAdded",
+           "SessionChanged", "SetupChanged", "SongChanged", "TakeChanged")
+
+
+def __getattr__(name: str) -> object:
+    # The events load when first asked for, not with the studio: the window lists the
+    # sessions before any is needed.
+    if name in _EVENTS:
+        from mt_studio.core.studio import events
+
+        return getattr(events, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 __all__ = [
     "AttendanceChanged",

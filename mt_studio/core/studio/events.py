@@ -1,19 +1,13 @@
-"""What changed in the studio, as plain values, and the hub that tells whoever listens.
+"""What changed in the studio, as plain values (told to listeners by `event_hub.Events`).
 
 A service announces an event inside its transaction; the studio hands it to the listeners
 once the transaction is committed (never for one rolled back), in the thread that made the
-change. A window turns them into Qt signals in one place (ui/bridge.py); a listener that
-fails is logged and does not stop the others or the change.
+change. A window turns them into Qt signals in one place (ui/bridge.py).
 """
 
 from __future__ import annotations
 
-import logging
-import threading
-from collections.abc import Callable
 from dataclasses import dataclass
-
-log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -78,36 +72,3 @@ class ExportLogged(Event):
 
     export_id: int
     take_id: int
-
-
-Listener = Callable[[Event], None]
-
-
-class Events:
-    """Listeners to the studio's events; `subscribe` returns the call that unsubscribes."""
-
-    def __init__(self) -> None:
-        self._listeners: list[Listener] = []
-        self._lock = threading.Lock()
-
-    def subscribe(self, listener: Listener) -> Callable[[], None]:
-        """Call LISTENER with every event from now on; the returned call stops that."""
-        with self._lock:
-            self._listeners.append(listener)
-
-        def unsubscribe() -> None:
-            with self._lock:
-                if listener in self._listeners:
-                    self._listeners.remove(listener)
-
-        return unsubscribe
-
-    def emit(self, event: Event) -> None:
-        """Tell every listener about EVENT, in this thread."""
-        with self._lock:
-            listeners = list(self._listeners)
-        for listener in listeners:
-            try:
-                listener(event)
-            except Exception:  # a window that cannot redraw must not undo a saved change
-                log.exception("a listener failed on %s", event)

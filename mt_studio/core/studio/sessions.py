@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING
 from mt_studio.core.domain import Participant, SessionKind
 from mt_studio.core.library import participants, sessions
 from mt_studio.core.library.sessions import KEEP, Session, SessionInput
-from mt_studio.core.studio.events import AttendanceChanged, SessionChanged, SetupChanged
 
 if TYPE_CHECKING:
     from mt_studio.core.library.takes import Take
@@ -69,7 +68,7 @@ class SessionService:
                     tx, title, kind, on=on, participants=people, therapist=therapist,
                     notes=notes, tempo_bpm=tempo_bpm, count_in_bars=count_in_bars,
                     inputs=inputs)
-            self._studio._announce(SessionChanged(session.id))
+            self._studio._announce(_events().SessionChanged(session.id))
         return session
 
     def edit(self, session_id: int, *, present: Sequence[int] | None = None,
@@ -79,22 +78,22 @@ class SessionService:
             session = sessions.edit(tx, session_id, **fields)
             if present is not None:
                 session = sessions.set_attendance(tx, session_id, _people(tx, present))
-                self._studio._announce(AttendanceChanged(session_id))
-            self._studio._announce(SessionChanged(session_id))
+                self._studio._announce(_events().AttendanceChanged(session_id))
+            self._studio._announce(_events().SessionChanged(session_id))
         return session
 
     def check_in(self, session_id: int, participant_id: int) -> bool:
         """Mark a participant present; False if they already were."""
         with self._studio._transaction() as tx:
             changed = sessions.check_in(tx, session_id, participants.get(tx, participant_id))
-            self._studio._announce(AttendanceChanged(session_id))
+            self._studio._announce(_events().AttendanceChanged(session_id))
         return changed
 
     def check_out(self, session_id: int, participant_id: int) -> bool:
         """Take a participant off the session's list; InputError says why it may not be."""
         with self._studio._transaction() as tx:
             changed = sessions.check_out(tx, session_id, participants.get(tx, participant_id))
-            self._studio._announce(AttendanceChanged(session_id))
+            self._studio._announce(_events().AttendanceChanged(session_id))
         return changed
 
     def keep_setup(self, session_id: int, inputs: Sequence[SessionInput], *,
@@ -104,7 +103,7 @@ class SessionService:
         with self._studio._transaction() as tx:
             session = sessions.keep_setup(tx, session_id, inputs, midi_players=midi_players,
                                           midi_port=midi_port)
-            self._studio._announce(SetupChanged(session_id))
+            self._studio._announce(_events().SetupChanged(session_id))
         return session
 
     def create_demo(self) -> int:
@@ -116,8 +115,15 @@ class SessionService:
         song = synthesize_song()  # before the lock: nobody waits for the music to be made
         with self._studio._reading(), self._studio._acting():  # a transaction of its own
             session_id = create_demo_session(self._studio._library, song)
-        self._studio._announce(SessionChanged(session_id))
+        self._studio._announce(_events().SessionChanged(session_id))
         return session_id
+
+
+def _events():
+    """The studio's events, loaded with the first change rather than with the sessions' list."""
+    from mt_studio.core.studio import events
+
+    return events
 
 
 def _people(db: Connection, ids: Sequence[int]) -> list[Participant]:

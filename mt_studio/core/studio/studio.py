@@ -25,13 +25,14 @@ from mt_studio.core.library import (
     sessions,
 )
 from mt_studio.core.library import accounts as library_accounts
-from mt_studio.core.studio.events import Event, Events
+from mt_studio.core.studio.event_hub import Events
 from mt_studio.i18n import _
 
 if TYPE_CHECKING:
     from mt_studio.core.studio.accounts import AccountService
     from mt_studio.core.studio.audit import AuditService
     from mt_studio.core.studio.consent import ConsentService
+    from mt_studio.core.studio.events import Event
     from mt_studio.core.studio.listening import ListeningService
     from mt_studio.core.studio.participant_studio import ParticipantStudio
     from mt_studio.core.studio.plugins import PluginService
