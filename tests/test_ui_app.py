@@ -180,7 +180,8 @@ def test_the_studio_lists_the_sessions_without_loading_an_audio_engine(tmp_path)
     heavy = ["numpy", "sounddevice", "soundfile", "mido", "mt_studio.core.export",
              "mt_studio.core.capture", "mt_studio.core.studio.recording",
              "mt_studio.core.studio.consent", "mt_studio.core.consent_policy",
-             "mt_studio.core.domain.takes"]
+             "mt_studio.core.domain.takes", "mt_studio.core.studio.events",
+             "mt_studio.core.domain.records"]
     code = ("import sys\nfrom mt_studio.core.studio import Studio\n"
             f"studio = Studio.open({str(tmp_path / 'lib')!r})\nstudio.sessions.all()\n"
             f"print([m for m in {heavy!r} if m in sys.modules])")
