@@ -121,7 +121,7 @@ def main() -> None:
     app = QApplication(sys.argv[:1])
     QLocale.setDefault(QLocale(i18n.locale_name()))
     studio = Studio.open(scratch / "library")
-    library = studio.library  # the pictures' made-up people and songs are put in directly
+    library = studio._library  # the pictures' made-up people and songs are put in directly
     window = MainWindow(studio, ErrorReporter())
     laptop, _full = fitted_size(QSize(1366, 768 - 40))  # a taskbar off the screen
     window.setWindowState(Qt.WindowState.WindowNoState)  # no window manager to maximize it
@@ -362,6 +362,19 @@ def main() -> None:
     page.open_song(song.id)
     settle(app, 1.0)
     save(window, "my-song")
+    # Looping a part of their song: a short loop going round, a layer being added.
+    looper = page.song_view.looper
+    looper.bars = 1  # at the count-in tempo shown
+    generator = SignalsInAChildProcess(server, ["sine:220:0.3", "sine:330:0.5"])
+    looper.loop_button.click()  # the interface opens: its ports appear, and are fed
+    generator.connect_to("PortAudio.*:in_")
+    wait_until(app, lambda: len(looper.model.layers) == 1, 20)
+    looper.layer_button.click()
+    settle(app, 0.8)
+    save(window, "my-song-looping")
+    looper.loop_button.click()
+    wait_until(app, lambda: not looper.looping, 10)
+    generator.close()
     page.let_go()
     window.close()
     studio.close()
