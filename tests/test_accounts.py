@@ -301,3 +301,15 @@ def test_disabling_an_account_signs_it_out_wherever_it_is_signed_in(staffed, tmp
         assert elsewhere.actor is None and not elsewhere.still_signed_in()
         with pytest.raises(AccessRefused):
             elsewhere.sessions.all()
+
+
+def test_a_disabled_accounts_passphrase_cannot_be_guessed_faster(staffed, monkeypatch):
+    """Its right passphrase is told apart (it says disabled), so its tries wait as well."""
+    staffed.accounts.disable("Tor")
+    staffed.lock()
+    clock_at(monkeypatch)
+    for _try in range(5):
+        with pytest.raises(AccessRefused, match="passphrase is wrong"):
+            staffed.sign_in("Tor", "a guess that is wrong")
+    with pytest.raises(AccessRefused, match="try again in 1 second"):
+        staffed.sign_in("Tor", THERAPIST_PASS)

@@ -77,19 +77,22 @@ class AccountService:
         (WRONG says so, by default without saying whether NAME is an account)."""
         account, kept = self._admitted(name)
         if not passphrases.matches(kept, passphrase):
-            if account is not None and not account.disabled:
+            if account is not None:
                 with self._studio._transaction(actor=None) as tx:
                     accounts.record_sign_in(tx, account.id, False)
             raise AccessRefused(wrong or _("The name or the passphrase is wrong."))
         if account.disabled:  # told only to whoever knows its passphrase
+            with self._studio._transaction(actor=None) as tx:
+                accounts.record_refusal(tx, account.id, "disabled")
             raise AccessRefused(_("This account is disabled: an admin can enable it again."))
         return account, kept
 
     def _admitted(self, name: str) -> tuple[Account | None, str]:
         """The account NAME (None if there is none) and the hash to check a passphrase
-        against (a decoy's for none, so that both take as long); an enabled account's try is
-        counted as failed. AccessRefused while failed tries make it wait. Refusals are
-        audited, in one transaction: tries at once each see the others'."""
+        against (a decoy's for none, so that both take as long); the try is counted as failed.
+        AccessRefused while failed tries make it wait, a disabled account's too (its right
+        passphrase would be told apart). Refusals are audited, in one transaction: tries at
+        once each see the others'."""
         refusal: MtStudioError | None = None
         with self._studio._transaction(actor=None) as tx:  # kept with a refusal's row in it
             try:
@@ -98,9 +101,6 @@ class AccountService:
                 audit.record(tx, "account.sign_in_refused", "account:?", reason="unknown")
                 return None, passphrases.decoy()
             kept = accounts.passphrase_hash(tx, account.id)
-            if account.disabled:
-                accounts.record_refusal(tx, account.id, "disabled")
-                return account, kept
             refusal = self._wait(tx, account)
             if refusal is None:
                 accounts.count_try(tx, account.id)  # failed, until the check says not
