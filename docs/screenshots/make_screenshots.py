@@ -375,6 +375,16 @@ def main() -> None:
     looper.loop_button.click()
     wait_until(app, lambda: not looper.looping, 10)
     generator.close()
+    # A new take of their song, on their own input, after its count-in.
+    recorder = page.song_view.recorder
+    recorder.toggle_record()
+    wait_until(app, lambda: recorder.is_recording, 20)
+    generator = SignalsInAChildProcess(server, ["sine:220:0.3", "sine:330:0.5"])
+    generator.connect_to("PortAudio.*:in_")
+    settle(app, 2.0)
+    save(window, "my-song-recording")
+    recorder.stop_recording()
+    generator.close()
     page.let_go()
     window.close()
     studio.close()
