@@ -452,3 +452,27 @@ def test_a_new_library_over_recordings_or_an_empty_name_is_refused_by_the_window
     assert sorted(p.name for p in tmp_path.iterdir()) == [folder.name]
     shell.window.close()
     shell.close()
+
+
+def test_the_list_of_sessions_is_made_once_the_window_has_painted(qtbot, tmp_path):
+    """Its tree and header take 10 ms to make (benchmarks/startup.py): the first paint shows
+    the window without them, and the sessions are listed in them once the library is open."""
+    from PyQt6.QtWidgets import QTreeWidget
+
+    from mt_studio.ui.app import Shell
+
+    with Library.open(tmp_path / "lib") as earlier, earlier.transaction() as tx:
+        sessions.create(tx, "Tuesday band", SessionKind.BAND, on=date(2026, 11, 3))
+    shell = Shell(ErrorReporter(), folder=tmp_path / "lib")
+    shell.open()
+    window = shell.window
+    qtbot.addWidget(window)
+    trees_at_paint: list[int] = []
+    window.painted.connect(lambda: trees_at_paint.append(len(window.findChildren(QTreeWidget))))
+    try:
+        qtbot.waitUntil(lambda: window.sessions.has_sessions(), timeout=10000)
+        assert trees_at_paint == [0]
+        assert "Tuesday band" in window.sessions.row_texts()[0]
+    finally:
+        window.close()
+        shell.close()

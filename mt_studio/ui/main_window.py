@@ -89,6 +89,9 @@ class MainWindow(QMainWindow):
         self.sessions.new_session_requested.connect(self.new_session)
         self.sessions.edit_session_requested.connect(self.edit_session)
         self.installEventFilter(self)  # until the first paint
+        # The list's tree is made once the window has painted, after the library has begun
+        # to open (the slots of the first paint run first).
+        self.painted.connect(lambda: QTimer.singleShot(0, self.sessions.prepare))
         self.attach(studio)
         self.fit_to_screen()
 

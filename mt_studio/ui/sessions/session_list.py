@@ -68,22 +68,10 @@ class SessionList(QWidget):
         super().__init__(parent)
         self.studio: Studio | None = None  # once its library is open
         self._quiet = False  # rows chosen by the program open nothing
-        self.tree = QTreeWidget()
-        self.tree.setRootIsDecorated(False)
-        self.tree.setUniformRowHeights(True)
-        self.tree.setAllColumnsShowFocus(True)
-        self.tree.setAccessibleName(_("Sessions"))
-        self.tree.setToolTip(_("Click a session to open it."))
-        self.tree.setHeaderLabels([_("Date"), _("Kind"), _("Title"), _("Present"), _("Takes")])
-        header = self.tree.header()
-        header.setStretchLastSection(False)
-        for column in range(self.tree.columnCount()):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(_TITLE, QHeaderView.ResizeMode.Stretch)
-        self.tree.itemActivated.connect(self._activated)
-        # The selection, not the current row: a click makes a row current before it selects
-        # it, and the list's first focus makes a row current without choosing it.
-        self.tree.itemSelectionChanged.connect(self._chosen)
+        # The tree and its header take 10 ms to make: the window paints first without them
+        # (nothing is listed before the library is open anyway), and `prepare` makes them.
+        self._tree: QTreeWidget | None = None
+        self._waiting = QWidget()
         self.new_button = QPushButton(_("New session…"))
         self.new_button.setAccessibleName(_("New session"))
         self.new_button.clicked.connect(self.new_session_requested)
@@ -96,11 +84,45 @@ class SessionList(QWidget):
         buttons.addWidget(self.new_button)
         buttons.addWidget(self.edit_button)
         buttons.addStretch()
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.tree, 1)
-        layout.addLayout(buttons)
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+        self._layout.addWidget(self._waiting, 1)
+        self._layout.addLayout(buttons)
         self.attach(None, None)
+
+    def prepare(self) -> None:
+        """Make the list's tree now, if it is not made yet, and list (the window does so once
+        it has painted, while the library opens)."""
+        if self._tree is None:
+            self._tree = self._make_tree()
+            self._layout.replaceWidget(self._waiting, self._tree)
+            self._waiting.deleteLater()
+            self.refresh()
+
+    @property
+    def tree(self) -> QTreeWidget:
+        """The tree the sessions are listed in (made on first use)."""
+        self.prepare()
+        return self._tree
+
+    def _make_tree(self) -> QTreeWidget:
+        tree = QTreeWidget()
+        tree.setRootIsDecorated(False)
+        tree.setUniformRowHeights(True)
+        tree.setAllColumnsShowFocus(True)
+        tree.setAccessibleName(_("Sessions"))
+        tree.setToolTip(_("Click a session to open it."))
+        tree.setHeaderLabels([_("Date"), _("Kind"), _("Title"), _("Present"), _("Takes")])
+        header = tree.header()
+        header.setStretchLastSection(False)
+        for column in range(tree.columnCount()):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(_TITLE, QHeaderView.ResizeMode.Stretch)
+        tree.itemActivated.connect(self._activated)
+        # The selection, not the current row: a click makes a row current before it selects
+        # it, and the list's first focus makes a row current without choosing it.
+        tree.itemSelectionChanged.connect(self._chosen)
+        return tree
 
     def attach(self, studio: Studio | None, bridge: StudioBridge | None) -> None:
         """List STUDIO's sessions (None: no library is open yet, and the list waits), and
@@ -111,11 +133,14 @@ class SessionList(QWidget):
             bridge.take_changed.connect(lambda _take, _session: self.refresh())
         self.studio = studio
         self.new_button.setEnabled(studio is not None)
-        self.refresh()
+        if studio is not None and self._tree is None:
+            self.prepare()  # and list them
+        else:
+            self.refresh()
 
     def refresh(self) -> None:
         """Read the sessions again, keeping the chosen one chosen."""
-        if self.studio is None:
+        if self.studio is None or self._tree is None:
             self._update_buttons()
             return
         chosen = self.current_session()
@@ -140,7 +165,7 @@ class SessionList(QWidget):
 
     def has_sessions(self) -> bool:
         """True when the library holds at least one session."""
-        return self.tree.topLevelItemCount() > 0
+        return self._tree is not None and self._tree.topLevelItemCount() > 0
 
     def select(self, session_id: int) -> None:
         """Make SESSION_ID the chosen row (without opening it)."""
@@ -158,7 +183,9 @@ class SessionList(QWidget):
 
     def current_session(self) -> int | None:
         """The id of the chosen row, if any."""
-        chosen = self.tree.selectedItems()
+        if self._tree is None:
+            return None
+        chosen = self._tree.selectedItems()
         return chosen[0].session_id if chosen else None
 
     def row_texts(self) -> list[list[str]]:
