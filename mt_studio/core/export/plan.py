@@ -8,8 +8,6 @@ credited by that name.
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -33,6 +31,7 @@ from mt_studio.core.domain import (
 from mt_studio.core.domain.songs import Song
 from mt_studio.core.domain.takes import Take, Track
 from mt_studio.core.errors import ConsentRefused, InputError
+from mt_studio.core.export.names import names_in
 from mt_studio.core.export.request import ExportRequest
 from mt_studio.core.mixing import TrackMix
 from mt_studio.i18n import _
@@ -213,26 +212,6 @@ def forbidden_names(everyone: Iterable[Participant], credits: Sequence[str]) -> 
             if name and name.casefold() not in allowed:
                 names.add(name)
     return tuple(sorted(names, key=str.casefold))
-
-
-def names_in(text: str, names: Iterable[str]) -> list[str]:
-    """Which of NAMES appear in TEXT as whole words, in any case, spacing or Unicode form;
-    a name of several words is found by any one of its words of three letters or more too
-    ("Kari's song" names Kari Hansen), and so is its possessive ("Karis sang")."""
-    folded = _folded(text)
-    found = []
-    for name in names:
-        whole = _folded(name)
-        parts = [whole] + [w for w in whole.split(" ") if len(w) >= 3 and w != whole]
-        # a possessive counts too: "Karis sang", "Kari's song"
-        if any(re.search(rf"(?<!\w){re.escape(part)}(?:s|'s|\u2019s)?(?!\w)", folded)
-               for part in parts):
-            found.append(name)
-    return found
-
-
-def _folded(text: str) -> str:
-    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
 
 
 def _chosen_tracks(take: Take, track_ids: tuple[int, ...] | None) -> list[Track]:
