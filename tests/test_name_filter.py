@@ -9,6 +9,7 @@ from mt_studio.core.domain import Purpose
 from mt_studio.core.errors import InputError
 from mt_studio.core.export import ExportRequest
 from mt_studio.core.export.names import names_in
+from mt_studio.core.library import songs
 from tests.export_story import band_take
 
 NAMES = ["Kari Hansen", "Kåre", "Bjørn", "Søren Kjær", "Åse", "Ola"]
@@ -70,3 +71,30 @@ def test_an_export_naming_someone_by_the_credit_they_chose_is_not_refused(
     result = studio.sharing.export(ExportRequest(
         story.take_id, Purpose.COMMUNITY, tmp_path, title="Kometen og Ola Nordmann"))
     assert result.folder.is_dir()
+
+
+def _song(library, story, lyrics: str) -> None:
+    with library.transaction() as db:
+        song = songs.create(db, "Lyset i vinduet", [story.ola, story.kari], lyrics=lyrics)
+        songs.link_take(db, song.id, story.take_id)
+
+
+@pytest.mark.parametrize(("lyrics", "line"), [
+    ("Lyset i vinduet\nKari synger for oss\n", 2),
+    ("Lyset i vinduet\n\nbrenner for oss\nog for kari_hansen\n", 4),
+    ("Blaabaer i skogen\n", 1),  # Ola chose his real name: his pseudonym is not his credit
+])
+def test_lyrics_naming_a_writer_who_is_not_credited_so_are_refused_naming_the_line(
+        library, studio, story, tmp_path, lyrics, line):
+    _song(library, story, lyrics)
+    with pytest.raises(InputError, match=f"Line {line} of the song's lyrics") as refused:
+        studio.sharing.export(ExportRequest(story.take_id, Purpose.COMMUNITY, tmp_path / "out"))
+    assert not names_in(str(refused.value), ["Kari Hansen", "Blåbær", "Kometen"])
+    assert not (tmp_path / "out").exists()
+
+
+def test_lyrics_naming_a_writer_by_the_credit_they_chose_are_shared(
+        library, studio, story, tmp_path):
+    _song(library, story, "Kometen synger\nOla Nordmann spiller\n")
+    result = studio.sharing.export(ExportRequest(story.take_id, Purpose.COMMUNITY, tmp_path))
+    assert "Kometen synger" in (result.folder / "lyrics.txt").read_text()

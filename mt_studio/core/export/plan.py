@@ -193,6 +193,8 @@ def plan_from(facts: ExportFacts, request: ExportRequest, at: datetime,
                                "be credited so; choose other words.").format(
                                    field=field, text=text))
     lyrics, writers = _shared_lyrics(facts.songs, request.purpose, heard.ledger, at)
+    if lyrics:
+        _check_lyrics(lyrics, [p for p in facts.everyone if p.id in writers], heard.ledger)
     return ExportPlan(request, heard.take, heard.audio, heard.mixes, heard.midi, heard.present,
                       heard.heard, title, lyrics, forbidden, writers, heard.midi_mixes)
 
@@ -212,6 +214,19 @@ def forbidden_names(everyone: Iterable[Participant], credits: Sequence[str]) -> 
             if name and name.casefold() not in allowed:
                 names.add(name)
     return tuple(sorted(names, key=str.casefold))
+
+
+def _check_lyrics(lyrics: str, writers: Sequence[Participant],
+                  ledger: Sequence[ConsentEvent]) -> None:
+    """InputError naming the first line of LYRICS that names one of its WRITERS other than
+    as they chose to be credited; the message names the line, not the person."""
+    credits = [_heard_person(p, credit_choice(ledger, p.id)).credit_text for p in writers]
+    forbidden = forbidden_names(writers, [c for c in credits if c])
+    for number, line in enumerate(lyrics.split("\n"), 1):
+        if names_in(line, forbidden):
+            raise InputError(_("Line {line} of the song's lyrics names one of its writers, who "
+                               "has not chosen to be credited so; change the words before "
+                               "sharing them. Nothing was written.").format(line=number))
 
 
 def _chosen_tracks(take: Take, track_ids: tuple[int, ...] | None) -> list[Track]:
