@@ -156,6 +156,33 @@ def test_what_a_killed_export_left_is_swept_by_the_next(studio, story, tmp_path)
     assert result.folder.name == "Take 1"
 
 
+@pytest.mark.parametrize("reserved", [
+    {"folder": "../outside/empty", "zip": "../outside/empty.zip"},
+    {"folder": "OUTSIDE/empty", "zip": "OUTSIDE/empty.zip"},  # an absolute path
+    {"folder": "into-outside", "zip": "into-outside.zip"},  # links in the destination
+])
+def test_a_planted_marker_never_makes_the_sweep_remove_anything_outside_the_destination(
+        studio, story, tmp_path, reserved):
+    destination, outside = tmp_path / "out", tmp_path / "outside"
+    (outside / "empty").mkdir(parents=True)
+    (outside / "empty.zip").write_bytes(b"")
+    (outside / "held").mkdir()
+    (outside / "held" / "keep.wav").write_bytes(b"kept")
+    (outside / "held" / ".mt-studio-export").write_text('{"folder": "x"}')
+    destination.mkdir()
+    (destination / "into-outside").symlink_to(outside / "empty")
+    (destination / "into-outside.zip").symlink_to(outside / "empty.zip")
+    planted = destination / ".Take 1.partial-999999999-abc123"
+    planted.mkdir()
+    (planted / ".mt-studio-export").write_text(
+        json.dumps(reserved).replace("OUTSIDE", str(outside)))
+    (destination / ".held.partial-999999999-def456").symlink_to(outside / "held")
+    studio.sharing.export(request(story, destination))
+    assert (outside / "empty").is_dir() and (outside / "empty.zip").is_file()
+    assert (outside / "held" / "keep.wav").read_bytes() == b"kept"
+    assert not planted.exists()  # its own hidden folder, inside, goes
+
+
 @pytest.mark.parametrize("fmt", list(AudioFormat))
 def test_no_name_pseudonym_or_therapy_detail_leaks_into_any_exported_byte(
         library, studio, story, tmp_path, fmt):

@@ -883,7 +883,8 @@ def test_mutated_presets_load_or_raise_preset_error(
 
 
 NAMES = st.from_regex(r"\A[a-z0-9]{1,8}(-[a-z0-9]{1,8}){0,3}\Z")
-TEXT = st.text(st.characters(blacklist_categories=("Cc", "Cs")), min_size=1, max_size=30).filter(
+TEXT = st.text(st.characters(blacklist_categories=("Cc", "Cf", "Cs", "Zl", "Zp")),
+               min_size=1, max_size=30).filter(
     str.strip
 )
 

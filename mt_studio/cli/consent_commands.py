@@ -9,6 +9,7 @@ from mt_studio.cli.output import emit_json, emit_line, emit_table
 from mt_studio.core.consent_policy import ConsentStatus
 from mt_studio.core.domain import ConsentEvent, Credit, Purpose
 from mt_studio.core.studio import Studio
+from mt_studio.core.text import printable, shown
 from mt_studio.i18n import _, day_text, moment_text
 
 
@@ -99,8 +100,8 @@ def run_withdraw(args: argparse.Namespace, studio: Studio) -> int:
     for export in report.exports_to_recall:
         emit_line(_("Earlier export {id} ({purpose}) went to {recipient} on {date}: "
                     "consider asking for it back.").format(
-            id=f"{export.export_id} “{export.title}”" if export.title
-            else export.export_id, purpose=export.purpose, recipient=export.recipient,
+            id=f"{export.export_id} “{printable(export.title)}”" if export.title
+            else export.export_id, purpose=export.purpose, recipient=shown(export.recipient),
             date=day_text(export.created_at.astimezone().date())))
     for sheet in report.lead_sheets:
         emit_line((_("A lead sheet of take {take} with their words was printed on {date}: "

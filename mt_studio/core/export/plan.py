@@ -8,8 +8,6 @@ credited by that name.
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -33,6 +31,7 @@ from mt_studio.core.domain import (
 from mt_studio.core.domain.songs import Song
 from mt_studio.core.domain.takes import Take, Track
 from mt_studio.core.errors import ConsentRefused, InputError
+from mt_studio.core.export.names import names_in
 from mt_studio.core.export.request import ExportRequest
 from mt_studio.core.mixing import TrackMix
 from mt_studio.i18n import _
@@ -194,6 +193,8 @@ def plan_from(facts: ExportFacts, request: ExportRequest, at: datetime,
                                "be credited so; choose other words.").format(
                                    field=field, text=text))
     lyrics, writers = _shared_lyrics(facts.songs, request.purpose, heard.ledger, at)
+    if lyrics:
+        _check_lyrics(lyrics, [p for p in facts.everyone if p.id in writers], heard.ledger)
     return ExportPlan(request, heard.take, heard.audio, heard.mixes, heard.midi, heard.present,
                       heard.heard, title, lyrics, forbidden, writers, heard.midi_mixes)
 
@@ -215,24 +216,17 @@ def forbidden_names(everyone: Iterable[Participant], credits: Sequence[str]) -> 
     return tuple(sorted(names, key=str.casefold))
 
 
-def names_in(text: str, names: Iterable[str]) -> list[str]:
-    """Which of NAMES appear in TEXT as whole words, in any case, spacing or Unicode form;
-    a name of several words is found by any one of its words of three letters or more too
-    ("Kari's song" names Kari Hansen), and so is its possessive ("Karis sang")."""
-    folded = _folded(text)
-    found = []
-    for name in names:
-        whole = _folded(name)
-        parts = [whole] + [w for w in whole.split(" ") if len(w) >= 3 and w != whole]
-        # a possessive counts too: "Karis sang", "Kari's song"
-        if any(re.search(rf"(?<!\w){re.escape(part)}(?:s|'s|\u2019s)?(?!\w)", folded)
-               for part in parts):
-            found.append(name)
-    return found
-
-
-def _folded(text: str) -> str:
-    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+def _check_lyrics(lyrics: str, writers: Sequence[Participant],
+                  ledger: Sequence[ConsentEvent]) -> None:
+    """InputError naming the first line of LYRICS that names one of its WRITERS other than
+    as they chose to be credited; the message names the line, not the person."""
+    credits = [_heard_person(p, credit_choice(ledger, p.id)).credit_text for p in writers]
+    forbidden = forbidden_names(writers, [c for c in credits if c])
+    for number, line in enumerate(lyrics.split("\n"), 1):
+        if names_in(line, forbidden):
+            raise InputError(_("Line {line} of the song's lyrics names one of its writers, who "
+                               "has not chosen to be credited so; change the words before "
+                               "sharing them. Nothing was written.").format(line=number))
 
 
 def _chosen_tracks(take: Take, track_ids: tuple[int, ...] | None) -> list[Track]:

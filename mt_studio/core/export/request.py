@@ -10,6 +10,7 @@ from mt_studio.core.domain import SHARING_PURPOSES, Purpose
 from mt_studio.core.errors import InputError
 from mt_studio.core.mixing import TrackMix
 from mt_studio.core.presets.model import AudioFormat, ExportProfile
+from mt_studio.core.text import one_line
 from mt_studio.i18n import _
 
 BIT_DEPTHS = {AudioFormat.WAV: (16, 24, 32), AudioFormat.FLAC: (16, 24)}
@@ -52,6 +53,9 @@ class ExportRequest:
                              .format(purpose=self.purpose.value))
         if self.region is not None and not 0 <= self.region[0] < self.region[1]:
             raise InputError(_("The region to export must start before it ends."))
+        for name, text in ((_("The recipient"), self.recipient), (_("The title"), self.title),
+                            (_("The group's name"), self.group)):
+            one_line(text, name)  # refused here, before the plan or the log sees them
 
     @property
     def depth(self) -> int | None:

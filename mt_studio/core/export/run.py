@@ -452,15 +452,28 @@ def _sweep_stale_partials(folder: Path) -> None:
     for path in folder.glob(f".*{_PARTIAL}*"):
         pid = re.match(r"\d+", path.name.rsplit(_PARTIAL, 1)[-1])
         note = path / _SENTINEL
-        if not pid or not note.is_file() or _alive(int(pid.group())):
+        if not pid or path.is_symlink() or note.is_symlink() or not note.is_file() \
+                or _alive(int(pid.group())):
             continue
         try:
             reserved = json.loads(note.read_text())
-            _release(folder / reserved["folder"],
-                     folder / reserved["zip"] if reserved.get("zip") else None)
+            _release(_named_in(folder, reserved["folder"]),
+                     _named_in(folder, reserved["zip"]) if reserved.get("zip") else None)
         except (OSError, ValueError, KeyError, TypeError):
             pass
         shutil.rmtree(path, ignore_errors=True)
+
+
+def _named_in(folder: Path, name: object) -> Path:
+    """FOLDER/NAME for a NAME the note of a partial export holds; ValueError unless it is a
+    plain name in FOLDER that is no link (a note planted by someone else may say anything)."""
+    if not isinstance(name, str) or name in ("", ".", "..") or "/" in name or "\0" in name \
+            or (os.altsep and os.altsep in name):
+        raise ValueError(name)
+    path = folder / name
+    if path.is_symlink():
+        raise ValueError(name)
+    return path
 
 
 def _alive(pid: int) -> bool:

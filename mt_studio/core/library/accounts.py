@@ -19,12 +19,9 @@ _COLUMNS = "id, name, role, disabled"
 
 def clean_name(text: str) -> str:
     """TEXT trimmed and checked as an account's name; InputError says what is wrong."""
-    name = one_line(text, _("An account's name"))
+    name = one_line(text, _("An account's name"), MAX_NAME_LENGTH)
     if not name:
         raise InputError(_("An account's name cannot be empty."))
-    if len(name) > MAX_NAME_LENGTH:
-        raise InputError(_("The name {name} is longer than {limit} characters.").format(
-            name=shown(name), limit=MAX_NAME_LENGTH))
     return name
 
 

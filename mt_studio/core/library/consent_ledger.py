@@ -25,6 +25,10 @@ _COLUMNS = (
 )
 
 
+MAX_NAME_LENGTH = 100  # a witness
+MAX_FORM_VERSION_LENGTH = 40
+MAX_REASON_LENGTH = 500
+
 LEAD_SHEET_SHARED = "lead_sheet.shared"  # the audit action of a printed or saved lead sheet
 
 
@@ -49,8 +53,9 @@ def grant(
         )
     return [
         _append(db, ConsentEvent(participant.id, purpose, ConsentAction.GRANT, at, valid_until,
-                                 credit, one_line(witness, _("The witness")),
-                                 one_line(form_version, _("The form version"))))
+                                 credit, one_line(witness, _("The witness"), MAX_NAME_LENGTH),
+                                 one_line(form_version, _("The form version"),
+                                          MAX_FORM_VERSION_LENGTH)))
         for purpose in _unique(purposes)
     ]
 
@@ -68,7 +73,7 @@ def withdraw(
     purposes = _unique(purposes)
     events = tuple(
         _append(db, ConsentEvent(participant.id, purpose, ConsentAction.WITHDRAW, at,
-                                 reason=one_line(reason, _("The reason"))))
+                                 reason=one_line(reason, _("The reason"), MAX_REASON_LENGTH)))
         for purpose in purposes
     )
     restricting = [p for p in purposes if p is not Purpose.RECORD]

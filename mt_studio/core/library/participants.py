@@ -13,19 +13,14 @@ from mt_studio.core.text import one_line, shown
 from mt_studio.i18n import _
 
 MAX_PSEUDONYM_LENGTH = 64
+MAX_REAL_NAME_LENGTH = 100
 
 
 def clean_pseudonym(text: str) -> str:
     """TEXT trimmed and checked as a pseudonym; InputError says what is wrong with it."""
-    pseudonym = one_line(text, _("A pseudonym"))
+    pseudonym = one_line(text, _("A pseudonym"), MAX_PSEUDONYM_LENGTH)
     if not pseudonym:
         raise InputError(_("A pseudonym cannot be empty."))
-    if len(pseudonym) > MAX_PSEUDONYM_LENGTH:
-        raise InputError(
-            _("The pseudonym {pseudonym} is longer than {limit} characters.").format(
-                pseudonym=shown(pseudonym), limit=MAX_PSEUDONYM_LENGTH
-            )
-        )
     if "," in pseudonym:
         raise InputError(
             _("The pseudonym {pseudonym} contains a comma.").format(pseudonym=shown(pseudonym))
@@ -36,7 +31,7 @@ def clean_pseudonym(text: str) -> str:
 def add(db: sqlite3.Connection, pseudonym: str, real_name: str | None = None) -> Participant:
     """Add a participant; a pseudonym already taken (in any letter case) is refused."""
     pseudonym = clean_pseudonym(pseudonym)
-    real_name = one_line(real_name, _("A real name"))
+    real_name = one_line(real_name, _("A real name"), MAX_REAL_NAME_LENGTH)
     try:
         cursor = db.execute(
             "INSERT INTO participants (pseudonym, lookup_key, real_name, created_at)"

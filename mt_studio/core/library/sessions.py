@@ -12,8 +12,12 @@ from mt_studio.core.domain.sessions import KEEP, Session, SessionInput, _Unchang
 from mt_studio.core.errors import InputError
 from mt_studio.core.library import audit
 from mt_studio.core.library.clock import to_text, utc_now
-from mt_studio.core.text import one_line, shown
+from mt_studio.core.text import many_lines, one_line, shown
 from mt_studio.i18n import _
+
+MAX_NAME_LENGTH = 100
+"""The most characters a therapist's name or an input's label may hold."""
+MAX_NOTES_LENGTH = 20_000
 
 
 def create(
@@ -32,11 +36,13 @@ def create(
 ) -> Session:
     """Create a session with its attendance and input layout."""
     title = _clean_title(title)
-    therapist = one_line(therapist, _("The therapist"))
+    therapist = one_line(therapist, _("The therapist"), MAX_NAME_LENGTH)
+    notes = many_lines(notes, _("A session's notes"), MAX_NOTES_LENGTH)
+    template = one_line(template, _("The template"))
     cursor = db.execute(
         "INSERT INTO sessions (title, kind, date, therapist, notes, template, tempo_bpm,"
         " count_in_bars, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (title, kind.value, on.isoformat(), therapist, notes.strip(), template,
+        (title, kind.value, on.isoformat(), therapist, notes, template,
          tempo_bpm, count_in_bars, to_text(utc_now())),
     )
     session_id = cursor.lastrowid
@@ -70,9 +76,9 @@ def edit(
     if on is not KEEP:
         changes["date"] = on.isoformat()
     if therapist is not KEEP:
-        changes["therapist"] = one_line(therapist, _("The therapist"))
+        changes["therapist"] = one_line(therapist, _("The therapist"), MAX_NAME_LENGTH)
     if notes is not KEEP:
-        changes["notes"] = notes.strip()
+        changes["notes"] = many_lines(notes, _("A session's notes"), MAX_NOTES_LENGTH)
     current = {"title": before.title, "kind": before.kind.value,
                "date": before.date.isoformat(), "therapist": before.therapist,
                "notes": before.notes}
@@ -162,7 +168,8 @@ def _store_inputs(db: sqlite3.Connection, session_id: int, inputs: Sequence[Sess
         if each.number < 1:
             raise InputError(_("There is no input {n}: inputs are counted from 1.").format(
                 n=each.number))
-        label = one_line(each.label, _("The label of input {n}").format(n=each.number)) or ""
+        label = one_line(each.label, _("The label of input {n}").format(n=each.number),
+                         MAX_NAME_LENGTH) or ""
         rows.append((session_id, each.number, label, int(each.isolated), int(each.armed)))
     db.executemany(
         "INSERT INTO session_inputs (session_id, input, label, isolated, armed)"

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import difflib
 import sqlite3
-import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -17,7 +16,7 @@ from mt_studio.core.domain.songs import LyricStamp, Song, SongVersion
 from mt_studio.core.errors import InputError
 from mt_studio.core.library import audit, takes
 from mt_studio.core.library.clock import from_text, to_text, utc_now
-from mt_studio.core.text import one_line, shown
+from mt_studio.core.text import many_lines, one_line, shown
 from mt_studio.i18n import _, number_text
 
 MAX_TITLE_LENGTH = 200
@@ -30,25 +29,10 @@ bytes a character, and a byte-order mark 3)."""
 
 
 def clean_text(text: str, field: str) -> str:
-    """Multi-line TEXT as stored: every kind of line break becomes "\\n", each line loses its
-    trailing whitespace, blank lines at the start and end go; blank lines between stay, and so
-    does indentation. InputError naming FIELD for control characters (tabs aside) or more than
-    MAX_TEXT_LENGTH characters."""
-    text = unicodedata.normalize("NFC", text)
-    split = [line.rstrip() for line in text.splitlines()]
-    while split and not split[0]:
-        split.pop(0)
-    while split and not split[-1]:
-        split.pop()
-    cleaned = "\n".join(split)
-    if len(cleaned) > MAX_TEXT_LENGTH:
-        raise InputError(_("{field} may hold at most {limit} characters.").format(
-            field=field, limit=MAX_TEXT_LENGTH))
-    for number, line in enumerate(split, 1):
-        if any(ch != "\t" and unicodedata.category(ch) == "Cc" for ch in line):
-            raise InputError(_("{field} may not hold control characters (line {line}).").format(
-                field=field, line=number))
-    return cleaned
+    """Multi-line TEXT (lyrics or notes) as stored, as `many_lines` cleans it; InputError
+    naming FIELD for control or format characters (tabs aside) or more than MAX_TEXT_LENGTH
+    characters."""
+    return many_lines(text, field, MAX_TEXT_LENGTH)
 
 
 def lines(version: SongVersion | str) -> tuple[str, ...]:
@@ -305,12 +289,9 @@ def read_text(path: Path | str) -> str:
 
 
 def _clean_title(title: str) -> str:
-    cleaned = one_line(title, _("A song title"))
+    cleaned = one_line(title, _("A song title"), MAX_TITLE_LENGTH)
     if not cleaned:
         raise InputError(_("A song needs a title."))
-    if len(cleaned) > MAX_TITLE_LENGTH:
-        raise InputError(_("The song title {title} is longer than {limit} characters.").format(
-            title=shown(cleaned[:40] + "…"), limit=MAX_TITLE_LENGTH))
     return cleaned
 
 

@@ -13,7 +13,7 @@ from mt_studio.core.errors import InputError
 from mt_studio.core.library import audit
 from mt_studio.core.library.clock import from_text, to_text, utc_now
 from mt_studio.core.library.database import AUDIO_FOLDER
-from mt_studio.core.text import one_line, shown
+from mt_studio.core.text import many_lines, one_line
 from mt_studio.i18n import _
 
 
@@ -62,6 +62,7 @@ def add_track(
 ) -> Track:
     """Add a track whose file name is made from the take's and the track's ids."""
     suffix = suffix or (".wav" if kind is TrackKind.AUDIO else ".mid")
+    instrument = one_line(instrument, _("The instrument"), MAX_NAME_LENGTH)
     cursor = db.execute(
         "INSERT INTO tracks (take_id, kind, input, port, file, isolated, instrument)"
         " VALUES (?, ?, ?, ?, '', ?, ?)",
@@ -78,7 +79,8 @@ def add_track(
 
 
 def add_marker(db: sqlite3.Connection, take_id: int, frame: int, name: str = "") -> None:
-    """Drop a marker at FRAME."""
+    """Drop a marker at FRAME; InputError if its NAME is not one short line."""
+    name = one_line(name, _("A marker's name"), MAX_NAME_LENGTH) or ""
     db.execute("INSERT INTO markers (take_id, frame, name) VALUES (?, ?, ?)",
                (take_id, frame, name))
 
@@ -110,14 +112,8 @@ def describe(db: sqlite3.Connection, take_id: int, name: str | None, note: str) 
     """Give the take a NAME (None or blank: called by its number) and a NOTE; InputError says
     what is wrong with either. The audit log names the fields changed, not their text."""
     before = get(db, take_id)
-    name = one_line(name, _("A take's name"))
-    if name is not None and len(name) > MAX_NAME_LENGTH:
-        raise InputError(_("The take's name {name} is longer than {limit} characters.").format(
-            name=shown(name), limit=MAX_NAME_LENGTH))
-    note = note.strip()
-    if len(note) > MAX_NOTE_LENGTH:
-        raise InputError(_("The take's note is longer than {limit} characters.").format(
-            limit=MAX_NOTE_LENGTH))
+    name = one_line(name, _("A take's name"), MAX_NAME_LENGTH)
+    note = many_lines(note, _("A take's note"), MAX_NOTE_LENGTH)
     changed = [field for field, old, new in (("name", before.name, name),
                                              ("note", before.note, note)) if old != new]
     if changed:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import difflib
 import math
-import unicodedata
 from collections.abc import Collection, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
 from mt_studio.core.presets.errors import PresetError
 from mt_studio.core.presets.locate import LineLocator, Loc
+from mt_studio.core.text import holds_hidden
 from mt_studio.i18n import _
 
 MISSING: Any = object()
@@ -144,10 +144,11 @@ class Table:
             self.wrong_type(key, _("text in quotes"), value)
         if not value.strip():
             self.fail(key, _("'{key}' must not be empty").format(key=self.name_of(key)))
-        if any(unicodedata.category(c) == "Cc" for c in value):
+        if holds_hidden(value):
             self.fail(
                 key,
-                _("'{key}' must be one line of text without control characters").format(
+                _("'{key}' must be one line of text without control characters or invisible "
+                  "formatting").format(
                     key=self.name_of(key)
                 ),
             )

@@ -31,6 +31,7 @@ from mt_studio.core.consent_board import BoardRow, ChipState
 from mt_studio.core.domain import Participant, Purpose
 from mt_studio.core.domain.withdrawal import WithdrawalReport
 from mt_studio.core.errors import InputError
+from mt_studio.core.text import printable, shown
 from mt_studio.i18n import _, ngettext
 from mt_studio.ui.common.dates import day_text, moment_text
 from mt_studio.ui.common.redraw_soon import redraw_soon
@@ -458,9 +459,9 @@ class ConsentBoard(QWidget):
                 "{n} earlier exports carried them; you may want to ask for them back:",
                 len(exports)).format(n=len(exports)))
             lines.extend(_("  {purpose} copy sent to {recipient} on {day}").format(
-                purpose=purpose_label(e.purpose), recipient=e.recipient,
+                purpose=purpose_label(e.purpose), recipient=shown(e.recipient),
                 day=day_text(e.created_at.astimezone().date()))
-                + (f" (“{e.title}”)" if e.title else "") for e in exports)
+                + (f" (“{printable(e.title)}”)" if e.title else "") for e in exports)
         sheets = report.lead_sheets
         if sheets:
             lines.append(ngettext(
