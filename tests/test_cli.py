@@ -244,6 +244,24 @@ def test_arguments_that_are_not_utf8_exit_2_naming_the_argument(cli, tmp_path, a
     assert not (tmp_path / os.fsdecode(b"lib\xff")).exists()  # no library made there
 
 
+@pytest.mark.parametrize("extra, named", [
+    ([], "Kari"),  # everyone present is heard on input 1, a room mic
+    (["--inputs", "2", "--assign", "2=Kari", "--isolated", "2"], "Nothing can be recorded"),
+])
+def test_record_asks_consent_before_the_device(cli, tmp_path, band, extra, named):
+    """A take refused by consent exits 3 with no device to be found at all; once consent is
+    there, the missing device is what stops it (exit 4)."""
+    assert cli("consent", "grant", "Ola", "record").code == 0
+    before = dump(tmp_path / "library")
+    refused = cli("record", band, "--device", "no-such-interface", *extra)
+    assert refused.code == 3
+    assert named in refused.err and "no-such-interface" not in refused.err
+    assert refused.err.count("\n") == 1
+    assert dump(tmp_path / "library") == before
+    assert cli("consent", "grant", "Kari", "record").code == 0
+    assert cli("record", band, "--device", "no-such-interface", *extra).code == 4
+
+
 def test_a_library_folder_that_cannot_be_written_is_named(cli, tmp_path):
     in_the_way = tmp_path / "file"
     in_the_way.write_text("")
