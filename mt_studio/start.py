@@ -13,8 +13,8 @@ from collections.abc import Sequence
 def main(argv: Sequence[str] | None = None) -> int:
     """Open the studio window (no command) or run one command; return the exit code."""
     arguments = list(sys.argv[1:] if argv is None else argv)
-    library = window_library(arguments)
-    if library is not False:
+    library = window_library(arguments) if all(map(_is_utf8, arguments)) else False
+    if library is not False:  # else the command line, which refuses what is not UTF-8
         from mt_studio.ui.app import run
 
         return run(library)
@@ -33,3 +33,11 @@ def window_library(arguments: list[str]) -> str | None | bool:
     if len(arguments) == 1 and arguments[0].startswith("--library="):
         return arguments[0].split("=", 1)[1]
     return False
+
+
+def _is_utf8(argument: str) -> bool:
+    try:
+        argument.encode("utf-8")
+    except UnicodeEncodeError:  # bytes that were not UTF-8, kept by Python as surrogates
+        return False
+    return True

@@ -88,7 +88,7 @@ def test_the_window_has_no_import_loop():
 MOST_LINES = 500
 # Over the limit already when the limit came to be checked, in core, which is being reworked
 # meanwhile: each leaves this list when it is split.
-OVER_ALREADY = {"mt_studio/core/plugins/host.py"}
+OVER_ALREADY: set[str] = set()
 
 
 def test_no_module_is_over_500_lines():

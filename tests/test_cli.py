@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import subprocess
 import sys
@@ -219,6 +220,46 @@ def test_bad_input_is_one_line_naming_it_and_changes_nothing(cli, tmp_path, args
     assert result.err.count("\n") == 1 and result.err.startswith("mt-studio")
     assert result.out == ""
     assert dump(tmp_path / "library") == before
+
+
+@pytest.mark.parametrize("args, named", [
+    (["participant", "add", b"Ol\xff"], r"argument 3, 'Ol\xff'"),
+    (["participant", "add", "Ola", "--name", b"Nordm\xe5nn"], r"argument 5, 'Nordm\xe5nn'"),
+    (["--library", b"TMP/lib\xff"], r"argument 2, 'TMP/lib\xff'"),  # the window's form
+])
+def test_arguments_that_are_not_utf8_exit_2_naming_the_argument(cli, tmp_path, args, named):
+    """Bytes that are not UTF-8 reach Python as surrogates: refused in one line, never stored
+    or met as an unexpected error. In this process and as the installed command."""
+    assert cli("participant", "add", "Kari").code == 0
+    before = dump(tmp_path / "library")
+    args = [os.fsdecode(a.replace(b"TMP", os.fsencode(tmp_path))) if isinstance(a, bytes)
+            else a for a in args]
+    named = named.replace("TMP", str(tmp_path))
+    expected = f"mt-studio: {named}, is not UTF-8 text; give it in UTF-8\n"
+    here = cli(*args)
+    assert (here.code, here.err) == (2, expected)
+    installed = run_command(*args)
+    assert (installed.returncode, installed.stderr) == (2, expected)
+    assert dump(tmp_path / "library") == before
+    assert not (tmp_path / os.fsdecode(b"lib\xff")).exists()  # no library made there
+
+
+@pytest.mark.parametrize("extra, named", [
+    ([], "Kari"),  # everyone present is heard on input 1, a room mic
+    (["--inputs", "2", "--assign", "2=Kari", "--isolated", "2"], "Nothing can be recorded"),
+])
+def test_record_asks_consent_before_the_device(cli, tmp_path, band, extra, named):
+    """A take refused by consent exits 3 with no device to be found at all; once consent is
+    there, the missing device is what stops it (exit 4)."""
+    assert cli("consent", "grant", "Ola", "record").code == 0
+    before = dump(tmp_path / "library")
+    refused = cli("record", band, "--device", "no-such-interface", *extra)
+    assert refused.code == 3
+    assert named in refused.err and "no-such-interface" not in refused.err
+    assert refused.err.count("\n") == 1
+    assert dump(tmp_path / "library") == before
+    assert cli("consent", "grant", "Kari", "record").code == 0
+    assert cli("record", band, "--device", "no-such-interface", *extra).code == 4
 
 
 def test_a_library_folder_that_cannot_be_written_is_named(cli, tmp_path):

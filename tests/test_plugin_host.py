@@ -166,6 +166,20 @@ def test_a_plugin_that_raises_on_loading_is_disabled_with_its_error_and_others_r
     assert [a.id for _p, a in host.analyses()] == ["find-c"]  # the others are untouched
 
 
+def test_a_plugin_hanging_at_import_is_given_up_on_and_the_others_load(folders, tmp_path):
+    """Its module sleeps forever: after the host's time limit (short here) it is failed with
+    the reason, and the host goes on to the next plugin."""
+    plugin(folders[0], "early", "import time\n\nwhile True:\n    time.sleep(60)\n")
+    plugin(folders[0], "good", GOOD)
+    host = PluginHost([(folders[0], True)], tmp_path / "plugins.json", import_timeout=0.3)
+    states = {i.id: (i.state, i.error) for i in host.start()}
+    assert states["good"][0] is PluginState.ENABLED
+    assert states["early"][0] is PluginState.FAILED
+    assert "did not finish loading within 0.3 s" in states["early"][1]
+    assert [a.id for _p, a in host.analyses()] == ["find-c"]
+    assert "mt_studio_plugins.early" not in sys.modules
+
+
 def test_a_plugin_raising_in_every_hook_is_disabled_and_harms_nothing(folders, tmp_path):
     plugin(folders[0], "raises", RAISES_EVERYWHERE)
     host = host_of(folders, tmp_path)

@@ -47,6 +47,25 @@ def test_no_command_opens_the_window_on_the_default_or_named_library(tmp_path):
     assert window_library(["--library", str(tmp_path), "devices"]) is False
 
 
+@pytest.mark.parametrize("display, named", [(None, "DISPLAY"), (":77", ":77")])
+def test_the_window_without_a_display_says_so_in_one_line_instead_of_aborting(
+        tmp_path, display, named):
+    """No DISPLAY (or one nobody answers on) for Qt's xcb platform: one line on stderr and
+    exit 1, not Qt's abort with a core dump; the library is not touched."""
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    env.update({"QT_QPA_PLATFORM": "xcb", "LANGUAGE": "en", **(
+        {"DISPLAY": display} if display else {})})
+    done = subprocess.run([sys.executable, "-m", "mt_studio", "--library", str(tmp_path / "lib")],
+                          capture_output=True, text=True, timeout=60, env=env)
+    assert done.returncode == 1
+    assert done.stderr.count("\n") == 1 and done.stderr.startswith("mt-studio: ")
+    assert named in done.stderr
+    assert not (tmp_path / "lib").exists()
+
+
 def test_a_first_run_leads_to_a_new_session_or_the_demo(qtbot, library):
     window = window_for(qtbot, library)
     assert "Welcome" in window.welcome.title.text()

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import sys
+from collections.abc import Sequence
 from datetime import date
 from typing import NoReturn
 
 from mt_studio.core.domain import Purpose
+from mt_studio.core.text import shown
 from mt_studio.i18n import _
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -21,6 +24,22 @@ class ArgumentParser(argparse.ArgumentParser):
         hint = _("see '{prog} --help'").format(prog=self.prog)
         sys.stderr.write(f"{self.prog}: {message} ({hint})\n")
         raise SystemExit(2)
+
+
+def undecodable(arguments: Sequence[str]) -> str | None:
+    """The one-line error naming the first of ARGUMENTS that is not UTF-8 text (bytes Python
+    kept as surrogates), or None when all are: such text would be stored as it cannot be read."""
+    for number, argument in enumerate(arguments, 1):
+        try:
+            argument.encode("utf-8")
+        except UnicodeEncodeError:
+            try:
+                given = os.fsencode(argument)  # the bytes as they were given
+            except UnicodeError:
+                given = argument.encode("utf-8", "backslashreplace")
+            return _("argument {number}, {value}, is not UTF-8 text; give it in UTF-8").format(
+                number=number, value=shown(given.decode("utf-8", "backslashreplace")))
+    return None
 
 
 def iso_date(text: str) -> date:

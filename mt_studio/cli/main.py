@@ -60,9 +60,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def run_command(argv: Sequence[str]) -> int:
     """Run one command and return its exit code."""
+    from mt_studio.cli.arguments import undecodable
     from mt_studio.cli.sign_in import sign_in
     from mt_studio.core.studio import Studio, default_library_folder
 
+    problem = undecodable(argv)
+    if problem is not None:
+        sys.stderr.write(f"mt-studio: {problem}\n")
+        return 2
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:

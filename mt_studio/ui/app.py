@@ -26,6 +26,7 @@ from mt_studio.i18n import _
 from mt_studio.ui.common.after_paint import after_next_paint
 from mt_studio.ui.common.error_reporter import ErrorReporter
 from mt_studio.ui.common.worker import Worker, run_in_worker
+from mt_studio.ui.display import fatal_start, missing_display
 
 if TYPE_CHECKING:  # the studio (and the library) load in a worker, after the first paint
     from mt_studio.core.preferences import Preferences
@@ -39,7 +40,9 @@ _QT_LEVELS = {0: 10, 1: 30, 2: 40, 3: 50, 4: 20}
 
 
 def route_qt_messages() -> None:
-    """Send Qt's own warnings into the log instead of the terminal."""
+    """Send Qt's own warnings into the log instead of the terminal; a fatal one (no display
+    to connect to) ends the app with one line on stderr instead of Qt's abort."""
+    platform_warnings: list[str] = []
 
     def handler(kind, context, message) -> None:
         import logging
@@ -47,13 +50,24 @@ def route_qt_messages() -> None:
         from mt_studio.core.logs import hold_logging
 
         hold_logging()  # held until the log file opens, if this comes before the first paint
-        logging.getLogger("qt").log(_QT_LEVELS.get(int(kind.value), 30), "%s", message)
+        level = _QT_LEVELS.get(int(kind.value), 30)
+        logging.getLogger("qt").log(level, "%s", message)
+        if level == 30 and not platform_warnings and \
+                (context.category or "").startswith("qt.qpa"):
+            platform_warnings.append(message)  # the first says best why a fatal one came
+        if level == 50:
+            fatal_start(message, platform_warnings)
 
     qInstallMessageHandler(handler)
 
 
 def run(library_folder: Path | str | None = None, argv: list[str] | None = None) -> int:
-    """Open the studio window on the library and run until it closes; the exit code."""
+    """Open the studio window on the library and run until it closes; the exit code (1,
+    with one line on stderr, when there is no display to open it on)."""
+    no_display = missing_display()
+    if no_display is not None:
+        sys.stderr.write(no_display + "\n")
+        return 1
     route_qt_messages()
     # Read on the other core while Qt connects to the display (it lets go of Python's lock
     # meanwhile): platformdirs alone takes 6 ms to import.

@@ -21,6 +21,7 @@ DATABASE_NAME = "library.sqlite3"
 AUDIO_FOLDER = "audio"
 LIBRARY_ENV = "MT_STUDIO_LIBRARY"
 _SQLITE_HEADER = b"SQLite format 3\x00"
+_WAL_FILES = ("-wal", "-shm")
 
 
 def default_library_folder() -> Path:
@@ -58,6 +59,7 @@ class Library:
         _ensure_writable_folder(folder)
         database = folder / DATABASE_NAME
         _check_header(database)
+        _check_writable_files(database)
         if not database.exists() or database.stat().st_size == 0:
             _refuse_over_recordings(folder, database)
         connection = _connect(database)
@@ -83,7 +85,7 @@ class Library:
     def transaction(self) -> Iterator[sqlite3.Connection]:
         """One all-or-nothing change: committed on success, rolled back on any exception;
         other threads' changes and reads through the lock wait meanwhile."""
-        with self.lock:
+        with self.lock, _named_if_read_only(self.database_path):
             self.connection.execute("BEGIN IMMEDIATE")
             try:
                 yield self.connection
@@ -116,6 +118,32 @@ def _ensure_writable_folder(folder: Path) -> None:
         raise LibraryError(
             _("The library folder {folder} cannot be written.").format(folder=folder)
         )
+
+
+def _check_writable_files(database: Path) -> None:
+    """Refuse a database (or its write-ahead log) that cannot be written, such as one on a
+    read-only disk: every look at a library is audited, so it cannot be used read-only."""
+    for path in (database, *(database.with_name(database.name + end) for end in _WAL_FILES)):
+        if path.exists() and not os.access(path, os.W_OK):
+            raise _not_writable(path)
+
+
+def _not_writable(path: Path) -> LibraryError:
+    return LibraryError(_("The library database {path} cannot be written (a read-only file "
+                          "or disk); every look at a library is written down, so it cannot "
+                          "be opened. Nothing was changed.").format(path=path))
+
+
+@contextmanager
+def _named_if_read_only(database: Path) -> Iterator[None]:
+    """SQLite's refusal to write (the disk made read-only since the library was opened) as
+    a LibraryError naming DATABASE."""
+    try:
+        yield
+    except sqlite3.OperationalError as error:
+        if error.sqlite_errorcode & 0xFF == sqlite3.SQLITE_READONLY:
+            raise _not_writable(database) from error
+        raise
 
 
 def _refuse_over_recordings(folder: Path, database: Path) -> None:

@@ -10,7 +10,6 @@ enabled; a plugin someone put in their own plugin folder waits until they enable
 from __future__ import annotations
 
 import enum
-import importlib.util
 import json
 import logging
 import sys
@@ -34,6 +33,7 @@ from mt_studio.core.plugins.extensions import (
     Processor,
     TakeAudio,
 )
+from mt_studio.core.plugins.importing import IMPORT_TIMEOUT, PACKAGE, ImportTimedOut, import_plugin
 from mt_studio.core.plugins.manifest import MANIFEST, Manifest, foreign_imports, read_manifest
 from mt_studio.i18n import _, current_language
 
@@ -42,7 +42,6 @@ log = logging.getLogger(__name__)
 API_VERSIONS = (1,)
 """The plugin API versions this mt_studio offers."""
 STATE_FILE = "plugins.json"
-_PACKAGE = "mt_studio_plugins"
 
 T = TypeVar("T")
 
@@ -92,7 +91,7 @@ class PluginApi:
     def __init__(self, host: PluginHost, plugin_id: str, folder: Path) -> None:
         self._host, self.plugin_id, self.folder = host, plugin_id, folder
         self.api_version = API_VERSIONS[-1]
-        self.log = logging.getLogger(f"{_PACKAGE}.{plugin_id}")
+        self.log = logging.getLogger(f"{PACKAGE}.{plugin_id}")
 
     def add_analysis(self, analysis: Analysis) -> None:
         """Offer ANALYSIS (take -> annotations)."""
@@ -109,11 +108,14 @@ class PluginApi:
 
 class PluginHost:
     """The plugins found in FOLDERS (each with whether it holds bundled plugins; a later
-    folder's plugin overrides an earlier one of the same id), their state kept in STATE_PATH."""
+    folder's plugin overrides an earlier one of the same id), their state kept in STATE_PATH;
+    a plugin whose module takes longer than IMPORT_TIMEOUT seconds to import fails."""
 
-    def __init__(self, folders: Sequence[tuple[Path, bool]], state_path: Path | None) -> None:
+    def __init__(self, folders: Sequence[tuple[Path, bool]], state_path: Path | None,
+                 import_timeout: float = IMPORT_TIMEOUT) -> None:
         self._folders = [(Path(folder), bundled) for folder, bundled in folders]
         self._state_path = state_path
+        self._import_timeout = import_timeout
         self._lock = threading.RLock()
         self._infos: dict[str, PluginInfo] = {}
         self._modules: dict[str, types.ModuleType] = {}
@@ -289,7 +291,7 @@ class PluginHost:
         info = self._infos[plugin_id]
         self._registered[plugin_id] = []
         try:
-            module = _import(plugin_id, info.folder)
+            module = import_plugin(plugin_id, info.folder, self._import_timeout)
             self._modules[plugin_id] = module
             enable = getattr(module, "enable", None)
             if not callable(enable):
@@ -301,8 +303,9 @@ class PluginHost:
         except BaseException as error:  # its own fault, even sys.exit(): keep it out
             log.warning("plugin %s failed to start", plugin_id, exc_info=True)
             self._unload(plugin_id, call_disable=False)
-            self._infos[plugin_id] = replace(info, state=PluginState.FAILED,
-                                             error=_describe(error))
+            self._infos[plugin_id] = replace(info, state=PluginState.FAILED, error=str(error)
+                                             if isinstance(error, ImportTimedOut)
+                                             else _describe(error))
 
     def _unload(self, plugin_id: str, call_disable: bool = True) -> None:
         module = self._modules.pop(plugin_id, None)
@@ -314,7 +317,7 @@ class PluginHost:
             except BaseException:  # it goes anyway
                 log.warning("plugin %s failed in disable()", plugin_id, exc_info=True)
         self._registered.pop(plugin_id, None)
-        prefix = f"{_PACKAGE}.{plugin_id}"
+        prefix = f"{PACKAGE}.{plugin_id}"
         for name in [n for n in sys.modules if n == prefix or n.startswith(prefix + ".")]:
             del sys.modules[name]
 
@@ -480,22 +483,6 @@ def _checked(annotation: object, frames: int) -> Annotation | None:
         return None
     return replace(annotation, start=int(start), end=None if end is None else min(int(end), frames),
                    value=None if value is None else float(value))
-
-
-def _import(plugin_id: str, folder: Path) -> types.ModuleType:
-    if _PACKAGE not in sys.modules:
-        package = types.ModuleType(_PACKAGE)
-        package.__path__ = []
-        sys.modules[_PACKAGE] = package
-    name = f"{_PACKAGE}.{plugin_id}"
-    spec = importlib.util.spec_from_file_location(
-        name, folder / "__init__.py", submodule_search_locations=[str(folder)])
-    if spec is None or spec.loader is None:
-        raise InputError(_("{folder} has no __init__.py").format(folder=folder))
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
 
 
 def _info(manifest: Manifest, bundled: bool, state: PluginState, error: str) -> PluginInfo:

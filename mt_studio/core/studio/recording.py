@@ -75,6 +75,11 @@ class RecordingService:
         studio = self._studio
         with studio._reading() as db:
             session = sessions.get(db, request.session_id)
+            # Consent first, device second: a take refused is refused whatever the device.
+            known = request.inputs or known_inputs(request)
+            early = read_plan(db, request, known, request.midi)
+        if not early.decision.allowed or (request.inputs and early.refusal is not None):
+            raise ConsentRefused(early.refusal)
         device = find_audio_input(request.device)
         inputs = request.inputs or tuple(range(1, device.inputs + 1))
         check_inputs(inputs, device, request)
@@ -217,6 +222,13 @@ class Recording:
         return TakeResult(self.take_id, self.number, captured.frames, captured.samplerate,
                           captured.files, captured.dropouts, captured.stop_reason,
                           captured.stop_detail, self.disarmed)
+
+
+def known_inputs(request: TakeRequest) -> tuple[int, ...]:
+    """The inputs a request for all of a device's inputs records whatever the device is: the
+    first, and those it gives owners or marks isolated."""
+    named = {k for k in request.owners if isinstance(k, int)} | set(request.isolated)
+    return tuple(sorted({1} | named))
 
 
 def read_plan(db: Connection, request: TakeRequest, inputs: Sequence[int],
