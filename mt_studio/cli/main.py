@@ -62,6 +62,7 @@ def run_command(argv: Sequence[str]) -> int:
     """Run one command and return its exit code."""
     from mt_studio.cli.arguments import undecodable
     from mt_studio.cli.sign_in import sign_in
+    from mt_studio.core.private_files import only_mine
     from mt_studio.core.studio import Studio, default_library_folder
 
     problem = undecodable(argv)
@@ -73,14 +74,15 @@ def run_command(argv: Sequence[str]) -> int:
     if args.command is None:
         parser.print_help()
         return 2
-    start_logging()
     try:
-        if getattr(args, "needs_library", True):
-            folder = default_library_folder() if args.library is None else args.library
-            with Studio.open(folder) as studio:
-                sign_in(args, studio)
-                return args.run(args, studio)
-        return args.run(args, None)
+        with only_mine():  # whatever the command writes is its user's alone
+            start_logging()
+            if getattr(args, "needs_library", True):
+                folder = default_library_folder() if args.library is None else args.library
+                with Studio.open(folder) as studio:
+                    sign_in(args, studio)
+                    return args.run(args, studio)
+            return args.run(args, None)
     except MtStudioError as error:
         sys.stderr.write(f"mt-studio: {error}\n")
         return error.exit_code

@@ -63,7 +63,15 @@ def route_qt_messages() -> None:
 
 def run(library_folder: Path | str | None = None, argv: list[str] | None = None) -> int:
     """Open the studio window on the library and run until it closes; the exit code (1,
-    with one line on stderr, when there is no display to open it on)."""
+    with one line on stderr, when there is no display to open it on). Whatever the window
+    writes is its user's alone."""
+    from mt_studio.core.private_files import only_mine
+
+    with only_mine():
+        return _run(library_folder, argv)
+
+
+def _run(library_folder: Path | str | None, argv: list[str] | None) -> int:
     no_display = missing_display()
     if no_display is not None:
         sys.stderr.write(no_display + "\n")

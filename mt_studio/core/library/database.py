@@ -15,6 +15,7 @@ import platformdirs
 from mt_studio.core.errors import LibraryError
 from mt_studio.core.library.clock import utc_now
 from mt_studio.core.library.migrations import MIGRATIONS, Migration
+from mt_studio.core.private_files import FOLDER_MODE, keep_private, private_file
 from mt_studio.i18n import _
 
 DATABASE_NAME = "library.sqlite3"
@@ -62,7 +63,9 @@ class Library:
         _check_writable_files(database)
         if not database.exists() or database.stat().st_size == 0:
             _refuse_over_recordings(folder, database)
-        connection = _connect(database)
+        connection = _connect(private_file(database))
+        keep_private(folder, (database, *(database.with_name(database.name + end)
+                                           for end in ("-wal", "-shm"))))
         try:
             _check_integrity(connection, database)
             _migrate(connection, database, migrations)
@@ -107,7 +110,7 @@ class Library:
 
 def _ensure_writable_folder(folder: Path) -> None:
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        folder.mkdir(parents=True, exist_ok=True, mode=FOLDER_MODE)
     except OSError as error:
         raise LibraryError(
             _("Cannot create the library folder {folder}: {reason}").format(
@@ -258,7 +261,7 @@ def _back_up(connection: sqlite3.Connection, database: Path, version: int) -> No
     """Keep a copy of the library as it was before an upgrade changes it; never overwrite one."""
     stamp = utc_now().strftime("%Y%m%dT%H%M%S%f")
     backup_path = database.with_name(f"{database.name}.v{version}-{stamp}.backup")
-    target = sqlite3.connect(backup_path)
+    target = sqlite3.connect(private_file(backup_path))
     try:
         connection.backup(target)
     finally:
