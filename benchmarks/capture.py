@@ -4,8 +4,9 @@
                                            [--period 128] [--rounds 3] [--window]
 
 Starts its own `jackd --no-realtime -d dummy` server, records its capture ports for the given
-time with `mt-studio record`, with `jack_capture`, and with a bare PortAudio stream that
-writes nothing (the floor: what this machine's scheduling costs any PortAudio client), and
+time with `mt-studio record`, with `jack_capture`, with a bare PortAudio stream that writes nothing
+(the floor: what this machine's scheduling costs any PortAudio client), with `mt-studio record`
+whose parts' SHA-256 is turned off (benchmarks/record_unhashed.py: the cost of hashing), and
 with --window also from the studio window with its meters and a waveform showing (issue 4;
 benchmarks/window_recording.py, under xvfb-run), in alternating order for several rounds,
 and prints for each run: frames written against expected, frames lost, xruns the server
@@ -104,7 +105,11 @@ def measured(command: list[str], env: dict) -> tuple[int, float, float, float, s
     return child.returncode, cpu, usage.ru_maxrss / 1024, time.monotonic() - started, text
 
 
-def run_mt_studio(server: Server, args: argparse.Namespace, folder: Path) -> Run:
+UNHASHED = [sys.executable, str(Path(__file__).with_name("record_unhashed.py"))]
+
+
+def run_mt_studio(server: Server, args: argparse.Namespace, folder: Path,
+                  command: tuple[str, ...] = (MT_STUDIO,), name: str = "mt_studio") -> Run:
     env = {**server.env, "MT_STUDIO_LIBRARY": str(folder / "library"),
            "MT_STUDIO_LOG_DIR": str(folder / "logs"), "MT_STUDIO_PRESETS": str(folder / "p")}
     for setup in (["participant", "add", "Bench"], ["consent", "grant", "Bench", "record"],
@@ -112,15 +117,20 @@ def run_mt_studio(server: Server, args: argparse.Namespace, folder: Path) -> Run
         subprocess.run([MT_STUDIO, *setup], env=env, check=True, capture_output=True)
     since = len(server.lines)
     code, cpu, rss, wall, out = measured(
-        [MT_STUDIO, "record", "1", "--device", "system", "--inputs", f"1-{args.inputs}",
+        [*command, "record", "1", "--device", "system", "--inputs", f"1-{args.inputs}",
          "--samplerate", str(args.rate), "--duration", str(args.seconds), "--json"], env)
     if code != 0:
         raise RuntimeError(f"mt-studio record failed ({code})")
     result = json.loads(out)
     frames = min(sf.info(f).frames for f in result["files"])
     lost = sum(d["length"] for d in result["dropouts"])
-    return Run("mt_studio", frames, args.seconds * args.rate, lost,
+    return Run(name, frames, args.seconds * args.rate, lost,
                server.xruns_of("PortAudio", since), cpu, rss, wall)
+
+
+def run_unhashed(server: Server, args: argparse.Namespace, folder: Path) -> Run:
+    """mt_studio with its parts' SHA-256 turned off: the cost of hashing is the difference."""
+    return run_mt_studio(server, args, folder, UNHASHED, "mt_studio, hashing off")
 
 
 def run_jack_capture(server: Server, args: argparse.Namespace, folder: Path) -> Run:
@@ -204,7 +214,7 @@ def main() -> None:
     parser.add_argument("--window", action="store_true",
                         help="also record from the studio window (issue 4)")
     args = parser.parse_args()
-    recorders = [run_mt_studio, run_jack_capture, run_floor] + (
+    recorders = [run_mt_studio, run_jack_capture, run_floor, run_unhashed] + (
         [run_window] if args.window else [])
     rounds: list[list[Run]] = []
     server = Server(args.inputs, args.rate, args.period, args.realtime)
@@ -225,6 +235,11 @@ def main() -> None:
     print(f"\n{args.inputs} inputs, {args.rate} Hz, {args.period}-frame period, "
           f"{args.seconds} s, JACK dummy backend, "
           f"{'realtime' if args.realtime else 'no realtime'}, {args.rounds} rounds\n")
+    hashed = [r[0].cpu_seconds - r[3].cpu_seconds for r in rounds]
+    print(f"Hashing costs {statistics.median(hashed) * 60 / args.seconds:+.2f} CPU s per "
+          f"recorded minute (median of mt_studio minus mt_studio with hashing off in each "
+          f"round; from {min(hashed) * 60 / args.seconds:+.2f} to "
+          f"{max(hashed) * 60 / args.seconds:+.2f}).\n")
     print("| round | recorder | frames written / expected | frames lost | xruns blamed on it "
           "| CPU s per recorded minute | peak RSS MB | CPU ratio |")
     print("| --- | --- | --- | --- | --- | --- | --- | --- |")

@@ -15,6 +15,7 @@ from mt_studio.core.library.database import DATABASE_NAME
 from mt_studio.core.library.migrations import MIGRATIONS
 
 DATA = Path(__file__).parent / "data"
+ROOM_SHA256 = "69443bade70e4f131bd8e244129a200532f0ecab64d5b78d62d3caa0c2198f25"  # the v8 story's
 
 
 def snapshot_versions() -> list[int]:
@@ -54,6 +55,9 @@ def test_upgrading_from_every_earlier_version_keeps_the_data(tmp_path, version):
             assert [p.pseudonym for p in participants.all_participants(db)] == ["Kari", "Ola"]
             assert db.execute("SELECT count(*) FROM consent_events").fetchone()[0] == 3
             assert db.execute("SELECT count(*) FROM tracks").fetchone()[0] == 2
+            # Parts kept before V8 have no hash: they stay unchecked, never "changed".
+            hashes = [row[0] for row in db.execute("SELECT sha256 FROM track_parts")]
+            assert hashes == ([] if version == 1 else [ROOM_SHA256] if version >= 8 else [None])
         participants.add(db, "Nils")
 
 

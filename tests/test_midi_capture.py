@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import hashlib
 import math
 import resource
 import signal
@@ -25,6 +26,7 @@ from mt_studio.core.capture.midi_capture import (
     midi_input_ports,
     midi_log_to_smf,
     read_midi_log,
+    smf_from_log,
 )
 from mt_studio.core.errors import DeviceError, InputError
 
@@ -459,3 +461,11 @@ def test_any_channel_messages_round_trip_with_the_right_ticks(
     assert {(m.channel, m.note) for _t, m in closing} == held and len(closing) == len(held)
     assert all(t == end and m.type == "note_off" for t, m in closing)
     assert timed[-1] == (end, mido.MetaMessage("end_of_track"))
+
+
+def test_the_midi_file_is_hashed_as_it_is_written(tmp_path: Path) -> None:
+    log_path = write_log(tmp_path / "x.midilog", [
+        (4800, note("note_on", 60, 90)), (9600, note("note_off", 60, 0))])
+    events, digest = smf_from_log(log_path, tmp_path / "x.mid", RATE)
+    assert events == 2
+    assert digest == hashlib.sha256((tmp_path / "x.mid").read_bytes()).hexdigest()

@@ -3,6 +3,7 @@ recorder's take left alone (recovery runs before every `record`, in any process)
 
 from __future__ import annotations
 
+import hashlib
 import json
 import struct
 from datetime import date
@@ -149,3 +150,14 @@ def test_each_recovered_take_is_announced_once_it_is_kept(library, studio):
     assert seen == [(TakeChanged(r.take_id, r.session_id), TakeStatus.RECOVERED)
                     for r in recovered]
     assert studio.recording.recover() == [] and len(seen) == 2  # nothing left to announce
+
+
+def test_a_recovered_part_is_hashed_as_it_is_repaired(library, studio):
+    take_id, paths = crashed_take(library, SampleFormat.PCM24, durable=RATE, written=RATE + 5000)
+    studio.recording.recover()
+    kept = dict(library.connection.execute(
+        "SELECT track_parts.file, sha256 FROM track_parts JOIN tracks ON tracks.id = track_id"
+        " WHERE take_id = ?", (take_id,)).fetchall())
+    offset = header_size(SampleFormat.PCM24)
+    assert {library.folder / file: digest for file, digest in kept.items()} == {
+        path: hashlib.sha256(path.read_bytes()[offset:]).hexdigest() for path in paths}

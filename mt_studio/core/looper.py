@@ -20,6 +20,7 @@ goes away stops the looper; what was being played then is kept too.
 from __future__ import annotations
 
 import enum
+import hashlib
 import logging
 import queue
 import threading
@@ -29,9 +30,9 @@ from pathlib import Path
 from typing import Protocol
 
 import numpy as np
-import soundfile as sf
 
 from mt_studio.core import metronome
+from mt_studio.core.capture.wav_stream import SampleFormat, header
 from mt_studio.core.domain.takes import Layer
 from mt_studio.core.duplex import DuplexStream
 from mt_studio.core.durable_files import created_atomically
@@ -86,10 +87,11 @@ class LayerKeeper(Protocol):
         may not be recorded."""
 
     def keep(self, take_id: int | None, layer: LayerToKeep,
-             write: Callable[[Path], None]) -> tuple[int, int]:
+             write: Callable[[Path], str]) -> tuple[int, int]:
         """Keep LAYER as the next layer of TAKE_ID (None: in a new take, the loop's), its sound
-        written by WRITE to the path it is given; all of it or nothing. Called from the
-        looper's writer thread; returns the take's id and the layer's track id."""
+        written by WRITE to the path it is given (which returns the SHA-256 of its samples);
+        all of it or nothing. Called from the looper's writer thread; returns the take's id
+        and the layer's track id."""
 
     def undo(self, take_id: int) -> Layer | None:
         """Leave the newest layer of TAKE_ID out of the loop; the layer, or None if none is."""
@@ -434,9 +436,12 @@ class Looper:
             self._written += room
 
 
-def _write_durably(path, sound: np.ndarray, samplerate: int) -> None:
+def _write_durably(path, sound: np.ndarray, samplerate: int) -> str:
     """Write SOUND as a mono float WAV at PATH, a new file: all of it, on disk, or nothing;
-    a file already at PATH is refused, never written over."""
+    a file already at PATH is refused, never written over. Returns the SHA-256 of its
+    samples, as a recorded part's (`wav_stream.WavStreamWriter.sha256`)."""
+    samples = memoryview(np.ascontiguousarray(sound, dtype="<f4")).cast("B")
     with created_atomically(path) as file:
-        with sf.SoundFile(file, "w", samplerate, 1, subtype="FLOAT", format="WAV") as wav:
-            wav.write(sound)
+        file.write(header(samplerate, SampleFormat.FLOAT32, len(sound)))
+        file.write(samples)
+    return hashlib.sha256(samples).hexdigest()

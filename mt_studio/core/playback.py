@@ -5,10 +5,9 @@ them by each track's gain, pan, mute and solo (mixing.py), and writes the mix in
 ring buffer; rtmixer's C callback plays the ring, so no file is read and no Python runs in the
 real-time thread, and memory stays small however long the take. A MIDI track is read as its
 sound, synthesized beforehand (midi_audio.py). The playhead is the frames the callback has
-actually taken from the ring, mapped back to the take's frames.
-
-Only the feeder thread talks to the mixer's action queue once playback runs (rtmixer's queues
-have one writer and one reader), so `stop` asks the feeder to cancel and waits for it.
+taken from the ring, mapped back to the take's frames. Only the feeder thread talks to the
+mixer's action queue once playback runs (rtmixer's queues have one writer and one reader), so
+`stop` asks the feeder to cancel and waits for it.
 """
 
 from __future__ import annotations
@@ -23,6 +22,7 @@ import numpy as np
 
 from mt_studio.core.capture import devices
 from mt_studio.core.capture.devices import load_sounddevice, native_messages_to_log
+from mt_studio.core.capture.part_check import refuse_damaged
 from mt_studio.core.domain.sound import TakeSound
 from mt_studio.core.errors import DeviceError, InputError
 from mt_studio.core.looping import LoopCursor, LoopRegion, fade_in_weights
@@ -114,11 +114,11 @@ class TakePlayer:
         self.take_id = sound.take.id
         self.samplerate = sound.samplerate
         self.device = device
-        self._take_tracks = [(t.id, list(t.files), t.is_midi)
-                             for t in sound.tracks]  # what `prepare` makes sound
+        # What `prepare` checks and makes sound.
+        self._take_tracks = [(t.id, list(t.files), t.is_midi) for t in sound.tracks]
         self.track_ids = [track_id for track_id, _paths, midi in self._take_tracks if not midi]
         self.sources = [paths for _track_id, paths, midi in self._take_tracks if not midi]
-        self._folder = sound.folder
+        self._folder, self._sound = sound.folder, sound
         self.midi_problem: str | None = None
         self.frames = sound.frames
         self._originals = list(self.sources)
@@ -152,8 +152,10 @@ class TakePlayer:
         self._lost = False  # the device went away: its stream is closed outside the lock
 
     def prepare(self, cancelled=None) -> None:
-        """Add the MIDI tracks' synthesized sound, in the take's order, before playing (a worker's
-        call: CANCELLED stops it); one that cannot sound stays out, `midi_problem` says why."""
+        """Check the files (LibraryError names one not as recorded), then add the MIDI tracks'
+        sound before playing (a worker's call: CANCELLED stops it); `midi_problem` says why
+        one cannot sound (it stays out)."""
+        refuse_damaged(self._sound)
         sounding, self.midi_problem = sounding_tracks(
             self._folder, self._take_tracks, self.samplerate, self.frames, cancelled=cancelled)
         with self._control:  # mixes set already stay with their tracks

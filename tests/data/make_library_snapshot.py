@@ -6,6 +6,7 @@ snapshots of earlier versions are never regenerated after their version has ship
 
 from __future__ import annotations
 
+import hashlib
 import sys
 import tempfile
 from datetime import date
@@ -25,6 +26,8 @@ from mt_studio.core.library import (
     takes,
 )
 from mt_studio.core.library.migrations import MIGRATIONS
+
+ROOM_SHA256 = hashlib.sha256(b"the room mic's samples").hexdigest()
 
 
 def main(version: int) -> None:
@@ -49,7 +52,8 @@ def main(version: int) -> None:
             takes.add_marker(db, take, 48000, "chorus")
             takes.add_dropout(db, take, 96000, 128, "input overflow")
             if version >= 2:
-                takes.add_part(db, room.id, 1, 0, 480000, room.file)
+                hashed = {"sha256": ROOM_SHA256} if version >= 8 else {}
+                takes.add_part(db, room.id, 1, 0, 480000, room.file, **hashed)
             takes.finish(db, take, 480000)
             if version >= 3:
                 song = songs.create(db, "Morning song", [ola, kari],

@@ -13,6 +13,8 @@ Log format: the line `mt-studio-midi-log 1`, then one line per event, `FRAME HEX
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import io
 import os
 import re
 import threading
@@ -280,7 +282,15 @@ def frames_to_ticks(frame: int, samplerate: int) -> int:
 
 def midi_log_to_smf(log_path: Path, mid_path: Path, samplerate: int,
                     until_frame: int | None = None) -> int:
-    """Write the log as a type-0 Standard MIDI File, atomically; return the events written.
+    """Write the log as a type-0 Standard MIDI File, atomically; return the events written
+    (`smf_from_log`)."""
+    return smf_from_log(log_path, mid_path, samplerate, until_frame)[0]
+
+
+def smf_from_log(log_path: Path, mid_path: Path, samplerate: int,
+                 until_frame: int | None = None) -> tuple[int, str]:
+    """Write the log as a type-0 Standard MIDI File, atomically; return the events written
+    and the SHA-256 of the file, hashed as it is written.
 
     Events at or after UNTIL_FRAME are dropped. Notes still held at the end (UNTIL_FRAME, else
     the last event) are ended there; those added note_offs are not counted.
@@ -295,8 +305,8 @@ def midi_log_to_smf(log_path: Path, mid_path: Path, samplerate: int,
     events.sort(key=lambda event: event.frame)  # stable: same-frame events keep arrival order
     end_frame = until_frame if until_frame is not None else (events[-1].frame if events else 0)
 
-    _save_atomically(events_to_smf(events, samplerate, end_frame), Path(mid_path))
-    return len(events)
+    digest = _save_atomically(events_to_smf(events, samplerate, end_frame), Path(mid_path))
+    return len(events), digest
 
 
 def events_to_smf(events: Iterable[tuple[int, mido.Message]], samplerate: int,
@@ -330,9 +340,13 @@ def events_to_smf(events: Iterable[tuple[int, mido.Message]], samplerate: int,
     return midi
 
 
-def _save_atomically(midi: mido.MidiFile, path: Path) -> None:
+def _save_atomically(midi: mido.MidiFile, path: Path) -> str:
+    """Save MIDI at PATH; the SHA-256 of what was written."""
+    buffer = io.BytesIO()
+    midi.save(file=buffer)
     with replaced_atomically(path) as file:
-        midi.save(file=file)
+        file.write(buffer.getbuffer())
+    return hashlib.sha256(buffer.getbuffer()).hexdigest()
 
 
 def _write_all(fd: int, data: bytes) -> None:

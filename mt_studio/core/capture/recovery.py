@@ -5,11 +5,11 @@ what was recovered (`recording.recover()`)."""
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from mt_studio.core.capture.journal import JOURNAL_NAME, read_journal
-from mt_studio.core.capture.midi_capture import midi_log_to_smf
+from mt_studio.core.capture.midi_capture import smf_from_log
 from mt_studio.core.capture.take_capture import KeptPart
 from mt_studio.core.capture.wav_stream import SampleFormat, repair
 from mt_studio.core.domain import Dropout, TrackKind
@@ -34,17 +34,19 @@ class RecoveredTake:
 @dataclass(frozen=True)
 class RepairedTake:
     """What the files of a crashed take hold once repaired: as many frames as every audio file
-    holds and the journal says were durable, each part's frames, the dropouts in them."""
+    holds and the journal says were durable, each part's frames and hash, the dropouts in
+    them, and the hash of each MIDI track's file rewritten from its log (by track id)."""
 
     frames: int
     parts: tuple[KeptPart, ...]
     dropouts: tuple[Dropout, ...]
+    midi_hashes: dict[int, str] = field(default_factory=dict)
 
 
 def repair_take(library_folder: Path, take: Take, take_folder: str) -> RepairedTake:
     """Rewrite the headers of TAKE's files (in TAKE_FOLDER of LIBRARY_FOLDER) from its journal
-    and write its MIDI file from the MIDI log; a MIDI part that cannot be recovered is logged,
-    the audio kept."""
+    and write its MIDI file from the MIDI log, hashing each file as it is repaired; a MIDI
+    part that cannot be recovered is logged, the audio kept."""
     folder = library_folder / take_folder
     journal = read_journal(folder / JOURNAL_NAME)
     sample_format = SampleFormat(take.sample_format or SampleFormat.PCM24)
@@ -60,19 +62,22 @@ def repair_take(library_folder: Path, take: Take, take_folder: str) -> RepairedT
             end = parts[index + 1].first_frame if index + 1 < len(parts) else durable
             wanted = max(0, min(end, durable) - part.first_frame)
             path = library_folder / part.file
-            frames = repair(path, take.samplerate, sample_format, wanted) if path.exists() else 0
+            frames, digest = (repair(path, take.samplerate, sample_format, wanted)
+                              if path.exists() else (0, None))
             held += frames
-            repaired.append(KeptPart(track.id, part.number, part.first_frame, frames, part.file))
+            repaired.append(KeptPart(track.id, part.number, part.first_frame, frames, part.file,
+                                     digest))
         kept = min(kept, held)
+    midi_hashes = {}
     for track in take.tracks:
         if track.kind is TrackKind.MIDI:
             log_path = library_folder / Path(track.file).with_suffix(".midilog")
             try:
-                midi_log_to_smf(log_path, library_folder / track.file, take.samplerate,
-                                until_frame=kept)
+                _events, midi_hashes[track.id] = smf_from_log(
+                    log_path, library_folder / track.file, take.samplerate, until_frame=kept)
             except (MtStudioError, OSError) as error:
                 log.warning("take %d: MIDI could not be recovered: %s", take.id, error)
     dropouts = tuple(Dropout(frame, min(length, kept - frame), cause)
                      for frame, length, cause in journal.dropouts if frame < kept)
-    return RepairedTake(kept, tuple(repaired), dropouts)
+    return RepairedTake(kept, tuple(repaired), dropouts, midi_hashes)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import fcntl
 import os
 import shutil
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,7 +21,7 @@ from mt_studio.core.capture.audio_capture import (
     StopReason,
 )
 from mt_studio.core.capture.journal import FilePart
-from mt_studio.core.capture.midi_capture import MidiRecorder, midi_log_to_smf
+from mt_studio.core.capture.midi_capture import MidiRecorder, smf_from_log
 from mt_studio.core.capture.take_files import TakeFiles, TrackTarget
 from mt_studio.core.capture.wav_stream import SampleFormat
 from mt_studio.core.domain import Dropout
@@ -33,14 +33,16 @@ LOCK_NAME = "recording.lock"
 
 @dataclass(frozen=True)
 class KeptPart:
-    """One file of a track as the library keeps it: where it begins and the frames it holds
-    (FILE is relative to the library folder)."""
+    """One file of a track as the library keeps it: where it begins, the frames it holds
+    and the SHA-256 of its samples (FILE is relative to the library folder; SHA256 None: not
+    known)."""
 
     track_id: int
     number: int
     first_frame: int
     frames: int
     file: str
+    sha256: str | None = None
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,7 @@ class CapturedTake:
     stop_reason: StopReason
     stop_detail: str
     files: tuple[Path, ...]  # every part, then the MIDI file if there is one
+    midi_sha256: str | None = None  # the MIDI file's, as it was written
 
 
 @dataclass(frozen=True)
@@ -150,16 +153,19 @@ class TakeCapture:
             self._midi.stop()
         files = self.files
         frames = files.finalize()
+        midi_sha256 = None
         if self.midi_file is not None:
-            midi_log_to_smf(self._midi_log(), self.library_folder / self.midi_file,
-                            files.samplerate, until_frame=frames)
+            _events, midi_sha256 = smf_from_log(self._midi_log(),
+                                                self.library_folder / self.midi_file,
+                                                files.samplerate, until_frame=frames)
         capture = self.capture
         paths = [self.library_folder / part.file for part in files.parts]
         if self.midi_file is not None:
             paths.append(self.library_folder / self.midi_file)
-        return CapturedTake(frames, files.samplerate, kept_parts(files.parts, frames),
+        return CapturedTake(frames, files.samplerate,
+                            kept_parts(files.parts, frames, files.hashes),
                             tuple(capture.dropouts), capture.stop_reason or StopReason.REQUESTED,
-                            capture.stop_detail, tuple(paths))
+                            capture.stop_detail, tuple(paths), midi_sha256)
 
     def release(self) -> None:
         """Let go of the take's lock (recovery may repair it from now on)."""
@@ -175,9 +181,10 @@ class TakeCapture:
         return self.library_folder / Path(self.midi_file).with_suffix(".midilog")
 
 
-def kept_parts(parts: Sequence[FilePart], frames: int) -> tuple[KeptPart, ...]:
+def kept_parts(parts: Sequence[FilePart], frames: int,
+               hashes: Mapping[str, str | None]) -> tuple[KeptPart, ...]:
     """PARTS of a take FRAMES long, each with the frames it holds (up to the next part of its
-    track, or the end)."""
+    track, or the end) and its samples' hash from HASHES (by file)."""
     by_track: dict[int, list[FilePart]] = {}
     for part in parts:
         by_track.setdefault(part.track_id, []).append(part)
@@ -186,7 +193,8 @@ def kept_parts(parts: Sequence[FilePart], frames: int) -> tuple[KeptPart, ...]:
         for index, part in enumerate(track_parts):
             end = track_parts[index + 1].first_frame if index + 1 < len(track_parts) else frames
             kept.append(KeptPart(part.track_id, part.number, part.first_frame,
-                                 max(0, min(end, frames) - part.first_frame), part.file))
+                                 max(0, min(end, frames) - part.first_frame), part.file,
+                                 hashes.get(part.file)))
     return tuple(kept)
 
 

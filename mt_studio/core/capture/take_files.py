@@ -39,7 +39,8 @@ class TakeFiles:
     """Writes blocks of captured audio to every track's file, all channels kept in step.
 
     A failed write (disk full, file too large) leaves every file cut back to the frames that
-    all of them hold, so the take stays aligned; the caller then stops and finalizes.
+    all of them hold, so the take stays aligned; the caller then stops and finalizes. Each
+    part's samples are hashed as they are written; `hashes` holds those of the parts closed.
     """
 
     def __init__(
@@ -58,6 +59,7 @@ class TakeFiles:
         self.split_frames = max(1, split_bytes // sample_format.sample_bytes)
         self.frames = 0
         self.parts: list[FilePart] = []
+        self.hashes: dict[str, str | None] = {}  # a closed part's file: its samples' SHA-256
         self._part_first_frame = 0
         self._encoder = SampleEncoder(sample_format)
         rows = [t.channel for t in self.tracks]
@@ -129,6 +131,7 @@ class TakeFiles:
         for writer in self._writers:
             if not writer.closed:  # a failed write has finalized them already
                 writer.finalize()
+        self._keep_hashes()
         self.journal.durable(self.frames)
         self.journal.close()
         return self.frames
@@ -137,8 +140,13 @@ class TakeFiles:
         number = self.frames // self.split_frames + 1
         for writer in self._writers:
             writer.finalize()
+        self._keep_hashes()
         self._part_first_frame = self.frames
         self._writers = [self._open_part(track, number, self.frames) for track in self.tracks]
+
+    def _keep_hashes(self) -> None:
+        for writer in self._writers:
+            self.hashes[str(writer.path.relative_to(self.library_folder))] = writer.sha256
 
     def _open_part(self, track: TrackTarget, number: int, first_frame: int) -> WavStreamWriter:
         part = FilePart(track.track_id, number, first_frame, part_file(track.file, number))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import enum
 import errno
+import hashlib
 import os
 import struct
 from pathlib import Path
@@ -23,6 +24,11 @@ from mt_studio.core.durable_files import create_exclusively
 UNKNOWN_SIZE = 0xFFFFFFFF
 MAX_DATA_BYTES = 0xFFFFFFFF - 64
 _PCM, _IEEE_FLOAT = 1, 3
+_READ_BYTES = 1 << 20
+
+# What a part's samples are hashed with; benchmarks/record_unhashed.py swaps it to measure
+# what hashing costs.
+new_samples_hash = hashlib.sha256
 
 
 class SampleFormat(enum.StrEnum):
@@ -143,13 +149,20 @@ def header_size(sample_format: SampleFormat) -> int:
 
 
 class WavStreamWriter:
-    """One mono WAV file being recorded: append, sync, finalize. Never overwrites a file."""
+    """One mono WAV file being recorded: append, sync, finalize. Never overwrites a file.
+
+    The samples are hashed as they are appended, in the writer's thread: `sha256` is the
+    SHA-256 of the data chunk (the header is written last, so it is not hashed; it is what
+    `header` makes of the samplerate, the format and the file's length).
+    """
 
     def __init__(self, path: Path, samplerate: int, sample_format: SampleFormat) -> None:
         self.path = path
         self.samplerate = samplerate
         self.sample_format = sample_format
         self.frames = 0
+        self._hash = new_samples_hash()
+        self._before: tuple[int, object] | None = None  # frames and hash before the last block
         # Recordings are health data: readable by their owner only; never written over.
         self._fd = create_exclusively(path)
         self._data_offset = header_size(sample_format)
@@ -176,7 +189,15 @@ class WavStreamWriter:
         except OSError:
             self._trim_to(self.frames)
             raise
+        if self._hash is not None:
+            self._before = (self.frames, self._hash.copy())
+            self._hash.update(samples)
         self.frames += memoryview(samples).nbytes // self.sample_format.sample_bytes
+
+    @property
+    def sha256(self) -> str | None:
+        """The hex SHA-256 of the samples kept so far; None if a cut left it unknown."""
+        return self._hash.hexdigest() if self._hash is not None else None
 
     def sync(self) -> None:
         """Make everything appended so far durable."""
@@ -198,6 +219,10 @@ class WavStreamWriter:
             self._fd = -1
 
     def _trim_to(self, frames: int) -> None:
+        if frames != self.frames:  # a cut back to before the last block keeps its hash
+            before = self._before
+            self._hash = before[1] if before is not None and before[0] == frames else None
+            self._before = None
         self.frames = frames
         os.ftruncate(self._fd, self._data_offset + frames * self.sample_format.sample_bytes)
         os.lseek(self._fd, 0, os.SEEK_END)
@@ -211,8 +236,10 @@ class WavStreamWriter:
             view = view[written:]
 
 
-def repair(path: Path, samplerate: int, sample_format: SampleFormat, frames: int) -> int:
-    """Give a crashed recording its true header, keeping at most FRAMES; returns frames kept."""
+def repair(path: Path, samplerate: int, sample_format: SampleFormat,
+           frames: int) -> tuple[int, str]:
+    """Give a crashed recording its true header, keeping at most FRAMES; returns the frames
+    kept and the SHA-256 of their samples (as `WavStreamWriter.sha256`), read as it repairs."""
     data_offset = header_size(sample_format)
     width = sample_format.sample_bytes
     size = path.stat().st_size
@@ -222,6 +249,17 @@ def repair(path: Path, samplerate: int, sample_format: SampleFormat, frames: int
         os.ftruncate(fd, data_offset + kept * width)
         os.pwrite(fd, header(samplerate, sample_format, kept), 0)
         os.fsync(fd)
+        digest = _hash_from(fd, data_offset)
     finally:
         os.close(fd)
-    return kept
+    return kept, digest
+
+
+def _hash_from(fd: int, data_offset: int) -> str:
+    """The hex SHA-256 of the open file FD from DATA_OFFSET to its end."""
+    digest = hashlib.sha256()
+    offset = data_offset
+    while chunk := os.pread(fd, _READ_BYTES, offset):
+        digest.update(chunk)
+        offset += len(chunk)
+    return digest.hexdigest()

@@ -14,11 +14,13 @@ from mt_studio.core.domain.takes import Listening, Take, Track, TrackLevel
 @dataclass(frozen=True)
 class SoundingTrack:
     """A track of a take as it plays: its files in order (audio: the WAV parts; MIDI: the
-    .mid file), and whether the looper left it out (silent unless brought back)."""
+    .mid file), whether the looper left it out (silent unless brought back), and the SHA-256
+    each file was finalized with (None: kept before files were hashed; empty: none known)."""
 
     track: Track
     files: tuple[Path, ...]
     left_out: bool = False
+    hashes: tuple[str | None, ...] = ()
 
     @property
     def id(self) -> int:

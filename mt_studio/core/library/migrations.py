@@ -324,6 +324,16 @@ CREATE INDEX audit_log_of_participant ON audit_log (participant_id, id);
 CREATE INDEX audit_log_of_actor ON audit_log (actor_id, id);
 """
 
+V8_PART_HASHES = """
+-- Each file of a track is tied to the library by the SHA-256 taken as it was finalized, so
+-- that a file swapped or changed on disk is refused. An audio part's is of its samples (the WAV
+-- data chunk: its header is what the take's samplerate and format make of the file's length);
+-- a MIDI file's is of the whole file, which now has a part row too. Parts from before have
+-- none: they are unchecked.
+ALTER TABLE track_parts ADD COLUMN sha256 TEXT
+    CHECK (sha256 IS NULL OR (length(sha256) = 64 AND sha256 NOT GLOB '*[^0-9a-f]*'));
+"""
+
 MIGRATIONS: tuple[Migration, ...] = (V1_BASE_SCHEMA, V2_TRACK_PARTS, V3_SONGS_AND_LAYERS,
                                      V4_EXPORT_FILES, V5_ANNOTATIONS, V6_SESSION_AND_TAKE_STATE,
-                                     V7_ACCOUNTS)
+                                     V7_ACCOUNTS, V8_PART_HASHES)

@@ -142,6 +142,11 @@ def for_session(db: sqlite3.Connection, session_id: int) -> list[Take]:
     return _takes(db, "session_id = ?", session_id)
 
 
+def ids(db: sqlite3.Connection) -> list[int]:
+    """Every take's id, the oldest first."""
+    return [row[0] for row in db.execute("SELECT id FROM takes ORDER BY id")]
+
+
 def with_status(db: sqlite3.Connection, status: TakeStatus) -> list[Take]:
     """Takes in one state, for example those a crash left `recording`."""
     return _takes(db, "status = ?", status.value)
@@ -191,17 +196,25 @@ def _tracks(db: sqlite3.Connection, where: str, value: object) -> list[Track]:
 
 
 def add_part(db: sqlite3.Connection, track_id: int, number: int, first_frame: int, frames: int,
-             file: str) -> None:
-    """Store one file part of a track (tracks longer than a WAV file can hold are split)."""
+             file: str, sha256: str | None = None) -> None:
+    """Store one file part of a track (tracks longer than a WAV file can hold are split), with
+    the SHA-256 it was finalized with (audio: of its samples; MIDI: of the file)."""
     db.execute(
-        "INSERT INTO track_parts (track_id, number, first_frame, frames, file)"
-        " VALUES (?, ?, ?, ?, ?)", (track_id, number, first_frame, frames, file))
+        "INSERT INTO track_parts (track_id, number, first_frame, frames, file, sha256)"
+        " VALUES (?, ?, ?, ?, ?, ?)", (track_id, number, first_frame, frames, file, sha256))
 
 
 def parts(db: sqlite3.Connection, track_id: int) -> list[str]:
     """The library-relative files of a track in order; a track never split has one."""
-    found = [row[0] for row in db.execute(
-        "SELECT file FROM track_parts WHERE track_id = ? ORDER BY number", (track_id,))]
+    return [file for file, _sha256 in hashed_parts(db, track_id)]
+
+
+def hashed_parts(db: sqlite3.Connection, track_id: int) -> list[tuple[str, str | None]]:
+    """The library-relative files of a track in order, each with its stored SHA-256 (None
+    for a file kept before files were hashed)."""
+    found = db.execute("SELECT file, sha256 FROM track_parts WHERE track_id = ? ORDER BY number",
+                       (track_id,)).fetchall()
     if found:
-        return found
-    return [row[0] for row in db.execute("SELECT file FROM tracks WHERE id = ?", (track_id,))]
+        return [(file, sha256) for file, sha256 in found]
+    return [(row[0], None) for row in db.execute("SELECT file FROM tracks WHERE id = ?",
+                                                 (track_id,))]

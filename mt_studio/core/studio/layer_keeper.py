@@ -51,7 +51,7 @@ class SessionLayerKeeper:
         return tuple(sorted(heard_on(plan.tracks[0], plan.present)))
 
     def keep(self, take_id: int | None, layer: LayerToKeep,
-             write: Callable[[Path], None]) -> tuple[int, int]:
+             write: Callable[[Path], str]) -> tuple[int, int]:
         """Keep LAYER as the next layer of TAKE_ID (None: a new take of the session), its sound
         written by WRITE; all or nothing (a file that cannot be written leaves no row)."""
         # Called from the looper's writer thread: the transaction holds the studio's lock, so
@@ -65,8 +65,8 @@ class SessionLayerKeeper:
             track = takes.add_track(tx, take_id, TrackKind.AUDIO, participant_ids=layer.heard,
                                     input=player.input, isolated=player.isolated,
                                     instrument=player.label or None)
-            write(self._studio.folder / track.file)
-            takes.add_part(tx, track.id, 1, 0, layer.frames, track.file)
+            sha256 = write(self._studio.folder / track.file)
+            takes.add_part(tx, track.id, 1, 0, layer.frames, track.file, sha256)
             layers.add(tx, track.id, latency=layer.latency)
             self._studio._announce(TakeChanged(take_id, self.session_id))
         return take_id, track.id

@@ -13,6 +13,7 @@ from pathlib import Path
 from sqlite3 import Connection
 from typing import TYPE_CHECKING
 
+from mt_studio.core.capture.part_check import FileCheck, check_sound
 from mt_studio.core.domain.sound import SoundingTrack, TakeSound
 from mt_studio.core.library import layers, listening, sessions, takes
 from mt_studio.core.library.listening import Listening, TrackLevel
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
     from mt_studio.core.playback import TakePlayer
     from mt_studio.core.studio.studio import Studio
 
-__all__ = ["Listening", "SoundingTrack", "Take", "TakeSound", "Track", "TrackLevel"]
+__all__ = ["FileCheck", "Listening", "SoundingTrack", "Take", "TakeSound", "Track", "TrackLevel"]
 
 
 class ListeningService:
@@ -59,6 +60,15 @@ class ListeningService:
                 player.set_mix(index, TrackMix(mute=True))
         return player
 
+    def verify(self, take_id: int | None = None) -> list[FileCheck]:
+        """Every file of TAKE_ID (None: of every take) checked against the hash it was
+        finalized with: matching, unchecked (kept before files were hashed), changed or
+        missing. It reads the files, not what they hold, so nothing is audited."""
+        with self._studio._reading() as db:
+            ids = [take_id] if take_id is not None else takes.ids(db)
+            sounds = [resolve(db, self._studio.folder, i) for i in ids]
+        return [check for sound in sounds for check in check_sound(sound)]
+
     def keep(self, take_id: int, state: Listening) -> None:
         """Keep STATE as how TAKE_ID was left; InputError names what does not fit the take."""
         with self._studio._transaction() as tx:
@@ -89,8 +99,10 @@ def resolve(db: Connection, folder: Path, take_id: int) -> TakeSound:
     `sound`, for a caller already holding the connection)."""
     take = takes.get(db, take_id)
     silent = layers.left_out(db, take_id)
-    tracks = tuple(SoundingTrack(t, tuple(folder / f for f in takes.parts(db, t.id)),
-                                 t.id in silent) for t in take.tracks)
+    parts = {t.id: takes.hashed_parts(db, t.id) for t in take.tracks}
+    tracks = tuple(SoundingTrack(t, tuple(folder / file for file, _hash in parts[t.id]),
+                                 t.id in silent, tuple(sha256 for _file, sha256 in parts[t.id]))
+                   for t in take.tracks)
     tempo = sessions.get(db, take.session_id).tempo_bpm
     kept = listening.of_take(db, take_id)
     loop = (0, take.frames) if take.is_loop and take.frames else None

@@ -49,7 +49,7 @@ class MyLayerKeeper(SessionLayerKeeper):
         return tuple(sorted(heard_on(plan.tracks[0], plan.present)))
 
     def keep(self, take_id: int | None, layer: LayerToKeep,
-             write: Callable[[Path], None]) -> tuple[int, int]:
+             write: Callable[[Path], str]) -> tuple[int, int]:
         """Keep LAYER in their loop take (None: a new one), its track as the session's layout
         says the input is (isolated or not, its label), whatever the looper was told."""
         if take_id is not None:

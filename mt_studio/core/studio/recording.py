@@ -122,7 +122,8 @@ class RecordingService:
             with studio._transaction() as tx:
                 takes.discard(tx, take_id, str(error))
             raise
-        recording = Recording(studio, session.id, take_id, number, plan.disarmed, engine)
+        recording = Recording(studio, session.id, take_id, number, plan.disarmed, engine,
+                              midi.id if midi else None)
         try:
             engine.start()
         except BaseException:
@@ -150,7 +151,11 @@ class RecordingService:
                     takes.add_dropout(tx, take.id, dropout.frame, dropout.length, dropout.cause)
                 for part in repaired.parts:
                     takes.add_part(tx, part.track_id, part.number, part.first_frame,
-                                   part.frames, part.file)
+                                   part.frames, part.file, part.sha256)
+                for track in take.tracks:
+                    if track.id in repaired.midi_hashes:
+                        takes.add_part(tx, track.id, 1, 0, repaired.frames, track.file,
+                                       repaired.midi_hashes[track.id])
                 takes.finish(tx, take.id, repaired.frames, status=TakeStatus.RECOVERED,
                              stop_reason=RECOVERED)
                 studio._announce(TakeChanged(take.id, take.session_id))
@@ -178,7 +183,8 @@ class Recording:
     """
 
     def __init__(self, studio: Studio, session_id: int, take_id: int, number: int,
-                 disarmed: tuple[int, ...], engine: TakeCapture) -> None:
+                 disarmed: tuple[int, ...], engine: TakeCapture,
+                 midi_track: int | None = None) -> None:
         self._studio = studio
         self._actor = studio.actor  # who started it: the take is kept as theirs under a lock
         self.session_id = session_id
@@ -186,6 +192,7 @@ class Recording:
         self.number = number
         self.disarmed = disarmed
         self._engine = engine
+        self._midi_track = midi_track
 
     @property
     def capture(self) -> AudioCapture:
@@ -214,7 +221,10 @@ class Recording:
                 takes.add_dropout(tx, self.take_id, dropout.frame, dropout.length, dropout.cause)
             for part in captured.parts:
                 takes.add_part(tx, part.track_id, part.number, part.first_frame, part.frames,
-                               part.file)
+                               part.file, part.sha256)
+            if self._midi_track is not None and captured.midi_sha256 is not None:
+                takes.add_part(tx, self._midi_track, 1, 0, captured.frames,
+                               self._engine.midi_file, captured.midi_sha256)
             takes.finish(tx, self.take_id, captured.frames, status=TakeStatus.COMPLETE,
                          stop_reason=captured.stop_reason.value)
             self._studio._announce(TakeChanged(self.take_id, self.session_id))

@@ -15,6 +15,7 @@ from pathlib import Path
 from sqlite3 import Connection
 from typing import TYPE_CHECKING
 
+from mt_studio.core.capture.part_check import refuse_damaged
 from mt_studio.core.clock import utc_now
 from mt_studio.core.domain import Purpose
 from mt_studio.core.domain.records import ExportedFile
@@ -90,12 +91,14 @@ class SharingService:
                cancelled: Callable[[], bool] | None = None,
                plugins: PluginHost | None = None) -> ExportResult:
         """Export as REQUEST asks through the consent gate, or raise having written nothing
-        (ConsentRefused, InputError, ExportCancelled, ExportFailed, PluginFailed). PROGRESS
-        and CANCELLED are called on this thread; PLUGINS offers effects and exporters."""
+        (ConsentRefused, InputError, ExportCancelled, ExportFailed, PluginFailed, and
+        LibraryError naming a file of the take that is not the one recorded). PROGRESS and
+        CANCELLED are called on this thread; PLUGINS offers effects and exporters."""
         with self._studio._reading() as db:
             sound = resolve(db, self._studio.folder, request.take_id)
             facts = export_facts(db, sound.take, sound.left_out)
             found = annotations.of_take(db, request.take_id)
+        refuse_damaged(sound)
         result = run_export(request, facts, sound, _Gate(self._studio), found=found,
                             progress=progress, cancelled=cancelled, plugins=plugins)
         self._studio._announce(ExportLogged(result.export_id, request.take_id))

@@ -1,0 +1,115 @@
+"""A take's files checked against the SHA-256 each was finalized with, before anything reads
+them for playback or export, and for `mt-studio verify`.
+
+An audio part's hash is of its samples (the WAV data chunk, hashed by the writer as it wrote
+them); its header is not hashed, because it is written last, but it must be exactly the header
+the take's samplerate and format make for the file's length. A MIDI file's hash is of the whole
+file. A file kept before files were hashed has none, and is unchecked.
+"""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from mt_studio.core.capture.wav_stream import SampleFormat, header, header_size
+from mt_studio.core.domain.sound import TakeSound
+from mt_studio.core.errors import LibraryError
+from mt_studio.i18n import _
+
+
+class FileState(enum.StrEnum):
+    """What a check found of one file."""
+
+    MATCHES = "matches"
+    UNCHECKED = "unchecked"  # kept before files were hashed
+    CHANGED = "changed"
+    MISSING = "missing"
+
+
+@dataclass(frozen=True)
+class FileCheck:
+    """One file of a take (PATH) and what its check found."""
+
+    take_id: int
+    track_id: int
+    path: Path
+    state: FileState
+
+    @property
+    def damaged(self) -> bool:
+        """True if the file is not the one that was recorded (changed or gone)."""
+        return self.state in (FileState.CHANGED, FileState.MISSING)
+
+
+def check_sound(sound: TakeSound) -> list[FileCheck]:
+    """Every file of SOUND's tracks, checked."""
+    return list(_checks(sound))
+
+
+def refuse_damaged(sound: TakeSound) -> None:
+    """LibraryError naming the first file of SOUND that is not the one recorded; nothing if
+    every file matches or is unchecked."""
+    for check in _checks(sound):
+        if check.damaged:
+            raise damaged_file(check)
+
+
+def damaged_file(check: FileCheck) -> LibraryError:
+    """The error for a file that does not match its stored hash, or is gone."""
+    if check.state is FileState.MISSING:
+        return LibraryError(_("{path} of take {take} is missing, so the take is not used. "
+                              "Restore the file from a backup.").format(
+            path=check.path, take=check.take_id))
+    return LibraryError(_("{path} of take {take} is not the file that was recorded: it does "
+                          "not match the checksum kept when it was finished, so the take is "
+                          "not used. Restore the file from a backup, and run 'mt-studio "
+                          "verify' to check the other takes.").format(
+        path=check.path, take=check.take_id))
+
+
+def _checks(sound: TakeSound) -> Iterator[FileCheck]:
+    take = sound.take
+    sample_format = SampleFormat(take.sample_format or SampleFormat.PCM24)
+    for track in sound.tracks:
+        hashes = track.hashes or (None,) * len(track.files)
+        for path, expected in zip(track.files, hashes, strict=True):
+            if expected is None:
+                state = FileState.UNCHECKED
+            else:
+                try:
+                    found = (file_hash(path) if track.is_midi
+                             else samples_hash(path, take.samplerate, sample_format))
+                except FileNotFoundError:
+                    state = FileState.MISSING
+                else:
+                    state = FileState.MATCHES if found == expected else FileState.CHANGED
+            yield FileCheck(take.id, track.id, path, state)
+
+
+def samples_hash(path: Path, samplerate: int, sample_format: SampleFormat) -> str | None:
+    """The SHA-256 of the samples of the WAV at PATH, or None if its header is not the one
+    SAMPLERATE and SAMPLE_FORMAT make for its length."""
+    with open(path, "rb") as file:
+        size = os.fstat(file.fileno()).st_size
+        data_bytes = size - header_size(sample_format)
+        if data_bytes < 0 or data_bytes % sample_format.sample_bytes:
+            return None
+        expected = header(samplerate, sample_format, data_bytes // sample_format.sample_bytes)
+        if file.read(len(expected)) != expected:
+            return None
+        return _hash_rest(file)
+
+
+def file_hash(path: Path) -> str:
+    """The SHA-256 of the whole file at PATH."""
+    with open(path, "rb") as file:
+        return _hash_rest(file)
+
+
+def _hash_rest(file) -> str:
+    return hashlib.file_digest(file, "sha256").hexdigest()
