@@ -338,6 +338,40 @@ def test_a_loop_and_a_layer_made_on_the_song_page_are_layers_of_a_take_of_theirs
     assert all(mine.participant.id in t.participant_ids for t in kept.tracks)
 
 
+def test_with_two_inputs_of_their_own_the_loop_comes_from_the_one_chosen(qtbot, band, device):
+    """A guitar into one input and a voice into another: the big Input buttons say which
+    one the next layer is played into."""
+    from mt_studio.core.domain.sessions import SessionInput
+
+    studio, session, mine, *_rest = band
+    mine.close()
+    studio.sign_in("Therese", PASS)
+    me = mine.participant.id
+    studio.sessions.keep_setup(session.id, [SessionInput(1, "Guitar", True, players=(me,)),
+                                            SessionInput(2, "Voice", True, players=(me,))])
+    mine = studio.for_participant(me, session.id)
+    page = MySongsPage(mine, "system")
+    qtbot.addWidget(page)
+    page.show()
+    qtbot.waitExposed(page)
+    open_song(qtbot, page, "Morning song")
+    looper = page.song_view.looper
+    choices = looper.input_buttons.buttons()
+    assert [b.text() for b in choices] == ["Input 1", "Input 2"] and looper.chosen_input == 1
+    looper.bpm, looper.bars = 240.0, 1
+    choices[1].click()
+    assert looper.chosen_input == 2
+    try:
+        looper.loop_button.click()
+        qtbot.waitUntil(lambda: len(looper.model.layers) == 1, timeout=15000)
+        looper.loop_button.click()
+        qtbot.waitUntil(lambda: not looper.looping, timeout=5000)
+    finally:
+        page.let_go()
+    take = mine.take(looper.model.looper.take_id)
+    assert [t.input for t in take.tracks] == [2]
+
+
 def test_the_count_in_is_slower_or_faster_as_they_choose_and_kept_for_each_song(qtbot, band):
     _studio, _session, mine, *_rest = band
     mine.songs.create("Evening song")

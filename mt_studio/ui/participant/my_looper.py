@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PyQt6.QtCore import QObject, Qt, pyqtSignal
-from PyQt6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
+from PyQt6.QtWidgets import QButtonGroup, QHBoxLayout, QVBoxLayout, QWidget
 
 from mt_studio.core.capture.take_plan import TakeRequest
 from mt_studio.core.domain.takes import Layer
@@ -109,6 +109,7 @@ class MyLooper(QWidget):
             buttons.addWidget(button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(self._input_choice())
         layout.addLayout(buttons)
         layout.addWidget(self.beat)
         layout.addWidget(self.message)
@@ -120,7 +121,7 @@ class MyLooper(QWidget):
         return self.model.live
 
     def toggle_loop(self, *_checked: object) -> None:
-        """Start a loop from their first input, counted in; or stop the one playing."""
+        """Start a loop from the chosen input, counted in; or stop the one playing."""
         model = self.model
         if model.live:
             model.stop()
@@ -129,18 +130,46 @@ class MyLooper(QWidget):
         if why is not None:
             self.message.setText(why)
             return
-        player = model.player(model.request.inputs[0])
+        player = model.player(self.chosen_input)
         model.record_loop(player, self.bars, str(self.bpm), counted_in=True)
 
     def add_layer(self, *_checked: object) -> None:
-        """Record one more time round from their first input, over the loop."""
+        """Record one more time round from the chosen input, over the loop."""
         model = self.model
         if model.looper is not None and model.request is not None:
-            model.overdub(model.player(model.request.inputs[0]))
+            model.overdub(model.player(self.chosen_input))
 
     def refresh(self) -> None:
         """Ask again whether a loop may be started."""
         self._show()
+
+    @property
+    def chosen_input(self) -> int | None:
+        """The input the next layer is played into: the one chosen, else their first."""
+        request = self.model.request
+        if request is None:
+            return None
+        chosen = self.input_buttons.checkedButton()
+        return chosen.property("input") if chosen is not None else request.inputs[0]
+
+    def _input_choice(self) -> QHBoxLayout:
+        """A big button for each of their inputs, when they have more than one: the layer
+        comes from the one chosen (a guitar first, then a voice)."""
+        row = QHBoxLayout()
+        self.input_buttons = QButtonGroup(self)
+        inputs = self.model.request.inputs if self.model.request is not None else ()
+        if len(inputs) < 2:
+            return row
+        for number in inputs:
+            button = big_button(_("Input {n}").format(n=number),
+                                _("Loop from input {n}").format(n=number),
+                                _("The next layer is played into this input."))
+            button.setCheckable(True)
+            button.setProperty("input", number)
+            button.setChecked(number == inputs[0])
+            self.input_buttons.addButton(button)
+            row.addWidget(button)
+        return row
 
     def let_go(self, timeout: float = 5.0) -> None:
         """Keep a layer being played, stop, and let go of the device."""
