@@ -225,3 +225,27 @@ def test_a_layer_never_writes_over_a_file_already_at_its_path(rig, library, stud
     assert list(planted.parent.iterdir()) == [planted]
     assert looper.take_id is None and takes.for_session(library.connection, session_id) == []
     assert seen == []  # a layer not kept is not announced
+
+
+def test_a_layer_played_with_any_label_the_set_up_allows_is_kept(library, studio, band):
+    """The input's label becomes the layer's track's instrument, as long as the set-up lets
+    it be; one its track could not keep is refused before the layer is played, never after."""
+    from mt_studio.core.errors import InputError
+    from mt_studio.core.looper import LayerToKeep
+
+    session_id, drummer, _singer, _shy = band
+    keeper = SessionLayerKeeper(studio, session_id, "system", RATE)
+    player = Player(1, (drummer,), isolated=True, label="Snare, kick and the old floor tom "
+                    "from the storeroom, with brushes, sticks and a tambourine")
+    assert 80 < len(player.label) <= 100
+    assert keeper.heard(player) == (drummer,)
+
+    def write(path):
+        from mt_studio.core.looper import _write_durably
+
+        return _write_durably(path, np.zeros(RATE // 10, np.float32), RATE)
+
+    take_id, track_id = keeper.keep(None, LayerToKeep(player, (drummer,), RATE // 10, 0), write)
+    assert takes.get(library.connection, take_id).tracks[0].instrument == player.label
+    with pytest.raises(InputError, match="instrument"):
+        keeper.heard(Player(1, (drummer,), isolated=True, label="Drums\u200b"))

@@ -13,6 +13,7 @@ from mt_studio.core.errors import InputError
 from mt_studio.core.library import audit
 from mt_studio.core.library.clock import from_text, to_text, utc_now
 from mt_studio.core.library.database import AUDIO_FOLDER
+from mt_studio.core.library.sessions import MAX_NAME_LENGTH as LABEL_LENGTH
 from mt_studio.core.text import many_lines, one_line
 from mt_studio.i18n import _
 
@@ -62,7 +63,8 @@ def add_track(
 ) -> Track:
     """Add a track whose file name is made from the take's and the track's ids."""
     suffix = suffix or (".wav" if kind is TrackKind.AUDIO else ".mid")
-    instrument = one_line(instrument, _("The instrument"), MAX_NAME_LENGTH)
+    # An input's label, as long as the session's set-up lets it be.
+    instrument = one_line(instrument, _("The instrument"), LABEL_LENGTH)
     cursor = db.execute(
         "INSERT INTO tracks (take_id, kind, input, port, file, isolated, instrument)"
         " VALUES (?, ?, ?, ?, '', ?, ?)",

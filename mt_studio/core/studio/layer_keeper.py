@@ -13,7 +13,9 @@ from mt_studio.core.domain import TakeStatus, TrackKind
 from mt_studio.core.domain.takes import Layer
 from mt_studio.core.errors import ConsentRefused
 from mt_studio.core.library import layers, takes
+from mt_studio.core.library.sessions import MAX_NAME_LENGTH as LABEL_LENGTH
 from mt_studio.core.studio.events import TakeChanged
+from mt_studio.core.text import one_line
 from mt_studio.i18n import _
 
 if TYPE_CHECKING:
@@ -34,7 +36,9 @@ class SessionLayerKeeper:
 
     def heard(self, player: Player) -> tuple[int, ...]:
         """Who can be heard on PLAYER's layer by the consent rules; ConsentRefused naming who
-        may not be recorded."""
+        may not be recorded. InputError for a label its track could not keep: said before the
+        layer is played, never after."""
+        one_line(player.label, _("The instrument"), LABEL_LENGTH)
         request = TakeRequest(self.session_id, self.device, (player.input,),
                               owners={player.input: player.owners},
                               isolated=frozenset({player.input}) if player.isolated else
