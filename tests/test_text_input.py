@@ -136,3 +136,17 @@ def test_the_exports_to_recall_never_print_a_stored_control_character_raw(cli, t
     assert not any(ch in result.out for ch in "\x1b\r\u202e")
     assert "Kulturhuset\\x1b[2J\\r\\x1b[1ANothing to recall.\\u202e" in result.out
     assert "Song\\x1b[31m" in result.out
+
+
+@pytest.mark.parametrize("field", ["recipient", "group", "title"])
+@pytest.mark.parametrize("text", ["\rForged line", "Band\n", "\x85Band", "Band\u2028"])
+def test_an_exports_text_with_a_line_break_at_either_end_is_refused(field, text, tmp_path):
+    """Trimming takes line breaks off the ends: they are refused before it, not kept."""
+    with pytest.raises(InputError, match="one line"):
+        ExportRequest(1, Purpose.GROUP, tmp_path, **{field: text})
+
+
+def test_an_exports_text_is_kept_as_it_will_be_stored(tmp_path):
+    request = ExportRequest(1, Purpose.GROUP, tmp_path, recipient="  Anne  ", group=" Band ",
+                            title="  ")
+    assert (request.recipient, request.group, request.title) == ("Anne", "Band", None)

@@ -44,12 +44,13 @@ def one_line(value: str | None, field: str, limit: int = LINE_LENGTH) -> str | N
     another control or format character, or more than LIMIT characters."""
     if value is None:
         return None
-    value = unicodedata.normalize("NFC", value).strip()
-    if holds_hidden(value):
+    value = unicodedata.normalize("NFC", value)
+    if holds_hidden(value):  # before trimming: strip() takes line breaks off the ends
         raise InputError(
             _("{field} must be one line, without control or invisible formatting characters: "
               "{value}").format(field=field, value=shown(value))
         )
+    value = value.strip()
     _check_length(value, field, limit)
     return value or None
 

@@ -53,9 +53,13 @@ class ExportRequest:
                              .format(purpose=self.purpose.value))
         if self.region is not None and not 0 <= self.region[0] < self.region[1]:
             raise InputError(_("The region to export must start before it ends."))
-        for name, text in ((_("The recipient"), self.recipient), (_("The title"), self.title),
-                            (_("The group's name"), self.group)):
-            one_line(text, name)  # refused here, before the plan or the log sees them
+        # Refused here, before the plan or the log sees them; kept as they will be stored.
+        for attribute, name in (("recipient", _("The recipient")), ("title", _("The title")),
+                                ("group", _("The group's name"))):
+            text = one_line(getattr(self, attribute), name)
+            if attribute != "title":
+                text = text or ""
+            object.__setattr__(self, attribute, text)
 
     @property
     def depth(self) -> int | None:
