@@ -69,3 +69,19 @@ def test_the_backup_kept_before_an_upgrade_is_its_users_alone(cli, tmp_path):
     assert cli("--library", folder, "participant", "list").code == 0
     assert list(folder.glob(f"{DATABASE_NAME}.v6-*.backup"))
     assert open_to_others(folder) == []
+
+
+@pytest.mark.usefixtures("loose_umask")
+def test_a_zip_exported_through_the_studio_alone_is_its_users_alone(tmp_path):
+    """Without the window's or a command's umask (a plugin's export, a test): the zip is still
+    made 0600."""
+    from mt_studio.core.domain import Purpose
+    from mt_studio.core.export import ExportRequest
+    from mt_studio.core.studio import Studio
+
+    with Library.open(tmp_path / "lib") as library:
+        story = band_take(library)
+    with Studio.open(tmp_path / "lib") as studio:
+        result = studio.sharing.export(ExportRequest(story.take_id, Purpose.GROUP,
+                                                     tmp_path / "out", zip=True))
+    assert stat.S_IMODE(result.zip.stat().st_mode) == 0o600

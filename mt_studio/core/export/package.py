@@ -17,6 +17,7 @@ from mt_studio import __version__
 from mt_studio.core.domain import Purpose
 from mt_studio.core.domain.records import ExportedFile
 from mt_studio.core.export.plan import ExportPlan
+from mt_studio.core.private_files import FILE_MODE
 from mt_studio.i18n import _
 
 MANIFEST = "manifest.json"
@@ -119,7 +120,9 @@ def write_zip(folder: Path, names: Sequence[str], target: Path, inner: str) -> N
 
     Audio is stored (it is compressed already or would barely shrink); texts are deflated.
     """
-    with zipfile.ZipFile(target, "w") as archive:
+    # Made 0600 whatever the umask: a zip of health data is its user's until it is handed on.
+    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
+    with os.fdopen(fd, "wb") as raw, zipfile.ZipFile(raw, "w") as archive:
         for name in names:
             kind = zipfile.ZIP_DEFLATED if name.endswith((".txt", ".json", ".mid")) \
                 else zipfile.ZIP_STORED

@@ -51,6 +51,7 @@ from mt_studio.core.plugins import (
 )
 from mt_studio.core.plugins.take_audio import sound_of
 from mt_studio.core.presets.model import AudioFormat
+from mt_studio.core.private_files import FILE_MODE, FOLDER_MODE
 from mt_studio.core.synth import RenderCancelled
 from mt_studio.i18n import _
 
@@ -428,9 +429,9 @@ def _reserve(destination: Path, stem: str, suffix: str = "") -> Path:
         target = destination / package.free_name(destination, stem, suffix)
         try:
             if suffix:
-                os.close(os.open(target, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644))
+                os.close(os.open(target, os.O_CREAT | os.O_EXCL | os.O_WRONLY, FILE_MODE))
             else:
-                target.mkdir()
+                target.mkdir(mode=FOLDER_MODE)
             return target
         except FileExistsError:
             continue
