@@ -133,6 +133,39 @@ def test_a_layer_is_kept_with_the_hash_of_its_samples(library, studio, session):
     assert [c.state for c in studio.listening.verify(take_id)] == [FileState.MATCHES]
 
 
+def kept_layer(studio: Studio, library: Library, session: int) -> tuple[int, Path]:
+    """A take of one looper layer, as the looper keeps it, and the layer's file."""
+    keeper = SessionLayerKeeper(studio, session, "system", RATE)
+    (ola,) = [p.id for p in studio.sessions.get(session).participants]
+    sound = np.zeros(RATE // 10, dtype=np.float32)
+    take_id, _track = keeper.keep(
+        None, LayerToKeep(Player(1, (ola,), isolated=True), (ola,), len(sound), 0),
+        lambda path: _write_durably(path, sound, RATE))
+    ((path, _frames, _sha256),) = stored_parts(library, take_id)
+    return take_id, path
+
+
+def test_a_folder_in_a_parts_place_is_named_as_unreadable_not_a_traceback(
+        library, studio, session, cli):
+    take_id, path = kept_layer(studio, library, session)
+    path.unlink()
+    path.mkdir()
+    (check,) = studio.listening.verify(take_id)
+    assert check.state is FileState.UNREADABLE and check.problem
+    with pytest.raises(LibraryError, match=str(path)):
+        studio.listening.player(take_id).prepare()
+    result = cli("verify", take_id)
+    assert result.code == 1 and str(path) in result.err and "UNREADABLE" in result.out
+
+
+def test_a_part_grown_past_what_a_wav_can_hold_is_changed_not_a_crash(library, studio, session):
+    take_id, path = kept_layer(studio, library, session)
+    with open(path, "r+b") as file:
+        file.truncate(header_size(SampleFormat.FLOAT32) + (5 << 30))  # sparse: takes no disk
+    (check,) = studio.listening.verify(take_id)
+    assert check.state is FileState.CHANGED
+
+
 def test_parts_kept_before_files_were_hashed_play_as_before_and_are_unchecked(tmp_path, cli):
     folder = tmp_path / "library"  # the CLI's library in this test
     folder.mkdir()

@@ -29,7 +29,8 @@ def state_text(state: FileState) -> str:
     return {FileState.MATCHES: _("matches"),
             FileState.UNCHECKED: _("unchecked (kept before files were hashed)"),
             FileState.CHANGED: _("CHANGED: not the file recorded"),
-            FileState.MISSING: _("MISSING")}[state]
+            FileState.MISSING: _("MISSING"),
+            FileState.UNREADABLE: _("UNREADABLE")}[state]
 
 
 def run_verify(args: argparse.Namespace, studio: Studio) -> int:

@@ -16,7 +16,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from mt_studio.core.capture.wav_stream import SampleFormat, header, header_size
+from mt_studio.core.capture.wav_stream import (
+    MAX_DATA_BYTES,
+    SampleFormat,
+    header,
+    header_size,
+)
 from mt_studio.core.domain.sound import TakeSound
 from mt_studio.core.errors import LibraryError
 from mt_studio.i18n import _
@@ -29,6 +34,7 @@ class FileState(enum.StrEnum):
     UNCHECKED = "unchecked"  # kept before files were hashed
     CHANGED = "changed"
     MISSING = "missing"
+    UNREADABLE = "unreadable"  # a folder in its place, no permission, a read error
 
 
 @dataclass(frozen=True)
@@ -39,11 +45,12 @@ class FileCheck:
     track_id: int
     path: Path
     state: FileState
+    problem: str = ""  # what reading it said, when UNREADABLE
 
     @property
     def damaged(self) -> bool:
-        """True if the file is not the one that was recorded (changed or gone)."""
-        return self.state in (FileState.CHANGED, FileState.MISSING)
+        """True if the file is not the one that was recorded (changed, gone or unreadable)."""
+        return self.state in (FileState.CHANGED, FileState.MISSING, FileState.UNREADABLE)
 
 
 def check_sound(sound: TakeSound) -> list[FileCheck]:
@@ -65,6 +72,11 @@ def damaged_file(check: FileCheck) -> LibraryError:
         return LibraryError(_("{path} of take {take} is missing, so the take is not used. "
                               "Restore the file from a backup.").format(
             path=check.path, take=check.take_id))
+    if check.state is FileState.UNREADABLE:
+        return LibraryError(_("{path} of take {take} cannot be read ({problem}), so the take "
+                              "is not used. Check the file's owner and permissions, or restore "
+                              "it from a backup.").format(
+            path=check.path, take=check.take_id, problem=check.problem))
     return LibraryError(_("{path} of take {take} is not the file that was recorded: it does "
                           "not match the checksum kept when it was finished, so the take is "
                           "not used. Restore the file from a backup, and run 'mt-studio "
@@ -78,6 +90,7 @@ def _checks(sound: TakeSound) -> Iterator[FileCheck]:
     for track in sound.tracks:
         hashes = track.hashes or (None,) * len(track.files)
         for path, expected in zip(track.files, hashes, strict=True):
+            problem = ""
             if expected is None:
                 state = FileState.UNCHECKED
             else:
@@ -86,9 +99,11 @@ def _checks(sound: TakeSound) -> Iterator[FileCheck]:
                              else samples_hash(path, take.samplerate, sample_format))
                 except FileNotFoundError:
                     state = FileState.MISSING
+                except OSError as error:
+                    state, problem = FileState.UNREADABLE, error.strerror or str(error)
                 else:
                     state = FileState.MATCHES if found == expected else FileState.CHANGED
-            yield FileCheck(take.id, track.id, path, state)
+            yield FileCheck(take.id, track.id, path, state, problem)
 
 
 def samples_hash(path: Path, samplerate: int, sample_format: SampleFormat) -> str | None:
@@ -97,7 +112,7 @@ def samples_hash(path: Path, samplerate: int, sample_format: SampleFormat) -> st
     with open(path, "rb") as file:
         size = os.fstat(file.fileno()).st_size
         data_bytes = size - header_size(sample_format)
-        if data_bytes < 0 or data_bytes % sample_format.sample_bytes:
+        if data_bytes < 0 or data_bytes % sample_format.sample_bytes or data_bytes > MAX_DATA_BYTES:
             return None
         expected = header(samplerate, sample_format, data_bytes // sample_format.sample_bytes)
         if file.read(len(expected)) != expected:
