@@ -334,6 +334,28 @@ ALTER TABLE track_parts ADD COLUMN sha256 TEXT
     CHECK (sha256 IS NULL OR (length(sha256) = 64 AND sha256 NOT GLOB '*[^0-9a-f]*'));
 """
 
+V9_RETENTION = """
+-- A therapist's written reason to keep a take that is due for deletion (its consent to keep
+-- ended): it holds until `until` (a local day, not included) and is then asked for again. Gone
+-- with the take; the audit log keeps every reason given.
+CREATE TABLE retention_holds (
+    id          INTEGER PRIMARY KEY,
+    take_id     INTEGER NOT NULL REFERENCES takes(id) ON DELETE CASCADE,
+    reason      TEXT NOT NULL CHECK (length(trim(reason)) > 0),
+    account_id  INTEGER REFERENCES accounts(id),
+    at          TEXT NOT NULL,
+    until       TEXT NOT NULL
+);
+CREATE INDEX retention_holds_of_take ON retention_holds (take_id, id);
+
+-- The service's own settings, the same for everyone using the library (retention's grace
+-- days and maximum age); a setting not here has its default.
+CREATE TABLE service_settings (
+    name   TEXT PRIMARY KEY,
+    value  TEXT NOT NULL
+);
+"""
+
 MIGRATIONS: tuple[Migration, ...] = (V1_BASE_SCHEMA, V2_TRACK_PARTS, V3_SONGS_AND_LAYERS,
                                      V4_EXPORT_FILES, V5_ANNOTATIONS, V6_SESSION_AND_TAKE_STATE,
-                                     V7_ACCOUNTS, V8_PART_HASHES)
+                                     V7_ACCOUNTS, V8_PART_HASHES, V9_RETENTION)

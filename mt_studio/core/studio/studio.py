@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from mt_studio.core.studio.participant_studio import ParticipantStudio
     from mt_studio.core.studio.plugins import PluginService
     from mt_studio.core.studio.recording import RecordingService
+    from mt_studio.core.studio.retention import RetentionService
     from mt_studio.core.studio.sessions import SessionService
     from mt_studio.core.studio.sharing import SharingService
     from mt_studio.core.studio.songs import SongService
@@ -250,6 +251,13 @@ class Studio:
         from mt_studio.core.studio.songs import SongService
 
         return self._service(SongService)
+
+    @property
+    def retention(self) -> RetentionService:
+        """Takes due for deletion because consent to keep them ended, and deleting them."""
+        from mt_studio.core.studio.retention import RetentionService
+
+        return self._service(RetentionService)
 
     @property
     def plugins(self) -> PluginService:
