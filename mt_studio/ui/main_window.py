@@ -21,6 +21,7 @@ from mt_studio.i18n import _, ngettext
 from mt_studio.ui.common.error_reporter import ErrorReporter
 from mt_studio.ui.common.worker import run_in_worker
 from mt_studio.ui.plugins.plugin_starter import PluginStarter
+from mt_studio.ui.retention.window_retention import WindowRetention
 from mt_studio.ui.session_view import SessionView
 from mt_studio.ui.sessions.session_list import SessionList
 from mt_studio.ui.studio_status import StudioStatus
@@ -78,6 +79,7 @@ class MainWindow(QMainWindow):
         self._access: WindowAccess | None = None
         self._lock_button: QPushButton | None = None  # once the studio is open, with accounts
         self._recovery_waits = False  # the window locked before the recovery at start ran
+        self.retention = WindowRetention(self)
         self._after_opening: list[QTimer] = []
         self.recording_status = StudioStatus()
         self.statusBar().addPermanentWidget(self.recording_status)
@@ -185,6 +187,7 @@ class MainWindow(QMainWindow):
         """Someone signed in again (perhaps another therapist): what shows is read anew."""
         if self._recovery_waits:
             self.recover_takes()
+        self.retention.unlocked()
         self.sessions.refresh()
         if self.session_view is not None and self.session_id is not None:
             self.session_view.show_session(self.session_id)
@@ -214,7 +217,9 @@ class MainWindow(QMainWindow):
             self._add(session_menu, _("&New session…"), self.new_session, standard="New"),
             self._add(session_menu, _("&Edit session…"),
                       lambda: self.edit_session(self.session_id)),
-            self._add(session_menu, _("Open &demo session"), self.open_demo)]
+            self._add(session_menu, _("Open &demo session"), self.open_demo),
+            self._add(session_menu, _("Takes due for &deletion…"),
+                      lambda: self.retention.show_due())]
         session_menu.addSeparator()
         self.participant_action = self._add(session_menu, _("&My songs (participant mode)…"),
                                             self.choose_participant_mode)
@@ -259,7 +264,8 @@ class MainWindow(QMainWindow):
         versions whose takes changed or went let go in the background. A window closed
         meanwhile does none of it."""
         for delay, work in ((50, self.recover_takes), (100, self.recording_status.look),
-                            (150, self._sweep_practice_versions), (200, self.start_plugins)):
+                            (150, self._sweep_practice_versions), (200, self.start_plugins),
+                            (250, self.retention.run)):
             timer = QTimer(self)
             timer.setSingleShot(True)
             timer.timeout.connect(work)

@@ -5,6 +5,7 @@ core/retention.py's."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
@@ -133,19 +134,21 @@ class RetentionService:
         return RetentionRun(tuple(deleted), tuple(failed), tuple(waiting))
 
 
-def why_text(why: Why, names: dict[int, str]) -> str:
-    """One reason a take is due, in words: who and what happened to their consent."""
+def why_text(why: Why, names: dict[int, str],
+             day_text: Callable[[date], str] = date.isoformat) -> str:
+    """One reason a take is due, in words: who and what happened to their consent (days
+    written by DAY_TEXT)."""
     who = names.get(why.participant_id, "") if why.participant_id else ""
     if why.cause is DueCause.NO_KEEP:
         return _("{who} did not give consent to keep it after the session day").format(who=who)
     if why.cause is DueCause.WITHDRAWN:
         return _("{who} withdrew consent to keep it on {day}").format(
-            who=who, day=why.since.isoformat())
+            who=who, day=day_text(why.since))
     if why.cause is DueCause.EXPIRED:
         return _("{who}'s consent to keep it ran out on {day}").format(
-            who=who, day=why.since.isoformat())
+            who=who, day=day_text(why.since))
     return _("older than the service keeps takes (since {day})").format(
-        day=why.since.isoformat())
+        day=day_text(why.since))
 
 
 def _deletion_reason(take: DueTake) -> str:

@@ -1,0 +1,1 @@
+"""Retention in the window: the takes due for deletion, with who and why."""
