@@ -140,14 +140,15 @@ def why_text(why: Why, names: dict[int, str],
     written by DAY_TEXT)."""
     who = names.get(why.participant_id, "") if why.participant_id else ""
     if why.cause is DueCause.NO_KEEP:
-        return _("{who} did not give consent to keep it after the session day").format(who=who)
+        return _("{who}: never gave consent to keep it after the session day").format(
+            who=who)
     if why.cause is DueCause.WITHDRAWN:
-        return _("{who} withdrew consent to keep it on {day}").format(
+        return _("{who}: withdrew consent to keep it on {day}").format(
             who=who, day=day_text(why.since))
     if why.cause is DueCause.EXPIRED:
-        return _("{who}'s consent to keep it ran out on {day}").format(
+        return _("{who}: consent to keep it ran out on {day}").format(
             who=who, day=day_text(why.since))
-    return _("older than the service keeps takes (since {day})").format(
+    return _("Older than the service keeps any take (since {day})").format(
         day=day_text(why.since))
 
 

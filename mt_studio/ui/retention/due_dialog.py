@@ -63,12 +63,15 @@ class DueDialog(QDialog):
         self.summary.setWordWrap(True)
         self.rows = QTreeWidget()
         self.rows.setRootIsDecorated(False)
-        self.rows.setWordWrap(True)
+        self.rows.setIndentation(0)  # a take's further reasons are its children, one a line
+        self.rows.setItemsExpandable(False)
         self.rows.setAccessibleName(_("Takes due for deletion"))
         self.rows.setHeaderLabels([_("Take"), _("Who and why"), _("When")])
-        self.rows.header().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        self.rows.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+        self.rows.header().resizeSection(0, 320)
         self.rows.header().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.rows.header().setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        self.rows.header().setStretchLastSection(False)
         self.rows.itemSelectionChanged.connect(self._selection_changed)
         self.keep_button = QPushButton(_("&Keep longer…"))
         self.keep_button.setToolTip(_("Keep the chosen take 30 more days, for a written reason "
@@ -86,7 +89,7 @@ class DueDialog(QDialog):
         self.save_rules = QPushButton(_("&Save rules"))
         self.save_rules.clicked.connect(self.change_rules)
         rules = QHBoxLayout()
-        rules.addWidget(QLabel(_("Deleted after:")))
+        rules.addWidget(QLabel(_("A due take is deleted after:")))
         rules.addWidget(self.grace)
         rules.addSpacing(16)
         rules.addWidget(QLabel(_("Any take older than:")))
@@ -124,10 +127,15 @@ class DueDialog(QDialog):
                                    "has given consent to keep it."))
         self.rows.clear()
         for take in due.takes:
-            why = "\n".join(why_text(w, due.names, day_text) for w in take.why)
-            item = QTreeWidgetItem([take_title(take), why, goes_text(take, due.today)])
+            first, *more = [why_text(w, due.names, day_text) for w in take.why]
+            item = QTreeWidgetItem([take_title(take), first, goes_text(take, due.today)])
             item.setData(0, Qt.ItemDataRole.UserRole, take.take.take_id)
+            for why in more:
+                child = QTreeWidgetItem(["", why, ""])
+                child.setFlags(Qt.ItemFlag.ItemIsEnabled)  # choosing a take is its first line
+                item.addChild(child)
             self.rows.addTopLevelItem(item)
+            item.setExpanded(True)
         self._selection_changed()
 
     def chosen(self) -> int | None:
