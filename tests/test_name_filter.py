@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import pytest
 
-from mt_studio.core.domain import Purpose
+from mt_studio.core.domain import Credit, Purpose
 from mt_studio.core.errors import InputError
 from mt_studio.core.export import ExportRequest
 from mt_studio.core.export.names import names_in
-from mt_studio.core.library import songs
-from tests.export_story import band_take
+from mt_studio.core.library import consent_ledger, participants, songs
+from tests.export_story import SHARED_PURPOSES, band_take
 
 NAMES = ["Kari Hansen", "Kåre", "Bjørn", "Søren Kjær", "Åse", "Ola"]
 
@@ -98,3 +98,27 @@ def test_lyrics_naming_a_writer_by_the_credit_they_chose_are_shared(
     _song(library, story, "Kometen synger\nOla Nordmann spiller\n")
     result = studio.sharing.export(ExportRequest(story.take_id, Purpose.COMMUNITY, tmp_path))
     assert "Kometen synger" in (result.folder / "lyrics.txt").read_text()
+
+
+@pytest.mark.parametrize(("lyrics", "shared"), [
+    ("Kari synger\n", True),  # the name she chose to be credited by
+    ("Kari Nilsen synger\n", False),
+    ("Nilsen synger\n", False),
+    ("KariNilsen synger\n", False),
+])
+def test_a_word_of_a_real_name_that_is_also_the_chosen_credit_may_be_sung(
+        library, studio, story, tmp_path, lyrics, shared):
+    """Kari Nilsen chose "Kari" as her pseudonym and to be credited by it: "Kari" is hers to
+    show; her surname, or her whole name, is not."""
+    with library.transaction() as db:
+        kari = participants.add(db, "Kari", "Kari Nilsen")
+        consent_ledger.grant(db, kari, SHARED_PURPOSES, credit=Credit.PSEUDONYM)
+        song = songs.create(db, "Morgen", [kari], lyrics=lyrics)
+        songs.link_take(db, song.id, story.take_id)
+    request = ExportRequest(story.take_id, Purpose.COMMUNITY, tmp_path / "out")
+    if shared:
+        assert lyrics.strip() in (studio.sharing.export(request).folder / "lyrics.txt"
+                                  ).read_text()
+    else:
+        with pytest.raises(InputError, match="Line 1 of the song's lyrics"):
+            studio.sharing.export(request)

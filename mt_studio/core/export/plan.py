@@ -206,12 +206,21 @@ def refusal(decision: Decision, purpose: Purpose, names: dict[int, str]) -> str:
 
 
 def forbidden_names(everyone: Iterable[Participant], credits: Sequence[str]) -> tuple[str, ...]:
-    """Every real name and pseudonym that is not itself one of CREDITS."""
+    """Every real name and pseudonym that is not itself one of CREDITS. A word of a name that
+    a credit shows anyway ("Kari", credited so, of Kari Hansen) is not forbidden on its own:
+    the name is then forbidden whole (written as one word) and by its other words."""
     allowed = {credit.casefold() for credit in credits}
+    shown = {word.casefold() for credit in credits for word in credit.split()}
     names = set()
     for person in everyone:
         for name in (person.pseudonym, person.real_name):
-            if name and name.casefold() not in allowed:
+            if not name or name.casefold() in allowed:
+                continue
+            words = name.split()
+            if len(words) > 1 and any(word.casefold() in shown for word in words):
+                names.add("".join(words))
+                names.update(word for word in words if word.casefold() not in shown)
+            else:
                 names.add(name)
     return tuple(sorted(names, key=str.casefold))
 
