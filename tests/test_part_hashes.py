@@ -6,6 +6,7 @@ play as before and are reported unchecked."""
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 import sqlite3
 from datetime import date
@@ -183,3 +184,28 @@ def test_parts_kept_before_files_were_hashed_play_as_before_and_are_unchecked(tm
         studio.listening.player(1).prepare()  # no refusal
     result = cli("verify")
     assert result.code == 0 and "unchecked" in result.out
+
+
+def test_a_file_found_matching_is_not_read_again_until_it_changes(
+        library, studio, session, monkeypatch):
+    from mt_studio.core.capture import part_check
+
+    take_id, path = kept_layer(studio, library, session)
+    sound = studio.listening.sound(take_id)
+    reads = []
+    real_hash = part_check.samples_hash
+    monkeypatch.setattr(part_check, "samples_hash",
+                        lambda *args: reads.append(args[0]) or real_hash(*args))
+    part_check.refuse_damaged(sound)
+    part_check.refuse_damaged(sound)
+    assert reads == [path]  # the second time, its stat said it was unchanged
+    # The same length and modification time, other samples: read again, and refused.
+    stamp = path.stat()
+    data = bytearray(path.read_bytes())
+    data[-4:] = b"\x00\x00\x80\x3f"
+    path.write_bytes(bytes(data))
+    os.utime(path, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))
+    with pytest.raises(LibraryError, match=str(path)):
+        part_check.refuse_damaged(sound)
+    assert reads == [path, path]
+    assert [c.state for c in studio.listening.verify(take_id)] == [FileState.CHANGED]

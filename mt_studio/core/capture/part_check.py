@@ -5,6 +5,11 @@ An audio part's hash is of its samples (the WAV data chunk, hashed by the writer
 them); its header is not hashed, because it is written last, but it must be exactly the header
 the take's samplerate and format make for the file's length. A MIDI file's hash is of the whole
 file. A file kept before files were hashed has none, and is unchecked.
+
+Playback and export check a take each time it is chosen; a file found matching is not read
+again in this process while its inode, size, modification and change times stay the same
+(the change time cannot be set back by a user, so a file swapped or rewritten is read anew).
+`mt-studio verify` reads every file.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ from __future__ import annotations
 import enum
 import hashlib
 import os
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -53,15 +59,21 @@ class FileCheck:
         return self.state in (FileState.CHANGED, FileState.MISSING, FileState.UNREADABLE)
 
 
+# Files found matching, by path: what their stat said then, and the hash they matched.
+_matched: dict[Path, tuple[tuple[int, ...], str]] = {}
+_matched_lock = threading.Lock()
+
+
 def check_sound(sound: TakeSound) -> list[FileCheck]:
-    """Every file of SOUND's tracks, checked."""
-    return list(_checks(sound))
+    """Every file of SOUND's tracks, checked by reading it."""
+    return list(_checks(sound, trust_unchanged=False))
 
 
 def refuse_damaged(sound: TakeSound) -> None:
     """LibraryError naming the first file of SOUND that is not the one recorded; nothing if
-    every file matches or is unchecked."""
-    for check in _checks(sound):
+    every file matches or is unchecked. A file found matching before and unchanged since is
+    not read again."""
+    for check in _checks(sound, trust_unchanged=True):
         if check.damaged:
             raise damaged_file(check)
 
@@ -84,7 +96,7 @@ def damaged_file(check: FileCheck) -> LibraryError:
         path=check.path, take=check.take_id))
 
 
-def _checks(sound: TakeSound) -> Iterator[FileCheck]:
+def _checks(sound: TakeSound, trust_unchanged: bool) -> Iterator[FileCheck]:
     take = sound.take
     sample_format = SampleFormat(take.sample_format or SampleFormat.PCM24)
     for track in sound.tracks:
@@ -93,8 +105,11 @@ def _checks(sound: TakeSound) -> Iterator[FileCheck]:
             problem = ""
             if expected is None:
                 state = FileState.UNCHECKED
+            elif trust_unchanged and _unchanged_since_matching(path, expected):
+                state = FileState.MATCHES
             else:
                 try:
+                    before = _stat_key(path)
                     found = (file_hash(path) if track.is_midi
                              else samples_hash(path, take.samplerate, sample_format))
                 except FileNotFoundError:
@@ -103,7 +118,35 @@ def _checks(sound: TakeSound) -> Iterator[FileCheck]:
                     state, problem = FileState.UNREADABLE, error.strerror or str(error)
                 else:
                     state = FileState.MATCHES if found == expected else FileState.CHANGED
+                    _remember(path, before, expected if state is FileState.MATCHES else None)
             yield FileCheck(take.id, track.id, path, state, problem)
+
+
+def _stat_key(path: Path) -> tuple[int, ...]:
+    found = os.stat(path)
+    return (found.st_dev, found.st_ino, found.st_size, found.st_mtime_ns, found.st_ctime_ns)
+
+
+def _unchanged_since_matching(path: Path, expected: str) -> bool:
+    with _matched_lock:
+        known = _matched.get(path)
+    try:
+        return known is not None and known == (_stat_key(path), expected)
+    except OSError:
+        return False
+
+
+def _remember(path: Path, before: tuple[int, ...], matched: str | None) -> None:
+    """Keep that PATH, as BEFORE said, matched MATCHED (None: forget it); a file that
+    changed while it was read is not kept."""
+    try:
+        unchanged = matched is not None and _stat_key(path) == before
+    except OSError:
+        unchanged = False
+    with _matched_lock:
+        _matched.pop(path, None)
+        if unchanged:
+            _matched[path] = (before, matched)
 
 
 def samples_hash(path: Path, samplerate: int, sample_format: SampleFormat) -> str | None:
