@@ -344,7 +344,9 @@ def enable(api):
 @pytest.mark.parametrize("found", [
     'Annotation("chord", 10, 5, "C")', 'Annotation("chord", 0, None, None)',
     'Annotation("chord", "x", None, "C")', 'Annotation("chord", -1, None, "C")',
-    'Annotation("tempo", 0, None, "96", float("nan"))'])
+    'Annotation("tempo", 0, None, "96", float("nan"))',
+    'Annotation("chord", 0, None, "C\\x1b[2J")', 'Annotation("chord", 0, None, "\\u202eC")',
+    'Annotation("chord", 0, None, "C" * 201)'])
 def test_an_analysis_giving_a_bad_annotation_fails(folders, tmp_path, found):
     plugin(folders[0], "sloppy", f'''
 from mt_studio.plugin_api import Analysis, Annotation

@@ -35,6 +35,7 @@ from mt_studio.core.plugins.extensions import (
 )
 from mt_studio.core.plugins.importing import IMPORT_TIMEOUT, PACKAGE, ImportTimedOut, import_plugin
 from mt_studio.core.plugins.manifest import MANIFEST, Manifest, foreign_imports, read_manifest
+from mt_studio.core.text import LINE_LENGTH, holds_hidden
 from mt_studio.i18n import _, current_language
 
 log = logging.getLogger(__name__)
@@ -469,8 +470,9 @@ def _saved_key(info: PluginInfo) -> str:
 def _checked(annotation: object, frames: int) -> Annotation | None:
     """ANNOTATION as the library keeps it (its end held to the take), or None if it is none."""
     if not isinstance(annotation, Annotation) or not isinstance(annotation.kind, str) \
-            or not isinstance(annotation.label, str):
-        return None
+            or not isinstance(annotation.label, str) or len(annotation.label) > LINE_LENGTH \
+            or holds_hidden(annotation.label + annotation.kind) or len(annotation.kind) > 40:
+        return None  # a label is shown as it is: one printable line
     start, end, value = annotation.start, annotation.end, annotation.value
     if isinstance(start, bool) or not isinstance(start, int | np.integer) \
             or not 0 <= start <= frames:
