@@ -314,6 +314,11 @@ class Studio:
 
     # -- for the services -----------------------------------------------------------------
 
+    def _refuse_if_read_only(self) -> None:
+        """LibraryReadOnly if the library is open read-only (for a change that writes files
+        before its transaction)."""
+        self._shared.ledger.refuse_if_read_only()
+
     @contextmanager
     def _transaction(self, *, actor: Actor | None | str = SIGNED_IN,
                      bookkeeping: bool = False) -> Iterator[Connection]:
