@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from mt_studio.core import ledger_heads
-from mt_studio.core.errors import MtStudioError
+from mt_studio.core.errors import LibraryError, MtStudioError
 from mt_studio.core.library import ledger_chain
 from mt_studio.i18n import _
 
@@ -41,7 +41,7 @@ class LedgerCheck:
     intact: bool
     library_id: str
     problem: str | None = None
-    kind: str | None = None  # "trigger", "row" or "older"
+    kind: str | None = None  # "trigger", "row", "older" or "heads" (the heads seen unreadable)
     table: str | None = None
     row_id: int | None = None
     trigger: str | None = None
@@ -89,12 +89,20 @@ class LedgerWatch:
         with self._library.lock:
             library_id = ledger_chain.library_id(self._library.connection)
         # Read before the snapshot begins: the heads seen are never ahead of what it sees.
-        seen = ledger_heads.seen(library_id)
+        unreadable = None
+        try:
+            seen = ledger_heads.seen(library_id)
+        except LibraryError as error:  # checked without them, and doubted until accepted
+            seen, unreadable = None, str(error)
         with self._library.snapshot() as db:
             finding, heads = ledger_chain.verify(
                 db, None if seen is None else {t: ledger_chain.Head(*h) for t, h in seen.items()})
         found = {table: (head.rows, head.hash) for table, head in heads.items()}
-        if finding is None:
+        if finding is None and unreadable is not None:
+            result = LedgerCheck(False, library_id, _(
+                "{problem} Until then this library is open read-only: you can listen, but "
+                "nothing can be changed.").format(problem=unreadable), "heads", heads=found)
+        elif finding is None:
             result = LedgerCheck(True, library_id, heads=found, seen_before=seen is not None)
             ledger_heads.keep(library_id, found)
         else:
@@ -120,8 +128,14 @@ class LedgerWatch:
             if not self._checked or self.doubt is not None:
                 return
         heads = ledger_chain.heads(db)
-        ledger_heads.keep(ledger_chain.library_id(db),
-                          {table: (head.rows, head.hash) for table, head in heads.items()})
+        try:
+            ledger_heads.keep(ledger_chain.library_id(db),
+                              {table: (head.rows, head.hash) for table, head in heads.items()})
+        except OSError as error:  # the change itself is committed; kept at the next one
+            import logging  # not loaded to open the window
+
+            logging.getLogger(__name__).warning("the ledger's heads could not be kept: %s",
+                                                error)
 
     def accepted(self, db: Connection) -> dict[str, tuple[int, str]]:
         """The library as it is now taken as the one seen (after an admin's acceptance has

@@ -7,7 +7,6 @@ change what live in the services, so that nothing can go around them.
 
 from __future__ import annotations
 
-import logging
 import threading
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
@@ -17,7 +16,7 @@ from sqlite3 import Connection
 from typing import TYPE_CHECKING
 
 from mt_studio.core.domain.accounts import Account, Actor
-from mt_studio.core.errors import AccessRefused, InputError, LibraryError
+from mt_studio.core.errors import AccessRefused, InputError
 from mt_studio.core.library import (
     Library,
     audit,
@@ -44,8 +43,6 @@ if TYPE_CHECKING:
     from mt_studio.core.studio.songs import SongService
 
 __all__ = ["Studio", "default_library_folder"]
-
-log = logging.getLogger(__name__)
 
 SIGNED_IN = "signed in"  # a transaction's actor by default: whoever is signed in at the time
 
@@ -343,10 +340,7 @@ class Studio:
                 announced = shared.pending
             finally:
                 shared.pending, shared.writer = None, None
-            try:
-                shared.ledger.committed(self._library.connection)
-            except (OSError, LibraryError) as error:  # the change itself is committed
-                log.warning("the ledger's heads could not be kept: %s", error)
+            shared.ledger.committed(self._library.connection)
         for event in announced:
             self.events.emit(event)
 
