@@ -66,6 +66,8 @@ def assert_read_only(kept: dict, tmp_path: Path, *named: str) -> None:
         assert all(name in str(refused.value) for name in named)
         with pytest.raises(LibraryReadOnly):
             studio.consent.grant(kept["per"], [Purpose.PUBLIC])
+        with pytest.raises(LibraryReadOnly):
+            studio.sessions.create_demo()  # written beside the studio's transactions
     assert not (tmp_path / "refused").exists() or not any((tmp_path / "refused").iterdir())
     verify = run_command("--library", str(kept["folder"]), "audit", "verify")
     assert verify.returncode == 6, verify.stderr
