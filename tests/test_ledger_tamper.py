@@ -174,3 +174,24 @@ def test_only_an_admin_accepts_the_library_as_it_is_with_a_reason_audited(kept):
         assert "consent_events_no_update" in accepted.details["problem"]
     with Studio.open(kept["folder"]) as studio:
         assert studio.read_only is None
+
+
+def test_a_library_new_to_this_computer_is_checked_by_its_chains_alone(kept, tmp_path):
+    shutil.rmtree(tmp_path / "state")
+    verify = run_command("--library", str(kept["folder"]), "audit", "verify")
+    assert verify.returncode == 0, verify.stderr
+    assert "had not seen this library before" in verify.stdout
+    assert any((tmp_path / "state" / "ledger").glob("*.json"))
+
+
+def test_an_unreadable_record_of_the_heads_is_named_and_the_library_read_only(kept, tmp_path):
+    (head,) = (tmp_path / "state" / "ledger").glob("*.json")
+    head.write_text("{not json")
+    with Studio.open(kept["folder"]) as studio:
+        assert str(head) in studio.read_only.problem
+        with pytest.raises(LibraryReadOnly):
+            studio.consent.grant(kept["per"], [Purpose.PUBLIC])
+        studio.audit.accept("The state folder was damaged by a disk check")
+        assert studio.read_only is None
+    with Studio.open(kept["folder"]) as studio:
+        assert studio.read_only is None

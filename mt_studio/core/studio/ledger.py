@@ -46,7 +46,7 @@ class LedgerCheck:
     row_id: int | None = None
     trigger: str | None = None
     heads: dict[str, tuple[int, str]] = field(default_factory=dict)
-    seen_before: bool = False  # whether this computer had seen the library's heads
+    seen_before: bool = False  # whether this computer had seen its heads before this process
 
 
 def _chain_name(table: str) -> str:
@@ -81,6 +81,7 @@ class LedgerWatch:
         self._library = library
         self._lock = threading.Lock()
         self._checked = False
+        self._seen_before: bool | None = None  # as the first check in this process found
         self.doubt: LedgerCheck | None = None
 
     def check(self) -> LedgerCheck:
@@ -98,17 +99,19 @@ class LedgerWatch:
             finding, heads = ledger_chain.verify(
                 db, None if seen is None else {t: ledger_chain.Head(*h) for t, h in seen.items()})
         found = {table: (head.rows, head.hash) for table, head in heads.items()}
+        if self._seen_before is None:
+            self._seen_before = seen is not None
         if finding is None and unreadable is not None:
             result = LedgerCheck(False, library_id, _(
                 "{problem} Until then this library is open read-only: you can listen, but "
                 "nothing can be changed.").format(problem=unreadable), "heads", heads=found)
         elif finding is None:
-            result = LedgerCheck(True, library_id, heads=found, seen_before=seen is not None)
-            ledger_heads.keep(library_id, found)
+            result = LedgerCheck(True, library_id, heads=found, seen_before=self._seen_before)
+            _keep(library_id, found)
         else:
             result = LedgerCheck(False, library_id, describe(finding), finding.kind,
                                  finding.table, finding.row_id, finding.trigger, found,
-                                 seen is not None)
+                                 self._seen_before)
         with self._lock:
             self._checked = True
             self.doubt = None if result.intact else result
@@ -127,15 +130,8 @@ class LedgerWatch:
         with self._lock:
             if not self._checked or self.doubt is not None:
                 return
-        heads = ledger_chain.heads(db)
-        try:
-            ledger_heads.keep(ledger_chain.library_id(db),
-                              {table: (head.rows, head.hash) for table, head in heads.items()})
-        except OSError as error:  # the change itself is committed; kept at the next one
-            import logging  # not loaded to open the window
-
-            logging.getLogger(__name__).warning("the ledger's heads could not be kept: %s",
-                                                error)
+        _keep(ledger_chain.library_id(db),
+              {table: (head.rows, head.hash) for table, head in ledger_chain.heads(db).items()})
 
     def accepted(self, db: Connection) -> dict[str, tuple[int, str]]:
         """The library as it is now taken as the one seen (after an admin's acceptance has
@@ -146,3 +142,14 @@ class LedgerWatch:
         with self._lock:
             self._checked, self.doubt = True, None
         return heads
+
+
+def _keep(library_id: str, heads: dict[str, tuple[int, str]]) -> None:
+    """Keep HEADS as seen; a state folder that cannot be written is logged, not fatal (the
+    library itself is fine, and they are kept at the next commit)."""
+    try:
+        ledger_heads.keep(library_id, heads)
+    except OSError as error:
+        import logging  # not loaded to open the window
+
+        logging.getLogger(__name__).warning("the ledger's heads could not be kept: %s", error)
