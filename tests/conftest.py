@@ -44,11 +44,12 @@ def pytest_collection_finish(session: pytest.Session) -> None:
 
 @pytest.fixture(autouse=True)
 def private_folders(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Point the library, user presets and logs at this test's own temporary folders."""
+    """Point the library, user presets, logs and state at this test's own temporary folders."""
     monkeypatch.setenv("MT_STUDIO_LIBRARY", str(tmp_path / "library"))
     monkeypatch.setenv("MT_STUDIO_PRESETS", str(tmp_path / "user-presets"))
     monkeypatch.setenv("MT_STUDIO_LOG_DIR", str(tmp_path / "logs"))
     monkeypatch.setenv("MT_STUDIO_CONFIG_DIR", str(tmp_path / "config"))
+    monkeypatch.setenv("MT_STUDIO_STATE_DIR", str(tmp_path / "state"))
     return tmp_path
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from mt_studio.core.errors import LibraryError
-from mt_studio.core.library import Library, participants
+from mt_studio.core.library import Library, ledger_chain, participants
 from mt_studio.core.library.database import DATABASE_NAME
 from mt_studio.core.library.migrations import MIGRATIONS
 
@@ -58,6 +58,12 @@ def test_upgrading_from_every_earlier_version_keeps_the_data(tmp_path, version):
             # Parts kept before V8 have no hash: they stay unchecked, never "changed".
             hashes = [row[0] for row in db.execute("SELECT sha256 FROM track_parts")]
             assert hashes == ([] if version == 1 else [ROOM_SHA256] if version >= 8 else [None])
+        # From V9 the ledger, the audit log and the exports are chained, rows from before too.
+        assert ledger_chain.verify(db) == (None, ledger_chain.heads(db))
+        assert len(ledger_chain.library_id(db)) == 32
+        if version:
+            assert db.execute("SELECT count(*) FROM audit_log WHERE hash IS NULL").fetchone() == (
+                0,)
         participants.add(db, "Nils")
 
 

@@ -6,6 +6,7 @@ through the studio on the demo session's real take."""
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import date, datetime, time, timedelta
 
 import pytest
@@ -16,6 +17,7 @@ from mt_studio.core.domain.retention import KeptTake, RetentionHold, RetentionRu
 from mt_studio.core.errors import AccessRefused, InputError
 from mt_studio.core.retention import DueCause, due_takes
 from mt_studio.core.studio import Studio
+from mt_studio.core.studio.ledger import LibraryReadOnly
 
 DAY = date(2026, 12, 1)  # the session's day
 OLA, KARI, PER = 1, 2, 3
@@ -184,3 +186,24 @@ def test_a_participant_at_the_keyboard_cannot_reach_retention(band):
     assert not hasattr(mine, "retention")
     with pytest.raises(AccessRefused):
         mine._door.retention.due()
+
+
+def test_a_withdrawal_forged_into_the_ledger_deletes_nothing(tmp_path):
+    """Someone with the sqlite3 shell adds a withdrawal of keep, to have a take deleted: the
+    window's retention run (its ledger not checked yet) checks it first and deletes nothing."""
+    folder = tmp_path / "library"
+    with Studio.open(folder) as studio:
+        session = studio.sessions.get(studio.sessions.create_demo())
+        (take,) = studio.sessions.takes(session.id)
+    db = sqlite3.connect(folder / "library.sqlite3")
+    with db:
+        db.execute("INSERT INTO consent_events (participant_id, purpose, action, at)"
+                   " VALUES (?, 'keep', 'withdraw', ?)",
+                   (session.participants[0].id, noon(session.date).isoformat()))
+    db.close()
+    later = noon(session.date + timedelta(days=30))
+    with Studio.open(folder, check_ledger=False) as studio:  # as the window opens it
+        with pytest.raises(LibraryReadOnly, match="consent"):
+            studio.retention.run(later)
+        assert [t.id for t in studio.sessions.takes(session.id)] == [take.id]
+        assert studio.read_only is not None

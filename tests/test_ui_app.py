@@ -337,16 +337,18 @@ def test_while_a_take_records_the_language_and_the_session_stay_put(qtbot, libra
 
 
 def test_a_window_built_again_for_a_new_language_looks_for_devices_again(qtbot, library):
+    from PyQt6 import sip
+
     from mt_studio.ui.app import Shell
 
     shell = Shell(ErrorReporter(), studio_of(library))
     shell.open()
     first = shell.window
-    qtbot.addWidget(first)
     shell.open()
     qtbot.addWidget(shell.window)
     assert shell.window is not first
     qtbot.waitUntil(lambda: shell.window.recording_status.available is not None, timeout=15000)
+    qtbot.waitUntil(lambda: sip.isdeleted(first))  # the old window goes, not only hides
     shell.window.close()
 
 

@@ -15,7 +15,10 @@ from mt_studio.core.logs import log_file, start_logging
 from mt_studio.i18n import _
 
 if TYPE_CHECKING:
+    import argparse
+
     from mt_studio.cli.arguments import ArgumentParser
+    from mt_studio.core.studio import Studio
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +40,7 @@ def build_parser() -> ArgumentParser:
         description=_("Record, loop and share music therapy sessions, with consent built in."),
         epilog=_("Exit codes: 0 done, 2 bad input or usage, 3 refused by consent, "
                  "4 audio or MIDI device error, 5 sign-in refused or not allowed, "
+                 "6 the library is read-only (its ledger changed outside mt_studio), "
                  "1 anything else."),
     )
     from mt_studio.core.studio import default_library_folder
@@ -54,6 +58,16 @@ def build_parser() -> ArgumentParser:
     return parser
 
 
+def _tell_if_read_only(args: argparse.Namespace, studio: Studio) -> bool:
+    """Say once, on stderr, why the library is open read-only (a command about the ledger
+    says it itself); whether it was said."""
+    doubt = studio.read_only
+    if doubt is None or getattr(args, "tells_ledger", False):
+        return False
+    sys.stderr.write(f"mt-studio: {doubt.problem}\n")
+    return True
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command (ARGV, default the process's arguments); its exit code."""
     return run_command(list(sys.argv[1:] if argv is None else argv))
@@ -65,6 +79,7 @@ def run_command(argv: Sequence[str]) -> int:
     from mt_studio.cli.sign_in import sign_in
     from mt_studio.core.private_files import only_mine
     from mt_studio.core.studio import Studio, default_library_folder
+    from mt_studio.core.studio.ledger import LibraryReadOnly
 
     problem = undecodable(argv)
     if problem is not None:
@@ -81,8 +96,16 @@ def run_command(argv: Sequence[str]) -> int:
             if getattr(args, "needs_library", True):
                 folder = default_library_folder() if args.library is None else args.library
                 with Studio.open(folder) as studio:
-                    sign_in(args, studio)
-                    return args.run(args, studio)
+                    told = _tell_if_read_only(args, studio)
+                    try:
+                        sign_in(args, studio)
+                        return args.run(args, studio)
+                    except LibraryReadOnly as error:
+                        if not told:
+                            raise
+                        sys.stderr.write(_("mt-studio: nothing was changed: the library is "
+                                           "open read-only (above).\n"))
+                        return error.exit_code
             return args.run(args, None)
     except MtStudioError as error:
         sys.stderr.write(f"mt-studio: {error}\n")

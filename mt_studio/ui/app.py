@@ -163,8 +163,9 @@ class StudioOpener(QObject):
     def _open(self) -> Studio:
         from mt_studio.core.studio import Studio, default_library_folder
 
+        # The ledger is checked once the window shows the library (read_only_banner.py).
         self.studio = Studio.open(default_library_folder() if self._folder is None
-                                  else self._folder)
+                                  else self._folder, check_ledger=False)
         if self.studio.open_to_use:  # else someone signs in first
             self.studio.sessions  # noqa: B018 - loaded here, not when the window lists them
         return self.studio

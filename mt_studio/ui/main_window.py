@@ -19,6 +19,7 @@ from PyQt6.QtWidgets import (
 
 from mt_studio.i18n import _, ngettext
 from mt_studio.ui.common.error_reporter import ErrorReporter
+from mt_studio.ui.common.read_only_banner import ReadOnlyBanner, with_banner
 from mt_studio.ui.common.worker import run_in_worker
 from mt_studio.ui.plugins.plugin_starter import PluginStarter
 from mt_studio.ui.retention.window_retention import WindowRetention
@@ -75,7 +76,8 @@ class MainWindow(QMainWindow):
         # The workspace, or alone in front of it a page of the gate (sign-in, the lock, My songs).
         self.screens = QStackedWidget()
         self.screens.addWidget(splitter)
-        self.setCentralWidget(self.screens)
+        self.read_only_banner = ReadOnlyBanner()  # shown when the ledger was found changed
+        self.setCentralWidget(with_banner(self.read_only_banner, self.screens))
         self._access: WindowAccess | None = None
         self._lock_button: QPushButton | None = None  # once the studio is open, with accounts
         self._recovery_waits = False  # the window locked before the recovery at start ran
@@ -134,6 +136,8 @@ class MainWindow(QMainWindow):
             self.statusBar().addPermanentWidget(self._lock_button)
             self.access.idle.restart()
         if studio is not None:
+            if studio.read_only is not None:  # a window built again says it again
+                self.read_only_banner.show_problem(studio.read_only.problem)
             if self.welcome is None:
                 self.welcome = Welcome()
                 self.welcome.new_session_requested.connect(self.new_session)
@@ -259,10 +263,11 @@ class MainWindow(QMainWindow):
         return action
 
     def after_opening(self) -> None:
-        """Work that waits until the library is open and shown: recovery, then looking for
-        devices (queued behind the paint: they load numpy and PortAudio), and practice
-        versions whose takes changed or went let go in the background. A window closed
-        meanwhile does none of it."""
+        """Work that waits until the library is open and shown: the ledger's check, recovery,
+        then looking for devices (queued behind the paint: they load numpy and PortAudio),
+        and practice versions whose takes changed or went let go in the background. A window
+        closed meanwhile does none of it."""
+        self.read_only_banner.watch(self.studio)  # its check in a worker
         for delay, work in ((50, self.recover_takes), (100, self.recording_status.look),
                             (150, self._sweep_practice_versions), (200, self.start_plugins),
                             (250, self.retention.run)):
@@ -348,17 +353,12 @@ class MainWindow(QMainWindow):
             return
         if not recovered:
             return
+        from mt_studio.ui.recording.record_words import recovered_words
+
         self.sessions.refresh()
-        lines = [_("Take {number} of session {session}: {seconds:.0f} s kept").format(
-            number=r.number, session=r.session_id, seconds=r.frames / r.samplerate)
-            for r in recovered]
-        message = ngettext(
-            "mt_studio closed unexpectedly during a recording last time. That take was "
-            "repaired and kept:", "mt_studio closed unexpectedly during recordings last time. "
-            "These takes were repaired and kept:", len(recovered))
         self.statusBar().showMessage(ngettext("{n} take recovered", "{n} takes recovered",
                                               len(recovered)).format(n=len(recovered)))
-        self.reporter.report(_("Recordings recovered"), "\n".join([message, *lines]))
+        self.reporter.report(_("Recordings recovered"), recovered_words(recovered))
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt's name
         """Closing the window keeps unsaved words if asked to, finishes a take being recorded,

@@ -13,7 +13,7 @@ CREATE TABLE accounts (
     last_failure  TEXT,
     created_at    TEXT NOT NULL
 );
-INSERT INTO "accounts" VALUES(1,'Therese','therese','admin','$argon2id$v=19$m=65536,t=3,p=4$muIbYzXbWCfEL2/4SRXKGg$bBjUJ6Ea0WBQ70GpNK03iLuqQi0Kk0YqU0goM47aSaA',0,0,NULL,'2026-12-07T11:56:25.882804+00:00');
+INSERT INTO "accounts" VALUES(1,'Therese','therese','admin','$argon2id$v=19$m=65536,t=3,p=4$2nlVXWYL0pv8igFQ73in6g$lNaCEOXpn0lCyqlknsNQdMEfVdU5nelYE1hBeK0v9VI',0,0,NULL,'2026-12-07T11:54:22.748532+00:00');
 CREATE TABLE annotations (
     id          INTEGER PRIMARY KEY,
     take_id     INTEGER NOT NULL REFERENCES takes(id) ON DELETE CASCADE,
@@ -40,20 +40,20 @@ CREATE TABLE audit_log (
     subject         TEXT NOT NULL,
     participant_id  INTEGER,
     details         TEXT NOT NULL DEFAULT '{}'
-, actor_id INTEGER REFERENCES accounts(id), for_participant INTEGER REFERENCES participants(id));
-INSERT INTO "audit_log" VALUES(1,'2026-12-07T11:56:25.753301+00:00','participant.added','participant:1',1,'{"real_name_given": true}',NULL,NULL);
-INSERT INTO "audit_log" VALUES(2,'2026-12-07T11:56:25.753404+00:00','participant.added','participant:2',2,'{"real_name_given": false}',NULL,NULL);
-INSERT INTO "audit_log" VALUES(3,'2026-12-07T11:56:25.753433+00:00','consent.granted','consent:1',1,'{"purpose": "record"}',NULL,NULL);
-INSERT INTO "audit_log" VALUES(4,'2026-12-07T11:56:25.753433+00:00','consent.granted','consent:2',1,'{"purpose": "keep"}',NULL,NULL);
-INSERT INTO "audit_log" VALUES(5,'2026-12-07T11:56:25.753887+00:00','consent.granted','consent:3',2,'{"purpose": "record"}',NULL,NULL);
-INSERT INTO "audit_log" VALUES(6,'2026-12-07T11:56:25.754106+00:00','session.created','session:1',NULL,'{"kind": "band", "participants": [1, 2], "template": null}',NULL,NULL);
-INSERT INTO "audit_log" VALUES(7,'2026-12-07T11:56:25.754325+00:00','take.started','take:1',NULL,'{"session": 1}',NULL,NULL);
-INSERT INTO "audit_log" VALUES(8,'2026-12-07T11:56:25.754647+00:00','take.recorded','take:1',NULL,'{"frames": 480000, "stop_reason": null}',NULL,NULL);
-INSERT INTO "audit_log" VALUES(9,'2026-12-07T11:56:25.754768+00:00','song.created','song:1',NULL,'{"writers": [1, 2]}',NULL,NULL);
-INSERT INTO "audit_log" VALUES(10,'2026-12-07T11:56:25.755177+00:00','song.take_linked','song:1',NULL,'{"take": 1}',NULL,NULL);
-INSERT INTO "audit_log" VALUES(11,'2026-12-07T11:56:25.755366+00:00','song.saved','song:1',NULL,'{"fields": ["lyrics", "notes"], "version": 2}',NULL,NULL);
-INSERT INTO "audit_log" VALUES(12,'2026-12-07T11:56:25.755616+00:00','take.described','take:1',NULL,'{"fields": ["name", "note"]}',NULL,NULL);
-INSERT INTO "audit_log" VALUES(13,'2026-12-07T11:56:25.883002+00:00','account.added','account:1',NULL,'{"role": "admin"}',NULL,NULL);
+, actor_id INTEGER REFERENCES accounts(id), for_participant INTEGER REFERENCES participants(id), hash TEXT);
+INSERT INTO "audit_log" VALUES(1,'2026-12-07T11:54:22.619940+00:00','participant.added','participant:1',1,'{"real_name_given": true}',NULL,NULL,'b6e7b5216b1233d595be197ad582e8f62409732f7eca55f247c25820aa00a78a');
+INSERT INTO "audit_log" VALUES(2,'2026-12-07T11:54:22.620142+00:00','participant.added','participant:2',2,'{"real_name_given": false}',NULL,NULL,'b720155fa25a5cfae0f25f81b0e6dc3b5596c07ed475880b48de3139cb1f6b8f');
+INSERT INTO "audit_log" VALUES(3,'2026-12-07T11:54:22.620331+00:00','consent.granted','consent:1',1,'{"purpose": "record"}',NULL,NULL,'dd9441b9d5d3da8c433785e04c911ca398b103ff638ed5dd27eed279f470f184');
+INSERT INTO "audit_log" VALUES(4,'2026-12-07T11:54:22.620331+00:00','consent.granted','consent:2',1,'{"purpose": "keep"}',NULL,NULL,'33309a1e4b3eb2d2e5dab5690ff4a4e5807fbce9cb68f20eafe2ce159d30199d');
+INSERT INTO "audit_log" VALUES(5,'2026-12-07T11:54:22.620969+00:00','consent.granted','consent:3',2,'{"purpose": "record"}',NULL,NULL,'21a00d44afd8db9d87e6e2e83e5013f826c14faeb76a0628ec3648cdf93ae035');
+INSERT INTO "audit_log" VALUES(6,'2026-12-07T11:54:22.621327+00:00','session.created','session:1',NULL,'{"kind": "band", "participants": [1, 2], "template": null}',NULL,NULL,'4cbda1b3ddf5b05c171ac106822613a87f976a08f383ccbe47741a8aedde5e10');
+INSERT INTO "audit_log" VALUES(7,'2026-12-07T11:54:22.621659+00:00','take.started','take:1',NULL,'{"session": 1}',NULL,NULL,'d25857256fc90e7861ee56619a135520e3bb5cafbeea826c4ca50120638fcb02');
+INSERT INTO "audit_log" VALUES(8,'2026-12-07T11:54:22.622139+00:00','take.recorded','take:1',NULL,'{"frames": 480000, "stop_reason": null}',NULL,NULL,'550c5489fdd2dbd60b5680848ca4897c8b87501e4cad4523eb8bfbb7b2fc5df9');
+INSERT INTO "audit_log" VALUES(9,'2026-12-07T11:54:22.622370+00:00','song.created','song:1',NULL,'{"writers": [1, 2]}',NULL,NULL,'1552a019a8d6701e41c67914c6a93e2f28248afb28b9c1bb5fa46abf5345485b');
+INSERT INTO "audit_log" VALUES(10,'2026-12-07T11:54:22.623041+00:00','song.take_linked','song:1',NULL,'{"take": 1}',NULL,NULL,'f9ade49e6776040b7bba988b4233a32b6ebce4e1c2dbed32364a73194ae379cb');
+INSERT INTO "audit_log" VALUES(11,'2026-12-07T11:54:22.623359+00:00','song.saved','song:1',NULL,'{"fields": ["lyrics", "notes"], "version": 2}',NULL,NULL,'9f65e30c948585eaea30b22a8fb07015a407b97b28099a92deb32fdefdb4aff4');
+INSERT INTO "audit_log" VALUES(12,'2026-12-07T11:54:22.623749+00:00','take.described','take:1',NULL,'{"fields": ["name", "note"]}',NULL,NULL,'bf56d004f75990737d2f39ead6f3eb9504b236c6903bc7bb342007f4ca6d5a07');
+INSERT INTO "audit_log" VALUES(13,'2026-12-07T11:54:22.748769+00:00','account.added','account:1',NULL,'{"role": "admin"}',NULL,NULL,'ce758f8edc47f73d2c823a02dd6bb6a4be07650b9248f95b9c4c594dc71d4e9a');
 CREATE TABLE consent_events (
     id              INTEGER PRIMARY KEY,
     participant_id  INTEGER NOT NULL REFERENCES participants(id),
@@ -64,12 +64,12 @@ CREATE TABLE consent_events (
     credit          TEXT CHECK (credit IN ('name', 'pseudonym', 'none')),
     witness         TEXT,
     form_version    TEXT,
-    reason          TEXT,
+    reason          TEXT, hash TEXT,
     CHECK (action = 'grant' OR (valid_until IS NULL AND credit IS NULL))
 );
-INSERT INTO "consent_events" VALUES(1,1,'record','grant','2026-12-07T11:56:25.753433+00:00',NULL,'pseudonym','T. Therapist','2026-1',NULL);
-INSERT INTO "consent_events" VALUES(2,1,'keep','grant','2026-12-07T11:56:25.753433+00:00',NULL,'pseudonym','T. Therapist','2026-1',NULL);
-INSERT INTO "consent_events" VALUES(3,2,'record','grant','2026-12-07T11:56:25.753887+00:00',NULL,NULL,NULL,NULL,NULL);
+INSERT INTO "consent_events" VALUES(1,1,'record','grant','2026-12-07T11:54:22.620331+00:00',NULL,'pseudonym','T. Therapist','2026-1',NULL,'4d46549682d5e2fffee324ea5b086faab4b6f008d75c3ad64017d1ac19f672b5');
+INSERT INTO "consent_events" VALUES(2,1,'keep','grant','2026-12-07T11:54:22.620331+00:00',NULL,'pseudonym','T. Therapist','2026-1',NULL,'ea28042c36f570ad6b9d2811b4d85ed15db47d485b4c94a0301992e1ee41a038');
+INSERT INTO "consent_events" VALUES(3,2,'record','grant','2026-12-07T11:54:22.620969+00:00',NULL,NULL,NULL,NULL,NULL,'c72908581ef9870308a9a3998ba8086e05b5001e459d5182b754bd4ebd6f2f07');
 CREATE TABLE dropouts (
     id       INTEGER PRIMARY KEY,
     take_id  INTEGER NOT NULL REFERENCES takes(id) ON DELETE CASCADE,
@@ -103,7 +103,7 @@ CREATE TABLE exports (
     recipient   TEXT NOT NULL,
     profile     TEXT,
     file        TEXT NOT NULL
-, title TEXT NOT NULL DEFAULT '');
+, title TEXT NOT NULL DEFAULT '', hash TEXT);
 CREATE TABLE layers (
     track_id    INTEGER PRIMARY KEY REFERENCES tracks(id) ON DELETE CASCADE,
     number      INTEGER NOT NULL CHECK (number >= 1),
@@ -112,6 +112,8 @@ CREATE TABLE layers (
     undone      INTEGER NOT NULL DEFAULT 0 CHECK (undone IN (0, 1)),
     created_at  TEXT NOT NULL
 );
+CREATE TABLE library_identity (id TEXT NOT NULL CHECK (length(id) = 32));
+INSERT INTO "library_identity" VALUES('3c8ef22eb8834c7bea3620413b39c08f');
 CREATE TABLE lyric_stamps (
     version_id  INTEGER NOT NULL REFERENCES song_versions(id) ON DELETE CASCADE,
     line        INTEGER NOT NULL CHECK (line >= 0),
@@ -136,20 +138,8 @@ CREATE TABLE participants (
     real_name   TEXT,
     created_at  TEXT NOT NULL
 );
-INSERT INTO "participants" VALUES(1,'Ola','ola','Ola Nordmann','2026-12-07T11:56:25.753214+00:00');
-INSERT INTO "participants" VALUES(2,'Kari','kari',NULL,'2026-12-07T11:56:25.753391+00:00');
-CREATE TABLE retention_holds (
-    id          INTEGER PRIMARY KEY,
-    take_id     INTEGER NOT NULL REFERENCES takes(id) ON DELETE CASCADE,
-    reason      TEXT NOT NULL CHECK (length(trim(reason)) > 0),
-    account_id  INTEGER REFERENCES accounts(id),
-    at          TEXT NOT NULL,
-    until       TEXT NOT NULL
-);
-CREATE TABLE service_settings (
-    name   TEXT PRIMARY KEY,
-    value  TEXT NOT NULL
-);
+INSERT INTO "participants" VALUES(1,'Ola','ola','Ola Nordmann','2026-12-07T11:54:22.619809+00:00');
+INSERT INTO "participants" VALUES(2,'Kari','kari',NULL,'2026-12-07T11:54:22.620116+00:00');
 CREATE TABLE session_input_players (
     session_id      INTEGER NOT NULL,
     input           INTEGER NOT NULL,
@@ -187,7 +177,7 @@ CREATE TABLE sessions (
     count_in_bars  INTEGER NOT NULL DEFAULT 0 CHECK (count_in_bars >= 0),
     created_at     TEXT NOT NULL
 , midi_port TEXT);
-INSERT INTO "sessions" VALUES(1,'Tuesday band','band','2026-11-03',NULL,'',NULL,NULL,0,'2026-12-07T11:56:25.753966+00:00','Keystation 49');
+INSERT INTO "sessions" VALUES(1,'Tuesday band','band','2026-11-03',NULL,'',NULL,NULL,0,'2026-12-07T11:54:22.621125+00:00','Keystation 49');
 CREATE TABLE song_takes (
     song_id  INTEGER NOT NULL REFERENCES songs(id) ON DELETE CASCADE,
     take_id  INTEGER NOT NULL REFERENCES takes(id) ON DELETE CASCADE,
@@ -207,12 +197,12 @@ INSERT INTO "song_versions" VALUES(1,1,1,'First verse
 
 Chorus
 Second verse
-Chorus','','2026-12-07T11:56:25.754725+00:00');
+Chorus','','2026-12-07T11:54:22.622285+00:00');
 INSERT INTO "song_versions" VALUES(2,1,2,'New first verse
 
 Chorus
 Second verse
-Chorus','Slower before the last chorus.','2026-12-07T11:56:25.755276+00:00');
+Chorus','Slower before the last chorus.','2026-12-07T11:54:22.623214+00:00');
 CREATE TABLE song_writers (
     song_id         INTEGER NOT NULL REFERENCES songs(id) ON DELETE CASCADE,
     participant_id  INTEGER NOT NULL REFERENCES participants(id),
@@ -225,7 +215,7 @@ CREATE TABLE songs (
     title       TEXT NOT NULL CHECK (length(trim(title)) > 0),
     created_at  TEXT NOT NULL
 );
-INSERT INTO "songs" VALUES(1,'Morning song','2026-12-07T11:56:25.754725+00:00');
+INSERT INTO "songs" VALUES(1,'Morning song','2026-12-07T11:54:22.622285+00:00');
 CREATE TABLE take_listening (
     take_id     INTEGER PRIMARY KEY REFERENCES takes(id) ON DELETE CASCADE,
     loop_start  INTEGER CHECK (loop_start >= 0),
@@ -250,7 +240,7 @@ CREATE TABLE takes (
     stop_reason    TEXT, name TEXT, note TEXT NOT NULL DEFAULT '',
     UNIQUE (session_id, number)
 );
-INSERT INTO "takes" VALUES(1,1,1,'complete',48000,480000,'pcm24','system','2026-12-07T11:56:25.754287+00:00','2026-12-07T11:56:25.754613+00:00',NULL,'Groove','Bass a little loud.');
+INSERT INTO "takes" VALUES(1,1,1,'complete',48000,480000,'pcm24','system','2026-12-07T11:54:22.621596+00:00','2026-12-07T11:54:22.622077+00:00',NULL,'Groove','Bass a little loud.');
 CREATE TABLE track_mix (
     track_id  INTEGER PRIMARY KEY REFERENCES tracks(id) ON DELETE CASCADE,
     gain_db   REAL NOT NULL DEFAULT 0,
@@ -291,22 +281,24 @@ CREATE TABLE tracks (
 INSERT INTO "tracks" VALUES(1,1,'audio',1,NULL,'audio/take-1/track-1.wav',0,NULL);
 INSERT INTO "tracks" VALUES(2,1,'audio',2,NULL,'audio/take-1/track-2.wav',1,NULL);
 CREATE INDEX consent_events_by_participant ON consent_events (participant_id, purpose, id);
-CREATE TRIGGER consent_events_no_replace BEFORE INSERT ON consent_events
-WHEN EXISTS (SELECT 1 FROM consent_events WHERE id = NEW.id)
-BEGIN SELECT RAISE(ABORT, 'consent_events is append-only'); END;
-CREATE TRIGGER consent_events_no_update BEFORE UPDATE ON consent_events
-BEGIN SELECT RAISE(ABORT, 'consent_events is append-only'); END;
-CREATE TRIGGER consent_events_no_delete BEFORE DELETE ON consent_events
-BEGIN SELECT RAISE(ABORT, 'consent_events is append-only'); END;
-CREATE TRIGGER audit_log_no_replace BEFORE INSERT ON audit_log
-WHEN EXISTS (SELECT 1 FROM audit_log WHERE id = NEW.id)
-BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
-CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
-BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
-CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
-BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
 CREATE INDEX annotations_of_take ON annotations (take_id, start);
 CREATE INDEX audit_log_of_participant ON audit_log (participant_id, id);
 CREATE INDEX audit_log_of_actor ON audit_log (actor_id, id);
-CREATE INDEX retention_holds_of_take ON retention_holds (take_id, id);
+CREATE TRIGGER consent_events_no_update BEFORE UPDATE ON consent_events BEGIN SELECT RAISE(ABORT, 'consent_events is append-only'); END;
+CREATE TRIGGER consent_events_no_delete BEFORE DELETE ON consent_events BEGIN SELECT RAISE(ABORT, 'consent_events is append-only'); END;
+CREATE TRIGGER consent_events_no_replace BEFORE INSERT ON consent_events WHEN EXISTS (SELECT 1 FROM consent_events WHERE id = NEW.id) BEGIN SELECT RAISE(ABORT, 'consent_events is append-only'); END;
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+CREATE TRIGGER audit_log_no_replace BEFORE INSERT ON audit_log WHEN EXISTS (SELECT 1 FROM audit_log WHERE id = NEW.id) BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+CREATE TRIGGER exports_no_update BEFORE UPDATE ON exports BEGIN SELECT RAISE(ABORT, 'exports is append-only'); END;
+CREATE TRIGGER exports_no_delete BEFORE DELETE ON exports BEGIN SELECT RAISE(ABORT, 'exports is append-only'); END;
+CREATE TRIGGER exports_no_replace BEFORE INSERT ON exports WHEN EXISTS (SELECT 1 FROM exports WHERE id = NEW.id) BEGIN SELECT RAISE(ABORT, 'exports is append-only'); END;
+CREATE TRIGGER export_tracks_no_update BEFORE UPDATE ON export_tracks BEGIN SELECT RAISE(ABORT, 'export_tracks is append-only'); END;
+CREATE TRIGGER export_tracks_no_delete BEFORE DELETE ON export_tracks BEGIN SELECT RAISE(ABORT, 'export_tracks is append-only'); END;
+CREATE TRIGGER export_participants_no_update BEFORE UPDATE ON export_participants BEGIN SELECT RAISE(ABORT, 'export_participants is append-only'); END;
+CREATE TRIGGER export_participants_no_delete BEFORE DELETE ON export_participants BEGIN SELECT RAISE(ABORT, 'export_participants is append-only'); END;
+CREATE TRIGGER export_files_no_update BEFORE UPDATE ON export_files BEGIN SELECT RAISE(ABORT, 'export_files is append-only'); END;
+CREATE TRIGGER export_files_no_delete BEFORE DELETE ON export_files BEGIN SELECT RAISE(ABORT, 'export_files is append-only'); END;
+CREATE TRIGGER library_identity_no_update BEFORE UPDATE ON library_identity BEGIN SELECT RAISE(ABORT, 'library_identity is append-only'); END;
+CREATE TRIGGER library_identity_no_delete BEFORE DELETE ON library_identity BEGIN SELECT RAISE(ABORT, 'library_identity is append-only'); END;
 COMMIT;

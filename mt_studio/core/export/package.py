@@ -84,7 +84,8 @@ def write_texts(folder: Path, plan: ExportPlan, audio_files: Sequence[str]) -> l
 
 def write_manifest(folder: Path, plan: ExportPlan, names: Sequence[str], at: datetime,
                    loudness: dict | None) -> list[ExportedFile]:
-    """manifest.json in FOLDER listing NAMES with their checksums; every file, manifest last."""
+    """manifest.json in FOLDER listing NAMES with their checksums (and the library's ledger
+    heads when the export began); every file, manifest last."""
     files = [checksum(folder / name, name) for name in names]
     request = plan.request
     manifest = {
@@ -101,6 +102,8 @@ def write_manifest(folder: Path, plan: ExportPlan, names: Sequence[str], at: dat
         "loudness": loudness,
         "files": [{"name": f.name, "bytes": f.bytes, "sha256": f.sha256} for f in files],
     }
+    if plan.chain_heads is not None:  # the ledger as it stood: a later copy must go on from it
+        manifest["ledger"] = plan.chain_heads
     (folder / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n",
                                    encoding="utf-8")
     return files + [checksum(folder / MANIFEST, MANIFEST)]

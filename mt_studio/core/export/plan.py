@@ -8,7 +8,7 @@ credited by that name.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -49,6 +49,8 @@ class ExportFacts:
     everyone: tuple[Participant, ...]
     ledger: tuple[ConsentEvent, ...]
     songs: tuple[Song, ...]
+    # the library's id and its hash chains' heads when the export began, for the manifest
+    chain_heads: Mapping[str, object] | None = None
 
     @property
     def pseudonyms(self) -> dict[int, str]:
@@ -82,6 +84,7 @@ class ExportPlan:
     forbidden: tuple[str, ...]  # names and pseudonyms nobody chose as a credit
     writers: frozenset[int] = frozenset()  # who wrote the words shared (asked again, logged)
     midi_mixes: tuple[TrackMix, ...] = ()  # one per MIDI track
+    chain_heads: Mapping[str, object] | None = None  # as in ExportFacts
 
     @property
     def sounding_mixes(self) -> tuple[TrackMix, ...]:
@@ -138,6 +141,7 @@ class Hearing:
     decision: Decision
     ledger: tuple[ConsentEvent, ...]
     midi_mixes: tuple[TrackMix, ...] = ()  # one per MIDI track
+    chain_heads: Mapping[str, object] | None = None  # as in ExportFacts
 
 
 def hearing_from(facts: ExportFacts, request: ExportRequest, at: datetime) -> Hearing:
@@ -196,7 +200,8 @@ def plan_from(facts: ExportFacts, request: ExportRequest, at: datetime,
     if lyrics:
         _check_lyrics(lyrics, [p for p in facts.everyone if p.id in writers], heard.ledger)
     return ExportPlan(request, heard.take, heard.audio, heard.mixes, heard.midi, heard.present,
-                      heard.heard, title, lyrics, forbidden, writers, heard.midi_mixes)
+                      heard.heard, title, lyrics, forbidden, writers, heard.midi_mixes,
+                      facts.chain_heads)
 
 
 def refusal(decision: Decision, purpose: Purpose, names: dict[int, str]) -> str:

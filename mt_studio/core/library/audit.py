@@ -11,6 +11,7 @@ from contextvars import ContextVar
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from mt_studio.core.library import ledger_chain
 from mt_studio.core.library.clock import from_text, to_text, utc_now
 
 if TYPE_CHECKING:
@@ -40,13 +41,16 @@ def record(
     at: datetime | None = None,
     **details: object,
 ) -> None:
-    """Append an entry, inside the caller's transaction so it lands with the change it describes."""
+    """Append an entry, chained, inside the caller's transaction so it lands with the change it
+    describes."""
     actor_id, for_participant = _actor.get()
+    row_id, previous = ledger_chain.next_row(db, "audit_log")
+    row = (row_id, to_text(at or utc_now()), action, subject, participant_id,
+           json.dumps(details, sort_keys=True, default=str), actor_id, for_participant)
     db.execute(
-        "INSERT INTO audit_log (at, action, subject, participant_id, details, actor_id,"
-        " for_participant) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (to_text(at or utc_now()), action, subject, participant_id,
-         json.dumps(details, sort_keys=True, default=str), actor_id, for_participant),
+        "INSERT INTO audit_log (id, at, action, subject, participant_id, details, actor_id,"
+        " for_participant, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (*row, ledger_chain.link(previous, ledger_chain.canonical("audit_log", row))),
     )
 
 

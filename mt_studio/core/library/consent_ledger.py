@@ -15,7 +15,7 @@ from mt_studio.core.domain.withdrawal import (
     WithdrawalReport,
 )
 from mt_studio.core.errors import InputError
-from mt_studio.core.library import audit
+from mt_studio.core.library import audit, ledger_chain
 from mt_studio.core.library.clock import from_text, to_text, utc_now
 from mt_studio.core.text import one_line
 from mt_studio.i18n import _
@@ -146,22 +146,23 @@ def lead_sheets_with(db: sqlite3.Connection, participant_id: int) -> list[Touche
 
 
 def _append(db: sqlite3.Connection, event: ConsentEvent) -> ConsentEvent:
-    cursor = db.execute(
-        "INSERT INTO consent_events (participant_id, purpose, action, at, valid_until, credit,"
-        " witness, form_version, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (
-            event.participant_id, event.purpose.value, event.action.value, to_text(event.at),
-            event.valid_until.isoformat() if event.valid_until else None,
-            event.credit.value if event.credit else None,
-            event.witness, event.form_version, event.reason,
-        ),
+    row_id, previous = ledger_chain.next_row(db, "consent_events")
+    row = (
+        row_id, event.participant_id, event.purpose.value, event.action.value, to_text(event.at),
+        event.valid_until.isoformat() if event.valid_until else None,
+        event.credit.value if event.credit else None,
+        event.witness, event.form_version, event.reason,
+    )
+    db.execute(
+        f"INSERT INTO consent_events ({_COLUMNS}, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (*row, ledger_chain.link(previous, ledger_chain.canonical("consent_events", row))),
     )
     audit.record(
         db, f"consent.{'granted' if event.action is ConsentAction.GRANT else 'withdrawn'}",
-        f"consent:{cursor.lastrowid}", event.participant_id, event.at, purpose=event.purpose.value,
+        f"consent:{row_id}", event.participant_id, event.at, purpose=event.purpose.value,
     )
     return _event(db.execute(f"SELECT {_COLUMNS} FROM consent_events WHERE id = ?",
-                             (cursor.lastrowid,)).fetchone())
+                             (row_id,)).fetchone())
 
 
 def _event(row: tuple) -> ConsentEvent:

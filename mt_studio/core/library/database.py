@@ -97,6 +97,21 @@ class Library:
                 raise
             self.connection.execute("COMMIT")
 
+    @contextmanager
+    def snapshot(self) -> Iterator[sqlite3.Connection]:
+        """A connection of its own, read-only, seeing the library as committed when its first
+        read began until the block ends; the library's lock is not held meanwhile (for a long
+        read in a worker, such as checking the ledger)."""
+        uri = f"{self.database_path.as_uri()}?mode=ro"
+        connection = sqlite3.connect(uri, uri=True, isolation_level=None,
+                                     check_same_thread=False)
+        try:
+            connection.execute("PRAGMA busy_timeout = 5000")
+            connection.execute("BEGIN")
+            yield connection
+        finally:
+            connection.close()
+
     def close(self) -> None:
         """Close the database; the library stays as it was last committed."""
         self.connection.close()

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 
 from mt_studio.core.domain import Purpose
 from mt_studio.core.domain.records import ExportedFile
-from mt_studio.core.library import audit
+from mt_studio.core.library import audit, ledger_chain
 from mt_studio.core.library.clock import to_text, utc_now
 from mt_studio.core.library.takes import Track
 
@@ -23,30 +23,28 @@ def record(
     files: Sequence[ExportedFile] = (),
     title: str = "",
 ) -> int:
-    """Store an export, its files and its audit row; returns the export's id.
+    """Store an export (chained, its hash covering its tracks, participants and files), its
+    files and its audit row; returns the export's id.
 
     FILE is where the export was written (a folder, or a single file).
     """
     tracks = list(tracks)
     participant_ids = sorted(set(participant_ids))
-    cursor = db.execute(
-        "INSERT INTO exports (created_at, purpose, recipient, profile, file, title)"
-        " VALUES (?, ?, ?, ?, ?, ?)",
-        (to_text(utc_now()), purpose.value, recipient, profile, file, title),
+    export_id, previous = ledger_chain.next_row(db, "exports")
+    row = (export_id, to_text(utc_now()), purpose.value, recipient, profile, file, title)
+    parts = {"export_tracks": [(t.take_id, t.id) for t in tracks],
+             "export_participants": [(pid,) for pid in participant_ids],
+             "export_files": [(f.name, f.bytes, f.sha256) for f in files]}
+    db.execute(
+        "INSERT INTO exports (id, created_at, purpose, recipient, profile, file, title, hash)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (*row, ledger_chain.link(previous, ledger_chain.canonical("exports", row, parts))),
     )
-    export_id = cursor.lastrowid
-    db.executemany(
-        "INSERT INTO export_tracks (export_id, take_id, track_id) VALUES (?, ?, ?)",
-        [(export_id, t.take_id, t.id) for t in tracks],
-    )
-    db.executemany(
-        "INSERT INTO export_participants (export_id, participant_id) VALUES (?, ?)",
-        [(export_id, pid) for pid in participant_ids],
-    )
-    db.executemany(
-        "INSERT INTO export_files (export_id, name, bytes, sha256) VALUES (?, ?, ?, ?)",
-        [(export_id, f.name, f.bytes, f.sha256) for f in files],
-    )
+    for table, rows in parts.items():
+        columns = ("export_id", *ledger_chain.EXPORT_PARTS[table])
+        db.executemany(f"INSERT INTO {table} ({', '.join(columns)})"
+                       f" VALUES ({', '.join('?' * len(columns))})",
+                       [(export_id, *values) for values in rows])
     audit.record(db, "export.written", f"export:{export_id}", purpose=purpose.value,
                  recipient=recipient, where=file, profile=profile,
                  tracks=[t.id for t in tracks], participants=participant_ids,

@@ -5,8 +5,11 @@ Never edit a migration that has shipped: add a new one. Each runs in its own tra
 
 from __future__ import annotations
 
+import secrets
 import sqlite3
 from collections.abc import Callable
+
+from mt_studio.core.library import ledger_chain
 
 Migration = str | Callable[[sqlite3.Connection], None]
 
@@ -334,7 +337,24 @@ ALTER TABLE track_parts ADD COLUMN sha256 TEXT
     CHECK (sha256 IS NULL OR (length(sha256) = 64 AND sha256 NOT GLOB '*[^0-9a-f]*'));
 """
 
-V9_RETENTION = """
+
+def v9_ledger_chain(db: sqlite3.Connection) -> None:
+    """The consent ledger, the audit log and the exports carry a hash chain (each row's hash
+    covers the previous row's and its own content: ledger_chain.py); the library gets a random
+    id, by which the head last seen is kept outside it; the exports and the rows written with
+    them become append-only too."""
+    db.execute("CREATE TABLE library_identity (id TEXT NOT NULL CHECK (length(id) = 32))")
+    db.execute("INSERT INTO library_identity (id) VALUES (?)", (secrets.token_hex(16),))
+    for table in ledger_chain.CHAINS:
+        db.execute(f"ALTER TABLE {table} ADD COLUMN hash TEXT")
+    for name in ledger_chain.expected_triggers():
+        db.execute(f"DROP TRIGGER IF EXISTS {name}")
+    ledger_chain.relink(db)
+    for sql in ledger_chain.expected_triggers().values():
+        db.execute(sql)
+
+
+V10_RETENTION = """
 -- A therapist's written reason to keep a take that is due for deletion (its consent to keep
 -- ended): it holds until `until` (a local day, not included) and is then asked for again. Gone
 -- with the take; the audit log keeps every reason given.
@@ -358,4 +378,4 @@ CREATE TABLE service_settings (
 
 MIGRATIONS: tuple[Migration, ...] = (V1_BASE_SCHEMA, V2_TRACK_PARTS, V3_SONGS_AND_LAYERS,
                                      V4_EXPORT_FILES, V5_ANNOTATIONS, V6_SESSION_AND_TAKE_STATE,
-                                     V7_ACCOUNTS, V8_PART_HASHES, V9_RETENTION)
+                                     V7_ACCOUNTS, V8_PART_HASHES, v9_ledger_chain, V10_RETENTION)

@@ -64,7 +64,7 @@ class AccountService:
         all wait; a right passphrase then clears the count."""
         account, kept = self._proved(name, passphrase)
         # The sign-in is the account's own act once the passphrase proved it.
-        with self._studio._transaction(actor=Actor(account)) as tx:
+        with self._studio._transaction(actor=Actor(account), bookkeeping=True) as tx:
             accounts.record_sign_in(tx, account.id, True)
             if passphrases.outdated(kept):
                 accounts.set_passphrase(tx, account.id, passphrases.hashed(passphrase),
@@ -78,11 +78,11 @@ class AccountService:
         account, kept = self._admitted(name)
         if not passphrases.matches(kept, passphrase):
             if account is not None:
-                with self._studio._transaction(actor=None) as tx:
+                with self._studio._transaction(actor=None, bookkeeping=True) as tx:
                     accounts.record_sign_in(tx, account.id, False)
             raise AccessRefused(wrong or _("The name or the passphrase is wrong."))
         if account.disabled:  # told only to whoever knows its passphrase
-            with self._studio._transaction(actor=None) as tx:
+            with self._studio._transaction(actor=None, bookkeeping=True) as tx:
                 accounts.record_refusal(tx, account.id, "disabled")
             raise AccessRefused(_("This account is disabled: an admin can enable it again."))
         return account, kept
@@ -94,7 +94,8 @@ class AccountService:
         passphrase would be told apart). Refusals are audited, in one transaction: tries at
         once each see the others'."""
         refusal: MtStudioError | None = None
-        with self._studio._transaction(actor=None) as tx:  # kept with a refusal's row in it
+        # kept with a refusal's row in it; a read-only library still counts the tries
+        with self._studio._transaction(actor=None, bookkeeping=True) as tx:
             try:
                 account = accounts.find(tx, name)
             except InputError:

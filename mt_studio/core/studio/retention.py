@@ -117,7 +117,10 @@ class RetentionService:
 
     def run(self, now: datetime | None = None) -> RetentionRun:
         """Delete every due take whose grace days are over and that no reason holds (each
-        deletion audited with why); a take that cannot be deleted now is named and left."""
+        deletion audited with why); a take that cannot be deleted now is named and left.
+        LibraryReadOnly, deleting nothing, when the ledger was changed outside mt_studio (a
+        withdrawal forged into it would otherwise delete takes)."""
+        self._studio._trust_ledger()
         due = self.due(now)
         deleted, failed, waiting = [], [], []
         for take in due.takes:

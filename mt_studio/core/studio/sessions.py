@@ -112,6 +112,7 @@ class SessionService:
         from mt_studio.core.demo import synthesize_song
         from mt_studio.core.studio.demo import create_demo_session
 
+        self._studio._refuse_if_read_only()  # its transaction is its own, not the studio's
         song = synthesize_song()  # before the lock: nobody waits for the music to be made
         with self._studio._reading(), self._studio._acting():  # a transaction of its own
             session_id = create_demo_session(self._studio._library, song)

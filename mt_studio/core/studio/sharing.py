@@ -40,6 +40,7 @@ from mt_studio.core.library import (
     consent_ledger,
     exports,
     layers,
+    ledger_chain,
     participants,
     sessions,
     songs,
@@ -93,7 +94,9 @@ class SharingService:
         """Export as REQUEST asks through the consent gate, or raise having written nothing
         (ConsentRefused, InputError, ExportCancelled, ExportFailed, PluginFailed, and
         LibraryError naming a file of the take that is not the one recorded). PROGRESS and
-        CANCELLED are called on this thread; PLUGINS offers effects and exporters."""
+        CANCELLED are called on this thread; PLUGINS offers effects and exporters.
+        LibraryReadOnly, before anything is written, for a library open read-only."""
+        self._studio._refuse_if_read_only()
         with self._studio._reading() as db:
             sound = resolve(db, self._studio.folder, request.take_id)
             facts = export_facts(db, sound.take, sound.left_out)
@@ -162,9 +165,13 @@ def export_facts(db: Connection, take: Take, left_out: Iterable[int]) -> ExportF
     """What an export of TAKE, which leaves the tracks LEFT_OUT unheard (a looper's undone
     or muted layers), is planned from: the rest read from DB in one go."""
     present = frozenset(p.id for p in sessions.get(db, take.session_id).participants)
+    heads = {"library": ledger_chain.library_id(db),
+             "chains": {table: {"rows": head.rows, "hash": head.hash}
+                        for table, head in ledger_chain.heads(db).items()}}
     return ExportFacts(take, frozenset(left_out), present,
                        tuple(participants.all_participants(db)),
-                       tuple(consent_ledger.events(db)), tuple(songs.for_take(db, take.id)))
+                       tuple(consent_ledger.events(db)), tuple(songs.for_take(db, take.id)),
+                       heads)
 
 
 def read_lead_sheet(db: Connection, take: Take, stored: Sequence[StoredAnnotation],

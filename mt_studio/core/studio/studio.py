@@ -26,6 +26,7 @@ from mt_studio.core.library import (
 )
 from mt_studio.core.library import accounts as library_accounts
 from mt_studio.core.studio.event_hub import Events
+from mt_studio.core.studio.ledger import LedgerCheck, LedgerWatch
 from mt_studio.i18n import _
 
 if TYPE_CHECKING:
@@ -76,10 +77,32 @@ class Studio:
         self._services_lock = threading.Lock()  # not the studio's: never waits on a change
 
     @classmethod
-    def open(cls, folder: Path | str) -> Studio:
+    def open(cls, folder: Path | str, *, check_ledger: bool = True) -> Studio:
         """The studio on the library in FOLDER (created if new); LibraryError naming the file
-        or folder when it cannot be opened."""
-        return cls(Library.open(folder))
+        or folder when it cannot be opened. Its ledger is checked first (`check_ledger`),
+        unless CHECK_LEDGER is false: then the caller checks it soon after (the window, in a
+        worker once it has painted)."""
+        studio = cls(Library.open(folder))
+        if check_ledger:
+            try:
+                studio.check_ledger()
+            except BaseException:
+                studio.close()
+                raise
+        return studio
+
+    def check_ledger(self) -> LedgerCheck:
+        """Check that the ledger (consent, audit log, exports) is as mt_studio wrote it and
+        not older than last seen here; when it is not, the library is read-only from now on
+        (`read_only` says why). A long read on a snapshot of its own: call it from a worker
+        in a window."""
+        return self._shared.ledger.check()
+
+    @property
+    def read_only(self) -> LedgerCheck | None:
+        """Why the library is open read-only (its ledger was changed outside mt_studio), or
+        None while it may be changed."""
+        return self._shared.ledger.doubt
 
     # -- who is at the keyboard -----------------------------------------------------------
 
@@ -162,7 +185,7 @@ class Studio:
         key = (self.actor, action, subject, participant_id, repr(sorted(details.items())))
         if key in self._shared.reads_noted:
             return
-        with self._transaction() as tx:
+        with self._transaction(bookkeeping=True) as tx:
             audit.record(tx, action, subject, participant_id, **details)
         self._shared.reads_noted.add(key)
 
@@ -296,12 +319,31 @@ class Studio:
 
     # -- for the services -----------------------------------------------------------------
 
+    def _trust_ledger(self) -> None:
+        """Check the ledger now unless it was checked in this process; LibraryReadOnly if it
+        was found changed: what the ledger decides (a deletion) must not rest on a forged one."""
+        if not self._shared.ledger.checked:
+            self.check_ledger()
+        self._refuse_if_read_only()
+
+    def _refuse_if_read_only(self) -> None:
+        """LibraryReadOnly if the library is open read-only (for a change that writes files
+        before its transaction)."""
+        self._shared.ledger.refuse_if_read_only()
+
     @contextmanager
-    def _transaction(self, *, actor: Actor | None | str = SIGNED_IN) -> Iterator[Connection]:
+    def _transaction(self, *, actor: Actor | None | str = SIGNED_IN,
+                     bookkeeping: bool = False) -> Iterator[Connection]:
         """One all-or-nothing change (a service's own), audited as done by ACTOR (None:
         nobody; default: whoever is signed in now); a transaction opened inside another joins
-        it. The events announced meanwhile are told once it is committed."""
+        it. The events announced meanwhile are told once it is committed.
+
+        A library open read-only (its ledger changed outside mt_studio) refuses it with
+        LibraryReadOnly, unless it is BOOKKEEPING: only audit rows of who looked, and
+        sign-ins, which a read-only library still keeps."""
         shared = self._shared
+        if not bookkeeping:
+            shared.ledger.refuse_if_read_only()
         with shared.lock, self._acting(actor):
             if shared.pending is not None:  # inside one already: part of it
                 yield self._library.connection
@@ -313,6 +355,7 @@ class Studio:
                 announced = shared.pending
             finally:
                 shared.pending, shared.writer = None, None
+            shared.ledger.committed(self._library.connection)
         for event in announced:
             self.events.emit(event)
 
@@ -380,6 +423,7 @@ class _Shared:
         self.pending: list[Event] | None = None  # announced in the open transaction
         self.writer: int | None = None  # the thread whose transaction is open
         self.events = Events()
+        self.ledger = LedgerWatch(library)
         with self.lock:
             self.protected = library_accounts.count(library.connection) > 0
         self.reads_noted: set[tuple] = set()

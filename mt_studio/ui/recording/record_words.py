@@ -3,9 +3,15 @@ will not record."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
 from mt_studio.core.capture.audio_capture import DISK_RESERVE_BYTES
 from mt_studio.core.capture.take_plan import MIDI_KEY, TakePlan
 from mt_studio.i18n import _, ngettext
+
+if TYPE_CHECKING:
+    from mt_studio.core.capture.recovery import RecoveredTake
 
 
 def disk_time_text(free_bytes: int, bytes_per_second: int) -> str:
@@ -39,3 +45,15 @@ def disarmed_text(plan: TakePlan | None) -> str:
         lines.append(_("The MIDI keyboard will not be recorded: {why}.").format(
             why=plan.disarm_reasons[MIDI_KEY]))
     return "\n".join(lines)
+
+
+def recovered_words(recovered: Sequence[RecoveredTake]) -> str:
+    """What to tell after the takes RECOVERED were repaired at the start."""
+    lines = [_("Take {number} of session {session}: {seconds:.0f} s kept").format(
+        number=r.number, session=r.session_id, seconds=r.frames / r.samplerate)
+        for r in recovered]
+    message = ngettext(
+        "mt_studio closed unexpectedly during a recording last time. That take was "
+        "repaired and kept:", "mt_studio closed unexpectedly during recordings last time. "
+        "These takes were repaired and kept:", len(recovered))
+    return "\n".join([message, *lines])

@@ -30,10 +30,7 @@ class WindowRetention:
         if self.waits:
             return
         run_in_worker(window, window.studio.retention.run, done=lambda run: _tell(window, run),
-                      failed=lambda error: window.reporter.report(
-                          _("Takes due for deletion were not deleted"),
-                          _("They are kept until the next start: {error}").format(error=error)),
-                      thread="mt-studio-retention")
+                      failed=lambda error: _not_run(window, error), thread="mt-studio-retention")
 
     def unlocked(self) -> None:
         """Someone signed in: run now if it waited for them."""
@@ -50,6 +47,15 @@ class WindowRetention:
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
         return dialog
+
+
+def _not_run(window: QMainWindow, error: Exception) -> None:
+    from mt_studio.core.studio.ledger import LibraryReadOnly
+
+    if isinstance(error, LibraryReadOnly):
+        return  # the band across the window says so already
+    window.reporter.report(_("Takes due for deletion were not deleted"),
+                           _("They are kept until the next start: {error}").format(error=error))
 
 
 def _tell(window: QMainWindow, run: RetentionRun) -> None:
