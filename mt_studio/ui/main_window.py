@@ -20,6 +20,7 @@ from PyQt6.QtWidgets import (
 from mt_studio.i18n import _, ngettext
 from mt_studio.ui.common.error_reporter import ErrorReporter
 from mt_studio.ui.common.worker import run_in_worker
+from mt_studio.ui.deletion import open_erase_person
 from mt_studio.ui.plugins.plugin_starter import PluginStarter
 from mt_studio.ui.session_view import SessionView
 from mt_studio.ui.sessions.session_list import SessionList
@@ -218,6 +219,8 @@ class MainWindow(QMainWindow):
         session_menu.addSeparator()
         self.participant_action = self._add(session_menu, _("&My songs (participant mode)…"),
                                             self.choose_participant_mode)
+        self.library_actions.append(self._add(session_menu, _("&Erase a person…"),
+                                              lambda: open_erase_person(self.studio, self)))
         self.lock_action = self._add(session_menu, _("&Lock"), self.lock, "Ctrl+L")
         session_menu.addSeparator()
         self._add(session_menu, _("&Quit"), self.close, "Ctrl+Q")

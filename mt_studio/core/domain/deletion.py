@@ -8,6 +8,8 @@ from dataclasses import dataclass
 
 from mt_studio.core.domain.withdrawal import TouchedExport, TouchedLeadSheet, TouchedTake
 
+MAX_REASON_LENGTH = 500  # the characters a deletion's reason may have
+
 
 class Deleted(enum.StrEnum):
     """What is deleted: a take, a song, or a person erased."""

@@ -15,7 +15,13 @@ from sqlite3 import Connection
 from typing import TYPE_CHECKING
 
 from mt_studio.core.domain import TakeStatus
-from mt_studio.core.domain.deletion import Deleted, DeletionPlan, FileToRemove, SongTouched
+from mt_studio.core.domain.deletion import (
+    MAX_REASON_LENGTH,
+    Deleted,
+    DeletionPlan,
+    FileToRemove,
+    SongTouched,
+)
 from mt_studio.core.errors import InputError
 from mt_studio.core.export.names import names_in
 from mt_studio.core.library import audit, deletions, participants, removals, sessions, songs, takes
@@ -28,9 +34,7 @@ from mt_studio.i18n import _
 if TYPE_CHECKING:
     from mt_studio.core.studio.studio import Studio
 
-__all__ = ["DeletionPlan", "DeletionService"]
-
-MAX_REASON_LENGTH = 500
+__all__ = ["MAX_REASON_LENGTH", "DeletionPlan", "DeletionService"]
 
 
 class DeletionService:
