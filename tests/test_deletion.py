@@ -9,6 +9,7 @@ import os
 import subprocess
 import sys
 import textwrap
+from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -17,11 +18,11 @@ import soundfile as sf
 from export_story import RATE, a_song, band_take
 
 from mt_studio.core import midi_audio, peak_cache
-from mt_studio.core.domain import Purpose, TrackKind
+from mt_studio.core.domain import Purpose, SessionKind, TrackKind
 from mt_studio.core.domain.accounts import Role
 from mt_studio.core.errors import AccessRefused, InputError
 from mt_studio.core.export import ExportRequest
-from mt_studio.core.library import Library, layers, sessions, songs, takes
+from mt_studio.core.library import Library, layers, participants, sessions, songs, takes
 from mt_studio.core.library.database import DATABASE_NAME
 from mt_studio.core.practice import PracticeSettings, practice_version
 from mt_studio.core.studio import Studio
@@ -346,3 +347,21 @@ def test_the_commands_print_what_would_go_and_delete_only_when_told(library, ban
     song = cli("song", "delete", "1", "--reason", "asked for", "--yes", "--json")
     assert song.code == 0 and song.json()["songs_deleted"][0]["title"] == "Lyset i vinduet"
     assert os.listdir(folder / "audio") == []
+
+
+def test_a_name_is_blotted_out_as_a_whole_word_only(library, studio):
+    with library.transaction() as db:
+        person = participants.add(db, "Sola", "Ola")
+        session = sessions.create(db, "Ola og Olav", SessionKind.BAND, on=date(2026, 12, 1),
+                                  participants=[person], notes="OLA kom, gondola")
+    studio.deletion.erase_participant(person.id, reason="asked to be forgotten")
+    kept = sessions.get(library.connection, session.id)
+    assert (kept.title, kept.notes) == ("— og Olav", "— kom, gondola")
+
+
+def test_a_withdrawal_may_not_name_the_person_in_its_reason(library, studio, band):
+    for reason in ("Ola Nordmann wants out", "Blaabaer wants out"):
+        with pytest.raises(InputError, match="names the person"):
+            studio.consent.withdraw(band.ola.id, [Purpose.GROUP], reason=reason)
+    assert studio.consent.withdraw(band.ola.id, [Purpose.GROUP],
+                                   reason="wants out").valid_before == (Purpose.GROUP,)

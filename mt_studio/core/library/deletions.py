@@ -163,7 +163,7 @@ def make_tombstone(db: sqlite3.Connection, participant_id: int) -> None:
 
 def written_in(db: sqlite3.Connection, name: str,
                columns: Sequence[tuple[str, str]] = FREE_TEXT) -> dict[str, int]:
-    """How many rows of each TABLE.COLUMN hold NAME (in any letter case)."""
+    """How many rows of each TABLE.COLUMN hold NAME (as a whole word, in any letter case)."""
     found: dict[str, int] = {}
     pattern = _pattern(name)
     for table, column in columns:
@@ -175,7 +175,8 @@ def written_in(db: sqlite3.Connection, name: str,
 
 
 def blot_out(db: sqlite3.Connection, name: str) -> int:
-    """Replace NAME (in any letter case) wherever it is written in FREE_TEXT; the rows changed."""
+    """Replace NAME (as a whole word, in any letter case) wherever it is written in FREE_TEXT;
+    the rows changed."""
     pattern = _pattern(name)
     changed = 0
     for table, column in FREE_TEXT:
@@ -196,7 +197,8 @@ def forget_freed_pages(db: sqlite3.Connection) -> bool:
 
 
 def _pattern(name: str) -> re.Pattern[str]:
-    return re.compile(re.escape(name.strip()), re.IGNORECASE)
+    """NAME as a whole word or words, in any letter case: "Ola" is not blotted out of "Olav"."""
+    return re.compile(rf"(?<!\w){re.escape(name.strip())}(?!\w)", re.IGNORECASE)
 
 
 def _add(counts: dict[str, int], table: str, count: int) -> None:

@@ -120,6 +120,11 @@ class DeletionService:
                     pseudonym=person.pseudonym))
             self._check_reason(tx, reason, [participant_id])
             take_ids = [take.take_id for take in plan.takes]
+            for take_id in {*take_ids, *(take for take, _track in plan.tracks)}:
+                if takes.get(tx, take_id).status is TakeStatus.RECORDING:
+                    raise InputError(_("{pseudonym} is heard on a take being recorded (or "
+                                       "waiting to be recovered after a crash): erase them "
+                                       "once it is over.").format(pseudonym=person.pseudonym))
             deletions.delete_takes(tx, take_ids)
             deletions.delete_tracks(tx, [track for _take, track in plan.tracks])
             deletions.delete_songs(tx, [song.song_id for song in plan.songs_deleted])
