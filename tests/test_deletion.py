@@ -16,16 +16,26 @@ import numpy as np
 import pytest
 import soundfile as sf
 from export_story import RATE, a_song, band_take
+from jack_rig import JackServer, seen_by_portaudio
 
 from mt_studio.core import midi_audio, peak_cache
 from mt_studio.core.domain import Purpose, SessionKind, TrackKind
 from mt_studio.core.domain.accounts import Role
 from mt_studio.core.errors import AccessRefused, InputError
 from mt_studio.core.export import ExportRequest
-from mt_studio.core.library import Library, layers, participants, sessions, songs, takes
+from mt_studio.core.library import (
+    Library,
+    consent_ledger,
+    layers,
+    participants,
+    sessions,
+    songs,
+    takes,
+)
 from mt_studio.core.library.database import DATABASE_NAME
 from mt_studio.core.practice import PracticeSettings, practice_version
 from mt_studio.core.studio import Studio
+from mt_studio.core.studio.recording import TakeRequest
 
 PASS = "a song for every morning"
 NOTE = "Ola gråt i refrenget"  # a take's note: health data that must go with the take
@@ -172,6 +182,7 @@ KILLED = textwrap.dedent("""
     import os, signal, sys
     from mt_studio.core.library import database, removals
     from mt_studio.core.studio import Studio
+from mt_studio.core.studio.recording import TakeRequest
 
     def kill(*_args, **_kwargs):
         os.kill(os.getpid(), signal.SIGKILL)
@@ -365,3 +376,29 @@ def test_a_withdrawal_may_not_name_the_person_in_its_reason(library, studio, ban
             studio.consent.withdraw(band.ola.id, [Purpose.GROUP], reason=reason)
     assert studio.consent.withdraw(band.ola.id, [Purpose.GROUP],
                                    reason="wants out").valid_before == (Purpose.GROUP,)
+
+
+def test_a_take_recorded_on_a_real_interface_goes_whole_and_not_while_it_records(library,
+                                                                                studio):
+    with library.transaction() as db:
+        ola = participants.add(db, "Ola")
+        consent_ledger.grant(db, ola, [Purpose.RECORD])
+        session = sessions.create(db, "Duo", SessionKind.INDIVIDUAL, on=date(2026, 12, 1),
+                                  participants=[ola])
+    before = files_under(library.folder)
+    with (JackServer(samplerate=RATE, inputs=2, synchronous=True) as server,
+          seen_by_portaudio(server)):
+        recording = studio.recording.start(TakeRequest(session.id, "system", inputs=(1, 2),
+                                                       duration_seconds=0.5))
+        try:
+            with pytest.raises(InputError, match="being recorded"):
+                studio.deletion.delete_take(recording.take_id, reason="a mistake")
+            assert recording.wait(30)
+        finally:
+            recording.stop()
+    folder = library.folder / takes.take_folder(recording.take_id)
+    made = {p.name for p in folder.iterdir()}
+    assert {"journal.log"} < made and len(made) >= 3  # its parts, journal and lock
+    plan = studio.deletion.delete_take(recording.take_id, reason="a mistake")
+    assert {f.path.rsplit("/", 1)[-1] for f in plan.files} >= made
+    assert files_under(library.folder) == before and not folder.exists()
