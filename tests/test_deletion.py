@@ -182,7 +182,6 @@ KILLED = textwrap.dedent("""
     import os, signal, sys
     from mt_studio.core.library import database, removals
     from mt_studio.core.studio import Studio
-from mt_studio.core.studio.recording import TakeRequest
 
     def kill(*_args, **_kwargs):
         os.kill(os.getpid(), signal.SIGKILL)
@@ -402,3 +401,11 @@ def test_a_take_recorded_on_a_real_interface_goes_whole_and_not_while_it_records
     plan = studio.deletion.delete_take(recording.take_id, reason="a mistake")
     assert {f.path.rsplit("/", 1)[-1] for f in plan.files} >= made
     assert files_under(library.folder) == before and not folder.exists()
+
+
+def test_a_deletion_will_not_join_a_transaction_open_around_it(library, studio, band):
+    before = files_under(library.folder)
+    with pytest.raises(RuntimeError, match="outside a transaction"), studio._transaction():
+        studio.deletion.delete_take(band.take_id, reason="kept past its time")
+    assert files_under(library.folder) == before
+    assert studio.listening.take(band.take_id).id == band.take_id

@@ -153,6 +153,9 @@ class DeletionService:
         studio = self._studio
         reason = _clean_reason(reason)
         with studio._shared.lock:  # no other change between the commit and the removal
+            if studio._shared.pending is not None:
+                # Joined to a transaction open around it, the files would go before its commit.
+                raise RuntimeError("a deletion commits on its own: call it outside a transaction")
             with studio._transaction() as tx:
                 plan, paths, more = change(tx)
                 removals.note(tx, paths)
