@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from mt_studio.core.domain import TrackKind
 from mt_studio.core.errors import LibraryError
-from mt_studio.core.library import Library, ledger_chain, participants
+from mt_studio.core.library import Library, deletions, ledger_chain, participants, takes
 from mt_studio.core.library.database import DATABASE_NAME
 from mt_studio.core.library.migrations import MIGRATIONS
 
@@ -58,6 +59,8 @@ def test_upgrading_from_every_earlier_version_keeps_the_data(tmp_path, version):
             # Parts kept before V8 have no hash: they stay unchecked, never "changed".
             hashes = [row[0] for row in db.execute("SELECT sha256 FROM track_parts")]
             assert hashes == ([] if version == 1 else [ROOM_SHA256] if version >= 8 else [None])
+            # Deletion (V11): nobody erased, nothing left to remove.
+            assert db.execute("SELECT count(*) FROM pending_removals").fetchone()[0] == 0
         # From V9 the ledger, the audit log and the exports are chained, rows from before too.
         assert ledger_chain.verify(db) == (None, ledger_chain.heads(db))
         assert len(ledger_chain.library_id(db)) == 32
@@ -65,6 +68,20 @@ def test_upgrading_from_every_earlier_version_keeps_the_data(tmp_path, version):
             assert db.execute("SELECT count(*) FROM audit_log WHERE hash IS NULL").fetchone() == (
                 0,)
         participants.add(db, "Nils")
+
+
+def test_a_deleted_takes_ids_are_not_given_again_in_an_upgraded_library(tmp_path):
+    db = sqlite3.connect(tmp_path / DATABASE_NAME)
+    db.executescript((DATA / "library-v8.sql").read_text())
+    db.close()
+    with Library.open(tmp_path) as library, library.transaction() as db:
+        (take_id,) = takes.ids(db)
+        track_ids = [track.id for track in takes.get(db, take_id).tracks]
+        session_id = takes.get(db, take_id).session_id
+        deletions.delete_takes(db, [take_id])
+        again = takes.start(db, session_id, 48000)
+        track = takes.add_track(db, again, TrackKind.AUDIO, input=1)
+    assert again > take_id and track.id > max(track_ids)
 
 
 def test_a_pending_migration_runs_once_in_order_and_keeps_a_backup(tmp_path):

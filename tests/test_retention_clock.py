@@ -41,7 +41,8 @@ def test_a_take_without_keep_goes_after_its_grace_days_and_not_before(library):
         db.execute("UPDATE sessions SET date = ?", (today.isoformat(),))
     folder = library.folder
     take_files = {folder / row[0] for row in library.connection.execute(
-        "SELECT file FROM track_parts JOIN tracks ON tracks.id = track_id WHERE take_id = ?",
+        "SELECT track_parts.file FROM track_parts JOIN tracks ON tracks.id = track_id"
+        " WHERE take_id = ?",
         (story.take_id,))}
     assert take_files and take_files <= files_under(folder)
     library.close()

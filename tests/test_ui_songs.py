@@ -336,7 +336,7 @@ def test_every_button_is_reached_with_tab_and_has_a_name(qtbot, panel, library, 
         reached.append(widget)
         qtbot.keyClick(widget, Qt.Key.Key_Tab)
     buttons = [b for b in panel.findChildren(QPushButton) if b.isVisible()]
-    assert len(buttons) == 6 and all(b.isEnabled() for b in buttons)
+    assert len(buttons) == 7 and all(b.isEnabled() for b in buttons)
     assert all(button in reached for button in buttons)
     assert panel.lyrics.column in reached
     unnamed = [w for w in set(reached) if not w.accessibleName()]

@@ -26,7 +26,7 @@ log = logging.getLogger(__name__)
 COMMAND_MODULES = (
     "participant_commands", "consent_commands", "session_commands", "preset_commands",
     "device_commands", "record_commands", "play_commands", "song_commands", "export_commands",
-    "plugin_commands", "user_commands", "audit_commands", "verify_commands",
+    "plugin_commands", "user_commands", "audit_commands", "verify_commands", "delete_commands",
     "retention_commands",
 )
 

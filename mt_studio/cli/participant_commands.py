@@ -1,9 +1,10 @@
-"""`mt-studio participant add|list`."""
+"""`mt-studio participant add|list|erase`."""
 
 from __future__ import annotations
 
 import argparse
 
+from mt_studio.cli.delete_commands import add_participant_erase
 from mt_studio.cli.output import emit_json, emit_line, emit_table
 from mt_studio.core.domain import Participant
 from mt_studio.core.studio import Studio
@@ -12,7 +13,7 @@ from mt_studio.i18n import _
 
 def register(commands: argparse._SubParsersAction) -> None:
     """Add the participant commands to the parser."""
-    parser = commands.add_parser("participant", help=_("add and list participants"))
+    parser = commands.add_parser("participant", help=_("add, list and erase participants"))
     actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
 
     add = actions.add_parser("add", help=_("add a participant under a pseudonym"))
@@ -27,6 +28,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     listing.add_argument("--names", action="store_true",
                          help=_("include real names in the JSON (they are left out otherwise)"))
     listing.set_defaults(run=run_list)
+    add_participant_erase(actions)
 
 
 def participant_json(participant: Participant, with_name: bool = False) -> dict:

@@ -1,4 +1,4 @@
-"""`mt-studio song new|list|show|save|link|unlink|stamp`: songs being written."""
+"""`mt-studio song new|list|show|save|link|unlink|stamp|delete`: songs being written."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from mt_studio.cli.arguments import name_list, positive_int, record_id
+from mt_studio.cli.delete_commands import add_song_delete
 from mt_studio.cli.output import emit_json, emit_line, emit_table
 from mt_studio.core.errors import InputError
 from mt_studio.core.studio import Studio, songs
@@ -70,6 +71,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     stamp.add_argument("time", metavar="TIME", help=_("the time in the take: seconds or m:ss"))
     stamp.add_argument("--json", action="store_true", help=_("print JSON"))
     stamp.set_defaults(run=run_stamp)
+    add_song_delete(actions)
 
 
 def run_new(args: argparse.Namespace, studio: Studio) -> int:

@@ -118,6 +118,22 @@ def remove_stale_midi_renders(library_folder: Path) -> int:
     return removed
 
 
+def renders_of(library_folder: Path, midi_files: set[str]) -> list[Path]:
+    """The cached sound (and descriptions) of any of MIDI_FILES (library-relative paths):
+    what goes with a deleted take."""
+    folder = Path(library_folder) / CACHE_FOLDER
+    found = []
+    for description in sorted(folder.glob("*.json")) if folder.is_dir() else ():
+        try:
+            midi = json.loads(description.read_text(encoding="utf-8"))["midi"][0]
+        except (OSError, ValueError, KeyError, TypeError, IndexError):
+            continue  # unreadable: the stale-file sweep removes it
+        if midi in midi_files:
+            found += [path for path in (description.with_suffix(".wav"), description)
+                      if path.exists()]
+    return found
+
+
 def _made_from(library_folder: Path, midi_path: Path, samplerate: int, frames: int) -> dict:
     """Everything a render depends on, as JSON."""
     soundfont = find_soundfont()

@@ -223,6 +223,23 @@ def remove_stale_practice_versions(library_folder: Path) -> int:
     return removed
 
 
+def renders_made_from(library_folder: Path, sources: set[str]) -> list[Path]:
+    """The cached practice versions (and their descriptions) made from any of SOURCES
+    (library-relative paths): what goes with a deleted take."""
+    folder = Path(library_folder) / CACHE_FOLDER
+    found = []
+    for description in sorted(folder.glob("*.json")) if folder.is_dir() else ():
+        try:
+            made_from = json.loads(description.read_text(encoding="utf-8"))
+            used = {source[0] for track in made_from["take"] for source in track}
+        except (OSError, ValueError, KeyError, TypeError, IndexError):
+            continue  # unreadable: the stale-file sweep removes it
+        if used & sources:
+            found += [path for path in (description.with_suffix(".wav"), description)
+                      if path.exists()]
+    return found
+
+
 def _make_room(folder: Path, needed: int) -> int:
     """Delete the practice versions used least recently (by their access time, which `usable_render`
     sets on every use) until the cache, with NEEDED bytes

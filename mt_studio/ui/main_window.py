@@ -21,6 +21,7 @@ from mt_studio.i18n import _, ngettext
 from mt_studio.ui.common.error_reporter import ErrorReporter
 from mt_studio.ui.common.read_only_banner import ReadOnlyBanner, with_banner
 from mt_studio.ui.common.worker import run_in_worker
+from mt_studio.ui.deletion import open_erase_person
 from mt_studio.ui.plugins.plugin_starter import PluginStarter
 from mt_studio.ui.retention.window_retention import WindowRetention
 from mt_studio.ui.session_view import SessionView
@@ -227,6 +228,8 @@ class MainWindow(QMainWindow):
         session_menu.addSeparator()
         self.participant_action = self._add(session_menu, _("&My songs (participant mode)…"),
                                             self.choose_participant_mode)
+        self.library_actions.append(self._add(session_menu, _("&Erase a person…"),
+                                              lambda: open_erase_person(self.studio, self)))
         self.lock_action = self._add(session_menu, _("&Lock"), self.lock, "Ctrl+L")
         session_menu.addSeparator()
         self._add(session_menu, _("&Quit"), self.close, "Ctrl+Q")
@@ -263,10 +266,8 @@ class MainWindow(QMainWindow):
         return action
 
     def after_opening(self) -> None:
-        """Work that waits until the library is open and shown: the ledger's check, recovery,
-        then looking for devices (queued behind the paint: they load numpy and PortAudio),
-        and practice versions whose takes changed or went let go in the background. A window
-        closed meanwhile does none of it."""
+        """Once the library is open and shown, queued behind the paint (numpy and PortAudio
+        load): the ledger's check, recovery, devices, sweeps, plugins, retention."""
         self.read_only_banner.watch(self.studio)  # its check in a worker
         for delay, work in ((50, self.recover_takes), (100, self.recording_status.look),
                             (150, self._sweep_practice_versions), (200, self.start_plugins),

@@ -72,7 +72,9 @@ class Library:
         except BaseException:
             connection.close()
             raise
-        return cls(folder, connection)
+        library = cls(folder, connection)
+        library.finish_removals()
+        return library
 
     @property
     def database_path(self) -> Path:
@@ -111,6 +113,16 @@ class Library:
             yield connection
         finally:
             connection.close()
+    def finish_removals(self) -> int:
+        """Remove the files of deletions committed but not finished (cut short by a crash, or
+        just committed); how many paths went (removals.py)."""
+        from mt_studio.core.library import removals
+
+        with self.lock:
+            if not removals.any_pending(self.connection):
+                return 0
+            with self.transaction() as db:
+                return removals.finish(db, self.folder)
 
     def close(self) -> None:
         """Close the database; the library stays as it was last committed."""
@@ -245,6 +257,8 @@ def _migrate(
         # Only now that the file is known to be ours may anything be written to it.
         _use_wal(connection)
         connection.execute("PRAGMA foreign_keys = ON")
+        # A deleted row is overwritten with zeros, not left in a free page to be read back.
+        connection.execute("PRAGMA secure_delete = ON")
         # FULL: a consent change or audit row that was reported as saved survives a power cut.
         connection.execute("PRAGMA synchronous = FULL")
         if 0 < version < len(migrations):

@@ -376,6 +376,29 @@ CREATE TABLE service_settings (
 );
 """
 
+V11_DELETIONS = """
+-- What a deletion has still to remove from disk (library-relative paths: a take's folder, its
+-- cached peaks and renders), written in the transaction that deletes the rows and removed once
+-- the files are gone: a deletion cut short between the database and the files is finished at
+-- the next open, and no row ever points at a file already removed.
+CREATE TABLE pending_removals (
+    id    INTEGER PRIMARY KEY,
+    path  TEXT NOT NULL CHECK (length(path) > 0 AND path NOT LIKE '/%')
+);
+
+-- The highest id a deleted take, track or song had: ids are never given again, for the
+-- exports and the audit log name takes, tracks and songs by id after they are gone.
+CREATE TABLE retired_ids (
+    kind  TEXT PRIMARY KEY CHECK (kind IN ('takes', 'tracks', 'songs')),
+    last  INTEGER NOT NULL
+);
+
+-- An erased participant is a tombstone: no real name, a pseudonym made of the id, kept so that
+-- the consent ledger, attendance and the export log still have someone to point at.
+ALTER TABLE participants ADD COLUMN erased_at TEXT;
+"""
+
 MIGRATIONS: tuple[Migration, ...] = (V1_BASE_SCHEMA, V2_TRACK_PARTS, V3_SONGS_AND_LAYERS,
                                      V4_EXPORT_FILES, V5_ANNOTATIONS, V6_SESSION_AND_TAKE_STATE,
-                                     V7_ACCOUNTS, V8_PART_HASHES, v9_ledger_chain, V10_RETENTION)
+                                     V7_ACCOUNTS, V8_PART_HASHES, v9_ledger_chain, V10_RETENTION,
+                                     V11_DELETIONS)

@@ -83,9 +83,10 @@ def find_all(db: sqlite3.Connection, pseudonyms: Iterable[str]) -> list[Particip
 
 
 def all_participants(db: sqlite3.Connection) -> list[Participant]:
-    """Every participant, by pseudonym."""
+    """Every participant, by pseudonym (not the tombstones of those erased)."""
     rows = db.execute(
-        "SELECT id, pseudonym, real_name FROM participants ORDER BY lookup_key"
+        "SELECT id, pseudonym, real_name FROM participants WHERE erased_at IS NULL"
+        " ORDER BY lookup_key"
     )
     return [Participant(*row) for row in rows]
 

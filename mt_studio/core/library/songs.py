@@ -16,6 +16,7 @@ from mt_studio.core.domain.songs import LyricStamp, Song, SongVersion
 from mt_studio.core.errors import InputError
 from mt_studio.core.library import audit, takes
 from mt_studio.core.library.clock import from_text, to_text, utc_now
+from mt_studio.core.library.ids import next_id
 from mt_studio.core.text import many_lines, one_line, shown
 from mt_studio.i18n import _, number_text
 
@@ -69,8 +70,8 @@ def create(
     notes = clean_text(notes, _("The notes"))
     writer_ids = _writer_ids(db, writers)
     now = to_text(utc_now())
-    song_id = db.execute("INSERT INTO songs (title, created_at) VALUES (?, ?)",
-                         (title, now)).lastrowid
+    song_id = db.execute("INSERT INTO songs (id, title, created_at) VALUES (?, ?, ?)",
+                         (next_id(db, "songs"), title, now)).lastrowid
     db.executemany("INSERT INTO song_writers (song_id, participant_id) VALUES (?, ?)",
                    [(song_id, pid) for pid in writer_ids])
     db.execute("INSERT INTO song_versions (song_id, number, lyrics, notes, created_at)"

@@ -13,6 +13,7 @@ from mt_studio.core.errors import InputError
 from mt_studio.core.library import audit
 from mt_studio.core.library.clock import from_text, to_text, utc_now
 from mt_studio.core.library.database import AUDIO_FOLDER
+from mt_studio.core.library.ids import next_id
 from mt_studio.core.library.sessions import MAX_NAME_LENGTH as LABEL_LENGTH
 from mt_studio.core.text import many_lines, one_line
 from mt_studio.i18n import _
@@ -31,9 +32,10 @@ def start(
         "SELECT coalesce(max(number), 0) + 1 FROM takes WHERE session_id = ?", (session_id,)
     ).fetchone()[0]
     cursor = db.execute(
-        "INSERT INTO takes (session_id, number, status, samplerate, sample_format, device,"
-        " started_at) VALUES (?, ?, 'recording', ?, ?, ?, ?)",
-        (session_id, number, samplerate, sample_format, device, to_text(utc_now())),
+        "INSERT INTO takes (id, session_id, number, status, samplerate, sample_format, device,"
+        " started_at) VALUES (?, ?, ?, 'recording', ?, ?, ?, ?)",
+        (next_id(db, "takes"), session_id, number, samplerate, sample_format, device,
+         to_text(utc_now())),
     )
     audit.record(db, "take.started", f"take:{cursor.lastrowid}", session=session_id)
     return cursor.lastrowid
@@ -66,9 +68,9 @@ def add_track(
     # An input's label, as long as the session's set-up lets it be.
     instrument = one_line(instrument, _("The instrument"), LABEL_LENGTH)
     cursor = db.execute(
-        "INSERT INTO tracks (take_id, kind, input, port, file, isolated, instrument)"
-        " VALUES (?, ?, ?, ?, '', ?, ?)",
-        (take_id, kind.value, input, port, int(isolated), instrument),
+        "INSERT INTO tracks (id, take_id, kind, input, port, file, isolated, instrument)"
+        " VALUES (?, ?, ?, ?, ?, '', ?, ?)",
+        (next_id(db, "tracks"), take_id, kind.value, input, port, int(isolated), instrument),
     )
     track_id = cursor.lastrowid
     db.execute("UPDATE tracks SET file = ? WHERE id = ?",

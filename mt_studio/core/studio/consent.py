@@ -18,12 +18,14 @@ from mt_studio.core.consent_policy import (
     states_of,
 )
 from mt_studio.core.domain import ConsentEvent, Credit, Participant, Purpose
+from mt_studio.core.errors import InputError
 from mt_studio.core.library import consent_ledger, participants, sessions, songs
 from mt_studio.core.library.clock import local_now, utc_now
 from mt_studio.core.library.consent_ledger import WithdrawalReport
 from mt_studio.core.library.takes import Take
 from mt_studio.core.studio.events import AttendanceChanged, ConsentChanged, ParticipantAdded
 from mt_studio.core.take_restrictions import TakeRestrictions, restrictions_of
+from mt_studio.i18n import _
 
 if TYPE_CHECKING:
     from mt_studio.core.studio.studio import Studio
@@ -136,6 +138,7 @@ class ConsentService:
         restricted, earlier exports and lead sheets to ask back)."""
         with self._studio._transaction() as tx:
             person = participants.get(tx, participant_id)
+            _check_reason_names_nobody(reason, person)
             before = states_of(consent_ledger.events(tx, [participant_id]), participant_id,
                                local_now())
             report = consent_ledger.withdraw(tx, person, purposes, reason=reason)
@@ -177,3 +180,15 @@ def _writers(db: Connection, take_id: int) -> frozenset[int]:
     if len(linked) != 1 or not linked[0].latest.lyrics.strip():
         return frozenset()
     return frozenset(linked[0].writer_ids)
+
+
+def _check_reason_names_nobody(reason: str | None, person: Participant) -> None:
+    """InputError when a withdrawal's REASON names PERSON: the ledger keeps it for good, even
+    once they are erased, so it must not hold their name."""
+    from mt_studio.core.export.names import names_in  # the export package loads slowly
+
+    names = [name for name in (person.pseudonym, person.real_name) if name]
+    if reason and names_in(reason, names):
+        raise InputError(_("The reason names the person withdrawing; the consent ledger keeps "
+                           "it for good, so write it without their name. Nothing was "
+                           "withdrawn."))

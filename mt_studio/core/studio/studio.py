@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from mt_studio.core.studio.accounts import AccountService
     from mt_studio.core.studio.audit import AuditService
     from mt_studio.core.studio.consent import ConsentService
+    from mt_studio.core.studio.deletion import DeletionService
     from mt_studio.core.studio.events import Event
     from mt_studio.core.studio.listening import ListeningService
     from mt_studio.core.studio.participant_studio import ParticipantStudio
@@ -54,8 +55,8 @@ _pinned: ContextVar[tuple[Studio, Actor | None] | None] = ContextVar("pinned", d
 
 class Studio:
     """A library opened, with its services: `sessions`, `consent`, `recording`, `listening`,
-    `sharing`, `songs` and `plugins`, `accounts` and `audit`, and `events` to listen to what
-    changes.
+    `sharing`, `songs` and `plugins`, `deletion`, `accounts` and `audit`, and `events` to
+    listen to what changes.
 
     A library with accounts opens locked: its services refuse (AccessRefused) until someone
     signs in (`sign_in`), and again after `lock`. Every audit row a transaction writes names
@@ -281,6 +282,13 @@ class Studio:
         from mt_studio.core.studio.retention import RetentionService
 
         return self._service(RetentionService)
+
+    @property
+    def deletion(self) -> DeletionService:
+        """Deleting takes and songs, and erasing a person (therapists and admins)."""
+        from mt_studio.core.studio.deletion import DeletionService
+
+        return self._service(DeletionService)
 
     @property
     def plugins(self) -> PluginService:

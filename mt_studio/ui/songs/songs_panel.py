@@ -25,6 +25,7 @@ from mt_studio.core.studio.songs import clean_text
 from mt_studio.i18n import _
 from mt_studio.ui.common.list_rows import DETAIL_ROLE, ID_ROLE, is_ticked, item_ids, set_ticked
 from mt_studio.ui.common.redraw_soon import redraw_soon
+from mt_studio.ui.deletion.deletion_dialog import DeletionDialog, delete_song_dialog
 from mt_studio.ui.songs.song_dialogs import (
     SongDialog,
     Unsaved,
@@ -87,6 +88,7 @@ class SongsPanel(SongsView):
         self.take_list.itemChanged.connect(self._take_ticked)
         for button, slot in ((self.new_button, self.new_song), (self.edit_button, self.edit_song),
                              (self.versions_button, self.show_versions),
+                             (self.delete_button, self.delete_song),
                              (self.stamp_button, self.stamp_line),
                              (self.play_button, self.play_line), (self.save_button, self.save)):
             button.clicked.connect(lambda _checked=False, slot=slot: slot())
@@ -119,7 +121,8 @@ class SongsPanel(SongsView):
         if self.versions_dialog is not None:
             self.versions_dialog.reload()  # a new version, or new stamps on the latest
         if self.song is not None:
-            self.song = studio.songs.get(self.song.id)
+            self.song = self._still_there(self.song.id)
+        if self.song is not None:
             self.show_heading(self.song)
             self._show_takes()
             self._show_stamps()
@@ -332,6 +335,29 @@ class SongsPanel(SongsView):
     def edit_song(self) -> SongDialog | None:
         """Change the chosen song's title and writers."""
         return None if self.song is None else self._open_song_dialog(self.song)
+
+    def delete_song(self) -> DeletionDialog | None:
+        """Open the dialog that shows what deleting the chosen song removes and deletes it
+        (its unsaved changes with it); the dialog, or None with no song."""
+        if self.song is None:
+            return None
+        dialog = delete_song_dialog(self.studio, self.song.id, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(self._song_deleted)
+        dialog.open()
+        return dialog
+
+    def _song_deleted(self) -> None:
+        self._show_song(None)
+        self.refresh()
+
+    def _still_there(self, song_id: int) -> Song | None:
+        """Song SONG_ID read again, or None (and no song shown) once it is deleted."""
+        try:
+            return self.studio.songs.get(song_id)
+        except InputError:
+            self._show_song(None)
+            return None
 
     def show_versions(self) -> VersionsDialog | None:
         """Show the chosen song's versions, read-only, beside the editor."""

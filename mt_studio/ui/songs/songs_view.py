@@ -95,11 +95,16 @@ class SongsView(QWidget):
         self.versions_button = button(
             _("Earlier versions…"), _("Earlier versions"),
             _("Look at every saved version of the words and notes, and when it was saved."))
+        self.delete_button = button(
+            _("Delete song…"), _("Delete this song"),
+            _("Delete the song's words and notes in every version, after showing exactly what "
+              "goes; its takes stay."))
         heading = QGridLayout()
         heading.addWidget(self.title, 0, 0)
         heading.addWidget(self.details, 1, 0)
         heading.addWidget(self.edit_button, 0, 1)
         heading.addWidget(self.versions_button, 1, 1)
+        heading.addWidget(self.delete_button, 0, 2)
         heading.setColumnStretch(0, 1)
 
         self.lyrics = LyricsEditor()

@@ -1,4 +1,5 @@
-"""The chosen take's heading: its title, Name and note…, Export…, and the take's note."""
+"""The chosen take's heading: its title, Name and note…, Export…, Delete take…, and the take's
+note."""
 
 from __future__ import annotations
 
@@ -18,8 +19,9 @@ if TYPE_CHECKING:
 
 
 class TakeHeading(QWidget):
-    """The take's title (name or number, length and status) beside Name and note… and
-    Export… (whose menu the takes view gives it), and the take's note below, when it has one.
+    """The take's title (name or number, length and status) beside Name and note…, Export…
+    (whose menu the takes view gives it) and Delete take…, and the take's note below, when it
+    has one.
 
     `named(take)` once the person saved a take's new name or note.
     """
@@ -47,6 +49,12 @@ class TakeHeading(QWidget):
         self.name_button.setAccessibleName(_("Name this take and give it a note"))
         self.name_button.setToolTip(_("Give the take a name and a note (F2)."))
         self.name_button.setEnabled(False)
+        self.delete_button = QPushButton(_("Delete take…"))
+        self.delete_button.setAccessibleName(_("Delete this take"))
+        self.delete_button.setToolTip(_("Delete the take and every file made from it, after "
+                                        "showing exactly what goes and the exports to ask "
+                                        "back."))
+        self.delete_button.setEnabled(False)
         self.note = QLabel()
         self.note.setWordWrap(True)
         self.note.setTextFormat(Qt.TextFormat.PlainText)
@@ -56,6 +64,7 @@ class TakeHeading(QWidget):
         heading.addWidget(self.title, 1)
         heading.addWidget(self.name_button)
         heading.addWidget(self.export_button)
+        heading.addWidget(self.delete_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(heading)

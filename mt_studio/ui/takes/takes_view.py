@@ -37,6 +37,7 @@ from mt_studio.i18n import _
 from mt_studio.ui.common.key_shortcuts import add_shortcuts
 from mt_studio.ui.common.remembered_splitter import RememberedSplitter
 from mt_studio.ui.common.worker import wait_for_pool_work
+from mt_studio.ui.deletion.deletion_dialog import delete_take_dialog
 from mt_studio.ui.export.export_dialog import ExportDialog
 from mt_studio.ui.takes.lane_loading import LaneLoader
 from mt_studio.ui.takes.lane_marks import Mark, Span, lane_for
@@ -97,6 +98,7 @@ class TakesView(QWidget):
         self.heading = TakeHeading(self.studio)
         self.heading.export_button.clicked.connect(self._export_clicked)
         self.heading.name_button.clicked.connect(self.name_take)
+        self.heading.delete_button.clicked.connect(self.delete_take)
         self.heading.named.connect(self._take_named)
         self.lanes = TakeLanes()
         self._lane_loader = LaneLoader(self.lanes, self)
@@ -268,6 +270,8 @@ class TakesView(QWidget):
         sounding = take is not None and bool(take.frames)
         self.export_button.setEnabled(sounding and take.status is not TakeStatus.RECORDING)
         self.name_button.setEnabled(take is not None)
+        self.heading.delete_button.setEnabled(
+            take is not None and take.status is not TakeStatus.RECORDING)
         self.heading.show_note(take)
         self.practice.start_afresh(sound)
         self.take_plugins.show_take(take)
@@ -301,6 +305,22 @@ class TakesView(QWidget):
         """Open the dialog that names the chosen take and gives it a note (what F2 does); the
         dialog (window-modal), or None with no take."""
         return self.heading.name_take(self.take) if self.take is not None else None
+
+    def delete_take(self):
+        """Open the dialog that shows what deleting the chosen take removes and deletes it;
+        the dialog (window-modal), or None with no take. The take is let go of first."""
+        if self.take is None:
+            return None
+        dialog = delete_take_dialog(self.studio, self.take.id, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.about_to_delete.connect(self._let_go_of_take)
+        dialog.accepted.connect(self.refresh)
+        dialog.open()
+        return dialog
+
+    def _let_go_of_take(self) -> None:
+        self.take_list.clearSelection()
+        self._show_take(None)
 
     def _take_named(self, _take: Take | None) -> None:
         if self.bridge is None:  # else the studio has said so already
