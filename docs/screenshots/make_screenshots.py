@@ -30,12 +30,13 @@ sys.path.insert(0, str(HERE.parent.parent / "tests"))  # the JACK rig the tests 
 from jack_rig import JackServer, SignalsInAChildProcess  # noqa: E402
 
 from mt_studio import i18n  # noqa: E402
-from mt_studio.core.domain import Credit, Purpose  # noqa: E402
+from mt_studio.core.domain import Credit, Purpose, TakeStatus, TrackKind  # noqa: E402
 from mt_studio.core.library import (  # noqa: E402
     consent_ledger,
     participants,
     sessions,
     songs,
+    takes,
 )
 from mt_studio.core.studio import Studio  # noqa: E402
 from mt_studio.i18n import _  # noqa: E402
@@ -61,10 +62,14 @@ def save(window, name: str) -> None:
 WORDS = {
     "en": {"band": "Tuesday band", "take": "Morning song groove", "admin": "Therese",
            "note": "The chorus came together here. Try it slower next time.",
-           "recipient": "Fredrikstad culture house choir"},
+           "recipient": "Fredrikstad culture house choir",
+           "deletion": "Recorded by mistake before everyone was ready",
+           "kept": "Sam has asked for a copy first; we talk on Tuesday"},
     "nb": {"band": "Tirsdagsbandet", "take": "Morgensang-groove", "admin": "Therese",
            "note": "Refrenget satt her. Prøv det langsommere neste gang.",
-           "recipient": "Fredrikstad kulturhus kor"},
+           "recipient": "Fredrikstad kulturhus kor",
+           "deletion": "Tatt opp ved en feil før alle var klare",
+           "kept": "Sam har bedt om en kopi først; vi snakker sammen tirsdag"},
 }[os.environ.get("SHOTS_LANGUAGE", "en")]
 
 
@@ -284,6 +289,34 @@ def main() -> None:
     settle(app, 0.5)
     save(window, "consent-withdrawal")
 
+    # Deleting the demo take: exactly what goes, and the lead sheet handed out to ask back.
+    view.setCurrentWidget(view.takes)
+    settle(app, 0.5)
+    deleting = takes_tab.delete_take()
+    deleting.reason.setText(WORDS["deletion"])
+    settle(app, 0.5)
+    save(deleting, "delete-take")
+    deleting.reject()
+
+    # Takes due for deletion: two past sessions where someone never gave consent to keep.
+    sam = participants.add(db, "Sam")
+    consent_ledger.grant(db, sam, [Purpose.RECORD], witness="Anne")
+    for days_ago in (10, 3):
+        past = sessions.create(db, WORDS["band"], sessions.get(db, demo).kind,
+                               on=date.today() - timedelta(days=days_ago),
+                               participants=[sam, kim])
+        past_take = takes.start(db, past.id, 48000, sample_format="pcm24")
+        takes.add_track(db, past_take, TrackKind.AUDIO, input=1, instrument="Room",
+                        participant_ids=[sam.id, kim.id])
+        takes.finish(db, past_take, 48000 * 60, status=TakeStatus.COMPLETE)
+    due = window.retention.show_due()
+    due.rows.setCurrentItem(due.rows.topLevelItem(1))
+    due.keep_longer(WORDS["kept"])
+    due.rows.setCurrentItem(due.rows.topLevelItem(0))
+    settle(app, 0.5)
+    save(due, "due-for-deletion")
+    due.reject()
+
     # Help: the manual, ending with the keyboard shortcuts.
     manual = window.show_manual()
     settle(app, 0.5)
@@ -386,6 +419,24 @@ def main() -> None:
     recorder.stop_recording()
     generator.close()
     page.let_go()
+
+    # The ledger changed outside mt_studio (a guard dropped with the sqlite3 shell): the
+    # library is read-only, and the window says so above everything.
+    import sqlite3
+
+    outside = sqlite3.connect(scratch / "library" / "library.sqlite3")
+    outside.execute("DROP TRIGGER consent_events_no_delete")
+    outside.close()
+    studio.check_ledger()
+    window.read_only_banner.show_problem(studio.read_only.problem)
+    studio.sign_in(WORDS["admin"], SHOTS_PASSPHRASE)  # the therapist ends My songs
+    window.access._left_participant_mode()
+    window.setWindowState(Qt.WindowState.WindowNoState)
+    window.resize(laptop)
+    wait_until(app, lambda: window.screens.currentWidget() is window.workspace, 10)
+    window.open_session(demo)
+    settle(app, 1.0)
+    save(window, "read-only")
     window.close()
     studio.close()
     server.__exit__(None, None, None)
