@@ -9,6 +9,7 @@ from datetime import date
 
 import pytest
 
+from mt_studio.core.capture.take_plan import TakeRequest
 from mt_studio.core.domain import Purpose, SessionKind
 from mt_studio.core.library import Library, consent_ledger, participants, sessions
 from mt_studio.core.library.database import DATABASE_NAME
@@ -49,6 +50,13 @@ def test_a_changed_ledger_shows_one_banner_and_the_window_refuses_changes(qtbot,
         assert shell.window.sessions.has_sessions()  # still there to listen to
         with pytest.raises(LibraryReadOnly):
             shell.studio.consent.add_participant("Ola")
+        (session,) = shell.studio.sessions.all()
+        shell.window.open_session(session.id)
+        record = shell.window.session_view.record
+        record.set_device_problem("")  # as once the device is found
+        record.set_request(TakeRequest(session.id, "system", inputs=(1,)))
+        assert "read-only" in record.reason_disabled()  # Record is off, and says why
+        assert not record.record_button.isEnabled()
         if os.environ.get("MT_STUDIO_SCREENSHOTS"):
             shell.window.grab().save(os.environ["MT_STUDIO_SCREENSHOTS"])
     finally:

@@ -77,7 +77,8 @@ class MainWindow(QMainWindow):
         # The workspace, or alone in front of it a page of the gate (sign-in, the lock, My songs).
         self.screens = QStackedWidget()
         self.screens.addWidget(splitter)
-        self.read_only_banner = ReadOnlyBanner()  # shown when the ledger was found changed
+        self.read_only_banner = banner = ReadOnlyBanner()  # shown if the ledger was changed
+        banner.shown.connect(lambda: self.session_view and self.session_view.record.refresh())
         self.setCentralWidget(with_banner(self.read_only_banner, self.screens))
         self._access: WindowAccess | None = None
         self._lock_button: QPushButton | None = None  # once the studio is open, with accounts
@@ -198,8 +199,7 @@ class MainWindow(QMainWindow):
             self.session_view.show_session(self.session_id)
 
     def choose_participant_mode(self) -> None:
-        """Ask which participant present in the open session is at the keyboard, and give
-        them "My songs" on the whole screen."""
+        """Ask who of the session is at the keyboard; give them "My songs" on the screen."""
         from PyQt6.QtWidgets import QInputDialog
 
         if self.session_id is None:

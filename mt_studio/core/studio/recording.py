@@ -41,6 +41,7 @@ from mt_studio.core.domain import TakeStatus, TrackKind
 from mt_studio.core.errors import ConsentRefused
 from mt_studio.core.library import consent_ledger, participants, sessions, takes
 from mt_studio.core.studio.events import TakeChanged
+from mt_studio.i18n import _
 
 if TYPE_CHECKING:
     from mt_studio.core.looper import Looper
@@ -63,7 +64,14 @@ class RecordingService:
     def plan(self, request: TakeRequest, inputs: Sequence[int] | None = None,
              midi_port: str | None = None) -> TakePlan:
         """Which of INPUTS (default: the request's) and the MIDI port would record now, and
-        why not: the rule Record is enabled by, and the take applies again as it starts."""
+        why not: the rule Record is enabled by, and the take applies again as it starts.
+        LibraryReadOnly when the library is open read-only (nothing can be recorded)."""
+        if self._studio.read_only is not None:
+            from mt_studio.core.studio.ledger import LibraryReadOnly
+
+            raise LibraryReadOnly(_("Recording is off: this library is open read-only (its "
+                                    "ledger was changed outside mt_studio). Ask the service "
+                                    "admin."))
         with self._studio._reading() as db:
             return read_plan(db, request, request.inputs if inputs is None else inputs,
                              request.midi if midi_port is None else midi_port)

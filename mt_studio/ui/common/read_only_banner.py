@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from PyQt6.QtCore import pyqtSignal
 from PyQt6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
 
 from mt_studio.i18n import _
@@ -21,7 +22,10 @@ STYLE = ("QFrame#readOnlyBanner { background: #fff3cd; border: 2px solid #b45309
 
 
 class ReadOnlyBanner(QFrame):
-    """Hidden until `show_problem`: then the problem, in large plain words."""
+    """Hidden until `show_problem`: then the problem, in large plain words.
+    Signal: `shown()` when it shows a problem (what the window offers is read again)."""
+
+    shown = pyqtSignal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -47,6 +51,7 @@ class ReadOnlyBanner(QFrame):
         self.setAccessibleName(self.title.text())
         self.setAccessibleDescription(problem)
         self.show()
+        self.shown.emit()
 
     def watch(self, studio: Studio) -> None:
         """Show what STUDIO's ledger check found: at once if it is known read-only, else

@@ -44,8 +44,7 @@ def take_title(take: DueTake) -> str:
 def goes_text(take: DueTake, today: date) -> str:
     """When a due take goes (seen on TODAY), or what holds it."""
     if take.hold is not None:
-        return _("Kept until {day}: “{reason}”").format(day=day_text(take.hold.until),
-                                                        reason=take.hold.reason)
+        return _("Kept until {day}").format(day=day_text(take.hold.until))
     if take.goes(today):
         return _("Deleted at the next start")
     return _("Deleted on {day}").format(day=day_text(take.delete_on))
@@ -128,6 +127,11 @@ class DueDialog(QDialog):
         self.rows.clear()
         for take in due.takes:
             first, *more = [why_text(w, due.names, day_text) for w in take.why]
+            if take.hold is not None:
+                more.append(_("Kept longer: “{reason}”").format(reason=take.hold.reason)
+                            if take.hold.by is None else
+                            _("Kept longer by {name}: “{reason}”").format(
+                                name=take.hold.by, reason=take.hold.reason))
             item = QTreeWidgetItem([take_title(take), first, goes_text(take, due.today)])
             item.setData(0, Qt.ItemDataRole.UserRole, take.take.take_id)
             for why in more:
