@@ -78,7 +78,7 @@ class MainWindow(QMainWindow):
         self.screens = QStackedWidget()
         self.screens.addWidget(splitter)
         self.read_only_banner = banner = ReadOnlyBanner()  # shown if the ledger was changed
-        banner.shown.connect(lambda: self.session_view and self.session_view.record.refresh())
+        banner.shown.connect(lambda: self.studio.open_to_use and self.after_unlocking())
         self.setCentralWidget(with_banner(self.read_only_banner, self.screens))
         self._access: WindowAccess | None = None
         self._lock_button: QPushButton | None = None  # once the studio is open, with accounts
@@ -190,7 +190,7 @@ class MainWindow(QMainWindow):
         self.access.lock()
 
     def after_unlocking(self) -> None:
-        """Someone signed in again (perhaps another therapist): what shows is read anew."""
+        """Someone signed in again, or the library turned read-only: what shows is read anew."""
         if self._recovery_waits:
             self.recover_takes()
         self.retention.unlocked()
@@ -199,7 +199,7 @@ class MainWindow(QMainWindow):
             self.session_view.show_session(self.session_id)
 
     def choose_participant_mode(self) -> None:
-        """Ask who of the session is at the keyboard; give them "My songs" on the screen."""
+        """Ask who is at the keyboard; give them "My songs" on the whole screen."""
         from PyQt6.QtWidgets import QInputDialog
 
         if self.session_id is None:
