@@ -40,3 +40,33 @@ def test_the_due_list_names_who_and_why_and_keeps_a_take_only_for_a_reason(qtbot
     assert item.child(item.childCount() - 1).text(1) == (
         "Kept longer: “The group wants to hear it once more on Tuesday”")
     assert studio_of(library).retention.due().takes[0].take.take_id == story.take_id
+
+
+def test_the_window_deletes_what_is_past_its_grace_days_once_its_ledger_is_found_intact(
+        qtbot, tmp_path):
+    from mt_studio.core.library import Library
+    from mt_studio.ui.app import Shell
+    from mt_studio.ui.common.error_reporter import ErrorReporter
+
+    folder = tmp_path / "lib"
+    with Library.open(folder) as library:
+        story = band_take(library)  # 24 Nov 2026, nobody gave keep: past its grace days
+    take_folder = folder / "audio" / f"take-{story.take_id}"
+    assert take_folder.is_dir()
+    reporter = ErrorReporter()
+    told = []
+    reporter.report = lambda title, message: told.append(title)
+    shell = Shell(reporter, folder=folder)
+    shell.open()
+    qtbot.addWidget(shell.window)
+    try:
+        qtbot.waitUntil(lambda: shell.studio is not None, timeout=10000)
+        banner = shell.window.read_only_banner
+        qtbot.waitUntil(lambda: banner.last_check is not None, timeout=10000)
+        assert banner.last_check.intact
+        qtbot.waitUntil(lambda: "Takes deleted" in told, timeout=10000)
+        assert not take_folder.exists()
+        assert shell.studio.retention.due().takes == ()
+    finally:
+        shell.window.close()
+        shell.close()

@@ -266,12 +266,12 @@ class MainWindow(QMainWindow):
         return action
 
     def after_opening(self) -> None:
-        """Once the library is open and shown, queued behind the paint (numpy and PortAudio
-        load): the ledger's check, recovery, devices, sweeps, plugins, retention."""
-        self.read_only_banner.watch(self.studio)  # its check in a worker
+        """Once the library is open and shown, behind the paint and the list: recovery,
+        devices, sweeps, plugins; the ledger's check in a worker, then (if intact) retention."""
         for delay, work in ((50, self.recover_takes), (100, self.recording_status.look),
                             (150, self._sweep_practice_versions), (200, self.start_plugins),
-                            (250, self.retention.run)):
+                            (300, lambda: self.read_only_banner.watch(self.studio,
+                                                                      self.retention.run))):
             timer = QTimer(self)
             timer.setSingleShot(True)
             timer.timeout.connect(work)

@@ -11,7 +11,6 @@ from contextvars import ContextVar
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from mt_studio.core.library import ledger_chain
 from mt_studio.core.library.clock import from_text, to_text, utc_now
 
 if TYPE_CHECKING:
@@ -44,6 +43,8 @@ def record(
     """Append an entry, chained, inside the caller's transaction so it lands with the change it
     describes."""
     actor_id, for_participant = _actor.get()
+    from mt_studio.core.library import ledger_chain  # not loaded to list the sessions
+
     row_id, previous = ledger_chain.next_row(db, "audit_log")
     row = (row_id, to_text(at or utc_now()), action, subject, participant_id,
            json.dumps(details, sort_keys=True, default=str), actor_id, for_participant)

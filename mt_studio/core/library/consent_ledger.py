@@ -15,7 +15,7 @@ from mt_studio.core.domain.withdrawal import (
     WithdrawalReport,
 )
 from mt_studio.core.errors import InputError
-from mt_studio.core.library import audit, ledger_chain
+from mt_studio.core.library import audit
 from mt_studio.core.library.clock import from_text, to_text, utc_now
 from mt_studio.core.text import one_line
 from mt_studio.i18n import _
@@ -146,6 +146,8 @@ def lead_sheets_with(db: sqlite3.Connection, participant_id: int) -> list[Touche
 
 
 def _append(db: sqlite3.Connection, event: ConsentEvent) -> ConsentEvent:
+    from mt_studio.core.library import ledger_chain  # not loaded to list the sessions
+
     row_id, previous = ledger_chain.next_row(db, "consent_events")
     row = (
         row_id, event.participant_id, event.purpose.value, event.action.value, to_text(event.at),

@@ -113,6 +113,7 @@ class Library:
             yield connection
         finally:
             connection.close()
+
     def finish_removals(self) -> int:
         """Remove the files of deletions committed but not finished (cut short by a crash, or
         just committed); how many paths went (removals.py)."""

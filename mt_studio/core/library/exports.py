@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 
 from mt_studio.core.domain import Purpose
 from mt_studio.core.domain.records import ExportedFile
-from mt_studio.core.library import audit, ledger_chain
+from mt_studio.core.library import audit
 from mt_studio.core.library.clock import to_text, utc_now
 from mt_studio.core.library.takes import Track
 
@@ -30,6 +30,8 @@ def record(
     """
     tracks = list(tracks)
     participant_ids = sorted(set(participant_ids))
+    from mt_studio.core.library import ledger_chain  # not loaded to list the sessions
+
     export_id, previous = ledger_chain.next_row(db, "exports")
     row = (export_id, to_text(utc_now()), purpose.value, recipient, profile, file, title)
     parts = {"export_tracks": [(t.take_id, t.id) for t in tracks],

@@ -5,11 +5,8 @@ Never edit a migration that has shipped: add a new one. Each runs in its own tra
 
 from __future__ import annotations
 
-import secrets
 import sqlite3
 from collections.abc import Callable
-
-from mt_studio.core.library import ledger_chain
 
 Migration = str | Callable[[sqlite3.Connection], None]
 
@@ -343,6 +340,10 @@ def v9_ledger_chain(db: sqlite3.Connection) -> None:
     covers the previous row's and its own content: ledger_chain.py); the library gets a random
     id, by which the head last seen is kept outside it; the exports and the rows written with
     them become append-only too."""
+    import secrets
+
+    from mt_studio.core.library import ledger_chain  # not loaded with every open
+
     db.execute("CREATE TABLE library_identity (id TEXT NOT NULL CHECK (length(id) = 32))")
     db.execute("INSERT INTO library_identity (id) VALUES (?)", (secrets.token_hex(16),))
     for table in ledger_chain.CHAINS:

@@ -9,14 +9,10 @@ of a deleted take outlives the next start.
 
 from __future__ import annotations
 
-import logging
 import os
-import shutil
 import sqlite3
 from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
-
-log = logging.getLogger(__name__)
 
 
 def note(db: sqlite3.Connection, paths: Iterable[str]) -> None:
@@ -48,7 +44,7 @@ def finish(db: sqlite3.Connection, folder: Path) -> int:
         try:
             _remove(folder / _checked(path))
         except OSError as error:
-            log.warning("%s of a deleted take is not removed yet: %s", path, error)
+            _log().warning("%s of a deleted take is not removed yet: %s", path, error)
             continue
         db.execute("DELETE FROM pending_removals WHERE id = ?", (row_id,))
         removed += 1
@@ -65,6 +61,8 @@ def _checked(path: str) -> PurePosixPath:
 def _remove(path: Path) -> None:
     """Remove the file or folder at PATH (a link itself, never where it points)."""
     if path.is_dir() and not path.is_symlink():
+        import shutil  # not loaded with every open of a library
+
         shutil.rmtree(path)
         _sync(path.parent)
     elif os.path.lexists(path):
@@ -82,3 +80,11 @@ def _sync(folder: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def _log():
+    """This module's logger (logging is not loaded with every open: the window lists its
+    sessions before it)."""
+    import logging
+
+    return logging.getLogger(__name__)

@@ -14,9 +14,7 @@ import threading
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from mt_studio.core import ledger_heads
 from mt_studio.core.errors import LibraryError, MtStudioError
-from mt_studio.core.library import ledger_chain
 from mt_studio.i18n import _
 
 if TYPE_CHECKING:
@@ -87,6 +85,9 @@ class LedgerWatch:
     def check(self) -> LedgerCheck:
         """Check the ledger (on a snapshot of its own: the studio stays usable meanwhile);
         a problem makes the library read-only, an intact one has its heads kept."""
+        from mt_studio.core import ledger_heads
+        from mt_studio.core.library import ledger_chain  # not loaded to list the sessions
+
         with self._library.lock:
             library_id = ledger_chain.library_id(self._library.connection)
         # Read before the snapshot begins: the heads seen are never ahead of what it sees.
@@ -135,12 +136,17 @@ class LedgerWatch:
         with self._lock:
             if not self._checked or self.doubt is not None:
                 return
+        from mt_studio.core.library import ledger_chain
+
         _keep(ledger_chain.library_id(db),
               {table: (head.rows, head.hash) for table, head in ledger_chain.heads(db).items()})
 
     def accepted(self, db: Connection) -> dict[str, tuple[int, str]]:
         """The library as it is now taken as the one seen (after an admin's acceptance has
         put its triggers and chain right, and been committed)."""
+        from mt_studio.core import ledger_heads
+        from mt_studio.core.library import ledger_chain
+
         heads = {table: (head.rows, head.hash)
                  for table, head in ledger_chain.heads(db).items()}
         ledger_heads.keep(ledger_chain.library_id(db), heads, force=True)
@@ -152,6 +158,8 @@ class LedgerWatch:
 def _keep(library_id: str, heads: dict[str, tuple[int, str]]) -> None:
     """Keep HEADS as seen; a state folder that cannot be written is logged, not fatal (the
     library itself is fine, and they are kept at the next commit)."""
+    from mt_studio.core import ledger_heads
+
     try:
         ledger_heads.keep(library_id, heads)
     except OSError as error:

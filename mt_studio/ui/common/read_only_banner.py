@@ -5,6 +5,7 @@ library with 100 000 audit rows)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PyQt6.QtCore import pyqtSignal
@@ -53,19 +54,22 @@ class ReadOnlyBanner(QFrame):
         self.show()
         self.shown.emit()
 
-    def watch(self, studio: Studio) -> None:
+    def watch(self, studio: Studio, then: Callable[[], None] | None = None) -> None:
         """Show what STUDIO's ledger check found: at once if it is known read-only, else
-        after checking it in a worker (the library becomes read-only when it fails)."""
+        after checking it in a worker (the library becomes read-only when it fails); THEN
+        once it was found intact."""
         if studio.read_only is not None:
             self.show_problem(studio.read_only.problem)
             return
-        run_in_worker(self, studio.check_ledger, done=self._checked, failed=self._failed,
-                      thread="mt-studio-ledger-check")
+        run_in_worker(self, studio.check_ledger, done=lambda check: self._checked(check, then),
+                      failed=self._failed, thread="mt-studio-ledger-check")
 
-    def _checked(self, check: LedgerCheck) -> None:
+    def _checked(self, check: LedgerCheck, then: Callable[[], None] | None) -> None:
         self.last_check = check
         if not check.intact:
             self.show_problem(check.problem)
+        elif then is not None:
+            then()
 
     def _failed(self, error: Exception) -> None:
         import logging  # not loaded before the first paint
