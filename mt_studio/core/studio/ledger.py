@@ -11,8 +11,9 @@ on until an admin accepts the library as it is.
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import TYPE_CHECKING, NamedTuple
 
 from mt_studio.core.errors import LibraryError, MtStudioError
 from mt_studio.i18n import _
@@ -31,10 +32,11 @@ class LibraryReadOnly(MtStudioError):
     exit_code = 6
 
 
-@dataclass(frozen=True)
-class LedgerCheck:
+class LedgerCheck(NamedTuple):
     """What a check of the ledger found: INTACT, or PROBLEM (one message naming the first bad
-    row or trigger) with its TABLE, ROW_ID or TRIGGER; and each chain's head as (rows, hash)."""
+    row or trigger) with its TABLE, ROW_ID or TRIGGER; and each chain's head as (rows, hash).
+    A named tuple rather than a dataclass: the studio loads it before the window lists its
+    sessions, and making a dataclass costs a millisecond there."""
 
     intact: bool
     library_id: str
@@ -43,7 +45,7 @@ class LedgerCheck:
     table: str | None = None
     row_id: int | None = None
     trigger: str | None = None
-    heads: dict[str, tuple[int, str]] = field(default_factory=dict)
+    heads: Mapping[str, tuple[int, str]] = MappingProxyType({})
     seen_before: bool = False  # whether this computer had seen its heads before this process
 
 
