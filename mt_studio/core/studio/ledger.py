@@ -82,6 +82,7 @@ class LedgerWatch:
         self._lock = threading.Lock()
         self._checked = False
         self._seen_before: bool | None = None  # as the first check in this process found
+        self._kept: dict[str, str] = {}  # the last hash of each chain as last kept outside
         self.doubt: LedgerCheck | None = None
 
     def check(self) -> LedgerCheck:
@@ -110,7 +111,7 @@ class LedgerWatch:
                 "nothing can be changed.").format(problem=unreadable), "heads", heads=found)
         elif finding is None:
             result = LedgerCheck(True, library_id, heads=found, seen_before=self._seen_before)
-            _keep(library_id, found)
+            self._remember(found, _keep(library_id, found))
         else:
             result = LedgerCheck(False, library_id, describe(finding), finding.kind,
                                  finding.table, finding.row_id, finding.trigger, found,
@@ -140,8 +141,11 @@ class LedgerWatch:
                 return
         from mt_studio.core.library import ledger_chain
 
-        _keep(ledger_chain.library_id(db),
-              {table: (head.rows, head.hash) for table, head in ledger_chain.heads(db).items()})
+        last = {table: ledger_chain.next_row(db, table)[1] for table in ledger_chain.CHAINS}
+        if last == self._kept:
+            return  # no chained row was written: nothing to count, nothing to write
+        heads = {table: (head.rows, head.hash) for table, head in ledger_chain.heads(db).items()}
+        self._remember(heads, _keep(ledger_chain.library_id(db), heads))
 
     def accepted(self, db: Connection) -> dict[str, tuple[int, str]]:
         """The library as it is now taken as the one seen (after an admin's acceptance has
@@ -152,14 +156,19 @@ class LedgerWatch:
         heads = {table: (head.rows, head.hash)
                  for table, head in ledger_chain.heads(db).items()}
         ledger_heads.keep(ledger_chain.library_id(db), heads, force=True)
+        self._remember(heads, True)
         with self._lock:
             self._checked, self.doubt = True, None
         return heads
 
+    def _remember(self, heads: dict[str, tuple[int, str]], kept: bool) -> None:
+        """HEADS were KEPT outside the library (else they are tried again at the next commit)."""
+        self._kept = {table: head[1] for table, head in heads.items()} if kept else {}
 
-def _keep(library_id: str, heads: dict[str, tuple[int, str]]) -> None:
-    """Keep HEADS as seen; a state folder that cannot be written is logged, not fatal (the
-    library itself is fine, and they are kept at the next commit)."""
+
+def _keep(library_id: str, heads: dict[str, tuple[int, str]]) -> bool:
+    """Keep HEADS as seen; whether they were. A state folder that cannot be written is
+    logged, not fatal (the library itself is fine, and they are kept at the next commit)."""
     from mt_studio.core import ledger_heads
 
     try:
@@ -168,3 +177,5 @@ def _keep(library_id: str, heads: dict[str, tuple[int, str]]) -> None:
         import logging  # not loaded to open the window
 
         logging.getLogger(__name__).warning("the ledger's heads could not be kept: %s", error)
+        return False
+    return True
