@@ -141,7 +141,6 @@ class Hearing:
     decision: Decision
     ledger: tuple[ConsentEvent, ...]
     midi_mixes: tuple[TrackMix, ...] = ()  # one per MIDI track
-    chain_heads: Mapping[str, object] | None = None  # as in ExportFacts
 
 
 def hearing_from(facts: ExportFacts, request: ExportRequest, at: datetime) -> Hearing:

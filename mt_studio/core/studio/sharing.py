@@ -9,7 +9,7 @@ announced once an export is logged and published, never for one refused, cancell
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from sqlite3 import Connection
@@ -99,7 +99,7 @@ class SharingService:
         self._studio._refuse_if_read_only()
         with self._studio._reading() as db:
             sound = resolve(db, self._studio.folder, request.take_id)
-            facts = export_facts(db, sound.take, sound.left_out)
+            facts = export_facts(db, sound.take, sound.left_out, chain_heads(db))
             found = annotations.of_take(db, request.take_id)
         refuse_damaged(sound)
         result = run_export(request, facts, sound, _Gate(self._studio), found=found,
@@ -161,17 +161,23 @@ def _still_allowed(db: Connection, plan: ExportPlan) -> None:
                                      participants.pseudonyms(db)))
 
 
-def export_facts(db: Connection, take: Take, left_out: Iterable[int]) -> ExportFacts:
+def export_facts(db: Connection, take: Take, left_out: Iterable[int],
+                 heads: Mapping[str, object] | None = None) -> ExportFacts:
     """What an export of TAKE, which leaves the tracks LEFT_OUT unheard (a looper's undone
-    or muted layers), is planned from: the rest read from DB in one go."""
+    or muted layers), is planned from: the rest read from DB in one go; HEADS for the
+    manifest of an export written (a preview needs none)."""
     present = frozenset(p.id for p in sessions.get(db, take.session_id).participants)
-    heads = {"library": ledger_chain.library_id(db),
-             "chains": {table: {"rows": head.rows, "hash": head.hash}
-                        for table, head in ledger_chain.heads(db).items()}}
     return ExportFacts(take, frozenset(left_out), present,
                        tuple(participants.all_participants(db)),
                        tuple(consent_ledger.events(db)), tuple(songs.for_take(db, take.id)),
                        heads)
+
+
+def chain_heads(db: Connection) -> dict[str, object]:
+    """The library's id and its hash chains' heads, as an export's manifest carries them."""
+    return {"library": ledger_chain.library_id(db),
+            "chains": {table: {"rows": head.rows, "hash": head.hash}
+                       for table, head in ledger_chain.heads(db).items()}}
 
 
 def read_lead_sheet(db: Connection, take: Take, stored: Sequence[StoredAnnotation],
