@@ -10,6 +10,7 @@ write-ahead log emptied, so that what went cannot be read back from the database
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from sqlite3 import Connection
 from typing import TYPE_CHECKING
@@ -24,7 +25,16 @@ from mt_studio.core.domain.deletion import (
 )
 from mt_studio.core.errors import InputError
 from mt_studio.core.export.names import names_in
-from mt_studio.core.library import audit, deletions, participants, removals, sessions, songs, takes
+from mt_studio.core.library import (
+    audit,
+    consent_ledger,
+    deletions,
+    participants,
+    removals,
+    sessions,
+    songs,
+    takes,
+)
 from mt_studio.core.library.database import DATABASE_NAME
 from mt_studio.core.studio.deletion_files import files_of
 from mt_studio.core.studio.events import ConsentChanged, SongChanged, TakeChanged
@@ -211,14 +221,14 @@ class DeletionService:
                               [track for take, track in alone if take == take_id])
         written = [s for s in songs.all_songs(db) if participant_id in s.writer_ids]
         written_alone = [s for s in written if s.writer_ids == (participant_id,)]
-        rows = _merged(deletions.take_rows(db, whole),
-                       deletions.track_rows(db, [track for _take, track in alone]),
-                       deletions.song_rows(db, [s.id for s in written_alone]))
+        rows = Counter(deletions.take_rows(db, whole))
+        rows.update(deletions.track_rows(db, [track for _take, track in alone]))
+        rows.update(deletions.song_rows(db, [s.id for s in written_alone]))
         exports = {e.export_id: e for e in (
             *deletions.exports_with(db, participant_id),
             *deletions.exports_of(db, take_ids=whole, track_ids=[t for _k, t in alone]))}
         sheets = dict.fromkeys((*deletions.lead_sheets_of(db, take_ids=whole, song_ids=[
-            s.id for s in written_alone]), *_lead_sheets_with(db, participant_id)))
+            s.id for s in written_alone]), *consent_ledger.lead_sheets_with(db, participant_id)))
         name = person.real_name
         return DeletionPlan(
             Deleted.PARTICIPANT, participant_id, person.pseudonym, files=_unique(files),
@@ -253,12 +263,6 @@ def _heard_on(db: Connection, participant_id: int) -> tuple[list[int], list[tupl
         else:
             whole.append(take_id)
     return whole, alone
-
-
-def _lead_sheets_with(db: Connection, participant_id: int):
-    from mt_studio.core.library import consent_ledger
-
-    return consent_ledger.lead_sheets_with(db, participant_id)
 
 
 def _erased(db: Connection, participant_id: int) -> bool:
@@ -303,14 +307,6 @@ def _details(plan: DeletionPlan) -> dict:
             "tracks": [track for _take, track in plan.tracks],
             "songs": [song.song_id for song in plan.songs_deleted],
             "exports_to_recall": [export.export_id for export in plan.exports_to_recall]}
-
-
-def _merged(*counts: dict[str, int]) -> dict[str, int]:
-    merged: dict[str, int] = {}
-    for found in counts:
-        for table, count in found.items():
-            merged[table] = merged.get(table, 0) + count
-    return merged
 
 
 def _unique(files: list[FileToRemove]) -> tuple[FileToRemove, ...]:

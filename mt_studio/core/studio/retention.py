@@ -6,7 +6,7 @@ core/retention.py's."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -46,7 +46,7 @@ class RetentionRun:
 
     deleted: tuple[DueTake, ...] = ()
     failed: tuple[tuple[DueTake, str], ...] = ()
-    waiting: tuple[DueTake, ...] = field(default=())
+    waiting: tuple[DueTake, ...] = ()
 
 
 class RetentionService:
@@ -85,9 +85,9 @@ class RetentionService:
         people and their consent)."""
         now = now or local_now()
         with self._studio._reading() as db:
-            takes = due_takes(kept.kept_takes(db), consent_ledger.events(db), kept.holds(db),
-                              kept.rules(db), now)
             rules = kept.rules(db)
+            takes = due_takes(kept.kept_takes(db), consent_ledger.events(db), kept.holds(db),
+                              rules, now)
             named = {w.participant_id for t in takes for w in t.why if w.participant_id}
             names = {i: n for i, n in participants.pseudonyms(db).items() if i in named}
         if takes:
