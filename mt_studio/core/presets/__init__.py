@@ -1,13 +1,16 @@
-"""Presets: TOML files with a format_version for session templates, input maps and export profiles.
+"""Presets: TOML files with a format_version for session templates, input maps, export profiles
+and the list of reasons a course ended.
 
 catalog = PresetCatalog.default()          # bundled presets, overridden by the user's
 band = catalog.session_template("band")
 scarlett = catalog.input_map_for_device("Scarlett 18i8 USB")
+reasons = catalog.ending_reasons()           # the service's list, else the bundled "standard"
 for problem in catalog.problems(): ...     # malformed files, each naming file and line
 """
 
 from mt_studio.core.presets.catalog import (
     PRESETS_ENV_VAR,
+    STANDARD_ENDING_REASONS,
     PresetCatalog,
     bundled_presets_folder,
     user_presets_folder,
@@ -24,11 +27,14 @@ from mt_studio.core.presets.migrations import (
 from mt_studio.core.presets.model import (
     AudioFormat,
     Connector,
+    EndingReason,
+    EndingReasons,
     ExportProfile,
     InputMap,
     InterfaceInput,
     Preset,
     PresetKind,
+    ReasonDetail,
     SessionTemplate,
     TemplateInput,
     kind_of,
@@ -37,8 +43,11 @@ from mt_studio.core.presets.model import (
 __all__ = [
     "FORMAT_VERSION",
     "PRESETS_ENV_VAR",
+    "STANDARD_ENDING_REASONS",
     "AudioFormat",
     "Connector",
+    "EndingReason",
+    "EndingReasons",
     "ExportProfile",
     "InputMap",
     "InterfaceInput",
@@ -48,6 +57,7 @@ __all__ = [
     "PresetCatalog",
     "PresetError",
     "PresetKind",
+    "ReasonDetail",
     "SessionTemplate",
     "TemplateInput",
     "bundled_presets_folder",

@@ -15,6 +15,7 @@ from mt_studio.core.presets.load import load_preset
 from mt_studio.core.presets.locate import LineLocator
 from mt_studio.core.presets.migrations import Migrations
 from mt_studio.core.presets.model import (
+    EndingReasons,
     ExportProfile,
     InputMap,
     Preset,
@@ -26,7 +27,14 @@ from mt_studio.i18n import _
 
 PRESETS_ENV_VAR = "MT_STUDIO_PRESETS"
 
-P = TypeVar("P", SessionTemplate, InputMap, ExportProfile)
+P = TypeVar("P", SessionTemplate, InputMap, ExportProfile, EndingReasons)
+
+STANDARD_ENDING_REASONS = "standard"
+"""The name of the bundled list of ending reasons; a service edits it by a file of that name."""
+
+_KEEPS_EARLIER_WHEN_BROKEN = frozenset({PresetKind.ENDING_REASONS})
+"""Kinds where a broken override leaves the earlier (bundled) preset in use, its problem listed:
+recording that a course ended, and the service report, must not stop over an edited list."""
 
 
 def bundled_presets_folder() -> Path:
@@ -43,9 +51,9 @@ def user_presets_folder() -> Path:
 class PresetCatalog:
     """The presets found in FOLDERS, where a later folder overrides an earlier one by (kind, name).
 
-    Each folder holds the subfolders session-templates/, input-maps/ and export-profiles/;
-    missing folders are fine. Malformed files are collected in `problems()` and never hide
-    the good ones. Call `reload()` after files change.
+    Each folder holds the subfolders session-templates/, input-maps/, export-profiles/ and
+    ending-reasons/; missing folders are fine. Malformed files are collected in `problems()`
+    and never hide the good ones. Call `reload()` after files change.
     """
 
     def __init__(
@@ -88,8 +96,9 @@ class PresetCatalog:
                 continue
             found[preset.name] = in_language(preset) if self._is_bundled(subfolder) else preset
         # A broken file overrides too: asking for it must show its error, not an older preset.
-        for stem in broken_here - found.keys():
-            self._presets[kind].pop(stem, None)
+        if kind not in _KEEPS_EARLIER_WHEN_BROKEN:
+            for stem in broken_here - found.keys():
+                self._presets[kind].pop(stem, None)
         for name in found:
             self._broken[kind].pop(name, None)
         self._presets[kind].update(found)
@@ -129,6 +138,10 @@ class PresetCatalog:
         """Every good export profile, sorted by name."""
         return self._all(PresetKind.EXPORT_PROFILE, ExportProfile)
 
+    def ending_reason_lists(self) -> list[EndingReasons]:
+        """Every good list of ending reasons, sorted by name."""
+        return self._all(PresetKind.ENDING_REASONS, EndingReasons)
+
     def session_template(self, name: str) -> SessionTemplate:
         """The session template called NAME; PresetError if unknown or malformed."""
         return self._one(PresetKind.SESSION_TEMPLATE, name, SessionTemplate)
@@ -140,6 +153,14 @@ class PresetCatalog:
     def export_profile(self, name: str) -> ExportProfile:
         """The export profile called NAME; PresetError if unknown or malformed."""
         return self._one(PresetKind.EXPORT_PROFILE, name, ExportProfile)
+
+    def ending_reasons(self, name: str = STANDARD_ENDING_REASONS) -> EndingReasons:
+        """The list of ending reasons called NAME; PresetError if unknown or malformed.
+
+        A malformed override of a bundled list leaves the bundled list in use; the file is
+        still named in `problems()`.
+        """
+        return self._one(PresetKind.ENDING_REASONS, name, EndingReasons)
 
     def input_map_for_device(self, device_name: str) -> InputMap | None:
         """The input map whose longest match string is in DEVICE_NAME (ties: by name), or None."""
@@ -168,10 +189,15 @@ class PresetCatalog:
 
 
 def in_language(preset: P) -> P:
-    """A bundled PRESET with the words people read (its title, its inputs' labels) in the
-    user's language; the catalogue has them. A user's own presets are shown as written."""
+    """A bundled PRESET with the words people read (its title, its inputs' or reasons' labels)
+    in the user's language; the catalogue has them. A user's own presets are shown as written."""
     if isinstance(preset, ExportProfile):
         return replace(preset, title=_(preset.title))
+    if isinstance(preset, EndingReasons):
+        return replace(preset, title=_(preset.title), reasons=tuple(
+            replace(r, label=_(r.label),
+                    details=tuple(replace(d, label=_(d.label)) for d in r.details))
+            for r in preset.reasons))
     return replace(preset, title=_(preset.title),
                    inputs=tuple(replace(i, label=_(i.label)) for i in preset.inputs))
 

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from mt_studio.core.presets.migrations import FORMAT_VERSION
 from mt_studio.core.presets.model import (
+    EndingReasons,
     ExportProfile,
     InputMap,
     Preset,
@@ -72,6 +73,13 @@ def dump_preset(preset: Preset) -> str:
                 ("stems", preset.stems),
             ]
         )
+    elif isinstance(preset, EndingReasons):
+        for reason in preset.reasons:
+            lines += ["", "[[reasons]]"]
+            lines += _pairs([("key", reason.key), ("label", reason.label)])
+            for detail in reason.details:
+                lines += ["[[reasons.details]]"]
+                lines += _pairs([("key", detail.key), ("label", detail.label)])
     return "\n".join(lines) + "\n"
 
 

@@ -231,8 +231,9 @@ class Table:
         """A required, non-empty array of tables ([[KEY]]) whose keys are all in ALLOWED."""
         value = self.get(key, required=True)
         if not isinstance(value, list):
+            header = ".".join(part for part in self.loc + (key,) if isinstance(part, str))
             self.wrong_type(
-                key, _("a list of tables, each starting with [[{key}]]").format(key=key), value
+                key, _("a list of tables, each starting with [[{key}]]").format(key=header), value
             )
         if not value:
             self.fail(key, _("'{key}' must not be an empty list").format(key=self.name_of(key)))

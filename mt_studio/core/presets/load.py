@@ -10,16 +10,19 @@ from typing import Any
 
 from mt_studio.core.domain import SessionKind
 from mt_studio.core.presets.errors import PresetError
-from mt_studio.core.presets.fields import MISSING, Document, Table, show
+from mt_studio.core.presets.fields import MISSING, Document, Table, dotted, show
 from mt_studio.core.presets.migrations import Migrations, MissingMigration, default_migrations
 from mt_studio.core.presets.model import (
     AudioFormat,
     Connector,
+    EndingReason,
+    EndingReasons,
     ExportProfile,
     InputMap,
     InterfaceInput,
     Preset,
     PresetKind,
+    ReasonDetail,
     SessionTemplate,
     TemplateInput,
 )
@@ -29,8 +32,10 @@ MAX_FILE_BYTES = 1024 * 1024
 """Presets are a few hundred bytes; anything far larger is not one (and must not stall the app)."""
 
 MAX_INPUT_NUMBER = 256
+MAX_REASON_KEY = 40
 
 _NAME = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
+_REASON_KEY = re.compile(r"[a-z0-9_]+\Z")
 _COMMON_KEYS = ("format_version", "kind", "name", "title")
 _TOP_KEYS = {
     PresetKind.SESSION_TEMPLATE: ("session_kind", "tempo_bpm", "count_in_bars", "inputs"),
@@ -43,9 +48,12 @@ _TOP_KEYS = {
         "true_peak_dbtp",
         "stems",
     ),
+    PresetKind.ENDING_REASONS: ("reasons",),
 }
 _TEMPLATE_INPUT_KEYS = ("number", "label", "isolated", "armed")
 _INTERFACE_INPUT_KEYS = ("number", "label", "connector")
+_REASON_KEYS = ("key", "label", "details")
+_DETAIL_KEYS = ("key", "label")
 _BIT_DEPTHS = {AudioFormat.WAV: (16, 24, 32), AudioFormat.FLAC: (16, 24)}
 _SAMPLERATES = (44100, 48000, 88200, 96000)
 _TOML_POSITION = re.compile(
@@ -207,6 +215,8 @@ def _build(doc: Document, raw: dict[str, Any], expected: PresetKind | None) -> P
         return _session_template(top, name, title)
     if kind == PresetKind.INPUT_MAP:
         return _input_map(top, name, title)
+    if kind == PresetKind.ENDING_REASONS:
+        return _ending_reasons(top, name, title)
     return _export_profile(top, name, title)
 
 
@@ -279,6 +289,51 @@ def _export_profile(top: Table, name: str, title: str) -> ExportProfile:
         stems=top.boolean("stems", default=False),
         source=top.doc.path,
     )
+
+
+def _ending_reasons(top: Table, name: str, title: str) -> EndingReasons:
+    reasons = []
+    for entry in top.tables("reasons", _REASON_KEYS):
+        key, label = _reason_key(entry), entry.string("label")
+        details: tuple[ReasonDetail, ...] = ()
+        if "details" in entry.raw:
+            details = tuple(
+                ReasonDetail(key=_reason_key(detail), label=detail.string("label"))
+                for detail in entry.tables("details", _DETAIL_KEYS)
+            )
+            _check_unique_keys(entry, "details", [d.key for d in details])
+        reasons.append(EndingReason(key=key, label=label, details=details))
+    _check_unique_keys(top, "reasons", [r.key for r in reasons])
+    return EndingReasons(name=name, title=title, reasons=tuple(reasons), source=top.doc.path)
+
+
+def _reason_key(entry: Table) -> str:
+    """The stable id an ending stores: it must survive renaming the label, so it is plain."""
+    key = entry.string("key")
+    if len(key) > MAX_REASON_KEY or not _REASON_KEY.match(key):
+        entry.fail(
+            "key",
+            _(
+                "'{key}' must be a short id of at most {limit} lowercase letters, digits and "
+                'underscores (like "moved_away"), not {value}'
+            ).format(key=entry.name_of("key"), limit=MAX_REASON_KEY, value=show(key)),
+        )
+    return key
+
+
+def _check_unique_keys(table: Table, list_key: str, keys: list[str]) -> None:
+    first_index: dict[str, int] = {}
+    for index, key in enumerate(keys):
+        if key in first_index:
+            table.doc.fail(
+                table.loc + (list_key, index, "key"),
+                _('the key "{key}" is listed twice: in {first} and {second}').format(
+                    key=key,
+                    first=dotted(table.loc + (list_key, first_index[key])),
+                    second=dotted(table.loc + (list_key, index)),
+                ),
+            )
+        first_index[key] = index
 
 
 def _check_unique_numbers(top: Table, numbers: list[int]) -> None:

@@ -15,11 +15,12 @@ class PresetKind(enum.StrEnum):
     SESSION_TEMPLATE = "session-template"
     INPUT_MAP = "input-map"
     EXPORT_PROFILE = "export-profile"
+    ENDING_REASONS = "ending-reasons"
 
     @property
     def folder(self) -> str:
         """The subfolder of a presets folder that holds this kind (e.g. "input-maps")."""
-        return f"{self.value}s"
+        return _FOLDERS[self]
 
 
 class Connector(enum.StrEnum):
@@ -113,7 +114,62 @@ class ExportProfile:
     source: Path
 
 
-Preset = SessionTemplate | InputMap | ExportProfile
+@dataclass(frozen=True)
+class ReasonDetail:
+    """A finer choice under a reason: a choir, under "moved on to music in the community"."""
+
+    key: str
+    label: str
+
+
+@dataclass(frozen=True)
+class EndingReason:
+    """One reason a participant's course ended: a stable KEY that endings store, and its label."""
+
+    key: str
+    label: str
+    details: tuple[ReasonDetail, ...] = ()
+
+    def find(self, detail_key: str) -> ReasonDetail | None:
+        """The detail with DETAIL_KEY, or None."""
+        return next((d for d in self.details if d.key == detail_key), None)
+
+
+@dataclass(frozen=True)
+class EndingReasons:
+    """The list of reasons a therapist picks from when recording that a course ended.
+
+    Labels are in the user's language for the bundled list (the catalog translates them) and
+    as written for a service's own list. Endings store keys, so an ending whose reason has
+    since left the list still reads as its key.
+    """
+
+    name: str
+    title: str
+    reasons: tuple[EndingReason, ...]
+    source: Path
+
+    def keys(self) -> tuple[str, ...]:
+        """The reasons' keys, in the order of the list."""
+        return tuple(r.key for r in self.reasons)
+
+    def find(self, key: str) -> EndingReason | None:
+        """The reason with KEY, or None."""
+        return next((r for r in self.reasons if r.key == key), None)
+
+    def label_of(self, key: str) -> str:
+        """The label of the reason with KEY, or KEY itself when the list no longer has it."""
+        reason = self.find(key)
+        return reason.label if reason else key
+
+    def detail_label_of(self, reason_key: str, detail_key: str) -> str:
+        """The label of DETAIL_KEY under REASON_KEY, or DETAIL_KEY itself when not listed."""
+        reason = self.find(reason_key)
+        detail = reason.find(detail_key) if reason else None
+        return detail.label if detail else detail_key
+
+
+Preset = SessionTemplate | InputMap | ExportProfile | EndingReasons
 
 
 def kind_of(preset: Preset) -> PresetKind:
@@ -122,4 +178,14 @@ def kind_of(preset: Preset) -> PresetKind:
         return PresetKind.SESSION_TEMPLATE
     if isinstance(preset, InputMap):
         return PresetKind.INPUT_MAP
+    if isinstance(preset, EndingReasons):
+        return PresetKind.ENDING_REASONS
     return PresetKind.EXPORT_PROFILE
+
+
+_FOLDERS = {
+    PresetKind.SESSION_TEMPLATE: "session-templates",
+    PresetKind.INPUT_MAP: "input-maps",
+    PresetKind.EXPORT_PROFILE: "export-profiles",
+    PresetKind.ENDING_REASONS: "ending-reasons",  # already a plural: the kind is a list
+}
