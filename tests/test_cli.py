@@ -314,7 +314,7 @@ def test_preset_list_shows_bundled_presets_and_names_a_malformed_one(cli, tmp_pa
     assert listed.code == 0
     names = {(p["kind"], p["name"]) for p in listed.json()["presets"]}
     assert {("session-template", "band"), ("input-map", "scarlett-18i20"),
-            ("export-profile", "share-mix-flac")} <= names
+            ("export-profile", "share-mix-flac"), ("ending-reasons", "standard")} <= names
     user = tmp_path / "user-presets" / "session-templates"
     user.mkdir(parents=True)
     (user / "band.toml").write_text('format_version = 1\nkind = "session-template"\n'

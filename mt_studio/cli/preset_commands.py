@@ -1,4 +1,5 @@
-"""`mt-studio preset list`: the session templates, input maps and export profiles available."""
+"""`mt-studio preset list`: the session templates, input maps, export profiles and lists of
+ending reasons available."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from mt_studio.cli.output import emit_json, emit_table
 from mt_studio.core.presets import PresetCatalog
 from mt_studio.i18n import _
 
-KINDS = ("session-template", "input-map", "export-profile")
+KINDS = ("session-template", "input-map", "export-profile", "ending-reasons")
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -29,6 +30,7 @@ def run_list(args: argparse.Namespace, _library: None) -> int:
         "session-template": catalog.session_templates(),
         "input-map": catalog.input_maps(),
         "export-profile": catalog.export_profiles(),
+        "ending-reasons": catalog.ending_reason_lists(),
     }
     kinds = [args.kind] if args.kind else list(KINDS)
     rows = [(kind, preset.name, preset.title, str(preset.source))
