@@ -15,10 +15,12 @@ from pathlib import Path
 from mt_studio.core import passphrases
 from mt_studio.core.domain import Credit, Purpose, SessionKind, TrackKind
 from mt_studio.core.domain.accounts import Role
+from mt_studio.core.domain.groups import GroupKind
 from mt_studio.core.library import (
     Library,
     accounts,
     consent_ledger,
+    groups,
     listening,
     participants,
     sessions,
@@ -72,6 +74,11 @@ def main(version: int) -> None:
             if version >= 7:
                 accounts.add(db, "Therese", Role.ADMIN,
                              passphrases.hashed("a song for every morning"))
+            if version >= 12:
+                band = groups.add(db, "Morning band", GroupKind.BAND)
+                for person in (ola, kari):
+                    band = groups.join(db, band, person, date(2026, 1, 5))
+                db.execute("UPDATE sessions SET group_id = ? WHERE id = ?", (band.id, session.id))
         dump = "\n".join(library.connection.iterdump())
     target = Path(__file__).parent / f"library-v{version}.sql"
     target.write_text(

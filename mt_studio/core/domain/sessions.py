@@ -47,3 +47,4 @@ class Session:
     take_count: int = 0
     midi_port: str | None = None  # the MIDI keyboard's port, by name
     midi_players: tuple[int, ...] = ()  # who plays it (participant ids, sorted)
+    group_id: int | None = None  # the band or choir whose session it is

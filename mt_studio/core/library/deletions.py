@@ -24,7 +24,7 @@ from mt_studio.core.library.clock import from_text, to_text, utc_now
 FREE_TEXT = (("sessions", "title"), ("sessions", "notes"), ("session_inputs", "label"),
              ("tracks", "instrument"), ("takes", "name"), ("takes", "note"), ("markers", "name"),
              ("songs", "title"), ("song_versions", "lyrics"), ("song_versions", "notes"),
-             ("annotations", "label"))
+             ("annotations", "label"), ("course_events", "note"))
 # The append-only rows that may hold a name typed or credited before: kept as they are.
 KEPT_TEXT = (("consent_events", "witness"), ("consent_events", "reason"),
              ("exports", "title"), ("exports", "recipient"), ("exports", "file"),
@@ -159,6 +159,8 @@ def make_tombstone(db: sqlite3.Connection, participant_id: int) -> None:
                (pseudonym, pseudonym, to_text(utc_now()), participant_id))
     for table in ("song_writers", "session_input_players", "session_midi_players"):
         db.execute(f"DELETE FROM {table} WHERE participant_id = ?", (participant_id,))
+    # What a therapist wrote about their course is about them: its words go, its marks stay.
+    db.execute("UPDATE course_events SET note = '' WHERE participant_id = ?", (participant_id,))
 
 
 def written_in(db: sqlite3.Connection, name: str,

@@ -399,7 +399,61 @@ CREATE TABLE retired_ids (
 ALTER TABLE participants ADD COLUMN erased_at TEXT;
 """
 
+V12_GROUPS_AND_COURSES = """
+-- A band or choir the service runs, with every spell of its members (joined on a day, left
+-- on a later one or not yet); its sessions point at it.
+CREATE TABLE groups (
+    id          INTEGER PRIMARY KEY,
+    name        TEXT NOT NULL CHECK (length(trim(name)) > 0),
+    lookup_key  TEXT NOT NULL UNIQUE,  -- casefolded in Python, as participants' pseudonyms
+    kind        TEXT NOT NULL CHECK (kind IN ('band', 'choir')),
+    created_at  TEXT NOT NULL
+);
+
+CREATE TABLE group_members (
+    id              INTEGER PRIMARY KEY,
+    group_id        INTEGER NOT NULL REFERENCES groups(id),
+    participant_id  INTEGER NOT NULL REFERENCES participants(id),
+    joined          TEXT NOT NULL,
+    left_on         TEXT CHECK (left_on IS NULL OR left_on >= joined)
+);
+CREATE INDEX group_members_of_group ON group_members (group_id, participant_id);
+CREATE INDEX group_members_of_participant ON group_members (participant_id);
+
+ALTER TABLE sessions ADD COLUMN group_id INTEGER REFERENCES groups(id);
+CREATE INDEX sessions_of_group ON sessions (group_id, date);
+CREATE INDEX sessions_by_date ON sessions (date);
+CREATE INDEX attendance_of_participant ON attendance (participant_id);
+
+-- Someone expected at a session who did not come: they sent word, or did not come. Those who
+-- came are in attendance (which says who can be heard on its takes); a member with neither
+-- row did not come.
+CREATE TABLE absences (
+    session_id      INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+    participant_id  INTEGER NOT NULL REFERENCES participants(id),
+    answer          TEXT NOT NULL CHECK (answer IN ('sent_word', 'absent')),
+    PRIMARY KEY (session_id, participant_id)
+);
+CREATE INDEX absences_of_participant ON absences (participant_id);
+
+-- What a therapist wrote about a participant's course, in order: it ended (on a day, for a
+-- reason from the service's list, perhaps its detail, and a short note), it began again, or
+-- they are still with us although they may have stopped coming.
+CREATE TABLE course_events (
+    id              INTEGER PRIMARY KEY,
+    participant_id  INTEGER NOT NULL REFERENCES participants(id),
+    mark            TEXT NOT NULL CHECK (mark IN ('ended', 'resumed', 'still_with_us')),
+    on_day          TEXT NOT NULL,
+    reason          TEXT CHECK ((mark = 'ended') = (reason IS NOT NULL)),
+    detail          TEXT,
+    note            TEXT NOT NULL DEFAULT '',
+    account_id      INTEGER REFERENCES accounts(id),
+    at              TEXT NOT NULL
+);
+CREATE INDEX course_events_of_participant ON course_events (participant_id, id);
+"""
+
 MIGRATIONS: tuple[Migration, ...] = (V1_BASE_SCHEMA, V2_TRACK_PARTS, V3_SONGS_AND_LAYERS,
                                      V4_EXPORT_FILES, V5_ANNOTATIONS, V6_SESSION_AND_TAKE_STATE,
                                      V7_ACCOUNTS, V8_PART_HASHES, v9_ledger_chain, V10_RETENTION,
-                                     V11_DELETIONS)
+                                     V11_DELETIONS, V12_GROUPS_AND_COURSES)

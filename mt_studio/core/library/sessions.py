@@ -33,17 +33,18 @@ def create(
     tempo_bpm: float | None = None,
     count_in_bars: int = 0,
     inputs: Sequence[SessionInput] = (),
+    group_id: int | None = None,
 ) -> Session:
-    """Create a session with its attendance and input layout."""
+    """Create a session with its attendance and input layout, of GROUP_ID if given."""
     title = _clean_title(title)
     therapist = one_line(therapist, _("The therapist"), MAX_NAME_LENGTH)
     notes = many_lines(notes, _("A session's notes"), MAX_NOTES_LENGTH)
     template = one_line(template, _("The template"))
     cursor = db.execute(
         "INSERT INTO sessions (title, kind, date, therapist, notes, template, tempo_bpm,"
-        " count_in_bars, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " count_in_bars, created_at, group_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (title, kind.value, on.isoformat(), therapist, notes, template,
-         tempo_bpm, count_in_bars, to_text(utc_now())),
+         tempo_bpm, count_in_bars, to_text(utc_now()), group_id),
     )
     session_id = cursor.lastrowid
     db.executemany(
@@ -52,7 +53,8 @@ def create(
     )
     _store_inputs(db, session_id, inputs)
     audit.record(db, "session.created", f"session:{session_id}", kind=kind.value,
-                 participants=[p.id for p in participants], template=template)
+                 participants=[p.id for p in participants], template=template,
+                 **({"group": group_id} if group_id else {}))
     return get(db, session_id)
 
 
@@ -207,7 +209,8 @@ def all_sessions(db: sqlite3.Connection) -> list[Session]:
 
 
 _COLUMNS = ("id, title, kind, date, therapist, notes, template, tempo_bpm, count_in_bars,"
-            " (SELECT count(*) FROM takes WHERE takes.session_id = sessions.id), midi_port")
+            " (SELECT count(*) FROM takes WHERE takes.session_id = sessions.id), midi_port,"
+            " group_id")
 
 
 def _session(db: sqlite3.Connection, row: tuple) -> Session:
@@ -241,7 +244,7 @@ def _session(db: sqlite3.Connection, row: tuple) -> Session:
         id=session_id, title=row[1], kind=SessionKind(row[2]), date=date.fromisoformat(row[3]),
         therapist=row[4], notes=row[5], template=row[6], tempo_bpm=row[7], count_in_bars=row[8],
         participants=present, inputs=inputs, take_count=row[9], midi_port=row[10],
-        midi_players=midi_players,
+        midi_players=midi_players, group_id=row[11],
     )
 
 

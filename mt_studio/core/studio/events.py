@@ -72,3 +72,17 @@ class ExportLogged(Event):
 
     export_id: int
     take_id: int
+
+
+@dataclass(frozen=True)
+class GroupChanged(Event):
+    """A group was added, or someone joined or left it."""
+
+    group_id: int
+
+
+@dataclass(frozen=True)
+class CourseChanged(Event):
+    """A therapist wrote that PARTICIPANT_ID's course ended, began again, or goes on."""
+
+    participant_id: int

@@ -10,8 +10,11 @@ from sqlite3 import Connection
 from typing import TYPE_CHECKING
 
 from mt_studio.core.domain import Participant, SessionKind
+from mt_studio.core.errors import InputError
 from mt_studio.core.library import participants, sessions
 from mt_studio.core.library.sessions import KEEP, Session, SessionInput
+from mt_studio.core.text import shown
+from mt_studio.i18n import _
 
 if TYPE_CHECKING:
     from mt_studio.core.library.takes import Take
@@ -48,26 +51,42 @@ class SessionService:
             return takes.for_session(db, session_id)
 
     def create(self, title: str, kind: SessionKind | None, *, on: date,
-               present: Sequence[int] = (), template: SessionTemplate | None = None,
+               present: Sequence[int] | None = None, template: SessionTemplate | None = None,
                therapist: str | None = None, notes: str = "", tempo_bpm: float | None = None,
-               count_in_bars: int = 0, inputs: Sequence[SessionInput] = ()) -> Session:
+               count_in_bars: int = 0, inputs: Sequence[SessionInput] = (),
+               group_id: int | None = None) -> Session:
         """Make a session with PRESENT (participant ids) checked in, laid out as TEMPLATE if
         one is given (its kind unless KIND), else with the kind, tempo, count-in and inputs
-        given."""
+        given. A session of GROUP_ID is of the group's kind unless KIND, and has the group's
+        members that day present unless PRESENT says who came."""
         with self._studio._transaction() as tx:
-            people = _people(tx, present)
+            if group_id is not None:
+                from mt_studio.core.library import groups  # not loaded to list the sessions
+                from mt_studio.core.studio.groups import expected_members
+
+                group = groups.get(tx, group_id)
+                kind = kind or SessionKind(group.kind.value)
+                if kind is SessionKind.INDIVIDUAL:
+                    raise InputError(_("{group} is a group: its sessions are not individual "
+                                       "sessions.").format(group=shown(group.name)))
+                if present is None:
+                    present = expected_members(tx, group, on)
+            people = _people(tx, present or ())
             if template is not None:  # laid out as the template: tempo, count-in, inputs
                 session = sessions.create(
                     tx, title, kind or template.session_kind, on=on, participants=people,
                     therapist=therapist, notes=notes, template=template.name,
                     tempo_bpm=template.tempo_bpm, count_in_bars=template.count_in_bars,
                     inputs=[SessionInput(i.number, i.label, i.isolated, i.armed)
-                            for i in template.inputs])
+                            for i in template.inputs], group_id=group_id)
             else:
+                if kind is None:
+                    raise InputError(_("A session needs a kind (band, choir or individual), a "
+                                       "group or a template."))
                 session = sessions.create(
                     tx, title, kind, on=on, participants=people, therapist=therapist,
                     notes=notes, tempo_bpm=tempo_bpm, count_in_bars=count_in_bars,
-                    inputs=inputs)
+                    inputs=inputs, group_id=group_id)
             self._studio._announce(_events().SessionChanged(session.id))
         return session
 

@@ -33,12 +33,15 @@ if TYPE_CHECKING:
     from mt_studio.core.studio.accounts import AccountService
     from mt_studio.core.studio.audit import AuditService
     from mt_studio.core.studio.consent import ConsentService
+    from mt_studio.core.studio.courses import CourseService
     from mt_studio.core.studio.deletion import DeletionService
     from mt_studio.core.studio.events import Event
+    from mt_studio.core.studio.groups import GroupService
     from mt_studio.core.studio.listening import ListeningService
     from mt_studio.core.studio.participant_studio import ParticipantStudio
     from mt_studio.core.studio.plugins import PluginService
     from mt_studio.core.studio.recording import RecordingService
+    from mt_studio.core.studio.reports import ReportService
     from mt_studio.core.studio.retention import RetentionService
     from mt_studio.core.studio.sessions import SessionService
     from mt_studio.core.studio.sharing import SharingService
@@ -54,9 +57,9 @@ _pinned: ContextVar[tuple[Studio, Actor | None] | None] = ContextVar("pinned", d
 
 
 class Studio:
-    """A library opened, with its services: `sessions`, `consent`, `recording`, `listening`,
-    `sharing`, `songs` and `plugins`, `deletion`, `accounts` and `audit`, and `events` to
-    listen to what changes.
+    """A library opened, with its services: `sessions`, `groups`, `consent`, `recording`,
+    `listening`, `sharing`, `songs` and `plugins`, `deletion` and `retention`, `courses` and
+    `reports`, `accounts` and `audit`, and `events` to listen to what changes.
 
     A library with accounts opens locked: its services refuse (AccessRefused) until someone
     signs in (`sign_in`), and again after `lock`. Every audit row a transaction writes names
@@ -240,6 +243,27 @@ class Studio:
         from mt_studio.core.studio.sessions import SessionService
 
         return self._service(SessionService)
+
+    @property
+    def groups(self) -> GroupService:
+        """Bands and choirs, their members, and who was expected at a session."""
+        from mt_studio.core.studio.groups import GroupService
+
+        return self._service(GroupService)
+
+    @property
+    def courses(self) -> CourseService:
+        """Who may have stopped coming, and endings (therapists and admins)."""
+        from mt_studio.core.studio.courses import CourseService
+
+        return self._service(CourseService)
+
+    @property
+    def reports(self) -> ReportService:
+        """The service's figures and a participant's page (therapists and admins)."""
+        from mt_studio.core.studio.reports import ReportService
+
+        return self._service(ReportService)
 
     @property
     def consent(self) -> ConsentService:

@@ -1,0 +1,65 @@
+"""A service's history as the overview reads it: every session with who came and who was
+expected, the groups, the course marks, and what was made and shared; plain values, so that
+the rules (core/stopped_coming.py) and the figures (core/service_figures.py) read no library."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from mt_studio.core.domain import SessionKind
+from mt_studio.core.domain.groups import Answer, CourseEvent, CourseMark, Group
+
+
+@dataclass(frozen=True)
+class HeldSession:
+    """A session on DAY: its kind, its group (if any), who came and the written answers of
+    those who did not (sent word, absent)."""
+
+    id: int
+    day: date
+    kind: SessionKind
+    group_id: int | None = None
+    present: frozenset[int] = frozenset()
+    answers: dict[int, Answer] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ServiceHistory:
+    """Everything the overview counts, sessions by day. Only the flag list names people, by
+    PSEUDONYMS; the report counts."""
+
+    sessions: tuple[HeldSession, ...] = ()
+    groups: tuple[Group, ...] = ()
+    course_events: tuple[CourseEvent, ...] = ()
+    pseudonyms: dict[int, str] = field(default_factory=dict)
+    community_exports: tuple[tuple[date, str], ...] = ()  # (day, recipient)
+    songs_written: tuple[date, ...] = ()
+    takes: tuple[tuple[date, float], ...] = ()  # (day, seconds recorded)
+
+    def course_of(self, participant_id: int) -> tuple[CourseEvent, ...]:
+        """PARTICIPANT_ID's course marks, by day (then as written)."""
+        return tuple(sorted((e for e in self.course_events if e.participant_id == participant_id),
+                            key=lambda e: (e.on, e.id)))
+
+
+def ended_on(events: tuple[CourseEvent, ...], day: date) -> CourseEvent | None:
+    """The ending in force on DAY among a participant's EVENTS (sorted by day): the last
+    ending or new beginning on or before DAY, if it is an ending."""
+    latest = None
+    for event in events:
+        if event.on > day:
+            break
+        if event.mark in (CourseMark.ENDED, CourseMark.RESUMED):
+            latest = event
+    return latest if latest is not None and latest.mark is CourseMark.ENDED else None
+
+
+def expected_at(session: HeldSession, group: Group | None,
+                ended: set[int] | frozenset[int] = frozenset()) -> set[int]:
+    """Who was expected at SESSION: the members of its GROUP that day but those whose course
+    had ENDED, anyone who came, and anyone whose answer was written down."""
+    members = set()
+    if group is not None:
+        members = {m.participant_id for m in group.members_on(session.day)} - ended
+    return members | session.present | set(session.answers)
