@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import importlib
 from typing import TYPE_CHECKING
 
-from PyQt6.QtCore import QEvent, QSize, Qt, QTimer, QUrl, pyqtSignal
+from PyQt6.QtCore import QEvent, Qt, QTimer, QUrl, pyqtSignal
 from PyQt6.QtGui import QAction, QDesktopServices, QKeySequence
 from PyQt6.QtWidgets import (
     QApplication,
@@ -20,6 +21,12 @@ from PyQt6.QtWidgets import (
 from mt_studio.i18n import _, ngettext
 from mt_studio.ui.common.error_reporter import ErrorReporter
 from mt_studio.ui.common.read_only_banner import ReadOnlyBanner, with_banner
+from mt_studio.ui.common.window_size import (  # noqa: F401 - the window's, as tests ask
+    PREFERRED_SIZE,
+    TITLE_BAR,
+    fitted_size,
+    session_list_width,
+)
 from mt_studio.ui.common.worker import run_in_worker
 from mt_studio.ui.deletion import open_erase_person
 from mt_studio.ui.plugins.plugin_starter import PluginStarter
@@ -233,6 +240,11 @@ class MainWindow(QMainWindow):
         self.lock_action = self._add(session_menu, _("&Lock"), self.lock, "Ctrl+L")
         session_menu.addSeparator()
         self._add(session_menu, _("&Quit"), self.close, "Ctrl+Q")
+        service_menu = self.menuBar().addMenu(_("Ser&vice"))  # loaded when asked for
+        self.library_actions += [
+            self._add(service_menu, _("Service &overview…"),
+                      lambda: _feature("service").open_overview(self)),
+            self._add(service_menu, _("&Groups…"), lambda: _feature("groups").open_groups(self))]
         settings_menu = self.menuBar().addMenu(_("Se&ttings"))
         # Changing the language builds the window again, which would end a take: not meanwhile.
         self.preferences_action = self._add(settings_menu, _("&Preferences…"),
@@ -458,25 +470,6 @@ class MainWindow(QMainWindow):
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(_log_file().parent)))
 
 
-PREFERRED_SIZE = QSize(1280, 800)
-TITLE_BAR = 40  # what a window manager adds above the window, at the most common scales
-
-
-def fitted_size(available: QSize) -> tuple[QSize, bool]:
-    """The window's first size on a screen with AVAILABLE room (taskbars left out), and
-    whether it is maximized: a screen too small for the preferred size (a 1366x768 laptop)
-    is filled, title bar included."""
-    room = QSize(available.width(), available.height() - TITLE_BAR)
-    if room.width() >= PREFERRED_SIZE.width() and room.height() >= PREFERRED_SIZE.height():
-        return PREFERRED_SIZE, False
-    return room, True
-
-
-def session_list_width(window_width: int) -> int:
-    """How wide the session list starts: a quarter of the window, 260 to 380 pixels."""
-    return max(260, min(380, window_width // 4))
-
-
 def _opening_page() -> QWidget:
     """"Opening the library…", in the middle (by stretches: see the splitter's comment)."""
     page = QWidget()
@@ -485,6 +478,11 @@ def _opening_page() -> QWidget:
     row.addWidget(QLabel(_("Opening the library…")))
     row.addStretch()
     return page
+
+
+def _feature(name: str):
+    """The package ui/NAME, loaded the first time it is asked for."""
+    return importlib.import_module(f"mt_studio.ui.{name}")
 
 
 def _log():
