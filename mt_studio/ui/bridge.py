@@ -20,8 +20,9 @@ class StudioBridge(QObject):
     """Every event of STUDIO as a signal: `session_changed(session_id)`,
     `attendance_changed(session_id)`, `setup_changed(session_id)`,
     `participant_added(participant_id)`, `consent_changed(participant_id)`,
-    `take_changed(take_id, session_id)`, `song_changed(song_id)` and
-    `export_logged(export_id, take_id)`; `changed(event)` for any of them."""
+    `take_changed(take_id, session_id)`, `song_changed(song_id)`,
+    `export_logged(export_id, take_id)`, `group_changed(group_id)` and
+    `course_changed(participant_id)`; `changed(event)` for any of them."""
 
     changed = pyqtSignal(object)
     session_changed = pyqtSignal(int)
@@ -32,6 +33,8 @@ class StudioBridge(QObject):
     take_changed = pyqtSignal(int, int)
     song_changed = pyqtSignal(int)
     export_logged = pyqtSignal(int, int)
+    group_changed = pyqtSignal(int)
+    course_changed = pyqtSignal(int)
 
     def __init__(self, studio: Studio, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -70,7 +73,9 @@ class StudioBridge(QObject):
         from mt_studio.core.studio.events import (  # loaded by then: announced with one
             AttendanceChanged,
             ConsentChanged,
+            CourseChanged,
             ExportLogged,
+            GroupChanged,
             ParticipantAdded,
             SessionChanged,
             SetupChanged,
@@ -95,4 +100,8 @@ class StudioBridge(QObject):
                 self.song_changed.emit(song_id)
             case ExportLogged(export_id, take_id):
                 self.export_logged.emit(export_id, take_id)
+            case GroupChanged(group_id):
+                self.group_changed.emit(group_id)
+            case CourseChanged(participant_id):
+                self.course_changed.emit(participant_id)
         self.changed.emit(event)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mt_studio.core.clock import local_now
@@ -66,6 +67,20 @@ class ReportService:
         self._studio.note_read("report.service_made", "service", start=period.start.isoformat(),
                                end=period.end.isoformat())
         return report
+
+    def save(self, report: ServiceReport, path: Path | str, file_format: str) -> Path:
+        """Write REPORT to PATH as FILE_FORMAT (text, json, csv, xlsx or pdf: counts under 3
+        shown as "<3" in csv, xlsx and pdf unless an admin chose otherwise), audited as what
+        left the studio; InputError naming the file when it cannot be written."""
+        from mt_studio.core.service_report import write_report
+
+        self._studio._check_open()
+        written = Path(write_report(report, Path(path), file_format))
+        with self._studio._transaction(bookkeeping=True) as tx:
+            audit.record(tx, "report.saved", "service", format=file_format,
+                         start=report.period.start.isoformat(),
+                         end=report.period.end.isoformat())
+        return written
 
     def set_show_small_counts(self, shown: bool) -> None:
         """Whether report files show counts under 3 as they are (an admin's choice)."""
