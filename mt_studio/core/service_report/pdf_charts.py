@@ -10,9 +10,8 @@ from __future__ import annotations
 from datetime import date
 
 from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarChart
-from reportlab.graphics.charts.legends import Legend
 from reportlab.graphics.charts.linecharts import HorizontalLineChart
-from reportlab.graphics.shapes import Drawing, String
+from reportlab.graphics.shapes import Drawing, Rect, String
 from reportlab.graphics.widgets.markers import makeMarker
 from reportlab.lib import colors
 
@@ -47,15 +46,12 @@ def _title(drawing: Drawing, text: str) -> None:
 
 
 def _legend(drawing: Drawing, x: float, y: float, items: list[tuple[colors.Color, str]]) -> None:
-    legend = Legend()
-    legend.x, legend.y = x, y
-    legend.fontName, legend.fontSize = FONT, 8
-    legend.alignment = "right"
-    legend.columnMaximum = 1
-    legend.deltax = 0
-    legend.dxTextSpace = 4
-    legend.colorNamePairs = items
-    drawing.add(legend)
+    """A swatch and name per item, two to a row, the first row at Y."""
+    column = (WIDTH - x) / 2
+    for index, (colour, name) in enumerate(items):
+        left, top = x + (index % 2) * column, y - (index // 2) * 12
+        drawing.add(Rect(left, top, 8, 8, fillColor=colour, strokeColor=None))
+        drawing.add(String(left + 12, top + 1, _short(name, 44), fontName=FONT, fontSize=8))
 
 
 def quarters_chart(report: ServiceReport) -> Drawing:
@@ -80,14 +76,15 @@ def quarters_chart(report: ServiceReport) -> Drawing:
         for index, (_height, _label, hidden) in enumerate(bars):
             if hidden:
                 chart.bars[(number, index)].fillColor = _pale(_colour(number))
-    chart.categoryAxis.categoryNames = [q.label for q in report.quarters]
-    _axis_labels(chart.categoryAxis, len(report.quarters))
+    chart.categoryAxis.categoryNames = [
+        q.label if few else str(q.year) if q.quarter == 1 else "" for q in report.quarters]
+    _axis_labels(chart.categoryAxis)
     _count_axis(chart.valueAxis, max((max(row, default=0) for row in chart.data), default=0))
     drawing.add(chart)
-    _legend(drawing, 32, 22, [(_colour(0), _("In individual therapy")),
+    _legend(drawing, 32, 18, [(_colour(0), _("In individual therapy")),
                               (_colour(1), _("In group therapy"))])
     if suppress:
-        drawing.add(String(WIDTH - 5, 16, _("Pale bars: fewer than {small}, drawn as {small}")
+        drawing.add(String(WIDTH - 5, 4, _("Pale bars: fewer than {small}, drawn as {small}")
                            .format(small=SMALL_COUNT), fontName=FONT, fontSize=7,
                            textAnchor="end"))
     return drawing
@@ -127,8 +124,10 @@ def attendance_chart(report: ServiceReport) -> Drawing:
         if markers or style.lineStyle != "joinedLine":
             style.symbol = makeMarker("FilledCircle", size=3)
             style.symbol.fillColor = style.symbol.strokeColor = _colour(number)
-    chart.categoryAxis.categoryNames = [_month_label(month) for month in months]
-    _axis_labels(chart.categoryAxis, len(months))
+    chart.categoryAxis.categoryNames = [
+        _month_label(month) if len(months) <= 12 else str(month.year) if month.month == 1
+        else "" for month in months]
+    _axis_labels(chart.categoryAxis)
     chart.valueAxis.valueMin, chart.valueAxis.valueMax, chart.valueAxis.valueStep = 0, 100, 25
     chart.valueAxis.labelTextFormat = lambda value: percent_text(value / 100)
     chart.valueAxis.labels.fontName, chart.valueAxis.labels.fontSize = FONT, 7
@@ -136,9 +135,7 @@ def attendance_chart(report: ServiceReport) -> Drawing:
     chart.valueAxis.gridStrokeColor = colors.lightgrey
     drawing.add(chart)
     legend = [(_colour(number), group) for number, group in enumerate(groups)]
-    for column in range(2):
-        _legend(drawing, 40 + column * (WIDTH - 40) / 2, 12 * legend_rows,
-                legend[column * legend_rows:(column + 1) * legend_rows])
+    _legend(drawing, 40, 12 * legend_rows - 2, legend)
     if suppress:
         drawing.add(String(WIDTH - 5, drawing.height - 12,
                            _("Months with fewer than {small} expected are left out")
@@ -191,15 +188,11 @@ def _runs(row: list[float | None]) -> list[list[float | None]]:
     return runs
 
 
-def _axis_labels(axis, count: int) -> None:
-    """Category labels small, turned on end when many, and only every so many when very many."""
+def _axis_labels(axis) -> None:
+    """Category labels small, under their place (a year's first only, when there are many)."""
     axis.labels.fontName, axis.labels.fontSize = FONT, 7
     axis.labels.boxAnchor = "n"
-    if count > 12:
-        axis.labels.angle, axis.labels.boxAnchor = 90, "e"
-        step = -(-count // 40)  # at most 40 labels
-        axis.categoryNames = [name if index % step == 0 else ""
-                              for index, name in enumerate(axis.categoryNames)]
+    axis.tickDown = 3
 
 
 def _count_axis(axis, highest: int) -> None:
