@@ -87,14 +87,15 @@ def _endings(history: ServiceHistory, period: Period) -> list:
 
 def _group_figures(history, sessions, groups_by_id, end):
     """Each group's figures, and its attendance month by month."""
-    ended_by_day = _ended_lookup(history)
+    ended_among = _ended_lookup(history)
     counts: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])  # sessions, present, expected
     months: dict[tuple[int, date], list[int]] = defaultdict(lambda: [0, 0])
     for session in sessions:
         group = groups_by_id.get(session.group_id)
         if group is None:
             continue
-        expected = expected_at(session, group, ended_by_day(session.day))
+        members = {m.participant_id for m in group.members_on(session.day)}
+        expected = expected_at(session, group, ended_among(session.day, members))
         came = len(session.present & expected)
         tally = counts[group.id]
         tally[0] += 1
@@ -103,11 +104,11 @@ def _group_figures(history, sessions, groups_by_id, end):
         month = months[(group.id, session.day.replace(day=1))]
         month[0] += came
         month[1] += len(expected)
+    at_end = {g.id: {m.participant_id for m in g.members_on(end)} for g in history.groups}
     figures = tuple(
         GroupFigures(g.id, g.name, g.kind.value, *counts[g.id],
-                     members_at_end=len({m.participant_id for m in g.members_on(end)}
-                                        - ended_by_day(end)))
-        for g in history.groups if g.id in counts or g.members_on(end))
+                     members_at_end=len(at_end[g.id] - ended_among(end, at_end[g.id])))
+        for g in history.groups if g.id in counts or at_end[g.id])
     monthly = tuple(MonthlyAttendance(groups_by_id[group_id].name, month, *tally)
                     for (group_id, month), tally in sorted(
                         months.items(), key=lambda item: (groups_by_id[item[0][0]].name,
@@ -116,14 +117,16 @@ def _group_figures(history, sessions, groups_by_id, end):
 
 
 def _ended_lookup(history: ServiceHistory):
-    """A function of a day giving who had an ending in force then."""
-    courses = {p: history.course_of(p) for p in {e.participant_id for e in history.course_events}}
-    cache: dict[date, set[int]] = {}
+    """A function of a day and some participants giving those of them who had an ending in
+    force then (asked only about a group's members: everyone, on every day, is years of
+    history times everyone ever written about)."""
+    written: dict[int, list] = defaultdict(list)
+    for event in sorted(history.course_events, key=lambda e: (e.on, e.id)):
+        written[event.participant_id].append(event)
+    courses = {p: tuple(events) for p, events in written.items()}
 
-    def ended(day: date) -> set[int]:
-        if day not in cache:
-            cache[day] = {p for p, events in courses.items() if ended_on(events, day)}
-        return cache[day]
+    def ended(day: date, among: set[int]) -> set[int]:
+        return {p for p in among if p in courses and ended_on(courses[p], day)}
 
     return ended
 
