@@ -5,6 +5,7 @@ came added as a guest."""
 from __future__ import annotations
 
 from PyQt6.QtCore import Qt
+from PyQt6.QtGui import QFontMetrics
 from PyQt6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -60,15 +61,16 @@ class AnswersPanel(QWidget):
         self.buttons: dict[tuple[int, Answer], QPushButton] = {}
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        holder = QWidget()
-        self.grid = QGridLayout(holder)
+        self._holder = QWidget()
+        self.grid = QGridLayout(self._holder)
         self.grid.setAlignment(Qt.AlignmentFlag.AlignTop)
         self.grid.setColumnStretch(0, 1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setWidget(holder)
-        layout.addWidget(scroll, 1)
+        self.scroll = QScrollArea()
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setWidget(self._holder)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        layout.addWidget(self.scroll, 1)
         guests = QHBoxLayout()
         self.guest = QComboBox()
         self.guest.setAccessibleName(_("Someone else who came"))
@@ -133,6 +135,13 @@ class AnswersPanel(QWidget):
             self.buttons[(participant_id, choice)] = button
             self.grid.addWidget(button, row, column)
         self._choices[participant_id] = choices
+        # Every row's whole width, and up to six rows, in sight however small the dialog opens.
+        self.scroll.setMinimumWidth(self._holder.minimumSizeHint().width()
+                                    + self.scroll.verticalScrollBar().sizeHint().width())
+        margins = self.grid.contentsMargins()
+        self.scroll.setMinimumHeight(
+            min(row + 1, 6) * (button.minimumHeight() + self.grid.verticalSpacing())
+            + margins.top() + margins.bottom())
 
     def _button(self, answer: Answer, pseudonym: str) -> QPushButton:
         symbol, background, text = LOOKS[answer]
@@ -144,9 +153,10 @@ class AnswersPanel(QWidget):
         font = button.font()
         font.setPointSizeF(font.pointSizeF() * 1.2)
         button.setFont(font)
-        height = button.fontMetrics().height()
-        button.setMinimumHeight(int(height * 2.2))
-        button.setMinimumWidth(button.fontMetrics().horizontalAdvance(button.text()) + height * 2)
+        font.setBold(True)  # as wide as it is when chosen
+        metrics = QFontMetrics(font)
+        button.setMinimumHeight(int(metrics.height() * 2.2))
+        button.setMinimumWidth(metrics.horizontalAdvance(button.text()) + metrics.height() * 2)
         button.setStyleSheet(
             "QPushButton { background: #f4f4f4; color: #303030; border: 1px solid #9a9a9a;"
             " border-radius: 6px; padding: 0 0.6em; }"

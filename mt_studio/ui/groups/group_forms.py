@@ -131,7 +131,7 @@ class NewGroupDialog(ApplyingDialog):
         layout.addLayout(form)
         layout.addWidget(self.error)
         layout.addWidget(ok_cancel(self, _("Create group")))
-        self.resize(self.fontMetrics().averageCharWidth() * 60, self.sizeHint().height())
+        self.resize(self.fontMetrics().averageCharWidth() * 80, self.sizeHint().height())
 
     def _apply(self) -> None:
         self.group = self.studio.groups.add(self.name.text(), self.kind.currentData(),

@@ -53,6 +53,8 @@ class GroupsDialog(QDialog):
         self.groups = QTreeWidget()
         self.groups.setHeaderLabels([_("Group"), _("Kind"), _("Members now")])
         self.groups.setRootIsDecorated(False)
+        self.groups.headerItem().setTextAlignment(
+            2, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.groups.setAccessibleName(_("Groups"))
         self.groups.currentItemChanged.connect(lambda *_items: self._show_members())
         self.new_button = QPushButton(_("New group…"))
@@ -101,7 +103,7 @@ class GroupsDialog(QDialog):
             bridge.participant_added.connect(lambda _id: self._redraw_soon.start())
         self.refresh()
         width = self.fontMetrics().averageCharWidth()
-        self.resize(width * 110, self.fontMetrics().height() * 30)
+        self.resize(width * 130, self.fontMetrics().height() * 32)
 
     def refresh(self) -> None:
         """Read the groups again; the chosen group stays chosen."""
