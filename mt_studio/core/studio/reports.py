@@ -72,7 +72,7 @@ class ReportService:
         """Write REPORT to PATH as FILE_FORMAT (text, json, csv, xlsx or pdf: counts under 3
         shown as "<3" in csv, xlsx and pdf unless an admin chose otherwise), audited as what
         left the studio; InputError naming the file when it cannot be written."""
-        from mt_studio.core.service_report import write_report
+        from mt_studio.core.service_report.files import write_report
 
         self._studio._check_open()
         written = Path(write_report(report, Path(path), file_format))
