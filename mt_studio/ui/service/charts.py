@@ -4,20 +4,20 @@ view, never with the window."""
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import date
 
 from PyQt6.QtCharts import (
     QBarCategoryAxis,
     QBarSeries,
     QBarSet,
+    QCategoryAxis,
     QChart,
     QChartView,
-    QDateTimeAxis,
     QHorizontalBarSeries,
     QLineSeries,
     QValueAxis,
 )
-from PyQt6.QtCore import QDateTime, Qt
+from PyQt6.QtCore import Qt
 from PyQt6.QtGui import QColor, QPainter, QPen
 from PyQt6.QtWidgets import QWidget
 
@@ -66,10 +66,11 @@ class ReportChart(QChartView):
     def value_axis(self, most: float, title: str) -> QValueAxis:
         """An axis of whole numbers from 0 to at least MOST."""
         axis = QValueAxis()
-        axis.setRange(0, max(4, most))
+        step = _nice_step(max(4, most))
+        axis.setRange(0, -(-max(4, most) // step) * step)
         axis.setLabelFormat("%d")
         axis.setTickType(QValueAxis.TickType.TicksDynamic)
-        axis.setTickInterval(max(1, _nice_step(max(4, most))))
+        axis.setTickInterval(step)
         axis.setTitleText(title)
         axis.setLabelsFont(scaled_font(self, 1.0))
         axis.setTitleFont(scaled_font(self, 1.0))
@@ -122,16 +123,11 @@ class AttendanceChart(ReportChart):
         months = [m for m in report.attendance_by_month if m.rate is not None]
         if not months:
             return False
-        when = QDateTimeAxis()
-        when.setFormat("MMM yyyy")
+        first = min(m.month for m in months)
+        last = max(m.month for m in months)
+        count = _month_number(last, first) + 1
+        when = _month_axis(first, count)
         when.setLabelsFont(scaled_font(self, 1.0))
-        first, last = min(m.month for m in months), max(m.month for m in months)
-        when.setRange(_moment(first), _moment(last) if last > first
-                      else _moment(first).addDays(27))
-        spread = (last.year - first.year) * 12 + last.month - first.month
-        when.setTickCount(max(2, min(spread + 1, 8)))
-        if spread > 7:
-            when.setLabelsAngle(-45)
         rate = QValueAxis()
         rate.setRange(0, 100)
         rate.setLabelFormat("%d %%")
@@ -148,7 +144,7 @@ class AttendanceChart(ReportChart):
             line.setPen(QPen(QColor(PALETTE[number % len(PALETTE)]), 3))
             line.setPointsVisible(True)
             for month in (m for m in months if m.group_name == name):
-                line.append(_moment(month.month).toMSecsSinceEpoch(), 100 * month.rate)
+                line.append(_month_number(month.month, first), 100 * month.rate)
             chart.addSeries(line)
             line.attachAxis(when)
             line.attachAxis(rate)
@@ -190,8 +186,27 @@ class EndingsChart(ReportChart):
         return True
 
 
-def _moment(day) -> QDateTime:
-    return QDateTime(datetime.combine(day, time()))
+def _month_number(month: date, first: date) -> int:
+    """How many months MONTH comes after FIRST."""
+    return (month.year - first.year) * 12 + month.month - first.month
+
+
+def _month_axis(first: date, count: int) -> QCategoryAxis:
+    """An axis of COUNT months from FIRST, each named on its point ("Jun 2026"); over more than
+    a year, only every few months, so that the names never crowd."""
+    from mt_studio import i18n
+    from mt_studio.ui.common.dates import MONTHS
+
+    names = MONTHS[i18n.locale_name()]
+    axis = QCategoryAxis()
+    axis.setLabelsPosition(QCategoryAxis.AxisLabelsPosition.AxisLabelsPositionOnValue)
+    axis.setRange(-0.4, count - 0.6)
+    every = 1 if count <= 12 else 3 if count <= 36 else 12
+    for number in range(count):
+        year, month = divmod(first.month - 1 + number, 12)
+        if (first.month - 1 + number) % every == 0:
+            axis.append(f"{names[month]} {first.year + year}", number)
+    return axis
 
 
 def _nice_step(most: float) -> int:

@@ -86,7 +86,8 @@ class FiguresPanel(QScrollArea):
         for row in section.rows:
             text = row.figure.text(suppress=False)
             words = row.figure.kind == "words"
-            label = QLabel(("    " * row.level) + row.label)
+            label = QLabel(row.label)
+            label.setContentsMargins(24 * row.level, 0, 0, 0)  # a breakdown, under its row
             label.setFont(label_font)
             label.setWordWrap(True)
             value = QLabel(text)

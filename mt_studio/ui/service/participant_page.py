@@ -100,6 +100,9 @@ class ParticipantPageDialog(QDialog):
         tree.setHeaderLabels(headings)
         tree.setAccessibleName(title)
         tree.setWordWrap(True)
+        tree.setFont(scaled_font(self, 1.2))
+        tree.header().setFont(scaled_font(self, 1.05, bold=True))
+        tree.setStyleSheet("QTreeView::item { padding: 3px 18px 3px 0px; }")
         for row in rows:
             tree.addTopLevelItem(QTreeWidgetItem(list(row)))
         if not rows:
