@@ -104,7 +104,7 @@ class ServiceView(QWidget):
         chart_tabs.setFont(scaled_font(self, 1.1))
         for chart in self.charts:
             chart_tabs.addTab(chart, chart.title)
-        self.stopped = StoppedPanel(studio, self, self.clock, self.message.setText, self.refresh)
+        self.stopped = StoppedPanel(studio, self, self.clock, self.tell, self.refresh)
         self.tabs = QTabWidget()
         self.tabs.setFont(scaled_font(self, 1.15))
         self.tabs.addTab(self.panel, _("Figures"))
@@ -128,6 +128,11 @@ class ServiceView(QWidget):
                 getattr(bridge, name).connect(lambda *_args: self._soon.start())
         self._fit()
         self.refresh()
+
+    def tell(self, text: str) -> None:
+        """Say TEXT above the tabs (nothing: the line goes)."""
+        self.message.setText(text)
+        self.message.setVisible(bool(text))
 
     def today(self):
         """The local day of the view's clock."""
@@ -164,7 +169,7 @@ class ServiceView(QWidget):
         self.making = True
         self.period_line.setText(_("{start} – {end}").format(start=day_text(period.start),
                                                             end=day_text(period.end)))
-        self.message.setText(_("Counting…"))
+        self.tell(_("Counting…"))
         now = self.clock()
         run_in_worker(self, lambda: _look(self.studio, period, now),
                       done=lambda figures: asked == self._asked and self._show(figures),
@@ -173,7 +178,7 @@ class ServiceView(QWidget):
     def _show(self, figures: Figures) -> None:
         self.making = False
         self.figures = figures
-        self.message.setText("")
+        self.tell("")
         self.panel.show_layout(figures.layout)
         for chart in self.charts:
             chart.show_report(figures.report)
@@ -190,7 +195,7 @@ class ServiceView(QWidget):
             self.reporter.report_exception(type(error), error, error.__traceback__)
             self.close()
         elif isinstance(error, MtStudioError):
-            self.message.setText(str(error))
+            self.tell(str(error))
         else:
             self.reporter.report_exception(type(error), error, error.__traceback__)
 
