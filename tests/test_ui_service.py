@@ -127,7 +127,7 @@ def test_the_ending_dialog_records_an_ending_with_reason_and_detail(qtbot, studi
     assert not dialog.detail.isHidden()
     dialog.accept()  # before they first came: refused, said, nothing lost
     assert dialog.isVisible()
-    assert "first came on 10 Aug 2026: 1 Aug 2026 is before that" in dialog.problem.text()
+    assert "first joined or came on 10 Aug 2026: 1 Aug 2026 is before that" in dialog.problem.text()
     assert dialog.note.text() == "Sings in Bydelskoret"
     assert studio.courses.course(story.solstraale) == []
     dialog.day.setDate(date(2026, 11, 20))
