@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING
 from PyQt6.QtCore import QDate
 from PyQt6.QtWidgets import (
     QComboBox,
-    QDateEdit,
     QDialog,
     QFormLayout,
     QLabel,
@@ -22,6 +21,7 @@ from PyQt6.QtWidgets import (
 from mt_studio.core.errors import MtStudioError
 from mt_studio.core.studio.courses import MAX_NOTE_LENGTH
 from mt_studio.i18n import _
+from mt_studio.ui.common.dates import day_edit
 from mt_studio.ui.common.dialog_buttons import ok_cancel
 
 if TYPE_CHECKING:
@@ -42,10 +42,8 @@ class EndingDialog(QDialog):
         self.reasons = studio.courses.reasons()
         self.setWindowTitle(_("Record an ending"))
         today = now.astimezone().date()
-        self.day = QDateEdit(QDate(today))
-        self.day.setCalendarPopup(True)
+        self.day = day_edit(today, _("The day it ended"))
         self.day.setMaximumDate(QDate(today))
-        self.day.setDisplayFormat("d MMM yyyy")
         self.reason = QComboBox()
         self.reason.setAccessibleName(_("Reason"))
         for reason in self.reasons.reasons:

@@ -24,7 +24,7 @@ from PyQt6.QtWidgets import (
 from mt_studio.core.clock import local_now
 from mt_studio.core.errors import AccessRefused, MtStudioError
 from mt_studio.i18n import _, ngettext
-from mt_studio.ui.common.dates import day_text
+from mt_studio.ui.common.dates import day_edit, day_text
 from mt_studio.ui.common.redraw_soon import redraw_soon
 from mt_studio.ui.common.worker import run_in_worker
 from mt_studio.ui.service.charts import AttendanceChart, EndingsChart, QuarterChart
@@ -234,8 +234,4 @@ def _look(studio: Studio, period: Period, now: datetime) -> Figures:
 
 
 def _date_edit(name: str) -> QDateEdit:
-    edit = QDateEdit()
-    edit.setCalendarPopup(True)
-    edit.setDisplayFormat("d MMM yyyy")
-    edit.setAccessibleName(name)
-    return edit
+    return day_edit(name=name)

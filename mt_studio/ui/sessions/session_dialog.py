@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING
 from PyQt6.QtCore import QDate, Qt, pyqtSignal
 from PyQt6.QtWidgets import (
     QComboBox,
-    QDateEdit,
     QDialog,
     QFormLayout,
     QHBoxLayout,
@@ -29,6 +28,7 @@ from mt_studio.core.domain.sessions import Session
 from mt_studio.core.presets import PresetCatalog, SessionTemplate
 from mt_studio.i18n import _, ngettext
 from mt_studio.ui.common.applying_dialog import ApplyingDialog
+from mt_studio.ui.common.dates import day_edit
 from mt_studio.ui.common.dialog_buttons import ok_cancel
 from mt_studio.ui.consent.consent_dialogs import NewParticipantDialog
 from mt_studio.ui.sessions.session_list import kind_label
@@ -103,9 +103,7 @@ class SessionDialog(ApplyingDialog):
         self.title.setAccessibleName(_("Title"))
         form.addRow(_("Title"), self.title)
 
-        self.date = QDateEdit(QDate.currentDate())
-        self.date.setCalendarPopup(True)
-        self.date.setAccessibleName(_("Date"))
+        self.date = day_edit(name=_("Date"))
         form.addRow(_("Date"), self.date)
 
         self.therapist = QLineEdit()
