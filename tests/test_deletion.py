@@ -21,17 +21,20 @@ from jack_rig import JackServer, seen_by_portaudio
 from mt_studio.core import midi_audio, peak_cache
 from mt_studio.core.domain import Purpose, SessionKind, TrackKind
 from mt_studio.core.domain.accounts import Role
+from mt_studio.core.domain.groups import CourseMark
 from mt_studio.core.errors import AccessRefused, InputError
 from mt_studio.core.export import ExportRequest
 from mt_studio.core.library import (
     Library,
     consent_ledger,
+    courses,
     layers,
     participants,
     sessions,
     songs,
     takes,
 )
+from mt_studio.core.library.clock import utc_now
 from mt_studio.core.library.database import DATABASE_NAME
 from mt_studio.core.practice import PracticeSettings, practice_version
 from mt_studio.core.studio import Studio
@@ -265,6 +268,11 @@ def test_erasing_a_person(library, studio, band, tmp_path):
         songs.save(db, co_written.id, "Lyset i vinduet\nOla Nordmann synger", notes="")
         session_id = takes.get(db, band.take_id).session_id
         sessions.edit(db, session_id, notes="Ola Nordmann kom sent")
+        day = sessions.get(db, session_id).date
+        courses.add(db, band.ola.id, CourseMark.ENDED, day, at=utc_now(), account_id=None,
+                    reason="moved_away", note="Blåbær flyttet til Bergen")
+        courses.add(db, band.kari.id, CourseMark.STILL_WITH_US, day, at=utc_now(),
+                    account_id=None, note="Savner Ola Nordmann i bandet")
     ledger = db.execute("SELECT * FROM consent_events WHERE participant_id = ? ORDER BY id",
                         (band.ola.id,)).fetchall()
     attended = db.execute("SELECT count(*) FROM attendance WHERE participant_id = ?",
@@ -294,6 +302,10 @@ def test_erasing_a_person(library, studio, band, tmp_path):
                            (band.ola.id,)).fetchone()
     assert tombstone == (f"erased-{band.ola.id}", None)
     assert band.ola.id not in {p.id for p in studio.consent.participants()}
+    # Their course keeps its marks, not its words; another's note loses their name.
+    assert [(e.mark, e.reason, e.note) for e in courses.events(db, band.ola.id)] == [
+        (CourseMark.ENDED, "moved_away", "")]
+    assert courses.events(db, band.kari.id)[0].note == "Savner — i bandet"
     dump = "\n".join(db.iterdump())
     raw = database_bytes(folder)
     for name in ("Ola Nordmann", "Blåbær", "blåbær", "Bare min"):

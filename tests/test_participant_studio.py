@@ -42,11 +42,12 @@ def test_the_therapists_studio_locks_and_only_a_sign_in_opens_it_again(band):
     mine = studio.for_participant(singer.id, session.id)
     with pytest.raises(AccessRefused):
         studio.sessions.all()
-    for service in ("sessions", "consent", "plugins", "audit", "accounts"):
+    for service in ("sessions", "consent", "plugins", "audit", "accounts", "groups", "courses",
+                    "reports"):
         assert not hasattr(mine, service)
     door = mine._door  # even the studio behind it refuses the participant every service
     for service in ("sessions", "consent", "recording", "listening", "sharing", "songs",
-                    "plugins", "audit"):
+                    "plugins", "audit", "groups", "courses", "reports"):
         with pytest.raises(AccessRefused):
             getattr(door, service)
     with pytest.raises(AccessRefused):

@@ -104,7 +104,22 @@ def test_the_csv_hides_counts_of_one_and_two_and_keeps_nought():
     community = "The way into community music"
     assert rows[community, "Exports for the community, by recipient: Kulturhuset kor"] == "<3"
     assert rows[community, "Community groups worked with"] == "Kulturhuset kor, Musikkskolen"
-    assert rows["Service report", "Note"] == "No names: counts under 3 show as <3"
+    assert rows["Service report", "Note"] == (
+        "No names: counts under 3 show as <3, and a total that would tell one as *")
+    # 38 + 19 - 55 would tell "both": the total is withheld; 5 + 0 tells nothing small
+    assert rows["People", "All participants"] == "*"
+    assert rows["Endings and drop-outs", "Drop-outs in all"] == "5"
+
+
+def test_a_total_is_withheld_when_subtracting_would_tell_a_small_count():
+    from dataclasses import replace
+
+    rows = csv_rows(replace(small_report(), both=0, lost_contact=2, flagged_not_followed_up=4))
+    assert rows["People", "All participants"] == "55"
+    assert rows["Endings and drop-outs", "Lost contact"] == "<3"
+    assert rows["Endings and drop-outs", "Drop-outs in all"] == "*"
+    assert csv_rows(replace(small_report(show=True), lost_contact=2, flagged_not_followed_up=4))[
+        "Endings and drop-outs", "Drop-outs in all"] == "6"
 
 
 def test_the_csv_shows_exact_counts_when_the_admin_chose_so():

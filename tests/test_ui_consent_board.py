@@ -299,3 +299,23 @@ def test_people_added_and_checked_in_elsewhere_show_on_the_board(qtbot, library,
     assert heard_board.absent.currentData() == robin.id  # the one chosen stays chosen
     studio.sessions.check_out(band.id, ola.id)
     qtbot.waitUntil(lambda: (ola.id, Purpose.RECORD) not in heard_board.chips)
+
+
+def test_the_board_of_a_group_session_names_who_sent_word_and_who_did_not_come(
+        qtbot, library, people, bridge):
+    from mt_studio.core.domain.groups import GroupKind
+
+    _band, ola, kari, nils = people
+    studio = studio_of(library)
+    group = studio.groups.add("Monday band", GroupKind.BAND, [ola.id, kari.id, nils.id],
+                              on=date(2026, 9, 1))
+    made = studio.sessions.create("Monday band", None, on=date(2026, 11, 9), group_id=group.id)
+    widget = ConsentBoard(studio, bridge)
+    qtbot.addWidget(widget)
+    widget.show_session(made.id)
+    assert widget.answers.isHidden()  # everyone came
+    studio.groups.attend(made.id, [ola.id], sent_word=[kari.id])
+    qtbot.waitUntil(lambda: widget.answers.text() == "Sent word: Kari\nDid not come: Nils")
+    assert not widget.answers.isHidden()
+    widget.show_session(people[0].id)  # a session of no group
+    assert widget.answers.isHidden()

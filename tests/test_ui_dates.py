@@ -36,3 +36,10 @@ def test_times_of_day_read_as_babel_writes_them(language):
     moments = [start + timedelta(minutes=7 * n) for n in range(24 * 60 // 7)]
     assert [dates.clock_text(m) for m in moments] == [i18n.clock_text(m) for m in moments]
     assert [dates.moment_text(m) for m in moments] == [i18n.moment_text(m) for m in moments]
+
+
+def test_a_field_to_choose_a_day_in_writes_it_in_the_language_shown(qtbot, language):
+    edit = dates.day_edit(date(2026, 12, 6), "Day")
+    qtbot.addWidget(edit)
+    assert edit.text() == {"en": "6 Dec 2026", "nb": "6. des. 2026"}[language]
+    assert edit.calendarPopup() and edit.accessibleName() == "Day"

@@ -241,3 +241,83 @@ def test_what_the_dialog_makes_and_changes_is_heard_by_the_other_windows(qtbot, 
                      AttendanceChanged(older.id), SessionChanged(older.id)]
     assert [p.pseudonym for p in sessions.get(library.connection, created).participants] == [
         "Robin"]
+
+
+@pytest.fixture
+def band_group(library, studio, filled):
+    """The group "Tuesday band": Ola and Kari from 1 Sept 2026, Øyvind from 1 Dec 2026."""
+    from mt_studio.core.domain.groups import GroupKind
+
+    _older, _newer, ola, kari = filled
+    oyvind = participants.add(library.connection, "Øyvind")
+    group = studio.groups.add("Tuesday band", GroupKind.BAND, [ola.id, kari.id],
+                              on=date(2026, 9, 1))
+    return studio.groups.join(group.id, oyvind.id, on=date(2026, 12, 1)), ola, kari, oyvind
+
+
+def test_a_new_session_of_a_group_has_its_kind_and_its_members_that_day_ticked(
+        qtbot, studio, band_group):
+    group, ola, kari, _oyvind = band_group
+    dialog = SessionDialog(studio)
+    qtbot.addWidget(dialog)
+    dialog.choose_template("choir")
+    dialog.date.setDate(QDate(2026, 11, 10))  # before Øyvind joined
+    dialog.choose_group("Tuesday band")
+    assert dialog.kind.currentData() is SessionKind.BAND
+    assert dialog.template.currentData().session_kind is SessionKind.BAND
+    assert dialog.title.text() == "Tuesday band"
+    assert dialog.present_ids() == [kari.id, ola.id]
+    dialog.set_present([ola.id])  # Kari is not here today
+    session = studio.sessions.get(dialog.save())
+    assert (session.group_id, session.kind, session.date) == (group.id, SessionKind.BAND,
+                                                              date(2026, 11, 10))
+    assert [p.id for p in session.participants] == [ola.id]
+
+
+def test_check_in_of_a_group_session_stores_the_three_answers_and_shows_them_again(
+        qtbot, studio, band_group):
+    from mt_studio.core.domain.groups import Answer
+
+    group, ola, kari, oyvind = band_group
+    robin = studio.consent.add_participant("Robin", None)
+    made = studio.sessions.create("Band", None, on=date(2026, 12, 8), group_id=group.id)
+    dialog = SessionDialog(studio, made.id)
+    qtbot.addWidget(dialog)
+    assert not dialog.group.isEnabled() and dialog.group.currentText() == "Tuesday band"
+    assert dialog.answers.answers() == {kari.id: Answer.PRESENT, ola.id: Answer.PRESENT,
+                                        oyvind.id: Answer.PRESENT}
+    dialog.answers.choose(kari.id, Answer.SENT_WORD)
+    dialog.answers.choose(oyvind.id, Answer.ABSENT)
+    dialog.answers.add_guest(robin.id)  # came along with Ola
+    dialog.accept()
+    assert dialog.result() == dialog.DialogCode.Accepted
+    stored = {e.pseudonym: e.answer for e in studio.groups.expected(made.id)}
+    assert stored == {"Kari": Answer.SENT_WORD, "Ola": Answer.PRESENT,
+                      "Robin": Answer.PRESENT, "Øyvind": Answer.ABSENT}
+    again = SessionDialog(studio, made.id)
+    qtbot.addWidget(again)
+    assert again.answers.answers() == {e.participant_id: e.answer
+                                       for e in studio.groups.expected(made.id)}
+    assert again.answers.buttons[(kari.id, Answer.SENT_WORD)].isChecked()
+
+
+def test_someone_heard_on_a_take_stays_present_and_the_dialog_says_why(qtbot, library, studio,
+                                                                        band_group):
+    from mt_studio.core.domain.groups import Answer
+
+    group, ola, kari, _oyvind = band_group
+    made = studio.sessions.create("Band", None, on=date(2026, 11, 10), group_id=group.id)
+    db = library.connection
+    takes.add_track(db, takes.start(db, made.id, 48000), TrackKind.AUDIO, input=1)
+    dialog = SessionDialog(studio, made.id)
+    qtbot.addWidget(dialog)
+    dialog.answers.choose(ola.id, Answer.ABSENT)
+    dialog.title.setText("Band, renamed")
+    dialog.accept()
+    assert not dialog.error.isHidden() and dialog.result() != dialog.DialogCode.Accepted
+    assert "'Ola' can be heard on the takes" in dialog.error.text()
+    assert dialog.answers.answers()[ola.id] is Answer.ABSENT  # what was chosen stays
+    assert dialog.title.text() == "Band, renamed"
+    assert {e.pseudonym: e.answer for e in studio.groups.expected(made.id)} == {
+        "Kari": Answer.PRESENT, "Ola": Answer.PRESENT}
+    assert studio.sessions.get(made.id).title == "Band"

@@ -1,9 +1,10 @@
-"""`mt-studio participant add|list|erase`."""
+"""`mt-studio participant add|list|erase`, and the course actions (course_commands.py)."""
 
 from __future__ import annotations
 
 import argparse
 
+from mt_studio.cli.course_commands import add_course_commands
 from mt_studio.cli.delete_commands import add_participant_erase
 from mt_studio.cli.output import emit_json, emit_line, emit_table
 from mt_studio.core.domain import Participant
@@ -13,7 +14,8 @@ from mt_studio.i18n import _
 
 def register(commands: argparse._SubParsersAction) -> None:
     """Add the participant commands to the parser."""
-    parser = commands.add_parser("participant", help=_("add, list and erase participants"))
+    parser = commands.add_parser("participant",
+                                 help=_("add, list and erase participants; their courses"))
     actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
 
     add = actions.add_parser("add", help=_("add a participant under a pseudonym"))
@@ -29,6 +31,7 @@ def register(commands: argparse._SubParsersAction) -> None:
                          help=_("include real names in the JSON (they are left out otherwise)"))
     listing.set_defaults(run=run_list)
     add_participant_erase(actions)
+    add_course_commands(actions)
 
 
 def participant_json(participant: Participant, with_name: bool = False) -> dict:

@@ -28,8 +28,11 @@ def register(commands: argparse._SubParsersAction) -> None:
                      help=_("the kind of session (the template's if a template is given)"))
     new.add_argument("--template", metavar="NAME",
                      help=_("start from a session template (see 'mt-studio preset list')"))
-    new.add_argument("--participants", type=name_list, default=[], metavar="P1,P2,...",
-                     help=_("pseudonyms of the participants present"))
+    new.add_argument("--participants", type=name_list, default=None, metavar="P1,P2,...",
+                     help=_("pseudonyms of the participants present (default with --group: "
+                            "its members)"))
+    new.add_argument("--group", metavar="GROUP",
+                     help=_("the band or choir whose session it is (its name or id)"))
     new.add_argument("--date", type=iso_date, metavar="YYYY-MM-DD",
                      help=_("the day of the session (default: today)"))
     new.add_argument("--therapist", metavar="TEXT")
@@ -41,6 +44,16 @@ def register(commands: argparse._SubParsersAction) -> None:
     listing.add_argument("--json", action="store_true", help=_("print JSON"))
     listing.set_defaults(run=run_list)
 
+    attend = actions.add_parser(
+        "attend", help=_("write who came, who sent word and who did not come"))
+    attend.add_argument("session_id", metavar="SESSION_ID", type=record_id)
+    attend.add_argument("--present", type=name_list, default=[], metavar="P1,P2,...")
+    attend.add_argument("--sent-word", type=name_list, default=[], metavar="P1,P2,...")
+    attend.add_argument("--absent", type=name_list, default=[], metavar="P1,P2,...",
+                        help=_("members named nowhere did not come"))
+    attend.add_argument("--json", action="store_true", help=_("print JSON"))
+    attend.set_defaults(run=run_attend)
+
     show = actions.add_parser("show", help=_("show a session with its takes"))
     show.add_argument("session_id", metavar="SESSION_ID", type=record_id)
     show.add_argument("--json", action="store_true", help=_("print JSON"))
@@ -50,17 +63,38 @@ def register(commands: argparse._SubParsersAction) -> None:
 def run_new(args: argparse.Namespace, studio: Studio) -> int:
     """Create a session, from a template if one is named."""
     template = PresetCatalog.default().session_template(args.template) if args.template else None
-    if args.kind is None and template is None:
-        raise InputError(_("session new needs --kind (band, choir or individual) or --template."))
-    kind = SessionKind(args.kind) if args.kind else template.session_kind
-    present = [studio.consent.find(pseudonym).id for pseudonym in args.participants]
+    group = studio.groups.find(args.group) if args.group else None
+    if args.kind is None and template is None and group is None:
+        raise InputError(_("session new needs --kind (band, choir or individual), --group or "
+                           "--template."))
+    kind = SessionKind(args.kind) if args.kind else None
+    present = None if args.participants is None else [
+        studio.consent.find(pseudonym).id for pseudonym in args.participants]
     session = studio.sessions.create(args.title, kind, on=args.date or date.today(),
                                      present=present, template=template,
-                                     therapist=args.therapist, notes=args.notes)
+                                     therapist=args.therapist, notes=args.notes,
+                                     group_id=group and group.id)
     if args.json:
         emit_json({"id": session.id, "title": session.title, "kind": session.kind.value})
     else:
         emit_line(_("Created session {id}: {title}.").format(id=session.id, title=session.title))
+    return 0
+
+
+def run_attend(args: argparse.Namespace, studio: Studio) -> int:
+    """Write everyone's answer to a session."""
+    def ids(names: list[str]) -> list[int]:
+        return [studio.consent.find(pseudonym).id for pseudonym in names]
+
+    expected = studio.groups.attend(args.session_id, ids(args.present), ids(args.sent_word),
+                                    ids(args.absent))
+    if args.json:
+        emit_json([{"pseudonym": e.pseudonym, "answer": e.answer and e.answer.value}
+                   for e in expected])
+    else:
+        words = {"present": _("came"), "sent_word": _("sent word"), "absent": _("did not come")}
+        emit_table([_("Participant"), _("Answer")],
+                   [(e.pseudonym, words[e.answer.value] if e.answer else "") for e in expected])
     return 0
 
 
@@ -123,6 +157,7 @@ def session_json(session: Session, sounds: list[TakeSound], names: dict[int, str
         "kind": session.kind.value,
         "date": session.date.isoformat(),
         "therapist": session.therapist,
+        "group_id": session.group_id,
         "notes": session.notes,
         "template": session.template,
         "tempo_bpm": session.tempo_bpm,

@@ -36,9 +36,13 @@ def events(db: sqlite3.Connection, participant_id: int | None = None) -> list[Co
                 f" {where} ORDER BY c.id", args)]
 
 
-def first_came(db: sqlite3.Connection, participant_id: int) -> date | None:
-    """The day of the first session PARTICIPANT_ID came to; None if they never came."""
-    (day,) = db.execute("SELECT min(s.date) FROM attendance a JOIN sessions s"
-                        " ON s.id = a.session_id WHERE a.participant_id = ?",
-                        (participant_id,)).fetchone()
+def first_day(db: sqlite3.Connection, participant_id: int) -> date | None:
+    """The first day of PARTICIPANT_ID's course: the first session they came to or were
+    expected at, or the day they first joined a group; None if there is none."""
+    (day,) = db.execute(
+        "SELECT min(day) FROM (SELECT s.date AS day FROM attendance a JOIN sessions s"
+        " ON s.id = a.session_id WHERE a.participant_id = :p UNION ALL SELECT s.date FROM"
+        " absences a JOIN sessions s ON s.id = a.session_id WHERE a.participant_id = :p"
+        " UNION ALL SELECT joined FROM group_members WHERE participant_id = :p)",
+        {"p": participant_id}).fetchone()
     return date.fromisoformat(day) if day else None

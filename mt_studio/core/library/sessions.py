@@ -103,6 +103,9 @@ def check_in(db: sqlite3.Connection, session_id: int, participant: Participant) 
     )
     if cursor.rowcount == 0:
         return False
+    # Whoever came after all did not "send word" or "not come" (the answers beside attendance).
+    db.execute("DELETE FROM absences WHERE session_id = ? AND participant_id = ?",
+               (session_id, participant.id))
     audit.record(db, "session.checked_in", f"session:{session_id}", participant.id)
     return True
 

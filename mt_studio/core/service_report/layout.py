@@ -14,28 +14,36 @@ from mt_studio.i18n import _, day_text, locale_name, moment_text, number_text
 
 HIDDEN = f"<{SMALL_COUNT}"
 NOTHING = "–"  # a rate of nobody expected
+WITHHELD = "*"  # a total that would tell a count shown as "<3" by subtraction
 
 
 @dataclass(frozen=True)
 class Figure:
-    """One value of the report: a count, a rate (of BASE expected), hours, or words."""
+    """One value of the report: a count, a rate (of BASE expected), hours, or words. A total
+    made of PARTS is withheld ("*") where one of them shows as "<3": else subtracting the
+    others from it would tell that one."""
 
     kind: Literal["count", "rate", "hours", "words"]
     value: int | float | str | None
     base: int = 0
+    parts: tuple[int, ...] = ()
 
     def hidden(self, *, suppress: bool) -> bool:
-        """Whether it shows as "<3" when small counts are SUPPRESSed."""
+        """Whether it shows as "<3" (or, for a total, "*") when small counts are SUPPRESSed."""
         if not suppress:
             return False
         if self.kind == "count":
-            return shown_count(int(self.value or 0), small_counts=False) == HIDDEN
+            return _small(int(self.value or 0)) or any(_small(part) for part in self.parts)
         return self.kind == "rate" and 0 < self.base < SMALL_COUNT
 
+    def mark(self) -> str:
+        """What it shows as when hidden: "<3", or "*" for a total withheld."""
+        return HIDDEN if self.kind != "count" or _small(int(self.value or 0)) else WITHHELD
+
     def text(self, *, suppress: bool) -> str:
-        """The value as the user's language writes it, or "<3"."""
+        """The value as the user's language writes it, or "<3" (or "*")."""
         if self.hidden(suppress=suppress):
-            return HIDDEN
+            return self.mark()
         if self.kind == "count":
             return number_text(int(self.value or 0), 0)
         if self.kind == "rate":
@@ -47,7 +55,7 @@ class Figure:
     def cell(self, *, suppress: bool) -> int | float | str:
         """The value for a spreadsheet cell: a number where it may show, else its text."""
         if self.hidden(suppress=suppress):
-            return HIDDEN
+            return self.mark()
         if self.kind == "count":
             return int(self.value or 0)
         if self.kind == "rate":
@@ -121,7 +129,8 @@ def footer_text(report: ServiceReport) -> str:
     """The line under every page of what leaves the window: what it hides, or that it does not."""
     if report.show_small_counts:
         return _("No names. Small counts are shown exactly: share this report with care.")
-    return _("No names: counts under {small} show as <{small}").format(small=SMALL_COUNT)
+    return _("No names: counts under {small} show as <{small}, and a total that would tell "
+             "one as *").format(small=SMALL_COUNT)
 
 
 def kind_label(kind: str) -> str:
@@ -135,8 +144,12 @@ def reason_label(report: ServiceReport, reason: str) -> str:
     return report.reason_labels.get(reason) or reason
 
 
-def _count(label: str, value: int, level: int = 0) -> Row:
-    return Row(label, Figure("count", value), level)
+def _count(label: str, value: int, level: int = 0, parts: tuple[int, ...] = ()) -> Row:
+    return Row(label, Figure("count", value, parts=parts), level)
+
+
+def _small(count: int) -> bool:
+    return shown_count(count, small_counts=False) == HIDDEN
 
 
 def _heading(label: str, breakdown: tuple[Row, ...]) -> Row:
@@ -150,7 +163,8 @@ def _people(report: ServiceReport) -> Section:
         _count(_("In individual therapy"), report.individual_participants),
         _count(_("In group therapy"), report.group_participants),
         _count(_("In both"), report.both),
-        _count(_("All participants"), report.participants),
+        _count(_("All participants"), report.participants,
+               parts=(report.individual_participants, report.group_participants, report.both)),
         _count(_("New starters"), report.new_starters),
     ))
 
@@ -178,7 +192,8 @@ def _endings(report: ServiceReport) -> Section:
         *reasons,
         _count(_("Lost contact"), report.lost_contact),
         _count(_("May have stopped, not followed up"), report.flagged_not_followed_up),
-        _count(_("Drop-outs in all"), report.drop_outs),
+        _count(_("Drop-outs in all"), report.drop_outs,
+               parts=(report.lost_contact, report.flagged_not_followed_up)),
     ))
 
 

@@ -86,7 +86,7 @@ class CourseService:
             course = _sorted(courses.events(tx, participant_id))
             already = ended_on(course, on)
             if already is not None:
-                raise InputError(_("{who}'s course already ended on {day}.").format(
+                raise InputError(_("The course of {who} already ended on {day}.").format(
                     who=shown(person.pseudonym), day=day_text(already.on)))
             event = courses.add(tx, participant_id, CourseMark.ENDED, on, at=now,
                                 account_id=self._account_id(), reason=found.key, detail=detail,
@@ -140,11 +140,11 @@ class CourseService:
             self._check_day(tx, person, on, today)
             ended = ended_on(_sorted(courses.events(tx, participant_id)), on)
             if mark is CourseMark.RESUMED and ended is None:
-                raise InputError(_("{who}'s course has not ended, so it cannot begin again.")
+                raise InputError(_("The course of {who} has not ended, so it cannot begin again.")
                                  .format(who=shown(person.pseudonym)))
             if mark is CourseMark.STILL_WITH_US and ended is not None:
-                raise InputError(_("{who}'s course ended on {day}: write that it began again "
-                                   "instead.").format(who=shown(person.pseudonym),
+                raise InputError(_("The course of {who} ended on {day}: write that it began "
+                                   "again instead.").format(who=shown(person.pseudonym),
                                                       day=day_text(ended.on)))
             event = courses.add(tx, participant_id, mark, on, at=now,
                                 account_id=self._account_id())
@@ -156,9 +156,10 @@ class CourseService:
         if on > today:
             raise InputError(_("{day} has not come yet: write what happened, on or before "
                                "today.").format(day=day_text(on)))
-        first = courses.first_came(db, person.id)
+        first = courses.first_day(db, person.id)
         if first is not None and on < first:
-            raise InputError(_("{who} first came on {first}: {day} is before that.").format(
+            raise InputError(_("{who} first joined or came on {first}: {day} is before "
+                               "that.").format(
                 who=shown(person.pseudonym), first=day_text(first), day=day_text(on)))
 
     def _account_id(self) -> int | None:

@@ -6,11 +6,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from PyQt6.QtCore import QDate
 from PyQt6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QDialog,
     QHBoxLayout,
     QHeaderView,
@@ -21,7 +19,7 @@ from PyQt6.QtWidgets import (
 )
 
 from mt_studio.i18n import _
-from mt_studio.ui.common.dates import moment_text
+from mt_studio.ui.common.dates import day_edit, moment_text
 
 if TYPE_CHECKING:
     from mt_studio.core.domain.records import AuditEntry
@@ -48,9 +46,8 @@ class AuditDialog(QDialog):
         for name in sorted(self.names.values()):
             self.actor.addItem(name, name)
         self.use_since = QCheckBox(_("From"))
-        self.since = QDateEdit(QDate.currentDate().addMonths(-1))
-        self.since.setCalendarPopup(True)
-        self.since.setAccessibleName(_("From the day"))
+        self.since = day_edit(name=_("From the day"))
+        self.since.setDate(self.since.date().addMonths(-1))
         self.rows = QTreeWidget()
         self.rows.setRootIsDecorated(False)
         self.rows.setAccessibleName(_("Audit log rows"))

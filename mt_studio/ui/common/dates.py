@@ -42,3 +42,21 @@ def clock_text(moment: datetime) -> str:
 def moment_text(moment: datetime) -> str:
     """MOMENT as a local day and time: "6 Dec 2026 14:05", "6. des. 2026 14:05"."""
     return f"{day_text(moment.astimezone().date())} {clock_text(moment)}"
+
+
+_EDIT_PATTERNS = {"nb_NO": "d. MMM yyyy", "en_GB": "d MMM yyyy"}
+
+
+def day_edit(day: date | None = None, name: str = ""):
+    """A field to choose a day in (a calendar drops down), written as `day_text` writes days,
+    month names in the user's language; DAY first (default: today); NAME for screen readers."""
+    from PyQt6.QtCore import QDate, QLocale
+    from PyQt6.QtWidgets import QDateEdit
+
+    edit = QDateEdit(QDate(day) if day is not None else QDate.currentDate())
+    edit.setLocale(QLocale(i18n.locale_name()))
+    edit.setDisplayFormat(_EDIT_PATTERNS[i18n.locale_name()])
+    edit.setCalendarPopup(True)
+    if name:
+        edit.setAccessibleName(name)
+    return edit

@@ -53,6 +53,7 @@ from mt_studio.ui.consent.consent_dialogs import (
     record_grant,
 )
 from mt_studio.ui.consent.restriction_words import question_text
+from mt_studio.ui.groups.answers_panel import answers_text
 
 if TYPE_CHECKING:
     from mt_studio.core.studio import Studio
@@ -112,6 +113,11 @@ class ConsentBoard(QWidget):
         self.heading.setFont(font)
         self.heading.setTextFormat(Qt.TextFormat.PlainText)
         layout.addWidget(self.heading)
+        self.answers = QLabel()  # of a group's session: who sent word, who did not come
+        self.answers.setWordWrap(True)
+        self.answers.setTextFormat(Qt.TextFormat.PlainText)
+        self.answers.setAccessibleName(_("Who was expected and did not come"))
+        layout.addWidget(self.answers)
 
         check_in = QHBoxLayout()
         self.absent = QComboBox()
@@ -186,11 +192,15 @@ class ConsentBoard(QWidget):
         if self.session_id is None:
             self._show_enabled(False)
             self.heading.setText(_("No session open"))
+            self.answers.hide()
             self.empty.setText(_("Open a session to check people in."))
             return
         session = self.studio.sessions.get(self.session_id)
         self._witness = self._witness or session.therapist
         self.heading.setText(_("Who is here: {title}").format(title=session.title))
+        told = answers_text(self.studio.groups.expected(session.id)) if session.group_id else ""
+        self.answers.setText(told)
+        self.answers.setVisible(bool(told))
         self.rows = self.studio.consent.board(self.session_id)
         present = {row.participant.id for row in self.rows}
         self._everyone = {p.id: p for p in self.studio.consent.participants(real_names=True)}

@@ -1,5 +1,6 @@
-"""The dialog that creates a session from a template, or edits one: title, date, who is present
-(found by a filter, or added there as a new participant)."""
+"""The dialog that creates a session from a template, or edits one: title, date, its group, who
+is present (found by a filter, or added there as a new participant); for a session of a group,
+everyone expected with their answer."""
 
 from __future__ import annotations
 
@@ -8,7 +9,6 @@ from typing import TYPE_CHECKING
 from PyQt6.QtCore import QDate, Qt, pyqtSignal
 from PyQt6.QtWidgets import (
     QComboBox,
-    QDateEdit,
     QDialog,
     QFormLayout,
     QHBoxLayout,
@@ -23,10 +23,12 @@ from PyQt6.QtWidgets import (
 )
 
 from mt_studio.core.domain import Participant, SessionKind, lookup_key
+from mt_studio.core.domain.groups import Answer, Group
 from mt_studio.core.domain.sessions import Session
 from mt_studio.core.presets import PresetCatalog, SessionTemplate
 from mt_studio.i18n import _, ngettext
 from mt_studio.ui.common.applying_dialog import ApplyingDialog
+from mt_studio.ui.common.dates import day_edit
 from mt_studio.ui.common.dialog_buttons import ok_cancel
 from mt_studio.ui.consent.consent_dialogs import NewParticipantDialog
 from mt_studio.ui.sessions.session_list import kind_label
@@ -76,6 +78,20 @@ class SessionDialog(ApplyingDialog):
             self.template.addItem(_("No template"), None)
             problems = [str(problem) for problem in catalog.problems()]
             form.addRow(_("Start from"), self.template)
+        self.group = QComboBox()  # the band or choir whose session it is
+        self.group.setAccessibleName(_("Group"))
+        self.group.setToolTip(_("A session of a group is of the group's kind and expects its "
+                                "members."))
+        group = studio.groups.get(editing.group_id) if editing and editing.group_id else None
+        if editing is None:
+            self.group.addItem(_("No group"), None)
+            for each in studio.groups.all():
+                self.group.addItem(each.name, each)
+            form.addRow(_("Group"), self.group)
+        elif group is not None:  # a session stays its group's
+            self.group.addItem(group.name, group)
+            self.group.setEnabled(False)
+            form.addRow(_("Group"), self.group)
 
         self.kind = QComboBox()
         for kind in SessionKind:
@@ -87,9 +103,7 @@ class SessionDialog(ApplyingDialog):
         self.title.setAccessibleName(_("Title"))
         form.addRow(_("Title"), self.title)
 
-        self.date = QDateEdit(QDate.currentDate())
-        self.date.setCalendarPopup(True)
-        self.date.setAccessibleName(_("Date"))
+        self.date = day_edit(name=_("Date"))
         form.addRow(_("Date"), self.date)
 
         self.therapist = QLineEdit()
@@ -136,6 +150,14 @@ class SessionDialog(ApplyingDialog):
         present_column.addWidget(self.present)
         present_column.addWidget(self.ticked)
         form.addRow(_("Present"), present_column)
+        self.answers = None  # a group's session: everyone expected, and their answers
+        if group is not None:
+            from mt_studio.ui.groups.answers_panel import AnswersPanel
+
+            form.setRowVisible(present_column, False)
+            self.answers = AnswersPanel(studio.groups.expected(session_id),
+                                        studio.consent.participants())
+            form.addRow(_("Check-in"), self.answers)
         layout.addLayout(form)
 
         if problems:
@@ -150,6 +172,7 @@ class SessionDialog(ApplyingDialog):
         if editing is None:
             self.template.currentIndexChanged.connect(self._template_chosen)
             self._template_chosen()
+            self.group.currentIndexChanged.connect(self._group_chosen)
         else:
             self._fill(editing)
         self.resize(max(self.sizeHint().width(), self.fontMetrics().averageCharWidth() * 80),
@@ -171,6 +194,32 @@ class SessionDialog(ApplyingDialog):
         if self.title.text() in ("", self._template_title):
             self.title.setText(template.title)
         self._template_title = template.title
+
+    def _group_chosen(self) -> None:
+        """The group's kind (from a template of that kind, if the one chosen is not), its
+        name as the title, and its members that day ticked as present."""
+        group: Group | None = self.group.currentData()
+        if group is None:
+            return
+        kind = SessionKind(group.kind.value)
+        template: SessionTemplate | None = self.template.currentData()
+        if template is not None and template.session_kind is not kind:
+            index = next((i for i in range(self.template.count())
+                          if getattr(self.template.itemData(i), "session_kind", None) is kind),
+                         self.template.currentIndex())
+            self.template.setCurrentIndex(index)
+        self.kind.setCurrentIndex(self.kind.findData(kind))
+        if self.title.text() in ("", self._template_title):
+            self.title.setText(group.name)
+            self._template_title = group.name
+        self.set_present([m.participant_id
+                          for m in group.members_on(self.date.date().toPyDate())])
+
+    def choose_group(self, name: str) -> None:
+        """Make a session of the group called NAME."""
+        index = next(i for i in range(1, self.group.count())
+                     if self.group.itemData(i).name == name)
+        self.group.setCurrentIndex(index)
 
     def choose_template(self, name: str) -> None:
         """Start from the template called NAME."""
@@ -261,12 +310,18 @@ class SessionDialog(ApplyingDialog):
             "notes": self.notes.toPlainText(),
         }
         if self.session_id is not None:
-            self.studio.sessions.edit(self.session_id, present=present, title=self.title.text(),
-                                      **fields)
+            if self.answers is not None:  # first: someone heard on takes cannot be taken off
+                self.studio.groups.attend(self.session_id, self.answers.chosen(Answer.PRESENT),
+                                          self.answers.chosen(Answer.SENT_WORD),
+                                          self.answers.chosen(Answer.ABSENT))
+            self.studio.sessions.edit(self.session_id, title=self.title.text(), **fields,
+                                      present=None if self.answers else present)
             return self.session_id
         template: SessionTemplate | None = self.template.currentData()
+        group: Group | None = self.group.currentData()
         created = self.studio.sessions.create(self.title.text(), present=present,
-                                              template=template, **fields)
+                                              template=template, **fields,
+                                              group_id=group.id if group else None)
         self.session_id = created.id
         return created.id
 
