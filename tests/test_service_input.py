@@ -65,3 +65,34 @@ def test_bad_input_is_one_line_naming_it_and_changes_nothing(studio, library, st
     for thing in named:
         assert story.pseudonyms.get(thing, thing) in message, (thing, message)
     assert state(studio, library, story) == before
+
+
+CLI_CASES = {
+    "an unknown group": (["group", "join", "Fredagsbandet", "B01"], ["Fredagsbandet"]),
+    "an unknown ending reason": (
+        ["participant", "end", "I16", "--reason", "retired", "--date", "2025-12-20"],
+        ["retired"]),
+    "an ending before the first session": (
+        ["participant", "end", "I16", "--reason", "completed", "--date", "2024-11-01"],
+        ["I16", "1 Nov 2024"]),
+    "a period whose end is before its start": (
+        ["report", "service", "--from", "2025-12-31", "--to", "2025-01-01", "--format", "json"],
+        ["31 Dec 2025"]),
+    "a member joining twice": (["group", "join", BAND, "B01", "--date", "2025-06-01"],
+                               ["B01", BAND]),
+}
+
+
+@pytest.mark.parametrize("case", CLI_CASES)
+def test_bad_input_on_the_command_line_exits_2_with_one_line_and_changes_nothing(
+        studio, library, story, cli, case):
+    args, named = CLI_CASES[case]
+    before = state(studio, library, story)
+    result = cli(*(story.pseudonyms.get(arg, arg) for arg in args))
+    assert result.code == 2
+    assert result.out == ""
+    message = result.err.strip()
+    assert message and "\n" not in message, result.err
+    for thing in named:
+        assert story.pseudonyms.get(thing, thing) in message, (thing, message)
+    assert state(studio, library, story) == before

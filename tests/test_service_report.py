@@ -129,3 +129,25 @@ def test_the_report_names_nobody(report, story):
     text = json.dumps(report_json(report), ensure_ascii=False)
     assert [name for name in story.forbidden() if name in text] == []
     assert BAND in text  # the service's own groups are named, its people are not
+
+
+def test_the_command_lines_json_gives_the_same_figures_and_no_names(cli, report, story):
+    result = cli("report", "service", "--from", "2025-01-01", "--to", "2025-12-31",
+                 "--format", "json")
+    assert result.code == 0, result.err
+    data = result.json()
+    assert (data["individual_participants"], data["group_participants"], data["both"],
+            data["participants"], data["new_starters"]) == (38, 19, 5, 52, 42)
+    assert data["sessions_by_kind"] == {"band": 14, "choir": 9, "individual": 93}
+    assert {g["name"]: (g["sessions"], g["present"], g["expected"], g["attendance_rate"])
+            for g in data["groups"]} == {BAND: (14, 149, 155, pytest.approx(149 / 155)),
+                                         CHOIR: (9, 77, 81, pytest.approx(77 / 81))}
+    assert (data["endings_by_reason"], data["community_endings"], data["lost_contact"],
+            data["flagged_not_followed_up"], data["drop_outs"]) == (
+        story_.ENDINGS_BY_REASON, story_.COMMUNITY_ENDINGS, 2, 2, 4)
+    assert data["community_groups"] == ["Bydelskoret Sagene", "Kulturhuset"]
+    assert (data["songs_written"], data["takes_recorded"]) == (3, 2)
+    expected = report_json(report)
+    assert {k: v for k, v in data.items() if k != "made_at"} == {
+        k: v for k, v in expected.items() if k != "made_at"}
+    assert [name for name in story.forbidden() if name in result.out] == []
