@@ -58,11 +58,13 @@ class Figures:
 
 class ServiceView(QWidget):
     """The Service view on STUDIO, its own window over PARENT; redrawn on BRIDGE's signals,
-    the studio's refusals told through REPORTER. CLOCK is the moment "today" is read from."""
+    the studio's refusals told through REPORTER. CLOCK is the moment "today" is read from;
+    CHOICE the period shown first (this year unless asked)."""
 
     def __init__(self, studio: Studio, bridge: StudioBridge | None, reporter: ErrorReporter,
                  parent: QWidget | None = None,
-                 clock: Callable[[], datetime] = local_now) -> None:
+                 clock: Callable[[], datetime] = local_now,
+                 choice: Choice = Choice.YEAR) -> None:
         super().__init__(parent, Qt.WindowType.Window)
         self.studio = studio
         self.reporter = reporter
@@ -74,9 +76,9 @@ class ServiceView(QWidget):
         self.setAccessibleName(_("Service overview"))
         self.choice = QComboBox()
         self.choice.setAccessibleName(_("Period"))
-        for choice in Choice:
-            self.choice.addItem(choice_label(choice), choice.value)
-        self.choice.setCurrentIndex(self.choice.findData(Choice.YEAR.value))
+        for each in Choice:
+            self.choice.addItem(choice_label(each), each.value)
+        self.choice.setCurrentIndex(self.choice.findData(choice.value))
         self.start = _date_edit(_("From"))
         self.end = _date_edit(_("To"))
         self.period_line = QLabel()
