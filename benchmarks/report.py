@@ -22,8 +22,8 @@ from __future__ import annotations
 
 import argparse
 import random
-import statistics
 import subprocess
+import sys
 import tempfile
 import time
 from datetime import UTC, date, datetime, timedelta
@@ -44,6 +44,9 @@ from mt_studio.core.library import (
 from mt_studio.core.service_figures import service_report
 from mt_studio.core.studio import Studio
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from benchmarks.ledger import timed  # noqa: E402 - run as a script from anywhere
+
 START = date(2016, 1, 4)  # a Monday
 PEOPLE = 500
 GROUPS = (("Mandagsbandet", GroupKind.BAND), ("Tirsdagskoret", GroupKind.CHOIR),
@@ -58,16 +61,6 @@ SELECT CASE s.kind WHEN 'individual' THEN 'individual' ELSE 'group' END AS thera
 FROM attendance a JOIN sessions s ON s.id = a.session_id
 WHERE s.date BETWEEN '{start}' AND '{end}' GROUP BY therapy;
 """
-
-
-def timed(runs: int, work) -> tuple[float, float, float]:
-    """The median, least and most of RUNS runs of WORK, in ms."""
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        work()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times), min(times), max(times)
 
 
 def view_timings(folder: Path, now: datetime, runs: int) -> dict[str, tuple[float, ...]]:
