@@ -146,3 +146,18 @@ def test_portaudio_stream_time_reads_frames_first_and_nothing_when_the_stream_go
     assert clock.reading(lambda: order.append("frames") or 90_000) == 2.0 * 48000 - 90_000
     assert order == ["frames", "time"]  # a block arriving in between can only raise it
     assert clock.reading(lambda: 90_000) is None
+
+
+def test_three_readings_in_a_row_before_their_cycles_block_arrived_are_no_loss():
+    """On a loaded machine two readings in a row were taken before their cycle's block had
+    arrived, a block high each, and a block never lost was written as silence (CI, twice):
+    the capture measures a loss on JACK's counter over more readings than that."""
+    from mt_studio.core.capture.audio_capture import COUNTED_CLOCK_SETTLE
+
+    watch = LossWatch(BLOCK, settle=COUNTED_CLOCK_SETTLE)
+    for _ in range(10):
+        watch.read(0)
+    assert watch.jumped(BLOCK)
+    watch.trouble(4000, "input overflow")
+    readings = [BLOCK, 2 * BLOCK, BLOCK, 0][:COUNTED_CLOCK_SETTLE]
+    assert [watch.read(r) for r in readings][-1] == Loss(4000, 0, "input overflow")

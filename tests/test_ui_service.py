@@ -226,3 +226,31 @@ def test_the_menu_opens_one_view_for_each_window(qtbot, studio, story):
     assert view.width() <= 1366 and view.height() <= 768
     assert open_overview(window) is view
     qtbot.waitUntil(lambda: not view.making, timeout=10000)
+
+
+def test_the_known_year_shows_figure_by_figure_as_the_command_line_gives_it(
+        qtbot, studio, library, tmp_path):
+    import service_story as known
+
+    story = known.build(studio, library, tmp_path)
+    bridge = StudioBridge(studio)
+    view = ServiceView(studio, bridge, ErrorReporter(), clock=lambda: known.NOW,
+                       choice=Choice.YEAR)
+    qtbot.addWidget(view)
+    qtbot.waitUntil(lambda: not view.making, timeout=10000)
+    panel = view.panel
+    assert [panel.value("people", label) for label in (
+        "In individual therapy", "In group therapy", "In both", "All participants",
+        "New starters")] == [str(n) for n in (known.INDIVIDUAL, known.GROUPED, known.BOTH,
+                                              known.EVERYONE, known.NEW_STARTERS)]
+    for kind, count in known.SESSIONS_BY_KIND.items():
+        assert panel.value("sessions", kind.capitalize()) == str(count)
+    for name, (sessions, present, expected, members) in known.GROUP_FIGURES.items():
+        assert panel.cell("sessions", name, "Sessions") == str(sessions)
+        assert panel.cell("sessions", name, "Attendance") == f"{round(100 * present / expected)}%"
+        assert panel.cell("sessions", name, "Members at the end") == str(members)
+    assert panel.value("endings", "Lost contact") == "2"
+    assert panel.value("music", "Songs written") == str(known.SONGS_WRITTEN)
+    flagged = {row[0] for row in stopped_rows(view)}
+    assert flagged == {story.pseudonyms[role] for role in known.FLAGGED}
+    assert view.figures.report.community_exports == known.COMMUNITY_EXPORTS

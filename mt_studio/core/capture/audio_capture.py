@@ -72,6 +72,10 @@ class CaptureSettings:
     silent_device_seconds: float = 2.0
 
 
+COUNTED_CLOCK_SETTLE = 4
+"""Readings (writer ticks) that measure a loss on a clock that counts cycles (JACK's)."""
+
+
 class AudioCapture:
     """Records the inputs of one device into a take's files until stopped.
 
@@ -79,7 +83,7 @@ class AudioCapture:
     the recording action (a new one takes over at once), or JACK's cycle counter jumps ahead
     of the frames recorded, the writer holds back what came after the frame it has reached
     and lets a LossWatch measure how many frames were really lost, on a clock (frame_clocks)
-    read each tick: over two ticks on JACK's cycle counter, over a quarter second on
+    read each tick: over four ticks on JACK's cycle counter, over a quarter second on
     PortAudio's estimate, which runs ahead after a late cycle. The loss is written as silence
     there (up to one writer tick after it happened), then the held-back frames follow. An
     overflow that lost nothing, as most on JACK do (PortAudio flags any late cycle in the
@@ -143,8 +147,11 @@ class AudioCapture:
                 self._recorder.start()
             self._segment = self._record()
             self._clock = frame_clocks.clock_for(self._recorder, s.samplerate, s.hostapi)
-            if self._clock.counts_cycles:  # no lateness to settle: two readings tell a loss
-                self._watch.settle = 2
+            if self._clock.counts_cycles:  # no lateness to settle: a few readings tell a loss
+                # A reading taken before this cycle's block arrived stands a block or two high;
+                # on a loaded machine two in a row were, and a block never lost was written as
+                # silence. The lowest of four is the level.
+                self._watch.settle = COUNTED_CLOCK_SETTLE
         except (sd.PortAudioError, ValueError) as error:
             raise DeviceError(_("The audio device could not be opened: {error}").format(
                 error=error)) from None

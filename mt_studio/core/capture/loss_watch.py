@@ -63,7 +63,7 @@ class LossWatch:
         """True when OFFSET stands a block or more above the level while nothing is being
         measured: frames may have been lost. Only a clock that counts cycles is steady enough
         to tell from one reading; even there a reading taken before this cycle's block
-        arrived stands a block high, and the next reading tells (settle=2 will do)."""
+        arrived stands a block high, and the lowest of the next few tells (settle=4)."""
         return (self.held_from is None and offset is not None and bool(self._recent)
                 and offset - min(self._recent) > self.block / 2)
 
