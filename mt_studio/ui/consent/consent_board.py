@@ -53,7 +53,6 @@ from mt_studio.ui.consent.consent_dialogs import (
     record_grant,
 )
 from mt_studio.ui.consent.restriction_words import question_text
-from mt_studio.ui.groups.answers_panel import answers_text
 
 if TYPE_CHECKING:
     from mt_studio.core.studio import Studio
@@ -198,7 +197,11 @@ class ConsentBoard(QWidget):
         session = self.studio.sessions.get(self.session_id)
         self._witness = self._witness or session.therapist
         self.heading.setText(_("Who is here: {title}").format(title=session.title))
-        told = answers_text(self.studio.groups.expected(session.id)) if session.group_id else ""
+        told = ""
+        if session.group_id:  # loaded for a group's session: the window lists sessions sooner
+            from mt_studio.ui.groups.answers_panel import answers_text
+
+            told = answers_text(self.studio.groups.expected(session.id))
         self.answers.setText(told)
         self.answers.setVisible(bool(told))
         self.rows = self.studio.consent.board(self.session_id)
