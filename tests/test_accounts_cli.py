@@ -144,3 +144,22 @@ def test_the_audit_shows_who_did_what(cli, staffed, monkeypatch):
     text = cli("audit", "show", "--since", "2000-01-01").out
     assert "participant.added" in text and "Tor" in text
     assert json.dumps(rows).count(ADMIN_PASS) == 0
+
+
+def test_only_an_admin_changes_the_services_report_rules(cli, staffed, monkeypatch):
+    assert cli("report", "rules", "--json").json() == {
+        "show_small_counts": False, "missed_in_a_row": 3, "individual_weeks": 6}
+    monkeypatch.setenv("MT_STUDIO_USER", "Tor")
+    monkeypatch.setenv("MT_STUDIO_PASSPHRASE_FILE", str(staffed["therapist"]))
+    assert "counts under 3 as <3" in cli("report", "rules").out  # a therapist may read them
+    for change in (("--small-counts", "show"), ("--missed-in-a-row", "4")):
+        refused = cli("report", "rules", *change)
+        assert refused.code == 5 and "admin" in refused.err
+    monkeypatch.setenv("MT_STUDIO_USER", "Therese")
+    monkeypatch.setenv("MT_STUDIO_PASSPHRASE_FILE", str(staffed["admin"]))
+    assert cli("report", "rules", "--small-counts", "show", "--missed-in-a-row", "0").code == 2
+    assert cli("report", "rules", "--json").json()["show_small_counts"] is False  # unchanged
+    changed = cli("report", "rules", "--small-counts", "show", "--individual-weeks", "8",
+                  "--json")
+    assert changed.json() == {"show_small_counts": True, "missed_in_a_row": 3,
+                              "individual_weeks": 8}

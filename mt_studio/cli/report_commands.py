@@ -1,4 +1,4 @@
-"""`mt-studio report service`: the service's figures for a period."""
+"""`mt-studio report service|rules`: the service's figures for a period, and its choices."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import sys
 from datetime import date
 
 from mt_studio.cli.arguments import iso_date
-from mt_studio.cli.output import emit_line
+from mt_studio.cli.output import emit_json, emit_line
 from mt_studio.core.domain.service_report import Period
 from mt_studio.core.errors import InputError
 from mt_studio.core.studio import Studio
@@ -31,6 +31,42 @@ def register(commands: argparse._SubParsersAction) -> None:
                                 "under 3 as <3 unless an admin chose otherwise)"))
     service.add_argument("--out", metavar="FILE", help=_("write to FILE instead of the screen"))
     service.set_defaults(run=run_service)
+
+    rules = actions.add_parser(
+        "rules", help=_("the service's choices: counts under 3 in report files, and when "
+                        "someone may have stopped coming (an admin changes them)"))
+    rules.add_argument("--small-counts", choices=("show", "hide"),
+                       help=_("show counts under 3 in CSV, spreadsheet and PDF, or hide them "
+                              "as <3"))
+    rules.add_argument("--missed-in-a-row", type=int, metavar="N",
+                       help=_("a group's sessions missed in a row that flag someone"))
+    rules.add_argument("--individual-weeks", type=int, metavar="N",
+                       help=_("weeks without an individual session that flag someone"))
+    rules.add_argument("--json", action="store_true", help=_("print JSON"))
+    rules.set_defaults(run=run_rules)
+
+
+def run_rules(args: argparse.Namespace, studio: Studio) -> int:
+    """Print the service's choices, after changing those given."""
+    rules = studio.courses.rules()
+    if args.missed_in_a_row is not None or args.individual_weeks is not None:
+        # First: a number out of range is refused before anything is changed.
+        rules = studio.courses.set_rules(
+            rules.missed_in_a_row if args.missed_in_a_row is None else args.missed_in_a_row,
+            rules.individual_weeks if args.individual_weeks is None else args.individual_weeks)
+    if args.small_counts is not None:
+        studio.reports.set_show_small_counts(args.small_counts == "show")
+    shown = studio.reports.show_small_counts()
+    if args.json:
+        emit_json({"show_small_counts": shown, "missed_in_a_row": rules.missed_in_a_row,
+                   "individual_weeks": rules.individual_weeks})
+        return 0
+    emit_line(_("Report files show counts under 3 as they are.") if shown
+              else _("Report files show counts under 3 as <3."))
+    emit_line(_("Someone who came at least twice may have stopped coming after missing {n} "
+                "sessions of their group in a row, or {weeks} weeks without an individual "
+                "session.").format(n=rules.missed_in_a_row, weeks=rules.individual_weeks))
+    return 0
 
 
 def run_service(args: argparse.Namespace, studio: Studio) -> int:
