@@ -7,7 +7,7 @@ from collections import Counter, defaultdict
 from datetime import date, datetime
 
 from mt_studio.core.domain import SessionKind
-from mt_studio.core.domain.groups import CourseMark, DropoutRules
+from mt_studio.core.domain.groups import DropoutRules
 from mt_studio.core.domain.history import HeldSession, ServiceHistory, ended_on, expected_at
 from mt_studio.core.domain.service_report import (
     GroupFigures,
@@ -70,19 +70,8 @@ def _came(sessions) -> set[int]:
 
 def _endings(history: ServiceHistory, period: Period) -> list:
     """Each participant's ending in the period that is still in force at its end."""
-    found = []
-    for participant_id in {e.participant_id for e in history.course_events}:
-        last = None
-        for event in history.course_of(participant_id):
-            if event.on > period.end:
-                break
-            if event.mark is CourseMark.ENDED:
-                last = event
-            elif event.mark is CourseMark.RESUMED:
-                last = None
-        if last is not None and last.on >= period.start:
-            found.append(last)
-    return found
+    in_force = (ended_on(events, period.end) for events in history.courses.values())
+    return [ending for ending in in_force if ending is not None and ending.on >= period.start]
 
 
 def _group_figures(history, sessions, groups_by_id, end):
@@ -120,10 +109,7 @@ def _ended_lookup(history: ServiceHistory):
     """A function of a day and some participants giving those of them who had an ending in
     force then (asked only about a group's members: everyone, on every day, is years of
     history times everyone ever written about)."""
-    written: dict[int, list] = defaultdict(list)
-    for event in sorted(history.course_events, key=lambda e: (e.on, e.id)):
-        written[event.participant_id].append(event)
-    courses = {p: tuple(events) for p, events in written.items()}
+    courses = history.courses
 
     def ended(day: date, among: set[int]) -> set[int]:
         return {p for p in among if p in courses and ended_on(courses[p], day)}

@@ -36,14 +36,11 @@ def may_have_stopped(history: ServiceHistory, today: date,
     for session in held:
         if session.group_id is not None:
             by_group[session.group_id].append(session)
-    marks: dict[int, list] = defaultdict(list)
-    for event in sorted(history.course_events, key=lambda e: (e.on, e.id)):
-        marks[event.participant_id].append(event)
     flagged = []
     for participant_id, sessions in came.items():
         if len(sessions) < 2:
             continue
-        events = tuple(marks.get(participant_id, ()))
+        events = history.course_of(participant_id)
         if ended_on(events, today) is not None:
             continue
         since = max((e.on for e in events if e.on <= today), default=None)

@@ -4,8 +4,11 @@ the rules (core/stopped_coming.py) and the figures (core/service_figures.py) rea
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 
 from mt_studio.core.domain import SessionKind
 from mt_studio.core.domain.groups import Answer, CourseEvent, CourseMark, Group
@@ -37,10 +40,23 @@ class ServiceHistory:
     songs_written: tuple[date, ...] = ()
     takes: tuple[tuple[date, float], ...] = ()  # (day, seconds recorded)
 
+    @cached_property
+    def courses(self) -> dict[int, tuple[CourseEvent, ...]]:
+        """Each participant's course marks by day (see `by_day`), by participant id; made
+        once."""
+        written: dict[int, list[CourseEvent]] = defaultdict(list)
+        for event in by_day(self.course_events):
+            written[event.participant_id].append(event)
+        return {participant_id: tuple(events) for participant_id, events in written.items()}
+
     def course_of(self, participant_id: int) -> tuple[CourseEvent, ...]:
         """PARTICIPANT_ID's course marks, by day (then as written)."""
-        return tuple(sorted((e for e in self.course_events if e.participant_id == participant_id),
-                            key=lambda e: (e.on, e.id)))
+        return self.courses.get(participant_id, ())
+
+
+def by_day(events: Iterable[CourseEvent]) -> tuple[CourseEvent, ...]:
+    """Course marks in the order that decides which is in force: by day, then as written."""
+    return tuple(sorted(events, key=lambda e: (e.on, e.id)))
 
 
 def ended_on(events: tuple[CourseEvent, ...], day: date) -> CourseEvent | None:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from mt_studio.core.clock import local_now
 from mt_studio.core.domain.groups import CourseEvent, CourseMark, DropoutRules, MayHaveStopped
-from mt_studio.core.domain.history import ended_on
+from mt_studio.core.domain.history import by_day, ended_on
 from mt_studio.core.errors import AccessRefused, InputError
 from mt_studio.core.library import audit, courses, participants, service_history, service_settings
 from mt_studio.core.stopped_coming import may_have_stopped
@@ -83,7 +83,7 @@ class CourseService:
         with self._studio._transaction() as tx:
             person = participants.get(tx, participant_id)
             self._check_day(tx, person, on, today)
-            course = _sorted(courses.events(tx, participant_id))
+            course = by_day(courses.events(tx, participant_id))
             already = ended_on(course, on)
             if already is not None:
                 raise InputError(_("The course of {who} already ended on {day}.").format(
@@ -138,7 +138,7 @@ class CourseService:
         with self._studio._transaction() as tx:
             person = participants.get(tx, participant_id)
             self._check_day(tx, person, on, today)
-            ended = ended_on(_sorted(courses.events(tx, participant_id)), on)
+            ended = ended_on(by_day(courses.events(tx, participant_id)), on)
             if mark is CourseMark.RESUMED and ended is None:
                 raise InputError(_("The course of {who} has not ended, so it cannot begin again.")
                                  .format(who=shown(person.pseudonym)))
@@ -171,6 +171,3 @@ class CourseService:
 
         self._studio._announce(events.CourseChanged(participant_id))
 
-
-def _sorted(events: list[CourseEvent]) -> tuple[CourseEvent, ...]:
-    return tuple(sorted(events, key=lambda e: (e.on, e.id)))

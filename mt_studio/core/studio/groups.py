@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from mt_studio.core.clock import local_now
 from mt_studio.core.domain.groups import Answer, Expected, Group, GroupKind
-from mt_studio.core.domain.history import HeldSession, ended_on, expected_at
+from mt_studio.core.domain.history import HeldSession, by_day, ended_on, expected_at
 from mt_studio.core.domain.sessions import Session
 from mt_studio.core.errors import InputError
 from mt_studio.core.library import answers, audit, courses, groups, participants, sessions
@@ -136,8 +136,7 @@ def _ended(db: Connection, group: Group, on: date) -> set[int]:
     """The members of GROUP on ON whose course had ended by then."""
     ended = set()
     for member in {m.participant_id for m in group.members_on(on)}:
-        course = tuple(sorted(courses.events(db, member), key=lambda e: (e.on, e.id)))
-        if ended_on(course, on):
+        if ended_on(by_day(courses.events(db, member)), on):
             ended.add(member)
     return ended
 
