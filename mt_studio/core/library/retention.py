@@ -9,6 +9,7 @@ from datetime import date, datetime
 
 from mt_studio.core.domain import TrackPlan
 from mt_studio.core.domain.retention import KeptTake, RetentionHold, RetentionRules
+from mt_studio.core.library import service_settings
 from mt_studio.core.library.clock import from_text, to_text
 
 _RULES = {"retention.grace_days": "grace_days", "retention.max_age_days": "max_age_days"}
@@ -58,15 +59,9 @@ def hold(db: sqlite3.Connection, take_id: int, reason: str, account_id: int | No
 
 def rules(db: sqlite3.Connection) -> RetentionRules:
     """The service's retention rules (the defaults for those never set)."""
-    values = {_RULES[name]: int(value) for name, value in db.execute(
-        "SELECT name, value FROM service_settings WHERE name LIKE 'retention.%'")
-        if name in _RULES}
-    return RetentionRules(**values)
+    return RetentionRules(**service_settings.numbers(db, _RULES))
 
 
 def set_rules(db: sqlite3.Connection, chosen: RetentionRules) -> None:
     """Keep CHOSEN as the service's retention rules."""
-    for name, field in _RULES.items():
-        db.execute("INSERT INTO service_settings (name, value) VALUES (?, ?)"
-                   " ON CONFLICT (name) DO UPDATE SET value = excluded.value",
-                   (name, str(getattr(chosen, field))))
+    service_settings.keep_numbers(db, _RULES, chosen)

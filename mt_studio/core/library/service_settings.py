@@ -1,9 +1,11 @@
-"""The service's own settings for its overview, the same for everyone using the library: when
-someone may have stopped coming, and whether report files show counts under 3."""
+"""The service's own settings, the same for everyone using the library (`service_settings`):
+when someone may have stopped coming, whether report files show counts under 3, and (read
+through retention.py) how long takes are kept. A setting never written has its default."""
 
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Mapping
 
 from mt_studio.core.domain.groups import DropoutRules
 
@@ -14,15 +16,25 @@ _SMALL_COUNTS = "report.show_small_counts"
 
 def dropout_rules(db: sqlite3.Connection) -> DropoutRules:
     """The service's preferences for "may have stopped" (the defaults for those never set)."""
-    values = {_DROPOUT[name]: int(value) for name, value in db.execute(
-        "SELECT name, value FROM service_settings WHERE name LIKE 'dropout.%'")
-        if name in _DROPOUT}
-    return DropoutRules(**values)
+    return DropoutRules(**numbers(db, _DROPOUT))
 
 
 def set_dropout_rules(db: sqlite3.Connection, chosen: DropoutRules) -> None:
     """Keep CHOSEN as the service's preferences."""
-    for name, field in _DROPOUT.items():
+    keep_numbers(db, _DROPOUT, chosen)
+
+
+def numbers(db: sqlite3.Connection, fields: Mapping[str, str]) -> dict[str, int]:
+    """The settings named in FIELDS (setting: field) that were ever written, as whole numbers,
+    by field."""
+    return {fields[name]: int(value) for name, value in db.execute(
+        f"SELECT name, value FROM service_settings WHERE name IN ({','.join('?' * len(fields))})",
+        list(fields))}
+
+
+def keep_numbers(db: sqlite3.Connection, fields: Mapping[str, str], chosen: object) -> None:
+    """Keep each field of CHOSEN named in FIELDS (setting: field) as its setting."""
+    for name, field in fields.items():
         _set(db, name, str(getattr(chosen, field)))
 
 
