@@ -16,6 +16,7 @@ from mt_studio.core.domain.groups import (
 )
 from mt_studio.i18n import _, ngettext
 from mt_studio.ui.common.dates import day_text
+from mt_studio.ui.groups.answers_panel import answer_label
 
 if TYPE_CHECKING:
     from mt_studio.core.presets.model import EndingReasons
@@ -35,13 +36,9 @@ def why_stopped(flag: MayHaveStopped, rules: DropoutRules) -> str:
 
 
 def answer_text(answer: Answer | None) -> str:
-    """How someone expected answered, in words (nothing written counts as not coming)."""
-    return {
-        Answer.PRESENT: _("Came"),
-        Answer.SENT_WORD: _("Sent word"),
-        Answer.ABSENT: _("Did not come"),
-        None: _("Did not come (nothing written)"),
-    }[answer]
+    """How someone expected answered, in the check-in's words (nothing written counts as not
+    coming)."""
+    return _("Did not come (nothing written)") if answer is None else answer_label(answer)
 
 
 def course_text(event: CourseEvent, reasons: EndingReasons) -> str:
