@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -151,3 +152,12 @@ def test_the_command_lines_json_gives_the_same_figures_and_no_names(cli, report,
     assert {k: v for k, v in data.items() if k != "made_at"} == {
         k: v for k, v in expected.items() if k != "made_at"}
     assert [name for name in story.forbidden() if name in result.out] == []
+
+
+def test_the_views_overview_is_the_report_and_the_flags_from_one_reading(studio, story):
+    report, stopped, rules = studio.reports.overview(PERIOD, now=NOW)
+    looks = [e.action for e in studio.audit.entries()]
+    assert "course.may_have_stopped_shown" in looks and "report.service_made" in looks
+    assert report == replace(studio.reports.service(PERIOD, now=NOW), made_at=report.made_at)
+    assert stopped == studio.courses.may_have_stopped(now=NOW)
+    assert rules == studio.courses.rules()

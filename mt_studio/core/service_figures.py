@@ -4,10 +4,11 @@ library and names nobody; docs/architecture.md, "The service overview")."""
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from datetime import date, datetime
 
 from mt_studio.core.domain import SessionKind
-from mt_studio.core.domain.groups import DropoutRules
+from mt_studio.core.domain.groups import DropoutRules, MayHaveStopped
 from mt_studio.core.domain.history import HeldSession, ServiceHistory, ended_on, expected_at
 from mt_studio.core.domain.service_report import (
     GroupFigures,
@@ -24,10 +25,10 @@ COMMUNITY = "community"
 
 
 def service_report(history: ServiceHistory, period: Period, *, today: date, made_at: datetime,
-                   rules: DropoutRules = DEFAULT_RULES,
-                   show_small_counts: bool = False) -> ServiceReport:
+                   rules: DropoutRules = DEFAULT_RULES, show_small_counts: bool = False,
+                   flagged_today: Sequence[MayHaveStopped] | None = None) -> ServiceReport:
     """The figures for PERIOD (its days both included); drop-outs flagged as of its end, or
-    TODAY if that is sooner."""
+    TODAY if that is sooner (FLAGGED_TODAY: who may have stopped on TODAY, if known)."""
     start, end = period.start, period.end
     sessions = [s for s in history.sessions if start <= s.day <= end]
     individual = _came(s for s in sessions if s.kind is SessionKind.INDIVIDUAL)
@@ -55,7 +56,8 @@ def service_report(history: ServiceHistory, period: Period, *, today: date, made
         groups=figures,
         endings_by_reason=dict(sorted(reasons.items(), key=lambda item: (-item[1], item[0]))),
         lost_contact=reasons.get(LOST_CONTACT, 0),
-        flagged_not_followed_up=len(may_have_stopped(history, as_of, rules)),
+        flagged_not_followed_up=len(flagged_today if flagged_today is not None and as_of == today
+                                    else may_have_stopped(history, as_of, rules)),
         community_endings=dict(sorted(community.items())),
         community_exports=dict(sorted(exports.items(), key=lambda item: item[0].casefold())),
         songs_written=sum(1 for day in history.songs_written if start <= day <= end),

@@ -52,9 +52,7 @@ class CourseService:
             history = service_history.read(db)
             rules = service_settings.dropout_rules(db)
         found = may_have_stopped(history, today, rules)
-        if found:
-            self._studio.note_read("course.may_have_stopped_shown", "participants",
-                                   count=len(found))
+        note_flags_shown(self._studio, found)
         return found
 
     def end(self, participant_id: int, reason: str, *, on: date | None = None,
@@ -171,3 +169,8 @@ class CourseService:
 
         self._studio._announce(events.CourseChanged(participant_id))
 
+
+def note_flags_shown(studio: Studio, found: list[MayHaveStopped]) -> None:
+    """Audit that the list of who may have stopped coming was shown (it names people)."""
+    if found:
+        studio.note_read("course.may_have_stopped_shown", "participants", count=len(found))

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mt_studio.core.clock import local_now
+from mt_studio.core.domain.groups import DropoutRules, MayHaveStopped
 from mt_studio.core.domain.participant_page import ParticipantPage
 from mt_studio.core.domain.service_report import Period, ServiceReport
 from mt_studio.core.errors import AccessRefused, InputError
@@ -23,6 +24,7 @@ from mt_studio.core.library import (
 )
 from mt_studio.core.service_figures import service_report
 from mt_studio.core.stopped_coming import may_have_stopped
+from mt_studio.core.studio.courses import note_flags_shown
 from mt_studio.i18n import _, day_text
 
 if TYPE_CHECKING:
@@ -47,16 +49,31 @@ class ReportService:
     def service(self, period: Period, now: datetime | None = None) -> ServiceReport:
         """The service's figures for PERIOD (audited as made); InputError for a period whose
         end is before its start."""
+        return self._made(period, now)[0]
+
+    def overview(self, period: Period, now: datetime | None = None
+                 ) -> tuple[ServiceReport, list[MayHaveStopped], DropoutRules]:
+        """What the Service view shows from one reading of the history: the figures for
+        PERIOD, who may have stopped coming on NOW's day (audited as
+        `courses.may_have_stopped` is), and the rules that say so."""
+        report, found, rules = self._made(period, now, flags=True)
+        note_flags_shown(self._studio, found)
+        return report, found, rules
+
+    def _made(self, period: Period, now: datetime | None, flags: bool = False
+              ) -> tuple[ServiceReport, list[MayHaveStopped], DropoutRules]:
         if period.end < period.start:
             raise InputError(_("The period ends on {end}, before it starts on {start}.").format(
                 end=day_text(period.end), start=day_text(period.start)))
         now = now or local_now()
+        today = now.astimezone().date()
         with self._studio._reading() as db:
             history = service_history.read(db)
             rules = service_settings.dropout_rules(db)
             small = service_settings.show_small_counts(db)
-        report = service_report(history, period, today=now.astimezone().date(), made_at=now,
-                                rules=rules, show_small_counts=small)
+        found = may_have_stopped(history, today, rules) if flags else []
+        report = service_report(history, period, today=today, made_at=now, rules=rules,
+                                show_small_counts=small, flagged_today=found if flags else None)
         reasons = self._studio.courses.reasons()
         report = replace(
             report,
@@ -66,7 +83,7 @@ class ReportService:
                            if r.key == "community"})
         self._studio.note_read("report.service_made", "service", start=period.start.isoformat(),
                                end=period.end.isoformat())
-        return report
+        return report, found, rules
 
     def save(self, report: ServiceReport, path: Path | str, file_format: str) -> Path:
         """Write REPORT to PATH as FILE_FORMAT (text, json, csv, xlsx or pdf: counts under 3

@@ -230,9 +230,8 @@ def _look(studio: Studio, period: Period, now: datetime) -> Figures:
     """In a worker: the report for PERIOD, its layout and who may have stopped on NOW."""
     from mt_studio.core.service_report.layout import report_layout
 
-    report = studio.reports.service(period, now=now)
-    return Figures(report, report_layout(report), studio.courses.may_have_stopped(now=now),
-                   studio.courses.rules())
+    report, stopped, rules = studio.reports.overview(period, now=now)
+    return Figures(report, report_layout(report), stopped, rules)
 
 
 def _date_edit(name: str) -> QDateEdit:
