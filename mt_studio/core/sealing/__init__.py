@@ -1,0 +1,1 @@
+"""The library's files and database key, encrypted at rest (docs/architecture.md)."""
