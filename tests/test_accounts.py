@@ -4,16 +4,15 @@ naming who did it."""
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import UTC, date, datetime, timedelta
 
+import library_files
 import pytest
 
 from mt_studio.core import passphrases
 from mt_studio.core.domain import SessionKind
 from mt_studio.core.domain.accounts import Role
 from mt_studio.core.errors import AccessRefused, InputError
-from mt_studio.core.library.database import DATABASE_NAME
 from mt_studio.core.studio import Studio
 
 ADMIN_PASS = "a song for every morning"
@@ -164,7 +163,7 @@ def test_passphrases_are_kept_only_as_argon2id_hashes_and_never_logged(staffed, 
     raw += b"".join(p.read_bytes() for p in (tmp_path / "logs").rglob("*") if p.is_file())
     for secret in (ADMIN_PASS, THERAPIST_PASS, "a guess that is wrong"):
         assert secret.encode() not in raw
-    db = sqlite3.connect(tmp_path / "library" / DATABASE_NAME)
+    db = library_files.connect(tmp_path / "library", "Tor", THERAPIST_PASS)
     kept = [row[0] for row in db.execute("SELECT passphrase FROM accounts")]
     db.close()
     assert all(h.startswith("$argon2id$") for h in kept)

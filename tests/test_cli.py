@@ -9,6 +9,7 @@ import sys
 from datetime import date, timedelta
 from pathlib import Path
 
+import library_files
 import pytest
 from conftest import run_command
 
@@ -19,9 +20,10 @@ from mt_studio.core.library.migrations import MIGRATIONS
 from mt_studio.core.studio import Studio
 
 
-def dump(folder: Path) -> list[str]:
-    """Everything in a library database, to show that a refused command changed nothing."""
-    db = sqlite3.connect(folder / DATABASE_NAME)
+def dump(folder: Path, name: str | None = None, passphrase: str | None = None) -> list[str]:
+    """Everything in a library database, to show that a refused command changed nothing (an
+    encrypted one opened with NAME's PASSPHRASE)."""
+    db = library_files.connect(folder, name, passphrase)
     try:
         return list(db.iterdump())
     finally:

@@ -9,6 +9,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import library_files
 import pytest
 
 from mt_studio.core.domain import Purpose
@@ -156,11 +157,13 @@ def test_only_an_admin_accepts_the_library_as_it_is_with_a_reason_audited(kept):
         studio.accounts.add("Therese", Role.ADMIN, passphrase)
         studio.sign_in("Therese", passphrase)
         studio.accounts.add("Tor", Role.THERAPIST, passphrase)
-    sqlite_shell(kept["database"], "DROP TRIGGER consent_events_no_update;"
-                                   "UPDATE consent_events SET witness = 'Someone else';")
+    # encrypted now: changed by an insider who has a passphrase, through SQLCipher's shell
+    library_files.run_sql(kept["folder"], "DROP TRIGGER consent_events_no_update;"
+                          "UPDATE consent_events SET witness = 'Someone else';",
+                          "Therese", passphrase)
     with Studio.open(kept["folder"]) as studio:
-        assert "consent_events_no_update" in studio.read_only.problem
         studio.sign_in("Tor", passphrase)  # a read-only library still lets people sign in
+        assert "consent_events_no_update" in studio.read_only.problem
         with pytest.raises(AccessRefused):
             studio.audit.accept("It looked fine to me")
         studio.sign_in("Therese", passphrase)

@@ -14,6 +14,7 @@ from mt_studio.core.errors import LibraryError
 from mt_studio.core.library import Library, deletions, ledger_chain, participants, takes
 from mt_studio.core.library.database import DATABASE_NAME
 from mt_studio.core.library.migrations import MIGRATIONS
+from mt_studio.core.library.sqlite import sqlite3 as library_sqlite
 
 DATA = Path(__file__).parent / "data"
 ROOM_SHA256 = "69443bade70e4f131bd8e244129a200532f0ecab64d5b78d62d3caa0c2198f25"  # the v8 story's
@@ -202,13 +203,13 @@ def test_the_ledger_and_the_audit_log_refuse_updates_and_deletes(library, table)
         "INSERT INTO consent_events (participant_id, purpose, action, at)"
         " VALUES (?, 'record', 'grant', '2026-11-01T00:00:00+00:00')", (participant.id,))
     first = library.connection.execute(f"SELECT * FROM {table} WHERE id = 1").fetchone()
-    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+    with pytest.raises(library_sqlite.IntegrityError, match="append-only"):
         library.connection.execute(
             f"INSERT OR REPLACE INTO {table} SELECT * FROM {table} WHERE id = 1")
     assert library.connection.execute(f"SELECT * FROM {table} WHERE id = 1").fetchone() == first
-    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+    with pytest.raises(library_sqlite.IntegrityError, match="append-only"):
         library.connection.execute(f"UPDATE {table} SET id = id")
-    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+    with pytest.raises(library_sqlite.IntegrityError, match="append-only"):
         library.connection.execute(f"DELETE FROM {table}")
     assert library.connection.execute(f"SELECT count(*) FROM {table}").fetchone()[0] >= 1
 

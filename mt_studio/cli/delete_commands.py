@@ -20,8 +20,11 @@ from mt_studio.i18n import _, day_text, ngettext, number_text
 def register(commands: argparse._SubParsersAction) -> None:
     """Add `take delete` to the parser (`song delete` and `participant erase` are added to
     their commands by `add_song_delete` and `add_participant_erase`)."""
-    parser = commands.add_parser("take", help=_("delete takes"))
+    from mt_studio.cli.library_commands import add_take_extract
+
+    parser = commands.add_parser("take", help=_("delete takes, or extract their files"))
     actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
+    add_take_extract(actions)
     delete = actions.add_parser(
         "delete", help=_("delete a take and every file made from it"))
     delete.add_argument("take_id", metavar="TAKE_ID", type=record_id)

@@ -27,7 +27,7 @@ COMMAND_MODULES = (
     "participant_commands", "consent_commands", "session_commands", "preset_commands",
     "device_commands", "record_commands", "play_commands", "song_commands", "export_commands",
     "plugin_commands", "user_commands", "audit_commands", "verify_commands", "delete_commands",
-    "retention_commands", "group_commands", "report_commands",
+    "retention_commands", "group_commands", "report_commands", "library_commands",
 )
 
 

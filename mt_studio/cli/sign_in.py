@@ -39,9 +39,9 @@ def sign_in(args: argparse.Namespace, studio: Studio) -> None:
 
 def unprotected_notice() -> str:
     """The line every command writes on stderr while its library has no account."""
-    return _("mt-studio: this library has no accounts yet: anyone who can run mt-studio here "
-             "can read and change it. The first account ('mt-studio user add NAME --role "
-             "admin') closes it.")
+    return _("mt-studio: this library has no accounts yet, so it is not encrypted: anyone who "
+             "can run mt-studio here, or read its folder, can read and change it. The first "
+             "account ('mt-studio user add NAME --role admin') closes and encrypts it.")
 
 
 def passphrase(prompt: str) -> str:

@@ -6,7 +6,9 @@ snapshots of earlier versions are never regenerated after their version has ship
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import sqlite3
 import sys
 import tempfile
 from datetime import date
@@ -79,7 +81,12 @@ def main(version: int) -> None:
                 for person in (ola, kari):
                     band = groups.join(db, band, person, date(2026, 1, 5))
                 db.execute("UPDATE sessions SET group_id = ? WHERE id = ?", (band.id, session.id))
-        dump = "\n".join(library.connection.iterdump())
+            if version >= 13:
+                db.execute("INSERT INTO take_keys (take_id, wrapped) VALUES (?, ?)",
+                           (take, bytes(range(60))))
+        # The library runs on sqlcipher3, which has no iterdump: the file is plain SQLite.
+        with contextlib.closing(sqlite3.connect(library.database_path)) as plain:
+            dump = "\n".join(plain.iterdump())
     target = Path(__file__).parent / f"library-v{version}.sql"
     target.write_text(
         f"-- mt_studio library at schema version {version}, kept to test upgrades from it.\n"

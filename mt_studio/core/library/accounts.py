@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import datetime
 
 from mt_studio.core.domain import lookup_key
@@ -10,6 +9,7 @@ from mt_studio.core.domain.accounts import Account, Role
 from mt_studio.core.errors import InputError
 from mt_studio.core.library import audit
 from mt_studio.core.library.clock import from_text, to_text, utc_now
+from mt_studio.core.library.sqlite import sqlite3
 from mt_studio.core.text import one_line, shown
 from mt_studio.i18n import _
 
@@ -132,3 +132,19 @@ def enabled_admins(db: sqlite3.Connection) -> int:
 
 def _account(row: tuple) -> Account:
     return Account(row[0], row[1], Role(row[2]), bool(row[3]))
+
+
+def key_entry(db: sqlite3.Connection, account_id: int) -> str | None:
+    """The key file's entry that wraps the library key for the account's passphrase."""
+    return db.execute("SELECT key_entry FROM accounts WHERE id = ?",
+                      (account_id,)).fetchone()[0]
+
+
+def set_key_entry(db: sqlite3.Connection, account_id: int, entry: str | None) -> None:
+    """Record ENTRY as the account's key file entry (None: it has none)."""
+    db.execute("UPDATE accounts SET key_entry = ? WHERE id = ?", (entry, account_id))
+
+
+def key_entries(db: sqlite3.Connection) -> dict[int, str | None]:
+    """Every account's key file entry, by account id."""
+    return dict(db.execute("SELECT id, key_entry FROM accounts"))

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Sequence
 
 from mt_studio.core.domain.takes import Annotation, StoredAnnotation
 from mt_studio.core.library.clock import to_text, utc_now
+from mt_studio.core.library.sqlite import sqlite3
 
 
 def replace(db: sqlite3.Connection, take_id: int, plugin_id: str, analysis_id: str,

@@ -3,10 +3,10 @@ sent word, or did not come."""
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Mapping
 
 from mt_studio.core.domain.groups import Answer
+from mt_studio.core.library.sqlite import sqlite3
 
 
 def of_session(db: sqlite3.Connection, session_id: int) -> dict[int, Answer]:

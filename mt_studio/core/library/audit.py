@@ -4,7 +4,6 @@ every sign-in, and every look at health data; each row names who did it (its act
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -12,6 +11,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from mt_studio.core.library.clock import from_text, to_text, utc_now
+from mt_studio.core.library.sqlite import sqlite3
 
 if TYPE_CHECKING:
     from mt_studio.core.domain.records import AuditEntry
@@ -51,7 +51,8 @@ def record(
     db.execute(
         "INSERT INTO audit_log (id, at, action, subject, participant_id, details, actor_id,"
         " for_participant, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (*row, ledger_chain.link(previous, ledger_chain.canonical("audit_log", row))),
+        (*row, ledger_chain.link(previous, ledger_chain.canonical("audit_log", row),
+                          ledger_chain.chain_key(db))),
     )
 
 

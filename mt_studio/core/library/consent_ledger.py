@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 
@@ -17,6 +16,7 @@ from mt_studio.core.domain.withdrawal import (
 from mt_studio.core.errors import InputError
 from mt_studio.core.library import audit
 from mt_studio.core.library.clock import from_text, to_text, utc_now
+from mt_studio.core.library.sqlite import sqlite3
 from mt_studio.core.text import one_line
 from mt_studio.i18n import _
 
@@ -157,7 +157,8 @@ def _append(db: sqlite3.Connection, event: ConsentEvent) -> ConsentEvent:
     )
     db.execute(
         f"INSERT INTO consent_events ({_COLUMNS}, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (*row, ledger_chain.link(previous, ledger_chain.canonical("consent_events", row))),
+        (*row, ledger_chain.link(previous, ledger_chain.canonical("consent_events", row),
+                          ledger_chain.chain_key(db))),
     )
     audit.record(
         db, f"consent.{'granted' if event.action is ConsentAction.GRANT else 'withdrawn'}",

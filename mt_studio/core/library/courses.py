@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import date, datetime
 
 from mt_studio.core.domain.groups import CourseEvent, CourseMark
 from mt_studio.core.library import audit
 from mt_studio.core.library.clock import from_text, to_text
+from mt_studio.core.library.sqlite import sqlite3
 
 
 def add(db: sqlite3.Connection, participant_id: int, mark: CourseMark, on: date, *,

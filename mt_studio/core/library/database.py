@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import os
-import sqlite3
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import platformdirs
@@ -15,6 +15,7 @@ import platformdirs
 from mt_studio.core.errors import LibraryError
 from mt_studio.core.library.clock import utc_now
 from mt_studio.core.library.migrations import MIGRATIONS, Migration
+from mt_studio.core.library.sqlite import sqlite3
 from mt_studio.core.private_files import FOLDER_MODE, keep_private, private_file
 from mt_studio.i18n import _
 
@@ -23,6 +24,36 @@ AUDIO_FOLDER = "audio"
 LIBRARY_ENV = "MT_STUDIO_LIBRARY"
 _SQLITE_HEADER = b"SQLite format 3\x00"
 _WAL_FILES = ("-wal", "-shm")
+
+
+@dataclass(frozen=True)
+class LibraryKeys:
+    """The keys of an encrypted library's database (SQLCipher's raw key) and of its ledger's
+    hash chains (HMAC), both made from the library key by the studio."""
+
+    database: bytes
+    chain: bytes
+
+    def __repr__(self) -> str:
+        return "LibraryKeys(...)"
+
+
+class LibraryConnection(sqlite3.Connection):
+    """The library's connection, knowing its keys (None: a plain library)."""
+
+    keys: LibraryKeys | None = None
+
+    @property
+    def chain_key(self) -> bytes | None:
+        """The key the ledger's chains are linked with."""
+        return None if self.keys is None else self.keys.chain
+
+    def iterdump(self) -> Iterator[str]:
+        """The database as SQL statements, as the standard library's sqlite3 gives them
+        (sqlcipher3's connection has no dump of its own)."""
+        from sqlite3.dump import _iterdump
+
+        return _iterdump(self)
 
 
 def default_library_folder() -> Path:
@@ -36,45 +67,52 @@ def default_library_folder() -> Path:
 class Library:
     """An open library folder: the database and the audio files stored beside it by id."""
 
-    def __init__(self, folder: Path, connection: sqlite3.Connection) -> None:
+    def __init__(self, folder: Path, connection: sqlite3.Connection,
+                 keys: LibraryKeys | None = None) -> None:
         self.folder = folder
         self.connection = connection
+        self.keys = keys  # None: a plain library (no accounts), or one not yet encrypted
         # One connection for every thread: whoever uses it for a transaction or a read that
         # must not fall in another thread's transaction holds this (the studio does).
         self.lock = threading.RLock()
 
     @classmethod
-    def open(cls, folder: Path | str, migrations: Sequence[Migration] = MIGRATIONS) -> Library:
-        """Open (or create) the library in FOLDER, upgrading its schema if it is older.
+    def open(cls, folder: Path | str, migrations: Sequence[Migration] = MIGRATIONS, *,
+             keys: LibraryKeys | None = None) -> Library:
+        """Open (or create) the library in FOLDER, upgrading its schema if it is older; an
+        encrypted one with KEYS (a database still plain, its encryption cut short, opens
+        plain: `keys` is then None until `encrypt`).
 
         Raises LibraryError, naming the file, for a folder that cannot be written, a file that
         is not a library, a damaged database or one from a newer mt_studio, for an empty name
         (it would be the current folder), and for a missing or empty database beside recordings
         (a new library there would write over them); none is changed.
         """
-        if not str(folder).strip():
-            raise LibraryError(
-                _("No library folder was given (an empty name would make a library in the "
-                  "current folder, {folder}); name the folder.").format(folder=Path.cwd()))
-        folder = Path(folder).expanduser().absolute()
-        _ensure_writable_folder(folder)
-        database = folder / DATABASE_NAME
-        _check_header(database)
-        _check_writable_files(database)
-        if not database.exists() or database.stat().st_size == 0:
-            _refuse_over_recordings(folder, database)
-        connection = _connect(private_file(database))
-        keep_private(folder, (database, *(database.with_name(database.name + end)
-                                           for end in ("-wal", "-shm"))))
-        try:
-            _check_integrity(connection, database)
-            _migrate(connection, database, migrations)
-        except BaseException:
-            connection.close()
-            raise
-        library = cls(folder, connection)
+        folder = _folder(folder)
+        connection, keys = _open_connection(folder, migrations, keys)
+        library = cls(folder, connection, keys)
         library.finish_removals()
         return library
+
+    @classmethod
+    def locked(cls, folder: Path | str) -> Library:
+        """The encrypted library in FOLDER, not yet opened: `unlock` opens it with its keys."""
+        folder = _folder(folder)
+        _ensure_writable_folder(folder)
+        return cls(folder, None)  # type: ignore[arg-type]
+
+    @property
+    def is_open(self) -> bool:
+        """Whether the database is open (an encrypted library's once unlocked)."""
+        return self.connection is not None
+
+    def unlock(self, keys: LibraryKeys) -> None:
+        """Open the encrypted library's database with KEYS (as `open` does)."""
+        with self.lock:
+            if self.connection is not None:
+                return
+            self.connection, self.keys = _open_connection(self.folder, MIGRATIONS, keys)
+        self.finish_removals()
 
     @property
     def database_path(self) -> Path:
@@ -106,13 +144,22 @@ class Library:
         read in a worker, such as checking the ledger)."""
         uri = f"{self.database_path.as_uri()}?mode=ro"
         connection = sqlite3.connect(uri, uri=True, isolation_level=None,
-                                     check_same_thread=False)
+                                     check_same_thread=False, factory=LibraryConnection)
         try:
+            _use_keys(connection, self.keys)
             connection.execute("PRAGMA busy_timeout = 5000")
             connection.execute("BEGIN")
             yield connection
         finally:
             connection.close()
+
+    def encrypt(self, keys: LibraryKeys,
+                prepare: Callable[[sqlite3.Connection], None]) -> None:
+        """Encrypt this plain library's database with KEYS, in place; PREPARE changes the
+        encrypted copy before it takes the plain one's place (`encrypting.py`)."""
+        from mt_studio.core.library.encrypting import encrypt
+
+        encrypt(self, keys, prepare)
 
     def finish_removals(self) -> int:
         """Remove the files of deletions committed but not finished (cut short by a crash, or
@@ -127,13 +174,44 @@ class Library:
 
     def close(self) -> None:
         """Close the database; the library stays as it was last committed."""
-        self.connection.close()
+        if self.connection is not None:
+            self.connection.close()
 
     def __enter__(self) -> Library:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
+
+
+def _folder(folder: Path | str) -> Path:
+    if not str(folder).strip():
+        raise LibraryError(
+            _("No library folder was given (an empty name would make a library in the "
+              "current folder, {folder}); name the folder.").format(folder=Path.cwd()))
+    return Path(folder).expanduser().absolute()
+
+
+def _open_connection(folder: Path, migrations: Sequence[Migration],
+                     keys: LibraryKeys | None) -> tuple[sqlite3.Connection, LibraryKeys | None]:
+    """The library's connection, checked and upgraded, and the keys it was opened with."""
+    _ensure_writable_folder(folder)
+    database = folder / DATABASE_NAME
+    if _check_header(database, encrypted=keys is not None):
+        keys = None  # still plain: its encryption was cut short
+    _check_writable_files(database)
+    if not database.exists() or database.stat().st_size == 0:
+        _refuse_over_recordings(folder, database)
+    connection = _connect(private_file(database), keys)
+    keep_private(folder, (database, *(database.with_name(database.name + end)
+                                       for end in _WAL_FILES)))
+    try:
+        _check_integrity(connection, database)
+        _migrate(connection, database, migrations)
+    except BaseException:
+        connection.close()
+        raise
+    return connection, keys
 
 
 def _ensure_writable_folder(folder: Path) -> None:
@@ -194,10 +272,11 @@ def _refuse_over_recordings(folder: Path, database: Path) -> None:
               "changed.").format(folder=folder, audio=audio, path=database))
 
 
-def _check_header(database: Path) -> None:
-    """Refuse a file that is not SQLite before SQLite is allowed to touch it."""
+def _check_header(database: Path, *, encrypted: bool = False) -> bool:
+    """Refuse a file that is not SQLite before SQLite is allowed to touch it (an encrypted
+    one has no header to see: its key is checked as it opens); whether it is a plain one."""
     if not database.exists():
-        return
+        return False
     try:
         with database.open("rb") as file:
             header = file.read(len(_SQLITE_HEADER))
@@ -207,20 +286,35 @@ def _check_header(database: Path) -> None:
                 path=database, reason=error.strerror or error
             )
         ) from error
+    if encrypted:
+        return header == _SQLITE_HEADER
     if header and header != _SQLITE_HEADER:
         raise LibraryError(
             _("{path} is not an mt_studio library (not an SQLite database); it was left as it is.")
             .format(path=database)
         )
+    return bool(header)
 
 
-def _connect(database: Path) -> sqlite3.Connection:
+def _connect(database: Path, keys: LibraryKeys | None = None) -> sqlite3.Connection:
     try:
-        connection = sqlite3.connect(database, isolation_level=None, check_same_thread=False)
+        connection = sqlite3.connect(database, isolation_level=None, check_same_thread=False,
+                                     factory=LibraryConnection)
+        _use_keys(connection, keys)
         connection.execute("PRAGMA busy_timeout = 5000")
     except sqlite3.Error as error:
         raise _damaged(database, error) from error
     return connection
+
+
+def _use_keys(connection: LibraryConnection, keys: LibraryKeys | None) -> None:
+    """Key CONNECTION to an encrypted library (before anything else is read through it)."""
+    if keys is None:
+        return
+    # SQLCipher writes its own errors to stderr unless told not to; ours name the file.
+    connection.execute("PRAGMA cipher_log_level = NONE")
+    connection.execute(f"PRAGMA key = \"x'{keys.database.hex()}'\"")
+    connection.keys = keys
 
 
 def _check_integrity(connection: sqlite3.Connection, database: Path) -> None:
@@ -291,8 +385,9 @@ def _back_up(connection: sqlite3.Connection, database: Path, version: int) -> No
     """Keep a copy of the library as it was before an upgrade changes it; never overwrite one."""
     stamp = utc_now().strftime("%Y%m%dT%H%M%S%f")
     backup_path = database.with_name(f"{database.name}.v{version}-{stamp}.backup")
-    target = sqlite3.connect(private_file(backup_path))
+    target = sqlite3.connect(private_file(backup_path), factory=LibraryConnection)
     try:
+        _use_keys(target, getattr(connection, "keys", None))  # an encrypted library's stays so
         connection.backup(target)
     finally:
         target.close()

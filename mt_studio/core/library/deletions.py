@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import json
 import re
-import sqlite3
 from collections.abc import Iterable, Sequence
 
 from mt_studio.core.domain import Purpose
 from mt_studio.core.domain.withdrawal import TouchedExport, TouchedLeadSheet, TouchedTake
 from mt_studio.core.library import consent_ledger, ids
 from mt_studio.core.library.clock import from_text, to_text, utc_now
+from mt_studio.core.library.sqlite import sqlite3
 
 # Free text people type, outside the append-only tables: where a person's real name may be
 # written by hand (a session's notes, an input's label, a song's words), and is blotted out.

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterable, Sequence
 
 from mt_studio.core.domain import Purpose
 from mt_studio.core.domain.records import ExportedFile
 from mt_studio.core.library import audit
 from mt_studio.core.library.clock import to_text, utc_now
+from mt_studio.core.library.sqlite import sqlite3
 from mt_studio.core.library.takes import Track
 
 
@@ -40,7 +40,8 @@ def record(
     db.execute(
         "INSERT INTO exports (id, created_at, purpose, recipient, profile, file, title, hash)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        (*row, ledger_chain.link(previous, ledger_chain.canonical("exports", row, parts))),
+        (*row, ledger_chain.link(previous, ledger_chain.canonical("exports", row, parts),
+                          ledger_chain.chain_key(db))),
     )
     for table, rows in parts.items():
         columns = ("export_id", *ledger_chain.EXPORT_PARTS[table])

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import date
 
 from mt_studio.core.domain import Participant, lookup_key
@@ -10,6 +9,7 @@ from mt_studio.core.domain.groups import Group, GroupKind, Membership
 from mt_studio.core.errors import InputError
 from mt_studio.core.library import audit
 from mt_studio.core.library.clock import from_text, to_text, utc_now
+from mt_studio.core.library.sqlite import sqlite3
 from mt_studio.core.text import one_line, shown
 from mt_studio.i18n import _
 

@@ -3,8 +3,9 @@ log and the audit log name them by id after they are gone."""
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterable
+
+from mt_studio.core.library.sqlite import sqlite3
 
 KINDS = ("takes", "tracks", "songs")
 

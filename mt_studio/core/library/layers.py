@@ -6,12 +6,11 @@ brings back the layer undone last, unless a newer layer was recorded since.
 
 from __future__ import annotations
 
-import sqlite3
-
 from mt_studio.core.domain.takes import Layer
 from mt_studio.core.errors import InputError
 from mt_studio.core.library import audit
 from mt_studio.core.library.clock import to_text, utc_now
+from mt_studio.core.library.sqlite import sqlite3
 from mt_studio.i18n import _
 
 

@@ -10,11 +10,13 @@ every chain and the append-only triggers and names the first thing that is not a
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
-import sqlite3
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+
+from mt_studio.core.library.sqlite import sqlite3
 
 GENESIS = "0" * 64
 
@@ -34,11 +36,19 @@ EXPORT_PARTS: dict[str, tuple[str, ...]] = {
 }
 
 
-def link(previous: str, content: bytes) -> str:
-    """A row's hash: SHA-256 of the previous row's hash and the row's canonical content.
+def link(previous: str, content: bytes, key: bytes | None = None) -> str:
+    """A row's hash: SHA-256 of the previous row's hash and the row's canonical content, as
+    an HMAC keyed by KEY in an encrypted library (`chain_key`), so that whoever rewrites the
+    rows cannot make their hashes again without the library key. The one place it is made."""
+    message = previous.encode("ascii") + b"\n" + content
+    if key is None:
+        return hashlib.sha256(message).hexdigest()
+    return hmac.new(key, message, hashlib.sha256).hexdigest()
 
-    The one place the hash is made: the encryption issue keys it (HMAC) here."""
-    return hashlib.sha256(previous.encode("ascii") + b"\n" + content).hexdigest()
+
+def chain_key(db: sqlite3.Connection) -> bytes | None:
+    """The key the chains of the library open on DB are linked with (None: a plain library)."""
+    return getattr(db, "chain_key", None)
 
 
 def canonical(table: str, row: Iterable[object], parts: dict | None = None) -> bytes:
@@ -106,6 +116,15 @@ def expected_triggers() -> dict[str, str]:
     return expected
 
 
+def new_identity(db: sqlite3.Connection) -> None:
+    """Give the library a new random id (its encryption; the caller has dropped the
+    append-only triggers)."""
+    import secrets
+
+    db.execute("DELETE FROM library_identity")
+    db.execute("INSERT INTO library_identity (id) VALUES (?)", (secrets.token_hex(16),))
+
+
 def library_id(db: sqlite3.Connection) -> str:
     """The library's own random id (the same in every copy of it)."""
     return db.execute("SELECT id FROM library_identity").fetchone()[0]
@@ -165,10 +184,11 @@ def _walk(db: sqlite3.Connection, table: str, seen: Head | None
     bad = None
     previous = GENESIS
     count = 0
+    key = chain_key(db)
     hash_at = None
     for row_id, stored, content in rows_of(db, table):
         count += 1
-        if bad is None and (stored is None or link(previous, content) != stored):
+        if bad is None and (stored is None or link(previous, content, key) != stored):
             bad = row_id
         previous = stored or ""
         if seen is not None and count == seen.rows:
@@ -199,9 +219,10 @@ def _export_parts(db: sqlite3.Connection) -> Callable[[int], dict]:
 def relink(db: sqlite3.Connection) -> None:
     """Give every row of every chain the hash it links to now (the migration, and an admin's
     acceptance of the library as it is); the caller has dropped the update triggers."""
+    key = chain_key(db)
     for table in CHAINS:
         previous = GENESIS
         for row_id, stored, content in list(rows_of(db, table)):
-            previous = link(previous, content)
+            previous = link(previous, content, key)
             if stored != previous:
                 db.execute(f"UPDATE {table} SET hash = ? WHERE id = ?", (previous, row_id))

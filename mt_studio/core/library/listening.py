@@ -4,10 +4,10 @@ its loop, the practice speed and pitch, and each track's volume, pan, mute and s
 from __future__ import annotations
 
 import math
-import sqlite3
 
 from mt_studio.core.domain.takes import Listening, TrackLevel
 from mt_studio.core.errors import InputError
+from mt_studio.core.library.sqlite import sqlite3
 from mt_studio.i18n import _
 
 

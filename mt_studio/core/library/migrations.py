@@ -5,8 +5,9 @@ Never edit a migration that has shipped: add a new one. Each runs in its own tra
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable
+
+from mt_studio.core.library.sqlite import sqlite3
 
 Migration = str | Callable[[sqlite3.Connection], None]
 
@@ -453,7 +454,21 @@ CREATE TABLE course_events (
 CREATE INDEX course_events_of_participant ON course_events (participant_id, id);
 """
 
+V13_KEYS = """
+-- An encrypted library (docs/architecture.md, "Encrypted at rest"): each take's own key,
+-- wrapped by the library key; deleting the take deletes it, and with it every copy of the
+-- take's files (crypto-shredding). A library without accounts has none.
+CREATE TABLE take_keys (
+    take_id INTEGER PRIMARY KEY REFERENCES takes(id) ON DELETE CASCADE,
+    wrapped BLOB NOT NULL CHECK (length(wrapped) BETWEEN 44 AND 128)
+);
+-- Which entry of the key file (library.keys, beside the database) wraps the library key
+-- for the account's passphrase; none for a disabled account.
+ALTER TABLE accounts ADD COLUMN key_entry TEXT;
+"""
+
+
 MIGRATIONS: tuple[Migration, ...] = (V1_BASE_SCHEMA, V2_TRACK_PARTS, V3_SONGS_AND_LAYERS,
                                      V4_EXPORT_FILES, V5_ANNOTATIONS, V6_SESSION_AND_TAKE_STATE,
                                      V7_ACCOUNTS, V8_PART_HASHES, v9_ledger_chain, V10_RETENTION,
-                                     V11_DELETIONS, V12_GROUPS_AND_COURSES)
+                                     V11_DELETIONS, V12_GROUPS_AND_COURSES, V13_KEYS)

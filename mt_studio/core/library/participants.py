@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterable
 
 from mt_studio.core.domain import Participant, lookup_key
 from mt_studio.core.errors import InputError
 from mt_studio.core.library import audit
 from mt_studio.core.library.clock import to_text, utc_now
+from mt_studio.core.library.sqlite import sqlite3
 from mt_studio.core.text import one_line, shown
 from mt_studio.i18n import _
 

@@ -10,9 +10,10 @@ of a deleted take outlives the next start.
 from __future__ import annotations
 
 import os
-import sqlite3
 from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
+
+from mt_studio.core.library.sqlite import sqlite3
 
 
 def note(db: sqlite3.Connection, paths: Iterable[str]) -> None:

@@ -3,7 +3,6 @@ therapists' reasons to keep a take longer, and the service's retention rules."""
 
 from __future__ import annotations
 
-import sqlite3
 from collections import defaultdict
 from datetime import date, datetime
 
@@ -11,6 +10,7 @@ from mt_studio.core.domain import TrackPlan
 from mt_studio.core.domain.retention import KeptTake, RetentionHold, RetentionRules
 from mt_studio.core.library import service_settings
 from mt_studio.core.library.clock import from_text, to_text
+from mt_studio.core.library.sqlite import sqlite3
 
 _RULES = {"retention.grace_days": "grace_days", "retention.max_age_days": "max_age_days"}
 

@@ -3,7 +3,6 @@ answered, the groups, the course marks, community exports, songs and takes."""
 
 from __future__ import annotations
 
-import sqlite3
 from collections import defaultdict
 from datetime import date
 
@@ -13,6 +12,7 @@ from mt_studio.core.domain.history import HeldSession, ServiceHistory, ended_on,
 from mt_studio.core.domain.participant_page import SessionAnswer, TakeHeard
 from mt_studio.core.library import consent_ledger, courses, groups, participants
 from mt_studio.core.library.clock import from_text
+from mt_studio.core.library.sqlite import sqlite3
 
 
 def read(db: sqlite3.Connection) -> ServiceHistory:

@@ -4,10 +4,10 @@ through retention.py) how long takes are kept. A setting never written has its d
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Mapping
 
 from mt_studio.core.domain.groups import DropoutRules
+from mt_studio.core.library.sqlite import sqlite3
 
 _DROPOUT = {"dropout.missed_in_a_row": "missed_in_a_row",
             "dropout.individual_weeks": "individual_weeks"}

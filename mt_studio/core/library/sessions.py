@@ -3,7 +3,6 @@ laid them out, then as they were left on the Inputs tab) and the MIDI keyboard."
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Sequence
 from datetime import date
 
@@ -12,6 +11,7 @@ from mt_studio.core.domain.sessions import KEEP, Session, SessionInput, _Unchang
 from mt_studio.core.errors import InputError
 from mt_studio.core.library import audit
 from mt_studio.core.library.clock import to_text, utc_now
+from mt_studio.core.library.sqlite import sqlite3
 from mt_studio.core.text import many_lines, one_line, shown
 from mt_studio.i18n import _
 

@@ -7,7 +7,6 @@ versions keep their text and stamps as they were. Stamps go on the latest versio
 from __future__ import annotations
 
 import difflib
-import sqlite3
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -17,6 +16,7 @@ from mt_studio.core.errors import InputError
 from mt_studio.core.library import audit, takes
 from mt_studio.core.library.clock import from_text, to_text, utc_now
 from mt_studio.core.library.ids import next_id
+from mt_studio.core.library.sqlite import sqlite3
 from mt_studio.core.text import many_lines, one_line, shown
 from mt_studio.i18n import _, number_text
 

@@ -3,7 +3,6 @@ the name and note a therapist gives a take."""
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterable
 from pathlib import PurePosixPath
 
@@ -15,6 +14,7 @@ from mt_studio.core.library.clock import from_text, to_text, utc_now
 from mt_studio.core.library.database import AUDIO_FOLDER
 from mt_studio.core.library.ids import next_id
 from mt_studio.core.library.sessions import MAX_NAME_LENGTH as LABEL_LENGTH
+from mt_studio.core.library.sqlite import sqlite3
 from mt_studio.core.text import many_lines, one_line
 from mt_studio.i18n import _
 

@@ -19,6 +19,7 @@ from mt_studio.core.clock import utc_now
 from mt_studio.core.domain.accounts import Account, Actor, Role
 from mt_studio.core.errors import AccessRefused, InputError, MtStudioError
 from mt_studio.core.library import accounts, audit
+from mt_studio.core.studio import encryption
 from mt_studio.core.text import shown
 from mt_studio.i18n import _, ngettext
 
@@ -50,7 +51,10 @@ class AccountService:
             if not first:
                 self._admin()
             account = accounts.add(tx, name, Role.ADMIN if first else role, kept)
+            encryption.account_added(studio, tx, account, passphrase)
         studio._shared.protected = True
+        if first:  # the library is closed now: encrypted with a key of its own
+            encryption.begin(studio, account, passphrase)
         return account
 
     def check(self, name: str, passphrase: str) -> Account:
@@ -142,6 +146,7 @@ class AccountService:
             if account.id != signed_in.id:
                 self._admin()
             accounts.set_passphrase(tx, account.id, kept)  # and its failed sign-ins forgotten
+            encryption.passphrase_changed(studio, tx, account, passphrase)
 
     def _prove_own(self, account: Account, current: str | None) -> None:
         """AccessRefused unless CURRENT is ACCOUNT's passphrase (tried as a sign-in is)."""
@@ -158,7 +163,9 @@ class AccountService:
             if account.is_admin and not account.disabled and accounts.enabled_admins(tx) <= 1:
                 raise InputError(_("{name} is the last admin who can sign in: add another "
                                    "admin first.").format(name=shown(account.name)))
-            return accounts.set_disabled(tx, account.id, True)
+            changed = accounts.set_disabled(tx, account.id, True)
+            encryption.account_disabled(self._studio, tx, account)
+            return changed
 
     def enable(self, name: str) -> bool:
         """Let the account NAME sign in again (an admin's); whether it changed."""

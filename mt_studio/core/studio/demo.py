@@ -5,8 +5,10 @@ to try playback, looping and sharing without an audio interface."""
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from mt_studio.core.capture.audio_capture import StopReason
 from mt_studio.core.clock import local_now
@@ -26,10 +28,16 @@ from mt_studio.core.errors import InputError
 from mt_studio.core.library import Library, consent_ledger, participants, sessions, takes
 from mt_studio.i18n import _
 
+if TYPE_CHECKING:
+    from sqlite3 import Connection
 
-def create_demo_session(library: Library, song: DemoSong | None = None) -> int:
+
+def create_demo_session(library: Library, song: DemoSong | None = None,
+                        take_key: Callable[[Connection, int], bytes | None] | None = None
+                        ) -> int:
     """Create a band session with made-up participants and one synthesized take (SONG, made
-    here if not given); its id.
+    here if not given); its id. In an encrypted library TAKE_KEY gives the take its key, and
+    each file is sealed with it as soon as it is written.
 
     The participants are reused when they exist already, and given record, keep and group
     consent (witness "demo") if they do not hold it now. Runs in well under a second, but it
@@ -52,6 +60,7 @@ def create_demo_session(library: Library, song: DemoSong | None = None) -> int:
             )
             take_id = takes.start(tx, session.id, song.samplerate, sample_format="pcm24",
                                   device=_("Demo (synthesized)"))
+            key = take_key(tx, take_id) if take_key is not None else None
             take_folder = library.folder / takes.take_folder(take_id)
             if not take_folder.exists():
                 take_folder.mkdir(parents=True)
@@ -65,6 +74,7 @@ def create_demo_session(library: Library, song: DemoSong | None = None) -> int:
                 write_wav(library.folder / track.file, getattr(song, player.part),
                           song.samplerate)
                 made.append(library.folder / track.file)
+                _seal(library.folder, track.file, key, take_id)
                 takes.add_part(tx, track.id, 1, 0, song.frames, track.file)
             keys = next(p for p, player in zip(people, PLAYERS, strict=True)
                         if player.part == "keys")
@@ -73,6 +83,7 @@ def create_demo_session(library: Library, song: DemoSong | None = None) -> int:
                                    participant_ids=[keys.id])
             write_midi(library.folder / midi.file, song.keys_notes, song.samplerate)
             made.append(library.folder / midi.file)
+            _seal(library.folder, midi.file, key, take_id)
             for frame, name in song.markers:
                 takes.add_marker(tx, take_id, frame, name)
             takes.finish(tx, take_id, song.frames, stop_reason=StopReason.REQUESTED.value)
@@ -84,6 +95,17 @@ def create_demo_session(library: Library, song: DemoSong | None = None) -> int:
                 path.unlink(missing_ok=True)
         raise
     return session.id
+
+
+def _seal(folder: Path, name: str, key: bytes | None, take_id: int) -> None:
+    """Seal the file NAME just written, in an encrypted library (made-up music: plain for a
+    moment does no harm)."""
+    if key is not None:
+        from mt_studio.core.studio.file_sealing import seal_file_in_place
+
+        why = seal_file_in_place(folder / name, key, name, take_id)
+        if why is not None:
+            raise InputError(why)
 
 
 def _participant(db, pseudonym: str) -> Participant:

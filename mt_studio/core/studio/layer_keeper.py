@@ -14,6 +14,7 @@ from mt_studio.core.domain.takes import Layer
 from mt_studio.core.errors import ConsentRefused
 from mt_studio.core.library import layers, takes
 from mt_studio.core.library.sessions import MAX_NAME_LENGTH as LABEL_LENGTH
+from mt_studio.core.studio import encryption
 from mt_studio.core.studio.events import TakeChanged
 from mt_studio.core.text import one_line
 from mt_studio.i18n import _
@@ -66,6 +67,7 @@ class SessionLayerKeeper:
                 take_id = takes.start(tx, self.session_id, self.samplerate,
                                       sample_format="float32", device=self.device)
                 takes.finish(tx, take_id, layer.frames, status=TakeStatus.COMPLETE)
+                encryption.new_take_key(self._studio, tx, take_id)
             track = takes.add_track(tx, take_id, TrackKind.AUDIO, participant_ids=layer.heard,
                                     input=player.input, isolated=player.isolated,
                                     instrument=player.label or None)

@@ -40,6 +40,7 @@ from mt_studio.core.consent_policy import heard_on
 from mt_studio.core.domain import TakeStatus, TrackKind
 from mt_studio.core.errors import ConsentRefused
 from mt_studio.core.library import consent_ledger, participants, sessions, takes
+from mt_studio.core.studio import encryption
 from mt_studio.core.studio.events import TakeChanged
 from mt_studio.i18n import _
 
@@ -105,6 +106,7 @@ class RecordingService:
         with studio._transaction() as tx:
             take_id = takes.start(tx, session.id, samplerate,
                                   sample_format=request.sample_format.value, device=device.name)
+            key = encryption.new_take_key(studio, tx, take_id)
             number = takes.get(tx, take_id).number
             audio = [takes.add_track(tx, take_id, TrackKind.AUDIO, input=n,
                                      isolated=n in request.isolated, instrument=labels.get(n),

@@ -129,12 +129,15 @@ class SessionService:
         """Make the demo session (made-up people, a synthesized take); its id. It writes
         about 18 MB: call it from a worker."""
         from mt_studio.core.demo import synthesize_song
+        from mt_studio.core.studio import encryption
         from mt_studio.core.studio.demo import create_demo_session
 
         self._studio._refuse_if_read_only()  # its transaction is its own, not the studio's
         song = synthesize_song()  # before the lock: nobody waits for the music to be made
         with self._studio._reading(), self._studio._acting():  # a transaction of its own
-            session_id = create_demo_session(self._studio._library, song)
+            session_id = create_demo_session(
+                self._studio._library, song,
+                lambda tx, take_id: encryption.new_take_key(self._studio, tx, take_id))
         self._studio._announce(_events().SessionChanged(session_id))
         return session_id
 

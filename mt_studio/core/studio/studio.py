@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from mt_studio.core.studio.consent import ConsentService
     from mt_studio.core.studio.courses import CourseService
     from mt_studio.core.studio.deletion import DeletionService
+    from mt_studio.core.studio.encryption_service import EncryptionService
     from mt_studio.core.studio.events import Event
     from mt_studio.core.studio.groups import GroupService
     from mt_studio.core.studio.listening import ListeningService
@@ -86,6 +87,13 @@ class Studio:
         or folder when it cannot be opened. Its ledger is checked first (`check_ledger`),
         unless CHECK_LEDGER is false: then the caller checks it soon after (the window, in a
         worker once it has painted)."""
+        from mt_studio.core.studio import encryption
+
+        if encryption.is_encrypted(Path(folder).expanduser()) if str(folder).strip() else False:
+            # Encrypted: nothing can be read before someone signs in, the ledger's check too.
+            studio = cls(Library.locked(folder))
+            studio._shared.check_ledger_at_unlock = check_ledger
+            return studio
         studio = cls(Library.open(folder))
         if check_ledger:
             try:
@@ -148,8 +156,18 @@ class Studio:
 
     def sign_in(self, name: str, passphrase: str) -> Account:
         """Sign the account NAME in (the services open to it); AccessRefused for a wrong name
-        or passphrase (not saying which), a disabled account, or tries made too often."""
+        or passphrase (not saying which), a disabled account, or tries made too often. An
+        encrypted library is opened with the library key NAME's passphrase unwraps; a library
+        with accounts from before encryption is encrypted now."""
+        from mt_studio.core.studio import encryption
+
+        if not self._library.is_open:
+            encryption.unlock(self, name, passphrase)
+            if self._shared.check_ledger_at_unlock:
+                self.check_ledger()
         account = self.accounts.check(name, passphrase)
+        if self._shared.library_key is None:
+            encryption.begin(self, account, passphrase)
         self._actor = Actor(account)
         self._shared.reads_noted.clear()
         return account
@@ -315,6 +333,14 @@ class Studio:
         return self._service(DeletionService)
 
     @property
+    def encryption(self) -> EncryptionService:
+        """The library's encryption at rest: its files sealed, the recovery key, plain
+        copies of a take (therapists and admins)."""
+        from mt_studio.core.studio.encryption_service import EncryptionService
+
+        return self._service(EncryptionService)
+
+    @property
     def plugins(self) -> PluginService:
         """What plugins read of a take and the annotations they leave."""
         from mt_studio.core.studio.plugins import PluginService
@@ -339,7 +365,10 @@ class Studio:
         return self._library.folder
 
     def close(self) -> None:
-        """Let go of the library; what was committed stays."""
+        """Let go of the library (and of its key); what was committed stays."""
+        from mt_studio.core.sealing import keyring
+
+        keyring.uninstall(self.folder)
         with self._shared.lock:
             self._library.close()
 
@@ -456,6 +485,9 @@ class _Shared:
         self.writer: int | None = None  # the thread whose transaction is open
         self.events = Events()
         self.ledger = LedgerWatch(library)
+        self.library_key: bytes | None = None  # an encrypted library's, once unlocked
+        self.check_ledger_at_unlock = False
         with self.lock:
-            self.protected = library_accounts.count(library.connection) > 0
+            self.protected = (not library.is_open
+                              or library_accounts.count(library.connection) > 0)
         self.reads_noted: set[tuple] = set()

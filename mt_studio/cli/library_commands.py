@@ -1,0 +1,82 @@
+"""`mt-studio library encrypt`, `library recovery-key` and `take extract`: the library's
+encryption at rest (docs/architecture.md, "Encrypted at rest")."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from mt_studio.cli.arguments import record_id
+from mt_studio.cli.output import emit_json, emit_line
+from mt_studio.core.studio import Studio
+from mt_studio.i18n import _, ngettext
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    """Add `library encrypt` and `library recovery-key` to the parser."""
+    parser = commands.add_parser("library", help=_("the library's encryption"))
+    actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
+    encrypt = actions.add_parser(
+        "encrypt", help=_("seal every take's file still plain (recorded before the library "
+                          "got its first account); safe to stop and run again"))
+    encrypt.add_argument("--json", action="store_true", help=_("print JSON"))
+    encrypt.set_defaults(run=run_encrypt)
+    recovery = actions.add_parser(
+        "recovery-key", help=_("make a recovery key (an admin's): 24 words that open the "
+                               "library if every passphrase is forgotten; shown once"))
+    recovery.set_defaults(run=run_recovery_key)
+
+
+def add_take_extract(actions: argparse._SubParsersAction) -> None:
+    """Add `take extract` to the take command's ACTIONS."""
+    extract = actions.add_parser(
+        "extract", help=_("write a take's files as plain WAV and MIDI files into a folder "
+                          "(audited; the copies are no longer encrypted)"))
+    extract.add_argument("take_id", metavar="TAKE_ID", type=record_id)
+    extract.add_argument("--to", type=Path, metavar="DIR", required=True,
+                         help=_("the folder to write them in (made if missing)"))
+    extract.add_argument("--json", action="store_true", help=_("print JSON"))
+    extract.set_defaults(run=run_extract)
+
+
+def run_encrypt(args: argparse.Namespace, studio: Studio) -> int:
+    """Seal what is still plain, telling the progress on stderr."""
+    def progress(done: int, total: int, name: str) -> None:
+        if total and not args.json:
+            sys.stderr.write(_("Sealing {done} of {total}: {file}").format(
+                done=done + 1 if name else done, total=total, file=name) + "\n")
+
+    report = studio.encryption.seal_files(progress)
+    if args.json:
+        emit_json({"sealed": report.sealed, "caches_removed": report.caches_removed,
+                   "left_plain": [{"file": f, "why": why} for f, why in report.left_plain]})
+    else:
+        emit_line(ngettext("{count} file sealed.", "{count} files sealed.",
+                           report.sealed).format(count=report.sealed))
+        for name, why in report.left_plain:
+            emit_line(_("Left plain: {file} ({why})").format(file=name, why=why))
+    return 0
+
+
+def run_recovery_key(args: argparse.Namespace, studio: Studio) -> int:
+    """Print a new recovery key, once."""
+    words = studio.encryption.recovery_key()
+    emit_line(_("The library's recovery key (write it down or print it, and keep it locked "
+                "away; it is not shown again, and any earlier one no longer works):"))
+    emit_line("")
+    emit_line(words)
+    return 0
+
+
+def run_extract(args: argparse.Namespace, studio: Studio) -> int:
+    """Write a take's files plain into a folder."""
+    written = studio.encryption.extract(args.take_id, args.to)
+    if args.json:
+        emit_json([str(path) for path in written])
+    else:
+        for path in written:
+            emit_line(str(path))
+        emit_line(_("These copies are not encrypted: keep them safe, and delete them when "
+                    "they have served."))
+    return 0

@@ -1,0 +1,92 @@
+"""Encrypting a plain library's database in place with SQLCipher (docs/architecture.md,
+"Encrypted at rest")."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+from mt_studio.core.library.database import (
+    _WAL_FILES,
+    MIGRATIONS,
+    Library,
+    LibraryKeys,
+    _check_integrity,
+    _connect,
+    _migrate,
+    _use_wal,
+)
+from mt_studio.core.library.sqlite import sqlite3
+from mt_studio.core.private_files import private_file
+
+
+def encrypt(library: Library, keys: LibraryKeys,
+            prepare: Callable[[sqlite3.Connection], None]) -> None:
+    """Encrypt the plain LIBRARY's database with KEYS, in place: an encrypted copy is
+    made beside it (SQLCipher's export), PREPARE changes the copy in one transaction (the
+    chains linked with the chain key), and the copy, made durable, takes the plain one's
+    place by one rename. A crash leaves either the plain database as it was or the
+    encrypted one, whole. The connection is the encrypted one's from then on."""
+    database = library.database_path
+    copy = database.with_name(database.name + ".encrypting")
+    with library.lock:
+        if library.keys is not None:
+            return
+        db = library.connection
+        version = db.execute("PRAGMA user_version").fetchone()[0]
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        _remove_with_wal(copy)  # an earlier try cut short: made again
+        private_file(copy)
+        db.execute(f"ATTACH DATABASE ? AS sealed KEY \"x'{keys.database.hex()}'\"",
+                   (str(copy),))
+        try:
+            db.execute("SELECT sqlcipher_export('sealed')")
+            db.execute(f"PRAGMA sealed.user_version = {int(version)}")
+        finally:
+            db.execute("DETACH DATABASE sealed")
+        sealed = _connect(copy, keys)
+        try:
+            _use_wal(sealed)
+            sealed.execute("PRAGMA foreign_keys = ON")
+            sealed.execute("PRAGMA secure_delete = ON")
+            sealed.execute("PRAGMA synchronous = FULL")
+            sealed.execute("BEGIN IMMEDIATE")
+            try:
+                prepare(sealed)
+            except BaseException:
+                sealed.execute("ROLLBACK")
+                raise
+            sealed.execute("COMMIT")
+            sealed.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            sealed.close()
+        _remove_with_wal(copy, keep_database=True)
+        _fsync(copy)
+        db.close()
+        _remove_with_wal(database, keep_database=True)
+        os.replace(copy, database)
+        _fsync(database.parent)
+        library.connection = _connect(database, keys)
+        try:
+            _check_integrity(library.connection, database)
+            _migrate(library.connection, database, MIGRATIONS)
+        except BaseException:
+            library.connection.close()
+            raise
+        library.keys = keys
+
+
+def _remove_with_wal(database: Path, *, keep_database: bool = False) -> None:
+    """Remove DATABASE's write-ahead log and shared memory (emptied by a checkpoint), and the
+    database too unless KEEP_DATABASE."""
+    for end in ("", *_WAL_FILES) if not keep_database else _WAL_FILES:
+        database.with_name(database.name + end).unlink(missing_ok=True)
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
