@@ -10,6 +10,7 @@ from pathlib import Path
 from mt_studio.cli.arguments import record_id
 from mt_studio.cli.output import emit_json, emit_line
 from mt_studio.core.studio import Studio
+from mt_studio.core.studio.file_sealing import SealingReport
 from mt_studio.i18n import _, ngettext
 
 
@@ -40,14 +41,19 @@ def add_take_extract(actions: argparse._SubParsersAction) -> None:
     extract.set_defaults(run=run_extract)
 
 
+def seal_files(studio: Studio, *, quiet: bool) -> SealingReport:
+    """Seal the takes' files still plain, telling the progress on stderr unless QUIET."""
+    def progress(done: int, total: int, name: str) -> None:
+        if name and not quiet:
+            sys.stderr.write(_("Encrypting {done} of {total}: {file}").format(
+                done=done + 1, total=total, file=name) + "\n")
+
+    return studio.encryption.seal_files(progress)
+
+
 def run_encrypt(args: argparse.Namespace, studio: Studio) -> int:
     """Seal what is still plain, telling the progress on stderr."""
-    def progress(done: int, total: int, name: str) -> None:
-        if total and not args.json:
-            sys.stderr.write(_("Sealing {done} of {total}: {file}").format(
-                done=done + 1 if name else done, total=total, file=name) + "\n")
-
-    report = studio.encryption.seal_files(progress)
+    report = seal_files(studio, quiet=args.json)
     if args.json:
         emit_json({"sealed": report.sealed, "caches_removed": report.caches_removed,
                    "left_plain": [{"file": f, "why": why} for f, why in report.left_plain]})

@@ -98,7 +98,8 @@ def run_command(argv: Sequence[str]) -> int:
                 with Studio.open(folder) as studio:
                     told = _tell_if_read_only(args, studio)
                     try:
-                        sign_in(args, studio)
+                        if not getattr(args, "signs_in_itself", False):
+                            sign_in(args, studio)
                         return args.run(args, studio)
                     except LibraryReadOnly as error:
                         if not told:

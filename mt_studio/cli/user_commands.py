@@ -45,12 +45,28 @@ def register(commands: argparse._SubParsersAction) -> None:
                         help=_("read the new passphrase from FILE's first line instead"))
     passwd.set_defaults(run=run_passwd)
 
+    recover = actions.add_parser(
+        "recover", help=_("when every passphrase is forgotten: open the library with its "
+                          "recovery key and give an account a new passphrase"))
+    recover.add_argument("name", metavar="NAME")
+    recover.add_argument("--recovery-key-file", type=Path, metavar="FILE",
+                         help=_("read the 24 words from FILE instead of asking"))
+    recover.add_argument("--passphrase-file", type=Path, metavar="FILE",
+                         help=_("read the new passphrase from FILE's first line instead"))
+    recover.set_defaults(run=run_recover, signs_in_itself=True)
+
 
 def run_add(args: argparse.Namespace, studio: Studio) -> int:
     """Add an account."""
     passphrase, again = new_passphrase(args.passphrase_file)
+    first = not studio.protected
     account = studio.accounts.add(args.name, Role(args.role), passphrase, again)
     emit_line(_("Added {role} {name}.").format(role=account.role.value, name=account.name))
+    if first:  # the library is encrypted now: the takes' files recorded before follow
+        from mt_studio.cli.library_commands import seal_files
+
+        studio.sign_in(account.name, passphrase)
+        seal_files(studio, quiet=False)
     return 0
 
 
@@ -96,4 +112,18 @@ def run_passwd(args: argparse.Namespace, studio: Studio) -> int:
     studio.accounts.set_passphrase(name, passphrase, again,
                                    current=getattr(args, "signed_in_with", None))
     emit_line(_("New passphrase set for {name}.").format(name=name))
+    return 0
+
+
+def run_recover(args: argparse.Namespace, studio: Studio) -> int:
+    """Open the library with its recovery key and give an account a new passphrase."""
+    from mt_studio.cli.sign_in import ask, read_passphrase_file
+
+    if args.recovery_key_file is not None:
+        words = read_passphrase_file(args.recovery_key_file, "--recovery-key-file")
+    else:
+        words = ask(_("The recovery key's 24 words: "))
+    passphrase, again = new_passphrase(args.passphrase_file)
+    account = studio.recover_account(words, args.name, passphrase, again)
+    emit_line(_("{name} has a new passphrase and is signed in.").format(name=account.name))
     return 0

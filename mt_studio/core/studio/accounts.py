@@ -148,6 +148,18 @@ class AccountService:
             accounts.set_passphrase(tx, account.id, kept)  # and its failed sign-ins forgotten
             encryption.passphrase_changed(studio, tx, account, passphrase)
 
+    def recover(self, name: str, passphrase: str, again: str | None = None) -> None:
+        """Give NAME a new passphrase after the library was opened with its recovery key
+        (`Studio.recover_account`, the only caller), audited as a recovery."""
+        kept = passphrases.hashed(passphrases.checked_new(passphrase, again))
+        studio = self._studio
+        with studio._transaction(actor=None) as tx:
+            account = accounts.find(tx, name)
+            accounts.set_passphrase(tx, account.id, kept, audited=False)
+            accounts.set_disabled(tx, account.id, False)
+            encryption.passphrase_changed(studio, tx, account, passphrase)
+            audit.record(tx, "account.recovered", f"account:{account.id}")
+
     def _prove_own(self, account: Account, current: str | None) -> None:
         """AccessRefused unless CURRENT is ACCOUNT's passphrase (tried as a sign-in is)."""
         if current is None:

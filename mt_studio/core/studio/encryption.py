@@ -13,7 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from mt_studio.core.errors import LibraryError
+from mt_studio.core.errors import InputError
 from mt_studio.core.library import accounts as library_accounts
 from mt_studio.core.library import audit, ledger_chain, take_keys
 from mt_studio.core.library.database import LibraryKeys
@@ -56,17 +56,40 @@ def load_key_file(folder: Path) -> KeyFile:
     return KeyFile.load(key_file_path(folder))
 
 
-def unlock(studio: Studio, name: str, passphrase: str) -> None:
+def unlock(studio: Studio, name: str, passphrase: str) -> str:
     """Unwrap the library key with NAME's PASSPHRASE and open the database with it;
     AccessRefused (not saying which was wrong) if they unwrap nothing, KeyDamaged naming the
-    key file's entry if the passphrase was right but its wrapped key is damaged."""
-    shared = studio._shared
-    library_key, _entry = load_key_file(studio.folder).unlock(name, passphrase)
+    key file's entry if the passphrase was right but its wrapped key is damaged. The entry
+    that opened it."""
+    library_key, entry = load_key_file(studio.folder).unlock(name, passphrase)
+    open_with(studio, library_key)
+    return entry
+
+
+def open_with(studio: Studio, library_key: bytes) -> None:
+    """Open the encrypted library's database with LIBRARY_KEY (unwrapped by a passphrase or
+    the recovery key), and finish encrypting it if that was cut short."""
     studio._library.unlock(library_keys(library_key))
-    shared.library_key = library_key
+    studio._shared.library_key = library_key
     keyring.install(studio.folder, lambda take_id: _take_key_or_none(studio, take_id))
     if studio._library.keys is None:  # encryption cut short before the database's turn
         finish(studio)
+
+
+def signed_in(studio: Studio, account: Account, passphrase: str, entry: str | None) -> None:
+    """After ACCOUNT signed in with PASSPHRASE (ENTRY: the key file's entry it unlocked with,
+    if it did): a plain library with accounts is encrypted now; an account with no entry of
+    its own (enabled again, or its entry's row cut short by a crash) gets one."""
+    if studio._shared.library_key is None:
+        begin(studio, account, passphrase)
+        return
+    with studio._transaction(bookkeeping=True) as tx:
+        if library_accounts.key_entry(tx, account.id) is not None:
+            return
+        if entry is None:
+            entry = load_key_file(studio.folder).add_account(
+                account.name, passphrase, studio._shared.library_key)
+        library_accounts.set_key_entry(tx, account.id, entry)
 
 
 def begin(studio: Studio, account: Account, passphrase: str) -> None:
@@ -78,12 +101,14 @@ def begin(studio: Studio, account: Account, passphrase: str) -> None:
     shared = studio._shared
     if shared.library_key is not None or is_encrypted(studio.folder):
         return
+    if not studio.check_ledger().intact:
+        return  # a ledger in doubt is not linked again: encrypted once an admin accepts it
     library_key = new_key()
     _file, entry = KeyFile.create(key_file_path(studio.folder), library_key, account.name,
                                   passphrase)
     shared.library_key = library_key
-    with studio._reading() as db:
-        library_accounts.set_key_entry(db, account.id, entry)
+    with studio._transaction(bookkeeping=True) as tx:
+        library_accounts.set_key_entry(tx, account.id, entry)
     keyring.install(studio.folder, lambda take_id: _take_key_or_none(studio, take_id))
     finish(studio)
 
@@ -98,10 +123,8 @@ def finish(studio: Studio) -> None:
     library = studio._library
     if library.keys is not None:
         return
-    found = studio.check_ledger()
-    if not found.intact:
-        raise LibraryError(_("This library cannot be encrypted while its ledger is in doubt: "
-                             "{problem}").format(problem=found.problem))
+    if not studio.check_ledger().intact:
+        return  # read-only until an admin accepts it; encrypted at a sign-in after that
     library_key = shared.library_key
 
     def prepare(db: Connection) -> None:
@@ -134,17 +157,12 @@ def new_take_key(studio: Studio, tx: Connection, take_id: int) -> bytes | None:
 
 def take_key(studio: Studio, take_id: int) -> bytes:
     """The key of the take TAKE_ID, unwrapped (never kept: a deleted take's is gone at
-    once); SealedFileError when the take has none (it was deleted)."""
-    from mt_studio.core.sealing.keys import unwrap_take_key
-    from mt_studio.core.sealing.stream import SealedFileError
-
-    library_key = studio._shared.library_key
-    with studio._reading() as db:
-        wrapped = take_keys.get(db, take_id)
-    if library_key is None or wrapped is None:
-        raise SealedFileError(_("Take {take} has no key in this library: it was deleted, and "
-                                "its files can no longer be read.").format(take=take_id))
-    return unwrap_take_key(library_key, take_id, wrapped)
+    once); InputError when the take has none (it was deleted)."""
+    key = _take_key_or_none(studio, take_id)
+    if key is None:
+        raise InputError(_("Take {take} has no key in this library: it was deleted, and its "
+                           "files can no longer be read.").format(take=take_id))
+    return key
 
 
 def _take_key_or_none(studio: Studio, take_id: int) -> bytes | None:

@@ -161,16 +161,33 @@ class Studio:
         with accounts from before encryption is encrypted now."""
         from mt_studio.core.studio import encryption
 
+        entry = None
         if not self._library.is_open:
-            encryption.unlock(self, name, passphrase)
+            entry = encryption.unlock(self, name, passphrase)
             if self._shared.check_ledger_at_unlock:
                 self.check_ledger()
         account = self.accounts.check(name, passphrase)
-        if self._shared.library_key is None:
-            encryption.begin(self, account, passphrase)
+        encryption.signed_in(self, account, passphrase, entry)
         self._actor = Actor(account)
         self._shared.reads_noted.clear()
         return account
+
+    def recover_account(self, words: str, name: str, passphrase: str,
+                        again: str | None = None) -> Account:
+        """When every passphrase is forgotten: open the library with its recovery key WORDS,
+        give the account NAME the new PASSPHRASE (AGAIN, when given, must match), audited,
+        and sign it in. WrongRecoveryKey for other words, InputError for a mistyped word."""
+        from mt_studio.core.studio import encryption
+
+        if not encryption.is_encrypted(self.folder):
+            raise InputError(_("This library is not encrypted, so it has no recovery key."))
+        library_key = encryption.load_key_file(self.folder).unlock_recovery(words)
+        if not self._library.is_open:
+            encryption.open_with(self, library_key)
+        elif library_key != self._shared.library_key:
+            raise AccessRefused(_("These words are not this library's recovery key."))
+        self.accounts.recover(name, passphrase, again)
+        return self.sign_in(name, passphrase)
 
     def lock(self) -> None:
         """Nobody is signed in any more: the services refuse until someone signs in (a take
