@@ -70,7 +70,6 @@ def encrypted(plain):
 def test_the_first_account_encrypts_the_database(plain):
     with Studio.open(plain) as studio:
         studio.accounts.add(ADMIN, Role.ADMIN, ADMIN_PASS)
-        assert studio.encryption is not None
     database = plain / DATABASE_NAME
     assert not database.read_bytes().startswith(b"SQLite format 3")
     with pytest.raises(sqlite3.DatabaseError):

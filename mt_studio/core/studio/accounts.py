@@ -57,7 +57,7 @@ class AccountService:
             encryption.begin(studio, account, passphrase)
         return account
 
-    def check(self, name: str, passphrase: str) -> Account:
+    def check(self, name: str, passphrase: str, *, proven: bool = False) -> Account:
         """The account NAME if PASSPHRASE is its own (used to sign in, and to leave
         participant mode); else AccessRefused, which never says whether NAME is an account
         unless the passphrase was right (a disabled account), or failed tries make it wait.
@@ -65,8 +65,10 @@ class AccountService:
 
         A try is counted as failed before the passphrase is checked, in the same transaction
         as the wait is read, so that tries made at once (by other processes) all count and
-        all wait; a right passphrase then clears the count."""
-        account, kept = self._proved(name, passphrase)
+        all wait; a right passphrase then clears the count. PROVEN: the passphrase has just
+        unwrapped the library key from NAME's entry of the key file, so it is not checked a
+        second time (`Studio.sign_in`)."""
+        account, kept = self._proved(name, passphrase, proven=proven)
         # The sign-in is the account's own act once the passphrase proved it.
         with self._studio._transaction(actor=Actor(account), bookkeeping=True) as tx:
             accounts.record_sign_in(tx, account.id, True)
@@ -75,12 +77,13 @@ class AccountService:
                                         audited=False)
         return account
 
-    def _proved(self, name: str, passphrase: str, wrong: str | None = None
-                ) -> tuple[Account, str]:
-        """The account NAME and its kept hash if PASSPHRASE is its own, else AccessRefused
-        (WRONG says so, by default without saying whether NAME is an account)."""
+    def _proved(self, name: str, passphrase: str, wrong: str | None = None, *,
+                proven: bool = False) -> tuple[Account, str]:
+        """The account NAME and its kept hash if PASSPHRASE is its own (or PROVEN so), else
+        AccessRefused (WRONG says so, by default without saying whether NAME is an account)."""
         account, kept = self._admitted(name)
-        if not passphrases.matches(kept, passphrase):
+        right = proven or passphrases.matches(kept, passphrase)  # a decoy's for no account
+        if account is None or not right:
             if account is not None:
                 with self._studio._transaction(actor=None, bookkeeping=True) as tx:
                     accounts.record_sign_in(tx, account.id, False)

@@ -166,7 +166,7 @@ class Studio:
             entry = encryption.unlock(self, name, passphrase)
             if self._shared.check_ledger_at_unlock:
                 self.check_ledger()
-        account = self.accounts.check(name, passphrase)
+        account = self.accounts.check(name, passphrase, proven=entry is not None)
         encryption.signed_in(self, account, passphrase, entry)
         self._actor = Actor(account)
         self._shared.reads_noted.clear()
