@@ -9,6 +9,7 @@ import hashlib
 import json
 import shutil
 import sqlite3
+from pathlib import Path
 
 import library_files
 import numpy as np
@@ -20,12 +21,13 @@ from mt_studio.core.domain.accounts import Role
 from mt_studio.core.errors import AccessRefused, InputError
 from mt_studio.core.library import ledger_chain
 from mt_studio.core.library.database import DATABASE_NAME
+from mt_studio.core.library.sqlite import sqlite3 as library_sqlite
 from mt_studio.core.sealing import keyring
 from mt_studio.core.sealing.key_file import KeyFile
 from mt_studio.core.sealing.keys import KeyDamaged, subkey, unwrap_take_key
 from mt_studio.core.sealing.stream import SealedFileError, SealedReader, is_sealed
 from mt_studio.core.studio import Studio
-from mt_studio.core.studio.encryption import key_file_path
+from mt_studio.core.studio.encryption import key_file_path, library_keys
 from mt_studio.core.studio.file_sealing import plain_files
 from mt_studio.core.waveform import TrackReader
 
@@ -253,3 +255,26 @@ def test_a_take_extracted_is_plain_and_audited(encrypted, tmp_path):
     (midi,) = [p for p in written if p.suffix == ".mid"]
     assert midi.read_bytes().startswith(b"MThd")
     assert any(t.is_midi for t in sound.tracks)
+
+
+def test_the_copies_kept_before_upgrades_are_encrypted_too(tmp_path):
+    folder = tmp_path / "library"
+    folder.mkdir()
+    old = sqlite3.connect(folder / DATABASE_NAME)
+    old.executescript((Path(__file__).parent / "data" / "library-v12.sql").read_text())
+    old.close()
+    Studio.open(folder).close()  # upgraded: a copy of version 12 is kept beside it
+    (backup,) = folder.glob("library.sqlite3.v12-*.backup")
+    assert b"Nordmann" in backup.read_bytes()
+    with Studio.open(folder) as studio:
+        studio.sign_in("Therese", "a song for every morning")  # the snapshot's account
+    assert not backup.read_bytes().startswith(b"SQLite format 3")
+    assert b"Nordmann" not in backup.read_bytes()
+    library_key, _entry = KeyFile.load(key_file_path(folder)).unlock(
+        "Therese", "a song for every morning")
+    copy = library_sqlite.connect(backup)
+    copy.execute(f"PRAGMA key = \"x'{library_keys(library_key).database.hex()}'\"")
+    assert copy.execute("PRAGMA user_version").fetchone()[0] == 12
+    assert ("Ola", "Ola Nordmann") in copy.execute(
+        "SELECT pseudonym, real_name FROM participants").fetchall()
+    copy.close()

@@ -90,3 +90,32 @@ def _fsync(path: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def encrypt_backups(folder: Path, keys: LibraryKeys) -> int:
+    """Encrypt, in place, the copies kept before upgrades (`library.sqlite3.vN-….backup`)
+    that are still plain: they hold what the library held. How many were."""
+    done = 0
+    for backup in sorted(folder.glob("library.sqlite3.v*.backup")):
+        with backup.open("rb") as file:
+            if file.read(16) != b"SQLite format 3\x00":
+                continue  # encrypted already
+        copy = backup.with_name(backup.name + ".encrypting")
+        copy.unlink(missing_ok=True)
+        private_file(copy)
+        plain = sqlite3.connect(backup, isolation_level=None)
+        try:
+            version = plain.execute("PRAGMA user_version").fetchone()[0]
+            plain.execute(f"ATTACH DATABASE ? AS sealed KEY \"x'{keys.database.hex()}'\"",
+                          (str(copy),))
+            plain.execute("SELECT sqlcipher_export('sealed')")
+            plain.execute(f"PRAGMA sealed.user_version = {int(version)}")
+            plain.execute("DETACH DATABASE sealed")
+        finally:
+            plain.close()
+        _fsync(copy)
+        os.replace(copy, backup)
+        done += 1
+    if done:
+        _fsync(folder)
+    return done

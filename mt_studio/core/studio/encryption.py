@@ -139,7 +139,11 @@ def finish(studio: Studio) -> None:
         with studio._acting():
             audit.record(db, "library.encrypted", "library")
 
-    library.encrypt(library_keys(library_key), prepare)
+    keys = library_keys(library_key)
+    library.encrypt(keys, prepare)
+    from mt_studio.core.library.encrypting import encrypt_backups
+
+    encrypt_backups(studio.folder, keys)
     studio.check_ledger()
 
 
