@@ -9,6 +9,7 @@ import hashlib
 import json
 import shutil
 import sqlite3
+import subprocess
 from pathlib import Path
 
 import library_files
@@ -34,6 +35,7 @@ from mt_studio.core.waveform import TrackReader
 ADMIN, ADMIN_PASS = "Therese", "a song for every morning"
 THERAPIST, THERAPIST_PASS = "Tor", "drums before the chorus"
 REAL_NAME = "Ola Nordmann"
+LYRIC = "Morgenen kommer med regn over fjorden"
 
 
 def take_samples(studio: Studio, take_id: int) -> dict[int, np.ndarray]:
@@ -52,8 +54,10 @@ def plain(tmp_path):
     """A plain library with a participant and the demo take (its files plain), no account."""
     folder = tmp_path / "library"
     with Studio.open(folder) as studio:
-        studio.consent.add_participant("Ola", REAL_NAME)
+        ola = studio.consent.add_participant("Ola", REAL_NAME)
         studio.sessions.create_demo()
+        song = studio.songs.create("Fjorden", [ola.id], LYRIC)
+        studio.songs.link_take(song.id, 1)
         assert studio.listening.take(1).frames > 0
     return folder
 
@@ -143,11 +147,21 @@ def test_the_recovery_key_opens_the_library(encrypted):
     assert key_file.unlock_recovery(words.upper()) == by_passphrase
 
 
-def test_every_take_file_is_sealed_and_no_name_or_wav_header_is_left(encrypted):
+def test_strings_finds_no_name_lyric_or_header_anywhere_in_the_library(encrypted):
+    with Studio.open(encrypted) as studio:
+        studio.sign_in(THERAPIST, THERAPIST_PASS)
+        studio.listening.sound(1)
+        studio.listening.player(1)  # what playing leaves: caches, sealed
     assert list(plain_files(encrypted)) == []
-    everything = b"".join(p.read_bytes() for p in encrypted.rglob("*") if p.is_file())
-    for text in (REAL_NAME, "Ola", "RIFF", "WAVE", "MThd", "SQLite format"):
-        assert text.encode() not in everything, text
+    files = [str(p) for p in encrypted.rglob("*") if p.is_file()]
+    found = subprocess.run(["strings", "-a", "-n", "4", *files], check=True,
+                           capture_output=True, text=True, errors="replace").stdout
+    everything = b"".join(Path(p).read_bytes() for p in files)
+    for text in (REAL_NAME, "Nordmann", LYRIC, "over fjorden"):
+        assert text.lower() not in found.lower(), text
+    # Headers long enough not to turn up by chance in megabytes of ciphertext.
+    for header in (b"WAVEfmt ", b"MThd\x00\x00\x00\x06", b"SQLite format 3"):
+        assert header not in everything, header
 
 
 def test_sealed_files_play_exactly_as_they_were_recorded(plain, tmp_path):
