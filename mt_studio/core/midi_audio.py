@@ -5,9 +5,9 @@ an exported mix. Nothing synthesizes in the audio callback.
 A render is named by everything it is made from (the MIDI file's path in the library, size and
 modification time; the soundfont's path, size and modification time; FluidSynth's version; the
 take's sample rate and length; FORMAT_VERSION), is checked before it is used, and is made again
-when missing or damaged; it appears whole or not at all. Renders are made from health data:
-`remove_stale_midi_renders` deletes those whose MIDI file is gone or changed, and the least
-used go first beyond CACHE_LIMIT_BYTES.
+when missing or damaged; it appears whole or not at all, sealed with its take's key when its
+MIDI file is sealed. Renders are made from health data: `remove_stale_midi_renders` deletes
+those whose MIDI file is gone or changed, and the least used go first beyond CACHE_LIMIT_BYTES.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from mt_studio.core.capture.audio_capture import DISK_RESERVE_BYTES
 from mt_studio.core.durable_files import sync_folder
 from mt_studio.core.errors import InputError, LibraryError
 from mt_studio.core.practice import RECORDING_ROOM_BYTES, usable_render
+from mt_studio.core.sealing.files import sealing_for
 from mt_studio.core.synth import Cancelled, find_soundfont, render_midi, synth_version
 from mt_studio.i18n import _
 
@@ -52,6 +53,7 @@ def midi_track_sound(library_folder: Path, midi_path: Path, samplerate: int, fra
     made_from = _made_from(Path(library_folder), Path(midi_path), samplerate, frames)
     key = hashlib.sha256(json.dumps(made_from, sort_keys=True).encode()).hexdigest()[:32]
     path = folder / f"{key}.wav"
+    sealing = sealing_for(path, [Path(midi_path)])  # before a render that cannot be read goes
     if usable_render(path, frames, samplerate):
         return path
     _make_room(folder, frames * 4)
@@ -59,7 +61,8 @@ def midi_track_sound(library_folder: Path, midi_path: Path, samplerate: int, fra
     temporary = folder / f".{path.name}.{uuid.uuid4().hex[:8]}.part"
     try:
         render_midi(midi_path, temporary, samplerate, frames,
-                    soundfont=Path(made_from["soundfont"][0]), cancelled=cancelled)
+                    soundfont=Path(made_from["soundfont"][0]), cancelled=cancelled,
+                    sealing=sealing)
         with open(temporary, "rb+") as written:  # on disk before it counts: never silence
             os.fsync(written.fileno())
         os.replace(temporary, path)

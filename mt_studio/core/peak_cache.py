@@ -5,7 +5,8 @@ frames (the base level) and of every FACTOR times coarser stretch, down to a few
 peaks, into one small file under the library's `cache/peaks/`. The file names the parts it was
 built from with their sizes and modification times: a file that does not match the parts now
 (a take still being recorded grows), is cut short, foreign or of another format version is
-never trusted, `PeakCache.open` gives None and the caller builds it again.
+never trusted, `PeakCache.open` gives None and the caller builds it again. The cache of a
+sealed track is sealed with its take's key.
 
 Peaks are stored as float16 rounded outward (a min down, a max up), so a cached answer never
 understates a peak. For a column of frames [a, b) the cache answers the exact min and max of
@@ -31,8 +32,9 @@ from pathlib import Path
 import numpy as np
 import soundfile as sf
 
-from mt_studio.core.durable_files import replaced_atomically
 from mt_studio.core.errors import InputError
+from mt_studio.core.sealing.files import Sealing, open_binary, sealing_for, write_whole
+from mt_studio.core.sealing.stream import SealedFileError
 from mt_studio.core.waveform import open_track_file, span_end, track_peaks, unreadable_error
 from mt_studio.i18n import _
 
@@ -74,6 +76,7 @@ def build(parts: Sequence[Path], cache_path: Path,
     """
     parts = [Path(path) for path in parts]
     signatures = [_signature(path) for path in parts]  # before reading: a change makes it stale
+    sealing = sealing_for(cache_path, parts)
     with contextlib.ExitStack() as stack:
         files = [stack.enter_context(open_track_file(path)) for path in parts]
         frames = sum(file.frames for file in files)
@@ -99,7 +102,7 @@ def build(parts: Sequence[Path], cache_path: Path,
                     progress(0.99 * position / frames)
                     reported = position
     levels = _levels(_outward(low, -1), _outward(high, 1))
-    _write(cache_path, _header(frames, signatures), levels)
+    _write(cache_path, _header(frames, signatures), levels, sealing)
     if progress is not None:
         progress(1.0)
     return True
@@ -140,12 +143,12 @@ class PeakCache:
         """The cache at CACHE_PATH if it was built from PARTS as they are now, else None."""
         parts = [Path(path) for path in parts]
         try:
-            file = open(cache_path, "rb")  # kept open by the cache until close()
-        except OSError:
+            file = open_binary(cache_path)  # kept open by the cache until close()
+        except (OSError, SealedFileError):  # e.g. sealed by a take deleted since
             return None
         try:
             layout = _layout(file, parts)
-        except (OSError, ValueError, TypeError, RecursionError, struct.error):
+        except (OSError, ValueError, TypeError, RecursionError, struct.error, SealedFileError):
             layout = None  # whatever is in it, a damaged cache file is only a missing one
         if layout is None:
             file.close()
@@ -297,15 +300,15 @@ def _data_offset(header_length: int) -> int:
     return -(-(_HEAD.size + header_length) // _ALIGN) * _ALIGN
 
 
-def _write(path: Path, header: bytes, levels: list[np.ndarray]) -> None:
-    """Write the cache file whole: a temporary file, flushed to disk, then renamed over PATH."""
+def _write(path: Path, header: bytes, levels: list[np.ndarray], sealing: Sealing | None) -> None:
+    """Write the cache file whole (sealed as SEALING says, if given): a temporary file, flushed
+    to disk, then renamed over PATH."""
     # On disk before the rename: a cache left zero-filled by a power cut would pass every
     # check it can afford and understate the peaks.
-    with replaced_atomically(path) as file:
-        file.write(_HEAD.pack(MAGIC, VERSION, len(header)) + header)
-        file.write(bytes(_data_offset(len(header)) - file.tell()))
-        for level in levels:
-            file.write(level.astype("<f2").tobytes())
+    head = _HEAD.pack(MAGIC, VERSION, len(header)) + header
+    head += bytes(_data_offset(len(header)) - len(head))
+    write_whole(path, b"".join([head, *(level.astype("<f2").tobytes() for level in levels)]),
+                sealing, "peaks")
 
 
 def _layout(file, parts: list[Path]) -> tuple[int, list[int], int] | None:
@@ -328,6 +331,6 @@ def _layout(file, parts: list[Path]) -> tuple[int, list[int], int] | None:
     if header.get("levels") != counts or header.get("parts") != [_signature(p) for p in parts]:
         return None
     offset = _data_offset(header_length)
-    if os.fstat(file.fileno()).st_size != offset + _PEAK_BYTES * sum(counts):
+    if file.seek(0, os.SEEK_END) != offset + _PEAK_BYTES * sum(counts):
         return None
     return frames, counts, offset

@@ -1,9 +1,10 @@
 """Practice versions of a take: its audio tracks slowed down or sped up, and/or transposed.
 
 Each audio track of a region of a take is stretched on its own with Rubber Band's finer (R3)
-engine, through pedalboard, into a mono float32 WAV in the library's `cache/practice/`; every
-track of one version has the same length, round((stop - start) / speed) frames, so the player
-mixes them as it mixes the originals, and version frame v sounds take frame start + v * speed.
+engine, through pedalboard, into a mono float32 WAV in the library's `cache/practice/` (sealed
+with the take's key when its parts are sealed); every track of one version has the same length,
+round((stop - start) / speed) frames, so the player mixes them as it mixes the originals, and
+version frame v sounds take frame start + v * speed.
 
 Rubber Band's offline stretcher takes a whole buffer, so a track is stretched in pieces of at
 most PIECE_SECONDS (plus CONTEXT_SECONDS of real audio on each side, stretched and dropped, so
@@ -45,6 +46,8 @@ import soundfile as sf
 
 from mt_studio.core.capture.audio_capture import DISK_RESERVE_BYTES
 from mt_studio.core.errors import InputError, LibraryError
+from mt_studio.core.sealing.audio import FloatWavWriter
+from mt_studio.core.sealing.files import Sealing, sealing_for
 from mt_studio.core.waveform import TrackReader, open_track_file
 from mt_studio.i18n import _
 
@@ -190,7 +193,8 @@ def render_track(
     try:
         joins = _plan_joins([(parts, lengths)], start, stop, samplerate, settings.speed)
         frames = _render(parts, lengths, settings, temporary, joins, samplerate,
-                         progress or (lambda _fraction: None), cancelled)
+                         progress or (lambda _fraction: None), cancelled,
+                         sealing_for(out_path, parts))
         os.replace(temporary, out_path)
     except (OSError, sf.SoundFileError) as error:
         raise _unwritable(out_path.parent, error) from None
@@ -276,12 +280,12 @@ def _render_together(folder: Path, jobs: list, settings: PracticeSettings, joins
                                  folder=folder, needed=needed >> 20))
     temporaries = [_partial_path(path) for _parts, _lengths, path, _made in jobs]
     try:
-        for index, (parts, lengths, _path, _made) in enumerate(jobs):
+        for index, (parts, lengths, path, _made) in enumerate(jobs):
             def report(fraction: float, index: int = index) -> None:
                 if progress is not None:
                     progress((index + fraction) / len(jobs))
             _render(parts, lengths, settings, temporaries[index], joins, samplerate, report,
-                    cancelled)
+                    cancelled, sealing_for(path, parts))
         for temporary in temporaries:  # on disk before they count: never a silent render
             with open(temporary, "rb+") as written:
                 os.fsync(written.fileno())
@@ -315,8 +319,9 @@ def _plan_joins(tracks: Sequence[tuple[Sequence[Path], Sequence[int]]], start: i
 
 def _render(parts: Sequence[Path], lengths: Sequence[int], settings: PracticeSettings,
             out_path: Path, joins: Sequence[int], samplerate: int, progress: Progress,
-            cancelled: Cancelled | None) -> int:
-    """Stretch the pieces between JOINS of one track into OUT_PATH; the frames written."""
+            cancelled: Cancelled | None, sealing: Sealing | None) -> int:
+    """Stretch the pieces between JOINS of one track into OUT_PATH (sealed as SEALING says);
+    the frames written."""
     speed = settings.speed
     start, stop = joins[0], joins[-1]
     total = round((stop - start) / speed)
@@ -325,7 +330,7 @@ def _render(parts: Sequence[Path], lengths: Sequence[int], settings: PracticeSet
     lag = round(MAX_LAG_SECONDS * samplerate)
     rise = (0.5 - 0.5 * np.cos(np.pi * (np.arange(fade) + 0.5) / fade)).astype(np.float32)
     tail: np.ndarray | None = None
-    with sf.SoundFile(out_path, "w", samplerate, 1, "FLOAT", format="WAV") as out:
+    with FloatWavWriter(out_path, samplerate, sealing) as out:
         for begin, end in itertools.pairwise(joins):
             if cancelled is not None and cancelled():
                 raise RenderCancelled

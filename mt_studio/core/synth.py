@@ -27,9 +27,10 @@ from pathlib import Path
 
 import mido
 import numpy as np
-import soundfile as sf
 
 from mt_studio.core.errors import InputError
+from mt_studio.core.sealing.audio import FloatWavWriter
+from mt_studio.core.sealing.files import Sealing, midi_file
 from mt_studio.i18n import _
 
 log = logging.getLogger(__name__)
@@ -103,7 +104,7 @@ def timed_messages(path: Path, samplerate: int) -> list[tuple[int, mido.Message]
     if not path.is_file():
         raise InputError(_("The MIDI file {file} is missing.").format(file=path))
     try:
-        messages = list(mido.MidiFile(path))
+        messages = list(midi_file(path))
     except (OSError, EOFError, ValueError, KeyError, IndexError, TypeError) as error:
         raise InputError(_("The MIDI file {file} cannot be read: {reason}").format(
             file=path, reason=error)) from None
@@ -116,10 +117,11 @@ def timed_messages(path: Path, samplerate: int) -> list[tuple[int, mido.Message]
 
 
 def render_midi(midi_path: Path, out: Path, samplerate: int, frames: int, *,
-                soundfont: Path | None = None, cancelled: Cancelled | None = None) -> None:
+                soundfont: Path | None = None, cancelled: Cancelled | None = None,
+                sealing: Sealing | None = None) -> None:
     """Render the MIDI file at MIDI_PATH into the file OUT as FRAMES frames of mono float32
-    WAV at SAMPLERATE: the notes from frame 0, silence or the last notes' ring to the end.
-    SOUNDFONT defaults to `find_soundfont()`.
+    WAV at SAMPLERATE (sealed as SEALING says, if given): the notes from frame 0, silence or
+    the last notes' ring to the end. SOUNDFONT defaults to `find_soundfont()`.
 
     SynthUnavailable without a usable synthesizer or soundfont, InputError for a malformed MIDI
     file, RenderCancelled when CANCELLED says so between blocks (OUT is then incomplete).
@@ -132,7 +134,7 @@ def render_midi(midi_path: Path, out: Path, samplerate: int, frames: int, *,
     soundfont = soundfont or find_soundfont()
     synth = _Synth(soundfont, samplerate)
     try:
-        with sf.SoundFile(out, "w", samplerate, 1, "FLOAT", format="WAV") as file:
+        with FloatWavWriter(out, samplerate, sealing) as file:
             position = 0
             for frame, message in [*events, (frames, None)]:
                 frame = min(frame, frames)

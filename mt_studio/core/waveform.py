@@ -2,7 +2,8 @@
 
 A track may be split into several parts (`takes.parts`); the functions here take the parts in
 order and treat them as one stream of frames. Audio is read block by block, so a two-hour file
-never sits in memory. Every missing or malformed file raises InputError naming it.
+never sits in memory. A sealed file (an encrypted library's) is read as the plain one it stands
+for. Every missing or malformed file raises InputError naming it.
 """
 
 from __future__ import annotations
@@ -12,12 +13,14 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
-import mido
 import numpy as np
 import soundfile as sf
 
 from mt_studio.core.capture.wav_stream import UNKNOWN_SIZE
 from mt_studio.core.errors import InputError
+from mt_studio.core.sealing.audio import open_sealed_audio
+from mt_studio.core.sealing.files import midi_file
+from mt_studio.core.sealing.stream import is_sealed
 from mt_studio.i18n import _
 
 BLOCK_FRAMES = 1 << 16
@@ -205,18 +208,20 @@ def file_frames(path: Path) -> int:
 
 
 def open_track_file(path: Path) -> sf.SoundFile:
-    """The file opened for reading, checked to be one whole mono recording."""
+    """The file opened for reading, checked to be one whole mono recording (a sealed one is
+    read as the WAV it stands for, its chunks checked as they are read)."""
     if not path.is_file():
         raise InputError(_("The audio file {file} is missing.").format(file=path))
+    sealed = is_sealed(path)
     try:
-        file = sf.SoundFile(path)
+        file = open_sealed_audio(path) if sealed else sf.SoundFile(path)
     except (sf.SoundFileError, OSError) as error:
         raise unreadable_error(path, error) from None
     if file.channels != 1:
         file.close()
         raise InputError(_("The audio file {file} has {count} channels; a track file has one.")
                          .format(file=path, count=file.channels))
-    if file.format == "WAV" and _wav_cut_short(path, file.frames):
+    if not sealed and file.format == "WAV" and _wav_cut_short(path, file.frames):
         file.close()
         raise InputError(_("The audio file {file} is shorter than its header says: it was cut "
                            "off, perhaps by a full disk or a copy that did not finish.")
@@ -271,8 +276,7 @@ def midi_notes(path: Path, samplerate: int) -> list[NoteSpan]:
     if not path.is_file():
         raise InputError(_("The MIDI file {file} is missing.").format(file=path))
     try:
-        midi = mido.MidiFile(path)
-        messages = list(midi)
+        messages = list(midi_file(path))
     except (OSError, EOFError, ValueError, KeyError, IndexError, TypeError) as error:
         raise InputError(_("The MIDI file {file} cannot be read: {reason}").format(
             file=path, reason=error)) from None

@@ -4,7 +4,8 @@ them for playback or export, and for `mt-studio verify`.
 An audio part's hash is of its samples (the WAV data chunk, hashed by the writer as it wrote
 them); its header is not hashed, because it is written last, but it must be exactly the header
 the take's samplerate and format make for the file's length. A MIDI file's hash is of the whole
-file. A file kept before files were hashed has none, and is unchecked.
+file. A sealed file's hash is of what is sealed in it, the same. A file kept before files were
+hashed has none, and is unchecked.
 
 Playback and export check a take each time it is chosen; a file found matching is not read
 again in this process while its inode, size, modification and change times stay the same
@@ -30,6 +31,8 @@ from mt_studio.core.capture.wav_stream import (
 )
 from mt_studio.core.domain.sound import TakeSound
 from mt_studio.core.errors import LibraryError
+from mt_studio.core.sealing.audio import sealed_file_hash, sealed_samples_hash
+from mt_studio.core.sealing.stream import SealedFileError, is_sealed
 from mt_studio.i18n import _
 
 
@@ -116,6 +119,8 @@ def _checks(sound: TakeSound, trust_unchanged: bool) -> Iterator[FileCheck]:
                     state = FileState.MISSING
                 except OSError as error:
                     state, problem = FileState.UNREADABLE, error.strerror or str(error)
+                except SealedFileError as error:  # its key cannot be had
+                    state, problem = FileState.UNREADABLE, str(error)
                 else:
                     state = FileState.MATCHES if found == expected else FileState.CHANGED
                     _remember(path, before, expected if state is FileState.MATCHES else None)
@@ -151,7 +156,10 @@ def _remember(path: Path, before: tuple[int, ...], matched: str | None) -> None:
 
 def samples_hash(path: Path, samplerate: int, sample_format: SampleFormat) -> str | None:
     """The SHA-256 of the samples of the WAV at PATH, or None if its header is not the one
-    SAMPLERATE and SAMPLE_FORMAT make for its length."""
+    SAMPLERATE and SAMPLE_FORMAT make for its length (of a sealed file: the samples sealed in
+    it, None if it was sealed at another rate or format, or is cut or damaged)."""
+    if is_sealed(path):
+        return sealed_samples_hash(path, samplerate, sample_format)
     with open(path, "rb") as file:
         size = os.fstat(file.fileno()).st_size
         data_bytes = size - header_size(sample_format)
@@ -163,8 +171,11 @@ def samples_hash(path: Path, samplerate: int, sample_format: SampleFormat) -> st
         return _hash_rest(file)
 
 
-def file_hash(path: Path) -> str:
-    """The SHA-256 of the whole file at PATH."""
+def file_hash(path: Path) -> str | None:
+    """The SHA-256 of the whole file at PATH (of a sealed file: of what is sealed in it, None
+    if it is cut or damaged)."""
+    if is_sealed(path):
+        return sealed_file_hash(path)
     with open(path, "rb") as file:
         return _hash_rest(file)
 

@@ -12,6 +12,7 @@ import mido
 
 from mt_studio.core.capture.midi_capture import events_to_smf
 from mt_studio.core.errors import InputError
+from mt_studio.core.sealing.files import midi_file
 from mt_studio.i18n import _
 
 _KEPT = {"note_on", "note_off", "control_change", "program_change", "pitchwheel",
@@ -26,7 +27,7 @@ def region_midi(path: Path, samplerate: int, start: int, end: int) -> mido.MidiF
     bend) is set again at 0, so the part plays as it did in the take.
     """
     try:
-        messages = list(mido.MidiFile(path))
+        messages = list(midi_file(path))
     except (OSError, EOFError, ValueError, KeyError, IndexError, TypeError) as error:
         raise InputError(_("The MIDI file {file} cannot be read: {reason}").format(
             file=path, reason=error)) from None

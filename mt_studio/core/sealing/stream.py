@@ -13,113 +13,49 @@ holds exactly chunk_size bytes; the last holds 0 to chunk_size and alone has las
 file is finished when its last chunk opens as the last. No nonce is ever used for two
 plaintexts: a chunk resealed as the last uses last = 1, which no middle chunk uses, and its
 plaintext is a beginning of the chunk's. A sealed log holds records each sealed on its own.
+The format's parts are in format.py.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import struct
-from dataclasses import dataclass
 from pathlib import Path
 
 from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from mt_studio.core.durable_files import (
     create_exclusively,
     created_atomically,
     replaced_atomically,
 )
-from mt_studio.core.errors import InputError
-from mt_studio.i18n import _
+from mt_studio.core.sealing.format import (
+    DEFAULT_CHUNK_SIZE,
+    LOG_CHUNK_SIZE,
+    MAGIC,
+    TAG_BYTES,
+    Header,
+    SealedFileError,
+    chunk_offset,
+    cut_off,
+    damaged_chunk,
+    file_aead,
+    file_layout,
+    new_header,
+    nonce,
+    not_sealed,
+    parse_header,
+    seal_chunk,
+    sealed_elsewhere,
+)
 
-MAGIC = b"MTSEALED"
-VERSION = 1
-TAG_BYTES = 16
-DEFAULT_CHUNK_SIZE = 65536
-_FIXED = struct.Struct(">8sBIQ16s7sH")
+__all__ = ["DEFAULT_CHUNK_SIZE", "TAG_BYTES", "Header", "SealedFileError", "SealedLog",
+           "SealedReader", "SealedWriter", "is_sealed", "open_file", "read_header",
+           "read_sealed_log", "recover", "seal_file"]
+
 _RECORD_LENGTH = struct.Struct(">I")
-_INFO = b"mt-studio sealed file 1\0"
-_LOG_CHUNK_SIZE = 0  # a log's header says 0: its records have lengths of their own
-_MAX_INDEX = 0xFFFFFFFF
 _READING = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0)
-
-
-class SealedFileError(InputError):
-    """A sealed file that cannot be read as it was sealed; the message names it and says why."""
-
-    def __init__(self, message: str, path: Path) -> None:
-        super().__init__(message)
-        self.path = Path(path)
-
-
-def _cut_off(path: Path) -> SealedFileError:
-    return SealedFileError(_("The file {path} is cut off before its end.").format(path=path),
-                           path)
-
-
-def _damaged_chunk(path: Path, index: int) -> SealedFileError:
-    return SealedFileError(_("In the file {path}, chunk {index} is damaged or was moved from "
-                             "another file.").format(path=path, index=index), path)
-
-
-def _elsewhere(path: Path) -> SealedFileError:
-    return SealedFileError(_("The file {path} cannot be opened: it was sealed for another "
-                             "place or take, or it is damaged.").format(path=path), path)
-
-
-def _not_sealed(path: Path) -> SealedFileError:
-    return SealedFileError(_("The file {path} is not a sealed file of this library.")
-                           .format(path=path), path)
-
-
-@dataclass(frozen=True)
-class Header:
-    """A sealed file's header as read (nothing in it is authenticated until a chunk opens)."""
-
-    take_id: int
-    chunk_size: int
-    meta: dict
-    salt: bytes
-    prefix: bytes
-    raw: bytes  # the header's bytes: every chunk's associated data
-
-
-def _new_header(chunk_size: int, take_id: int, meta: dict) -> Header:
-    if not 0 <= chunk_size <= 0xFFFFFFFF or not 0 <= take_id <= 0xFFFFFFFFFFFFFFFF:
-        raise ValueError("chunk size or take id out of range")
-    encoded = json.dumps(meta, sort_keys=True, separators=(",", ":")).encode("utf-8")
-    if len(encoded) > 0xFFFF:
-        raise ValueError("meta too long for a sealed file's header")
-    salt, prefix = os.urandom(16), os.urandom(7)
-    raw = _FIXED.pack(MAGIC, VERSION, chunk_size, take_id, salt, prefix, len(encoded)) + encoded
-    return Header(take_id, chunk_size, dict(meta), salt, prefix, raw)
-
-
-def _parse_header(fd: int, path: Path) -> Header:
-    fixed = os.pread(fd, _FIXED.size, 0)
-    if len(fixed) < len(MAGIC) or fixed[:len(MAGIC)] != MAGIC:
-        raise _not_sealed(path)
-    if len(fixed) < _FIXED.size:
-        raise _cut_off(path)
-    _magic, version, chunk_size, take_id, salt, prefix, meta_len = _FIXED.unpack(fixed)
-    if version != VERSION:
-        raise SealedFileError(_("The file {path} was sealed in a format this mt_studio does "
-                                "not know (version {version}).")
-                              .format(path=path, version=version), path)
-    encoded = os.pread(fd, meta_len, _FIXED.size)
-    if len(encoded) < meta_len:
-        raise _cut_off(path)
-    try:
-        meta = json.loads(encoded.decode("utf-8"))
-    except ValueError:
-        meta = None
-    if not isinstance(meta, dict):
-        raise _elsewhere(path)
-    return Header(take_id, chunk_size, meta, salt, prefix, fixed + encoded)
 
 
 def is_sealed(path) -> bool:
@@ -135,38 +71,9 @@ def read_header(path) -> Header:
     """PATH's header: its take, meta and chunk size, not yet authenticated."""
     fd = os.open(path, _READING)
     try:
-        return _parse_header(fd, Path(path))
+        return parse_header(fd, Path(path))
     finally:
         os.close(fd)
-
-
-def _file_aead(key: bytes, salt: bytes, name: str) -> AESGCM:
-    if len(key) != 32:
-        raise ValueError("a take key is 32 bytes")
-    return AESGCM(HKDF(algorithm=hashes.SHA256(), length=32, salt=salt,
-                       info=_INFO + name.encode("utf-8")).derive(key))
-
-
-def _nonce(prefix: bytes, index: int, last: bool) -> bytes:
-    if index > _MAX_INDEX:
-        raise ValueError("a sealed file holds at most 2**32 chunks")
-    return prefix + struct.pack(">IB", index, 1 if last else 0)
-
-
-def _offset(header: Header, index: int) -> int:
-    return len(header.raw) + index * (header.chunk_size + TAG_BYTES)
-
-
-def _seal(aead: AESGCM, header: Header, index: int, plaintext, last: bool) -> bytes:
-    return aead.encrypt(_nonce(header.prefix, index, last), bytes(plaintext), header.raw)
-
-
-def _layout(file_bytes: int, header: Header) -> tuple[int, int] | None:
-    """(chunks, plaintext bytes in the last) of a finished file this long, or None if none is."""
-    whole, tail = divmod(file_bytes - len(header.raw), header.chunk_size + TAG_BYTES)
-    if tail == 0 and whole > 0:
-        return whole, header.chunk_size
-    return (whole + 1, tail - TAG_BYTES) if whole >= 0 and tail >= TAG_BYTES else None
 
 
 class _Chunks:
@@ -174,17 +81,17 @@ class _Chunks:
 
     def __init__(self, fd: int, path: Path, key: bytes, name: str) -> None:
         self.fd, self.path = fd, Path(path)
-        self.header = _parse_header(fd, self.path)
-        if self.header.chunk_size == _LOG_CHUNK_SIZE:
-            raise _not_sealed(self.path)
-        self.aead = _file_aead(key, self.header.salt, name)
+        self.header = parse_header(fd, self.path)
+        if self.header.chunk_size == LOG_CHUNK_SIZE:
+            raise not_sealed(self.path)
+        self.aead = file_aead(key, self.header.salt, name)
 
     def open(self, index: int, last: bool) -> bytes | None:
         """Chunk INDEX's plaintext, or None when it does not open (as the last, if LAST)."""
         header = self.header
-        sealed = os.pread(self.fd, header.chunk_size + TAG_BYTES, _offset(header, index))
+        sealed = os.pread(self.fd, header.chunk_size + TAG_BYTES, chunk_offset(header, index))
         try:
-            plain = self.aead.decrypt(_nonce(header.prefix, index, last), sealed, header.raw)
+            plain = self.aead.decrypt(nonce(header.prefix, index, last), sealed, header.raw)
         except InvalidTag:
             return None
         return plain if last or len(plain) == self.header.chunk_size else None
@@ -196,7 +103,7 @@ class _Chunks:
 
     def finished(self) -> tuple[int, int] | None:
         """(chunks, plaintext bytes) of the file if it is finished (its last chunk opens)."""
-        layout = _layout(os.fstat(self.fd).st_size, self.header)
+        layout = file_layout(os.fstat(self.fd).st_size, self.header)
         if layout is None:
             return None
         chunks, _last_bytes = layout
@@ -209,13 +116,13 @@ class _Chunks:
         whole = self.present()
         first_opens = whole > 0 and self.open(0, last=False) is not None
         if whole > 0 and not first_opens and (whole < 2 or self.open(1, last=False) is None):
-            return _elsewhere(self.path)
-        layout = _layout(os.fstat(self.fd).st_size, self.header)
+            return sealed_elsewhere(self.path)
+        layout = file_layout(os.fstat(self.fd).st_size, self.header)
         if layout is None or self.open(layout[0] - 1, last=False) is not None:
-            return _cut_off(self.path)
+            return cut_off(self.path)
         if whole == 0:  # one short chunk, which opens neither way
-            return _elsewhere(self.path)
-        return _damaged_chunk(self.path, 0 if not first_opens else layout[0] - 1)
+            return sealed_elsewhere(self.path)
+        return damaged_chunk(self.path, 0 if not first_opens else layout[0] - 1)
 
 
 class SealedReader:
@@ -229,8 +136,8 @@ class SealedReader:
         try:
             self._chunks = _Chunks(self._fd, self.path, key, name)
             header = self._chunks.header
-            self.take_id, self.meta, self.chunk_size = (header.take_id, header.meta,
-                                                        header.chunk_size)
+            self.take_id, self.meta = header.take_id, header.meta
+            self.chunk_size = header.chunk_size
             finished = self._chunks.finished()
             self.finished = finished is not None
             if finished is None:
@@ -242,30 +149,36 @@ class SealedReader:
             os.close(self._fd)
             raise
         self._count, self.size = finished
-        self._cached: tuple[int, bytes] = (-1, b"")
+        self._cached: tuple[int, memoryview] = (-1, memoryview(b""))
 
     def read_at(self, offset: int, length: int) -> bytes:
         """Up to LENGTH plaintext bytes from OFFSET (fewer only at the end)."""
-        if offset < 0 or length < 0:
-            raise ValueError("offset and length must not be negative")
-        end = min(self.size, offset + length)
-        pieces = []
-        while offset < end:
-            index, within = divmod(offset, self.chunk_size)
-            piece = self._plain(index)[within:within + end - offset]
-            pieces.append(piece)
-            offset += len(piece)
-        return b"".join(pieces)
+        out = bytearray(max(0, min(length, self.size - offset)))
+        self.readinto_at(offset, out)
+        return bytes(out)
 
-    def _plain(self, index: int) -> bytes:
+    def readinto_at(self, offset: int, buffer) -> int:
+        """Plaintext from OFFSET into BUFFER (writable bytes), as much as fits; the bytes put."""
+        if offset < 0:
+            raise ValueError("offset must not be negative")
+        out, filled = memoryview(buffer).cast("B"), 0
+        end = min(self.size, offset + len(out))
+        while offset + filled < end:
+            index, within = divmod(offset + filled, self.chunk_size)
+            piece = self._plain(index)[within:within + end - offset - filled]
+            out[filled:filled + len(piece)] = piece
+            filled += len(piece)
+        return filled
+
+    def _plain(self, index: int) -> memoryview:
         cached_index, cached = self._cached
         if cached_index == index:
             return cached
         plain = self._chunks.open(index, last=self.finished and index == self._count - 1)
         if plain is None:
-            raise _damaged_chunk(self.path, index)
-        self._cached = (index, plain)
-        return plain
+            raise damaged_chunk(self.path, index)
+        self._cached = (index, memoryview(plain))
+        return self._cached[1]
 
     def close(self) -> None:
         """Close the file (again does nothing)."""
@@ -289,23 +202,22 @@ def _write_at(fd: int, data: bytes, offset: int) -> None:
 
 def _seal_end(fd: int, aead: AESGCM, header: Header, index: int, tail: bytes) -> None:
     """Make TAIL chunk INDEX, the last, in place of whatever was there and after, and sync."""
-    os.ftruncate(fd, _offset(header, index))
-    _write_at(fd, _seal(aead, header, index, tail, last=True), _offset(header, index))
+    os.ftruncate(fd, chunk_offset(header, index))
+    _write_at(fd, seal_chunk(aead, header, index, tail, last=True), chunk_offset(header, index))
     os.fsync(fd)
 
 
 class SealedWriter:
-    """A new sealed file written as a stream: whole chunks are sealed and written as they
-    fill, the rest when it is finished. A write that failed (a full disk) is tried again by
-    the next write, with the same nonce and bytes."""
+    """A new sealed file written as a stream, each chunk sealed and written once full. A write
+    that failed (a full disk) is tried again by the next, with the same nonce and bytes."""
 
     def __init__(self, path, key: bytes, name: str, take_id: int, meta: dict,
                  chunk_size: int = DEFAULT_CHUNK_SIZE) -> None:
         if chunk_size < 1:
             raise ValueError("chunk size must be positive")
         self.path = Path(path)
-        self._header = _new_header(chunk_size, take_id, meta)
-        self._aead = _file_aead(key, self._header.salt, name)
+        self._header = new_header(chunk_size, take_id, meta)
+        self._aead = file_aead(key, self._header.salt, name)
         self._key, self._name = key, name
         self._fd = create_exclusively(self.path)
         try:
@@ -331,11 +243,11 @@ class SealedWriter:
             return
         first = self.sealed_bytes // size
         view = memoryview(self._buffer)
-        sealed = b"".join(_seal(self._aead, self._header, first + i,
+        sealed = b"".join(seal_chunk(self._aead, self._header, first + i,
                                 view[i * size:(i + 1) * size], last=False)
                           for i in range(whole))
         view.release()
-        _write_at(self._fd, sealed, _offset(self._header, first))
+        _write_at(self._fd, sealed, chunk_offset(self._header, first))
         del self._buffer[:whole * size]
         self.sealed_bytes += whole * size
 
@@ -371,7 +283,7 @@ class SealedWriter:
         finally:
             os.close(fd)
         if plain is None:
-            raise _damaged_chunk(self.path, index)
+            raise damaged_chunk(self.path, index)
         return plain
 
     def close(self) -> None:
@@ -413,7 +325,7 @@ def recover(path, key: bytes, name: str, keep_bytes: int | None = None) -> int:
 def _sealed_bytes(header: Header, aead: AESGCM, data) -> list[bytes]:
     size, view = header.chunk_size, memoryview(data)
     whole = len(view) // size
-    return [header.raw] + [_seal(aead, header, index, view[index * size:(index + 1) * size],
+    return [header.raw] + [seal_chunk(aead, header, index, view[index * size:(index + 1) * size],
                                  last=index == whole) for index in range(whole + 1)]
 
 
@@ -421,8 +333,8 @@ def seal_file(path, data: bytes, key: bytes, name: str, take_id: int, meta: dict
               replace: bool = False, chunk_size: int = DEFAULT_CHUNK_SIZE) -> None:
     """Write DATA sealed as the file PATH, whole or not at all; a file at PATH is written over
     only if REPLACE."""
-    header = _new_header(chunk_size, take_id, meta)
-    aead = _file_aead(key, header.salt, name)
+    header = new_header(chunk_size, take_id, meta)
+    aead = file_aead(key, header.salt, name)
     with (replaced_atomically if replace else created_atomically)(Path(path)) as file:
         for piece in _sealed_bytes(header, aead, data):
             file.write(piece)
@@ -436,13 +348,12 @@ def open_file(path, key: bytes, name: str) -> bytes:
 
 class SealedLog:
     """A new append-only file of records (a journal, a MIDI log), each sealed and on disk
-    before `append` returns. A record whose write failed is written again, as it was sealed,
-    with the next."""
+    before `append` returns; one whose write failed is written again, as sealed, with the next."""
 
     def __init__(self, path, key: bytes, name: str, take_id: int) -> None:
         self.path = Path(path)
-        self._header = _new_header(_LOG_CHUNK_SIZE, take_id, {"kind": "log"})
-        self._aead = _file_aead(key, self._header.salt, name)
+        self._header = new_header(LOG_CHUNK_SIZE, take_id, {"kind": "log"})
+        self._aead = file_aead(key, self._header.salt, name)
         self._fd = create_exclusively(self.path)
         self._end, self._index, self._pending = 0, 0, bytearray(self._header.raw)
         try:
@@ -454,7 +365,7 @@ class SealedLog:
 
     def append(self, record: bytes) -> None:
         """Seal RECORD after the others, write it and sync."""
-        sealed = _seal(self._aead, self._header, self._index, record, last=False)
+        sealed = seal_chunk(self._aead, self._header, self._index, record, last=False)
         self._index += 1
         self._pending += _RECORD_LENGTH.pack(len(sealed)) + sealed
         self._flush()
@@ -476,11 +387,11 @@ def read_sealed_log(path, key: bytes, name: str) -> list[bytes]:
     """The records of a sealed log, in order, up to a last one torn by a crash."""
     path = Path(path)
     with open(path, "rb") as file:
-        header = _parse_header(file.fileno(), path)
-        data = file.read()[len(header.raw):] if header.chunk_size == _LOG_CHUNK_SIZE else None
+        header = parse_header(file.fileno(), path)
+        data = file.read()[len(header.raw):] if header.chunk_size == LOG_CHUNK_SIZE else None
     if data is None:
-        raise _not_sealed(path)
-    aead = _file_aead(key, header.salt, name)
+        raise not_sealed(path)
+    aead = file_aead(key, header.salt, name)
     records, offset = [], 0
     while offset + _RECORD_LENGTH.size <= len(data):
         (length,) = _RECORD_LENGTH.unpack_from(data, offset)
@@ -488,11 +399,12 @@ def read_sealed_log(path, key: bytes, name: str) -> list[bytes]:
         if end > len(data):
             break  # torn while written
         try:
-            records.append(aead.decrypt(_nonce(header.prefix, len(records), False),
+            records.append(aead.decrypt(nonce(header.prefix, len(records), False),
                                         data[start:end], header.raw))
         except InvalidTag:
             if records and end == len(data):
                 break  # the last record, torn by a crash
-            raise (_damaged_chunk(path, len(records)) if records else _elsewhere(path)) from None
+            raise (damaged_chunk(path, len(records)) if records
+                   else sealed_elsewhere(path)) from None
         offset = end
     return records
