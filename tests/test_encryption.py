@@ -169,6 +169,7 @@ def test_sealed_files_play_exactly_as_they_were_recorded(plain, tmp_path):
         before = take_samples(studio, 1)
     with Studio.open(plain) as studio:
         studio.accounts.add(ADMIN, Role.ADMIN, ADMIN_PASS)
+        studio.sign_in(ADMIN, ADMIN_PASS)
         report = studio.encryption.seal_files()
         assert report.sealed >= 4 and not report.left_plain
         after = take_samples(studio, 1)
@@ -180,6 +181,7 @@ def test_sealed_files_play_exactly_as_they_were_recorded(plain, tmp_path):
 def test_sealing_cut_short_is_taken_up_again(plain):
     with Studio.open(plain) as studio:
         studio.accounts.add(ADMIN, Role.ADMIN, ADMIN_PASS)
+        studio.sign_in(ADMIN, ADMIN_PASS)
         before = take_samples(studio, 1)
         todo = list(plain_files(plain))
         calls = []

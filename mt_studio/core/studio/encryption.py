@@ -229,3 +229,20 @@ def recovery_key(studio: Studio) -> str:
     """A new recovery key for the library (words to print and keep safe), replacing any
     earlier one."""
     return load_key_file(studio.folder).add_recovery(studio._shared.library_key)
+
+
+def recover(studio: Studio, words: str, name: str, passphrase: str,
+            again: str | None = None) -> None:
+    """Open the library with its recovery key WORDS and give the account NAME the new
+    PASSPHRASE (AGAIN, when given, must match). WrongRecoveryKey for other words, InputError
+    for a mistyped word or a library that is not encrypted."""
+    from mt_studio.core.errors import AccessRefused
+
+    if not is_encrypted(studio.folder):
+        raise InputError(_("This library is not encrypted, so it has no recovery key."))
+    library_key = load_key_file(studio.folder).unlock_recovery(words)
+    if not studio._library.is_open:
+        open_with(studio, library_key)
+    elif library_key != studio._shared.library_key:
+        raise AccessRefused(_("These words are not this library's recovery key."))
+    studio.accounts.recover(name, passphrase, again)

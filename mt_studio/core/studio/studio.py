@@ -89,9 +89,8 @@ class Studio:
         worker once it has painted)."""
         from mt_studio.core.studio import encryption
 
-        if encryption.is_encrypted(Path(folder).expanduser()) if str(folder).strip() else False:
-            # Encrypted: nothing can be read before someone signs in, the ledger's check too.
-            studio = cls(Library.locked(folder))
+        if str(folder).strip() and encryption.is_encrypted(Path(folder).expanduser()):
+            studio = cls(Library.locked(folder))  # nothing is read before a sign-in
             studio._shared.check_ledger_at_unlock = check_ledger
             return studio
         studio = cls(Library.open(folder))
@@ -156,9 +155,8 @@ class Studio:
 
     def sign_in(self, name: str, passphrase: str) -> Account:
         """Sign the account NAME in (the services open to it); AccessRefused for a wrong name
-        or passphrase (not saying which), a disabled account, or tries made too often. An
-        encrypted library is opened with the library key NAME's passphrase unwraps; a library
-        with accounts from before encryption is encrypted now."""
+        or passphrase (not saying which), a disabled account, or tries made too often. It
+        opens an encrypted library with the key the passphrase unwraps (`encryption.py`)."""
         from mt_studio.core.studio import encryption
 
         entry = None
@@ -175,18 +173,10 @@ class Studio:
     def recover_account(self, words: str, name: str, passphrase: str,
                         again: str | None = None) -> Account:
         """When every passphrase is forgotten: open the library with its recovery key WORDS,
-        give the account NAME the new PASSPHRASE (AGAIN, when given, must match), audited,
-        and sign it in. WrongRecoveryKey for other words, InputError for a mistyped word."""
+        give NAME the new PASSPHRASE (audited) and sign it in (`encryption.recover`)."""
         from mt_studio.core.studio import encryption
 
-        if not encryption.is_encrypted(self.folder):
-            raise InputError(_("This library is not encrypted, so it has no recovery key."))
-        library_key = encryption.load_key_file(self.folder).unlock_recovery(words)
-        if not self._library.is_open:
-            encryption.open_with(self, library_key)
-        elif library_key != self._shared.library_key:
-            raise AccessRefused(_("These words are not this library's recovery key."))
-        self.accounts.recover(name, passphrase, again)
+        encryption.recover(self, words, name, passphrase, again)
         return self.sign_in(name, passphrase)
 
     def lock(self) -> None:
@@ -351,8 +341,7 @@ class Studio:
 
     @property
     def encryption(self) -> EncryptionService:
-        """The library's encryption at rest: its files sealed, the recovery key, plain
-        copies of a take (therapists and admins)."""
+        """Encryption at rest: files sealed, the recovery key, plain copies of a take."""
         from mt_studio.core.studio.encryption_service import EncryptionService
 
         return self._service(EncryptionService)
