@@ -13,8 +13,7 @@ from mt_studio.core.capture.part_check import check_sound, damaged_file
 from mt_studio.core.domain.sound import TakeSound
 from mt_studio.core.durable_files import create_exclusively, sync_folder
 from mt_studio.core.errors import InputError
-from mt_studio.core.sealing import keyring
-from mt_studio.core.sealing.stream import is_sealed, open_file
+from mt_studio.core.sealing.files import read_plain
 from mt_studio.core.waveform import open_track_file
 from mt_studio.i18n import _
 
@@ -66,11 +65,7 @@ def _write_audio(source: Path, target: Path, subtype: str) -> None:
 
 
 def _write_midi(source: Path, target: Path) -> None:
-    if is_sealed(source):
-        key, name = keyring.file_key(source)
-        data = open_file(source, key, name)
-    else:
-        data = source.read_bytes()
+    data = read_plain(source)
     fd = create_exclusively(target)
     try:
         view = memoryview(data)
