@@ -1,14 +1,15 @@
 """Capture benchmark: mt_studio against jack_capture on the same JACK ports, in the same run.
 
     .venv/bin/python benchmarks/capture.py [--seconds 60] [--inputs 32] [--rate 96000]
-                                           [--period 128] [--rounds 3] [--window]
+                                           [--period 128] [--rounds 3] [--window] [--sealed]
 
 Starts its own `jackd --no-realtime -d dummy` server, records its capture ports for the given
 time with `mt-studio record`, with `jack_capture`, with a bare PortAudio stream that writes nothing
 (the floor: what this machine's scheduling costs any PortAudio client), with `mt-studio record`
-whose parts' SHA-256 is turned off (benchmarks/record_unhashed.py: the cost of hashing), and
-with --window also from the studio window with its meters and a waveform showing (issue 4;
-benchmarks/window_recording.py, under xvfb-run), in alternating order for several rounds,
+whose parts' SHA-256 is turned off (benchmarks/record_unhashed.py: the cost of hashing), with
+--window also from the studio window with its meters and a waveform showing (issue 4;
+benchmarks/window_recording.py, under xvfb-run), and with --sealed also with every file sealed
+under a take key (issue 19; benchmarks/record_sealed.py), in alternating order for rounds,
 and prints for each run: frames written against expected, frames lost, xruns the server
 blamed on the recorder, CPU seconds per recorded minute, peak RSS and the CPU ratio to
 jack_capture in the same round; then the medians.
@@ -18,8 +19,10 @@ Frames lost are what each recorder knows it lost. mt_studio counts the JACK cycl
 the server skipped for it goes unnoticed: its xruns column is the comparable figure (an xrun
 the server blames on a client is, on this server, most often a cycle that client missed).
 Target (issue 3): zero dropped frames, no xrun blamed on mt_studio, and at most 1.5x
-jack_capture's CPU. On a shared virtual machine without realtime scheduling the xrun counts
-swing widely from run to run, which is why the rounds and the floor are there.
+jack_capture's CPU; sealed (issue 19): no more lost frames or xruns than plain in the same run,
+and at most 1.5x jack_capture's CPU. Every mt_studio runs this checkout's code. On a shared
+virtual machine without realtime scheduling the xrun counts swing widely from run to run,
+which is why the rounds and the floor are there.
 """
 
 from __future__ import annotations
@@ -42,6 +45,7 @@ from pathlib import Path
 import soundfile as sf
 
 MT_STUDIO = str(Path(sys.executable).with_name("mt-studio"))
+REPO = Path(__file__).resolve().parent.parent
 
 
 @dataclass
@@ -106,12 +110,17 @@ def measured(command: list[str], env: dict) -> tuple[int, float, float, float, s
 
 
 UNHASHED = [sys.executable, str(Path(__file__).with_name("record_unhashed.py"))]
+SEALED = [sys.executable, str(Path(__file__).with_name("record_sealed.py"))]
 
 
 def run_mt_studio(server: Server, args: argparse.Namespace, folder: Path,
-                  command: tuple[str, ...] = (MT_STUDIO,), name: str = "mt_studio") -> Run:
+                  command: tuple[str, ...] = (MT_STUDIO,), name: str = "mt_studio",
+                  key: bytes | None = None) -> Run:
     env = {**server.env, "MT_STUDIO_LIBRARY": str(folder / "library"),
-           "MT_STUDIO_LOG_DIR": str(folder / "logs"), "MT_STUDIO_PRESETS": str(folder / "p")}
+           "MT_STUDIO_LOG_DIR": str(folder / "logs"), "MT_STUDIO_PRESETS": str(folder / "p"),
+           "PYTHONPATH": str(REPO)}  # this checkout's, whichever the virtualenv was made from
+    if key is not None:
+        env["MT_BENCH_TAKE_KEY"] = key.hex()
     for setup in (["participant", "add", "Bench"], ["consent", "grant", "Bench", "record"],
                   ["session", "new", "Benchmark", "--kind", "band", "--participants", "Bench"]):
         subprocess.run([MT_STUDIO, *setup], env=env, check=True, capture_output=True)
@@ -122,10 +131,27 @@ def run_mt_studio(server: Server, args: argparse.Namespace, folder: Path,
     if code != 0:
         raise RuntimeError(f"mt-studio record failed ({code})")
     result = json.loads(out)
-    frames = min(sf.info(f).frames for f in result["files"])
+    frames = min(sealed_frames(folder / "library", f, key) if key is not None
+                 else sf.info(f).frames for f in result["files"])
     lost = sum(d["length"] for d in result["dropouts"])
     return Run(name, frames, args.seconds * args.rate, lost,
                server.xruns_of("PortAudio", since), cpu, rss, wall)
+
+
+def sealed_frames(library: Path, file: str, key: bytes) -> int:
+    """The frames of the sealed 24-bit part FILE of LIBRARY, each chunk opened."""
+    from mt_studio.core.sealing.stream import SealedReader
+
+    name = Path(file).relative_to(library).as_posix()
+    with SealedReader(file, key, name) as reader:
+        for offset in range(0, reader.size, 1 << 20):  # every chunk authenticates
+            reader.read_at(offset, 1 << 20)
+        return reader.size // 3
+
+
+def run_sealed(server: Server, args: argparse.Namespace, folder: Path) -> Run:
+    """mt_studio with every file sealed under a take key: the cost of sealing."""
+    return run_mt_studio(server, args, folder, SEALED, "mt_studio, sealed", os.urandom(32))
 
 
 def run_unhashed(server: Server, args: argparse.Namespace, folder: Path) -> Run:
@@ -213,9 +239,11 @@ def main() -> None:
                         help="run the server with realtime scheduling, as a studio would")
     parser.add_argument("--window", action="store_true",
                         help="also record from the studio window (issue 4)")
+    parser.add_argument("--sealed", action="store_true",
+                        help="also record with every file sealed under a take key (issue 19)")
     args = parser.parse_args()
     recorders = [run_mt_studio, run_jack_capture, run_floor, run_unhashed] + (
-        [run_window] if args.window else [])
+        [run_sealed] if args.sealed else []) + ([run_window] if args.window else [])
     rounds: list[list[Run]] = []
     server = Server(args.inputs, args.rate, args.period, args.realtime)
     try:
@@ -240,6 +268,12 @@ def main() -> None:
           f"recorded minute (median of mt_studio minus mt_studio with hashing off in each "
           f"round; from {min(hashed) * 60 / args.seconds:+.2f} to "
           f"{max(hashed) * 60 / args.seconds:+.2f}).\n")
+    if args.sealed:
+        sealing = [r[4].cpu_seconds - r[0].cpu_seconds for r in rounds]
+        print(f"Sealing costs {statistics.median(sealing) * 60 / args.seconds:+.2f} CPU s per "
+              f"recorded minute (median of mt_studio sealed minus mt_studio in each round; "
+              f"from {min(sealing) * 60 / args.seconds:+.2f} to "
+              f"{max(sealing) * 60 / args.seconds:+.2f}).\n")
     print("| round | recorder | frames written / expected | frames lost | xruns blamed on it "
           "| CPU s per recorded minute | peak RSS MB | CPU ratio |")
     print("| --- | --- | --- | --- | --- | --- | --- | --- |")

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import errno
 import hashlib
+import io
 import math
+import os
 import resource
 import signal
 import tempfile
@@ -19,6 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from jack_rig import JackServer, wait_for
 
+from mt_studio.core.capture.file_seal import FileSeal
 from mt_studio.core.capture.midi_capture import (
     LOG_HEADER,
     MidiRecorder,
@@ -29,6 +32,7 @@ from mt_studio.core.capture.midi_capture import (
     smf_from_log,
 )
 from mt_studio.core.errors import DeviceError, InputError
+from mt_studio.core.sealing.stream import open_file
 
 JACK = "mido.backends.rtmidi/UNIX_JACK"
 KEYBOARD = "RtMidiOut Client:keyboard"
@@ -224,6 +228,46 @@ def test_a_failed_write_is_cut_back_and_the_events_written_later(
         assert recorder.flush() == 3
     assert [(e.frame, e.message.note) for e in read_midi_log(log_path)] == [
         (1000, 60), (1000, 64), (1000, 67)]
+
+
+def test_a_sealed_log_writes_a_failed_record_with_the_next_flush_and_holds_no_plain_line(
+        jack: JackServer, open_keyboard, tmp_path: Path) -> None:
+    keyboard = open_keyboard("keyboard")
+    log_path = tmp_path / "keys.midilog"
+    seal = FileSeal(os.urandom(32), 5, "audio/take-5/track-2.midilog")
+    with MidiRecorder(KEYBOARD, log_path, clock=lambda: 1000, backend_name=JACK,
+                      seal=seal) as recorder:
+        wait_until_connected(jack, KEYBOARD)
+        for pitch in (60, 64, 67):
+            keyboard.send(note("note_on", pitch, 90))
+        wait_for(lambda: recorder.events == 3, 5, "three notes to arrive")
+        size = log_path.stat().st_size
+        previous_handler = signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        limits = resource.getrlimit(resource.RLIMIT_FSIZE)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (size + 10, limits[1]))
+        try:
+            with pytest.raises(OSError) as failed:
+                recorder.flush()
+        finally:
+            resource.setrlimit(resource.RLIMIT_FSIZE, limits)
+            signal.signal(signal.SIGXFSZ, previous_handler)
+        assert failed.value.errno == errno.EFBIG
+        assert recorder.flush() == 3  # written now, once
+        keyboard.send(note("note_off", 60, 0))
+        wait_for(lambda: recorder.events == 4, 5, "the fourth message to arrive")
+    assert LOG_HEADER.encode() not in log_path.read_bytes()
+    assert [(e.frame, e.message.type, e.message.note) for e in read_midi_log(log_path, seal)] \
+        == [(1000, "note_on", 60), (1000, "note_on", 64), (1000, "note_on", 67),
+            (1000, "note_off", 60)]
+    mid_seal = FileSeal(seal.key, 5, "audio/take-5/track-2.mid")
+    events, digest = smf_from_log(log_path, tmp_path / "keys.mid", RATE, log_seal=seal,
+                                  mid_seal=mid_seal)
+    midi_bytes = open_file(tmp_path / "keys.mid", seal.key, mid_seal.name)
+    assert events == 4 and digest == hashlib.sha256(midi_bytes).hexdigest()
+    assert b"MThd" not in (tmp_path / "keys.mid").read_bytes()[:64]
+    assert [(m.type, m.note) for m in mido.MidiFile(file=io.BytesIO(midi_bytes)).tracks[0]
+            if not m.is_meta] == [("note_on", 60), ("note_on", 64), ("note_on", 67),
+                                  ("note_off", 60), ("note_off", 64), ("note_off", 67)]
 
 
 # --- finding ports ------------------------------------------------------------------------------

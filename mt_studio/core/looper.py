@@ -11,10 +11,11 @@ who plays in time with what they hear lands on the loop's grid.
 Layers are short and kept in memory for playing: a layer sounds in the loop from the moment
 its pass is complete. A writer thread then hands it to the looper's `LayerKeeper` (the studio's
 recording service), which keeps it in a take of the session with who can be heard on it, its
-sound written here as its own WAV (fsync'd, then linked in); the keeper asks consent for each
-layer as for any track. The audio worker only drains what was recorded and fills what is
-played, a few ticks ahead of the ear, and never waits on the disk or the GUI. A device that
-goes away stops the looper; what was being played then is kept too.
+sound written here as its own WAV (fsync'd, then linked in), or sealed under the take's key
+when the keeper gives one; the keeper asks consent for each layer as for any track. The
+audio worker only drains what was recorded and fills what is played, a few ticks ahead of the
+ear, and never waits on the disk or the GUI. A device that goes away stops the looper; what
+was being played then is kept too.
 """
 
 from __future__ import annotations
@@ -32,11 +33,13 @@ from typing import Protocol
 import numpy as np
 
 from mt_studio.core import metronome
+from mt_studio.core.capture.file_seal import FileSeal, audio_meta
 from mt_studio.core.capture.wav_stream import SampleFormat, header
 from mt_studio.core.domain.takes import Layer
 from mt_studio.core.duplex import DuplexStream
 from mt_studio.core.durable_files import created_atomically
 from mt_studio.core.errors import InputError
+from mt_studio.core.sealing.stream import seal_file
 from mt_studio.core.tempo import check_tempo
 from mt_studio.i18n import _
 
@@ -78,6 +81,13 @@ class LayerToKeep:
     latency: int
 
 
+class LayerWriter(Protocol):
+    """Writes a layer's sound at PATH, a new file, sealed under SEAL if given (a sealed
+    take's); returns the SHA-256 of its samples."""
+
+    def __call__(self, path: Path, seal: FileSeal | None = None) -> str: ...
+
+
 class LayerKeeper(Protocol):
     """Where a looper keeps its layers and asks whether a player may be recorded: the studio's
     recording service, which keeps them in a take of the session (`recording.looper`)."""
@@ -87,11 +97,11 @@ class LayerKeeper(Protocol):
         may not be recorded."""
 
     def keep(self, take_id: int | None, layer: LayerToKeep,
-             write: Callable[[Path], str]) -> tuple[int, int]:
+             write: LayerWriter) -> tuple[int, int]:
         """Keep LAYER as the next layer of TAKE_ID (None: in a new take, the loop's), its sound
-        written by WRITE to the path it is given (which returns the SHA-256 of its samples);
-        all of it or nothing. Called from the looper's writer thread; returns the take's id
-        and the layer's track id."""
+        written by WRITE to the path it is given, sealed under the seal it is given if any
+        (it returns the SHA-256 of the samples); all of it or nothing. Called from the
+        looper's writer thread; returns the take's id and the layer's track id."""
 
     def undo(self, take_id: int) -> Layer | None:
         """Leave the newest layer of TAKE_ID out of the loop; the layer, or None if none is."""
@@ -394,7 +404,7 @@ class Looper:
         sound = layer.sound
         take_id, track_id = self._keeper.keep(
             self.take_id, LayerToKeep(capture.player, capture.heard, len(sound), self.round_trip),
-            lambda path: _write_durably(path, sound, self.samplerate))
+            lambda path, seal=None: _write_durably(path, sound, self.samplerate, seal))
         self.take_id = take_id  # only once the take is in the library
         with self._lock:
             layer.track_id = track_id
@@ -436,11 +446,17 @@ class Looper:
             self._written += room
 
 
-def _write_durably(path, sound: np.ndarray, samplerate: int) -> str:
-    """Write SOUND as a mono float WAV at PATH, a new file: all of it, on disk, or nothing;
-    a file already at PATH is refused, never written over. Returns the SHA-256 of its
-    samples, as a recorded part's (`wav_stream.WavStreamWriter.sha256`)."""
+def _write_durably(path, sound: np.ndarray, samplerate: int,
+                   seal: FileSeal | None = None) -> str:
+    """Write SOUND as a mono float WAV at PATH (sealed under SEAL, if given: the samples
+    alone), a new file: all of it, on disk, or nothing; a file already at PATH is refused,
+    never written over. Returns the SHA-256 of its samples, as a recorded part's
+    (`wav_stream.WavStreamWriter.sha256`)."""
     samples = memoryview(np.ascontiguousarray(sound, dtype="<f4")).cast("B")
+    if seal is not None:
+        seal_file(path, samples, seal.key, seal.name, seal.take_id,
+                  audio_meta(samplerate, SampleFormat.FLOAT32))
+        return hashlib.sha256(samples).hexdigest()
     with created_atomically(path) as file:
         file.write(header(samplerate, SampleFormat.FLOAT32, len(sound)))
         file.write(samples)

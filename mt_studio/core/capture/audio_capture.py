@@ -285,9 +285,11 @@ class AudioCapture:
 
     def _sync(self) -> None:
         """Make the files durable; the next sync comes before a crash could cost more."""
-        waiting = self._ring.read_available / self.settings.samplerate  # not in the files yet
+        waiting = self._ring.read_available  # not in the files yet
         synced_at = time.monotonic()
-        self.files.sync()
+        durable = self.files.sync()
+        # and what the files hold but not on disk yet: a sealed file's chunk not yet full
+        waiting = (waiting + self.files.frames - durable) / self.settings.samplerate
         if self._on_sync is not None:
             self._on_sync()
         s = self.settings

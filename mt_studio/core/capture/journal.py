@@ -4,6 +4,7 @@ One line per record, each ending in a CRC-32 of the line, so a line torn by a cr
   part TRACK_ID PART_NUMBER FIRST_FRAME FILE    a track's file part begins (before it is written)
   durable FRAMES                                every file holds at least FRAMES, fsync'd
   dropout FRAME LENGTH CAUSE                    FRAMES lost at FRAME, filled with silence
+A sealed take's journal is a sealed log (sealing/stream.py): the same lines, each one record.
 """
 
 from __future__ import annotations
@@ -13,7 +14,9 @@ import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from mt_studio.core.capture.file_seal import FileSeal
 from mt_studio.core.durable_files import create_exclusively
+from mt_studio.core.sealing.stream import SealedLog, read_sealed_log
 
 JOURNAL_NAME = "journal.log"
 
@@ -38,11 +41,15 @@ class JournalState:
 
 
 class Journal:
-    """Appends records to a take's journal; every record is fsync'd before it counts."""
+    """Appends records to a take's journal (sealed under SEAL, if given); every record is
+    fsync'd before it counts."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, seal: FileSeal | None = None) -> None:
         self.path = path
-        self._fd = create_exclusively(path)  # a new take's own, never an older one's
+        # A new take's own, never an older one's.
+        self._log = (SealedLog(path, seal.key, seal.name, seal.take_id)
+                     if seal is not None else None)
+        self._fd = create_exclusively(path) if seal is None else -1
 
     def part(self, part: FilePart) -> None:
         """Record that a file part begins."""
@@ -58,21 +65,28 @@ class Journal:
 
     def close(self) -> None:
         """Close the journal file."""
+        if self._log is not None:
+            self._log.close()
         if self._fd >= 0:
             os.close(self._fd)
             self._fd = -1
 
     def _append(self, text: str) -> None:
         line = f"{text} {zlib.crc32(text.encode()):08x}\n".encode()
+        if self._log is not None:
+            self._log.append(line)
+            return
         os.write(self._fd, line)
         os.fsync(self._fd)
 
 
-def read_journal(path: Path) -> JournalState:
-    """What the journal at PATH records; damaged or torn lines are skipped; no file, nothing."""
+def read_journal(path: Path, seal: FileSeal | None = None) -> JournalState:
+    """What the journal at PATH (sealed under SEAL, if given) records; damaged or torn lines
+    are skipped; no file, nothing."""
     state = JournalState()
     try:
-        lines = path.read_bytes().split(b"\n")
+        lines = (b"".join(read_sealed_log(path, seal.key, seal.name)) if seal is not None
+                 else path.read_bytes()).split(b"\n")
     except FileNotFoundError:
         return state
     for raw in lines:

@@ -8,6 +8,8 @@ name or any text: only channel messages, timed.
 
 Log format: the line `mt-studio-midi-log 1`, then one line per event, `FRAME HEXBYTES`
 (e.g. `48000 903c64`). Text after the last newline is a line torn by a crash and is ignored.
+A sealed take's log is a sealed log (sealing/stream.py) of the same text, the header line one
+record and each flush one more, and its .mid is sealed whole.
 """
 
 from __future__ import annotations
@@ -25,8 +27,10 @@ from typing import NamedTuple
 
 import mido
 
+from mt_studio.core.capture.file_seal import FileSeal
 from mt_studio.core.durable_files import replaced_atomically, sync_folder
 from mt_studio.core.errors import DeviceError, InputError
+from mt_studio.core.sealing.stream import SealedLog, read_sealed_log, seal_file
 from mt_studio.i18n import _
 
 LOG_HEADER = "mt-studio-midi-log 1"
@@ -124,14 +128,18 @@ class MidiRecorder:
     CLOCK returns the audio take's current frame; it is called in the MIDI backend's thread.
     Only channel messages are kept (no clock, active sensing, transport, sysex or other system
     messages). Use `start()`/`stop()` or `with`; call `flush()` about once a second meanwhile.
+    With SEAL, the log is sealed.
     """
 
     def __init__(self, port_name: str, log_path: Path, clock: Callable[[], int], *,
-                 backend_name: str | None = None) -> None:
+                 backend_name: str | None = None, seal: FileSeal | None = None) -> None:
         self.port_name = port_name
         self.log_path = Path(log_path)
         self._clock = clock
         self._backend_name = backend_name
+        self._seal = seal
+        self._sealed: SealedLog | None = None
+        self._held_by_log = 0  # messages a sealed log holds from a failed write, to write again
         # deque.append and popleft are atomic, so the callback never waits on a lock
         self._pending: deque[tuple[int, mido.Message]] = deque()
         self._unwritten: list[tuple[int, mido.Message]] = []
@@ -148,8 +156,11 @@ class MidiRecorder:
 
     def start(self) -> None:
         """Create the log (never overwriting one) and open the port; DeviceError if it cannot."""
-        if self._fd is not None:
+        if self._fd is not None or self._sealed is not None:
             raise RuntimeError("MidiRecorder.start() called twice")
+        if self._seal is not None:
+            self._start_sealed()
+            return
         flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_APPEND | getattr(os, "O_CLOEXEC", 0)
         fd = os.open(self.log_path, flags, 0o600)
         try:
@@ -166,6 +177,19 @@ class MidiRecorder:
             self.log_path.unlink(missing_ok=True)
             raise
 
+    def _start_sealed(self) -> None:
+        seal = self._seal
+        self._sealed = SealedLog(self.log_path, seal.key, seal.name, seal.take_id)
+        try:
+            self._sealed.append((LOG_HEADER + "\n").encode())
+            sync_folder(self.log_path.parent)
+            self._port = self._open_port()
+        except BaseException:
+            self._sealed.close()
+            self._sealed = None
+            self.log_path.unlink(missing_ok=True)
+            raise
+
     def _open_port(self) -> mido.ports.BaseInput:
         return open_midi_input(self.port_name, self._receive, backend_name=self._backend_name)
 
@@ -179,18 +203,27 @@ class MidiRecorder:
         """Append the messages received since the last flush to the log, fsync, return how many.
 
         Safe from any thread. If writing fails (a full disk), the log is cut back to its last
-        whole line, the messages stay queued and the OSError is raised.
+        whole line (a sealed log keeps the record to write again itself), the messages stay
+        queued and the OSError is raised; the next flush writes them.
         """
         with self._flush_lock:
-            if self._fd is None:
+            if self._fd is None and self._sealed is None:
                 return 0
             batch = self._unwritten
             while self._pending:  # only this method pops, so the deque cannot empty meanwhile
                 batch.append(self._pending.popleft())
-            if not batch:
+            if not batch and not self._held_by_log:
                 return 0
             data = "".join(f"{frame} {bytes(message.bytes()).hex()}\n"
                            for frame, message in batch).encode()
+            if self._sealed is not None:
+                # A record that could not be written stays in the log, sealed, and goes with
+                # the next append (an empty one if nothing came meanwhile).
+                self._held_by_log += len(batch)
+                self._unwritten = []
+                self._sealed.append(data)
+                appended, self._held_by_log = self._held_by_log, 0
+                return appended
             try:
                 _write_all(self._fd, data)
                 os.fsync(self._fd)
@@ -218,6 +251,9 @@ class MidiRecorder:
                     if self._fd is not None:
                         os.close(self._fd)
                         self._fd = None
+                    if self._sealed is not None:
+                        self._sealed.close()
+                        self._sealed = None
 
     def __enter__(self) -> MidiRecorder:
         self.start()
@@ -227,10 +263,12 @@ class MidiRecorder:
         self.stop()
 
 
-def read_midi_log(log_path: Path) -> list[LoggedEvent]:
-    """The events of a MIDI log in logged order; InputError naming file and line if malformed."""
+def read_midi_log(log_path: Path, seal: FileSeal | None = None) -> list[LoggedEvent]:
+    """The events of a MIDI log (sealed under SEAL, if given) in logged order; InputError
+    naming file and line if malformed."""
     try:
-        data = Path(log_path).read_bytes()
+        data = (b"".join(read_sealed_log(log_path, seal.key, seal.name)) if seal is not None
+                else Path(log_path).read_bytes())
     except OSError as error:
         raise InputError(_("The MIDI log {file} cannot be read: {error}").format(
             file=log_path, error=error.strerror or error)) from None
@@ -288,9 +326,11 @@ def midi_log_to_smf(log_path: Path, mid_path: Path, samplerate: int,
 
 
 def smf_from_log(log_path: Path, mid_path: Path, samplerate: int,
-                 until_frame: int | None = None) -> tuple[int, str]:
-    """Write the log as a type-0 Standard MIDI File, atomically; return the events written
-    and the SHA-256 of the file, hashed as it is written.
+                 until_frame: int | None = None, *, log_seal: FileSeal | None = None,
+                 mid_seal: FileSeal | None = None) -> tuple[int, str]:
+    """Write the log (sealed under LOG_SEAL, if given) as a type-0 Standard MIDI File,
+    atomically (sealed under MID_SEAL, if given); return the events written and the SHA-256
+    of the file's bytes (before sealing), hashed as it is written.
 
     Events at or after UNTIL_FRAME are dropped. Notes still held at the end (UNTIL_FRAME, else
     the last event) are ended there; those added note_offs are not counted.
@@ -299,13 +339,14 @@ def smf_from_log(log_path: Path, mid_path: Path, samplerate: int,
         raise ValueError(f"samplerate must be positive, not {samplerate}")
     if until_frame is not None and until_frame < 0:
         raise ValueError(f"until_frame must not be negative, not {until_frame}")
-    events = read_midi_log(log_path)
+    events = read_midi_log(log_path, log_seal)
     if until_frame is not None:
         events = [event for event in events if event.frame < until_frame]
     events.sort(key=lambda event: event.frame)  # stable: same-frame events keep arrival order
     end_frame = until_frame if until_frame is not None else (events[-1].frame if events else 0)
 
-    digest = _save_atomically(events_to_smf(events, samplerate, end_frame), Path(mid_path))
+    digest = _save_atomically(events_to_smf(events, samplerate, end_frame), Path(mid_path),
+                              mid_seal)
     return len(events), digest
 
 
@@ -340,12 +381,16 @@ def events_to_smf(events: Iterable[tuple[int, mido.Message]], samplerate: int,
     return midi
 
 
-def _save_atomically(midi: mido.MidiFile, path: Path) -> str:
-    """Save MIDI at PATH; the SHA-256 of what was written."""
+def _save_atomically(midi: mido.MidiFile, path: Path, seal: FileSeal | None = None) -> str:
+    """Save MIDI at PATH (sealed under SEAL, if given); the SHA-256 of the file's bytes."""
     buffer = io.BytesIO()
     midi.save(file=buffer)
-    with replaced_atomically(path) as file:
-        file.write(buffer.getbuffer())
+    if seal is not None:
+        seal_file(path, buffer.getvalue(), seal.key, seal.name, seal.take_id, {"kind": "midi"},
+                  replace=True)
+    else:
+        with replaced_atomically(path) as file:
+            file.write(buffer.getbuffer())
     return hashlib.sha256(buffer.getbuffer()).hexdigest()
 
 

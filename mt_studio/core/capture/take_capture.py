@@ -20,6 +20,7 @@ from mt_studio.core.capture.audio_capture import (
     CaptureSettings,
     StopReason,
 )
+from mt_studio.core.capture.file_seal import FileSeal, seal_for
 from mt_studio.core.capture.journal import FilePart
 from mt_studio.core.capture.midi_capture import MidiRecorder, smf_from_log
 from mt_studio.core.capture.take_files import TakeFiles, TrackTarget
@@ -87,11 +88,17 @@ class TakeCapture:
     port, then `stop()` (or it stops by itself: duration, disk, device) and `finish()` closes
     every file and says what was captured; `release()` lets go of the lock once the caller
     has kept that. `capture` is the audio engine (meters, clock, dropouts) once started.
+
+    With FILE_KEY, the take's key, every file of take TAKE_ID is sealed under it (its parts,
+    journal, MIDI log and MIDI file); None records plain files.
     """
 
     def __init__(self, library_folder: Path, take_folder: str, tracks: Sequence[TrackTarget],
                  settings: CaptureSettings, sample_format: SampleFormat, split_bytes: int, *,
-                 midi_port: str | None = None, midi_file: str | None = None) -> None:
+                 midi_port: str | None = None, midi_file: str | None = None,
+                 file_key: bytes | None = None, take_id: int | None = None) -> None:
+        if file_key is not None and take_id is None:
+            raise ValueError("a take key needs the take's id")
         self.library_folder = library_folder
         self.take_folder = take_folder
         self.tracks = tuple(tracks)
@@ -100,6 +107,7 @@ class TakeCapture:
         self.split_bytes = split_bytes
         self.midi_port = midi_port
         self.midi_file = midi_file
+        self._key, self._take_id = file_key, take_id
         self.files: TakeFiles | None = None
         self.capture: AudioCapture | None = None
         self._midi: MidiRecorder | None = None
@@ -111,7 +119,8 @@ class TakeCapture:
         self._lock_fd = hold_lock(self.library_folder / self.take_folder)
         try:
             self.files = TakeFiles(self.library_folder, self.take_folder, self.tracks,
-                                   self.settings.samplerate, self.sample_format, self.split_bytes)
+                                   self.settings.samplerate, self.sample_format, self.split_bytes,
+                                   file_key=self._key, take_id=self._take_id)
         except BaseException:
             self.release()
             raise
@@ -126,7 +135,8 @@ class TakeCapture:
         try:
             self.capture.start()
             if self.midi_port is not None:
-                self._midi = MidiRecorder(self.midi_port, self._midi_log(), self.capture.clock)
+                self._midi = MidiRecorder(self.midi_port, self._midi_log(), self.capture.clock,
+                                          seal=self._seal(self._midi_log()))
                 self._midi.start()
         except BaseException as error:
             self.capture.stop(StopReason.DEVICE_LOST if isinstance(error, DeviceError)
@@ -155,9 +165,10 @@ class TakeCapture:
         frames = files.finalize()
         midi_sha256 = None
         if self.midi_file is not None:
-            _events, midi_sha256 = smf_from_log(self._midi_log(),
-                                                self.library_folder / self.midi_file,
-                                                files.samplerate, until_frame=frames)
+            mid = self.library_folder / self.midi_file
+            _events, midi_sha256 = smf_from_log(
+                self._midi_log(), mid, files.samplerate, until_frame=frames,
+                log_seal=self._seal(self._midi_log()), mid_seal=self._seal(mid))
         capture = self.capture
         paths = [self.library_folder / part.file for part in files.parts]
         if self.midi_file is not None:
@@ -179,6 +190,11 @@ class TakeCapture:
 
     def _midi_log(self) -> Path:
         return self.library_folder / Path(self.midi_file).with_suffix(".midilog")
+
+    def _seal(self, path: Path) -> FileSeal | None:
+        """The seal of the take's file at PATH; None for a plain take."""
+        return seal_for(self._key, self._take_id,
+                        path.relative_to(self.library_folder).as_posix())
 
 
 def kept_parts(parts: Sequence[FilePart], frames: int,

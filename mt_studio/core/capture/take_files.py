@@ -1,4 +1,5 @@
-"""The files of a take being recorded: a mono WAV per track, split before 4 GiB, and a journal."""
+"""The files of a take being recorded: a mono WAV per track, split before 4 GiB, and a journal;
+each sealed under the take's key when the studio gives one (a plain library gives none)."""
 
 from __future__ import annotations
 
@@ -9,13 +10,19 @@ from pathlib import Path, PurePosixPath
 
 import numpy as np
 
+from mt_studio.core.capture.file_seal import audio_chunk_bytes, seal_for
 from mt_studio.core.capture.journal import JOURNAL_NAME, FilePart, Journal
+from mt_studio.core.capture.sealed_wav import SealedWavWriter
 from mt_studio.core.capture.wav_stream import (
     MAX_DATA_BYTES,
     SampleEncoder,
     SampleFormat,
     WavStreamWriter,
 )
+from mt_studio.core.sealing.stream import TAG_BYTES
+
+# Room left in a sealed part for its header (the rest of it is chunks and their tags).
+_SEALED_HEADER_ROOM = 1024
 
 
 @dataclass(frozen=True)
@@ -39,8 +46,13 @@ class TakeFiles:
     """Writes blocks of captured audio to every track's file, all channels kept in step.
 
     A failed write (disk full, file too large) leaves every file cut back to the frames that
-    all of them hold, so the take stays aligned; the caller then stops and finalizes. Each
+    all of them hold (sealed files: in the chunks on disk, writing nothing more), so the take
+    stays aligned; the caller then stops and finalizes. Each
     part's samples are hashed as they are written; `hashes` holds those of the parts closed.
+
+    With a FILE_KEY (and the take's TAKE_ID) every file is sealed (sealed_wav.py, a sealed
+    journal); a sealed part splits so that the file, tags and header included, stays within
+    SPLIT_BYTES too.
     """
 
     def __init__(
@@ -51,12 +63,16 @@ class TakeFiles:
         samplerate: int,
         sample_format: SampleFormat,
         split_bytes: int = MAX_DATA_BYTES,
+        *,
+        file_key: bytes | None = None,
+        take_id: int | None = None,
     ) -> None:
         self.library_folder = library_folder
         self.tracks = list(tracks)
         self.samplerate = samplerate
         self.sample_format = sample_format
-        self.split_frames = max(1, split_bytes // sample_format.sample_bytes)
+        self._key, self._take_id = file_key, take_id
+        self.split_frames = self._split_frames(split_bytes)
         self.frames = 0
         self.parts: list[FilePart] = []
         self.hashes: dict[str, str | None] = {}  # a closed part's file: its samples' SHA-256
@@ -68,7 +84,8 @@ class TakeFiles:
         folder.mkdir(parents=True, exist_ok=True)
         # Every file is new (a file already there is refused, never written over); if one
         # cannot be made, those made before it go again, and nothing else is touched.
-        self.journal = Journal(folder / JOURNAL_NAME)
+        self.journal = Journal(folder / JOURNAL_NAME, seal_for(
+            file_key, take_id, PurePosixPath(take_folder, JOURNAL_NAME)))
         self._writers = []
         try:
             for track in self.tracks:
@@ -101,8 +118,11 @@ class TakeFiles:
                 for writer, samples in zip(self._writers, encoded, strict=True):
                     writer.append(samples)
             except OSError:
-                for writer in self._writers:  # back to what every file holds
-                    writer.finalize(self.frames - self._part_first_frame)
+                # Back to what every file holds, writing nothing more: the disk may be full.
+                kept = min(writer.frames_kept_without_writing for writer in self._writers)
+                for writer in self._writers:
+                    writer.finalize(kept)
+                self.frames = self._part_first_frame + kept
                 raise
             self.frames += segment.shape[1]
             start += segment.shape[1]
@@ -116,11 +136,15 @@ class TakeFiles:
             frames -= min(frames, chunk.shape[1])
 
     def sync(self) -> int:
-        """fsync every file, then journal the frames now durable; returns them."""
+        """fsync every file, then journal the frames every file now holds on disk (a sealed
+        file: in whole chunks); returns them."""
         for writer in self._writers:
             writer.sync()
-        self.journal.durable(self.frames)
-        return self.frames
+        held = min((writer.durable_frames for writer in self._writers),
+                   default=self.frames - self._part_first_frame)
+        durable = self._part_first_frame + held
+        self.journal.durable(durable)
+        return durable
 
     def dropout(self, frame: int, length: int, cause: str) -> None:
         """Journal frames lost at FRAME (the caller writes the silence)."""
@@ -148,11 +172,24 @@ class TakeFiles:
         for writer in self._writers:
             self.hashes[str(writer.path.relative_to(self.library_folder))] = writer.sha256
 
-    def _open_part(self, track: TrackTarget, number: int, first_frame: int) -> WavStreamWriter:
+    def _split_frames(self, split_bytes: int) -> int:
+        """Frames in each part but the last, for files of at most SPLIT_BYTES."""
+        width = self.sample_format.sample_bytes
+        if self._key is None:
+            return max(1, split_bytes // width)
+        chunk = audio_chunk_bytes(self.samplerate, self.sample_format)
+        chunks = (split_bytes - _SEALED_HEADER_ROOM - TAG_BYTES) // (chunk + TAG_BYTES)
+        return max(1, chunks * chunk // width)
+
+    def _open_part(self, track: TrackTarget, number: int,
+                   first_frame: int) -> WavStreamWriter | SealedWavWriter:
         part = FilePart(track.track_id, number, first_frame, part_file(track.file, number))
         # Made before it is journalled, so that recovery only ever touches files of its own.
-        writer = WavStreamWriter(self.library_folder / part.file, self.samplerate,
-                                 self.sample_format)
+        path = self.library_folder / part.file
+        seal = seal_for(self._key, self._take_id, part.file)
+        writer = (SealedWavWriter(path, self.samplerate, self.sample_format, seal)
+                  if seal is not None else
+                  WavStreamWriter(path, self.samplerate, self.sample_format))
         self.journal.part(part)
         self.parts.append(part)
         return writer

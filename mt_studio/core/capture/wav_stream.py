@@ -148,6 +148,32 @@ def header_size(sample_format: SampleFormat) -> int:
     return len(header(48000, sample_format))
 
 
+class SamplesHash:
+    """The SHA-256 of a part's samples, updated block by block as they are appended: a cut
+    back to before the last block keeps it, any other cut leaves it unknown (None)."""
+
+    def __init__(self) -> None:
+        self._hash = new_samples_hash()
+        self._before: tuple[int, object] | None = None  # frames and hash before the last block
+
+    def update(self, frames: int, samples: bytes | memoryview) -> None:
+        """Add SAMPLES, appended after the first FRAMES."""
+        if self._hash is not None:
+            self._before = (frames, self._hash.copy())
+            self._hash.update(samples)
+
+    def cut(self, frames: int, kept: int) -> None:
+        """FRAMES appended so far are cut to KEPT."""
+        if kept != frames:
+            before = self._before
+            self._hash = before[1] if before is not None and before[0] == kept else None
+            self._before = None
+
+    def hexdigest(self) -> str | None:
+        """The hex SHA-256 of the samples kept so far; None if a cut left it unknown."""
+        return self._hash.hexdigest() if self._hash is not None else None
+
+
 class WavStreamWriter:
     """One mono WAV file being recorded: append, sync, finalize. Never overwrites a file.
 
@@ -161,8 +187,8 @@ class WavStreamWriter:
         self.samplerate = samplerate
         self.sample_format = sample_format
         self.frames = 0
-        self._hash = new_samples_hash()
-        self._before: tuple[int, object] | None = None  # frames and hash before the last block
+        self.durable_frames = 0  # as of the last sync
+        self._hash = SamplesHash()
         # Recordings are health data: readable by their owner only; never written over.
         self._fd = create_exclusively(path)
         self._data_offset = header_size(sample_format)
@@ -182,6 +208,12 @@ class WavStreamWriter:
         """Sample bytes written so far."""
         return self.frames * self.sample_format.sample_bytes
 
+    @property
+    def frames_kept_without_writing(self) -> int:
+        """The frames `finalize` can keep after a failed write (a header's rewrite needs no
+        more room): all."""
+        return self.frames
+
     def append(self, samples: bytes | memoryview) -> None:
         """Append encoded samples; on a short write, trim to the last whole frame and raise."""
         try:
@@ -189,19 +221,18 @@ class WavStreamWriter:
         except OSError:
             self._trim_to(self.frames)
             raise
-        if self._hash is not None:
-            self._before = (self.frames, self._hash.copy())
-            self._hash.update(samples)
+        self._hash.update(self.frames, samples)
         self.frames += memoryview(samples).nbytes // self.sample_format.sample_bytes
 
     @property
     def sha256(self) -> str | None:
         """The hex SHA-256 of the samples kept so far; None if a cut left it unknown."""
-        return self._hash.hexdigest() if self._hash is not None else None
+        return self._hash.hexdigest()
 
     def sync(self) -> None:
-        """Make everything appended so far durable."""
+        """Make everything appended so far durable (`durable_frames`)."""
         os.fsync(self._fd)
+        self.durable_frames = self.frames
 
     def finalize(self, frames: int | None = None) -> None:
         """Cut to FRAMES (default: all written), write the true header, sync and close."""
@@ -211,6 +242,7 @@ class WavStreamWriter:
         os.fsync(self._fd)
         os.close(self._fd)
         self._fd = -1
+        self.durable_frames = frames
 
     def close(self) -> None:
         """Close without finalizing (the header stays "still recording" for recovery)."""
@@ -219,10 +251,7 @@ class WavStreamWriter:
             self._fd = -1
 
     def _trim_to(self, frames: int) -> None:
-        if frames != self.frames:  # a cut back to before the last block keeps its hash
-            before = self._before
-            self._hash = before[1] if before is not None and before[0] == frames else None
-            self._before = None
+        self._hash.cut(self.frames, frames)
         self.frames = frames
         os.ftruncate(self._fd, self._data_offset + frames * self.sample_format.sample_bytes)
         os.lseek(self._fd, 0, os.SEEK_END)
