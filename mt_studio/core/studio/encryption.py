@@ -169,6 +169,16 @@ def take_key(studio: Studio, take_id: int) -> bytes:
     return key
 
 
+def take_key_in(studio: Studio, tx: Connection, take_id: int) -> bytes | None:
+    """The key of the take TAKE_ID read in the open transaction TX (None: a plain library,
+    or a take from before it was encrypted)."""
+    from mt_studio.core.sealing.keys import unwrap_take_key
+
+    library_key, wrapped = studio._shared.library_key, take_keys.get(tx, take_id)
+    return None if library_key is None or wrapped is None else unwrap_take_key(
+        library_key, take_id, wrapped)
+
+
 def _take_key_or_none(studio: Studio, take_id: int) -> bytes | None:
     """The take's key for the keyring; None for a take deleted (the keyring names the file)."""
     from mt_studio.core.sealing.keys import unwrap_take_key

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from mt_studio.core.capture.file_seal import seal_for
 from mt_studio.core.capture.take_plan import TakeRequest
 from mt_studio.core.consent_policy import heard_on
 from mt_studio.core.domain import TakeStatus, TrackKind
@@ -68,10 +69,11 @@ class SessionLayerKeeper:
                                       sample_format="float32", device=self.device)
                 takes.finish(tx, take_id, layer.frames, status=TakeStatus.COMPLETE)
                 encryption.new_take_key(self._studio, tx, take_id)
+            key = encryption.take_key_in(self._studio, tx, take_id)
             track = takes.add_track(tx, take_id, TrackKind.AUDIO, participant_ids=layer.heard,
                                     input=player.input, isolated=player.isolated,
                                     instrument=player.label or None)
-            sha256 = write(self._studio.folder / track.file)
+            sha256 = write(self._studio.folder / track.file, seal_for(key, take_id, track.file))
             takes.add_part(tx, track.id, 1, 0, layer.frames, track.file, sha256)
             layers.add(tx, track.id, latency=layer.latency)
             self._studio._announce(TakeChanged(take_id, self.session_id))

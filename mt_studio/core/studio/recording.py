@@ -125,7 +125,8 @@ class RecordingService:
             studio.folder, takes.take_folder(take_id),
             [TrackTarget(t.id, column, t.file) for column, t in enumerate(audio)], settings,
             request.sample_format, request.split_bytes,
-            midi_port=midi_port if midi else None, midi_file=midi.file if midi else None)
+            midi_port=midi_port if midi else None, midi_file=midi.file if midi else None,
+            file_key=key, take_id=take_id)
         try:
             engine.open()
         except BaseException as error:  # not one sample yet: the take goes, nothing else
@@ -153,7 +154,8 @@ class RecordingService:
             folder = takes.take_folder(take.id)
             if still_recording(studio.folder / folder):
                 continue
-            repaired = repair_take(studio.folder, take, folder)
+            key = encryption.take_key(studio, take.id) if studio._shared.library_key else None
+            repaired = repair_take(studio.folder, take, folder, key)
             with studio._transaction() as tx:
                 if takes.get(tx, take.id).status is not TakeStatus.RECORDING:
                     continue  # another process recovered it meanwhile
