@@ -70,13 +70,16 @@ def finish(folder: Path) -> None:
         studio.encryption.seal_files()
 
 
-def test_encrypting_killed_at_ten_random_moments_loses_nothing(recorded, tmp_path):
+def test_encrypting_killed_at_ten_random_moments_loses_nothing(recorded, tmp_path,
+                                                              monkeypatch):
     plain, sound = recorded
     passphrase_file = tmp_path / "admin.pass"
     passphrase_file.write_text(ADMIN_PASS + "\n", encoding="utf-8")
     # How long the whole run takes here, to pick moments inside it.
     whole = tmp_path / "whole"
     shutil.copytree(plain, whole)
+    # Each copy is a computer of its own: the heads one copy keeps are not another's.
+    monkeypatch.setenv("MT_STUDIO_STATE_DIR", str(tmp_path / "state-whole"))
     started = time.monotonic()
     done = first_account(whole, passphrase_file)
     assert done.wait(timeout=120) == 0, done.stderr.read()
@@ -87,6 +90,7 @@ def test_encrypting_killed_at_ten_random_moments_loses_nothing(recorded, tmp_pat
     for round_number, moment in enumerate(moments):
         folder = tmp_path / f"killed-{round_number}"
         shutil.copytree(plain, folder)
+        monkeypatch.setenv("MT_STUDIO_STATE_DIR", str(tmp_path / f"state-{round_number}"))
         child = first_account(folder, passphrase_file)
         time.sleep(moment)  # the moment to kill at: no synchronisation is wanted here
         os.kill(child.pid, signal.SIGKILL)
