@@ -1,6 +1,7 @@
 """A sealed take's files as the writer thread leaves them, on a real file system: the journal
 counts only whole chunks on disk, parts split within their size, a failed write leaves every
-file finished at one length, and a looper's layer is sealed whole."""
+file finished at one length, a part a power cut left headless is recovered empty, and a
+looper's layer is sealed whole."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import hashlib
 import os
 import resource
 import signal
+from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -16,9 +18,12 @@ import pytest
 
 from mt_studio.core.capture.file_seal import FileSeal, audio_chunk_bytes
 from mt_studio.core.capture.journal import read_journal
+from mt_studio.core.capture.recovery import repair_take
 from mt_studio.core.capture.take_files import TakeFiles, TrackTarget
 from mt_studio.core.capture.wav_stream import SampleEncoder, SampleFormat
+from mt_studio.core.domain import SessionKind, TrackKind
 from mt_studio.core.errors import LibraryError
+from mt_studio.core.library import sessions, takes
 from mt_studio.core.looper import _write_durably
 from mt_studio.core.sealing.stream import SealedReader, is_sealed, open_file
 
@@ -127,3 +132,30 @@ def test_a_layer_of_a_sealed_take_is_sealed_whole_and_never_written_over(tmp_pat
         _write_durably(path, sound, RATE, FileSeal(key, 3, name))
     assert path.read_bytes() == before
     assert sorted(p.name for p in path.parent.iterdir()) == ["track-9.wav"]
+
+
+def test_a_part_a_power_cut_left_without_its_header_is_recovered_empty(library):
+    """Before the first sync nothing of a take is durable, and a power cut can leave a part
+    without the header written to it: recovery makes it again, empty and finished, rather
+    than refuse the whole take (recovery runs before every recording)."""
+    key = os.urandom(32)
+    with library.transaction() as tx:
+        session = sessions.create(tx, "Tuesday band", SessionKind.BAND, on=date(2026, 12, 7))
+        take_id = takes.start(tx, session.id, RATE, sample_format="pcm24")
+        made = [takes.add_track(tx, take_id, TrackKind.AUDIO, input=n + 1) for n in range(2)]
+    files = TakeFiles(library.folder, takes.take_folder(take_id),
+                      [TrackTarget(t.id, n, t.file) for n, t in enumerate(made)], RATE,
+                      SampleFormat.PCM24, file_key=key, take_id=take_id)
+    for writer in files._writers:
+        writer.close()  # the machine went down: nothing was finished
+    files.journal.close()
+    os.truncate(library.folder / made[0].file, 20)  # its header never reached the disk
+    take = takes.get(library.connection, take_id)
+    repaired = repair_take(library.folder, take, takes.take_folder(take_id), key)
+    assert repaired.frames == 0
+    assert [(p.frames, p.sha256) for p in repaired.parts] == [
+        (0, hashlib.sha256(b"").hexdigest())] * 2
+    for track in made:
+        with SealedReader(library.folder / track.file, key, track.file) as reader:
+            assert reader.finished and reader.size == 0
+            assert reader.meta == {"samplerate": RATE, "format": "pcm24"}

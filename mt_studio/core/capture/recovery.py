@@ -75,7 +75,8 @@ def repair_take(library_folder: Path, take: Take, take_folder: str,
             if not path.exists():
                 frames, digest = 0, None
             elif part_seal is not None:
-                frames, digest = recover_part(path, part_seal, sample_format, wanted)
+                frames, digest = recover_part(path, part_seal, take.samplerate, sample_format,
+                                              wanted)
             else:
                 frames, digest = repair(path, take.samplerate, sample_format, wanted)
             held += frames

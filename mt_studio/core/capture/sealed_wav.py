@@ -14,7 +14,13 @@ from pathlib import Path
 
 from mt_studio.core.capture.file_seal import FileSeal, audio_chunk_bytes, audio_meta
 from mt_studio.core.capture.wav_stream import SampleFormat, SamplesHash
-from mt_studio.core.sealing.stream import SealedReader, SealedWriter, recover
+from mt_studio.core.sealing.stream import (
+    SealedFileError,
+    SealedReader,
+    SealedWriter,
+    read_header,
+    recover,
+)
 
 _READ_BYTES = 1 << 20
 
@@ -88,14 +94,29 @@ class SealedWavWriter:
             self._closed = True
 
 
-def recover_part(path: Path, seal: FileSeal, sample_format: SampleFormat,
+def recover_part(path: Path, seal: FileSeal, samplerate: int, sample_format: SampleFormat,
                  frames: int) -> tuple[int, str]:
     """Finish a crashed sealed recording with every chunk that authenticates, keeping at most
     FRAMES; returns the frames kept and the SHA-256 of their samples (as
-    `SealedWavWriter.sha256`). A finished one is left as it is."""
+    `SealedWavWriter.sha256`). A finished one is left as it is.
+
+    A power cut before the first sync can leave a part without its whole header, when
+    nothing of the take was durable yet (FRAMES 0): it is made again, empty and finished.
+    """
     width = sample_format.sample_bytes
+    if frames == 0 and not _has_header(path):
+        path.unlink()
+        SealedWavWriter(path, samplerate, sample_format, seal).finalize()
     kept = recover(path, seal.key, seal.name, keep_bytes=frames * width) // width
     return kept, samples_hash(path, seal, kept * width)
+
+
+def _has_header(path: Path) -> bool:
+    try:
+        read_header(path)
+    except SealedFileError:
+        return False
+    return True
 
 
 def samples_hash(path: Path, seal: FileSeal, length: int) -> str:
