@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-import soundfile as sf
 from jack_rig import JackServer, SignalsInAChildProcess, seen_by_portaudio, wait_for
 
 from mt_studio.core.capture.take_plan import TakeRequest
@@ -16,6 +15,7 @@ from mt_studio.core.looper import LooperState, Player
 from mt_studio.core.presets.model import AudioFormat
 from mt_studio.core.studio import Studio
 from mt_studio.core.studio.participant_studio import OWN_COPY
+from mt_studio.core.waveform import open_track_file
 
 PASS = "a song for every morning"
 
@@ -245,7 +245,8 @@ def test_a_layer_they_loop_on_their_input_is_a_take_of_theirs_in_their_list(band
     listed = {t.id: t for t in mine.takes()}
     shown = listed[looper.take_id]
     assert shown.is_loop and all(t.participant_ids == () for t in shown.tracks)
-    sound = sf.read(studio.folder / shown.tracks[0].file, dtype="float32")[0]
+    with open_track_file(studio.folder / shown.tracks[0].file) as file:  # sealed: the library
+        sound = file.read(dtype="float32")                                # has accounts
     assert len(sound) == RATE // 2 and np.max(np.abs(sound)) > 0.4  # the bass line
     studio.sign_in("Therese", PASS)
     kept = studio.listening.take(looper.take_id)

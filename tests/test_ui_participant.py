@@ -404,6 +404,7 @@ def test_the_sessions_keyboard_is_recorded_with_their_take_when_they_play_it(
     import mido
 
     from mt_studio.core.domain import TrackKind
+    from mt_studio.core.sealing.files import midi_file  # the library is encrypted: sealed
 
     studio, session, mine, *_rest = band
     jack_midi = "mido.backends.rtmidi/UNIX_JACK"
@@ -438,5 +439,5 @@ def test_the_sessions_keyboard_is_recorded_with_their_take_when_they_play_it(
         keyboard.close()
     take = mine.take(kept.args[0])
     (midi,) = [t for t in take.tracks if t.kind is TrackKind.MIDI]
-    notes = [m for m in mido.MidiFile(mine.folder / midi.file) if m.type == "note_on"]
+    notes = [m for m in midi_file(mine.folder / midi.file) if m.type == "note_on"]
     assert notes and all(m.note == 60 for m in notes)

@@ -73,7 +73,9 @@ class SessionLayerKeeper:
             track = takes.add_track(tx, take_id, TrackKind.AUDIO, participant_ids=layer.heard,
                                     input=player.input, isolated=player.isolated,
                                     instrument=player.label or None)
-            sha256 = write(self._studio.folder / track.file, seal_for(key, take_id, track.file))
+            seal = seal_for(key, take_id, track.file)
+            path = self._studio.folder / track.file
+            sha256 = write(path) if seal is None else write(path, seal)
             takes.add_part(tx, track.id, 1, 0, layer.frames, track.file, sha256)
             layers.add(tx, track.id, latency=layer.latency)
             self._studio._announce(TakeChanged(take_id, self.session_id))
