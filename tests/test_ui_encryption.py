@@ -1,23 +1,32 @@
-"""The window on an encrypted library: nothing read before someone signs in, and the recordings
-made before sealed after a sign-in with a dialog that says how far it got."""
+"""The window on an encrypted library: nothing read before someone signs in, the recordings made
+before sealed after a sign-in with a dialog that says how far it got, and an admin's recovery
+key, shown once and printed, never copied."""
 
 from __future__ import annotations
 
 import errno
 import os
 import shutil
+import subprocess
 import threading
+import unicodedata
 from datetime import date
 
 import pytest
+from PyQt6.QtCore import Qt
+from PyQt6.QtGui import QGuiApplication
+from PyQt6.QtPrintSupport import QPrinter
+from PyQt6.QtWidgets import QAbstractButton, QLabel
 from test_ui_access import ADMIN_PASS, SECRET_TITLE, THERAPIST_PASS, opened, shown_texts, sign_in
 
 from mt_studio.core.domain import SessionKind
 from mt_studio.core.domain.accounts import Role
 from mt_studio.core.sealing.stream import is_sealed
 from mt_studio.core.studio import Studio, file_sealing
-from mt_studio.core.studio.encryption import is_encrypted
+from mt_studio.core.studio.encryption import is_encrypted, load_key_file
 from mt_studio.core.studio.file_sealing import plain_files
+from mt_studio.ui.encryption import recovery_key_dialog
+from mt_studio.ui.encryption.recovery_key_dialog import RecoveryKeyDialog
 from mt_studio.ui.encryption.sealing_dialog import SealingDialog
 
 
@@ -210,3 +219,94 @@ def test_a_file_left_as_it_was_is_named(qtbot, old_recordings):
     assert dialog.problem.text().startswith("audio/take-1/notes.wav was left as it was: not a "
                                             "recording")
     closed(shell)
+
+
+# -- the recovery key -------------------------------------------------------------------------
+
+def recovery_action(window):
+    return next(action for action in window.admin_actions
+                if action.text() == "Make a &recovery key…")
+
+
+def made_key(qtbot, window) -> RecoveryKeyDialog:
+    recovery_action(window).trigger()
+    dialog = window.findChild(RecoveryKeyDialog)
+    assert dialog.isVisible()
+    assert any("forgotten" in label.text() for label in dialog.findChildren(QLabel)
+               if label.isVisible())
+    dialog.make_button.click()
+    qtbot.waitUntil(lambda: len(dialog.words) == 24, timeout=10000)
+    return dialog
+
+
+def test_an_admin_makes_a_recovery_key_shown_once_and_never_copied(qtbot, staffed,
+                                                                   monkeypatch):
+    shell, window = signed_in_window(qtbot, staffed)
+    dialog = made_key(qtbot, window)
+    words = dialog.shown_words()
+    assert words == dialog.words and len(words) == 24
+    library_key = load_key_file(staffed).unlock_recovery(" ".join(words))
+    assert library_key == load_key_file(staffed).unlock("Therese", ADMIN_PASS)[0]
+    assert not any("copy" in button.text().lower()
+                   for button in dialog.findChildren(QAbstractButton))
+    assert not any(label.textInteractionFlags() & Qt.TextInteractionFlag.TextSelectableByMouse
+                   for label in dialog.findChildren(QLabel))
+    clipboard = QGuiApplication.clipboard()
+    clipboard.setText("nothing else")
+    qtbot.keyClick(dialog, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+    assert clipboard.text() == "nothing else"
+    answers = [False, True]
+    asked = []
+    monkeypatch.setattr(recovery_key_dialog, "written_down",
+                        lambda _parent: asked.append(1) or answers.pop(0))
+    dialog.done_button.click()
+    assert dialog.isVisible() and dialog.shown_words() == words  # not written down: kept
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    assert not dialog.isVisible() and len(asked) == 2
+    closed(shell)
+
+
+def test_the_lock_hides_the_recovery_key_without_asking(qtbot, staffed, monkeypatch):
+    shell, window = signed_in_window(qtbot, staffed)
+    dialog = made_key(qtbot, window)
+    monkeypatch.setattr(recovery_key_dialog, "written_down",
+                        lambda _parent: pytest.fail("asked under the lock"))
+    window.lock()
+    assert not dialog.isVisible()
+    closed(shell)
+
+
+def test_only_an_admin_is_offered_a_recovery_key(qtbot, staffed):
+    shell, window = signed_in_window(qtbot, staffed, "Tor", THERAPIST_PASS)
+    assert not recovery_action(window).isEnabled()
+    closed(shell)
+
+
+def test_the_recovery_key_prints_on_one_page_with_what_it_is(qtbot, staffed, tmp_path,
+                                                              monkeypatch):
+    shell, window = signed_in_window(qtbot, staffed)
+    dialog = made_key(qtbot, window)
+    path = tmp_path / "key.pdf"
+
+    def pdf_printer(_parent):
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        printer.setOutputFileName(str(path))
+        return printer
+
+    monkeypatch.setattr(recovery_key_dialog, "choose_printer", pdf_printer)
+    dialog.print_button.click()
+    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    pages = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True,
+                           check=True).stdout
+    assert "Pages:           1" in pages
+    text = " ".join(unicodedata.normalize("NFKC", text).split())  # "ﬄ" as "ffl"
+    for number, word in enumerate(dialog.words, start=1):
+        assert f"{number}. {word}" in text
+    assert "keep it locked away" in text
+    assert str(staffed) in text.replace(" ", "")  # a long folder wraps
+    monkeypatch.setattr(recovery_key_dialog, "written_down", lambda _parent: True)
+    dialog.reject()
+    closed(shell)
+
