@@ -43,7 +43,6 @@ if TYPE_CHECKING:  # the studio loads with the library, after the first paint
     from mt_studio.ui.bridge import StudioBridge
 
 
-
 class MainWindow(QMainWindow):
     """The main window of mt_studio on one studio (a library opened).
 
@@ -256,6 +255,8 @@ class MainWindow(QMainWindow):
                                                self.change_own_passphrase)
         self.admin_actions = [  # an admin's, signed in
             self._add(settings_menu, _("&Accounts…"), lambda: self._admin_dialog("accounts")),
+            self._add(settings_menu, _("Make a &recovery key…"),
+                      lambda: _feature("encryption").make_recovery_key(self)),
             self._add(settings_menu, _("A&udit log…"), lambda: self._admin_dialog("audit"))]
         help_menu = self.menuBar().addMenu(_("&Help"))
         self._add(help_menu, _("&Manual"), self.show_manual, standard="HelpContents")

@@ -1,7 +1,8 @@
 """The main window's gate: nothing of the library shows before someone signs in (or, on the
 first run, makes the first account); the lock (idle, Ctrl+L, the Lock button) hides it all
 again, a take being recorded going on; participant mode puts "My songs" on the whole screen,
-and leaving it takes a therapist's passphrase. The rules themselves are the studio's."""
+and leaving it takes a therapist's passphrase. After every sign-in, the recordings made before
+the library was encrypted are sealed (ui/encryption). The rules themselves are the studio's."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from mt_studio.i18n import _
 from mt_studio.ui.access.gate_page import GatePage
 from mt_studio.ui.access.idle_lock import IdleWatch
 from mt_studio.ui.access.passphrase_form import PassphraseForm
+from mt_studio.ui.encryption.window_sealing import WindowSealing
 
 if TYPE_CHECKING:
     from PyQt6.QtWidgets import QMainWindow
@@ -38,6 +40,7 @@ class WindowAccess(QObject):
         self.participant: ParticipantStudio | None = None
         self._participant_page: QWidget | None = None
         self._then: Callable[[], None] | None = None  # once the gate lets someone in
+        self.sealing = WindowSealing(window)  # the files recorded before, after a sign-in
         self.idle = IdleWatch(preferences.load().lock_minutes, self)
         self.idle.idle.connect(self.lock)
         self.idle.pause()  # until someone has signed in
@@ -70,6 +73,7 @@ class WindowAccess(QObject):
             page.deleteLater()
             self._uncover()
             then()
+            self.sealing.signed_in()
 
         page.made.connect(made)
 
@@ -144,6 +148,7 @@ class WindowAccess(QObject):
         window.show_fitted()
         self._uncover()
         window.after_unlocking()
+        self.sealing.signed_in()
 
     # -- the screens ----------------------------------------------------------------------
 
@@ -159,6 +164,7 @@ class WindowAccess(QObject):
         then, self._then = self._then, None
         if then is not None:
             then()
+        self.sealing.signed_in()
 
     def _cover(self, page: QWidget) -> None:
         """Show PAGE alone: the window's work hidden, its dialogs closed (a song's versions,
