@@ -294,3 +294,29 @@ def test_the_copies_kept_before_upgrades_are_encrypted_too(tmp_path):
     assert ("Ola", "Ola Nordmann") in copy.execute(
         "SELECT pseudonym, real_name FROM participants").fetchall()
     copy.close()
+
+
+def test_forgotten_passphrases_are_recovered_with_the_recovery_key(encrypted, tmp_path, capsys):
+    from mt_studio.cli.main import main
+
+    with Studio.open(encrypted) as studio:
+        studio.sign_in(ADMIN, ADMIN_PASS)
+        words = studio.encryption.recovery_key()
+    new = tmp_path / "new.pass"
+    new.write_text("a brand new passphrase\n", encoding="utf-8")
+    misspelt = tmp_path / "misspelt"
+    misspelt.write_text(" ".join(reversed(words.split())) + "\n", encoding="utf-8")
+    recover = ["--library", str(encrypted), "user", "recover", ADMIN,
+               "--passphrase-file", str(new), "--recovery-key-file"]
+    before = key_file_path(encrypted).read_bytes()
+    assert main([*recover, str(misspelt)]) == 2
+    assert "recovery" in capsys.readouterr().err
+    assert key_file_path(encrypted).read_bytes() == before
+    right = tmp_path / "words"
+    right.write_text(words.upper() + "\n", encoding="utf-8")
+    assert main([*recover, str(right)]) == 0
+    with Studio.open(encrypted) as studio:
+        with pytest.raises(AccessRefused):
+            studio.sign_in(ADMIN, ADMIN_PASS)
+        studio.sign_in(ADMIN, "a brand new passphrase")
+        assert any(row.action == "account.recovered" for row in studio.audit.entries())

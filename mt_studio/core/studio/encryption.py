@@ -181,13 +181,8 @@ def take_key_in(studio: Studio, tx: Connection, take_id: int) -> bytes | None:
 
 def _take_key_or_none(studio: Studio, take_id: int) -> bytes | None:
     """The take's key for the keyring; None for a take deleted (the keyring names the file)."""
-    from mt_studio.core.sealing.keys import unwrap_take_key
-
-    library_key = studio._shared.library_key
     with studio._reading() as db:
-        wrapped = take_keys.get(db, take_id)
-    return None if library_key is None or wrapped is None else unwrap_take_key(
-        library_key, take_id, wrapped)
+        return take_key_in(studio, db, take_id)
 
 
 def _wrapped(library_key: bytes, take_id: int) -> bytes:
