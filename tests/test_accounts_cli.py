@@ -103,6 +103,14 @@ def test_a_disabled_account_cannot_sign_in(cli, staffed, monkeypatch):
     refused = cli("session", "list")
     # its passphrase no longer unwraps the library key, so nothing says whether it was right
     assert refused.code == 5 and "The name or the passphrase is wrong." in refused.err
+    monkeypatch.setenv("MT_STUDIO_USER", "Therese")
+    monkeypatch.setenv("MT_STUDIO_PASSPHRASE_FILE", str(staffed["admin"]))
+    enabled = cli("user", "enable", "Tor")
+    assert enabled.code == 0 and "user passwd Tor" in enabled.out
+    assert cli("user", "passwd", "Tor", "--passphrase-file", staffed["therapist"]).code == 0
+    monkeypatch.setenv("MT_STUDIO_USER", "Tor")
+    monkeypatch.setenv("MT_STUDIO_PASSPHRASE_FILE", str(staffed["therapist"]))
+    assert cli("session", "list").code == 0
 
 
 def test_a_bad_new_passphrase_is_refused_before_anything_changes(cli, staffed, tmp_path):

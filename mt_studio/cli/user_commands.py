@@ -97,6 +97,10 @@ def run_enable(args: argparse.Namespace, studio: Studio) -> int:
     changed = studio.accounts.enable(args.name)
     emit_line((_("Enabled {name}.") if changed else _("{name} could sign in already.")).format(
         name=args.name))
+    if not studio.accounts.opens_library(args.name):
+        emit_line(_("The library is encrypted and disabling took {name}'s passphrase out of "
+                    "its key file: give {name} a new passphrase ('mt-studio user passwd "
+                    "{name}') before they sign in.").format(name=args.name))
     return 0
 
 

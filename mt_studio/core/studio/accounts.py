@@ -188,6 +188,17 @@ class AccountService:
             self._admin()
             return accounts.set_disabled(tx, accounts.find(tx, name).id, False)
 
+    def opens_library(self, name: str) -> bool:
+        """Whether NAME's passphrase opens the library from its key file (always, in a plain
+        library); not once the account was disabled in an encrypted one, until an admin gives
+        it a new passphrase."""
+        studio = self._studio
+        studio._check_open()
+        with studio._reading() as db:
+            account = accounts.find(db, name)
+            return (studio._shared.library_key is None
+                    or accounts.key_entry(db, account.id) is not None)
+
     def _admin(self) -> Account:
         account = self._studio._signed_in()
         if not account.is_admin:
