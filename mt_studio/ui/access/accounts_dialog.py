@@ -91,6 +91,10 @@ class AccountsDialog(QDialog):
         """Let the chosen account sign in again."""
         if (name := self.chosen()) is not None:
             self._try(lambda: self.studio.accounts.enable(name), _("Enabled."))
+            if not self.studio.accounts.opens_library(name):
+                self.message.setText(_("Enabled. The library is encrypted, so give {name} a new "
+                                       "passphrase too (New passphrase…) before they sign "
+                                       "in.").format(name=name))
 
     def new_passphrase(self) -> None:
         """Give the chosen account a new passphrase (one's own only with the current one)."""
