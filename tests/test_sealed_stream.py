@@ -276,3 +276,20 @@ def test_the_keyring_gives_a_file_its_take_key_and_name_in_the_library(tmp_path)
     with pytest.raises(SealedFileError, match="no library") as caught:
         keyring.file_key(part)
     assert str(part) in str(caught.value)
+
+
+def test_the_keyring_names_a_file_by_where_it_really_lies_and_only_inside_its_library(tmp_path):
+    library = tmp_path / "library"
+    part = library / "audio" / "take-12" / "track-34.wav"
+    part.parent.mkdir(parents=True)
+    beside = tmp_path / "library-old" / "audio" / "take-12" / "track-34.wav"
+    beside.parent.mkdir(parents=True)
+    (tmp_path / "link").symlink_to(library)
+    keyring.install(tmp_path / "link", {12: KEY}.get)
+    try:
+        assert keyring.writing_key(part, 12) == (KEY, NAME)
+        assert keyring.writing_key(tmp_path / "link" / NAME, 12) == (KEY, NAME)
+        assert keyring.writing_key(beside, 12) is None  # a folder whose name begins alike
+    finally:
+        keyring.uninstall(library)
+    assert keyring.writing_key(part, 12) is None

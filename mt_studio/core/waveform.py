@@ -8,6 +8,7 @@ for. Every missing or malformed file raises InputError naming it.
 
 from __future__ import annotations
 
+import contextlib
 import struct
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -18,7 +19,7 @@ import soundfile as sf
 
 from mt_studio.core.capture.wav_stream import UNKNOWN_SIZE
 from mt_studio.core.errors import InputError
-from mt_studio.core.sealing.audio import open_sealed_audio
+from mt_studio.core.sealing.audio import SealedAudioFile, open_sealed_audio
 from mt_studio.core.sealing.files import midi_file
 from mt_studio.core.sealing.stream import is_sealed
 from mt_studio.i18n import _
@@ -60,18 +61,20 @@ def track_peaks(
     if start < 0:
         raise ValueError(f"start must not be negative, not {start}")
     paths = [Path(path) for path in paths]
-    total = track_frames(paths)
-    end = span_end(total, stop, length)
-    stop = min(end, total)  # a file longer than its take is shown to the take's end
-    count = max(0, end - start)
     low = np.full(columns, np.inf, dtype=np.float32)
     high = np.full(columns, -np.inf, dtype=np.float32)
-    if count:
-        # First frame (relative to START) of every column; an empty column starts where the
-        # next one does, and is left out of the reductions.
-        edges = -((-np.arange(columns + 1, dtype=np.int64) * count) // columns)
-        for offset, block in _blocks(paths, start, stop):
-            _fold_block(block, offset, edges, low, high)
+    with contextlib.ExitStack() as stack:  # each part opened once (a sealed one costs more)
+        files = [stack.enter_context(open_track_file(path)) for path in paths]
+        total = sum(file.frames for file in files)
+        end = span_end(total, stop, length)
+        stop = min(end, total)  # a file longer than its take is shown to the take's end
+        count = max(0, end - start)
+        if count:
+            # First frame (relative to START) of every column; an empty column starts where
+            # the next one does, and is left out of the reductions.
+            edges = -((-np.arange(columns + 1, dtype=np.int64) * count) // columns)
+            for offset, block in _blocks(paths, files, start, stop):
+                _fold_block(block, offset, edges, low, high)
     empty = low > high
     low[empty] = 0.0
     high[empty] = 0.0
@@ -99,20 +102,21 @@ def _fold_block(block: np.ndarray, offset: int, edges: np.ndarray, low: np.ndarr
     high[cols] = np.maximum(high[cols], np.maximum.reduceat(block, starts))
 
 
-def _blocks(paths: Sequence[Path], start: int, stop: int) -> Iterator[tuple[int, np.ndarray]]:
-    """Blocks of frames START..STOP of the parts as float32, each with its offset from START."""
+def _blocks(paths: Sequence[Path], files: Sequence[sf.SoundFile], start: int,
+            stop: int) -> Iterator[tuple[int, np.ndarray]]:
+    """Blocks of frames START..STOP of the parts (open as FILES) as float32, each with its
+    offset from START."""
     first = 0
-    for path in paths:
-        with open_track_file(path) as file:
-            last = first + file.frames
-            if last > start and first < stop:
-                position = max(start, first) - first
-                wanted = min(stop, last) - first
-                file.seek(position)
-                while position < wanted:
-                    block = _read(file, path, min(BLOCK_FRAMES, wanted - position))
-                    yield first + position - start, block
-                    position += len(block)
+    for path, file in zip(paths, files, strict=True):
+        last = first + file.frames
+        if last > start and first < stop:
+            position = max(start, first) - first
+            wanted = min(stop, last) - first
+            file.seek(position)
+            while position < wanted:
+                block = _read(file, path, min(BLOCK_FRAMES, wanted - position))
+                yield first + position - start, block
+                position += len(block)
         first = last
         if first >= stop:
             return
@@ -207,7 +211,7 @@ def file_frames(path: Path) -> int:
         return file.frames
 
 
-def open_track_file(path: Path) -> sf.SoundFile:
+def open_track_file(path: Path) -> sf.SoundFile | SealedAudioFile:
     """The file opened for reading, checked to be one whole mono recording (a sealed one is
     read as the WAV it stands for, its chunks checked as they are read)."""
     if not path.is_file():

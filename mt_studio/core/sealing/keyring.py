@@ -5,6 +5,7 @@ installs nothing, and its files stay plain."""
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -15,30 +16,32 @@ from mt_studio.i18n import _
 TakeKey = Callable[[int], "bytes | None"]
 
 _lock = threading.Lock()
-_libraries: dict[Path, TakeKey] = {}
+_libraries: dict[str, TakeKey] = {}  # by the library folder's real path
 
 
 def install(library_folder: Path, take_key: TakeKey) -> None:
     """Files under LIBRARY_FOLDER are sealed with the keys TAKE_KEY gives for a take id
     (None, or a KeyError, for a take that has none: it was deleted)."""
     with _lock:
-        _libraries[Path(library_folder).resolve()] = take_key
+        _libraries[os.path.realpath(library_folder)] = take_key
 
 
 def uninstall(library_folder: Path) -> None:
     """Forget LIBRARY_FOLDER's keys (when it locks or closes)."""
     with _lock:
-        _libraries.pop(Path(library_folder).resolve(), None)
+        _libraries.pop(os.path.realpath(library_folder), None)
 
 
 def _library_of(path: Path) -> tuple[TakeKey, str] | None:
     """The key lookup of the open library holding PATH, and PATH's name in it."""
-    resolved = Path(path).resolve()
+    # Strings, not pathlib: this runs on every sealed file opened, and pathlib doubles it.
+    resolved = os.path.realpath(path)
     with _lock:
         libraries = list(_libraries.items())
     for folder, take_key in libraries:
-        if resolved.is_relative_to(folder):
-            return take_key, resolved.relative_to(folder).as_posix()
+        inside = folder if folder.endswith(os.sep) else folder + os.sep
+        if resolved.startswith(inside):
+            return take_key, resolved[len(inside):].replace(os.sep, "/")
     return None
 
 

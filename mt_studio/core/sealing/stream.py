@@ -101,15 +101,15 @@ class _Chunks:
         return max(0, os.fstat(self.fd).st_size - len(self.header.raw)) \
             // (self.header.chunk_size + TAG_BYTES)
 
-    def finished(self) -> tuple[int, int] | None:
-        """(chunks, plaintext bytes) of the file if it is finished (its last chunk opens)."""
+    def finished(self) -> tuple[int, bytes] | None:
+        """(chunks, the last one's plaintext) of the file if it is finished (its last chunk
+        opens)."""
         layout = file_layout(os.fstat(self.fd).st_size, self.header)
         if layout is None:
             return None
         chunks, _last_bytes = layout
         last = self.open(chunks - 1, last=True)
-        return None if last is None else (chunks,
-                                          (chunks - 1) * self.header.chunk_size + len(last))
+        return None if last is None else (chunks, last)
 
     def why_unfinished(self) -> SealedFileError:
         """What is wrong with a file whose last chunk does not open."""
@@ -143,13 +143,16 @@ class SealedReader:
             if finished is None:
                 if not unfinished_ok:
                     raise self._chunks.why_unfinished()
-                count = self._chunks.present()
-                finished = (count, count * header.chunk_size)
+                self._count = self._chunks.present()
+                self.size = self._count * header.chunk_size
+                self._cached: tuple[int, memoryview] = (-1, memoryview(b""))
+            else:
+                self._count, last = finished
+                self.size = (self._count - 1) * header.chunk_size + len(last)
+                self._cached = (self._count - 1, memoryview(last))  # opened, and often read
         except BaseException:
             os.close(self._fd)
             raise
-        self._count, self.size = finished
-        self._cached: tuple[int, memoryview] = (-1, memoryview(b""))
 
     def read_at(self, offset: int, length: int) -> bytes:
         """Up to LENGTH plaintext bytes from OFFSET (fewer only at the end)."""
@@ -303,7 +306,8 @@ def recover(path, key: bytes, name: str, keep_bytes: int | None = None) -> int:
         chunks = _Chunks(fd, path, key, name)
         finished = chunks.finished()
         if finished is not None:
-            return finished[1]
+            count, last = finished
+            return (count - 1) * chunks.header.chunk_size + len(last)
         size = chunks.header.chunk_size
         present = chunks.present()
         wanted = present * size if keep_bytes is None else min(keep_bytes, present * size)
