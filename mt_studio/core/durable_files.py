@@ -90,7 +90,12 @@ def sync_folder(folder: Path) -> None:
     """Put FOLDER's entries on disk: a new or renamed file survives a power cut only then."""
     if os.name == "nt":
         return
-    fd = os.open(folder, os.O_RDONLY)
+    sync_file(folder)
+
+
+def sync_file(path: Path) -> None:
+    """Put what was written to the file at PATH on disk (a file another connection wrote)."""
+    fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)
     finally:

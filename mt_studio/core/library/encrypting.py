@@ -7,6 +7,7 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
+from mt_studio.core.durable_files import sync_file, sync_folder
 from mt_studio.core.library.database import (
     _WAL_FILES,
     MIGRATIONS,
@@ -34,17 +35,9 @@ def encrypt(library: Library, keys: LibraryKeys,
         if library.keys is not None:
             return
         db = library.connection
-        version = db.execute("PRAGMA user_version").fetchone()[0]
         db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         _remove_with_wal(copy)  # an earlier try cut short: made again
-        private_file(copy)
-        db.execute(f"ATTACH DATABASE ? AS sealed KEY \"x'{keys.database.hex()}'\"",
-                   (str(copy),))
-        try:
-            db.execute("SELECT sqlcipher_export('sealed')")
-            db.execute(f"PRAGMA sealed.user_version = {int(version)}")
-        finally:
-            db.execute("DETACH DATABASE sealed")
+        _export(db, copy, keys)
         sealed = _connect(copy, keys)
         try:
             _use_wal(sealed)
@@ -62,11 +55,11 @@ def encrypt(library: Library, keys: LibraryKeys,
         finally:
             sealed.close()
         _remove_with_wal(copy, keep_database=True)
-        _fsync(copy)
+        sync_file(copy)
         db.close()
         _remove_with_wal(database, keep_database=True)
         os.replace(copy, database)
-        _fsync(database.parent)
+        sync_folder(database.parent)
         library.connection = _connect(database, keys)
         try:
             _check_integrity(library.connection, database)
@@ -84,12 +77,17 @@ def _remove_with_wal(database: Path, *, keep_database: bool = False) -> None:
         database.with_name(database.name + end).unlink(missing_ok=True)
 
 
-def _fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
+def _export(plain: sqlite3.Connection, copy: Path, keys: LibraryKeys) -> None:
+    """Write the plain database open on PLAIN, schema, rows and version, into a new database
+    at COPY encrypted with KEYS (SQLCipher's export)."""
+    version = plain.execute("PRAGMA user_version").fetchone()[0]
+    private_file(copy)
+    plain.execute(f"ATTACH DATABASE ? AS sealed KEY \"x'{keys.database.hex()}'\"", (str(copy),))
     try:
-        os.fsync(fd)
+        plain.execute("SELECT sqlcipher_export('sealed')")
+        plain.execute(f"PRAGMA sealed.user_version = {int(version)}")
     finally:
-        os.close(fd)
+        plain.execute("DETACH DATABASE sealed")
 
 
 def encrypt_backups(folder: Path, keys: LibraryKeys) -> int:
@@ -102,20 +100,14 @@ def encrypt_backups(folder: Path, keys: LibraryKeys) -> int:
                 continue  # encrypted already
         copy = backup.with_name(backup.name + ".encrypting")
         copy.unlink(missing_ok=True)
-        private_file(copy)
         plain = sqlite3.connect(backup, isolation_level=None)
         try:
-            version = plain.execute("PRAGMA user_version").fetchone()[0]
-            plain.execute(f"ATTACH DATABASE ? AS sealed KEY \"x'{keys.database.hex()}'\"",
-                          (str(copy),))
-            plain.execute("SELECT sqlcipher_export('sealed')")
-            plain.execute(f"PRAGMA sealed.user_version = {int(version)}")
-            plain.execute("DETACH DATABASE sealed")
+            _export(plain, copy, keys)
         finally:
             plain.close()
-        _fsync(copy)
+        sync_file(copy)
         os.replace(copy, backup)
         done += 1
     if done:
-        _fsync(folder)
+        sync_folder(folder)
     return done
