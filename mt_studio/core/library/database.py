@@ -381,13 +381,13 @@ def _use_wal(connection: sqlite3.Connection, patience_seconds: float = 5.0) -> N
             time.sleep(0.05)
 
 
-def _back_up(connection: sqlite3.Connection, database: Path, version: int) -> None:
+def _back_up(connection: LibraryConnection, database: Path, version: int) -> None:
     """Keep a copy of the library as it was before an upgrade changes it; never overwrite one."""
     stamp = utc_now().strftime("%Y%m%dT%H%M%S%f")
     backup_path = database.with_name(f"{database.name}.v{version}-{stamp}.backup")
     target = sqlite3.connect(private_file(backup_path), factory=LibraryConnection)
     try:
-        _use_keys(target, getattr(connection, "keys", None))  # an encrypted library's stays so
+        _use_keys(target, connection.keys)  # an encrypted library's copy is encrypted too
         connection.backup(target)
     finally:
         target.close()

@@ -83,9 +83,10 @@ def signed_in(studio: Studio, account: Account, passphrase: str, entry: str | No
     if studio._shared.library_key is None:
         begin(studio, account, passphrase)
         return
-    with studio._transaction(bookkeeping=True) as tx:
-        if library_accounts.key_entry(tx, account.id) is not None:
+    with studio._reading() as db:  # almost always there: nothing to write
+        if library_accounts.key_entry(db, account.id) is not None:
             return
+    with studio._transaction(bookkeeping=True) as tx:
         if entry is None:
             entry = load_key_file(studio.folder).add_account(
                 account.name, passphrase, studio._shared.library_key)
@@ -101,7 +102,7 @@ def begin(studio: Studio, account: Account, passphrase: str) -> None:
     shared = studio._shared
     if shared.library_key is not None or is_encrypted(studio.folder):
         return
-    if not studio.check_ledger().intact:
+    if not _ledger_intact(studio):
         return  # a ledger in doubt is not linked again: encrypted once an admin accepts it
     library_key = new_key()
     _file, entry = KeyFile.create(key_file_path(studio.folder), library_key, account.name,
@@ -123,7 +124,7 @@ def finish(studio: Studio) -> None:
     library = studio._library
     if library.keys is not None:
         return
-    if not studio.check_ledger().intact:
+    if not _ledger_intact(studio):
         return  # read-only until an admin accepts it; encrypted at a sign-in after that
     library_key = shared.library_key
 
@@ -144,7 +145,16 @@ def finish(studio: Studio) -> None:
     from mt_studio.core.library.encrypting import encrypt_backups
 
     encrypt_backups(studio.folder, keys)
-    studio.check_ledger()
+    with studio._reading() as db:  # the chains just linked again, under the new identity
+        shared.ledger.accepted(db)
+
+
+def _ledger_intact(studio: Studio) -> bool:
+    """Whether the ledger is as mt_studio wrote it, checked now unless this process has
+    already (opening the studio, or unlocking it, checks it)."""
+    if not studio._shared.ledger.checked:
+        studio.check_ledger()
+    return studio.read_only is None
 
 
 def new_take_key(studio: Studio, tx: Connection, take_id: int) -> bytes | None:
