@@ -92,9 +92,11 @@ class WindowAccess(QObject):
         self._show_locked(studio, name)
 
     def check_sign_in(self) -> None:
-        """Show the sign-in page if the account signed in has been signed out (disabled)."""
+        """Show the sign-in page if the account signed in has been signed out (disabled);
+        not once the window is closed (its studio may be closed too)."""
         studio = self.window.studio
         if (self.locked or self.participant is not None or studio is None
+                or not self.window.isVisible()
                 or not studio.protected or studio.still_signed_in()):
             return
         self._show_locked(studio)
