@@ -5,9 +5,13 @@ from __future__ import annotations
 import gc
 import json
 import os
+import resource
+import signal
 import subprocess
 import sys
 import weakref
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -110,6 +114,20 @@ def cli(capsys: pytest.CaptureFixture[str]):
         return Result(code, captured.out, without_notice(captured.err))
 
     return run
+
+
+@contextmanager
+def file_size_limit(limit: int) -> Iterator[None]:
+    """Files this process writes may grow to LIMIT bytes meanwhile: a write past it fails with
+    EFBIG (as a full FAT stick's would), instead of the process being killed."""
+    previous = signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    limits = resource.getrlimit(resource.RLIMIT_FSIZE)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limits[1]))
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_FSIZE, limits)
+        signal.signal(signal.SIGXFSZ, previous)
 
 
 def run_command(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:

@@ -7,8 +7,6 @@ import hashlib
 import io
 import math
 import os
-import resource
-import signal
 import tempfile
 import threading
 import time
@@ -17,6 +15,7 @@ from pathlib import Path
 
 import mido
 import pytest
+from conftest import file_size_limit
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from jack_rig import JackServer, wait_for
@@ -214,15 +213,8 @@ def test_a_failed_write_is_cut_back_and_the_events_written_later(
         wait_for(lambda: recorder.events == 3, 5, "three notes to arrive")
         size = log_path.stat().st_size
         # A file-size limit 10 bytes on makes the write stop in the middle of the first line.
-        previous_handler = signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
-        limits = resource.getrlimit(resource.RLIMIT_FSIZE)
-        resource.setrlimit(resource.RLIMIT_FSIZE, (size + 10, limits[1]))
-        try:
-            with pytest.raises(OSError) as failed:
-                recorder.flush()
-        finally:
-            resource.setrlimit(resource.RLIMIT_FSIZE, limits)
-            signal.signal(signal.SIGXFSZ, previous_handler)
+        with file_size_limit(size + 10), pytest.raises(OSError) as failed:
+            recorder.flush()
         assert failed.value.errno == errno.EFBIG
         assert log_path.stat().st_size == size
         assert recorder.flush() == 3
@@ -242,15 +234,8 @@ def test_a_sealed_log_writes_a_failed_record_with_the_next_flush_and_holds_no_pl
             keyboard.send(note("note_on", pitch, 90))
         wait_for(lambda: recorder.events == 3, 5, "three notes to arrive")
         size = log_path.stat().st_size
-        previous_handler = signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
-        limits = resource.getrlimit(resource.RLIMIT_FSIZE)
-        resource.setrlimit(resource.RLIMIT_FSIZE, (size + 10, limits[1]))
-        try:
-            with pytest.raises(OSError) as failed:
-                recorder.flush()
-        finally:
-            resource.setrlimit(resource.RLIMIT_FSIZE, limits)
-            signal.signal(signal.SIGXFSZ, previous_handler)
+        with file_size_limit(size + 10), pytest.raises(OSError) as failed:
+            recorder.flush()
         assert failed.value.errno == errno.EFBIG
         assert recorder.flush() == 3  # written now, once
         keyboard.send(note("note_off", 60, 0))

@@ -8,13 +8,12 @@ from __future__ import annotations
 import errno
 import hashlib
 import os
-import resource
-import signal
 from datetime import date
 from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import file_size_limit
 
 from mt_studio.core.capture.file_seal import FileSeal, audio_chunk_bytes
 from mt_studio.core.capture.journal import read_journal
@@ -91,16 +90,10 @@ def test_a_write_that_fails_leaves_every_sealed_file_finished_at_one_length(tmp_
     files = sealed_files(tmp_path, key, sample_format=SampleFormat.FLOAT32)
     files.write(signal_of(RATE))
     limit = (tmp_path / FOLDER / "track-1.wav").stat().st_size  # not one byte more
-    previous = signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # EFBIG, not a killed process
-    limits = resource.getrlimit(resource.RLIMIT_FSIZE)
-    resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limits[1]))
-    try:
+    with file_size_limit(limit):
         with pytest.raises(OSError) as failed:
             files.write(signal_of(RATE))
         frames = files.finalize()  # as the take is finished, the limit still there
-    finally:
-        resource.setrlimit(resource.RLIMIT_FSIZE, limits)
-        signal.signal(signal.SIGXFSZ, previous)
     assert failed.value.errno == errno.EFBIG
     # What the chunks on disk held, but the last sample: the last of them is sealed again as
     # the end, in its place, and nothing is written past it.
