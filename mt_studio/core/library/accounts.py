@@ -33,15 +33,15 @@ def count(db: sqlite3.Connection) -> int:
 def add(db: sqlite3.Connection, name: str, role: Role, passphrase_hash: str) -> Account:
     """Add an account; a name already taken (in any letter case) is refused."""
     name = clean_name(name)
-    try:
-        cursor = db.execute(
-            "INSERT INTO accounts (name, lookup_key, role, passphrase, created_at)"
-            " VALUES (?, ?, ?, ?, ?)",
-            (name, lookup_key(name), role.value, passphrase_hash, to_text(utc_now())))
-    except sqlite3.IntegrityError as error:
-        raise InputError(_("An account called {name} already exists.").format(
-            name=shown(name))) from error
-    account = Account(cursor.lastrowid, name, role)
+    if db.execute("SELECT 1 FROM accounts WHERE lookup_key = ?",
+                  (lookup_key(name),)).fetchone() is not None:
+        # asked first: a failed statement spoils a PostgreSQL transaction
+        raise InputError(_("An account called {name} already exists.").format(name=shown(name)))
+    account_id = db.execute(
+        "INSERT INTO accounts (name, lookup_key, role, passphrase, created_at)"
+        " VALUES (?, ?, ?, ?, ?) RETURNING id",
+        (name, lookup_key(name), role.value, passphrase_hash, to_text(utc_now()))).fetchone()[0]
+    account = Account(account_id, name, role)
     audit.record(db, "account.added", f"account:{account.id}", role=role.value)
     return account
 

@@ -16,7 +16,7 @@ def replace(db: sqlite3.Connection, take_id: int, plugin_id: str, analysis_id: s
                (take_id, plugin_id, analysis_id))
     now = to_text(utc_now())
     db.executemany(
-        "INSERT INTO annotations (take_id, plugin_id, analysis_id, kind, start, end, label,"
+        "INSERT INTO annotations (take_id, plugin_id, analysis_id, kind, start, \"end\", label,"
         " value, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [(take_id, plugin_id, analysis_id, a.kind, a.start, a.end, a.label, a.value, now)
          for a in found])
@@ -26,7 +26,7 @@ def of_take(db: sqlite3.Connection, take_id: int,
             plugin_ids: Sequence[str] | None = None) -> list[StoredAnnotation]:
     """The take's annotations by start (only those of PLUGIN_IDS, if given)."""
     rows = db.execute(
-        "SELECT plugin_id, analysis_id, kind, start, end, label, value FROM annotations"
+        "SELECT plugin_id, analysis_id, kind, start, \"end\", label, value FROM annotations"
         " WHERE take_id = ? ORDER BY start, id", (take_id,))
     return [StoredAnnotation(p, a, Annotation(k, s, e, label, v))
             for p, a, k, s, e, label, v in rows

@@ -63,7 +63,7 @@ def entries(db: sqlite3.Connection, participant_id: int | None = None, *,
     from mt_studio.core.domain.records import AuditEntry  # not with every change's audit row
 
     query = ("SELECT id, at, action, subject, participant_id, details, actor_id,"
-             " for_participant FROM audit_log WHERE 1")
+             " for_participant FROM audit_log WHERE 1 = 1")
     params: list = []
     if participant_id is not None:
         query += " AND (participant_id = ? OR for_participant = ?)"

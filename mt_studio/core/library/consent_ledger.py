@@ -16,6 +16,7 @@ from mt_studio.core.domain.withdrawal import (
 from mt_studio.core.errors import InputError
 from mt_studio.core.library import audit
 from mt_studio.core.library.clock import from_text, to_text, utc_now
+from mt_studio.core.library.params import marks
 from mt_studio.core.library.sqlite import sqlite3
 from mt_studio.core.text import one_line
 from mt_studio.i18n import _
@@ -92,7 +93,7 @@ def events(
     params: list[int] = []
     if participant_ids is not None:
         params = sorted(set(participant_ids))
-        query += f" WHERE participant_id IN ({','.join('?' * len(params))})"
+        query += f" WHERE participant_id IN ({marks(params)})"
     return [_event(row) for row in db.execute(query + " ORDER BY id", params)]
 
 
@@ -123,7 +124,7 @@ def exports_with(
         f"""
         SELECT exports.id, exports.purpose, exports.recipient, exports.created_at, exports.title
         FROM exports JOIN export_participants ep ON ep.export_id = exports.id
-        WHERE ep.participant_id = ? AND exports.purpose IN ({','.join('?' * len(purposes))})
+        WHERE ep.participant_id = ? AND exports.purpose IN ({marks(purposes)})
         ORDER BY exports.id
         """,
         [participant_id, *purposes],

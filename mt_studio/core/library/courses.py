@@ -17,12 +17,13 @@ def add(db: sqlite3.Connection, participant_id: int, mark: CourseMark, on: date,
     not copied into the audit log)."""
     cursor = db.execute(
         "INSERT INTO course_events (participant_id, mark, on_day, reason, detail, note,"
-        " account_id, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        " account_id, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
         (participant_id, mark.value, on.isoformat(), reason, detail, note, account_id,
          to_text(at)))
     audit.record(db, f"course.{mark.value}", f"participant:{participant_id}", participant_id,
                  on=on.isoformat(), reason=reason, detail=detail, note_given=bool(note))
-    return next(e for e in events(db, participant_id) if e.id == cursor.lastrowid)
+    event_id = cursor.fetchone()[0]
+    return next(e for e in events(db, participant_id) if e.id == event_id)
 
 
 def events(db: sqlite3.Connection, participant_id: int | None = None) -> list[CourseEvent]:
@@ -43,6 +44,6 @@ def first_day(db: sqlite3.Connection, participant_id: int) -> date | None:
         "SELECT min(day) FROM (SELECT s.date AS day FROM attendance a JOIN sessions s"
         " ON s.id = a.session_id WHERE a.participant_id = :p UNION ALL SELECT s.date FROM"
         " absences a JOIN sessions s ON s.id = a.session_id WHERE a.participant_id = :p"
-        " UNION ALL SELECT joined FROM group_members WHERE participant_id = :p)",
+        " UNION ALL SELECT joined FROM group_members WHERE participant_id = :p) AS days",
         {"p": participant_id}).fetchone()
     return date.fromisoformat(day) if day else None

@@ -8,6 +8,7 @@ from mt_studio.core.domain import Purpose
 from mt_studio.core.domain.records import ExportedFile
 from mt_studio.core.library import audit
 from mt_studio.core.library.clock import to_text, utc_now
+from mt_studio.core.library.params import marks
 from mt_studio.core.library.sqlite import sqlite3
 from mt_studio.core.library.takes import Track
 
@@ -46,7 +47,7 @@ def record(
     for table, rows in parts.items():
         columns = ("export_id", *ledger_chain.EXPORT_PARTS[table])
         db.executemany(f"INSERT INTO {table} ({', '.join(columns)})"
-                       f" VALUES ({', '.join('?' * len(columns))})",
+                       f" VALUES ({marks(columns)})",
                        [(export_id, *values) for values in rows])
     audit.record(db, "export.written", f"export:{export_id}", purpose=purpose.value,
                  recipient=recipient, where=file, profile=profile,

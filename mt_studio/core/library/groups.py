@@ -23,15 +23,17 @@ def add(db: sqlite3.Connection, name: str, kind: GroupKind) -> Group:
         raise InputError(_("A group needs a name."))
     if "," in cleaned:
         raise InputError(_("The group name {name} contains a comma.").format(name=shown(cleaned)))
-    try:
-        cursor = db.execute(
-            "INSERT INTO groups (name, lookup_key, kind, created_at) VALUES (?, ?, ?, ?)",
-            (cleaned, lookup_key(cleaned), GroupKind(kind).value, to_text(utc_now())))
-    except sqlite3.IntegrityError as error:
+    existing = db.execute("SELECT name FROM groups WHERE lookup_key = ?",
+                          (lookup_key(cleaned),)).fetchone()
+    if existing is not None:  # asked first: a failed statement spoils a PostgreSQL transaction
         raise InputError(_("A group called {name} already exists.").format(
-            name=shown(find(db, cleaned).name))) from error
-    audit.record(db, "group.added", f"group:{cursor.lastrowid}", kind=GroupKind(kind).value)
-    return get(db, cursor.lastrowid)
+            name=shown(existing[0])))
+    group_id = db.execute(
+        "INSERT INTO groups (name, lookup_key, kind, created_at) VALUES (?, ?, ?, ?)"
+        " RETURNING id",
+        (cleaned, lookup_key(cleaned), GroupKind(kind).value, to_text(utc_now()))).fetchone()[0]
+    audit.record(db, "group.added", f"group:{group_id}", kind=GroupKind(kind).value)
+    return get(db, group_id)
 
 
 def find(db: sqlite3.Connection, name: str) -> Group:

@@ -14,10 +14,10 @@ def next_id(db: sqlite3.Connection, table: str) -> int:
     """The id for a new row of TABLE (one of KINDS): past every id it holds or has retired."""
     if table not in KINDS:
         raise ValueError(f"ids of {table} are not retired")
-    return db.execute(
-        f"SELECT max(coalesce((SELECT max(id) FROM {table}), 0),"
-        " coalesce((SELECT last FROM retired_ids WHERE kind = ?), 0)) + 1", (table,)
-    ).fetchone()[0]
+    held, retired = db.execute(
+        f"SELECT coalesce((SELECT max(id) FROM {table}), 0),"
+        " coalesce((SELECT last FROM retired_ids WHERE kind = ?), 0)", (table,)).fetchone()
+    return max(held, retired) + 1
 
 
 def retire(db: sqlite3.Connection, table: str, ids: Iterable[int]) -> None:
@@ -26,4 +26,5 @@ def retire(db: sqlite3.Connection, table: str, ids: Iterable[int]) -> None:
     if highest is None:
         return
     db.execute("INSERT INTO retired_ids (kind, last) VALUES (?, ?) ON CONFLICT (kind)"
-               " DO UPDATE SET last = max(last, excluded.last)", (table, highest))
+               " DO UPDATE SET last = CASE WHEN excluded.last > retired_ids.last"
+               " THEN excluded.last ELSE retired_ids.last END", (table, highest))

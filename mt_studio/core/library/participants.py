@@ -32,18 +32,17 @@ def add(db: sqlite3.Connection, pseudonym: str, real_name: str | None = None) ->
     """Add a participant; a pseudonym already taken (in any letter case) is refused."""
     pseudonym = clean_pseudonym(pseudonym)
     real_name = one_line(real_name, _("A real name"), MAX_REAL_NAME_LENGTH)
-    try:
-        cursor = db.execute(
-            "INSERT INTO participants (pseudonym, lookup_key, real_name, created_at)"
-            " VALUES (?, ?, ?, ?)",
-            (pseudonym, lookup_key(pseudonym), real_name, to_text(utc_now())),
-        )
-    except sqlite3.IntegrityError as error:
-        existing = find(db, pseudonym).pseudonym
-        raise InputError(
-            _("A participant called {pseudonym} already exists.").format(pseudonym=shown(existing))
-        ) from error
-    participant = Participant(cursor.lastrowid, pseudonym, real_name)
+    existing = db.execute("SELECT pseudonym FROM participants WHERE lookup_key = ?",
+                          (lookup_key(pseudonym),)).fetchone()
+    if existing is not None:  # asked first: a failed statement spoils a PostgreSQL transaction
+        raise InputError(_("A participant called {pseudonym} already exists.").format(
+            pseudonym=shown(existing[0])))
+    participant_id = db.execute(
+        "INSERT INTO participants (pseudonym, lookup_key, real_name, created_at)"
+        " VALUES (?, ?, ?, ?) RETURNING id",
+        (pseudonym, lookup_key(pseudonym), real_name, to_text(utc_now())),
+    ).fetchone()[0]
+    participant = Participant(participant_id, pseudonym, real_name)
     audit.record(db, "participant.added", f"participant:{participant.id}", participant.id,
                  real_name_given=real_name is not None)
     return participant

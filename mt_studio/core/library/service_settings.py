@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from mt_studio.core.domain.groups import DropoutRules
+from mt_studio.core.library.params import marks
 from mt_studio.core.library.sqlite import sqlite3
 
 _DROPOUT = {"dropout.missed_in_a_row": "missed_in_a_row",
@@ -28,7 +29,7 @@ def numbers(db: sqlite3.Connection, fields: Mapping[str, str]) -> dict[str, int]
     """The settings named in FIELDS (setting: field) that were ever written, as whole numbers,
     by field."""
     return {fields[name]: int(value) for name, value in db.execute(
-        f"SELECT name, value FROM service_settings WHERE name IN ({','.join('?' * len(fields))})",
+        f"SELECT name, value FROM service_settings WHERE name IN ({marks(fields)})",
         list(fields))}
 
 

@@ -42,11 +42,12 @@ def create(
     template = one_line(template, _("The template"))
     cursor = db.execute(
         "INSERT INTO sessions (title, kind, date, therapist, notes, template, tempo_bpm,"
-        " count_in_bars, created_at, group_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " count_in_bars, created_at, group_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        " RETURNING id",
         (title, kind.value, on.isoformat(), therapist, notes, template,
          tempo_bpm, count_in_bars, to_text(utc_now()), group_id),
     )
-    session_id = cursor.lastrowid
+    session_id = cursor.fetchone()[0]
     db.executemany(
         "INSERT INTO attendance (session_id, participant_id) VALUES (?, ?)",
         [(session_id, p.id) for p in participants],
@@ -98,7 +99,8 @@ def check_in(db: sqlite3.Connection, session_id: int, participant: Participant) 
     """Mark PARTICIPANT present in the session; False if they already were."""
     get(db, session_id)
     cursor = db.execute(
-        "INSERT OR IGNORE INTO attendance (session_id, participant_id) VALUES (?, ?)",
+        "INSERT INTO attendance (session_id, participant_id) VALUES (?, ?)"
+        " ON CONFLICT DO NOTHING",
         (session_id, participant.id),
     )
     if cursor.rowcount == 0:

@@ -16,6 +16,7 @@ from mt_studio.core.errors import InputError
 from mt_studio.core.library import audit, takes
 from mt_studio.core.library.clock import from_text, to_text, utc_now
 from mt_studio.core.library.ids import next_id
+from mt_studio.core.library.params import marks
 from mt_studio.core.library.sqlite import sqlite3
 from mt_studio.core.text import many_lines, one_line, shown
 from mt_studio.i18n import _, number_text
@@ -70,8 +71,8 @@ def create(
     notes = clean_text(notes, _("The notes"))
     writer_ids = _writer_ids(db, writers)
     now = to_text(utc_now())
-    song_id = db.execute("INSERT INTO songs (id, title, created_at) VALUES (?, ?, ?)",
-                         (next_id(db, "songs"), title, now)).lastrowid
+    song_id = db.execute("INSERT INTO songs (id, title, created_at) VALUES (?, ?, ?) RETURNING id",
+                         (next_id(db, "songs"), title, now)).fetchone()[0]
     db.executemany("INSERT INTO song_writers (song_id, participant_id) VALUES (?, ?)",
                    [(song_id, pid) for pid in writer_ids])
     db.execute("INSERT INTO song_versions (song_id, number, lyrics, notes, created_at)"
@@ -124,9 +125,9 @@ def save(
         return latest
     version_id = db.execute(
         "INSERT INTO song_versions (song_id, number, lyrics, notes, created_at)"
-        " VALUES (?, ?, ?, ?, ?)",
+        " VALUES (?, ?, ?, ?, ?) RETURNING id",
         (song_id, latest.number + 1, lyrics, notes, to_text(utc_now())),
-    ).lastrowid
+    ).fetchone()[0]
     moved = carried_lines(lines(latest), lines(lyrics))
     db.executemany(
         "INSERT INTO lyric_stamps (version_id, line, take_id, frame) VALUES (?, ?, ?, ?)",
@@ -199,7 +200,8 @@ def link_take(db: sqlite3.Connection, song_id: int, take_id: int) -> bool:
     """Link a take to the song (it was played in it); False if it already was."""
     get(db, song_id)
     takes.get(db, take_id)
-    cursor = db.execute("INSERT OR IGNORE INTO song_takes (song_id, take_id) VALUES (?, ?)",
+    cursor = db.execute("INSERT INTO song_takes (song_id, take_id) VALUES (?, ?)"
+                        " ON CONFLICT DO NOTHING",
                         (song_id, take_id))
     if cursor.rowcount == 0:
         return False
@@ -299,7 +301,7 @@ def _clean_title(title: str) -> str:
 def _writer_ids(db: sqlite3.Connection, writers: Sequence[Participant]) -> list[int]:
     ids = sorted({p.id for p in writers})
     known = {row[0] for row in db.execute(
-        f"SELECT id FROM participants WHERE id IN ({','.join('?' * len(ids))})", ids)}
+        f"SELECT id FROM participants WHERE id IN ({marks(ids)})", ids)}
     for writer in writers:
         if writer.id not in known:
             raise InputError(

@@ -31,14 +31,14 @@ def start(
     number = db.execute(
         "SELECT coalesce(max(number), 0) + 1 FROM takes WHERE session_id = ?", (session_id,)
     ).fetchone()[0]
-    cursor = db.execute(
+    take_id = next_id(db, "takes")
+    db.execute(
         "INSERT INTO takes (id, session_id, number, status, samplerate, sample_format, device,"
         " started_at) VALUES (?, ?, ?, 'recording', ?, ?, ?, ?)",
-        (next_id(db, "takes"), session_id, number, samplerate, sample_format, device,
-         to_text(utc_now())),
+        (take_id, session_id, number, samplerate, sample_format, device, to_text(utc_now())),
     )
-    audit.record(db, "take.started", f"take:{cursor.lastrowid}", session=session_id)
-    return cursor.lastrowid
+    audit.record(db, "take.started", f"take:{take_id}", session=session_id)
+    return take_id
 
 
 def take_folder(take_id: int) -> str:
@@ -67,12 +67,12 @@ def add_track(
     suffix = suffix or (".wav" if kind is TrackKind.AUDIO else ".mid")
     # An input's label, as long as the session's set-up lets it be.
     instrument = one_line(instrument, _("The instrument"), LABEL_LENGTH)
-    cursor = db.execute(
+    track_id = next_id(db, "tracks")
+    db.execute(
         "INSERT INTO tracks (id, take_id, kind, input, port, file, isolated, instrument)"
         " VALUES (?, ?, ?, ?, ?, '', ?, ?)",
-        (next_id(db, "tracks"), take_id, kind.value, input, port, int(isolated), instrument),
+        (track_id, take_id, kind.value, input, port, int(isolated), instrument),
     )
-    track_id = cursor.lastrowid
     db.execute("UPDATE tracks SET file = ? WHERE id = ?",
                (track_file(take_id, track_id, suffix), track_id))
     db.executemany(
@@ -184,7 +184,8 @@ def _takes(db: sqlite3.Connection, where: str, value: object) -> list[Take]:
 def _tracks(db: sqlite3.Connection, where: str, value: object) -> list[Track]:
     rows = db.execute(
         "SELECT id, take_id, kind, file, input, port, isolated, instrument,"
-        " (SELECT group_concat(participant_id) FROM track_participants tp"
+        " (SELECT string_agg(CAST(participant_id AS TEXT), ',' ORDER BY participant_id)"
+        "  FROM track_participants tp"
         "  WHERE tp.track_id = tracks.id)"
         f" FROM tracks WHERE {where} ORDER BY kind, input, port, id",
         (value,),
