@@ -46,10 +46,63 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     gc.freeze()
 
 
+# The library and studio tests that run twice: on an SQLite library in a folder, and on a
+# PostgreSQL library (a throwaway server of the tests' own, tests/postgres_server.py).
+BOTH_BACKENDS = {
+    "test_library", "test_consent_ledger", "test_takes", "test_songs", "test_studio",
+    "test_studio_songs", "test_studio_sharing", "test_session_editing", "test_session_state",
+    "test_accounts", "test_audit_reads", "test_deletion", "test_retention", "test_export",
+    "test_cli", "test_cli_groups", "test_part_hashes", "test_participant_studio",
+    "test_service_access", "test_stopped_coming", "test_take_restrictions", "test_demo",
+    "test_service_report",
+}
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    module = metafunc.module.__name__.rsplit(".", 1)[-1]
+    if module in BOTH_BACKENDS and "backend" in metafunc.fixturenames:
+        folder_only = metafunc.definition.get_closest_marker("folder_library") is not None
+        metafunc.parametrize("backend", ["sqlite"] if folder_only else ["sqlite", "postgresql"])
+
+
+@pytest.fixture
+def backend() -> str:
+    """Which database the test's library is on (both, in the modules of BOTH_BACKENDS)."""
+    return "sqlite"
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """A PostgreSQL server of the tests' own, started once, stopped at the end."""
+    from postgres_server import start_server, stop_server
+
+    server = start_server()
+    yield server
+    stop_server(server)
+
+
+@pytest.fixture
+def library_location(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> str:
+    """Where the test's library is: a folder, or a new database on the tests' server (its
+    recordings in a folder of the test's own)."""
+    if backend == "sqlite":
+        return str(tmp_path / "library")
+    address = request.getfixturevalue("postgres_server").new_database()
+    # beside the test's folder, not in it: some tests see that nothing was written there
+    Library.create_on_server(address, tmp_path.with_name(tmp_path.name + "-audio-store"))
+    return address
+
+
+def library_here() -> str:
+    """The test's own library, where the commands find it: a folder or a server's address."""
+    return os.environ["MT_STUDIO_LIBRARY"]
+
+
 @pytest.fixture(autouse=True)
-def private_folders(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def private_folders(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                    library_location: str) -> Path:
     """Point the library, user presets, logs and state at this test's own temporary folders."""
-    monkeypatch.setenv("MT_STUDIO_LIBRARY", str(tmp_path / "library"))
+    monkeypatch.setenv("MT_STUDIO_LIBRARY", library_location)
     monkeypatch.setenv("MT_STUDIO_PRESETS", str(tmp_path / "user-presets"))
     monkeypatch.setenv("MT_STUDIO_LOG_DIR", str(tmp_path / "logs"))
     monkeypatch.setenv("MT_STUDIO_CONFIG_DIR", str(tmp_path / "config"))
@@ -58,9 +111,9 @@ def private_folders(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @pytest.fixture
-def library(tmp_path: Path):
-    """An open, empty library in a temporary folder."""
-    with Library.open(tmp_path / "library") as opened:
+def library(library_location: str):
+    """An open, empty library in a temporary folder (or on the tests' PostgreSQL server)."""
+    with Library.open(library_location) as opened:
         yield opened
 
 

@@ -5,15 +5,20 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from mt_studio.core.library.address import is_server_address
 from mt_studio.core.library.database import DATABASE_NAME, LibraryConnection
 from mt_studio.core.library.sqlite import sqlite3
 from mt_studio.core.sealing.key_file import KeyFile
 from mt_studio.core.studio.encryption import key_file_path, library_keys
 
 
-def connect(folder: Path, name: str | None = None, passphrase: str | None = None):
+def connect(folder: Path | str, name: str | None = None, passphrase: str | None = None):
     """A connection of its own to the database of the library in FOLDER (keyed with what
-    NAME's PASSPHRASE unwraps, for an encrypted one)."""
+    NAME's PASSPHRASE unwraps, for an encrypted one), or at a PostgreSQL server's address."""
+    if is_server_address(folder):
+        from mt_studio.core.library.postgres import ServerConnection
+
+        return ServerConnection.connect(str(folder))
     connection = sqlite3.connect(Path(folder) / DATABASE_NAME, factory=LibraryConnection)
     if key_file_path(folder).exists():
         library_key, _entry = KeyFile.load(key_file_path(folder)).unlock(name, passphrase)

@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import library_files
 import pytest
+from conftest import library_here
 
 from mt_studio.core import passphrases
 from mt_studio.core.domain import SessionKind
@@ -21,7 +22,7 @@ THERAPIST_PASS = "drums before the chorus"
 
 @pytest.fixture
 def studio(tmp_path):
-    with Studio.open(tmp_path / "library") as opened:
+    with Studio.open(library_here()) as opened:
         yield opened
 
 
@@ -42,7 +43,7 @@ def test_a_library_without_accounts_is_open_and_the_first_account_closes_it(stud
     assert studio.protected and not studio.open_to_use
     with pytest.raises(AccessRefused, match="Sign in first"):
         studio.sessions.all()
-    with Studio.open(tmp_path / "library") as again:  # closed for the next one to open it too
+    with Studio.open(library_here()) as again:  # closed for the next one to open it too
         assert again.protected
         with pytest.raises(AccessRefused):
             again.consent.participants()
@@ -163,7 +164,7 @@ def test_passphrases_are_kept_only_as_argon2id_hashes_and_never_logged(staffed, 
     raw += b"".join(p.read_bytes() for p in (tmp_path / "logs").rglob("*") if p.is_file())
     for secret in (ADMIN_PASS, THERAPIST_PASS, "a guess that is wrong"):
         assert secret.encode() not in raw
-    db = library_files.connect(tmp_path / "library", "Tor", THERAPIST_PASS)
+    db = library_files.connect(library_here(), "Tor", THERAPIST_PASS)
     kept = [row[0] for row in db.execute("SELECT passphrase FROM accounts")]
     db.close()
     assert all(h.startswith("$argon2id$") for h in kept)
@@ -275,7 +276,7 @@ def test_unknown_and_disabled_sign_ins_are_audited_too(staffed):
 
 
 def test_an_account_made_elsewhere_closes_a_studio_already_open(tmp_path):
-    with Studio.open(tmp_path / "library") as window, Studio.open(tmp_path / "library") as cli:
+    with Studio.open(library_here()) as window, Studio.open(library_here()) as cli:
         assert window.open_to_use
         cli.accounts.add("Therese", Role.ADMIN, ADMIN_PASS)
         assert window.protected and not window.open_to_use
@@ -290,7 +291,7 @@ def test_the_demo_session_is_written_as_done_by_whoever_made_it(staffed):
 
 
 def test_disabling_an_account_signs_it_out_wherever_it_is_signed_in(staffed, tmp_path):
-    with Studio.open(tmp_path / "library") as elsewhere:  # another window or process
+    with Studio.open(library_here()) as elsewhere:  # another window or process
         elsewhere.sign_in("Tor", THERAPIST_PASS)
         kept = elsewhere.sessions  # held from before: refused all the same
         assert elsewhere.still_signed_in() and kept.all() == []

@@ -7,6 +7,7 @@ from __future__ import annotations
 import threading
 
 import pytest
+from conftest import library_here
 
 from mt_studio.core.domain import Purpose
 from mt_studio.core.domain.accounts import Role
@@ -21,7 +22,7 @@ THERAPIST_PASS = "drums before the chorus"
 @pytest.fixture
 def studio(tmp_path):
     """A library with an admin (Therese), a therapist (Tor) signed in, and the demo session."""
-    with Studio.open(tmp_path / "library") as opened:
+    with Studio.open(library_here()) as opened:
         opened.accounts.add("Therese", Role.ADMIN, ADMIN_PASS)
         opened.sign_in("Therese", ADMIN_PASS)
         opened.accounts.add("Tor", Role.THERAPIST, THERAPIST_PASS)

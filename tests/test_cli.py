@@ -11,7 +11,7 @@ from pathlib import Path
 
 import library_files
 import pytest
-from conftest import run_command
+from conftest import library_here, run_command
 
 from mt_studio.core.domain import Purpose, TrackKind
 from mt_studio.core.library import Library, exports, participants, songs, takes
@@ -56,11 +56,11 @@ def test_participants_round_trip_as_json(cli):
 @pytest.mark.parametrize("again", ["ola", "OLA", " Ola "])
 def test_a_pseudonym_is_taken_whatever_its_letter_case(cli, tmp_path, again):
     cli("participant", "add", "Ola")
-    before = dump(tmp_path / "library")
+    before = dump(library_here())
     result = cli("participant", "add", again)
     assert result.code == 2
     assert result.err == "mt-studio: A participant called 'Ola' already exists.\n"
-    assert dump(tmp_path / "library") == before
+    assert dump(library_here()) == before
 
 
 def test_norwegian_letters_compare_without_letter_case(cli):
@@ -100,7 +100,7 @@ def test_consent_grant_show_withdraw_and_regrant(cli, tmp_path):
 
 def test_withdrawal_names_the_exports_to_recall(cli, tmp_path, band):
     cli("consent", "grant", "Ola", "record", "community")
-    with Library.open(tmp_path / "library") as library:
+    with Library.open(library_here()) as library:
         db = library.connection
         take = takes.start(db, band, 48000)
         track = takes.add_track(db, take, TrackKind.AUDIO, input=1)
@@ -116,7 +116,7 @@ def test_withdrawal_names_the_exports_to_recall(cli, tmp_path, band):
 
 def test_withdrawing_group_consent_names_the_lead_sheets_with_their_words(cli, tmp_path, band):
     cli("consent", "grant", "Ola", "record", "group", "community")
-    with Studio.open(tmp_path / "library") as studio:
+    with Studio.open(library_here()) as studio:
         with studio._transaction() as db:
             take = takes.start(db, band, 48000)
             ola = participants.find(db, "Ola")
@@ -134,7 +134,8 @@ def test_withdrawing_group_consent_names_the_lead_sheets_with_their_words(cli, t
 
 
 def test_session_show_gives_the_contract_with_absolute_files(cli, tmp_path, band):
-    with Library.open(tmp_path / "library") as library:
+    with Library.open(library_here()) as library:
+        folder = library.folder
         db = library.connection
         take = takes.start(db, band, 48000, sample_format="pcm24")
         room = takes.add_track(db, take, TrackKind.AUDIO, input=1, participant_ids=[1, 2])
@@ -153,7 +154,7 @@ def test_session_show_gives_the_contract_with_absolute_files(cli, tmp_path, band
     assert {k: audio[k] for k in ("kind", "input", "port", "participants", "isolated")} == {
         "kind": "audio", "input": 1, "port": None, "participants": ["Kari", "Ola"],
         "isolated": False}
-    assert audio["file"] == str(tmp_path / "library" / room.file)
+    assert audio["file"] == str(folder / room.file)
     assert Path(audio["file"]).is_absolute()
     assert {k: midi[k] for k in ("kind", "input", "port", "participants", "isolated")} == {
         "kind": "midi", "input": None, "port": "Keys", "participants": ["Kari"],
@@ -215,13 +216,13 @@ def test_session_new_from_a_template_takes_its_kind_tempo_and_inputs(cli):
 ])
 def test_bad_input_is_one_line_naming_it_and_changes_nothing(cli, tmp_path, args, code, named):
     assert cli("participant", "add", "Ola").code == 0
-    before = dump(tmp_path / "library")
+    before = dump(library_here())
     result = cli(*args)
     assert result.code == code
     assert named in result.err
     assert result.err.count("\n") == 1 and result.err.startswith("mt-studio")
     assert result.out == ""
-    assert dump(tmp_path / "library") == before
+    assert dump(library_here()) == before
 
 
 @pytest.mark.parametrize("args, named", [
@@ -233,7 +234,7 @@ def test_arguments_that_are_not_utf8_exit_2_naming_the_argument(cli, tmp_path, a
     """Bytes that are not UTF-8 reach Python as surrogates: refused in one line, never stored
     or met as an unexpected error. In this process and as the installed command."""
     assert cli("participant", "add", "Kari").code == 0
-    before = dump(tmp_path / "library")
+    before = dump(library_here())
     args = [os.fsdecode(a.replace(b"TMP", os.fsencode(tmp_path))) if isinstance(a, bytes)
             else a for a in args]
     named = named.replace("TMP", str(tmp_path))
@@ -242,7 +243,7 @@ def test_arguments_that_are_not_utf8_exit_2_naming_the_argument(cli, tmp_path, a
     assert (here.code, here.err) == (2, expected)
     installed = run_command(*args)
     assert (installed.returncode, installed.stderr) == (2, expected)
-    assert dump(tmp_path / "library") == before
+    assert dump(library_here()) == before
     assert not (tmp_path / os.fsdecode(b"lib\xff")).exists()  # no library made there
 
 
@@ -254,12 +255,12 @@ def test_record_asks_consent_before_the_device(cli, tmp_path, band, extra, named
     """A take refused by consent exits 3 with no device to be found at all; once consent is
     there, the missing device is what stops it (exit 4)."""
     assert cli("consent", "grant", "Ola", "record").code == 0
-    before = dump(tmp_path / "library")
+    before = dump(library_here())
     refused = cli("record", band, "--device", "no-such-interface", *extra)
     assert refused.code == 3
     assert named in refused.err and "no-such-interface" not in refused.err
     assert refused.err.count("\n") == 1
-    assert dump(tmp_path / "library") == before
+    assert dump(library_here()) == before
     assert cli("consent", "grant", "Kari", "record").code == 0
     assert cli("record", band, "--device", "no-such-interface", *extra).code == 4
 
@@ -300,6 +301,7 @@ def test_library_option_wins_over_the_environment(cli, tmp_path):
     assert len(cli("--library", tmp_path / "other", "participant", "list", "--json").json()) == 1
 
 
+@pytest.mark.folder_library
 def test_the_installed_command_and_python_dash_m_run(tmp_path):
     helped = run_command("--help")
     assert helped.returncode == 0 and "consent" in helped.stdout and "Exit codes" in helped.stdout

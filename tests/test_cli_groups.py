@@ -7,6 +7,7 @@ import json
 from datetime import date, timedelta
 
 import pytest
+from conftest import library_here
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
@@ -112,8 +113,8 @@ def test_the_report_is_written_as_a_pdf_and_a_spreadsheet_with_small_counts_hidd
 def test_bad_input_is_one_line_exit_2_and_changes_nothing(cli, band, tmp_path, args, words):
     from tests.test_cli import dump
 
-    before = dump(tmp_path / "library")
+    before = dump(library_here())
     result = cli(*args)
     assert result.code == 2
     assert words in result.err and result.err.count("\n") == 1
-    assert dump(tmp_path / "library") == before
+    assert dump(library_here()) == before

@@ -137,6 +137,7 @@ def test_deleting_a_take_removes_every_file_made_from_it_and_only_those(library,
     assert studio.songs.all()[0].take_ids == ()
 
 
+@pytest.mark.folder_library
 def test_a_deleted_takes_words_are_gone_from_the_database_files(library, studio, band):
     assert NOTE.encode() in database_bytes(library.folder)
     studio.deletion.delete_take(band.take_id, reason="kept past its time")
@@ -198,19 +199,19 @@ KILLED = textwrap.dedent("""
 """)
 
 
-def killed_while_deleting(folder: Path, take_id: int, when: str) -> None:
+def killed_while_deleting(folder: Path | str, take_id: int, when: str) -> None:
     done = subprocess.run([sys.executable, "-c", KILLED, str(folder), str(take_id), when],
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == -9, done.stderr
 
 
 def test_a_deletion_killed_after_its_commit_is_finished_at_the_next_open(library, band):
-    folder = library.folder
+    folder, location = library.folder, library.location
     planned = [f.path for f in Studio(library).deletion.plan_take(band.take_id).files]
     library.close()
-    killed_while_deleting(folder, band.take_id, "after the commit")
+    killed_while_deleting(location, band.take_id, "after the commit")
     assert all((folder / path).exists() for path in planned)  # the rows went, not the files
-    with Studio.open(folder) as studio:
+    with Studio.open(location) as studio:
         assert not any((folder / path).exists() for path in planned)
         with pytest.raises(InputError):
             studio.listening.take(band.take_id)
@@ -219,11 +220,11 @@ def test_a_deletion_killed_after_its_commit_is_finished_at_the_next_open(library
 
 
 def test_a_deletion_killed_before_its_commit_leaves_the_take_whole(library, band):
-    folder = library.folder
+    folder, location = library.folder, library.location
     before = files_under(folder)
     library.close()
-    killed_while_deleting(folder, band.take_id, "before the commit")
-    with Studio.open(folder) as studio:
+    killed_while_deleting(location, band.take_id, "before the commit")
+    with Studio.open(location) as studio:
         assert files_under(folder) == before
         assert not any(check.damaged for check in studio.listening.verify(band.take_id))
         assert not [e for e in studio.audit.entries() if e.action == "take.deleted"]

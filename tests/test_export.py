@@ -90,7 +90,7 @@ def test_a_withdrawal_while_the_files_are_written_stops_the_export_and_removes_t
 
     monkeypatch.setattr(audio, "write", writes_until_stopped)
     monkeypatch.setattr(run, "RECHECK_SECONDS", 0.0)
-    other = Library.open(library.folder)  # another program (the window) withdraws meanwhile
+    other = Library.open(library.location)  # another program (the window) withdraws meanwhile
 
     def withdraw_once_writing(_fraction: float) -> None:
         if started.is_set() and not consent_ledger.events(other.connection, [story.ola.id])[-1] \
@@ -114,7 +114,7 @@ def test_a_withdrawal_just_before_publishing_is_caught_by_the_last_check(
 
     def watch_then_withdraw(gate, plan, job, progress, cancelled):
         real_watch(gate, plan, job, progress, cancelled)  # every file written
-        with Library.open(library.folder) as other:
+        with Library.open(library.location) as other:
             consent_ledger.withdraw(other.connection, story.per, [Purpose.COMMUNITY])
 
     monkeypatch.setattr(run, "_watch", watch_then_withdraw)
@@ -476,7 +476,7 @@ def test_a_lyrics_writer_withdrawing_while_the_files_are_written_stops_the_expor
 
     def watch_then_kari_withdraws(gate, plan, job, progress, cancelled):
         real_watch(gate, plan, job, progress, cancelled)
-        with Library.open(library.folder) as other:
+        with Library.open(library.location) as other:
             consent_ledger.withdraw(other.connection, story.kari, [Purpose.COMMUNITY])
 
     monkeypatch.setattr(run, "_watch", watch_then_kari_withdraws)

@@ -203,9 +203,11 @@ def test_the_ledger_and_the_audit_log_refuse_updates_and_deletes(library, table)
         "INSERT INTO consent_events (participant_id, purpose, action, at)"
         " VALUES (?, 'record', 'grant', '2026-11-01T00:00:00+00:00')", (participant.id,))
     first = library.connection.execute(f"SELECT * FROM {table} WHERE id = 1").fetchone()
+    replace = (f"INSERT INTO {table} SELECT * FROM {table} WHERE id = 1"
+               " ON CONFLICT (id) DO UPDATE SET at = excluded.at") if library.on_server else (
+        f"INSERT OR REPLACE INTO {table} SELECT * FROM {table} WHERE id = 1")
     with pytest.raises(library_sqlite.IntegrityError, match="append-only"):
-        library.connection.execute(
-            f"INSERT OR REPLACE INTO {table} SELECT * FROM {table} WHERE id = 1")
+        library.connection.execute(replace)
     assert library.connection.execute(f"SELECT * FROM {table} WHERE id = 1").fetchone() == first
     with pytest.raises(library_sqlite.IntegrityError, match="append-only"):
         library.connection.execute(f"UPDATE {table} SET id = id")

@@ -167,6 +167,7 @@ def test_a_part_grown_past_what_a_wav_can_hold_is_changed_not_a_crash(library, s
     assert check.state is FileState.CHANGED
 
 
+@pytest.mark.folder_library
 def test_parts_kept_before_files_were_hashed_play_as_before_and_are_unchecked(tmp_path, cli):
     folder = tmp_path / "library"  # the CLI's library in this test
     folder.mkdir()

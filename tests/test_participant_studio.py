@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from conftest import library_here
 from jack_rig import JackServer, SignalsInAChildProcess, seen_by_portaudio, wait_for
 
 from mt_studio.core.capture.take_plan import TakeRequest
@@ -25,7 +26,7 @@ def band(tmp_path):
     """A library behind an account, with the demo session: its take, everyone heard holding
     group consent; songs written by the singer with the bass player, and by the bass player
     alone. The therapist is signed in."""
-    with Studio.open(tmp_path / "library") as studio:
+    with Studio.open(library_here()) as studio:
         studio.accounts.add("Therese", Role.ADMIN, PASS)
         studio.sign_in("Therese", PASS)
         session_id = studio.sessions.create_demo()

@@ -10,6 +10,7 @@ import sqlite3
 from datetime import date, datetime, time, timedelta
 
 import pytest
+from conftest import library_here
 
 from mt_studio.core.domain import ConsentAction, ConsentEvent, Purpose, TrackPlan
 from mt_studio.core.domain.accounts import Role
@@ -114,7 +115,7 @@ def test_a_reason_holds_a_take_until_it_lapses_and_then_the_grace_days_start_aga
 def band(tmp_path):
     """A library behind accounts (an admin and a therapist, the therapist signed in), with the
     demo session: its take, everyone heard holding record, keep and group."""
-    with Studio.open(tmp_path / "library") as studio:
+    with Studio.open(library_here()) as studio:
         studio.accounts.add("Therese", Role.ADMIN, PASS)
         studio.sign_in("Therese", PASS)
         studio.accounts.add("Tor", Role.THERAPIST, PASS)

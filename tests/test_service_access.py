@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from conftest import library_here
 
 from mt_studio.core.domain.accounts import Role
 from mt_studio.core.domain.service_report import Period
@@ -19,7 +20,7 @@ YEAR = Period(date(2026, 1, 1), date(2026, 12, 31))
 @pytest.fixture
 def service(tmp_path):
     """A library with an admin and a therapist account; nobody signed in."""
-    with Studio.open(tmp_path / "library") as studio:
+    with Studio.open(library_here()) as studio:
         studio.accounts.add("Therese", Role.ADMIN, PASS)
         studio.sign_in("Therese", PASS)
         studio.accounts.add("Tor", Role.THERAPIST, PASS)

@@ -9,12 +9,13 @@ import sys
 from datetime import date
 from pathlib import Path
 
+import library_files
 import pytest
+from conftest import library_here
 
 from mt_studio.core.domain import Participant, SessionKind
 from mt_studio.core.errors import InputError
 from mt_studio.core.library import Library, audit, participants, sessions, songs, takes
-from mt_studio.core.library.database import DATABASE_NAME
 from mt_studio.core.library.songs import LyricStamp
 
 RATE = 48000
@@ -26,8 +27,8 @@ def dump(db: sqlite3.Connection) -> list[str]:
     return list(db.iterdump())
 
 
-def dump_folder(folder: Path) -> list[str]:
-    db = sqlite3.connect(folder / DATABASE_NAME)
+def dump_folder(folder: Path | str) -> list[str]:
+    db = library_files.connect(folder)
     try:
         return dump(db)
     finally:
@@ -306,7 +307,7 @@ def take_id(cli, tmp_path) -> int:
     """Ola and Kari, and a 90 s take."""
     for name in ("Ola", "Kari"):
         assert cli("participant", "add", name).code == 0
-    with Library.open(tmp_path / "library") as library:
+    with Library.open(library_here()) as library:
         return new_take(library.connection, seconds=90)
 
 
@@ -389,13 +390,13 @@ def test_bad_input_is_one_line_naming_it_and_changes_nothing(cli, tmp_path, take
     (tmp_path / "good.txt").write_text("Fine words\n", encoding="utf-8")
     (tmp_path / "lyrics.txt").write_text("Line one\nLine two\n", encoding="utf-8")
     assert cli("song", "new", "Song", "--lyrics-file", "lyrics.txt").code == 0
-    before = dump_folder(tmp_path / "library")
+    before = dump_folder(library_here())
     result = cli(*args)
     assert result.code == 2
     assert named in result.err
     assert result.err.count("\n") == 1 and result.err.startswith("mt-studio")
     assert result.out == ""
-    assert dump_folder(tmp_path / "library") == before
+    assert dump_folder(library_here()) == before
 
 
 def test_a_session_shows_its_songs_and_not_another_participants_own(library):

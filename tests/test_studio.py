@@ -6,6 +6,7 @@ import threading
 from datetime import date
 
 import pytest
+from conftest import library_here
 
 from mt_studio.core.domain import Purpose, SessionKind
 from mt_studio.core.errors import InputError
@@ -24,7 +25,7 @@ from mt_studio.core.studio import (
 
 @pytest.fixture
 def studio(tmp_path):
-    with Studio.open(tmp_path / "library") as opened:
+    with Studio.open(library_here()) as opened:
         yield opened
 
 

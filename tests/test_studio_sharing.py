@@ -37,7 +37,7 @@ def heard(studio):
 
 def logged_exports(library: Library) -> int:
     """How many exports another program sees logged: what is committed, nothing else."""
-    with Library.open(library.folder) as other:
+    with Library.open(library.location) as other:
         return other.connection.execute("SELECT count(*) FROM exports").fetchone()[0]
 
 
@@ -65,7 +65,7 @@ def withdraw_after_writing(library, story, monkeypatch):
 
     def watch_then_withdraw(gate, plan, job, progress, cancelled):
         real_watch(gate, plan, job, progress, cancelled)
-        with Library.open(library.folder) as other:
+        with Library.open(library.location) as other:
             consent_ledger.withdraw(other.connection, story.kari, [Purpose.COMMUNITY])
 
     monkeypatch.setattr(run, "_watch", watch_then_withdraw)

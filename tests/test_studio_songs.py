@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from conftest import library_here
 
 from mt_studio.core.errors import InputError
 from mt_studio.core.studio import SongChanged, Studio
@@ -10,7 +11,7 @@ from mt_studio.core.studio import SongChanged, Studio
 
 @pytest.fixture
 def studio(tmp_path):
-    with Studio.open(tmp_path / "library") as opened:
+    with Studio.open(library_here()) as opened:
         yield opened
 
 

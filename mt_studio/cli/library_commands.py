@@ -1,5 +1,6 @@
-"""`mt-studio library encrypt`, `library recovery-key` and `take extract`: the library's
-encryption at rest (docs/architecture.md, "Encrypted at rest")."""
+"""`mt-studio library init`, `library encrypt`, `library recovery-key` and `take extract`: a
+service's shared library (docs/architecture.md, "One library for the service") and the
+library's encryption at rest ("Encrypted at rest")."""
 
 from __future__ import annotations
 
@@ -15,9 +16,18 @@ from mt_studio.i18n import _, ngettext
 
 
 def register(commands: argparse._SubParsersAction) -> None:
-    """Add `library encrypt` and `library recovery-key` to the parser."""
-    parser = commands.add_parser("library", help=_("the library's encryption"))
+    """Add `library init`, `library encrypt` and `library recovery-key` to the parser."""
+    parser = commands.add_parser("library", help=_("a shared library, and the library's "
+                                                   "encryption"))
     actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
+    init = actions.add_parser(
+        "init", help=_("make a library for the whole service in an empty PostgreSQL database "
+                       "(its password from ~/.pgpass, $PGPASSWORD or a service file)"))
+    init.add_argument("address", metavar="postgresql://USER@HOST/DB")
+    init.add_argument("--audio-store", type=Path, metavar="DIR", required=True,
+                      help=_("the folder on the service's file share where its recordings "
+                             "are kept"))
+    init.set_defaults(run=run_init, needs_library=False)
     encrypt = actions.add_parser(
         "encrypt", help=_("seal every take's file still plain (recorded before the library "
                           "got its first account); safe to stop and run again"))
@@ -27,6 +37,23 @@ def register(commands: argparse._SubParsersAction) -> None:
         "recovery-key", help=_("make a recovery key (an admin's): 24 words that open the "
                                "library if every passphrase is forgotten; shown once"))
     recovery.set_defaults(run=run_recovery_key)
+
+
+def run_init(args: argparse.Namespace, _studio: None) -> int:
+    """Make the shared library and say how to open it."""
+    from mt_studio.core.errors import InputError
+    from mt_studio.core.studio.server_library import create, is_server_address, shown_address
+
+    if not is_server_address(args.address):
+        raise InputError(_("{address} is not a PostgreSQL address: give it as "
+                           "postgresql://USER@HOST/DATABASE (a library in a folder is made "
+                           "when it is first used).").format(address=args.address))
+    create(args.address, args.audio_store)
+    emit_line(_("Made a library for the service in {database}, its recordings in {store}. "
+                "Use it with: mt-studio --library {database} ... (or $MT_STUDIO_LIBRARY)")
+              .format(database=shown_address(args.address),
+                      store=args.audio_store.expanduser().absolute()))
+    return 0
 
 
 def add_take_extract(actions: argparse._SubParsersAction) -> None:

@@ -45,8 +45,10 @@ def build_parser() -> ArgumentParser:
     )
     from mt_studio.core.studio import default_library_folder
 
-    parser.add_argument("--library", metavar="DIR",  # a string: an empty one is refused
-                        help=_("the library folder (default: $MT_STUDIO_LIBRARY or {folder})")
+    parser.add_argument("--library", metavar="DIR|postgresql://USER@HOST/DB",  # a string: an
+                        # empty one is refused
+                        help=_("the library: its folder, or the service's PostgreSQL "
+                               "database (default: $MT_STUDIO_LIBRARY or {folder})")
                         .format(folder=default_library_folder()))
     parser.add_argument("--user", metavar="NAME",
                         help=_("sign in as NAME (default: $MT_STUDIO_USER); the passphrase is "

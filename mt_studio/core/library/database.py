@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import threading
-import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -13,7 +12,7 @@ from pathlib import Path
 import platformdirs
 
 from mt_studio.core.errors import LibraryError
-from mt_studio.core.library.clock import utc_now
+from mt_studio.core.library.address import is_server_address, shown_address
 from mt_studio.core.library.migrations import MIGRATIONS, Migration
 from mt_studio.core.library.sqlite import sqlite3
 from mt_studio.core.private_files import FOLDER_MODE, keep_private, private_file
@@ -42,6 +41,18 @@ class LibraryConnection(sqlite3.Connection):
     """The library's connection, knowing its keys (None: a plain library)."""
 
     keys: LibraryKeys | None = None
+    dialect = "sqlite"
+
+    def begin_write(self) -> None:
+        """Begin a transaction that changes the library: writers take turns."""
+        self.execute("BEGIN IMMEDIATE")
+
+    def begin_read(self) -> None:
+        """Begin a transaction that sees the library as committed when its first read began."""
+        self.execute("BEGIN")
+
+    def notify_changed(self) -> None:
+        """Other processes see an SQLite library's changes when they next read it."""
 
     @property
     def chain_key(self) -> bytes | None:
@@ -56,22 +67,27 @@ class LibraryConnection(sqlite3.Connection):
         return _iterdump(self)
 
 
-def default_library_folder() -> Path:
-    """The library folder: $MT_STUDIO_LIBRARY if set, else one in the user's data folder."""
+def default_library_folder() -> Path | str:
+    """The library: $MT_STUDIO_LIBRARY if set (a folder, or a PostgreSQL server's address),
+    else a folder in the user's data folder."""
     chosen = os.environ.get(LIBRARY_ENV)
+    if chosen and is_server_address(chosen):
+        return chosen.strip()
     if chosen:
         return Path(chosen).expanduser()
     return platformdirs.user_data_path("mt-studio", appauthor=False) / "library"
 
 
 class Library:
-    """An open library folder: the database and the audio files stored beside it by id."""
+    """An open library: its database (SQLite in its folder, or on a PostgreSQL server) and
+    its audio files by id (in the same folder, or in the server library's audio store)."""
 
     def __init__(self, folder: Path, connection: sqlite3.Connection,
-                 keys: LibraryKeys | None = None) -> None:
+                 keys: LibraryKeys | None = None, *, address: str | None = None) -> None:
         self.folder = folder
         self.connection = connection
         self.keys = keys  # None: a plain library (no accounts), or one not yet encrypted
+        self.address = address  # the server's address; None for a library in a folder
         # One connection for every thread: whoever uses it for a transaction or a read that
         # must not fall in another thread's transaction holds this (the studio does).
         self.lock = threading.RLock()
@@ -81,19 +97,61 @@ class Library:
              keys: LibraryKeys | None = None) -> Library:
         """Open (or create) the library in FOLDER, upgrading its schema if it is older; an
         encrypted one with KEYS (a database still plain, its encryption cut short, opens
-        plain: `keys` is then None until `encrypt`).
+        plain: `keys` is then None until `encrypt`). FOLDER may be a PostgreSQL server's
+        address instead (`server.py`): its library is made by `create_on_server`, not here.
 
         Raises LibraryError, naming the file, for a folder that cannot be written, a file that
         is not a library, a damaged database or one from a newer mt_studio, for an empty name
         (it would be the current folder), and for a missing or empty database beside recordings
         (a new library there would write over them); none is changed.
         """
+        if is_server_address(folder):
+            return cls._open_on_server(str(folder).strip(), keys)
         folder = _folder(folder)
         connection, keys = _open_connection(folder, migrations, keys)
         library = cls(folder, connection, keys)
         library.finish_removals()
         return library
 
+    @classmethod
+    def _open_on_server(cls, address: str, keys: LibraryKeys | None) -> Library:
+        from mt_studio.core.library import server
+
+        connection, store = server.open_connection(address)
+        connection.keys = keys
+        try:
+            _ensure_writable_folder(store)
+        except BaseException:
+            connection.close()
+            raise
+        library = cls(store, connection, keys, address=address)
+        library.finish_removals()
+        return library
+
+    @staticmethod
+    def create_on_server(address: str, audio_store: Path | str) -> None:
+        """Make a new library in the empty PostgreSQL database at ADDRESS, its recordings in
+        the folder AUDIO_STORE (LibraryError naming what is wrong; nothing is changed)."""
+        from mt_studio.core.library import server
+
+        store = _folder(audio_store)
+        _ensure_writable_folder(store)
+        server.create(address, store)
+
+    @property
+    def location(self) -> str:
+        """What opens this library again (in another process): its folder or its address."""
+        return str(self.folder) if self.address is None else self.address
+
+    @property
+    def on_server(self) -> bool:
+        """Whether the library's database is on a PostgreSQL server."""
+        return self.address is not None
+
+    @property
+    def shown_name(self) -> str:
+        """The library as people are shown it: its folder, or its server's address."""
+        return str(self.folder) if self.address is None else shown_address(self.address)
     @classmethod
     def locked(cls, folder: Path | str) -> Library:
         """The encrypted library in FOLDER, not yet opened: `unlock` opens it with its keys."""
@@ -111,8 +169,19 @@ class Library:
         with self.lock:
             if self.connection is not None:
                 return
-            self.connection, self.keys = _open_connection(self.folder, MIGRATIONS, keys)
+            if self.address is not None:
+                self.connection, self.keys = _open_on_server_with(self.address, keys)
+            else:
+                self.connection, self.keys = _open_connection(self.folder, MIGRATIONS, keys)
         self.finish_removals()
+
+    def lock_until_unlocked(self) -> None:
+        """Close the database until `unlock` (a server library found encrypted on opening:
+        nothing is read before a sign-in)."""
+        with self.lock:
+            if self.connection is not None:
+                self.connection.close()
+            self.connection, self.keys = None, None  # type: ignore[assignment]
 
     @property
     def database_path(self) -> Path:
@@ -129,9 +198,10 @@ class Library:
         """One all-or-nothing change: committed on success, rolled back on any exception;
         other threads' changes and reads through the lock wait meanwhile."""
         with self.lock, _named_if_read_only(self.database_path):
-            self.connection.execute("BEGIN IMMEDIATE")
+            self.connection.begin_write()
             try:
                 yield self.connection
+                self.connection.notify_changed()
             except BaseException:
                 self.connection.execute("ROLLBACK")
                 raise
@@ -142,6 +212,17 @@ class Library:
         """A connection of its own, read-only, seeing the library as committed when its first
         read began until the block ends; the library's lock is not held meanwhile (for a long
         read in a worker, such as checking the ledger)."""
+        if self.address is not None:
+            from mt_studio.core.library.postgres import ServerConnection
+
+            server = ServerConnection.connect(self.address, read_only=True)
+            server.keys = self.keys
+            try:
+                server.begin_read()
+                yield server
+            finally:
+                server.close()
+            return
         uri = f"{self.database_path.as_uri()}?mode=ro"
         connection = sqlite3.connect(uri, uri=True, isolation_level=None,
                                      check_same_thread=False, factory=LibraryConnection)
@@ -184,6 +265,20 @@ class Library:
         self.close()
 
 
+def _open_on_server_with(address: str, keys: LibraryKeys
+                         ) -> tuple[sqlite3.Connection, LibraryKeys | None]:
+    """The server library's connection, keyed with KEYS once its encryption is done (before,
+    its chains are still plain: `keys` is None until `encrypt`, as for a plain database)."""
+    from mt_studio.core.library import server
+    from mt_studio.core.library.encrypting import encrypted_on_server
+
+    connection, _store = server.open_connection(address)
+    if not encrypted_on_server(connection):
+        return connection, None
+    connection.keys = keys
+    return connection, keys
+
+
 def _folder(folder: Path | str) -> Path:
     if not str(folder).strip():
         raise LibraryError(
@@ -206,8 +301,10 @@ def _open_connection(folder: Path, migrations: Sequence[Migration],
     keep_private(folder, (database, *(database.with_name(database.name + end)
                                        for end in _WAL_FILES)))
     try:
+        from mt_studio.core.library.sqlite_upgrades import migrate
+
         _check_integrity(connection, database)
-        _migrate(connection, database, migrations)
+        migrate(connection, database, migrations)
     except BaseException:
         connection.close()
         raise
@@ -250,7 +347,7 @@ def _named_if_read_only(database: Path) -> Iterator[None]:
     try:
         yield
     except sqlite3.OperationalError as error:
-        if error.sqlite_errorcode & 0xFF == sqlite3.SQLITE_READONLY:
+        if getattr(error, "sqlite_errorcode", 0) & 0xFF == sqlite3.SQLITE_READONLY:
             raise _not_writable(database) from error
         raise
 
@@ -324,113 +421,6 @@ def _check_integrity(connection: sqlite3.Connection, database: Path) -> None:
         raise _damaged(database, error) from error
     if problems != ["ok"]:
         raise _damaged(database, problems[0])
-
-
-def _migrate(
-    connection: sqlite3.Connection, database: Path, migrations: Sequence[Migration]
-) -> None:
-    try:
-        # One statement, so one snapshot: a library another process is creating right now is
-        # seen either empty or with its version, never with tables but no version yet.
-        version, has_tables = connection.execute(
-            "SELECT (SELECT user_version FROM pragma_user_version),"
-            " (SELECT count(*) > 0 FROM sqlite_master)").fetchone()
-        if version > len(migrations):
-            raise LibraryError(
-                _(
-                    "{path} was written by a newer mt_studio (library version {found}; this one "
-                    "reads up to {known}). Update mt_studio; the library was not changed."
-                ).format(path=database, found=version, known=len(migrations))
-            )
-        if version == 0 and has_tables:
-            raise LibraryError(
-                _("{path} is an SQLite database of another program, not an mt_studio library; "
-                  "it was left as it is.").format(path=database)
-            )
-        if version == 0:
-            _refuse_over_recordings(database.parent, database)
-        # Only now that the file is known to be ours may anything be written to it.
-        _use_wal(connection)
-        connection.execute("PRAGMA foreign_keys = ON")
-        # A deleted row is overwritten with zeros, not left in a free page to be read back.
-        connection.execute("PRAGMA secure_delete = ON")
-        # FULL: a consent change or audit row that was reported as saved survives a power cut.
-        connection.execute("PRAGMA synchronous = FULL")
-        if 0 < version < len(migrations):
-            _back_up(connection, database, version)
-        for number in range(version, len(migrations)):
-            _apply(connection, migrations[number], number + 1)
-    except sqlite3.Error as error:
-        raise _damaged(database, error) from error
-
-
-def _use_wal(connection: sqlite3.Connection, patience_seconds: float = 5.0) -> None:
-    """Switch to WAL, waiting while another process switches or creates the same library.
-
-    Changing the journal mode can meet a lock without SQLite's busy handler being asked (it
-    would risk a deadlock), so the wait is here.
-    """
-    deadline = time.monotonic() + patience_seconds
-    while True:
-        try:
-            connection.execute("PRAGMA journal_mode = WAL")
-            return
-        except sqlite3.OperationalError as error:
-            if "locked" not in str(error) or time.monotonic() > deadline:
-                raise
-            time.sleep(0.05)
-
-
-def _back_up(connection: LibraryConnection, database: Path, version: int) -> None:
-    """Keep a copy of the library as it was before an upgrade changes it; never overwrite one."""
-    stamp = utc_now().strftime("%Y%m%dT%H%M%S%f")
-    backup_path = database.with_name(f"{database.name}.v{version}-{stamp}.backup")
-    target = sqlite3.connect(private_file(backup_path), factory=LibraryConnection)
-    try:
-        _use_keys(target, connection.keys)  # an encrypted library's copy is encrypted too
-        connection.backup(target)
-    finally:
-        target.close()
-
-
-def _apply(connection: sqlite3.Connection, migration: Migration, version: int) -> None:
-    connection.execute("BEGIN IMMEDIATE")
-    try:
-        # Another process may have upgraded the library while this one waited for the lock.
-        if connection.execute("PRAGMA user_version").fetchone()[0] >= version:
-            connection.execute("ROLLBACK")
-            return
-        if callable(migration):
-            migration(connection)
-        else:
-            for statement in _statements(migration):
-                connection.execute(statement)
-        connection.execute(f"PRAGMA user_version = {int(version)}")
-        problems = connection.execute("PRAGMA foreign_key_check").fetchall()
-        if problems:
-            raise sqlite3.IntegrityError(f"foreign key check failed after migration: {problems[0]}")
-    except BaseException:
-        connection.execute("ROLLBACK")
-        raise
-    connection.execute("COMMIT")
-
-
-def _statements(script: str) -> Iterator[str]:
-    """Split a migration script into statements (executescript would commit our transaction)."""
-    pending = ""
-    for piece in script.split(";"):
-        pending += piece + ";"
-        if sqlite3.complete_statement(pending):
-            if _has_code(pending):
-                yield pending
-            pending = ""
-    if _has_code(pending.removesuffix(";")):
-        yield pending
-
-
-def _has_code(text: str) -> bool:
-    lines = (line.split("--", 1)[0] for line in text.splitlines())
-    return any(line.strip().strip(";") for line in lines)
 
 
 def _damaged(database: Path, error: object) -> LibraryError:

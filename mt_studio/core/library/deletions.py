@@ -17,6 +17,7 @@ from mt_studio.core.domain import Purpose
 from mt_studio.core.domain.withdrawal import TouchedExport, TouchedLeadSheet, TouchedTake
 from mt_studio.core.library import consent_ledger, ids
 from mt_studio.core.library.clock import from_text, to_text, utc_now
+from mt_studio.core.library.params import marks
 from mt_studio.core.library.sqlite import sqlite3
 
 # Free text people type, outside the append-only tables: where a person's real name may be
@@ -30,6 +31,8 @@ KEPT_TEXT = (("consent_events", "witness"), ("consent_events", "reason"),
              ("exports", "title"), ("exports", "recipient"), ("exports", "file"),
              ("export_files", "name"), ("audit_log", "details"))
 BLOTTED = "—"  # what a real name is replaced with
+# Where a deletion removes rows, besides the free text (cleaned up after it on PostgreSQL).
+ERASED_TABLES = ("participants", "takes", "tracks", "track_parts", "take_keys", "attendance")
 
 # The rows of a take, and of a track, that go with it (by the schema's ON DELETE CASCADE).
 _TAKE_ROWS = (("tracks", "take_id = ?"), ("markers", "take_id = ?"), ("dropouts", "take_id = ?"),
@@ -91,7 +94,7 @@ def exports_of(db: sqlite3.Connection, *, take_ids: Iterable[int] = (),
     rows = db.execute(
         "SELECT id, purpose, recipient, created_at, title FROM exports WHERE id IN"
         " (SELECT export_id FROM export_tracks WHERE take_id IN"
-        f" ({','.join('?' * len(take_ids))}) OR track_id IN ({','.join('?' * len(track_ids))}))"
+        f" ({marks(take_ids)}) OR track_id IN ({marks(track_ids)}))"
         " ORDER BY id", [*take_ids, *track_ids])
     return [TouchedExport(row[0], Purpose(row[1]), row[2], from_text(row[3]), row[4])
             for row in rows]
@@ -182,11 +185,11 @@ def blot_out(db: sqlite3.Connection, name: str) -> int:
     pattern = _pattern(name)
     changed = 0
     for table, column in FREE_TEXT:
-        rows = [(rowid, text) for rowid, text in db.execute(
-            f"SELECT rowid, {column} FROM {table}") if text and pattern.search(text)]
-        db.executemany(f"UPDATE {table} SET {column} = ? WHERE rowid = ?",
-                       [(pattern.sub(BLOTTED, text), rowid) for rowid, text in rows])
-        changed += len(rows)
+        texts = {text for (text,) in db.execute(f"SELECT DISTINCT {column} FROM {table}")
+                 if text and pattern.search(text)}
+        for text in texts:  # every row holding the same words gets the same new words
+            changed += db.execute(f"UPDATE {table} SET {column} = ? WHERE {column} = ?",
+                                  (pattern.sub(BLOTTED, text), text)).rowcount
     return changed
 
 
@@ -194,6 +197,12 @@ def forget_freed_pages(db: sqlite3.Connection) -> bool:
     """Copy the write-ahead log into the database and empty it, so that what was deleted
     (zeroed by secure_delete) is in neither file; False if a reader in another process kept
     the log from being emptied (it is at the next deletion, or when that reader is done)."""
+    if getattr(db, "dialect", "sqlite") == "postgresql":
+        # PostgreSQL has no secure_delete: VACUUM at least frees the deleted rows' space for
+        # reuse at once; the server's own files and backups are its administrator's to keep.
+        for table in (*ERASED_TABLES, *dict(FREE_TEXT)):
+            db.execute(f"VACUUM {table}")
+        return True
     busy, _log, _copied = db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
     return not busy
 

@@ -15,10 +15,9 @@ from mt_studio.core.library.database import (
     LibraryKeys,
     _check_integrity,
     _connect,
-    _migrate,
-    _use_wal,
 )
 from mt_studio.core.library.sqlite import sqlite3
+from mt_studio.core.library.sqlite_upgrades import migrate, use_wal
 from mt_studio.core.private_files import private_file
 
 
@@ -29,6 +28,9 @@ def encrypt(library: Library, keys: LibraryKeys,
     chains linked with the chain key), and the copy, made durable, takes the plain one's
     place by one rename. A crash leaves either the plain database as it was or the
     encrypted one, whole. The connection is the encrypted one's from then on."""
+    if library.on_server:
+        _encrypt_on_server(library, keys, prepare)
+        return
     database = library.database_path
     copy = database.with_name(database.name + ".encrypting")
     with library.lock:
@@ -40,7 +42,7 @@ def encrypt(library: Library, keys: LibraryKeys,
         _export(db, copy, keys)
         sealed = _connect(copy, keys)
         try:
-            _use_wal(sealed)
+            use_wal(sealed)
             sealed.execute("PRAGMA foreign_keys = ON")
             sealed.execute("PRAGMA secure_delete = ON")
             sealed.execute("PRAGMA synchronous = FULL")
@@ -63,11 +65,40 @@ def encrypt(library: Library, keys: LibraryKeys,
         library.connection = _connect(database, keys)
         try:
             _check_integrity(library.connection, database)
-            _migrate(library.connection, database, MIGRATIONS)
+            migrate(library.connection, database, MIGRATIONS)
         except BaseException:
             library.connection.close()
             raise
         library.keys = keys
+
+
+ENCRYPTED_SETTING = "encrypted"
+
+
+def _encrypt_on_server(library: Library, keys: LibraryKeys,
+                       prepare: Callable[[sqlite3.Connection], None]) -> None:
+    """A PostgreSQL library's share of encrypting: the database is the server's to keep, so
+    only PREPARE's changes (take keys, the keyed chains) are made, in one transaction that
+    also marks the library encrypted."""
+    with library.lock:
+        if library.keys is not None:
+            return
+        library.connection.keys = keys  # the chains are linked with its chain key
+        try:
+            with library.transaction() as db:
+                prepare(db)
+                db.execute("INSERT INTO service_settings (name, value) VALUES (?, '1')",
+                           (ENCRYPTED_SETTING,))
+        except BaseException:
+            library.connection.keys = None
+            raise
+        library.keys = keys
+
+
+def encrypted_on_server(db: sqlite3.Connection) -> bool:
+    """Whether the PostgreSQL library on DB has been encrypted (its chains keyed)."""
+    return db.execute("SELECT 1 FROM service_settings WHERE name = ?",
+                      (ENCRYPTED_SETTING,)).fetchone() is not None
 
 
 def _remove_with_wal(database: Path, *, keep_database: bool = False) -> None:

@@ -14,6 +14,7 @@ import hmac
 import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from mt_studio.core.library.sqlite import sqlite3
@@ -106,14 +107,51 @@ def append_only_triggers(table: str, *, with_id: bool = True) -> dict[str, str]:
     return triggers
 
 
-def expected_triggers() -> dict[str, str]:
-    """Every append-only trigger the library must have, by name, as it is written."""
+def expected_triggers(db: sqlite3.Connection | None = None) -> dict[str, str]:
+    """Every append-only trigger the library on DB must have, by name, as it is written (an
+    SQLite library's when DB is None)."""
+    if dialect(db) == "postgresql":
+        return _server_triggers()
     expected: dict[str, str] = {}
     for table in CHAINS:
         expected.update(append_only_triggers(table))
     for table in (*EXPORT_PARTS, "library_identity"):
         expected.update(append_only_triggers(table, with_id=False))
     return expected
+
+
+def _server_triggers() -> dict[str, str]:
+    """A PostgreSQL library's append-only triggers: no UPDATE (ON CONFLICT DO UPDATE fires it
+    too), no DELETE, no TRUNCATE, each refused by `schema_postgresql.REFUSE_CHANGE`."""
+    triggers = {}
+    for table in (*CHAINS, *EXPORT_PARTS, "library_identity"):
+        for event, each in (("UPDATE", "ROW"), ("DELETE", "ROW"), ("TRUNCATE", "STATEMENT")):
+            name = f"{table}_no_{event.lower()}"
+            triggers[name] = (f"CREATE TRIGGER {name} BEFORE {event} ON public.{table} FOR EACH "
+                              f"{each} EXECUTE FUNCTION mt_studio_refuse_change()")
+    return triggers
+
+
+def dialect(db: object) -> str:
+    """"sqlite" or "postgresql": which database the connection DB is to."""
+    return getattr(db, "dialect", "sqlite")
+
+
+@contextmanager
+def append_only_lifted(db: sqlite3.Connection) -> Iterator[None]:
+    """Inside DB's transaction: the append-only triggers dropped for the block (relinking the
+    chains, a new identity), made again as written after it."""
+    server = dialect(db) == "postgresql"
+    for name in expected_triggers(db):
+        table = name.rsplit("_no_", 1)[0]
+        db.execute(f"DROP TRIGGER IF EXISTS {name}" + (f" ON {table}" if server else ""))
+    yield
+    if server:  # the function they call, as written (an altered one is put right too)
+        from mt_studio.core.library.schema_postgresql import REFUSE_CHANGE
+
+        db.execute(REFUSE_CHANGE.replace("CREATE FUNCTION", "CREATE OR REPLACE FUNCTION", 1))
+    for sql in expected_triggers(db).values():
+        db.execute(sql)
 
 
 def new_identity(db: sqlite3.Connection) -> None:
@@ -165,12 +203,40 @@ def verify(db: sqlite3.Connection, seen: dict[str, Head] | None = None
 
 def missing_trigger(db: sqlite3.Connection) -> Finding | None:
     """The first append-only trigger missing or not as written, or None."""
+    if dialect(db) == "postgresql":
+        return _missing_server_trigger(db)
     present = {name: sql for name, sql in db.execute(
         "SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")}
     for name, sql in expected_triggers().items():
         if _normal(present.get(name)) != _normal(sql):
             return Finding("trigger", name.rsplit("_no_", 1)[0], trigger=name)
     return None
+
+
+def _missing_server_trigger(db: sqlite3.Connection) -> Finding | None:
+    """The first trigger of a PostgreSQL library missing, disabled or not as written (its
+    function altered counts against every trigger)."""
+    from mt_studio.core.library.schema_postgresql import REFUSE_CHANGE
+
+    function = db.execute(
+        "SELECT p.prosrc FROM pg_proc p JOIN pg_namespace n"
+        " ON n.oid = p.pronamespace WHERE p.proname = 'mt_studio_refuse_change'"
+        " AND n.nspname = 'public'").fetchone()
+    function_intact = function is not None and _normal(function[0]) == _normal(
+        _body(REFUSE_CHANGE))
+    present = {name: (sql, enabled) for name, sql, enabled in db.execute(
+        "SELECT tgname, pg_get_triggerdef(oid), tgenabled FROM pg_trigger"
+        " WHERE NOT tgisinternal")}
+    for name, sql in expected_triggers(db).items():
+        found, enabled = present.get(name, (None, None))
+        if not function_intact or enabled != "O" or _normal(found) != _normal(sql):
+            return Finding("trigger", name.rsplit("_no_", 1)[0], trigger=name)
+    return None
+
+
+def _body(definition: str) -> str:
+    """What a PL/pgSQL function does: the text between its $$ quotes."""
+    return definition.split("$$")[1]
 
 
 def _normal(sql: str | None) -> str | None:

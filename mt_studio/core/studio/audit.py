@@ -62,11 +62,8 @@ class AuditService:
             raise InputError(_("Say why the library is accepted as it is (--reason)."))
         found = studio.check_ledger()
         with studio._transaction(bookkeeping=True) as tx:
-            for name in ledger_chain.expected_triggers():
-                tx.execute(f"DROP TRIGGER IF EXISTS {name}")
-            ledger_chain.relink(tx)
-            for sql in ledger_chain.expected_triggers().values():
-                tx.execute(sql)
+            with ledger_chain.append_only_lifted(tx):
+                ledger_chain.relink(tx)
             audit.record(tx, "ledger.accepted", "ledger", reason=reason, problem=found.problem,
                          kind=found.kind, table=found.table, row=found.row_id,
                          trigger=found.trigger, heads_found=found.heads)

@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING
 from mt_studio.core.errors import InputError
 from mt_studio.core.library import accounts as library_accounts
 from mt_studio.core.library import audit, ledger_chain, take_keys
-from mt_studio.core.library.database import LibraryKeys
+from mt_studio.core.library.address import is_server_address
+from mt_studio.core.library.database import Library, LibraryKeys
 from mt_studio.core.sealing import keyring
 from mt_studio.i18n import _
 
@@ -40,6 +41,19 @@ def is_encrypted(folder: Path) -> bool:
     """Whether the library in FOLDER has a key (its database and files are, or are being,
     encrypted)."""
     return key_file_path(folder).exists()
+
+
+def library_to_open(location: Path | str) -> Library:
+    """The library at LOCATION (a folder or a server's address), opened; or, when it is
+    encrypted, locked until a sign-in unlocks it (nothing is read before)."""
+    if is_server_address(location):
+        library = Library.open(location)  # its key file is in its audio store
+        if is_encrypted(library.folder):
+            library.lock_until_unlocked()
+        return library
+    if str(location).strip() and is_encrypted(Path(location).expanduser()):
+        return Library.locked(location)
+    return Library.open(location)
 
 
 def library_keys(library_key: bytes) -> LibraryKeys:
@@ -131,12 +145,9 @@ def finish(studio: Studio) -> None:
     def prepare(db: Connection) -> None:
         for take_id in take_keys.takes_without(db):
             take_keys.put(db, take_id, _wrapped(library_key, take_id))
-        for name in ledger_chain.expected_triggers():
-            db.execute(f"DROP TRIGGER IF EXISTS {name}")
-        ledger_chain.new_identity(db)
-        ledger_chain.relink(db)
-        for sql in ledger_chain.expected_triggers().values():
-            db.execute(sql)
+        with ledger_chain.append_only_lifted(db):
+            ledger_chain.new_identity(db)
+            ledger_chain.relink(db)
         with studio._acting():
             audit.record(db, "library.encrypted", "library")
 

@@ -89,11 +89,10 @@ class Studio:
         worker once it has painted)."""
         from mt_studio.core.studio import encryption
 
-        if str(folder).strip() and encryption.is_encrypted(Path(folder).expanduser()):
-            studio = cls(Library.locked(folder))  # nothing is read before a sign-in
+        studio = cls(encryption.library_to_open(folder))
+        if not studio._library.is_open:  # encrypted: nothing is read before a sign-in
             studio._shared.check_ledger_at_unlock = check_ledger
             return studio
-        studio = cls(Library.open(folder))
         if check_ledger:
             try:
                 studio.check_ledger()
