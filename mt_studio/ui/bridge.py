@@ -21,8 +21,9 @@ class StudioBridge(QObject):
     `attendance_changed(session_id)`, `setup_changed(session_id)`,
     `participant_added(participant_id)`, `consent_changed(participant_id)`,
     `take_changed(take_id, session_id)`, `song_changed(song_id)`,
-    `export_logged(export_id, take_id)`, `group_changed(group_id)` and
-    `course_changed(participant_id)`; `changed(event)` for any of them."""
+    `export_logged(export_id, take_id)`, `group_changed(group_id)`,
+    `course_changed(participant_id)` and `reach_changed(reachable)` (a shared library's
+    server lost or back); `changed(event)` for any of them."""
 
     changed = pyqtSignal(object)
     session_changed = pyqtSignal(int)
@@ -35,6 +36,7 @@ class StudioBridge(QObject):
     export_logged = pyqtSignal(int, int)
     group_changed = pyqtSignal(int)
     course_changed = pyqtSignal(int)
+    reach_changed = pyqtSignal(bool)
 
     def __init__(self, studio: Studio, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -77,6 +79,7 @@ class StudioBridge(QObject):
             ExportLogged,
             GroupChanged,
             ParticipantAdded,
+            ServerReach,
             SessionChanged,
             SetupChanged,
             SongChanged,
@@ -104,4 +107,6 @@ class StudioBridge(QObject):
                 self.group_changed.emit(group_id)
             case CourseChanged(participant_id):
                 self.course_changed.emit(participant_id)
+            case ServerReach(reachable):
+                self.reach_changed.emit(reachable)
         self.changed.emit(event)

@@ -9,8 +9,6 @@ from PyQt6.QtCore import QEvent, Qt, QTimer, QUrl, pyqtSignal
 from PyQt6.QtGui import QAction, QDesktopServices, QKeySequence
 from PyQt6.QtWidgets import (
     QApplication,
-    QHBoxLayout,
-    QLabel,
     QMainWindow,
     QPushButton,
     QSplitter,
@@ -20,7 +18,9 @@ from PyQt6.QtWidgets import (
 
 from mt_studio.i18n import _, ngettext
 from mt_studio.ui.common.error_reporter import ErrorReporter
+from mt_studio.ui.common.opening_page import opening_page
 from mt_studio.ui.common.read_only_banner import ReadOnlyBanner, with_banner
+from mt_studio.ui.common.server_banner import ServerBanner
 from mt_studio.ui.common.window_size import (  # noqa: F401 - the window's, as tests ask
     PREFERRED_SIZE,
     TITLE_BAR,
@@ -72,7 +72,7 @@ class MainWindow(QMainWindow):
         self.sessions = SessionList()
         self.welcome: Welcome | None = None  # once the library is open
         self.pages = QStackedWidget()
-        self.pages.addWidget(_opening_page())
+        self.pages.addWidget(opening_page())
         # Side by side (the default): no Qt enum is touched before the first paint, as the
         # first touch builds all of them (12 ms).
         splitter = QSplitter()
@@ -85,7 +85,8 @@ class MainWindow(QMainWindow):
         self.screens.addWidget(splitter)
         self.read_only_banner = banner = ReadOnlyBanner()  # shown if the ledger was changed
         banner.shown.connect(lambda: self.studio.open_to_use and self.after_unlocking())
-        self.setCentralWidget(with_banner(self.read_only_banner, self.screens))
+        self.server_banner = lost = ServerBanner()  # while a shared library's server is lost
+        self.setCentralWidget(with_banner(self.read_only_banner, self.screens, lost))
         self._access: WindowAccess | None = None
         self._lock_button: QPushButton | None = None  # once the studio is open, with accounts
         self._recovery_waits = False  # the window locked before the recovery at start ran
@@ -133,6 +134,7 @@ class MainWindow(QMainWindow):
             from mt_studio.ui.bridge import StudioBridge
 
             self.bridge = StudioBridge(studio, self)
+            self.server_banner.listen(studio, self.bridge)
         self.sessions.attach(studio, self.bridge)
         self.set_library_actions(studio is not None)
         if studio is not None and studio.protected and self._lock_button is None:
@@ -360,10 +362,12 @@ class MainWindow(QMainWindow):
         try:
             recovered = self.studio.recording.recover()
         except Exception:
+            from mt_studio.core.logs import log_file
+
             _log().exception("recovery at start failed")
             self.reporter.report(_("Recovery did not finish"), _(
                 "Some takes left by an earlier crash could not be repaired yet. They are kept "
-                "as they are. Details are in the log: {log}").format(log=_log_file()))
+                "as they are. Details are in the log: {log}").format(log=log_file()))
             return
         if not recovered:
             return
@@ -384,6 +388,7 @@ class MainWindow(QMainWindow):
             self.session_view.release()
         for timer in self._after_opening:
             timer.stop()
+        self.server_banner.stop()
         super().closeEvent(event)
 
     def open_session(self, session_id: int) -> None:
@@ -468,17 +473,9 @@ class MainWindow(QMainWindow):
 
     def open_log_folder(self) -> None:
         """Show the folder with the log in the file manager."""
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(_log_file().parent)))
+        from mt_studio.core.logs import log_file
 
-
-def _opening_page() -> QWidget:
-    """"Opening the library…", in the middle (by stretches: see the splitter's comment)."""
-    page = QWidget()
-    row = QHBoxLayout(page)
-    row.addStretch()
-    row.addWidget(QLabel(_("Opening the library…")))
-    row.addStretch()
-    return page
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(log_file().parent)))
 
 
 def _feature(name: str):
@@ -491,9 +488,3 @@ def _log():
     import logging
 
     return logging.getLogger(__name__)
-
-
-def _log_file():
-    from mt_studio.core.logs import log_file
-
-    return log_file()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -51,7 +52,7 @@ class LibraryConnection(sqlite3.Connection):
         """Begin a transaction that sees the library as committed when its first read began."""
         self.execute("BEGIN")
 
-    def notify_changed(self) -> None:
+    def notify_changed(self, notices: Sequence[str]) -> None:
         """Other processes see an SQLite library's changes when they next read it."""
 
     @property
@@ -88,9 +89,25 @@ class Library:
         self.connection = connection
         self.keys = keys  # None: a plain library (no accounts), or one not yet encrypted
         self.address = address  # the server's address; None for a library in a folder
+        self.origin = secrets.token_hex(6)  # tells this door's own notices from others'
+
         # One connection for every thread: whoever uses it for a transaction or a read that
         # must not fall in another thread's transaction holds this (the studio does).
         self.lock = threading.RLock()
+
+    def listen(self, heard: Callable[[str], None],
+               reach: Callable[[bool], None]) -> Callable[[], None]:
+        """Call HEARD with every notice committed to a server library (by anyone; see
+        `origin`), and REACH with False when the server is lost and True when it is back, in
+        a thread of its own; the call returned stops it. A library in a folder hears
+        nothing."""
+        if self.address is None:
+            return lambda: None
+        from mt_studio.core.library.postgres import ChangeListener
+
+        listener = ChangeListener(self.address, heard, reach)
+        listener.start()
+        return listener.stop
 
     @classmethod
     def open(cls, folder: Path | str, migrations: Sequence[Migration] = MIGRATIONS, *,
@@ -201,7 +218,6 @@ class Library:
             self.connection.begin_write()
             try:
                 yield self.connection
-                self.connection.notify_changed()
             except BaseException:
                 self.connection.execute("ROLLBACK")
                 raise

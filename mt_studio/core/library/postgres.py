@@ -13,7 +13,8 @@ above catches one family. The connection's password is never in the address: lib
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+import threading
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -54,26 +55,18 @@ class ServerConnection:
 
     dialect = "postgresql"
 
-    def __init__(self, raw: psycopg.Connection, address: str) -> None:
+    def __init__(self, raw: psycopg.Connection, address: str, read_only: bool = False) -> None:
         self.raw = raw
         self.address = address
+        self.read_only = read_only
         self.keys = None  # an encrypted library's keys, as LibraryConnection.keys
+        self._in_transaction = False
 
     @classmethod
     def connect(cls, address: str, *, read_only: bool = False) -> ServerConnection:
         """A new connection to ADDRESS (LibraryError naming the server when it cannot)."""
         check_address(address)
-        try:
-            raw = psycopg.connect(make_conninfo(
-                address, application_name="mt-studio", connect_timeout=10),
-                autocommit=True)
-        except psycopg.Error as error:
-            raise unreachable(address, error) from error
-        raw.adapters.register_dumper(bool, _IntegerFlag)
-        raw.adapters.register_loader("numeric", _Number)
-        if read_only:
-            raw.execute("SET default_transaction_read_only = on")
-        return cls(raw, address)
+        return cls(_raw_connection(address, read_only), address, read_only)
 
     @property
     def chain_key(self) -> bytes | None:
@@ -81,15 +74,26 @@ class ServerConnection:
         return None if self.keys is None else self.keys.chain
 
     def execute(self, sql: str, params: Sequence[Any] | None = None) -> psycopg.Cursor:
-        """Run one statement of the library's SQL; its cursor."""
+        """Run one statement of the library's SQL; its cursor. A connection lost to the
+        server is LibraryError naming it; the next statement outside a transaction connects
+        again (a window goes on once the server is back)."""
+        if self.raw.closed and not self._in_transaction:
+            self.raw = _raw_connection(self.address, self.read_only)
         try:
             if params is None:
-                return self.raw.execute(sql)
-            if isinstance(params, Mapping):
-                return self.raw.execute(_named_placeholders(sql), params)
-            return self.raw.execute(_placeholders(sql), tuple(params))
+                cursor = self.raw.execute(sql)
+            elif isinstance(params, Mapping):
+                cursor = self.raw.execute(_named_placeholders(sql), params)
+            else:
+                cursor = self.raw.execute(_placeholders(sql), tuple(params))
         except psycopg.Error as error:
+            if self.raw.closed:
+                self._in_transaction = False  # it went with the connection
+                raise unreachable(self.address, error) from error
             raise as_dbapi_error(error) from error
+        if sql.startswith(("BEGIN", "COMMIT", "ROLLBACK")):
+            self._in_transaction = sql.startswith("BEGIN")
+        return cursor
 
     def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> psycopg.Cursor:
         """Run one statement once for each of ROWS."""
@@ -109,9 +113,11 @@ class ServerConnection:
         """Begin a transaction that sees the library as committed when it began."""
         self.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
 
-    def notify_changed(self) -> None:
-        """Tell every window on this library, at this transaction's commit, that it changed."""
-        self.execute("SELECT pg_notify(?, '')", (CHANGES_CHANNEL,))
+    def notify_changed(self, notices: Sequence[str]) -> None:
+        """Tell every listener to this library NOTICES (each under 8000 bytes), at this
+        transaction's commit (never for one rolled back)."""
+        for notice in notices:
+            self.execute("SELECT pg_notify(?, ?)", (CHANGES_CHANNEL, notice))
 
     def iterdump(self) -> Iterator[str]:
         """Every row of every table, as text, in an order of their own: to compare a library
@@ -130,6 +136,66 @@ class ServerConnection:
     @property
     def closed(self) -> bool:
         return self.raw.closed
+
+
+class ChangeListener:
+    """A connection of its own that LISTENs for the library's notices, in a thread: HEARD gets
+    each one's text; REACH gets False when the server is lost (then it tries again every
+    RETRY_SECONDS) and True when it is back."""
+
+    RETRY_SECONDS = 2.0
+
+    def __init__(self, address: str, heard: Callable[[str], None],
+                 reach: Callable[[bool], None]) -> None:
+        self._address = address
+        self._heard = heard
+        self._reach = reach
+        self._stopping = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="library notices", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Stop listening (within half a second)."""
+        self._stopping.set()
+        if self._thread.is_alive() and self._thread is not threading.current_thread():
+            self._thread.join(timeout=5)
+
+    def _run(self) -> None:
+        lost = False
+        while not self._stopping.is_set():
+            try:
+                with psycopg.connect(make_conninfo(
+                        self._address, application_name="mt-studio notices",
+                        connect_timeout=5), autocommit=True) as connection:
+                    connection.execute(f"LISTEN {CHANGES_CHANNEL}")
+                    if lost:
+                        lost = False
+                        self._reach(True)
+                    while not self._stopping.is_set():
+                        for notice in connection.notifies(timeout=0.5):
+                            self._heard(notice.payload)
+            except psycopg.Error:
+                if not lost:
+                    lost = True
+                    self._reach(False)
+                self._stopping.wait(self.RETRY_SECONDS)
+
+
+def _raw_connection(address: str, read_only: bool) -> psycopg.Connection:
+    """psycopg's connection to ADDRESS, reading and writing the library's values as SQLite's
+    connection does."""
+    try:
+        raw = psycopg.connect(make_conninfo(address, application_name="mt-studio",
+                                            connect_timeout=10), autocommit=True)
+    except psycopg.Error as error:
+        raise unreachable(address, error) from error
+    raw.adapters.register_dumper(bool, _IntegerFlag)
+    raw.adapters.register_loader("numeric", _Number)
+    if read_only:
+        raw.execute("SET default_transaction_read_only = on")
+    return raw
 
 
 def as_dbapi_error(error: psycopg.Error) -> sqlite3.Error:

@@ -86,3 +86,11 @@ class CourseChanged(Event):
     """A therapist wrote that PARTICIPANT_ID's course ended, began again, or goes on."""
 
     participant_id: int
+
+
+@dataclass(frozen=True)
+class ServerReach(Event):
+    """The server of a shared library was lost (REACHABLE False: nothing can be saved until
+    it is back) or is back (True: whatever changed meanwhile may be redrawn)."""
+
+    reachable: bool

@@ -25,6 +25,7 @@ from mt_studio.core.library import (
     sessions,
 )
 from mt_studio.core.library import accounts as library_accounts
+from mt_studio.core.studio import elsewhere
 from mt_studio.core.studio.event_hub import Events
 from mt_studio.core.studio.ledger import LedgerCheck, LedgerWatch
 from mt_studio.i18n import _
@@ -418,6 +419,7 @@ class Studio:
             try:
                 with self._library.transaction() as db:
                     yield db
+                    elsewhere.tell_at_commit(db, shared.pending, self._library.origin)
                 announced = shared.pending
             finally:
                 shared.pending, shared.writer = None, None

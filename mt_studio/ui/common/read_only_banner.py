@@ -85,12 +85,13 @@ class ReadOnlyBanner(QFrame):
             error=error))
 
 
-def with_banner(banner: ReadOnlyBanner, content: QWidget) -> QWidget:
-    """CONTENT with BANNER above it."""
+def with_banner(banner: QWidget, content: QWidget, *more: QWidget) -> QWidget:
+    """CONTENT with BANNER (and MORE banners) above it."""
     holder = QWidget()
     layout = QVBoxLayout(holder)
     layout.setContentsMargins(0, 0, 0, 0)
     layout.setSpacing(0)
-    layout.addWidget(banner)
+    for shown in (banner, *more):
+        layout.addWidget(shown)
     layout.addWidget(content, 1)
     return holder
