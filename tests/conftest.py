@@ -51,10 +51,9 @@ def pytest_collection_finish(session: pytest.Session) -> None:
 BOTH_BACKENDS = {
     "test_library", "test_consent_ledger", "test_takes", "test_songs", "test_studio",
     "test_studio_songs", "test_studio_sharing", "test_session_editing", "test_session_state",
-    "test_accounts", "test_audit_reads", "test_deletion", "test_retention", "test_export",
-    "test_cli", "test_cli_groups", "test_part_hashes", "test_participant_studio",
-    "test_service_access", "test_stopped_coming", "test_take_restrictions", "test_demo",
-    "test_service_report",
+    "test_accounts", "test_audit_reads", "test_deletion", "test_retention",
+    "test_participant_studio", "test_service_access", "test_stopped_coming",
+    "test_take_restrictions",
 }
 
 

@@ -115,6 +115,24 @@ def test_the_password_comes_from_pgpass_and_an_unreachable_server_is_named(
         postgres_server.start()
 
 
+def test_a_service_file_names_the_server_and_the_database(postgres_server, tmp_path,
+                                                          monkeypatch):
+    """A municipality's IT may hand out a pg_service.conf instead of an address."""
+    database = postgres_server.new_database().rsplit("/", 1)[1]
+    services = tmp_path / "pg_service.conf"
+    services.write_text(f"[musikkterapi]\nhost=127.0.0.1\nport={postgres_server.port}\n"
+                        f"dbname={database}\nuser=mt\n")
+    monkeypatch.setenv("PGSERVICEFILE", str(services))
+    address = "postgresql://?service=musikkterapi"
+    made = run_command("library", "init", address, "--audio-store", str(tmp_path / "store"))
+    assert made.returncode == 0, made.stderr
+    assert "postgresql://?service=musikkterapi" in made.stdout
+    assert run_command("--library", address, "participant", "add", "Ola").returncode == 0
+    with Library.open(postgres_server.address(database)) as library:
+        assert [p.pseudonym for p in participants.all_participants(library.connection)] \
+            == ["Ola"]
+
+
 def test_writers_on_two_connections_take_turns_and_the_ledger_stays_one_chain(
         library_on_server):
     """Two therapists' computers granting and withdrawing at the same moment: every row is

@@ -25,7 +25,9 @@ def shown_address(address: str) -> str:
     except ValueError:
         return "postgresql://?"
     user = f"{parts.username}@" if parts.username else ""
-    return f"postgresql://{user}{parts.hostname or ''}{port}{parts.path}"
+    service = parse_qs(parts.query).get("service")
+    named = f"?service={service[0]}" if service else ""
+    return f"postgresql://{user}{parts.hostname or ''}{port}{parts.path}{named}"
 
 
 def check_address(address: str) -> None:
@@ -38,12 +40,14 @@ def check_address(address: str) -> None:
     except ValueError as error:
         raise LibraryError(_("{address} is not a PostgreSQL address ({reason}).").format(
             address=shown_address(address), reason=error)) from error
-    if parts.password or "password" in parse_qs(parts.query):
+    query = parse_qs(parts.query)
+    if parts.password or "password" in query:
         raise LibraryError(_(
             "The library's address {address} holds a password. Give the address without it, "
             "and keep the password in ~/.pgpass (or $PGPASSWORD, or a service file), where "
             "it stays out of the command line and the logs.").format(
                 address=shown_address(address)))
-    if not parts.path.strip("/"):
+    if not parts.path.strip("/") and "service" not in query:
         raise LibraryError(_("The library's address {address} names no database (it ends "
-                             "with /DATABASE).").format(address=shown_address(address)))
+                             "with /DATABASE, or names a service: ?service=NAME).").format(
+                                 address=shown_address(address)))
