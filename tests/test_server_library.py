@@ -170,11 +170,94 @@ def test_writers_on_two_connections_take_turns_and_the_ledger_stays_one_chain(
     assert finding is None and heads["consent_events"].rows == 50
 
 
+WRITER = """
+import sys
+from mt_studio.core.domain import Purpose
+from mt_studio.core.library import Library, consent_ledger, participants
+with Library.open(sys.argv[1]) as library:
+    who = participants.find(library.connection, sys.argv[2])
+    print("ready", flush=True)
+    sys.stdin.readline()  # every writer starts at once
+    for round_ in range(20):
+        with library.transaction() as db:
+            if round_ % 2:
+                consent_ledger.withdraw(db, who, [Purpose.GROUP], reason="a break")
+            else:
+                consent_ledger.grant(db, who, [Purpose.GROUP])
+"""
+
+
+def test_writers_in_three_processes_keep_one_chain(library_on_server):
+    """Three computers' programs writing the ledger at the same moment."""
+    import subprocess
+    import sys
+
+    names = ("Ola", "Kari", "Per")
+    with library_on_server.transaction() as db:
+        for name in names:
+            participants.add(db, name)
+    writers = [subprocess.Popen([sys.executable, "-c", WRITER, library_on_server.address, name],
+                                stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+               for name in names]
+    for writer in writers:
+        assert writer.stdout.readline().strip() == "ready"
+    for writer in writers:
+        writer.stdin.write("go\n")
+        writer.stdin.flush()
+    for writer in writers:
+        assert writer.wait(timeout=120) == 0
+    finding, heads = ledger_chain.verify(library_on_server.connection)
+    assert finding is None and heads["consent_events"].rows == 60
+    ids = [row[0] for row in library_on_server.connection.execute(
+        "SELECT id FROM consent_events ORDER BY id")]
+    assert ids == list(range(1, 61))
+
+
 @pytest.fixture
 def library_on_server(address, tmp_path):
     Library.create_on_server(address, tmp_path / "store")
     with Library.open(address) as library:
         yield library
+
+
+def test_an_encrypted_server_library_opens_at_a_sign_in_and_its_share_holds_only_sealed_files(
+        address, tmp_path):
+    """Whoever administers the file share (or the database) reads no recording: the files
+    in the store are sealed with their takes' keys, which only a passphrase unwraps."""
+    from mt_studio.core.domain.accounts import Role
+    from mt_studio.core.waveform import open_track_file
+
+    store = tmp_path / "store"
+    Library.create_on_server(address, store)
+    with Studio.open(address) as studio:
+        session_ids = [studio.sessions.create_demo() for _ in range(2)]
+        studio.accounts.add("Therese", Role.ADMIN, "a song for every morning")
+        studio.sign_in("Therese", "a song for every morning")
+        report = studio.encryption.seal_files()
+        assert report.sealed and not report.left_plain
+    files = [path for path in store.rglob("*") if path.is_file()]
+    assert (store / "library.keys").is_file() and len(files) > 5
+    for path in files:
+        assert path.read_bytes()[:4] not in (b"RIFF", b"MThd"), path
+    with Studio.open(address) as studio:
+        assert not studio._library.is_open  # nothing read before a sign-in
+        studio.sign_in("Therese", "a song for every morning")
+        assert studio.check_ledger().intact
+        for session_id in session_ids:
+            for take in studio.sessions.takes(session_id):
+                checks = studio.listening.verify(take.id)
+                # the demo's files carry no hash: none is changed, missing or unreadable
+                assert {check.state.value for check in checks} == {"unchecked"}
+                for check in checks:
+                    if check.path.suffix == ".wav":  # and each reads back through its key
+                        with open_track_file(check.path) as sound:
+                            assert sound.frames > 0 and sound.read(4800).any()
+        db = studio._library.connection
+        assert db.execute("SELECT count(*) FROM take_keys").fetchone()[0] == 2
+        # the chains are keyed: linked again without the key, they would not match
+        assert ledger_chain.verify(db)[0] is None
+        db.keys = None
+        assert ledger_chain.verify(db)[0] is not None
 
 
 def test_a_consent_row_changed_by_the_servers_administrator_makes_the_library_read_only(
