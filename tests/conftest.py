@@ -86,10 +86,9 @@ def library_location(backend: str, tmp_path: Path, request: pytest.FixtureReques
     recordings in a folder of the test's own)."""
     if backend == "sqlite":
         return str(tmp_path / "library")
-    address = request.getfixturevalue("postgres_server").new_database()
-    # beside the test's folder, not in it: some tests see that nothing was written there
-    Library.create_on_server(address, tmp_path.with_name(tmp_path.name + "-audio-store"))
-    return address
+    # its store beside the test's folder, not in it: some tests see that nothing was written
+    return request.getfixturevalue("postgres_server").new_library(
+        tmp_path.with_name(tmp_path.name + "-audio-store"))
 
 
 def library_here() -> str:
