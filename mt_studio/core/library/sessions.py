@@ -3,6 +3,7 @@ laid them out, then as they were left on the Inputs tab) and the MIDI keyboard."
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date
 
@@ -202,15 +203,17 @@ def get(db: sqlite3.Connection, session_id: int) -> Session:
         raise InputError(
             _("No session with id {id}. See 'mt-studio session list'.").format(id=session_id)
         )
-    return _session(db, row)
+    return _session(row, _Details.read(db, "WHERE session_id = ?", (session_id,)))
 
 
 def all_sessions(db: sqlite3.Connection) -> list[Session]:
-    """Every session, newest first."""
+    """Every session, newest first (five queries however many there are: on a server each
+    query is a round trip)."""
     rows = db.execute(
         f"SELECT {_COLUMNS} FROM sessions ORDER BY date DESC, id DESC"
     ).fetchall()
-    return [_session(db, row) for row in rows]
+    details = _Details.read(db)
+    return [_session(row, details) for row in rows]
 
 
 _COLUMNS = ("id, title, kind, date, therapist, notes, template, tempo_bpm, count_in_bars,"
@@ -218,38 +221,52 @@ _COLUMNS = ("id, title, kind, date, therapist, notes, template, tempo_bpm, count
             " group_id")
 
 
-def _session(db: sqlite3.Connection, row: tuple) -> Session:
+class _Details:
+    """Who was present, the inputs and their players, and the MIDI players of the sessions
+    WHERE picks (all, by default), by session id."""
+
+    def __init__(self) -> None:
+        self.present: dict[int, list[Participant]] = defaultdict(list)
+        self.inputs: dict[int, list[tuple]] = defaultdict(list)
+        self.players: dict[tuple[int, int], list[int]] = defaultdict(list)
+        self.midi_players: dict[int, list[int]] = defaultdict(list)
+
+    @classmethod
+    def read(cls, db: sqlite3.Connection, where: str = "", params: tuple = ()) -> _Details:
+        found = cls()
+        for session_id, *person in db.execute(
+                "SELECT a.session_id, p.id, p.pseudonym, p.real_name"
+                f" FROM (SELECT * FROM attendance {where}) AS a"
+                " JOIN participants p ON p.id = a.participant_id"
+                " ORDER BY a.session_id, p.lookup_key", params):
+            found.present[session_id].append(Participant(*person))
+        for session_id, number, participant_id in db.execute(
+                f"SELECT session_id, input, participant_id FROM session_input_players {where}"
+                " ORDER BY session_id, input, participant_id", params):
+            found.players[(session_id, number)].append(participant_id)
+        for session_id, *each in db.execute(
+                f"SELECT session_id, input, label, isolated, armed FROM session_inputs {where}"
+                " ORDER BY session_id, input", params):
+            found.inputs[session_id].append(tuple(each))
+        for session_id, participant_id in db.execute(
+                f"SELECT session_id, participant_id FROM session_midi_players {where}"
+                " ORDER BY session_id, participant_id", params):
+            found.midi_players[session_id].append(participant_id)
+        return found
+
+
+def _session(row: tuple, details: _Details) -> Session:
     session_id = row[0]
-    present = tuple(
-        Participant(*r)
-        for r in db.execute(
-            "SELECT p.id, p.pseudonym, p.real_name FROM attendance a"
-            " JOIN participants p ON p.id = a.participant_id"
-            " WHERE a.session_id = ? ORDER BY p.lookup_key",
-            (session_id,),
-        )
-    )
-    players: dict[int, list[int]] = {}
-    for number, participant_id in db.execute(
-            "SELECT input, participant_id FROM session_input_players WHERE session_id = ?"
-            " ORDER BY input, participant_id", (session_id,)):
-        players.setdefault(number, []).append(participant_id)
     inputs = tuple(
-        SessionInput(r[0], r[1], bool(r[2]), bool(r[3]), tuple(players.get(r[0], ())))
-        for r in db.execute(
-            "SELECT input, label, isolated, armed FROM session_inputs"
-            " WHERE session_id = ? ORDER BY input",
-            (session_id,),
-        )
-    )
-    midi_players = tuple(r[0] for r in db.execute(
-        "SELECT participant_id FROM session_midi_players WHERE session_id = ?"
-        " ORDER BY participant_id", (session_id,)))
+        SessionInput(number, label, bool(isolated), bool(armed),
+                     tuple(details.players.get((session_id, number), ())))
+        for number, label, isolated, armed in details.inputs.get(session_id, ()))
     return Session(
         id=session_id, title=row[1], kind=SessionKind(row[2]), date=date.fromisoformat(row[3]),
         therapist=row[4], notes=row[5], template=row[6], tempo_bpm=row[7], count_in_bars=row[8],
-        participants=present, inputs=inputs, take_count=row[9], midi_port=row[10],
-        midi_players=midi_players, group_id=row[11],
+        participants=tuple(details.present.get(session_id, ())), inputs=inputs,
+        take_count=row[9], midi_port=row[10],
+        midi_players=tuple(details.midi_players.get(session_id, ())), group_id=row[11],
     )
 
 
