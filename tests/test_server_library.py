@@ -294,16 +294,18 @@ def test_the_refusing_function_altered_on_the_server_is_found(library_on_server,
 
 def test_an_upgrade_runs_once_though_two_computers_open_the_library_together(
         library_on_server, monkeypatch):
-    """The upgrade test of the PostgreSQL schema: a migration after version 13, run by
+    """The upgrade test of the PostgreSQL schema: a migration after the last one, run by
     whichever opening gets the write lock first; the other finds it done."""
     applied = []
 
-    def v14(db) -> None:
+    def next_version(db) -> None:
         applied.append(1)
         db.execute("ALTER TABLE sessions ADD COLUMN room TEXT NOT NULL DEFAULT ''")
 
     address = library_on_server.address
-    monkeypatch.setattr(schema_postgresql, "MIGRATIONS", (v14,))
+    latest = server.latest_version()
+    monkeypatch.setattr(schema_postgresql, "MIGRATIONS",
+                        (*schema_postgresql.MIGRATIONS, next_version))
     start = threading.Barrier(2)
     opened: list[Library] = []
     failures: list[BaseException] = []
@@ -324,7 +326,7 @@ def test_an_upgrade_runs_once_though_two_computers_open_the_library_together(
         assert failures == [] and len(opened) == 2
         assert applied == [1]
         db = opened[0].connection
-        assert db.execute("SELECT version FROM library_version").fetchone()[0] == 14
+        assert db.execute("SELECT version FROM library_version").fetchone()[0] == latest + 1
         assert db.execute("SELECT room FROM sessions").fetchall() == []
     finally:
         for library in opened:

@@ -364,5 +364,14 @@ CREATE TABLE library_version (
     version  BIGINT NOT NULL CHECK (version > 0)
 )"""
 
+V14_SPOOLED_TAKES = """
+-- The takes whose files wait in a computer's spool (migrations.V14_SPOOLED_TAKES).
+CREATE TABLE spooled_takes (
+    take_id   BIGINT PRIMARY KEY REFERENCES takes(id) ON DELETE CASCADE,
+    spool     TEXT NOT NULL CHECK (length(spool) BETWEEN 1 AND 64),
+    computer  TEXT NOT NULL CHECK (length(computer) BETWEEN 1 AND 255)
+)
+"""
+
 # MIGRATIONS[n] upgrades version FIRST_VERSION + n to FIRST_VERSION + n + 1.
-MIGRATIONS: tuple[Migration, ...] = ()
+MIGRATIONS: tuple[Migration, ...] = (V14_SPOOLED_TAKES,)
