@@ -129,7 +129,9 @@ def studio_of(library: Library) -> Studio:
 @pytest.fixture
 def studio(library: Library):
     """The studio on the test's library (which the `library` fixture closes)."""
-    return studio_of(library)
+    opened = studio_of(library)
+    yield opened
+    opened._shared.places.close()  # no take is copied to the store once the library closes
 
 
 @dataclass

@@ -408,9 +408,10 @@ def test_a_take_recorded_on_a_real_interface_goes_whole_and_not_while_it_records
             assert recording.wait(30)
         finally:
             recording.stop()
+    studio.recording.move_to_store()  # a service's library: recorded into this computer's spool
     folder = library.folder / takes.take_folder(recording.take_id)
     made = {p.name for p in folder.iterdir()}
-    assert {"journal.log"} < made and len(made) >= 3  # its parts, journal and lock
+    assert {"journal.log"} < made and len(made) >= 3  # its parts, journal (and lock)
     plan = studio.deletion.delete_take(recording.take_id, reason="a mistake")
     assert {f.path.rsplit("/", 1)[-1] for f in plan.files} >= made
     assert files_under(library.folder) == before and not folder.exists()

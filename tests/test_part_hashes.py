@@ -127,7 +127,8 @@ def test_a_layer_is_kept_with_the_hash_of_its_samples(library, studio, session):
     take_id, _track = keeper.keep(
         None, LayerToKeep(Player(1, (ola,), isolated=True), (ola,), len(sound), 0),
         lambda path: _write_durably(path, sound, RATE))
-    ((path, frames, sha256),) = stored_parts(library, take_id)
+    ((_file, frames, sha256),) = stored_parts(library, take_id)
+    path = layer_file(studio, take_id)
     assert frames == len(sound)
     assert sha256 == samples_sha256(path, SampleFormat.FLOAT32)
     np.testing.assert_array_equal(sf.read(path, dtype="float32")[0], sound)
@@ -142,8 +143,14 @@ def kept_layer(studio: Studio, library: Library, session: int) -> tuple[int, Pat
     take_id, _track = keeper.keep(
         None, LayerToKeep(Player(1, (ola,), isolated=True), (ola,), len(sound), 0),
         lambda path: _write_durably(path, sound, RATE))
-    ((path, _frames, _sha256),) = stored_parts(library, take_id)
-    return take_id, path
+    return take_id, layer_file(studio, take_id)
+
+
+def layer_file(studio: Studio, take_id: int) -> Path:
+    """The file of the one layer of TAKE_ID, where it is (a service's library: in this
+    computer's spool while the looper plays)."""
+    ((path,),) = [track.files for track in studio.listening.sound(take_id).tracks]
+    return path
 
 
 def test_a_folder_in_a_parts_place_is_named_as_unreadable_not_a_traceback(

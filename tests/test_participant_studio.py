@@ -246,8 +246,9 @@ def test_a_layer_they_loop_on_their_input_is_a_take_of_theirs_in_their_list(band
     listed = {t.id: t for t in mine.takes()}
     shown = listed[looper.take_id]
     assert shown.is_loop and all(t.participant_ids == () for t in shown.tracks)
-    with open_track_file(studio.folder / shown.tracks[0].file) as file:  # sealed: the library
-        sound = file.read(dtype="float32")                                # has accounts
+    first = mine.listening.sound(looper.take_id).tracks[0].files[0]  # where it is now
+    with open_track_file(first) as file:  # sealed: the library has accounts
+        sound = file.read(dtype="float32")
     assert len(sound) == RATE // 2 and np.max(np.abs(sound)) > 0.4  # the bass line
     studio.sign_in("Therese", PASS)
     kept = studio.listening.take(looper.take_id)

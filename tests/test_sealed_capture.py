@@ -261,6 +261,9 @@ class SealingKeeper:
     def of_take(self, take_id):
         return []
 
+    def done(self, take_id):
+        pass
+
 
 def test_a_looper_layer_of_a_sealed_take_is_sealed_with_what_was_played(device, tmp_path):
     keeper = SealingKeeper(tmp_path, os.urandom(32))

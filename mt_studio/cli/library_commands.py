@@ -16,7 +16,8 @@ from mt_studio.i18n import _, ngettext
 
 
 def register(commands: argparse._SubParsersAction) -> None:
-    """Add `library init`, `library encrypt` and `library recovery-key` to the parser."""
+    """Add `library init`, `library encrypt`, `library recovery-key` and `library status` to
+    the parser."""
     parser = commands.add_parser("library", help=_("a shared library, and the library's "
                                                    "encryption"))
     actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
@@ -37,6 +38,11 @@ def register(commands: argparse._SubParsersAction) -> None:
         "recovery-key", help=_("make a recovery key (an admin's): 24 words that open the "
                                "library if every passphrase is forgotten; shown once"))
     recovery.set_defaults(run=run_recovery_key)
+    status = actions.add_parser(
+        "status", help=_("where the recordings are kept, and the takes still waiting in a "
+                         "computer's spool to be copied to the audio store"))
+    status.add_argument("--json", action="store_true", help=_("print JSON"))
+    status.set_defaults(run=run_status)
 
 
 def run_init(args: argparse.Namespace, _studio: None) -> int:
@@ -112,4 +118,32 @@ def run_extract(args: argparse.Namespace, studio: Studio) -> int:
             emit_line(str(path))
         emit_line(_("These copies are not encrypted: keep them safe, and delete them when "
                     "they have served."))
+    return 0
+
+
+def run_status(args: argparse.Namespace, studio: Studio) -> int:
+    """Say where the recordings are, and which takes wait to be copied to the audio store."""
+    waiting = studio.recording.waiting_for_store()
+    if args.json:
+        emit_json({"audio_store": str(studio.folder),
+                   "waiting": [{"take_id": t.take_id, "session": t.session_id,
+                                "number": t.number, "computer": t.computer, "here": t.here,
+                                "problem": t.problem} for t in waiting]})
+        return 0
+    emit_line(_("Recordings are kept in {folder}.").format(folder=studio.folder))
+    if not waiting:
+        emit_line(_("No take waits to be copied to the audio store."))
+        return 0
+    emit_line(ngettext("{count} take waits to be copied to the audio store:",
+                       "{count} takes wait to be copied to the audio store:",
+                       len(waiting)).format(count=len(waiting)))
+    for take in waiting:
+        where = (_("in this computer's spool") if take.here
+                 else _("in {computer}'s spool").format(computer=take.computer))
+        line = _("  take {number} of session {session}, {where}").format(
+            number=take.number, session=take.session_id, where=where)
+        emit_line(line + (f": {take.problem}" if take.problem else ""))
+    if any(take.here for take in waiting):
+        emit_line(_("Keep this computer on and in reach of the store until they are copied "
+                    "(the window copies them, or: mt-studio recover)."))
     return 0

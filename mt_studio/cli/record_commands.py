@@ -115,7 +115,10 @@ def run_record(args: argparse.Namespace, studio: Studio) -> int:
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
+    studio.recording.move_to_store()  # a service's library: from this computer's spool
+    result = studio.recording.files_now(result)
     _report(result, args.json)
+    _tell_waiting(studio)
     if result.stopped_by_trouble:
         sys.stderr.write(_("mt-studio: the take stopped early and was kept ({frames} frames): "
                            "{why}.\n").format(frames=result.frames,
@@ -145,16 +148,37 @@ def _report(result: TakeResult, as_json: bool) -> None:
         emit_line(f"  {file}")
 
 
+def _tell_waiting(studio: Studio) -> None:
+    """Say, on stderr, which takes still wait in this computer's spool, and why."""
+    for take in studio.recording.waiting_for_store():
+        if take.here:
+            sys.stderr.write(_("mt-studio: take {number} of session {session} waits in this "
+                               "computer's spool to be copied to the audio store{why}. It is "
+                               "copied when mt-studio next opens this library here (the "
+                               "window, or 'mt-studio recover').\n").format(
+                number=take.number, session=take.session_id,
+                why=f" ({take.problem})" if take.problem else ""))
+
+
 def run_recover(args: argparse.Namespace, studio: Studio) -> int:
-    """Recover takes left unfinished, and say what was recovered."""
+    """Recover takes left unfinished, copy those waiting in this computer's spool to the
+    audio store, and say what was recovered and copied."""
+    waiting = [t for t in studio.recording.waiting_for_store() if t.here]
     found = studio.recording.recover()
+    studio.recording.move_to_store()  # (as a worker of the studio's may be doing meanwhile)
+    still = {t.take_id for t in studio.recording.waiting_for_store()}
+    moved = [t for t in waiting if t.take_id not in still]
     if args.json:
         emit_json([{"id": r.take_id, "session": r.session_id, "number": r.number,
                     "frames": r.frames, "samplerate": r.samplerate, "dropouts": r.dropouts}
                    for r in found])
-    elif not found:
+    elif not found and not moved:
         emit_line(_("Nothing to recover."))
     for r in found if not args.json else ():
         emit_line(_("Recovered take {number} of session {session}: {seconds} s kept.").format(
             number=r.number, session=r.session_id, seconds=number_text(r.frames / r.samplerate)))
+    for m in moved if not args.json else ():
+        emit_line(_("Copied take {number} of session {session} to the audio store.").format(
+            number=m.number, session=m.session_id))
+    _tell_waiting(studio)
     return 0

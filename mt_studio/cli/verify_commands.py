@@ -4,6 +4,7 @@ were finalized with."""
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from mt_studio.cli.arguments import record_id
 from mt_studio.cli.output import emit_json, emit_line, emit_table
@@ -30,7 +31,8 @@ def state_text(state: FileState) -> str:
             FileState.UNCHECKED: _("unchecked (kept before files were hashed)"),
             FileState.CHANGED: _("CHANGED: not the file recorded"),
             FileState.MISSING: _("MISSING"),
-            FileState.UNREADABLE: _("UNREADABLE")}[state]
+            FileState.UNREADABLE: _("UNREADABLE"),
+            FileState.SPOOLED: _("not in the store yet (in another computer's spool)")}[state]
 
 
 def run_verify(args: argparse.Namespace, studio: Studio) -> int:
@@ -38,13 +40,17 @@ def run_verify(args: argparse.Namespace, studio: Studio) -> int:
     the one recorded."""
     checks = studio.listening.verify(args.take_id)
     folder = studio.folder
+
+    def shown(path: Path) -> str:  # a file waiting in this computer's spool: where it is
+        return str(path.relative_to(folder) if path.is_relative_to(folder) else path)
+
     if args.json:
         emit_json([{"take_id": c.take_id, "track_id": c.track_id,
-                    "file": str(c.path.relative_to(folder)), "state": c.state.value}
+                    "file": shown(c.path), "state": c.state.value}
                    for c in checks])
     else:
         emit_table([_("Take"), _("Track"), _("File"), _("State")],
-                   [(c.take_id, c.track_id, c.path.relative_to(folder), state_text(c.state))
+                   [(c.take_id, c.track_id, shown(c.path), state_text(c.state))
                     for c in checks])
         unchecked = sum(c.state is FileState.UNCHECKED for c in checks)
         if unchecked:

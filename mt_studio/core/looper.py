@@ -115,6 +115,9 @@ class LayerKeeper(Protocol):
     def of_take(self, take_id: int) -> list[Layer]:
         """The layers of TAKE_ID, first played first."""
 
+    def done(self, take_id: int | None) -> None:
+        """The looper stopped: no layer is kept in TAKE_ID (None: none was) any more."""
+
 
 @dataclass
 class _Capture:
@@ -209,6 +212,7 @@ class Looper:
         if self._writer.is_alive():
             self._to_keep.put(None)
             self._writer.join()
+        self._keeper.done(self.take_id)
 
     @property
     def heard(self) -> int:

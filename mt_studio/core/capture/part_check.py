@@ -44,6 +44,7 @@ class FileState(enum.StrEnum):
     CHANGED = "changed"
     MISSING = "missing"
     UNREADABLE = "unreadable"  # a folder in its place, no permission, a read error
+    SPOOLED = "spooled"  # not in the store yet: still in another computer's spool
 
 
 @dataclass(frozen=True)
@@ -54,12 +55,17 @@ class FileCheck:
     track_id: int
     path: Path
     state: FileState
-    problem: str = ""  # what reading it said, when UNREADABLE
+    problem: str = ""  # what reading it said, when UNREADABLE; whose spool, when SPOOLED
 
     @property
     def damaged(self) -> bool:
         """True if the file is not the one that was recorded (changed, gone or unreadable)."""
         return self.state in (FileState.CHANGED, FileState.MISSING, FileState.UNREADABLE)
+
+    @property
+    def usable(self) -> bool:
+        """True if the file may be read: it matches, or was kept before files were hashed."""
+        return self.state in (FileState.MATCHES, FileState.UNCHECKED)
 
 
 # Files found matching, by path: what their stat said then, and the hash they matched.
@@ -73,16 +79,23 @@ def check_sound(sound: TakeSound) -> list[FileCheck]:
 
 
 def refuse_damaged(sound: TakeSound) -> None:
-    """LibraryError naming the first file of SOUND that is not the one recorded; nothing if
-    every file matches or is unchecked. A file found matching before and unchanged since is
-    not read again."""
+    """LibraryError naming the first file of SOUND that is not the one recorded, or saying
+    whose spool it still waits in; nothing if every file matches or is unchecked. A file
+    found matching before and unchanged since is not read again."""
     for check in _checks(sound, trust_unchanged=True):
-        if check.damaged:
+        if not check.usable:
             raise damaged_file(check)
 
 
 def damaged_file(check: FileCheck) -> LibraryError:
-    """The error for a file that does not match its stored hash, or is gone."""
+    """The error for a file that does not match its stored hash, is gone, or is not in the
+    store yet."""
+    if check.state is FileState.SPOOLED:
+        return LibraryError(_("The files of take {take} are still being copied from "
+                              "{computer}'s spool to the audio store, so the take cannot be "
+                              "used here yet. They are copied when mt_studio runs on "
+                              "{computer} with the store in reach.").format(
+            take=check.take_id, computer=check.problem))
     if check.state is FileState.MISSING:
         return LibraryError(_("{path} of take {take} is missing, so the take is not used. "
                               "Restore the file from a backup.").format(
@@ -117,6 +130,8 @@ def _checks(sound: TakeSound, trust_unchanged: bool) -> Iterator[FileCheck]:
                              else samples_hash(path, take.samplerate, sample_format))
                 except FileNotFoundError:
                     state = FileState.MISSING
+                    if sound.spooled_on is not None:
+                        state, problem = FileState.SPOOLED, sound.spooled_on
                 except OSError as error:
                     state, problem = FileState.UNREADABLE, error.strerror or str(error)
                 except SealedFileError as error:  # its key cannot be had

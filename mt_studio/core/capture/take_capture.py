@@ -239,6 +239,21 @@ def still_recording(folder: Path) -> bool:
     return False
 
 
+def try_hold_lock(folder: Path) -> int | bool | None:
+    """Hold the lock of the take in FOLDER if no live process does (the descriptor, to close
+    when done); False when one does, None when there is no such folder."""
+    try:
+        fd = os.open(folder / LOCK_NAME, os.O_WRONLY | os.O_CREAT, 0o600)
+    except FileNotFoundError:
+        return None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(fd)
+        return False
+    return fd
+
+
 def free_bytes(folder: Path) -> int:
     """Bytes free on the disk holding FOLDER."""
     return shutil.disk_usage(folder).free

@@ -37,8 +37,11 @@ class SoundingTrack:
 class TakeSound:
     """A take resolved for listening: TAKE, its TRACKS in order, the session's TEMPO, the
     LOOP it plays as by itself (a looper's take: the whole loop; else None), and what was KEPT
-    of how it was last listened to (None: nothing yet), its loop among it. FOLDER is the
-    library's, where caches of the take's renders and practice versions live."""
+    of how it was last listened to (None: nothing yet), its loop among it. FOLDER is the one
+    the take's files are in (the library's, or this computer's spool while the take waits
+    there to be copied to the store), where caches of its renders and practice versions live.
+    SPOOLED_ON names the computer whose spool still holds the files, when it is another's:
+    they are not in the store yet."""
 
     take: Take
     tracks: tuple[SoundingTrack, ...]
@@ -46,6 +49,7 @@ class TakeSound:
     tempo_bpm: float | None = None
     loop: tuple[int, int] | None = None
     kept: Listening | None = None
+    spooled_on: str | None = None
 
     @property
     def samplerate(self) -> int:

@@ -122,3 +122,16 @@ class StoredAnnotation:
     plugin_id: str
     analysis_id: str
     annotation: Annotation
+
+
+@dataclass(frozen=True)
+class WaitingTake:
+    """A take of a service's library whose files wait in COMPUTER's spool to be copied to the
+    audio store: HERE, this computer's; PROBLEM, why the last try here did not copy it."""
+
+    take_id: int
+    session_id: int
+    number: int
+    computer: str
+    here: bool
+    problem: str = ""

@@ -137,7 +137,7 @@ class Library:
         connection, store = server.open_connection(address)
         connection.keys = keys
         try:
-            _ensure_writable_folder(store)
+            _ensure_reachable_store(store)
         except BaseException:
             connection.close()
             raise
@@ -340,6 +340,18 @@ def _ensure_writable_folder(folder: Path) -> None:
         raise LibraryError(
             _("The library folder {folder} cannot be written.").format(folder=folder)
         )
+
+
+def _ensure_reachable_store(store: Path) -> None:
+    """Refuse a service's audio store that is not there (never made here: a share not
+    connected leaves its mount point behind, and recordings must not go onto this computer's
+    disk under it) or cannot be written."""
+    if not store.is_dir():
+        raise LibraryError(_("The library's audio store {folder} cannot be reached: is the "
+                             "service's file share connected? A computer that mounts it "
+                             "elsewhere names it in $MT_STUDIO_AUDIO_STORE.").format(
+            folder=store))
+    _ensure_writable_folder(store)
 
 
 def _check_writable_files(database: Path) -> None:

@@ -52,6 +52,13 @@ def finish(db: sqlite3.Connection, folder: Path) -> int:
     return removed
 
 
+def remove(folder: Path, paths: Iterable[str]) -> None:
+    """Remove PATHS (library-relative files or folders) from FOLDER now, those that are there:
+    a take's files in this computer's spool, which no other computer can list or finish."""
+    for path in dict.fromkeys(paths):
+        _remove(folder / _checked(path))
+
+
 def _checked(path: str) -> PurePosixPath:
     relative = PurePosixPath(path)
     if relative.is_absolute() or ".." in relative.parts or not relative.parts:

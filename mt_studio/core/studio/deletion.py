@@ -11,7 +11,8 @@ write-ahead log emptied, so that what went cannot be read back from the database
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from sqlite3 import Connection
 from typing import TYPE_CHECKING
 
@@ -43,6 +44,7 @@ from mt_studio.i18n import _
 
 if TYPE_CHECKING:
     from mt_studio.core.studio.studio import Studio
+    from mt_studio.core.studio.take_places import TakePlaces
 
 __all__ = ["MAX_REASON_LENGTH", "DeletionPlan", "DeletionService"]
 
@@ -162,7 +164,9 @@ class DeletionService:
         transaction with its audit row, then remove the files and forget the freed pages."""
         studio = self._studio
         reason = _clean_reason(reason)
-        with studio._shared.lock:  # no other change between the commit and the removal
+        places = studio._shared.places
+        with (_moves_paused(places),  # no take is copied to the store meanwhile
+              studio._shared.lock):  # no other change between the commit and the removal
             if studio._shared.pending is not None:
                 # Joined to a transaction open around it, the files would go before its commit.
                 raise RuntimeError("a deletion commits on its own: call it outside a transaction")
@@ -172,6 +176,9 @@ class DeletionService:
                 audit.record(tx, action, subject, participant_id, reason=reason,
                              **_details(plan), **more)
             studio._library.finish_removals()
+            spool = places.spool(studio._library.connection)
+            if spool is not None:  # this computer's; another's goes when it next opens
+                removals.remove(spool.folder, paths)
             deletions.forget_freed_pages(studio._library.connection)
         return plan
 
@@ -191,9 +198,15 @@ class DeletionService:
 
     # -- plans ----------------------------------------------------------------------------
 
+    def _files_of(self, db: Connection, take_id: int,
+                  track_ids: Sequence[int] | None = None) -> list[FileToRemove]:
+        """The files of TAKE_ID (or of its TRACK_IDS) and those made from them, in the store
+        and in this computer's spool."""
+        return [f for folder in self._studio._shared.places.folders(db)
+                for f in files_of(folder, db, take_id, track_ids)]
+
     def _take_plan(self, db: Connection, take_id: int) -> DeletionPlan:
-        folder = self._studio.folder
-        files = files_of(folder, db, take_id)
+        files = _unique(self._files_of(db, take_id))
         return DeletionPlan(
             Deleted.TAKE, take_id, _take_name(db, take_id), files=files,
             rows=tuple(deletions.take_rows(db, [take_id]).items()),
@@ -215,10 +228,10 @@ class DeletionService:
         person = participants.get(db, participant_id)
         whole, alone = _heard_on(db, participant_id)
         folder = self._studio.folder
-        files = [f for take_id in whole for f in files_of(folder, db, take_id)]
+        files = [f for take_id in whole for f in self._files_of(db, take_id)]
         for take_id in dict.fromkeys(take for take, _track in alone):
-            files += files_of(folder, db, take_id,
-                              [track for take, track in alone if take == take_id])
+            files += self._files_of(db, take_id,
+                                    [track for take, track in alone if take == take_id])
         written = [s for s in songs.all_songs(db) if participant_id in s.writer_ids]
         written_alone = [s for s in written if s.writer_ids == (participant_id,)]
         rows = Counter(deletions.take_rows(db, whole))
@@ -245,6 +258,16 @@ class DeletionService:
             name_kept=tuple(deletions.written_in(db, name, deletions.KEPT_TEXT).items())
             if name else (),
             backups=tuple(sorted(p.name for p in folder.glob(f"{DATABASE_NAME}.*.backup"))))
+
+
+@contextmanager
+def _moves_paused(places: TakePlaces) -> Iterator[None]:
+    """No take is copied from this computer's spool to the store meanwhile."""
+    if places.mover is None:
+        yield
+        return
+    with places.mover.paused():
+        yield
 
 
 def _heard_on(db: Connection, participant_id: int) -> tuple[list[int], list[tuple[int, int]]]:

@@ -39,8 +39,24 @@ def files_of(folder: Path, db: Connection, take_id: int,
     sources = {p for track_parts in parts.values() for p in track_parts}
     sources |= {_relative(folder, path) for path in midi if path.suffix == ".wav"}
     found += midi + practice.renders_made_from(folder, sources)
+    return _existing(folder, found)
+
+
+def files_left(folder: Path, take_id: int) -> list[FileToRemove]:
+    """The files of take TAKE_ID still in FOLDER and the caches made from them, found by their
+    names alone: its rows are gone (it was deleted while its files waited in a spool)."""
+    take_folder = folder / takes.take_folder(take_id)
+    found = sorted(p for p in take_folder.rglob("*") if not p.is_dir())
+    names = {_relative(folder, path) for path in found}
+    made = [peak_cache.cache_file(folder, [path]) for path in found]  # a track's first part
+    midi = midi_audio.renders_of(folder, names)
+    names |= {_relative(folder, path) for path in midi if path.suffix == ".wav"}
+    return _existing(folder, [*found, *made, *midi, *practice.renders_made_from(folder, names)])
+
+
+def _existing(folder: Path, paths: list[Path]) -> list[FileToRemove]:
     return [FileToRemove(_relative(folder, path), _size(path))
-            for path in dict.fromkeys(found) if path.is_symlink() or path.exists()]
+            for path in dict.fromkeys(paths) if path.is_symlink() or path.exists()]
 
 
 def _relative(folder: Path, path: Path) -> str:

@@ -85,7 +85,7 @@ def open_with(studio: Studio, library_key: bytes) -> None:
     the recovery key), and finish encrypting it if that was cut short."""
     studio._library.unlock(library_keys(library_key))
     studio._shared.library_key = library_key
-    keyring.install(studio.folder, lambda take_id: _take_key_or_none(studio, take_id))
+    install_keyring(studio)
     if studio._library.keys is None:  # encryption cut short before the database's turn
         finish(studio)
 
@@ -124,7 +124,7 @@ def begin(studio: Studio, account: Account, passphrase: str) -> None:
     shared.library_key = library_key
     with studio._transaction(bookkeeping=True) as tx:
         library_accounts.set_key_entry(tx, account.id, entry)
-    keyring.install(studio.folder, lambda take_id: _take_key_or_none(studio, take_id))
+    install_keyring(studio)
     finish(studio)
 
 
@@ -158,6 +158,19 @@ def finish(studio: Studio) -> None:
     encrypt_backups(studio.folder, keys)
     with studio._reading() as db:  # the chains just linked again, under the new identity
         shared.ledger.accepted(db)
+        old_spool = shared.places.identity_changed(db)
+    if old_spool is not None:
+        keyring.uninstall(old_spool)
+    install_keyring(studio)
+
+
+def install_keyring(studio: Studio) -> None:
+    """Let the engines find the take keys for the files in the library's folder, and in this
+    computer's spool of it (a service's library)."""
+    with studio._reading() as db:
+        folders = studio._shared.places.folders(db)
+    for folder in folders:
+        keyring.install(folder, lambda take_id: _take_key_or_none(studio, take_id))
 
 
 def _ledger_intact(studio: Studio) -> bool:

@@ -52,8 +52,8 @@ class ConsentChanged(Event):
 
 @dataclass(frozen=True)
 class TakeChanged(Event):
-    """A take started, finished, was recovered, named or given a note, or its looper layers
-    changed: anything a list of takes shows."""
+    """A take started, finished, was recovered, named or given a note, its looper layers
+    changed, or its files reached the audio store: anything a list of takes shows."""
 
     take_id: int
     session_id: int

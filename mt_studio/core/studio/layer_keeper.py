@@ -3,11 +3,14 @@ of the session's loop take, undo, redo and mute; TakeChanged announced for each 
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
+from sqlite3 import Connection
 from typing import TYPE_CHECKING
 
 from mt_studio.core.capture.file_seal import seal_for
+from mt_studio.core.capture.take_capture import hold_lock
 from mt_studio.core.capture.take_plan import TakeRequest
 from mt_studio.core.consent_policy import heard_on
 from mt_studio.core.domain import TakeStatus, TrackKind
@@ -35,6 +38,7 @@ class SessionLayerKeeper:
         self.session_id = session_id
         self.device = device
         self.samplerate = samplerate
+        self._held: dict[int, int] = {}  # the loop takes held in the spool: their locks
 
     def heard(self, player: Player) -> tuple[int, ...]:
         """Who can be heard on PLAYER's layer by the consent rules; ConsentRefused naming who
@@ -63,23 +67,50 @@ class SessionLayerKeeper:
         # Called from the looper's writer thread: the transaction holds the studio's lock, so
         # the window's reads and changes on the same connection wait for it to be whole.
         player = layer.player
-        with self._studio._transaction(actor=self._actor) as tx:
-            if take_id is None:
-                take_id = takes.start(tx, self.session_id, self.samplerate,
-                                      sample_format="float32", device=self.device)
-                takes.finish(tx, take_id, layer.frames, status=TakeStatus.COMPLETE)
-                encryption.new_take_key(self._studio, tx, take_id)
-            key = encryption.take_key_in(self._studio, tx, take_id)
-            track = takes.add_track(tx, take_id, TrackKind.AUDIO, participant_ids=layer.heard,
-                                    input=player.input, isolated=player.isolated,
-                                    instrument=player.label or None)
-            seal = seal_for(key, take_id, track.file)
-            path = self._studio.folder / track.file
-            sha256 = write(path) if seal is None else write(path, seal)
-            takes.add_part(tx, track.id, 1, 0, layer.frames, track.file, sha256)
-            layers.add(tx, track.id, latency=layer.latency)
-            self._studio._announce(TakeChanged(take_id, self.session_id))
+        new = take_id is None
+        try:
+            with self._studio._transaction(actor=self._actor) as tx:
+                if take_id is None:
+                    take_id = takes.start(tx, self.session_id, self.samplerate,
+                                          sample_format="float32", device=self.device)
+                    takes.finish(tx, take_id, layer.frames, status=TakeStatus.COMPLETE)
+                    encryption.new_take_key(self._studio, tx, take_id)
+                key = encryption.take_key_in(self._studio, tx, take_id)
+                track = takes.add_track(tx, take_id, TrackKind.AUDIO,
+                                        participant_ids=layer.heard, input=player.input,
+                                        isolated=player.isolated,
+                                        instrument=player.label or None)
+                seal = seal_for(key, take_id, track.file)
+                path = self._folder(tx, take_id) / track.file
+                sha256 = write(path) if seal is None else write(path, seal)
+                takes.add_part(tx, track.id, 1, 0, layer.frames, track.file, sha256)
+                layers.add(tx, track.id, latency=layer.latency)
+                self._studio._announce(TakeChanged(take_id, self.session_id))
+        except BaseException:
+            if new and take_id is not None:
+                self._let_go(take_id)  # no such take after all
+            raise
         return take_id, track.id
+
+    def done(self, take_id: int | None) -> None:
+        """The looper is done with TAKE_ID: a take in this computer's spool is copied to the
+        store from now on."""
+        if take_id is not None and take_id in self._held:
+            self._let_go(take_id)
+            self._studio._shared.places.mover_for(self._studio).wake()
+
+    def _folder(self, tx: Connection, take_id: int) -> Path:
+        """The folder TAKE_ID's layers are written into: this computer's spool of a service's
+        library (the take held there until the looper is done), else the library's."""
+        folder = self._studio._shared.places.note_recording(tx, take_id)
+        if folder != self._studio.folder and take_id not in self._held:
+            self._held[take_id] = hold_lock(folder / takes.take_folder(take_id))
+        return folder
+
+    def _let_go(self, take_id: int) -> None:
+        held = self._held.pop(take_id, None)
+        if held is not None:
+            os.close(held)
 
     def undo(self, take_id: int) -> Layer | None:
         """Leave the newest layer of TAKE_ID out of the loop (kept); the layer, or None."""

@@ -9,7 +9,6 @@ plugins and the command line all start from `sound`.
 
 from __future__ import annotations
 
-from pathlib import Path
 from sqlite3 import Connection
 from typing import TYPE_CHECKING
 
@@ -23,6 +22,7 @@ from mt_studio.core.studio.events import TakeChanged
 if TYPE_CHECKING:
     from mt_studio.core.playback import TakePlayer
     from mt_studio.core.studio.studio import Studio
+    from mt_studio.core.studio.take_places import TakePlaces
 
 __all__ = ["FileCheck", "Listening", "SoundingTrack", "Take", "TakeSound", "Track", "TrackLevel"]
 
@@ -66,7 +66,7 @@ class ListeningService:
         missing. It reads the files, not what they hold, so nothing is audited."""
         with self._studio._reading() as db:
             ids = [take_id] if take_id is not None else takes.ids(db)
-            sounds = [resolve(db, self._studio.folder, i) for i in ids]
+            sounds = [resolve(db, self._studio._shared.places, i) for i in ids]
         return [check for sound in sounds for check in check_sound(sound)]
 
     def keep(self, take_id: int, state: Listening) -> None:
@@ -91,13 +91,14 @@ class ListeningService:
 
     def _sound(self, take_id: int) -> TakeSound:
         with self._studio._reading() as db:
-            return resolve(db, self._studio.folder, take_id)
+            return resolve(db, self._studio._shared.places, take_id)
 
 
-def resolve(db: Connection, folder: Path, take_id: int) -> TakeSound:
-    """TAKE_ID of the library in FOLDER resolved into what it plays as (the service's
-    `sound`, for a caller already holding the connection)."""
+def resolve(db: Connection, places: TakePlaces, take_id: int) -> TakeSound:
+    """TAKE_ID resolved into what it plays as, its files where PLACES says they are (the
+    service's `sound`, for a caller already holding the connection)."""
     take = takes.get(db, take_id)
+    folder, elsewhere = places.where(db, take_id)
     silent = layers.left_out(db, take_id)
     parts = {t.id: takes.hashed_parts(db, t.id) for t in take.tracks}
     tracks = tuple(SoundingTrack(t, tuple(folder / file for file, _hash in parts[t.id]),
@@ -106,4 +107,6 @@ def resolve(db: Connection, folder: Path, take_id: int) -> TakeSound:
     tempo = sessions.get(db, take.session_id).tempo_bpm
     kept = listening.of_take(db, take_id)
     loop = (0, take.frames) if take.is_loop and take.frames else None
-    return TakeSound(take, tracks, folder, tempo, loop, kept)
+    sound = TakeSound(take, tracks, folder, tempo, loop, kept, spooled_on=elsewhere)
+    places.note_reader(sound)
+    return sound

@@ -254,7 +254,9 @@ class MyListening:
     def sound(self, take_id: int) -> TakeSound:
         """Their take resolved into what it plays as (its take `shown`)."""
         take = self._mine.take(take_id)
-        return replace(self._mine._listening.sound(take_id), take=take)
+        shown = replace(self._mine._listening.sound(take_id), take=take)
+        self._mine._door._shared.places.note_reader(shown)  # its files stay while it lives
+        return shown
 
     def player(self, take_id: int, device: int | str | None = None) -> TakePlayer:
         """A player of their take (audited as played)."""

@@ -25,7 +25,7 @@ def write(sound: TakeSound, folder: Path) -> list[Path]:
     """Write SOUND's files into FOLDER (made if missing) and return them; nothing is written
     over: a name already there is an InputError naming it, before anything is written."""
     for check in check_sound(sound):
-        if check.damaged:
+        if not check.usable:
             raise damaged_file(check)
     take = sound.take
     planned = []

@@ -61,4 +61,4 @@ class PluginService:
 
     def _sound(self, take_id: int) -> TakeSound:
         with self._studio._reading() as db:
-            return resolve(db, self._studio.folder, take_id)
+            return resolve(db, self._studio._shared.places, take_id)

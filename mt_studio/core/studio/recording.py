@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
+from pathlib import Path
 from sqlite3 import Connection
 from typing import TYPE_CHECKING
 
@@ -38,18 +40,20 @@ from mt_studio.core.capture.wav_stream import bytes_per_second
 from mt_studio.core.clock import local_now
 from mt_studio.core.consent_policy import heard_on
 from mt_studio.core.domain import TakeStatus, TrackKind
+from mt_studio.core.domain.takes import WaitingTake
 from mt_studio.core.errors import ConsentRefused
-from mt_studio.core.library import consent_ledger, participants, sessions, takes
+from mt_studio.core.library import consent_ledger, participants, sessions, spools, takes
 from mt_studio.core.studio import encryption
 from mt_studio.core.studio.events import TakeChanged
+from mt_studio.core.studio.take_mover import StoreMove
 from mt_studio.i18n import _
 
 if TYPE_CHECKING:
     from mt_studio.core.looper import Looper
     from mt_studio.core.studio.studio import Studio
 
-__all__ = ["MIDI_KEY", "RecoveredTake", "Recording", "RecordingService", "TakePlan",
-           "TakeRequest", "TakeResult"]
+__all__ = ["MIDI_KEY", "RecoveredTake", "Recording", "RecordingService", "StoreMove",
+           "TakePlan", "TakeRequest", "TakeResult", "WaitingTake"]
 
 log = logging.getLogger(__name__)
 
@@ -98,7 +102,7 @@ class RecordingService:
         if plan.refusal is not None:
             raise ConsentRefused(plan.refusal)
         samplerate = request.samplerate or int(device.default_samplerate)
-        check_free_space(studio.folder,
+        check_free_space(self.disk_folder(),
                          bytes_per_second(samplerate, len(plan.armed), request.sample_format))
 
         labels = {**{i.number: i.label for i in session.inputs}, **request.labels}
@@ -106,6 +110,7 @@ class RecordingService:
         with studio._transaction() as tx:
             take_id = takes.start(tx, session.id, samplerate,
                                   sample_format=request.sample_format.value, device=device.name)
+            folder = studio._shared.places.note_recording(tx, take_id)  # a spool, on a server
             key = encryption.new_take_key(studio, tx, take_id)
             number = takes.get(tx, take_id).number
             audio = [takes.add_track(tx, take_id, TrackKind.AUDIO, input=n,
@@ -122,7 +127,7 @@ class RecordingService:
             hostapi=device.hostapi, blocksize=request.blocksize, duration_frames=duration,
             ring_seconds=request.ring_seconds)
         engine = TakeCapture(
-            studio.folder, takes.take_folder(take_id),
+            folder, takes.take_folder(take_id),
             [TrackTarget(t.id, column, t.file) for column, t in enumerate(audio)], settings,
             request.sample_format, request.split_bytes,
             midi_port=midi_port if midi else None, midi_file=midi.file if midi else None,
@@ -144,18 +149,23 @@ class RecordingService:
         return recording
 
     def recover(self) -> list[RecoveredTake]:
-        """Repair the takes a crash left `recording` (not those a live process still records)
-        from their journals, and keep them as recovered; what was recovered."""
+        """Repair the takes a crash left `recording` (not those a live process still records,
+        nor those in another computer's spool) from their journals, and keep them as
+        recovered; what was recovered. Takes waiting in this computer's spool are then copied
+        to the store, in a worker thread (`waiting_for_store`)."""
         studio = self._studio
+        places = studio._shared.places
         with studio._reading() as db:
-            left = takes.with_status(db, TakeStatus.RECORDING)
+            left = [(take, places.where(db, take.id))
+                    for take in takes.with_status(db, TakeStatus.RECORDING)]
+            spool = places.spool(db)
         recovered = []
-        for take in left:
+        for take, (library_folder, elsewhere) in left:
             folder = takes.take_folder(take.id)
-            if still_recording(studio.folder / folder):
+            if elsewhere is not None or still_recording(library_folder / folder):
                 continue
             key = encryption.take_key(studio, take.id) if studio._shared.library_key else None
-            repaired = repair_take(studio.folder, take, folder, key)
+            repaired = repair_take(library_folder, take, folder, key)
             with studio._transaction() as tx:
                 if takes.get(tx, take.id).status is not TakeStatus.RECORDING:
                     continue  # another process recovered it meanwhile
@@ -175,7 +185,49 @@ class RecordingService:
             recovered.append(RecoveredTake(take.id, take.session_id, take.number,
                                            repaired.frames, take.samplerate,
                                            len(repaired.dropouts)))
+        if spool is not None:
+            places.mover_for(studio).wake()
         return recovered
+
+    def disk_folder(self) -> Path:
+        """The folder takes are recorded into on this computer (its free space is what
+        recording needs): this computer's spool of a service's library, else the library's."""
+        with self._studio._reading() as db:
+            return self._studio._shared.places.for_recording(db)
+
+    def waiting_for_store(self) -> list[WaitingTake]:
+        """The takes whose files wait in a computer's spool to be copied to the service's
+        audio store (none for a library in a folder), the oldest first; `here` says whether
+        it is this computer's spool, `problem` why the last try here did not copy one."""
+        studio = self._studio
+        places = studio._shared.places
+        with studio._reading() as db:
+            spool = places.spool(db)
+            found = spools.waiting(db)
+        problems = places.mover.problems if places.mover is not None else {}
+        return [WaitingTake(t.take_id, t.session_id, t.number, t.computer,
+                            spool is not None and t.spool == spool.id,
+                            problems.get(t.take_id, "")) for t in found]
+
+    def move_to_store(self) -> list[StoreMove]:
+        """Copy the takes waiting in this computer's spool to the audio store now, each
+        checked there before the spool lets go of it; what became of each (a take being
+        recorded, or that cannot be copied now, waits: it is copied at the next try)."""
+        studio = self._studio
+        with studio._reading() as db:
+            spool = studio._shared.places.spool(db)
+        return [] if spool is None else studio._shared.places.mover_for(studio).move_waiting()
+
+    def files_now(self, result: TakeResult) -> TakeResult:
+        """RESULT with its files where they are now (in the store once it was copied there)."""
+        with self._studio._reading() as db:
+            spool = self._studio._shared.places.spool(db)
+            folder, _elsewhere = self._studio._shared.places.where(db, result.take_id)
+        if spool is None or folder == spool.folder:
+            return result
+        return replace(result, files=tuple(
+            folder / path.relative_to(spool.folder) if path.is_relative_to(spool.folder)
+            else path for path in result.files))
 
     def looper(self, session_id: int, device: str, samplerate: int, inputs: int, *,
                round_trip: int = 0) -> Looper:
@@ -241,6 +293,8 @@ class Recording:
                          stop_reason=captured.stop_reason.value)
             self._studio._announce(TakeChanged(self.take_id, self.session_id))
         self._engine.release()
+        if self._engine.library_folder != self._studio.folder:  # in the spool: to the store
+            self._studio._shared.places.mover_for(self._studio).wake()
         return TakeResult(self.take_id, self.number, captured.frames, captured.samplerate,
                           captured.files, captured.dropouts, captured.stop_reason,
                           captured.stop_detail, self.disarmed)

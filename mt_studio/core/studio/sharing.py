@@ -98,7 +98,7 @@ class SharingService:
         LibraryReadOnly, before anything is written, for a library open read-only."""
         self._studio._refuse_if_read_only()
         with self._studio._reading() as db:
-            sound = resolve(db, self._studio.folder, request.take_id)
+            sound = resolve(db, self._studio._shared.places, request.take_id)
             facts = export_facts(db, sound.take, sound.left_out, chain_heads(db))
             found = annotations.of_take(db, request.take_id)
         refuse_damaged(sound)

@@ -28,6 +28,7 @@ from mt_studio.core.library import accounts as library_accounts
 from mt_studio.core.studio import elsewhere
 from mt_studio.core.studio.event_hub import Events
 from mt_studio.core.studio.ledger import LedgerCheck, LedgerWatch
+from mt_studio.core.studio.take_places import TakePlaces
 from mt_studio.i18n import _
 
 if TYPE_CHECKING:
@@ -372,9 +373,7 @@ class Studio:
 
     def close(self) -> None:
         """Let go of the library (and of its key); what was committed stays."""
-        from mt_studio.core.sealing import keyring
-
-        keyring.uninstall(self.folder)
+        self._shared.places.close()  # and the keys of the takes' files
         with self._shared.lock:
             self._library.close()
 
@@ -484,7 +483,7 @@ class _Guarded:
 
 class _Shared:
     """What every door to one library shares: its lock, the open transaction's events, the
-    listeners, whether it has accounts, and the reads already audited."""
+    listeners, whether it has accounts, the reads audited, and where takes' files are."""
 
     def __init__(self, library: Library) -> None:
         self.lock = library.lock  # the connection's: a change made beside the studio waits too
@@ -492,6 +491,7 @@ class _Shared:
         self.writer: int | None = None  # the thread whose transaction is open
         self.events = Events()
         self.ledger = LedgerWatch(library)
+        self.places = TakePlaces(library)  # the store's, and this computer's spool
         self.library_key: bytes | None = None  # an encrypted library's, once unlocked
         self.check_ledger_at_unlock = False
         with self.lock:

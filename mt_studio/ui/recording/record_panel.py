@@ -489,8 +489,8 @@ class RecordPanel(QWidget):
             return
         if free is None:
             try:
-                free = shutil.disk_usage(self.studio.folder).free
-            except OSError:
+                free = shutil.disk_usage(self.studio.recording.disk_folder()).free
+            except (OSError, MtStudioError):
                 self.disk.clear()
                 return
         self.disk.setText(disk_time_text(

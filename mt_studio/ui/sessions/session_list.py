@@ -8,6 +8,7 @@ from PyQt6.QtCore import pyqtSignal
 from PyQt6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
+    QLabel,
     QPushButton,
     QTreeWidget,
     QTreeWidgetItem,
@@ -15,7 +16,7 @@ from PyQt6.QtWidgets import (
     QWidget,
 )
 
-from mt_studio.i18n import _
+from mt_studio.i18n import _, ngettext
 from mt_studio.ui.common.dates import day_text
 
 if TYPE_CHECKING:
@@ -84,9 +85,14 @@ class SessionList(QWidget):
         buttons.addWidget(self.new_button)
         buttons.addWidget(self.edit_button)
         buttons.addStretch()
+        # Takes recorded here and not yet on the service's audio store: keep the laptop on.
+        self.store_note = QLabel()
+        self.store_note.setWordWrap(True)
+        self.store_note.hide()
         self._layout = QVBoxLayout(self)
         self._layout.setContentsMargins(0, 0, 0, 0)
         self._layout.addWidget(self._waiting, 1)
+        self._layout.addWidget(self.store_note)
         self._layout.addLayout(buttons)
         self.attach(None, None)
 
@@ -162,6 +168,35 @@ class SessionList(QWidget):
         if chosen is not None:
             self.select(chosen)
         self._update_buttons()
+        self._show_store_note()
+
+    def _show_store_note(self) -> None:
+        """Say which takes are not in the audio store yet (a service's library)."""
+        import html  # not before the window has painted
+
+        waiting = self.studio.recording.waiting_for_store()
+        here = [take for take in waiting if take.here]
+        elsewhere = [take for take in waiting if not take.here]
+        words = []
+        if here:
+            words.append("<b>" + html.escape(ngettext(
+                "{n} take recorded here is not in the audio store yet: keep this computer "
+                "on and connected until it is copied.",
+                "{n} takes recorded here are not in the audio store yet: keep this computer "
+                "on and connected until they are copied.", len(here)).format(n=len(here)))
+                + "</b>")
+        if elsewhere:
+            words.append(html.escape(ngettext(
+                "{n} take is still being copied from {computers}.",
+                "{n} takes are still being copied from {computers}.", len(elsewhere)).format(
+                n=len(elsewhere), computers=", ".join(dict.fromkeys(
+                    take.computer for take in elsewhere)))))
+        self.store_note.setText("<br>".join(words))
+        self.store_note.setToolTip("\n".join(
+            _("Take {number} of session {session}: {problem}").format(
+                number=t.number, session=t.session_id, problem=t.problem)
+            for t in here if t.problem))
+        self.store_note.setVisible(bool(words))
 
     def has_sessions(self) -> bool:
         """True when the library holds at least one session."""
