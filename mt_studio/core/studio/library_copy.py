@@ -69,7 +69,7 @@ class CopyReport:
     bytes_copied: int
     rows: Mapping[str, int]
     heads: Mapping[str, tuple[int, str]]
-    finished_earlier: bool = False  # the rows were copied by a run cut short after that
+    finished_earlier: bool = False  # the target held this copy already (an earlier run's)
 
 
 def open_source(location: Path | str) -> Studio:
