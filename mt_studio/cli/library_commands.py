@@ -1,6 +1,7 @@
-"""`mt-studio library init`, `library encrypt`, `library recovery-key` and `take extract`: a
-service's shared library (docs/architecture.md, "One library for the service") and the
-library's encryption at rest ("Encrypted at rest")."""
+"""`mt-studio library init`, `library copy`, `library encrypt`, `library recovery-key` and
+`take extract`: a service's shared library (docs/architecture.md, "One library for the
+service"), moving a library into it, and the library's encryption at rest ("Encrypted at
+rest")."""
 
 from __future__ import annotations
 
@@ -29,6 +30,15 @@ def register(commands: argparse._SubParsersAction) -> None:
                       help=_("the folder on the service's file share where its recordings "
                              "are kept"))
     init.set_defaults(run=run_init, needs_library=False)
+    copy = actions.add_parser(
+        "copy", help=_("copy a library whole, with its ledger and recordings, into a new one: "
+                       "a folder into a PostgreSQL database made with 'library init', or back "
+                       "(signed in as an admin with --user); safe to stop and run again"))
+    copy.add_argument("source", metavar="SOURCE", help=_("the library: a folder or an address"))
+    copy.add_argument("target", metavar="TARGET",
+                      help=_("a new folder, or the address of a database just made"))
+    copy.add_argument("--json", action="store_true", help=_("print JSON"))
+    copy.set_defaults(run=run_copy, needs_library=False)
     encrypt = actions.add_parser(
         "encrypt", help=_("seal every take's file still plain (recorded before the library "
                           "got its first account); safe to stop and run again"))
@@ -59,6 +69,41 @@ def run_init(args: argparse.Namespace, _studio: None) -> int:
                 "Use it with: mt-studio --library {database} ... (or $MT_STUDIO_LIBRARY)")
               .format(database=shown_address(args.address),
                       store=args.audio_store.expanduser().absolute()))
+    return 0
+
+
+def run_copy(args: argparse.Namespace, _studio: None) -> int:
+    """Copy the library SOURCE into TARGET, telling the progress on stderr."""
+    from mt_studio.cli.sign_in import sign_in
+    from mt_studio.core.studio.library_copy import copy_library, open_source
+
+    def progress(what: str, done: int, total: int) -> None:
+        if what == "files":
+            sys.stderr.write(_("Copying files: {done} of {total}").format(
+                done=done, total=total) + "\n")
+        elif done == 0:
+            sys.stderr.write(_("Copying the rows of {total} tables, in one transaction").format(
+                total=total) + "\n")
+
+    with open_source(args.source) as studio:
+        sign_in(args, studio)
+        report = copy_library(studio, args.target, None if args.json else progress)
+    if args.json:
+        emit_json({**vars(report), "rows": dict(report.rows),
+                   "heads": {table: {"rows": rows, "hash": last}
+                             for table, (rows, last) in report.heads.items()}})
+        return 0
+    if report.finished_earlier:
+        emit_line(_("{target} holds this copy of {source} already, made by an earlier run; its "
+                    "ledger checked, nothing more to copy.").format(source=report.source,
+                                                                    target=report.target))
+        return 0
+    emit_line(_("Copied {source} into {target}: {rows} rows, {copied} files ({already} already "
+                "there from before), the ledger checked. Use {target} from now on: on this "
+                "computer {source} counts as a copy from before, and opens read-only.").format(
+                    source=report.source, target=report.target,
+                    rows=sum(report.rows.values()), copied=report.files_copied,
+                    already=report.files_already_there))
     return 0
 
 
