@@ -97,7 +97,8 @@ def identity_in(folder: Path, keys: LibraryKeys | None) -> str | None:
 
 def refuse_takes_recording(db: sqlite3.Connection, source: str) -> None:
     """LibraryError naming SOURCE if a take in it is still being recorded (or was left
-    unfinished by a crash): its files are not whole yet."""
+    unfinished by a crash), or its files still wait in a computer's spool: they are not whole
+    in the library yet."""
     row = db.execute("SELECT id FROM takes WHERE status = 'recording' ORDER BY id LIMIT 1"
                      ).fetchone()
     if row is not None:
@@ -105,6 +106,14 @@ def refuse_takes_recording(db: sqlite3.Connection, source: str) -> None:
             "Take {take} in {source} is still being recorded, or was left unfinished by a "
             "crash: let the recording end (or run 'mt-studio recover'), then copy the "
             "library. Nothing was changed.").format(take=row[0], source=source))
+    waiting = db.execute("SELECT take_id, computer FROM spooled_takes ORDER BY take_id LIMIT 1"
+                         ).fetchone()
+    if waiting is not None:  # its files are on that computer, not yet in the audio store
+        raise LibraryError(_(
+            "The files of take {take} in {source} still wait in {computer}'s spool, not yet "
+            "in the audio store: open mt_studio on {computer} and let it copy them, then copy "
+            "the library. Nothing was changed.").format(take=waiting[0], source=source,
+                                                       computer=waiting[1]))
 
 
 def part_hashes(db: sqlite3.Connection) -> dict[str, tuple[str, bool, int, str | None]]:

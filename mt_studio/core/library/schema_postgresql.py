@@ -373,5 +373,12 @@ CREATE TABLE spooled_takes (
 )
 """
 
+V15_TAKE_INDEXES = """
+-- A take's tracks, markers and dropouts found by their take (migrations.V15_TAKE_INDEXES).
+CREATE INDEX tracks_of_take ON tracks (take_id, id);
+CREATE INDEX markers_of_take ON markers (take_id, frame);
+CREATE INDEX dropouts_of_take ON dropouts (take_id, frame);
+"""
+
 # MIGRATIONS[n] upgrades version FIRST_VERSION + n to FIRST_VERSION + n + 1.
-MIGRATIONS: tuple[Migration, ...] = (V14_SPOOLED_TAKES,)
+MIGRATIONS: tuple[Migration, ...] = (V14_SPOOLED_TAKES, V15_TAKE_INDEXES)
