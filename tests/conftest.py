@@ -81,6 +81,13 @@ def postgres_server():
 
 
 @pytest.fixture
+def address(postgres_server, tmp_path: Path) -> str:
+    """The address of a new library on the tests' PostgreSQL server, its recordings in the
+    test's folder ("store"), as `mt-studio library init` makes one."""
+    return postgres_server.new_library(tmp_path / "store")
+
+
+@pytest.fixture
 def library_location(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> str:
     """Where the test's library is: a folder, or a new database on the tests' server (its
     recordings in a folder of the test's own)."""
@@ -205,7 +212,7 @@ def take_sound(library, take_id: int):
     """TAKE_ID of LIBRARY resolved into what it plays as, as the studio hands it the engines."""
     from mt_studio.core.studio.listening import resolve
 
-    return resolve(library.connection, library.folder, take_id)
+    return resolve(library.connection, studio_of(library)._shared.places, take_id)
 
 
 def states_now(db, participant_id: int, at=None):

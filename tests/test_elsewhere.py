@@ -21,16 +21,8 @@ from mt_studio.core.studio import (
 )
 from mt_studio.core.studio.elsewhere import heard, listen, notices
 from mt_studio.core.studio.events import ServerReach, TakeChanged
-from mt_studio.core.studio.server_library import create
 
 WAIT = 20  # seconds a notice may take before the test fails (it takes milliseconds)
-
-
-@pytest.fixture
-def address(postgres_server, tmp_path) -> str:
-    made = postgres_server.new_database()
-    create(made, tmp_path / "store")
-    return made
 
 
 @pytest.fixture

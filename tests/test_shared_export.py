@@ -15,7 +15,6 @@ import pytest
 from conftest import run_command
 
 from mt_studio.core.library import Library
-from mt_studio.core.studio.server_library import create
 from tests.export_story import band_take
 
 EXPORTING = textwrap.dedent("""
@@ -32,13 +31,6 @@ EXPORTING = textwrap.dedent("""
     audio.write = writes_until_stopped
     sys.exit(main(sys.argv[1:]))
 """)
-
-
-@pytest.fixture
-def address(postgres_server, tmp_path) -> str:
-    made = postgres_server.new_database()
-    create(made, tmp_path / "store")
-    return made
 
 
 @pytest.fixture

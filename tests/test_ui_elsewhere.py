@@ -11,18 +11,10 @@ import pytest
 
 from mt_studio.core.domain import SessionKind
 from mt_studio.core.studio import Studio
-from mt_studio.core.studio.server_library import create
 from mt_studio.ui.common.error_reporter import ErrorReporter
 from mt_studio.ui.main_window import MainWindow
 
 WAIT_MS = 20_000  # a notice takes milliseconds; this is how long before the test fails
-
-
-@pytest.fixture
-def address(postgres_server, tmp_path) -> str:
-    made = postgres_server.new_database()
-    create(made, tmp_path / "store")
-    return made
 
 
 @pytest.fixture
