@@ -132,10 +132,7 @@ class Library:
 
     @classmethod
     def _open_on_server(cls, address: str, keys: LibraryKeys | None) -> Library:
-        from mt_studio.core.library import server
-
-        connection, store = server.open_connection(address)
-        connection.keys = keys
+        connection, keys, store = _open_on_server_with(address, keys)
         try:
             _ensure_reachable_store(store)
         except BaseException:
@@ -187,7 +184,7 @@ class Library:
             if self.connection is not None:
                 return
             if self.address is not None:
-                self.connection, self.keys = _open_on_server_with(self.address, keys)
+                self.connection, self.keys, _store = _open_on_server_with(self.address, keys)
             else:
                 self.connection, self.keys = _open_connection(self.folder, MIGRATIONS, keys)
         self.finish_removals()
@@ -281,18 +278,19 @@ class Library:
         self.close()
 
 
-def _open_on_server_with(address: str, keys: LibraryKeys
-                         ) -> tuple[sqlite3.Connection, LibraryKeys | None]:
+def _open_on_server_with(address: str, keys: LibraryKeys | None
+                         ) -> tuple[sqlite3.Connection, LibraryKeys | None, Path]:
     """The server library's connection, keyed with KEYS once its encryption is done (before,
-    its chains are still plain: `keys` is None until `encrypt`, as for a plain database)."""
+    its chains are still plain: `keys` is None until `encrypt`, as for a plain database), and
+    its audio store."""
     from mt_studio.core.library import server
     from mt_studio.core.library.encrypting import encrypted_on_server
 
-    connection, _store = server.open_connection(address)
-    if not encrypted_on_server(connection):
-        return connection, None
+    connection, store = server.open_connection(address)
+    if keys is None or not encrypted_on_server(connection):
+        return connection, None, store
     connection.keys = keys
-    return connection, keys
+    return connection, keys, store
 
 
 def _folder(folder: Path | str) -> Path:

@@ -206,7 +206,7 @@ def as_dbapi_error(error: psycopg.Error) -> sqlite3.Error:
         return sqlite3.IntegrityError(message)
     if isinstance(error, psycopg.OperationalError):
         return sqlite3.OperationalError(message)
-    if isinstance(error, psycopg.ProgrammingError | psycopg.errors.UndefinedTable):
+    if isinstance(error, psycopg.ProgrammingError):
         return sqlite3.OperationalError(message)
     if isinstance(error, psycopg.DataError):
         return sqlite3.DataError(message)

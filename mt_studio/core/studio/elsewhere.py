@@ -27,16 +27,19 @@ def tell_at_commit(db, events: Sequence[Event], origin: str) -> None:
 def notices(events: Sequence[Event], origin: str) -> list[str]:
     """EVENTS as notices from ORIGIN (the library door that made them), each small enough to
     send; none for no events."""
-    found = [[type(event).__name__, list(astuple(event))] for event in dict.fromkeys(events)]
+    items = [_encoded([type(event).__name__, list(astuple(event))])
+             for event in dict.fromkeys(events)]
+    room = NOTICE_BYTES - len(_notice(origin, []).encode())
     batches: list[str] = []
-    batch: list[list] = []
-    for item in found:
-        trial = _notice(origin, [*batch, item])
-        if batch and len(trial.encode()) > NOTICE_BYTES:
+    batch: list[str] = []
+    used = 0
+    for item in items:  # each encoded once: a deletion's hundreds of events stay cheap
+        size = len(item.encode()) + 1  # and its comma
+        if batch and used + size > room:
             batches.append(_notice(origin, batch))
-            batch = [item]
-        else:
-            batch.append(item)
+            batch, used = [], 0
+        batch.append(item)
+        used += size
     if batch:
         batches.append(_notice(origin, batch))
     return batches
@@ -81,5 +84,10 @@ def listen(studio: Studio) -> Callable[[], None]:
     return library.listen(told, lambda reachable: hub.emit(ServerReach(reachable)))
 
 
-def _notice(origin: str, items: list[list]) -> str:
-    return json.dumps({"from": origin, "events": items}, separators=(",", ":"))
+def _notice(origin: str, items: list[str]) -> str:
+    """ITEMS (each an event as JSON) as one notice from ORIGIN."""
+    return f'{{"from":{_encoded(origin)},"events":[{",".join(items)}]}}'
+
+
+def _encoded(value: object) -> str:
+    return json.dumps(value, separators=(",", ":"))
