@@ -2,10 +2,12 @@
 
 `keep` means "kept after the session day". A take is due when someone who can be heard on it
 does not hold `keep`: never given by the end of the session's day (due the day after), or
-withdrawn or expired later (due from that day); or when it is older than the service's
-maximum age. A due take is deleted once the grace days have passed since it became due,
-unless a therapist wrote a reason to keep it longer; such a reason holds for 30 days, and when
-it lapses the grace days start again, so that nobody is surprised.
+withdrawn or expired later (due from that day); when it was recorded in a library for the day
+and someone heard on it had no consent to be recorded when it was moved in (due from that
+day); or when it is older than the service's maximum age. A due take is deleted once the
+grace days have passed since it became due, unless a therapist wrote a reason to keep it
+longer; such a reason holds for 30 days, and when it lapses the grace days start again, so
+that nobody is surprised.
 """
 
 from __future__ import annotations
@@ -27,6 +29,9 @@ class DueCause(enum.StrEnum):
     WITHDRAWN = "withdrawn"
     EXPIRED = "expired"
     TOO_OLD = "too_old"  # older than the service's maximum age
+    # recorded in a library for the day, and when it was moved into the service's library
+    # someone heard on it had no consent to be recorded (never given, or withdrawn meanwhile)
+    NO_RECORD = "no_record"
 
 
 @dataclass(frozen=True)
@@ -83,7 +88,8 @@ def heard(take: KeptTake) -> frozenset[int]:
 def _why_due(take: KeptTake, ledger: Sequence[ConsentEvent], rules: RetentionRules,
              now: datetime, today: date) -> list[Why]:
     day_after = take.session_day + timedelta(days=1)
-    why = []
+    why = [Why(DueCause.NO_RECORD, person, take.moved_on)
+           for person in sorted(take.not_consented) if take.moved_on is not None]
     if today >= day_after:  # during the session's day, keep may still be given
         for person in sorted(heard(take)):
             status = consent_status(ledger, person, Purpose.KEEP, now)

@@ -24,6 +24,10 @@ class KeptTake:
     name: str | None
     tracks: tuple[TrackPlan, ...]
     present: frozenset[int]
+    # A take moved in from a library for the day: the local day it came, and those heard on
+    # it who had no consent to be recorded then.
+    moved_on: date | None = None
+    not_consented: frozenset[int] = frozenset()
 
 
 @dataclass(frozen=True)

@@ -37,7 +37,8 @@ ERASED_TABLES = ("participants", "takes", "tracks", "track_parts", "take_keys", 
 # The rows of a take, and of a track, that go with it (by the schema's ON DELETE CASCADE).
 _TAKE_ROWS = (("tracks", "take_id = ?"), ("markers", "take_id = ?"), ("dropouts", "take_id = ?"),
               ("annotations", "take_id = ?"), ("take_listening", "take_id = ?"),
-              ("song_takes", "take_id = ?"), ("lyric_stamps", "take_id = ?"))
+              ("song_takes", "take_id = ?"), ("lyric_stamps", "take_id = ?"),
+              ("day_takes", "take_id = ?"))
 _TRACK_ROWS = (("track_parts", "track_id"), ("track_participants", "track_id"),
                ("layers", "track_id"), ("track_mix", "track_id"))
 

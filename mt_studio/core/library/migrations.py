@@ -7,6 +7,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from mt_studio.core.library.later_migrations import (
+    V14_SPOOLED_TAKES,
+    V15_TAKE_INDEXES,
+    V16_DAY_LIBRARIES,
+)
 from mt_studio.core.library.sqlite import sqlite3
 
 Migration = str | Callable[[sqlite3.Connection], None]
@@ -467,28 +472,8 @@ CREATE TABLE take_keys (
 ALTER TABLE accounts ADD COLUMN key_entry TEXT;
 """
 
-V14_SPOOLED_TAKES = """
--- A take of a service's library whose files are still in a computer's spool, recorded there
--- and not yet copied to the audio store and checked: the spool (a random id) and the
--- computer's name, to say where they wait. The row goes once they are in the store.
-CREATE TABLE spooled_takes (
-    take_id   INTEGER PRIMARY KEY REFERENCES takes(id) ON DELETE CASCADE,
-    spool     TEXT NOT NULL CHECK (length(spool) BETWEEN 1 AND 64),
-    computer  TEXT NOT NULL CHECK (length(computer) BETWEEN 1 AND 255)
-);
-"""
-
-V15_TAKE_INDEXES = """
--- A take's tracks, markers and dropouts found by their take, not by reading every row: on ten
--- years of a service each take read scanned 56 000 tracks (benchmarks/library.py).
-CREATE INDEX tracks_of_take ON tracks (take_id, id);
-CREATE INDEX markers_of_take ON markers (take_id, frame);
-CREATE INDEX dropouts_of_take ON dropouts (take_id, frame);
-"""
-
-
 MIGRATIONS: tuple[Migration, ...] = (V1_BASE_SCHEMA, V2_TRACK_PARTS, V3_SONGS_AND_LAYERS,
                                      V4_EXPORT_FILES, V5_ANNOTATIONS, V6_SESSION_AND_TAKE_STATE,
                                      V7_ACCOUNTS, V8_PART_HASHES, v9_ledger_chain, V10_RETENTION,
                                      V11_DELETIONS, V12_GROUPS_AND_COURSES, V13_KEYS,
-                                     V14_SPOOLED_TAKES, V15_TAKE_INDEXES)
+                                     V14_SPOOLED_TAKES, V15_TAKE_INDEXES, V16_DAY_LIBRARIES)

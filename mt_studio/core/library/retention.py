@@ -1,8 +1,10 @@
-"""What retention reads and keeps: finished takes with their tracks and who was present,
+"""What retention reads and keeps: finished takes with their tracks and who was present (and,
+for a take moved in from a library for the day, who had no consent to be recorded then),
 therapists' reasons to keep a take longer, and the service's retention rules."""
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from datetime import date, datetime
 
@@ -30,12 +32,17 @@ def kept_takes(db: sqlite3.Connection) -> list[KeptTake]:
     for session_id, participant_id in db.execute(
             "SELECT session_id, participant_id FROM attendance"):
         present[session_id].add(participant_id)
+    moved = {take_id: (from_text(at).astimezone().date(), frozenset(json.loads(missing)))
+             for take_id, at, missing in db.execute(
+                 "SELECT take_id, moved_at, not_consented FROM day_takes"
+                 " JOIN day_libraries ON day_libraries.id = day_library")}
     rows = db.execute(
         "SELECT takes.id, session_id, sessions.title, sessions.date, number, name FROM takes"
         " JOIN sessions ON sessions.id = session_id WHERE status != 'recording'"
         " ORDER BY takes.id")
     return [KeptTake(take_id, session_id, title, date.fromisoformat(day), number, name,
-                     tuple(tracks[take_id]), frozenset(present[session_id]))
+                     tuple(tracks[take_id]), frozenset(present[session_id]),
+                     *moved.get(take_id, (None, frozenset())))
             for take_id, session_id, title, day, number, name in rows]
 
 

@@ -365,7 +365,7 @@ CREATE TABLE library_version (
 )"""
 
 V14_SPOOLED_TAKES = """
--- The takes whose files wait in a computer's spool (migrations.V14_SPOOLED_TAKES).
+-- The takes whose files wait in a computer's spool (later_migrations.V14_SPOOLED_TAKES).
 CREATE TABLE spooled_takes (
     take_id   BIGINT PRIMARY KEY REFERENCES takes(id) ON DELETE CASCADE,
     spool     TEXT NOT NULL CHECK (length(spool) BETWEEN 1 AND 64),
@@ -374,11 +374,27 @@ CREATE TABLE spooled_takes (
 """
 
 V15_TAKE_INDEXES = """
--- A take's tracks, markers and dropouts found by their take (migrations.V15_TAKE_INDEXES).
+-- A take's tracks, markers and dropouts found by their take (later_migrations.V15_TAKE_INDEXES).
 CREATE INDEX tracks_of_take ON tracks (take_id, id);
 CREATE INDEX markers_of_take ON markers (take_id, frame);
 CREATE INDEX dropouts_of_take ON dropouts (take_id, frame);
 """
 
+V16_DAY_LIBRARIES = """
+-- Libraries for the day moved in, and their takes (later_migrations.V16_DAY_LIBRARIES).
+CREATE TABLE day_libraries (
+    id        TEXT PRIMARY KEY CHECK (length(id) = 32),
+    computer  TEXT NOT NULL CHECK (length(computer) BETWEEN 1 AND 255),
+    moved_at  TEXT NOT NULL
+);
+CREATE TABLE day_takes (
+    take_id        BIGINT PRIMARY KEY REFERENCES takes(id) ON DELETE CASCADE,
+    day_library    TEXT NOT NULL REFERENCES day_libraries(id),
+    day_take       BIGINT NOT NULL,
+    not_consented  TEXT NOT NULL DEFAULT '[]',
+    UNIQUE (day_library, day_take)
+)
+"""
+
 # MIGRATIONS[n] upgrades version FIRST_VERSION + n to FIRST_VERSION + n + 1.
-MIGRATIONS: tuple[Migration, ...] = (V14_SPOOLED_TAKES, V15_TAKE_INDEXES)
+MIGRATIONS: tuple[Migration, ...] = (V14_SPOOLED_TAKES, V15_TAKE_INDEXES, V16_DAY_LIBRARIES)

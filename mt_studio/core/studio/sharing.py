@@ -46,6 +46,7 @@ from mt_studio.core.library import (
     songs,
     takes,
 )
+from mt_studio.core.studio.day_library import refuse_in_day_library
 from mt_studio.core.studio.events import ExportLogged
 from mt_studio.core.studio.listening import resolve
 
@@ -95,8 +96,10 @@ class SharingService:
         (ConsentRefused, InputError, ExportCancelled, ExportFailed, PluginFailed, and
         LibraryError naming a file of the take that is not the one recorded). PROGRESS and
         CANCELLED are called on this thread; PLUGINS offers effects and exporters.
-        LibraryReadOnly, before anything is written, for a library open read-only."""
+        LibraryReadOnly, before anything is written, for a library open read-only;
+        AccessRefused in a library for the day (`day_library.py`)."""
         self._studio._refuse_if_read_only()
+        refuse_in_day_library(self._studio)
         with self._studio._reading() as db:
             sound = resolve(db, self._studio._shared.places, request.take_id)
             facts = export_facts(db, sound.take, sound.left_out, chain_heads(db))
@@ -111,7 +114,9 @@ class SharingService:
                    at: datetime | None = None) -> LeadSheet:
         """The lead sheet of a take from its stored chords (ENABLED_PLUGINS' only, if given),
         with the linked song's words only while every writer holds group consent (at AT,
-        default now)."""
+        default now); AccessRefused in a library for the day, where the service's consent
+        ledger cannot be asked."""
+        refuse_in_day_library(self._studio)
         with self._studio._reading() as db:
             take = takes.get(db, take_id)
             stored = annotations.of_take(db, take_id, enabled_plugins)
