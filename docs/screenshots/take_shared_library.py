@@ -1,6 +1,7 @@
 """Take the screenshots of the window on a service's shared library (PostgreSQL): a session made
-on another therapist's computer appearing in the list, and the words shown while the library's
-server cannot be reached, on a real X server at a 1366x768 laptop's size.
+on another therapist's computer appearing in the list, the words shown while the library's
+server cannot be reached, the library for the day gone on with, the server back, and the day's
+work moved in, on a real X server at a 1366x768 laptop's size.
 
     xvfb-run -a -s "-screen 0 1366x768x24" \
         .venv/bin/python docs/screenshots/take_shared_library.py [FOLDER]
@@ -9,7 +10,8 @@ server cannot be reached, on a real X server at a 1366x768 laptop's size.
 
 Starts a throwaway PostgreSQL server as the tests do (tests/postgres_server.py), makes a library
 in it with four demo sessions, opens the window, makes a session from a second studio (another
-computer), then stops the server; saves shared-library-*.png in FOLDER (default: next to this
+computer), stops the server, goes on with the library for the day (a demo take recorded in
+it), starts the server and moves the day in; saves shared-library-*.png in FOLDER (default: next to this
 script, nb/ for Norwegian). Look at every one before committing it.
 """
 
@@ -30,7 +32,7 @@ from postgres_server import start_server, stop_server  # noqa: E402
 
 from mt_studio import i18n  # noqa: E402
 from mt_studio.core.domain import SessionKind  # noqa: E402
-from mt_studio.core.studio import Studio  # noqa: E402
+from mt_studio.core.studio import Studio, day_library  # noqa: E402
 from mt_studio.core.studio.server_library import create  # noqa: E402
 
 
@@ -77,14 +79,33 @@ def main() -> None:
                                   "Tirsdagsband", SessionKind.BAND, on=date.today())
         wait_for(lambda: len(window.sessions.row_texts()) == 5)
         window.grab().save(str(folder / "shared-library-from-elsewhere.png"))
+        wait_for(lambda: day_library.is_ready(address))  # made once the window has opened
         server.stop()
-        wait_for(window.server_banner.isVisible)
+        wait_for(window.server_banner.button.isVisible)
         window.grab().save(str(folder / "shared-library-lost.png"))
-        print(f"saved in {folder}")
+        window.server_banner.button.click()  # go on with the library for today
+        wait_for(lambda: shell.window.studio is not None
+                 and shell.window.server_banner.isVisible())
+        window = shell.window
+        window.showMaximized()
+        window.open_session(shell.studio.sessions.create_demo())
+        wait_for(lambda: window.session_view is not None)
+        window.grab().save(str(folder / "shared-library-day.png"))
         server.start()
-        wait_for(lambda: not window.server_banner.isVisible())
-        window.close()
-        shell.studio.close()
+        wait_for(window.server_banner.button.isVisible)
+        window.grab().save(str(folder / "shared-library-day-back.png"))
+        window.server_banner.button.click()  # move today's work in
+        wait_for(lambda: shell.window.studio is not None
+                 and not day_library.is_taken(address), seconds=40)
+        wait_for(lambda: bool(QApplication.activeModalWidget()))
+        shell.window.grab().save(str(folder / "shared-library-moved-in.png"))
+        dialog = QApplication.activeModalWidget()
+        if dialog is not None:
+            dialog.grab().save(str(folder / "shared-library-moved-in-message.png"))
+            dialog.close()
+        print(f"saved in {folder}")
+        shell.window.close()
+        shell.close()
     finally:
         stop_server(server)
 

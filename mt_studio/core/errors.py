@@ -33,6 +33,10 @@ class LibraryError(MtStudioError):
     exit_code = 1
 
 
+class ServerUnreachable(LibraryError):
+    """The server of a service's library cannot be reached (or refuses the connection)."""
+
+
 class AccessRefused(MtStudioError):
     """Nobody who may do this is signed in: a sign-in refused, an account not allowed the
     action, or a participant's studio asked for someone else's data."""

@@ -139,10 +139,12 @@ def in_a_thread(function: Callable[[], T], name: str) -> Callable[[], T]:
 class StudioOpener(QObject):
     """Opens the studio on a library in a worker thread (a check, perhaps an upgrade: disk
     work) and says how it went in the GUI thread: `opened(studio)` or `failed(title, message,
-    exit code)`."""
+    exit code)`; `unreachable(address, message)` instead for a service's library whose
+    server does not answer, when this computer has its library for the day to go on with."""
 
     opened = pyqtSignal(object)
     failed = pyqtSignal(str, str, int)
+    unreachable = pyqtSignal(str, str)
 
     def __init__(self, folder: Path | str | None) -> None:
         super().__init__()
@@ -177,6 +179,10 @@ class StudioOpener(QObject):
         log = logging.getLogger(__name__)
         if isinstance(error, MtStudioError):
             log.error("the library could not be opened: %s", error)
+            address = _day_library_of(self._folder, error)
+            if address is not None:
+                self.unreachable.emit(address, str(error))
+                return
             self.failed.emit(title, str(error), error.exit_code)
         else:
             log.error("opening the library failed", exc_info=error)
@@ -205,6 +211,7 @@ class Shell:
             self._opener = StudioOpener(folder)
             self._opener.opened.connect(self._opened)
             self._opener.failed.connect(self._failed)
+            self._opener.unreachable.connect(self._unreachable)
 
     def open(self, session_id: int | None = None) -> None:
         """Show a fresh main window, on SESSION_ID if given."""
@@ -218,6 +225,7 @@ class Shell:
                                  plugins=old.plugin_starter if old is not None else None)
         self.window.language_changed.connect(
             lambda: self.open(self.window.session_id))
+        self.window.library_chosen.connect(self.reopen)
         if old is not None:
             self.window.setGeometry(old.geometry())
             old.close()
@@ -231,6 +239,32 @@ class Shell:
         self.window.show_fitted()
         if old is not None:
             self.window.recording_status.look()
+
+    def reopen(self, location: str) -> None:
+        """Open the library at LOCATION (a folder or a server's address) in a new window, in
+        place of this one and its library (the service's library and its library for the
+        day, in turn). Nothing changes if the window stays (a song's words not saved)."""
+        from mt_studio.ui.main_window import MainWindow
+
+        old, studio = self.window, self.studio
+        opener = StudioOpener(location)
+        window = MainWindow(None, self.reporter, plugins=old.plugin_starter)
+        window.setGeometry(old.geometry())
+        window.show_fitted()  # first: the last window closing would end the app
+        if not old.close():
+            window.close()
+            window.deleteLater()
+            return
+        old.deleteLater()
+        self.window, self.studio, self._opener = window, None, opener
+        window.language_changed.connect(lambda: self.open(self.window.session_id))
+        window.library_chosen.connect(self.reopen)
+        opener.opened.connect(self._opened)
+        opener.failed.connect(self._failed)
+        opener.unreachable.connect(self._unreachable)
+        if studio is not None:
+            studio.close()
+        opener.start()
 
     def close(self) -> None:
         """Let go of the library (after the window has closed, perhaps before it was open)."""
@@ -281,6 +315,35 @@ class Shell:
     def _failed(self, title: str, message: str, exit_code: int) -> None:
         self.reporter.show_now(title, message)
         QApplication.exit(exit_code)
+
+    def _unreachable(self, address: str, message: str) -> None:
+        """The service's library cannot be reached: go on with the day's, or quit."""
+        from PyQt6.QtWidgets import QMessageBox
+
+        from mt_studio.core.studio import day_library
+
+        answer = QMessageBox.question(
+            self.window, _("The shared library cannot be reached"),
+            _("{reason}\n\nGo on with this computer's library for today? What you record is "
+              "kept on this computer, encrypted, and moved into the shared library when it is "
+              "back. Exports wait until then.").format(reason=message))
+        if answer != QMessageBox.StandardButton.Yes:
+            QApplication.exit(1)
+            return
+        self.reopen(str(day_library.take(address)))
+
+
+def _day_library_of(location: Path | str | None, error: Exception) -> str | None:
+    """The address of the service's library at LOCATION when ERROR says its server cannot be
+    reached and this computer has its library for the day; else None."""
+    from mt_studio.core.errors import ServerUnreachable
+
+    if not isinstance(error, ServerUnreachable):
+        return None
+    from mt_studio.core.studio import day_library, default_library_folder
+
+    address = str(default_library_folder() if location is None else location).strip()
+    return address if day_library.is_ready(address) else None
 
 
 def is_new(studio: Studio) -> bool:

@@ -55,6 +55,7 @@ class MainWindow(QMainWindow):
 
     language_changed = pyqtSignal()
     painted = pyqtSignal()
+    library_chosen = pyqtSignal(str)  # open this library instead (a folder or an address)
 
     def __init__(self, studio: Studio | None, reporter: ErrorReporter,
                  parent: QWidget | None = None, plugins: PluginStarter | None = None) -> None:
@@ -86,6 +87,7 @@ class MainWindow(QMainWindow):
         self.read_only_banner = banner = ReadOnlyBanner()  # shown if the ledger was changed
         banner.shown.connect(lambda: self.studio.open_to_use and self.after_unlocking())
         self.server_banner = lost = ServerBanner()  # while a shared library's server is lost
+        self.day_keeper = None  # keeps the library for the day ready, once opened
         self.setCentralWidget(with_banner(self.read_only_banner, self.screens, lost))
         self._access: WindowAccess | None = None
         self._lock_button: QPushButton | None = None  # once the studio is open, with accounts
@@ -285,6 +287,7 @@ class MainWindow(QMainWindow):
         devices, sweeps, plugins; the ledger's check in a worker, then (if intact) retention."""
         for delay, work in ((50, self.recover_takes), (100, self.recording_status.look),
                             (150, self._sweep_practice_versions), (200, self.start_plugins),
+                            (250, self._keep_day_library),
                             (300, lambda: self.read_only_banner.watch(self.studio,
                                                                       self.retention.run))):
             timer = QTimer(self)
@@ -292,6 +295,11 @@ class MainWindow(QMainWindow):
             timer.timeout.connect(work)
             timer.start(delay)
             self._after_opening.append(timer)
+
+    def _keep_day_library(self) -> None:
+        from mt_studio.ui.common.day_library_keeper import keep_for
+
+        keep_for(self)
 
     def start_plugins(self) -> None:
         """Start the plugins in a worker (once): they import numpy and more, and one that fails
@@ -389,6 +397,8 @@ class MainWindow(QMainWindow):
         for timer in self._after_opening:
             timer.stop()
         self.server_banner.stop()
+        if self.day_keeper is not None:
+            self.day_keeper.stop()
         super().closeEvent(event)
 
     def open_session(self, session_id: int) -> None:

@@ -109,6 +109,17 @@ class Library:
         listener.start()
         return listener.stop
 
+    @staticmethod
+    def watch_server(address: str, reach: Callable[[bool], None]) -> Callable[[], None]:
+        """Call REACH with True whenever the server at ADDRESS answers (at first too) and False
+        when it is lost, in a thread of its own (a library for the day waits for its
+        service's); the call returned stops it."""
+        from mt_studio.core.library.postgres import ChangeListener
+
+        listener = ChangeListener(address, lambda _notice: None, reach, lost=True)
+        listener.start()
+        return listener.stop
+
     @classmethod
     def open(cls, folder: Path | str, migrations: Sequence[Migration] = MIGRATIONS, *,
              keys: LibraryKeys | None = None) -> Library:

@@ -22,7 +22,7 @@ import psycopg
 from psycopg import adapt
 from psycopg.conninfo import make_conninfo
 
-from mt_studio.core.errors import LibraryError
+from mt_studio.core.errors import ServerUnreachable
 from mt_studio.core.library.address import check_address, shown_address
 from mt_studio.core.library.sqlite import sqlite3
 from mt_studio.i18n import _
@@ -146,10 +146,11 @@ class ChangeListener:
     RETRY_SECONDS = 2.0
 
     def __init__(self, address: str, heard: Callable[[str], None],
-                 reach: Callable[[bool], None]) -> None:
+                 reach: Callable[[bool], None], *, lost: bool = False) -> None:
         self._address = address
         self._heard = heard
         self._reach = reach
+        self._lost_at_start = lost  # then REACH gets True at the first connection too
         self._stopping = threading.Event()
         self._thread = threading.Thread(target=self._run, name="library notices", daemon=True)
 
@@ -163,7 +164,7 @@ class ChangeListener:
             self._thread.join(timeout=5)
 
     def _run(self) -> None:
-        lost = False
+        lost = self._lost_at_start
         while not self._stopping.is_set():
             try:
                 with psycopg.connect(make_conninfo(
@@ -213,9 +214,9 @@ def as_dbapi_error(error: psycopg.Error) -> sqlite3.Error:
     return sqlite3.DatabaseError(message)
 
 
-def unreachable(address: str, error: BaseException) -> LibraryError:
+def unreachable(address: str, error: BaseException) -> ServerUnreachable:
     """The error for a server that cannot be reached or refuses the connection."""
-    return LibraryError(_("Cannot reach the library's database {address}: {reason}").format(
+    return ServerUnreachable(_("Cannot reach the library's database {address}: {reason}").format(
         address=shown_address(address), reason=_first_line(error)))
 
 

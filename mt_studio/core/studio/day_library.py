@@ -144,15 +144,16 @@ def take(address: str) -> Path:
 
 
 def of_studio(studio: Studio) -> day_kit.DayFacts | None:
-    """What STUDIO's library knows of itself as a day library (None: it is not one)."""
+    """What STUDIO's library knows of itself as a day library (None: it is not one, or it is
+    locked)."""
+    if studio._library.on_server or not studio._library.is_open:
+        return None
     with studio._reading() as db:
         return day_kit.facts(db)
 
 
 def refuse_in_day_library(studio: Studio) -> None:
     """AccessRefused when STUDIO is on a day library: exports need the service's ledger."""
-    if studio._library.on_server:
-        return
     if of_studio(studio) is not None:
         raise AccessRefused(_(
             "This is the library for the day, made while the service's server could not be "

@@ -72,10 +72,14 @@ def listen(studio: Studio) -> Callable[[], None]:
     """Tell STUDIO's listeners every event committed to its library from elsewhere (another
     computer, or another program on this one), and `ServerReach` when the library's server is
     lost or back; the call returned stops listening. Nothing to hear for a library in a
-    folder."""
+    folder; a library for the day hears whether its service's server answers."""
+    from mt_studio.core.studio.day_library import of_studio
     from mt_studio.core.studio.events import ServerReach
 
     library, hub = studio._library, studio.events
+    day = None if library.on_server else of_studio(studio)
+    if day is not None:  # a library for the day: whether its service's server is back
+        return library.watch_server(day.address, lambda back: hub.emit(ServerReach(back)))
 
     def told(notice: str) -> None:
         for event in heard(notice, library.origin):

@@ -16,14 +16,8 @@ from sqlite3 import Connection
 from typing import TYPE_CHECKING
 
 from mt_studio.core.domain.accounts import Account, Actor
-from mt_studio.core.errors import AccessRefused, InputError
-from mt_studio.core.library import (
-    Library,
-    audit,
-    default_library_folder,
-    participants,
-    sessions,
-)
+from mt_studio.core.errors import AccessRefused, InputError, ServerUnreachable
+from mt_studio.core.library import Library, audit, default_library_folder, participants, sessions
 from mt_studio.core.library import accounts as library_accounts
 from mt_studio.core.studio import elsewhere
 from mt_studio.core.studio.event_hub import Events
@@ -123,11 +117,13 @@ class Studio:
         """Whether the library has accounts: then nothing in it is shown or changed until
         someone signs in (a library without any is open to whoever runs it, as before).
         Asked again until it is (another process may have made the first account), but
-        never by waiting for a change under way in another thread."""
+        never by waiting for a change under way in another thread, nor of a server lost."""
         shared = self._shared
         if not shared.protected and shared.lock.acquire(blocking=False):
             try:
                 shared.protected = library_accounts.count(self._library.connection) > 0
+            except ServerUnreachable:
+                pass  # as it was: a library gets no account while its server is away
             finally:
                 shared.lock.release()
         return shared.protected

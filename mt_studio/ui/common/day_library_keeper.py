@@ -1,0 +1,139 @@
+"""The window's part in the library for the day (core/studio/day_library.py): on a service's
+library, it keeps the day library ready in a worker (after opening, then every few minutes
+while the server answers), and moves a day library's work in as soon as the service's
+library is open again, saying what came in and what went to the deletion list."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from PyQt6.QtCore import QObject, QTimer
+
+from mt_studio.core.consent_policy import purpose_words
+from mt_studio.i18n import _, ngettext
+from mt_studio.ui.common.worker import Worker, run_in_worker
+
+if TYPE_CHECKING:
+    from mt_studio.core.studio import Studio
+    from mt_studio.core.studio.day_library import DayMove
+    from mt_studio.ui.common.error_reporter import ErrorReporter
+
+log = logging.getLogger(__name__)
+
+REFRESH_MS = 10 * 60 * 1000  # today's sessions and consent change while the day goes on
+
+
+class DayLibraryKeeper(QObject):
+    """Keeps STUDIO's day library ready and moves one waiting in; tells REPORTER what came
+    of a move, and calls MOVED after one (the window redraws)."""
+
+    def __init__(self, studio: Studio, reporter: ErrorReporter, moved=None,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._studio = studio
+        self._reporter = reporter
+        self._moved = moved
+        self._worker: Worker | None = None
+        self.told: tuple[str, str] | None = None  # the title and words of the last move
+        self._timer = QTimer(self)
+        self._timer.setInterval(REFRESH_MS)
+        self._timer.timeout.connect(self.prepare)
+
+    def start(self) -> None:
+        """Move in a day library that waits, then keep one ready (a service's library)."""
+        if not self._studio._library.on_server:
+            return
+        self._timer.start()
+        self._run(self._move_then_prepare, self._moved_in)
+
+    def prepare(self) -> None:
+        """Make the day library anew in a worker (not while one is at work)."""
+        self._run(self._prepare, None)
+
+    def stop(self) -> None:
+        """Stop refreshing (the window closes)."""
+        self._timer.stop()
+        if self._worker is not None:
+            self._worker.wait()
+
+    def _run(self, work, done) -> None:
+        if self._worker is not None and self._worker.isRunning():
+            return
+        self._worker = run_in_worker(self, work, done=done, failed=self._failed,
+                                     thread="mt-studio-day-library")
+
+    def _prepare(self) -> None:
+        from mt_studio.core.studio import day_library
+
+        if self._studio.open_to_use:
+            day_library.prepare(self._studio)
+
+    def _move_then_prepare(self) -> DayMove | None:
+        from mt_studio.core.studio import day_library
+
+        if not self._studio.open_to_use:
+            return None
+        moved = day_library.move_in(self._studio)
+        day_library.prepare(self._studio)
+        return moved
+
+    def _moved_in(self, moved: DayMove | None) -> None:
+        if moved is None:
+            return
+        if self._moved is not None:
+            self._moved()
+        self.told = (_("Today's work is in the shared library"), moved_words(moved))
+        if any(take.not_consented for take in moved.takes) or moved.consent_overtaken:
+            self._reporter.report(*self.told)  # something to look at: as a warning
+            return
+        from PyQt6.QtCore import Qt
+        from PyQt6.QtWidgets import QMessageBox
+
+        box = QMessageBox(QMessageBox.Icon.Information, *self.told,
+                          parent=self._reporter.parent_widget)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+
+    def _failed(self, error: Exception) -> None:
+        log.error("the library for the day: %s", error, exc_info=error)
+        self._reporter.report(_("The library for today was not moved in"), _(
+            "{reason}\n\nIt is kept whole on this computer, and moved in at the next "
+            "opening.").format(reason=error))
+
+
+def moved_words(moved: DayMove) -> str:
+    """What a move of the day's work did, in words a therapist reads at a glance."""
+    lines = [ngettext("{n} take came in from the library for today.",
+                      "{n} takes came in from the library for today.",
+                      len(moved.takes)).format(n=len(moved.takes))]
+    for take in moved.takes:
+        if take.not_consented:
+            who = ", ".join(moved.names.get(pid, str(pid)) for pid in take.not_consented)
+            lines.append(_("Take {number} is on the deletion list: {who} had no consent to be "
+                           "recorded when it came in.").format(number=take.number, who=who))
+    if moved.participants_added:
+        lines.append(_("New participants: {names}.").format(
+            names=", ".join(moved.participants_added)))
+    for event in moved.consent_overtaken:
+        lines.append(_("{who}'s change to consent to {purpose} from today was not carried "
+                       "over: the shared library has a later one.").format(
+            who=moved.names.get(event.participant_id, str(event.participant_id)),
+            purpose=purpose_words(event.purpose)))
+    return "\n".join(lines)
+
+
+def keep_for(window) -> DayLibraryKeeper:
+    """Start WINDOW's keeper of the day library of its studio's library (kept as
+    `window.day_keeper`), and have its server band's offers choose the library to open
+    (`window.library_chosen`)."""
+    from mt_studio.core.studio import day_library
+
+    banner = window.server_banner
+    banner.day_library_wanted.connect(
+        lambda address: window.library_chosen.emit(str(day_library.take(address))))
+    banner.service_library_wanted.connect(window.library_chosen.emit)
+    window.day_keeper = DayLibraryKeeper(window.studio, window.reporter,
+                                         moved=window.sessions.refresh, parent=window)
+    window.day_keeper.start()
+    return window.day_keeper

@@ -1,0 +1,79 @@
+"""The window goes on with this computer's library for the day when the service's server is
+lost, says so in amber, and moves the day's work in once the server answers again
+(ui/common/server_banner.py, ui/common/day_library_keeper.py, core/studio/day_library.py)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from mt_studio.core.domain import SessionKind
+from mt_studio.core.studio import Studio, day_library
+from mt_studio.ui.app import Shell
+from mt_studio.ui.common.error_reporter import ErrorReporter
+
+WAIT_MS = 30_000  # the server's loss is heard within seconds; this is when the test fails
+
+
+@pytest.fixture
+def backend() -> str:
+    return "postgresql"
+
+
+class Reports(ErrorReporter):
+    """What the window told the person, kept instead of shown."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.told: list[tuple[str, str]] = []
+
+    def report(self, title: str, message: str) -> None:
+        self.told.append((title, message))
+
+
+def test_the_window_goes_on_with_today_s_library_and_moves_it_in_when_the_server_is_back(
+        qtbot, library_location, postgres_server, tmp_path):
+    with Studio.open(library_location) as studio:
+        studio.sessions.create("Tirsdagsband", SessionKind.BAND, on=date.today())
+    reports = Reports()
+    shell = Shell(reports, folder=library_location)
+    shell.open()
+    qtbot.waitUntil(lambda: day_library.is_ready(library_location), timeout=WAIT_MS)
+    shell.window.day_keeper.stop()  # its worker is done before the server goes
+
+    postgres_server.stop()
+    try:
+        banner = shell.window.server_banner
+        qtbot.waitUntil(lambda: banner.button.isVisible(), timeout=WAIT_MS)
+        assert banner.button.text() == "Go on with today's library"
+        shell.window.grab().save(str(tmp_path / "lost.png"))
+        banner.button.click()
+        qtbot.waitUntil(lambda: shell.window.studio is not None, timeout=WAIT_MS)
+        banner = shell.window.server_banner
+        assert banner.isVisible() and not banner.button.isVisible()
+        assert banner.title.text() == "This is the library for today, on this computer"
+        assert [row[2] for row in shell.window.sessions.row_texts()] == ["Tirsdagsband"]
+        shell.studio.sessions.create_demo()
+        assert day_library.is_taken(library_location)
+    finally:
+        postgres_server.start()
+
+    qtbot.waitUntil(lambda: banner.button.isVisible(), timeout=WAIT_MS)
+    assert banner.button.text() == "Move today's work in"
+    shell.window.grab().save(str(tmp_path / "back.png"))
+    banner.button.click()
+    qtbot.waitUntil(lambda: shell.window.day_keeper is not None
+                    and shell.window.day_keeper.told is not None, timeout=WAIT_MS)
+    title, words = shell.window.day_keeper.told
+    assert title == "Today's work is in the shared library"
+    assert words == ("1 take came in from the library for today.\n"
+                     "New participants: Demo Drummer, Demo Bassist, Demo Keys, Demo Singer.")
+    assert reports.told == []  # nothing to warn of: everyone on it may be recorded
+    assert not shell.window.server_banner.isVisible()
+    titles = [row[2] for row in shell.window.sessions.row_texts()]
+    assert sorted(titles) == ["Demo session", "Tirsdagsband"]
+    qtbot.waitUntil(lambda: day_library.is_ready(library_location)
+                    and not day_library.is_taken(library_location), timeout=WAIT_MS)
+    shell.window.close()
+    shell.close()
