@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from mt_studio.core.capture.part_check import FileState
 from mt_studio.core.domain import Purpose, SessionKind
 from mt_studio.core.domain.accounts import Role
 from mt_studio.core.errors import AccessRefused, LibraryError
@@ -81,6 +82,9 @@ def test_a_day_library_is_made_encrypted_gone_on_with_and_moved_in_with_consent_
         day_session = day.sessions.create_demo()
         day.sessions.check_in(day_session, kari.id)
         (day_take,) = [t.id for t in day.sessions.takes(day_session)]
+        song = day.songs.create("Morgensang", [kari.id], lyrics="Sola står opp")
+        day.songs.link_take(song.id, day_take)
+        day.songs.stamp(day.songs.version(song.id, 1).id, 0, day_take, 48000)
         before = played(day, day_take)
         checked = [(c.state, c.track_id) for c in day.listening.verify(day_take)]
         with pytest.raises(AccessRefused, match="library for the day"):
@@ -115,7 +119,11 @@ def test_a_day_library_is_made_encrypted_gone_on_with_and_moved_in_with_consent_
     for path in stored.iterdir():
         assert b"RIFF" not in path.read_bytes() and b"MThd" not in path.read_bytes()
 
+    (song,) = service.songs.for_take(take.take_id)  # the words written that day, kept
+    assert song.title == "Morgensang"
+    assert service.songs.version(song.id, 1).lyrics == "Sola står opp"
     kari_here = pseudonym_id(service, "Kari")
+    assert [w.id for w in song.writers] == [kari_here]
     assert service.consent.current(kari_here)[Purpose.RECORD].state.value == "granted"
     assert kari_here in {p.id for p in service.sessions.get(take.session_id).participants}
     due = service.retention.due(utc_now())
@@ -188,3 +196,49 @@ def test_the_day_library_is_made_anew_until_it_is_taken(service: Studio, library
     assert day_library.prepare(service)
     with open_signed_in(day_library.take(library_location)) as day:
         assert {s.title for s in day.sessions.all()} == {"Demo session", "Choir"}
+
+
+@pytest.fixture
+def rig(monkeypatch):
+    """A JACK server that PortAudio sees as "system": the room's audio interface."""
+    from jack_rig import JackServer, seen_by_portaudio
+
+    with (JackServer(samplerate=48000, inputs=2, synchronous=True) as server,
+          seen_by_portaudio(server)):
+        yield server
+
+
+def test_a_take_recorded_from_the_interface_in_the_day_library_reaches_the_share_sample_exact(
+        rig, service: Studio, library_location: str):
+    from jack_rig import SignalGenerator, ramp
+
+    from mt_studio.core.studio.recording import TakeRequest
+
+    ola = service.consent.add_participant("Ola")
+    service.consent.grant(ola.id, [Purpose.RECORD, Purpose.KEEP])
+    duo = service.sessions.create("Duo", SessionKind.INDIVIDUAL, on=utc_now().date(),
+                                  present=[ola.id]).id
+    assert day_library.prepare(service)
+    with open_signed_in(day_library.take(library_location)) as day:
+        generator = SignalGenerator(rig, [ramp(0), ramp(1)])
+        try:
+            recording = day.recording.start(TakeRequest(duo, "system", inputs=(1, 2),
+                                                        duration_seconds=2))
+            generator.connect_to("PortAudio.*:in_")
+            assert recording.wait(30)
+        finally:
+            generator.close()
+        day_take = recording.stop().take_id
+        assert {c.state for c in day.listening.verify(day_take)} == {FileState.MATCHES}
+        before = played(day, day_take)
+        assert len(before[0]) == 2 * 48000 and before[0].any()
+
+    (take,) = day_library.move_in(service).takes
+    assert (take.session_id, take.number, take.not_consented) == (duo, 1, ())
+    service.recording.move_to_store()
+    assert service.recording.waiting_for_store() == []
+    assert [c.state for c in service.listening.verify(take.take_id)] == [FileState.MATCHES] * 2
+    for a, b in zip(before, played(service, take.take_id), strict=True):
+        np.testing.assert_array_equal(a, b)
+    for path in (service.folder / takes.take_folder(take.take_id)).iterdir():
+        assert b"RIFF" not in path.read_bytes()

@@ -21,6 +21,7 @@ from mt_studio.core.domain import ConsentEvent, Purpose
 from mt_studio.core.library import consent_ledger, ledger_chain
 from mt_studio.core.library.clock import from_text, to_text
 from mt_studio.core.library.copying import PLACE_SETTINGS, columns, insert_rows
+from mt_studio.core.library.ids import next_id
 from mt_studio.core.library.params import marks
 from mt_studio.core.library.sqlite import sqlite3
 
@@ -248,14 +249,31 @@ def copy_session(day: sqlite3.Connection, db: sqlite3.Connection, session_id: in
     return new_id
 
 
-def check_in(db: sqlite3.Connection, session_id: int, participant_id: int) -> bool:
-    """Check PARTICIPANT_ID in to SESSION_ID unless they are; whether they were not."""
-    if db.execute("SELECT 1 FROM attendance WHERE session_id = ? AND participant_id = ?",
-                  (session_id, participant_id)).fetchone() is not None:
-        return False
-    db.execute("INSERT INTO attendance (session_id, participant_id) VALUES (?, ?)",
-               (session_id, participant_id))
-    return True
+def copy_songs(day: sqlite3.Connection, db: sqlite3.Connection, people: dict[int, int],
+               take_ids: dict[int, int]) -> list[int]:
+    """Make every song of the day library in the library on DB, with its writers (by
+    PEOPLE), versions, takes (by TAKE_IDS) and lyric stamps: their new ids, in order."""
+    made = []
+    for song in _by_column(day, "songs", "1", 1):
+        old = song.pop("id")
+        song_id = next_id(db, "songs")
+        _insert_values(db, "songs", {"id": song_id, **song})
+        for writer in _by_column(day, "song_writers", "song_id", old):
+            _insert_values(db, "song_writers", {**writer, "song_id": song_id,
+                                                "participant_id": people[writer["participant_id"]]})
+        for version in _by_column(day, "song_versions", "song_id", old):
+            old_version = version.pop("id")
+            version_id = db.execute(
+                f"INSERT INTO song_versions ({_quoted(version)}) VALUES ({marks(version)})"
+                " RETURNING id", (*{**version, "song_id": song_id}.values(),)).fetchone()[0]
+            for stamp in _by_column(day, "lyric_stamps", "version_id", old_version):
+                _insert_values(db, "lyric_stamps", {**stamp, "version_id": version_id,
+                                                    "take_id": take_ids[stamp["take_id"]]})
+        for linked in _by_column(day, "song_takes", "song_id", old):
+            _insert_values(db, "song_takes", {"song_id": song_id,
+                                              "take_id": take_ids[linked["take_id"]]})
+        made.append(song_id)
+    return made
 
 
 def pseudonym_taken(db: sqlite3.Connection, key: str) -> bool:
@@ -351,9 +369,16 @@ def _append_consent(day: sqlite3.Connection, content: Sequence) -> None:
 
 
 def _by_column(db: sqlite3.Connection, table: str, column: str, value: object) -> list[dict]:
+    """TABLE's rows whose COLUMN holds VALUE (column "1": every row), by column, in order."""
     names = columns(db, table)
+    where = "1 = ?" if column == "1" else f'"{column}" = ?'
     return [dict(zip(names, row, strict=True)) for row in db.execute(
-        f'SELECT {_quoted(names)} FROM {table} WHERE "{column}" = ?', (value,))]
+        f'SELECT {_quoted(names)} FROM {table} WHERE {where} ORDER BY 1', (value,))]
+
+
+def _insert_values(db: sqlite3.Connection, table: str, values: dict) -> None:
+    db.execute(f"INSERT INTO {table} ({_quoted(values)}) VALUES ({marks(values)})",
+               tuple(values.values()))
 
 
 def _last_id(db: sqlite3.Connection, table: str) -> int:

@@ -61,6 +61,7 @@ from mt_studio.core.library import (
     take_keys,
     takes,
 )
+from mt_studio.core.library import sessions as library_sessions
 from mt_studio.core.library.clock import from_text, utc_now
 from mt_studio.core.library.database import DATABASE_NAME
 from mt_studio.core.retention import heard
@@ -70,6 +71,7 @@ from mt_studio.core.studio.events import (
     ConsentChanged,
     ParticipantAdded,
     SessionChanged,
+    SongChanged,
     TakeChanged,
 )
 from mt_studio.i18n import _
@@ -172,6 +174,8 @@ def prepare(studio: Studio) -> bool:
     shutil.rmtree(fresh, ignore_errors=True)
     fresh.mkdir(parents=True, mode=0o700)
     keys = library.keys
+    if encryption.is_encrypted(library.folder) != (keys is not None):
+        return False  # its encryption is under way: a day library would be plain
     if keys is not None:
         shutil.copy2(encryption.key_file_path(library.folder), encryption.key_file_path(fresh))
     made = Library.open(fresh, keys=keys)
@@ -261,6 +265,10 @@ def _carry(studio: Studio, day: Library, facts: day_kit.DayFacts, day_id: str,
         day_kit.note_moved_in(tx, day_id, facts.computer, now)
         moved = tuple(_carry_take(studio, tx, take_made, sessions, people, day_id, now)
                       for take_made in made)
+        for song_id in day_kit.copy_songs(db, tx, people, {m.day_take: m.take_id
+                                                           for m in moved}):
+            audit.record(tx, "song.created", f"song:{song_id}", day_library=day_id)
+            studio._announce(SongChanged(song_id))
         audit.record(tx, "day_library.moved_in", f"day_library:{day_id}",
                      computer=facts.computer, takes=[m.take_id for m in moved],
                      consent_carried=carried, consent_overtaken=len(overtaken))
@@ -303,10 +311,9 @@ def _carry_sessions(studio: Studio, tx: Connection, db: Connection, facts: day_k
         audit.record(tx, "session.created", f"session:{new_id}", day_library=day_id)
         studio._announce(SessionChanged(new_id))
     for session_id, participant_id in day_kit.attendance(db):
-        checked_in = (sessions[session_id], people[participant_id])
-        if day_kit.check_in(tx, *checked_in):
-            audit.record(tx, "session.checked_in", f"session:{checked_in[0]}", checked_in[1])
-            studio._announce(AttendanceChanged(checked_in[0]))
+        if library_sessions.check_in(tx, sessions[session_id],
+                                     Participant(people[participant_id], "")):
+            studio._announce(AttendanceChanged(sessions[session_id]))
     return sessions
 
 
