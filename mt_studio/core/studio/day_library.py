@@ -154,6 +154,15 @@ def of_studio(studio: Studio) -> day_kit.DayFacts | None:
         return day_kit.facts(db)
 
 
+def service_address(studio: Studio) -> str | None:
+    """The address of the service's library STUDIO is on, or is the library for the day of;
+    None for a library in a folder (or one locked)."""
+    if studio._library.on_server:
+        return studio._library.address
+    facts = of_studio(studio)
+    return None if facts is None else facts.address
+
+
 def refuse_in_day_library(studio: Studio) -> None:
     """AccessRefused when STUDIO is on a day library: exports need the service's ledger."""
     if of_studio(studio) is not None:

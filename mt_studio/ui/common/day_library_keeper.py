@@ -42,8 +42,11 @@ class DayLibraryKeeper(QObject):
 
     def start(self) -> None:
         """Move in a day library that waits, then keep one ready (a service's library)."""
-        if not self._studio._library.on_server:
-            return
+        from mt_studio.core.studio import day_library
+
+        if self._studio.read_only is not None or day_library.of_studio(self._studio) or \
+                day_library.service_address(self._studio) is None:
+            return  # a library in a folder, or the day's own
         self._timer.start()
         self._run(self._move_then_prepare, self._moved_in)
 

@@ -62,10 +62,8 @@ class ServerBanner(QFrame):
 
         if self._stop is not None:
             return
-        day = day_library.of_studio(studio)
-        self._day = day is not None
-        self._address = day.address if day is not None else (
-            studio._library.address if studio._library.on_server else None)
+        self._day = day_library.of_studio(studio) is not None
+        self._address = day_library.service_address(studio)
         bridge.reach_changed.connect(self.show_reach)
         self._stop = listen(studio)  # stopped as the window closes (`stop`)
         if self._day:
