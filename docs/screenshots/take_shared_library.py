@@ -98,11 +98,9 @@ def main() -> None:
         wait_for(lambda: shell.window.studio is not None
                  and not day_library.is_taken(address), seconds=40)
         wait_for(lambda: bool(QApplication.activeModalWidget()))
-        shell.window.grab().save(str(folder / "shared-library-moved-in.png"))
-        dialog = QApplication.activeModalWidget()
-        if dialog is not None:
-            dialog.grab().save(str(folder / "shared-library-moved-in-message.png"))
-            dialog.close()
+        dialog = QApplication.activeModalWidget()  # what came in
+        dialog.grab().save(str(folder / "shared-library-moved-in.png"))
+        dialog.close()
         print(f"saved in {folder}")
         shell.window.close()
         shell.close()
