@@ -77,3 +77,36 @@ def test_the_window_goes_on_with_today_s_library_and_moves_it_in_when_the_server
                     and not day_library.is_taken(library_location), timeout=WAIT_MS)
     shell.window.close()
     shell.close()
+
+
+def test_a_window_that_cannot_reach_the_server_at_start_offers_today_s_library(
+        qtbot, library_location, postgres_server, monkeypatch):
+    from PyQt6.QtWidgets import QMessageBox
+
+    with Studio.open(library_location) as studio:
+        studio.sessions.create("Tirsdagsband", SessionKind.BAND, on=date.today())
+        assert day_library.prepare(studio)
+    asked = []
+
+    def answer(_parent, title, text, *args):
+        asked.append((title, text))
+        return QMessageBox.StandardButton.Yes
+
+    monkeypatch.setattr(QMessageBox, "question", answer)
+    postgres_server.stop()
+    try:
+        shell = Shell(Reports(), folder=library_location)
+        shell.open()
+        qtbot.waitUntil(lambda: shell.window.studio is not None, timeout=WAIT_MS)
+        ((title, text),) = asked
+        assert title == "The shared library cannot be reached"
+        assert text.startswith("Cannot reach the library's database postgresql://")
+        assert "Go on with this computer's library for today?" in text
+        assert day_library.is_taken(library_location)
+        assert [row[2] for row in shell.window.sessions.row_texts()] == ["Tirsdagsband"]
+        assert shell.window.server_banner.title.text() == (
+            "This is the library for today, on this computer")
+        shell.window.close()
+        shell.close()
+    finally:
+        postgres_server.start()
