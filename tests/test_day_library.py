@@ -242,3 +242,19 @@ def test_a_take_recorded_from_the_interface_in_the_day_library_reaches_the_share
         np.testing.assert_array_equal(a, b)
     for path in (service.folder / takes.take_folder(take.take_id)).iterdir():
         assert b"RIFF" not in path.read_bytes()
+
+
+def test_the_command_line_says_a_day_library_waits_and_moves_it_in(cli, library_location):
+    with Studio.open(library_location) as studio:
+        assert day_library.prepare(studio)
+    with Studio.open(day_library.take(library_location)) as day:
+        day.sessions.create_demo()
+    status = cli("library", "status")
+    assert "holds a library for today with work to move in" in status.out
+    assert cli("library", "status", "--json").json()["day_library_waiting"] is True
+    moved = cli("library", "move-day", "--json").json()
+    assert [(t["number"], t["not_consented"]) for t in moved["takes"]] == [(1, [])]
+    assert moved["participants_added"] == ["Demo Drummer", "Demo Bassist", "Demo Keys",
+                                           "Demo Singer"]
+    assert cli("library", "move-day").out == "No library for today waits on this computer.\n"
+    assert cli("library", "status", "--json").json()["day_library_waiting"] is False

@@ -11,14 +11,14 @@ from pathlib import Path
 
 from mt_studio.cli.arguments import record_id
 from mt_studio.cli.output import emit_json, emit_line
-from mt_studio.core.studio import Studio
+from mt_studio.core.studio import Studio, day_library
 from mt_studio.core.studio.file_sealing import SealingReport
 from mt_studio.i18n import _, ngettext
 
 
 def register(commands: argparse._SubParsersAction) -> None:
-    """Add `library init`, `library encrypt`, `library recovery-key` and `library status` to
-    the parser."""
+    """Add `library init`, `library copy`, `library encrypt`, `library recovery-key`,
+    `library status` and `library move-day` to the parser."""
     parser = commands.add_parser("library", help=_("a shared library, and the library's "
                                                    "encryption"))
     actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
@@ -53,6 +53,12 @@ def register(commands: argparse._SubParsersAction) -> None:
                          "computer's spool to be copied to the audio store"))
     status.add_argument("--json", action="store_true", help=_("print JSON"))
     status.set_defaults(run=run_status)
+    move_day = actions.add_parser(
+        "move-day", help=_("move this computer's library for today (gone on with while the "
+                           "server could not be reached) into the shared library, consent "
+                           "checked again; the window does it by itself when it opens"))
+    move_day.add_argument("--json", action="store_true", help=_("print JSON"))
+    move_day.set_defaults(run=run_move_day)
 
 
 def run_init(args: argparse.Namespace, _studio: None) -> int:
@@ -171,11 +177,15 @@ def run_status(args: argparse.Namespace, studio: Studio) -> int:
     waiting = studio.recording.waiting_for_store()
     if args.json:
         emit_json({"audio_store": str(studio.folder),
+                   "day_library_waiting": day_library.waiting(studio),
                    "waiting": [{"take_id": t.take_id, "session": t.session_id,
                                 "number": t.number, "computer": t.computer, "here": t.here,
                                 "problem": t.problem} for t in waiting]})
         return 0
     emit_line(_("Recordings are kept in {folder}.").format(folder=studio.folder))
+    if day_library.waiting(studio):
+        emit_line(_("This computer holds a library for today with work to move in: "
+                    "mt-studio library move-day (or open the window)."))
     if not waiting:
         emit_line(_("No take waits to be copied to the audio store."))
         return 0
@@ -191,4 +201,27 @@ def run_status(args: argparse.Namespace, studio: Studio) -> int:
     if any(take.here for take in waiting):
         emit_line(_("Keep this computer on and in reach of the store until they are copied "
                     "(the window copies them, or: mt-studio recover)."))
+    return 0
+
+
+def run_move_day(args: argparse.Namespace, studio: Studio) -> int:
+    """Move this computer's library for today into the shared library; what came in."""
+    moved = day_library.move_in(studio)
+    if moved is None:
+        if args.json:
+            emit_json(None)
+        else:
+            emit_line(_("No library for today waits on this computer."))
+        return 0
+    if args.json:
+        emit_json({"takes": [{"day_take": t.day_take, "take_id": t.take_id,
+                              "session": t.session_id, "number": t.number,
+                              "not_consented": list(t.not_consented)} for t in moved.takes],
+                   "participants_added": list(moved.participants_added),
+                   "consent_carried": moved.consent_carried,
+                   "consent_overtaken": [{"participant_id": e.participant_id,
+                                          "purpose": e.purpose.value}
+                                         for e in moved.consent_overtaken]})
+        return 0
+    emit_line(day_library.moved_words(moved))
     return 0

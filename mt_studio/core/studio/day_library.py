@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING
 from mt_studio.core.capture.take_capture import try_hold_lock
 from mt_studio.core.capture.take_files import part_file
 from mt_studio.core.clock import local_now
-from mt_studio.core.consent_policy import ConsentState, consent_status
+from mt_studio.core.consent_policy import ConsentState, consent_status, purpose_words
 from mt_studio.core.domain import (
     ConsentAction,
     ConsentEvent,
@@ -74,7 +74,7 @@ from mt_studio.core.studio.events import (
     SongChanged,
     TakeChanged,
 )
-from mt_studio.i18n import _
+from mt_studio.i18n import _, ngettext
 
 if TYPE_CHECKING:
     from sqlite3 import Connection
@@ -481,3 +481,23 @@ def _computer() -> str:
 
     return computer_name()
 
+
+def moved_words(moved: DayMove) -> str:
+    """What a move of the day's work did, in words a therapist reads at a glance."""
+    lines = [ngettext("{n} take came in from the library for today.",
+                      "{n} takes came in from the library for today.",
+                      len(moved.takes)).format(n=len(moved.takes))]
+    for take in moved.takes:
+        if take.not_consented:
+            who = ", ".join(moved.names.get(pid, str(pid)) for pid in take.not_consented)
+            lines.append(_("Take {number} is on the deletion list: {who} had no consent to be "
+                           "recorded when it came in.").format(number=take.number, who=who))
+    if moved.participants_added:
+        lines.append(_("New participants: {names}.").format(
+            names=", ".join(moved.participants_added)))
+    for event in moved.consent_overtaken:
+        lines.append(_("{who}'s change to consent to {purpose} from today was not carried "
+                       "over: the shared library has a later one.").format(
+            who=moved.names.get(event.participant_id, str(event.participant_id)),
+            purpose=purpose_words(event.purpose)))
+    return "\n".join(lines)

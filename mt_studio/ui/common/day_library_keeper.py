@@ -10,8 +10,7 @@ from typing import TYPE_CHECKING
 
 from PyQt6.QtCore import QObject, QTimer
 
-from mt_studio.core.consent_policy import purpose_words
-from mt_studio.i18n import _, ngettext
+from mt_studio.i18n import _
 from mt_studio.ui.common.worker import Worker, run_in_worker
 
 if TYPE_CHECKING:
@@ -86,6 +85,8 @@ class DayLibraryKeeper(QObject):
             return
         if self._moved is not None:
             self._moved()
+        from mt_studio.core.studio.day_library import moved_words
+
         self.told = (_("Today's work is in the shared library"), moved_words(moved))
         if any(take.not_consented for take in moved.takes) or moved.consent_overtaken:
             self._reporter.report(*self.told)  # something to look at: as a warning
@@ -103,27 +104,6 @@ class DayLibraryKeeper(QObject):
         self._reporter.report(_("The library for today was not moved in"), _(
             "{reason}\n\nIt is kept whole on this computer, and moved in at the next "
             "opening.").format(reason=error))
-
-
-def moved_words(moved: DayMove) -> str:
-    """What a move of the day's work did, in words a therapist reads at a glance."""
-    lines = [ngettext("{n} take came in from the library for today.",
-                      "{n} takes came in from the library for today.",
-                      len(moved.takes)).format(n=len(moved.takes))]
-    for take in moved.takes:
-        if take.not_consented:
-            who = ", ".join(moved.names.get(pid, str(pid)) for pid in take.not_consented)
-            lines.append(_("Take {number} is on the deletion list: {who} had no consent to be "
-                           "recorded when it came in.").format(number=take.number, who=who))
-    if moved.participants_added:
-        lines.append(_("New participants: {names}.").format(
-            names=", ".join(moved.participants_added)))
-    for event in moved.consent_overtaken:
-        lines.append(_("{who}'s change to consent to {purpose} from today was not carried "
-                       "over: the shared library has a later one.").format(
-            who=moved.names.get(event.participant_id, str(event.participant_id)),
-            purpose=purpose_words(event.purpose)))
-    return "\n".join(lines)
 
 
 def keep_for(window) -> DayLibraryKeeper:
