@@ -104,7 +104,8 @@ def test_a_day_library_is_made_encrypted_gone_on_with_and_moved_in_with_consent_
     assert moved.consent_carried == 2  # Kari's record and keep
     assert [(e.participant_id, e.purpose) for e in moved.consent_overtaken] == [
         (bassist.id, Purpose.PUBLIC)]
-    assert not day_library.folder_for(library_location).exists()
+    assert not day_library.library_folder(library_location).exists()
+    assert not day_library.is_taken(library_location)
     assert day_library.move_in(service) is None
 
     service.recording.move_to_store()
@@ -258,3 +259,16 @@ def test_the_command_line_says_a_day_library_waits_and_moves_it_in(cli, library_
                                            "Demo Singer"]
     assert cli("library", "move-day").out == "No library for today waits on this computer.\n"
     assert cli("library", "status", "--json").json()["day_library_waiting"] is False
+
+
+def test_a_day_library_open_in_a_window_here_is_not_moved_in_from_under_it(
+        service: Studio, library_location: str):
+    day_library.prepare(service)
+    with open_signed_in(day_library.take(library_location)) as day:
+        day.sessions.create_demo()
+        let_go = day_library.hold_open(day)
+        with pytest.raises(LibraryError, match="open in another mt_studio window"):
+            day_library.move_in(service)
+        let_go()
+    (take,) = day_library.move_in(service).takes
+    assert take.not_consented == ()

@@ -24,10 +24,13 @@ ledger.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import os
 import shutil
-from contextlib import ExitStack
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path, PurePosixPath
@@ -64,6 +67,7 @@ from mt_studio.core.library import (
 from mt_studio.core.library import sessions as library_sessions
 from mt_studio.core.library.clock import from_text, utc_now
 from mt_studio.core.library.database import DATABASE_NAME
+from mt_studio.core.private_files import FOLDER_MODE, keep_private
 from mt_studio.core.retention import heard
 from mt_studio.core.studio import encryption
 from mt_studio.core.studio.events import (
@@ -82,6 +86,8 @@ if TYPE_CHECKING:
     from mt_studio.core.studio.studio import Studio
 
 IN_USE_NAME = "in-use"  # beside the day library: it holds work, and is not made anew
+TURN_NAME = ".turn"  # locked by a process making it anew, taking it or moving it in
+OPEN_NAME = ".open"  # locked (shared) by each window on it
 _LIBRARY_NAME = "library"
 _BLOCK = 1 << 20
 
@@ -135,14 +141,45 @@ def is_taken(address: str) -> bool:
 def take(address: str) -> Path:
     """Take the day library for ADDRESS into use (nothing makes it anew until it is moved
     in); its folder, to open. LibraryError when none was made on this computer."""
-    if not is_ready(address):
-        raise LibraryError(_("No library for the day was made on this computer for the "
-                             "service's library: it is made while the server answers."))
-    marker = folder_for(address) / IN_USE_NAME
-    if not marker.exists():
-        with replaced_atomically(marker) as file:
-            file.write(utc_now().isoformat().encode("ascii"))
+    with _turn(address):
+        if not is_ready(address):
+            raise LibraryError(_("No library for the day was made on this computer for the "
+                                 "service's library: it is made while the server answers."))
+        marker = folder_for(address) / IN_USE_NAME
+        if not marker.exists():
+            with replaced_atomically(marker) as file:
+                file.write(utc_now().isoformat().encode("ascii"))
     return library_folder(address)
+
+
+def hold_open(studio: Studio) -> Callable[[], None]:
+    """Note that STUDIO, on a day library, is open in this process (a window on it), so that
+    no other moves it in from under it; the call returned lets go."""
+    facts = of_studio(studio)
+    if facts is None:
+        return lambda: None
+    fd = os.open(_home(facts.address) / OPEN_NAME, os.O_CREAT | os.O_RDWR, 0o600)
+    fcntl.flock(fd, fcntl.LOCK_SH)
+    return lambda: os.close(fd)
+
+
+@contextmanager
+def _turn(address: str) -> Iterator[None]:
+    """This computer's processes take turns at the day library of ADDRESS: making it anew,
+    taking it, moving it in."""
+    fd = os.open(_home(address) / TURN_NAME, os.O_CREAT | os.O_RDWR, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
+
+
+def _home(address: str) -> Path:
+    home = folder_for(address)
+    home.mkdir(parents=True, exist_ok=True, mode=FOLDER_MODE)
+    keep_private(home)
+    return home
 
 
 def of_studio(studio: Studio) -> day_kit.DayFacts | None:
@@ -174,37 +211,39 @@ def refuse_in_day_library(studio: Studio) -> None:
 
 def prepare(studio: Studio) -> bool:
     """Make the day library for STUDIO's (a service's) library anew; False when there is
-    nothing to make (a library in a folder, one locked) or it holds work not moved in."""
+    nothing to make (a library in a folder, one locked, one still being encrypted) or it
+    holds work not moved in."""
     library = studio._library
     if not library.on_server or not studio.open_to_use or is_taken(library.address):
         return False
-    home = folder_for(library.address)
-    fresh = home / (_LIBRARY_NAME + ".new")
-    shutil.rmtree(fresh, ignore_errors=True)
-    fresh.mkdir(parents=True, mode=0o700)
     keys = library.keys
     if encryption.is_encrypted(library.folder) != (keys is not None):
         return False  # its encryption is under way: a day library would be plain
-    if keys is not None:
-        shutil.copy2(encryption.key_file_path(library.folder), encryption.key_file_path(fresh))
-    made = Library.open(fresh, keys=keys)
+    home = _home(library.address)
+    fresh = Path(tempfile.mkdtemp(dir=home, prefix=_LIBRARY_NAME + ".new-"))
     try:
-        with library.snapshot() as source, made.transaction() as day:
-            day_kit.fill(source, day, first_day=local_now().date(), address=library.address,
-                         computer=_computer(), made_at=utc_now())
+        if keys is not None:
+            shutil.copy2(encryption.key_file_path(library.folder),
+                         encryption.key_file_path(fresh))
+        made = Library.open(fresh, keys=keys)
+        try:
+            with library.snapshot() as source, made.transaction() as day:
+                day_kit.fill(source, day, first_day=local_now().date(),
+                             address=library.address, computer=_computer(), made_at=utc_now())
+        finally:
+            made.close()
+        with _turn(library.address):
+            if is_taken(library.address):  # taken meanwhile (the server was lost): kept
+                return False
+            old = home / f"{_LIBRARY_NAME}.old-{os.getpid()}"
+            if library_folder(library.address).exists():
+                library_folder(library.address).rename(old)
+            fresh.rename(library_folder(library.address))
+            sync_folder(home)
+        shutil.rmtree(old, ignore_errors=True)
+        return True
     finally:
-        made.close()
-    if is_taken(library.address):  # taken meanwhile (the server was lost): left as it is
-        shutil.rmtree(fresh, ignore_errors=True)
-        return False
-    old = home / (_LIBRARY_NAME + ".old")
-    shutil.rmtree(old, ignore_errors=True)
-    if library_folder(library.address).exists():
-        library_folder(library.address).rename(old)
-    fresh.rename(library_folder(library.address))
-    sync_folder(home)
-    shutil.rmtree(old, ignore_errors=True)
-    return True
+        shutil.rmtree(fresh, ignore_errors=True)  # gone unless it took the day library's place
 
 
 def waiting(studio: Studio) -> bool:
@@ -220,6 +259,26 @@ def move_in(studio: Studio) -> DayMove | None:
         return None
     studio._check_open()
     studio._trust_ledger()
+    library = studio._library
+    with _turn(library.address):
+        _refuse_open_elsewhere(library.address)
+        return _move_in(studio)
+
+
+def _refuse_open_elsewhere(address: str) -> None:
+    """LibraryError while a window here has the day library of ADDRESS open."""
+    fd = os.open(_home(address) / OPEN_NAME, os.O_CREAT | os.O_RDWR, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        raise LibraryError(_("The library for today is open in another mt_studio window on "
+                             "this computer: close it, then move it in. Nothing was moved."
+                             )) from None
+    finally:
+        os.close(fd)
+
+
+def _move_in(studio: Studio) -> DayMove:
     library = studio._library
     folder = library_folder(library.address)
     day = Library.open(folder, keys=library.keys if encryption.is_encrypted(folder) else None)
@@ -244,7 +303,8 @@ def move_in(studio: Studio) -> DayMove | None:
             _write_files(studio, day, folder, made, day_id)
     finally:
         day.close()
-    shutil.rmtree(folder_for(library.address))
+    shutil.rmtree(library_folder(library.address))
+    (folder_for(library.address) / IN_USE_NAME).unlink()
     mover.wake()
     return report
 

@@ -65,7 +65,14 @@ class ServerBanner(QFrame):
         self._day = day_library.of_studio(studio) is not None
         self._address = day_library.service_address(studio)
         bridge.reach_changed.connect(self.show_reach)
-        self._stop = listen(studio)  # stopped as the window closes (`stop`)
+        stop_listening = listen(studio)
+        let_go = day_library.hold_open(studio)  # not moved in from under this window
+
+        def stop() -> None:
+            stop_listening()
+            let_go()
+
+        self._stop = stop  # as the window closes (`stop`)
         if self._day:
             self.show_reach(False)
 
