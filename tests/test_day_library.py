@@ -142,6 +142,8 @@ def test_a_move_cut_short_after_the_rows_is_finished_at_the_next_and_carries_the
         service: Studio, library_location: str, monkeypatch: pytest.MonkeyPatch):
     day_library.prepare(service)
     with open_signed_in(day_library.take(library_location)) as day:
+        day.accounts.add("Vikar", Role.THERAPIST, "a stand-in for the day")
+        day.sign_in("Vikar", "a stand-in for the day")  # an account the service has not
         day_session = day.sessions.create_demo()
         (day_take,) = [t.id for t in day.sessions.takes(day_session)]
         before = played(day, day_take)
@@ -169,6 +171,27 @@ def test_a_move_cut_short_after_the_rows_is_finished_at_the_next_and_carries_the
     demo_sessions = [s for s in service.sessions.all() if s.title == "Demo session"]
     assert len(demo_sessions) == 2  # the day's made once
     assert sum(1 for e in service.audit.entries() if e.action == "day_library.moved_in") == 1
+    by_day = [e for e in service.audit.entries() if e.subject.startswith("day:")]
+    assert {e.actor_id for e in by_day if e.action == "take.started"} == {None}  # the stand-in
+    assert 1 in {e.actor_id for e in by_day}  # Therese, signed in there too
+
+
+def test_a_day_library_made_before_the_service_s_library_was_encrypted_moves_in_sealed(
+        library_location: str):
+    with Studio.open(library_location) as studio:
+        assert day_library.prepare(studio)  # plain, as the service's library still is
+    with Studio.open(day_library.take(library_location)) as day:
+        day_take = day.sessions.takes(day.sessions.create_demo())[0].id
+        before = played(day, day_take)
+    with Studio.open(library_location) as studio:
+        studio.accounts.add(NAME, Role.ADMIN, PASSPHRASE)
+    with open_signed_in(library_location) as service:
+        (take,) = day_library.move_in(service).takes
+        service.recording.move_to_store()
+        for a, b in zip(before, played(service, take.take_id), strict=True):
+            np.testing.assert_array_equal(a, b)
+        for path in (service.folder / takes.take_folder(take.take_id)).iterdir():
+            assert b"RIFF" not in path.read_bytes() and b"MThd" not in path.read_bytes()
 
 
 def test_a_take_left_unfinished_in_the_day_library_stops_the_move_and_nothing_is_moved(

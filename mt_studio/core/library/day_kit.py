@@ -208,6 +208,13 @@ def _extras(day: sqlite3.Connection, take_id: int, track_ids: list[int]) -> dict
 
 # -- in the service's library ----------------------------------------------------------------
 
+def identities(db: sqlite3.Connection) -> set[str]:
+    """The library's identity now, and those it had before it was encrypted."""
+    earlier = {json.loads(details).get("was") for (details,) in db.execute(
+        "SELECT details FROM audit_log WHERE action = 'library.encrypted'")}
+    return {ledger_chain.library_id(db), *(found for found in earlier if found)}
+
+
 def moved_in(db: sqlite3.Connection, day_library: str) -> bool:
     """Whether the rows of the day library DAY_LIBRARY were carried in already."""
     return db.execute("SELECT 1 FROM day_libraries WHERE id = ?", (day_library,)

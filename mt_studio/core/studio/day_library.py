@@ -292,7 +292,7 @@ def _move_in(studio: Studio) -> DayMove:
             made = day_kit.takes_made(db)
         _refuse_unfinished(made, folder)
         with studio._reading() as db:
-            if facts.of != ledger_chain.library_id(db):
+            if facts.of not in day_kit.identities(db):
                 raise LibraryError(_(
                     "The library for the day in {folder} was made from another library than "
                     "the one at {address}; it was not moved in.").format(
@@ -418,7 +418,9 @@ def _carry_audit(tx: Connection, db: Connection, facts: day_kit.DayFacts, day_id
             day_kit.audit_written_here(db, facts):
         found = json.loads(details)
         found["day_library"] = day_id
-        with audit.acting(actor_id, people.get(for_participant) if for_participant else None):
+        # an account made that day is not carried: its rows name nobody here
+        actor = actor_id if actor_id and facts.copied("accounts", actor_id) else None
+        with audit.acting(actor, people.get(for_participant) if for_participant else None):
             audit.record(tx, action, f"day:{subject}",
                          people.get(participant_id) if participant_id else None,
                          from_text(at), **found)
@@ -489,10 +491,11 @@ def _write_files(studio: Studio, day: Library, folder: Path, made: list[day_kit.
                          for file in ([part[3] for part in track.parts] or [track.row[4]])]
             old_key = new_key = None
             if library_key is not None:
+                new_key = encryption.take_key(studio, take_id)
+            if library_key is not None and day.keys is not None:
                 with day.snapshot() as db:
                     old_key = _unwrapped(library_key, take_made.id, take_keys.get(db,
                                                                                  take_made.id))
-                new_key = encryption.take_key(studio, take_id)
             for old, new in zip(old_parts, new_parts, strict=True):
                 _write_file(folder / old, old, spool.folder / new, new, take_id,
                             old_key, new_key)
@@ -511,13 +514,21 @@ def _unwrapped(library_key: bytes, take_id: int, wrapped: bytes | None) -> bytes
 def _write_file(source: Path, source_name: str, target: Path, target_name: str,
                 take_id: int, old_key: bytes | None, new_key: bytes | None) -> None:
     """SOURCE (named SOURCE_NAME in the day library) as TARGET, durable: sealed again with
-    NEW_KEY under TARGET_NAME, or copied as it is (a plain library)."""
+    NEW_KEY under TARGET_NAME, copied as it is (a plain library), or sealed once copied (a
+    day library made before the service's library was encrypted)."""
     if not source.is_file():
         raise LibraryError(_("{file} of the library for the day is missing; nothing more was "
                              "moved.").format(file=source))
-    if old_key is None or new_key is None:
+    if old_key is None:
         with replaced_atomically(target) as out, source.open("rb") as plain:
             shutil.copyfileobj(plain, out, _BLOCK)
+        if new_key is not None:
+            from mt_studio.core.studio.file_sealing import seal_file_in_place
+
+            left_plain = seal_file_in_place(target, new_key, target_name, take_id)
+            if left_plain is not None:
+                raise LibraryError(_("{file} could not be sealed: {reason}").format(
+                    file=source, reason=left_plain))
         return
     from mt_studio.core.sealing.stream import SealedReader, SealedWriter
 

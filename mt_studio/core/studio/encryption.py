@@ -145,11 +145,12 @@ def finish(studio: Studio) -> None:
     def prepare(db: Connection) -> None:
         for take_id in take_keys.takes_without(db):
             take_keys.put(db, take_id, _wrapped(library_key, take_id))
+        was = ledger_chain.library_id(db)
         with ledger_chain.append_only_lifted(db):
             ledger_chain.new_identity(db)
             ledger_chain.relink(db)
-        with studio._acting():
-            audit.record(db, "library.encrypted", "library")
+        with studio._acting():  # the identity it had names its day libraries (day_library.py)
+            audit.record(db, "library.encrypted", "library", was=was)
 
     keys = library_keys(library_key)
     library.encrypt(keys, prepare)
