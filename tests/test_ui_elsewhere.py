@@ -57,3 +57,26 @@ def test_a_window_on_a_library_in_a_folder_listens_to_nothing(qtbot, library):
     qtbot.addWidget(shown)
     assert not any(thread.name == "library notices" for thread in threading.enumerate())
     assert not shown.server_banner.isVisible()
+
+
+def test_what_changed_while_the_window_could_not_hear_is_drawn_once_the_server_is_back(
+        qtbot, window, postgres_server, address, monkeypatch):
+    from mt_studio.core.library.postgres import ChangeListener
+
+    monkeypatch.setattr(ChangeListener, "RETRY_SECONDS", 6.0)  # back before it listens again
+    from mt_studio.core.studio import day_library
+    from mt_studio.ui.common.day_library_keeper import keep_for
+
+    window.show()
+    keep_for(window)
+    qtbot.waitUntil(lambda: day_library.is_ready(address), timeout=WAIT_MS)
+    postgres_server.stop()
+    try:
+        qtbot.waitUntil(window.server_banner.isVisible, timeout=WAIT_MS)
+    finally:
+        postgres_server.start()
+    with Studio.open(address) as there:  # made while this window does not listen yet
+        there.sessions.create("Tirsdagsband", SessionKind.BAND, on=date(2026, 12, 8))
+    qtbot.waitUntil(lambda: not window.server_banner.isVisible(), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: [row[2] for row in window.sessions.row_texts()] == ["Tirsdagsband"],
+                    timeout=WAIT_MS)

@@ -65,6 +65,7 @@ from mt_studio.core.library import (
     takes,
 )
 from mt_studio.core.library import sessions as library_sessions
+from mt_studio.core.library.address import shown_address
 from mt_studio.core.library.clock import from_text, utc_now
 from mt_studio.core.library.database import DATABASE_NAME
 from mt_studio.core.private_files import FOLDER_MODE, keep_private
@@ -198,6 +199,18 @@ def service_address(studio: Studio) -> str | None:
         return studio._library.address
     facts = of_studio(studio)
     return None if facts is None else facts.address
+
+
+def window_title(studio: Studio) -> str | None:
+    """The title of a window on STUDIO, naming a service's library or the library for the
+    day; None for a library in a folder (the window's own title says enough)."""
+    address = service_address(studio)
+    if address is None:
+        return None
+    if not studio._library.on_server:
+        return _("mt_studio – the library for today, on this computer")
+    return _("mt_studio – the shared library {address}").format(
+        address=shown_address(address))
 
 
 def refuse_in_day_library(studio: Studio) -> None:

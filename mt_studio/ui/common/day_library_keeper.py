@@ -1,7 +1,8 @@
 """The window's part in the library for the day (core/studio/day_library.py): on a service's
 library, it keeps the day library ready in a worker (after opening, then every few minutes
 while the server answers), and moves a day library's work in as soon as the service's
-library is open again, saying what came in and what went to the deletion list."""
+library is open again, saying what came in and what went to the deletion list. When the
+server is back after an outage, the window draws again what it could not hear meanwhile."""
 
 from __future__ import annotations
 
@@ -47,11 +48,11 @@ class DayLibraryKeeper(QObject):
                 day_library.service_address(self._studio) is None:
             return  # a library in a folder, or the day's own
         self._timer.start()
-        self._run(self._move_then_prepare, self._moved_in)
+        self._run(self._move_then_prepare, self._moved_in, self._not_moved_in)
 
     def prepare(self) -> None:
         """Make the day library anew in a worker (not while one is at work)."""
-        self._run(self._prepare, None)
+        self._run(self._prepare, None, self._not_made)
 
     def stop(self) -> None:
         """Stop refreshing (the window closes)."""
@@ -59,10 +60,10 @@ class DayLibraryKeeper(QObject):
         if self._worker is not None:
             self._worker.wait()
 
-    def _run(self, work, done) -> None:
+    def _run(self, work, done, failed) -> None:
         if self._worker is not None and self._worker.isRunning():
             return
-        self._worker = run_in_worker(self, work, done=done, failed=self._failed,
+        self._worker = run_in_worker(self, work, done=done, failed=failed,
                                      thread="mt-studio-day-library")
 
     def _prepare(self) -> None:
@@ -77,7 +78,10 @@ class DayLibraryKeeper(QObject):
         if not self._studio.open_to_use:
             return None
         moved = day_library.move_in(self._studio)
-        day_library.prepare(self._studio)
+        try:
+            day_library.prepare(self._studio)
+        except Exception as error:  # noqa: BLE001 - the day is in; the next try makes it
+            self._not_made(error)
         return moved
 
     def _moved_in(self, moved: DayMove | None) -> None:
@@ -99,8 +103,12 @@ class DayLibraryKeeper(QObject):
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.open()
 
-    def _failed(self, error: Exception) -> None:
-        log.error("the library for the day: %s", error, exc_info=error)
+    def _not_made(self, error: Exception) -> None:
+        # the one made before stays ready; the band says when the server is lost
+        log.warning("the library for the day was not made anew: %s", error, exc_info=error)
+
+    def _not_moved_in(self, error: Exception) -> None:
+        log.error("the library for the day was not moved in: %s", error, exc_info=error)
         self._reporter.report(_("The library for today was not moved in"), _(
             "{reason}\n\nIt is kept whole on this computer, and moved in at the next "
             "opening.").format(reason=error))
@@ -108,10 +116,13 @@ class DayLibraryKeeper(QObject):
 
 def keep_for(window) -> DayLibraryKeeper:
     """Start WINDOW's keeper of the day library of its studio's library (kept as
-    `window.day_keeper`), and have its server band's offers choose the library to open
-    (`window.library_chosen`)."""
+    `window.day_keeper`), have its server band's offers choose the library to open
+    (`window.library_chosen`), and its title say which library it is on."""
     from mt_studio.core.studio import day_library
 
+    title = day_library.window_title(window.studio)
+    if title is not None:
+        window.setWindowTitle(title)
     banner = window.server_banner
     banner.day_library_wanted.connect(
         lambda address: window.library_chosen.emit(str(day_library.take(address))))
@@ -119,4 +130,15 @@ def keep_for(window) -> DayLibraryKeeper:
     window.day_keeper = DayLibraryKeeper(window.studio, window.reporter,
                                          moved=window.sessions.refresh, parent=window)
     window.day_keeper.start()
+    window.bridge.reach_changed.connect(lambda back: back and redraw_after_outage(window))
     return window.day_keeper
+
+
+def redraw_after_outage(window) -> None:
+    """The server is back: what other computers changed meanwhile was not heard, so WINDOW
+    draws its list of sessions and the open session again."""
+    window.sessions.refresh()
+    session_id, bridge = window.session_id, window.bridge
+    if session_id is not None:
+        for signal in (bridge.session_changed, bridge.attendance_changed, bridge.setup_changed):
+            signal.emit(session_id)
