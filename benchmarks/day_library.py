@@ -108,8 +108,12 @@ def main() -> None:
             for _round in range(args.runs):
                 rounds.append(one_round(studio, address, postgres.programs, scratch,
                                         args.takes))
-        print(f"ten years restored in {built['restored']:.1f} s; {args.runs} rounds, "
-              f"{args.takes} demo takes a day; load {os.getloadavg()[0]:.1f}")
+        counts = {table: postgres.sql(f"SELECT count(*) FROM {table}",
+                                      database=address.rsplit("/", 1)[1])[0][0]
+                  for table in ("participants", "consent_events", "sessions", "audit_log")}
+        print(f"{args.years} years ({', '.join(f'{n} {t}' for t, n in counts.items())}) "
+              f"restored in {built['restored']:.1f} s; {args.runs} rounds, {args.takes} demo "
+              f"takes a day; load {os.getloadavg()[0]:.1f}")
         print("| measure | median ms | fastest–slowest ms |")
         print("| --- | ---: | ---: |")
         for name in ("made", "pg_dump of its tables", "moved in", "cp -r of its audio"):
