@@ -11,7 +11,8 @@ work moved in, on a real X server at a 1366x768 laptop's size.
 Starts a throwaway PostgreSQL server as the tests do (tests/postgres_server.py), makes a library
 in it with four demo sessions, opens the window, makes a session from a second studio (another
 computer), stops the server, goes on with the library for the day (a demo take recorded in
-it), starts the server and moves the day in; saves shared-library-*.png in FOLDER (default: next to this
+it), starts the server, withdraws a drummer's consent to be recorded from "another computer",
+moves the day in and shows the deletion list; saves shared-library-*.png in FOLDER (default: next to this
 script, nb/ for Norwegian). Look at every one before committing it.
 """
 
@@ -31,7 +32,7 @@ sys.path.insert(0, str(HERE.parent.parent / "tests"))
 from postgres_server import start_server, stop_server  # noqa: E402
 
 from mt_studio import i18n  # noqa: E402
-from mt_studio.core.domain import SessionKind  # noqa: E402
+from mt_studio.core.domain import Purpose, SessionKind  # noqa: E402
 from mt_studio.core.studio import Studio, day_library  # noqa: E402
 from mt_studio.core.studio.server_library import create  # noqa: E402
 
@@ -45,7 +46,7 @@ def main() -> None:
                       ("MT_STUDIO_PRESETS", "presets"), ("MT_STUDIO_STATE_DIR", "state")):
         os.environ[key] = str(scratch / name)
     i18n.use_language(language)
-    from PyQt6.QtWidgets import QApplication
+    from PyQt6.QtWidgets import QApplication, QMessageBox
 
     from mt_studio.ui.app import Shell
     from mt_studio.ui.common.error_reporter import ErrorReporter
@@ -94,13 +95,26 @@ def main() -> None:
         server.start()
         wait_for(window.server_banner.button.isVisible)
         window.grab().save(str(folder / "shared-library-day-back.png"))
+        with Studio.open(address) as there:  # meanwhile, on another computer
+            drummer = there.consent.find(i18n._("Demo Drummer"))
+            there.consent.withdraw(drummer.id, [Purpose.RECORD])
         window.server_banner.button.click()  # move today's work in
         wait_for(lambda: shell.window.studio is not None
                  and not day_library.is_taken(address), seconds=40)
-        wait_for(lambda: bool(QApplication.activeModalWidget()))
-        dialog = QApplication.activeModalWidget()  # what came in
+        wait_for(lambda: bool(QApplication.activeModalWidget()
+                              or QApplication.topLevelWidgets() and any(
+                                  isinstance(w, QMessageBox) and w.isVisible()
+                                  for w in QApplication.topLevelWidgets())))
+        dialog = next(w for w in QApplication.topLevelWidgets()
+                      if isinstance(w, QMessageBox) and w.isVisible())  # what came in
         dialog.grab().save(str(folder / "shared-library-moved-in.png"))
         dialog.close()
+        due = shell.window.retention.show_due()  # the take the drummer is heard on
+        wait_for(lambda: due.rows.topLevelItemCount() > 0)
+        due.rows.setCurrentItem(due.rows.topLevelItem(0))
+        wait_for(lambda: False, seconds=0.3)
+        due.grab().save(str(folder / "shared-library-due.png"))
+        due.reject()
         print(f"saved in {folder}")
         shell.window.close()
         shell.close()

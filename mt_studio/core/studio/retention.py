@@ -152,8 +152,8 @@ def why_text(why: Why, names: dict[int, str],
         return _("{who}: consent to keep it ran out on {day}").format(
             who=who, day=day_text(why.since))
     if why.cause is DueCause.NO_RECORD:
-        return _("{who}: had no consent to be recorded when the take came in from a library "
-                 "for the day, on {day}").format(who=who, day=day_text(why.since))
+        return _("{who}: no consent to be recorded when it came in, {day}").format(
+            who=who, day=day_text(why.since))
     return _("Older than the service keeps any take (since {day})").format(
         day=day_text(why.since))
 

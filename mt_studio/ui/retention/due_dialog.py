@@ -118,9 +118,10 @@ class DueDialog(QDialog):
         if due.takes:
             self.summary.setText(_(
                 "These takes hold someone who has not given, or no longer gives, consent to "
-                "keep them. Each is deleted {days} days after that, with everything made from "
-                "it. Keep one longer only with a written reason: you will be asked again after "
-                "30 days.").format(days=due.rules.grace_days))
+                "keep them (or, for a take from a library for the day, to be recorded). Each "
+                "is deleted {days} days after that, with everything made from it. Keep one "
+                "longer only with a written reason: you will be asked again after 30 days."
+            ).format(days=due.rules.grace_days))
         else:
             self.summary.setText(_("No take is due for deletion: everyone heard on every take "
                                    "has given consent to keep it."))
