@@ -71,6 +71,7 @@ def test_a_day_library_is_made_encrypted_gone_on_with_and_moved_in_with_consent_
     assert not (folder / DATABASE_NAME).read_bytes().startswith(b"SQLite format 3")
     drummer = service.consent.find("Demo Drummer")  # heard on the room microphone
     bassist = service.consent.find("Demo Bassist")
+    singer = service.consent.find("Demo Singer")
 
     # The server is lost: the day goes on in the day library, opened with the same passphrase.
     with open_signed_in(day_library.take(library_location)) as day:
@@ -81,6 +82,7 @@ def test_a_day_library_is_made_encrypted_gone_on_with_and_moved_in_with_consent_
         day.consent.grant(bassist.id, [Purpose.PUBLIC])  # later withdrawn on the server
         day_session = day.sessions.create_demo()
         day.sessions.check_in(day_session, kari.id)
+        day.consent.withdraw(singer.id, [Purpose.GROUP], reason="said so in the room")
         (day_take,) = [t.id for t in day.sessions.takes(day_session)]
         song = day.songs.create("Morgensang", [kari.id], lyrics="Sola står opp")
         day.songs.link_take(song.id, day_take)
@@ -101,7 +103,7 @@ def test_a_day_library_is_made_encrypted_gone_on_with_and_moved_in_with_consent_
     (take,) = moved.takes
     assert take.not_consented == (drummer.id,)
     assert moved.participants_added == ("Kari",)
-    assert moved.consent_carried == 2  # Kari's record and keep
+    assert moved.consent_carried == 3  # Kari's record and keep, the singer's withdrawal
     assert [(e.participant_id, e.purpose) for e in moved.consent_overtaken] == [
         (bassist.id, Purpose.PUBLIC)]
     assert not day_library.library_folder(library_location).exists()
@@ -124,6 +126,7 @@ def test_a_day_library_is_made_encrypted_gone_on_with_and_moved_in_with_consent_
     assert song.title == "Morgensang"
     assert service.songs.version(song.id, 1).lyrics == "Sola står opp"
     kari_here = pseudonym_id(service, "Kari")
+    assert service.consent.current(singer.id)[Purpose.GROUP].state.value == "withdrawn"
     assert [w.id for w in song.writers] == [kari_here]
     assert service.consent.current(kari_here)[Purpose.RECORD].state.value == "granted"
     assert kari_here in {p.id for p in service.sessions.get(take.session_id).participants}
