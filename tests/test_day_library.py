@@ -20,7 +20,7 @@ from mt_studio.core.library.clock import utc_now
 from mt_studio.core.library.database import DATABASE_NAME
 from mt_studio.core.playback import TrackReader
 from mt_studio.core.retention import DueCause
-from mt_studio.core.studio import Studio, day_library
+from mt_studio.core.studio import Studio, day_files, day_library
 from mt_studio.core.studio.retention import why_text
 
 NAME, PASSPHRASE = "Therese", "a song for every morning"
@@ -150,7 +150,7 @@ def test_a_move_cut_short_after_the_rows_is_finished_at_the_next_and_carries_the
         day_session = day.sessions.create_demo()
         (day_take,) = [t.id for t in day.sessions.takes(day_session)]
         before = played(day, day_take)
-    real_write = day_library._write_file
+    real_write = day_files.write_file
     written = []
 
     def cut_short(*args, **kwargs):
@@ -159,11 +159,11 @@ def test_a_move_cut_short_after_the_rows_is_finished_at_the_next_and_carries_the
         written.append(args)
         real_write(*args, **kwargs)
 
-    monkeypatch.setattr(day_library, "_write_file", cut_short)
+    monkeypatch.setattr(day_files, "write_file", cut_short)
     with pytest.raises(OSError, match="power"):
         day_library.move_in(service)
     assert day_library.waiting(service)  # kept whole until its files are out
-    monkeypatch.setattr(day_library, "_write_file", real_write)
+    monkeypatch.setattr(day_files, "write_file", real_write)
 
     (take,) = day_library.move_in(service).takes
     assert day_library.move_in(service) is None

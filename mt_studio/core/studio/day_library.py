@@ -9,17 +9,17 @@ passphrases open it and nothing in it is ever plain on the disk. Made anew each 
 is `taken` into use: from then on it holds work, and nothing replaces it until that work is
 moved in.
 
-`move_in` (by the studio on the service's library, signed in) carries in one transaction the
-participants and sessions made in the day library, its check-ins, its consent rows (each one
-unless the service's ledger holds a later row of the same person and purpose: then it is
-named as overtaken), its audit rows, and its takes under new ids, each checked against the
-service's ledger at that moment: a take on which someone heard had no consent to be recorded
-is moved all the same (nothing recorded is lost) and is on the deletion list naming them.
-Then each take's files are sealed again under their new names into this computer's spool,
-from where the store mover copies them to the share, checked. A move cut short is taken up
-at the next: the rows are carried once (`day_libraries`), the files written again. Only then
-does the day library go. Exports are never made from a day library: they need the service's
-ledger.
+`move_in` (by the studio on the service's library, signed in) carries in one transaction
+(`day_move.py`) the participants and sessions made in the day library, its check-ins, its
+consent rows (each one unless the service's ledger holds a later row of the same person and
+purpose: then it is named as overtaken), its audit rows, and its takes under new ids, each
+checked against the service's ledger at that moment: a take on which someone heard had no
+consent to be recorded is moved all the same (nothing recorded is lost) and is on the
+deletion list naming them. Then each take's files are sealed again under their new names into
+this computer's spool (`day_files.py`), from where the store mover copies them to the share,
+checked. A move cut short is taken up at the next: the rows are carried once
+(`day_libraries`), the files written again. Only then does the day library go. Exports are
+never made from a day library: they need the service's ledger.
 """
 
 from __future__ import annotations
@@ -30,92 +30,31 @@ import os
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator
-from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass, replace
-from datetime import datetime
-from pathlib import Path, PurePosixPath
+from contextlib import contextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING
 
-from mt_studio.core.capture.take_capture import try_hold_lock
-from mt_studio.core.capture.take_files import part_file
 from mt_studio.core.clock import local_now
-from mt_studio.core.consent_policy import ConsentState, consent_status, purpose_words
-from mt_studio.core.domain import (
-    ConsentAction,
-    ConsentEvent,
-    Participant,
-    Purpose,
-    TrackPlan,
-    lookup_key,
-)
-from mt_studio.core.domain.retention import KeptTake
+from mt_studio.core.consent_policy import purpose_words
 from mt_studio.core.durable_files import replaced_atomically, sync_folder
 from mt_studio.core.errors import AccessRefused, LibraryError
 from mt_studio.core.ledger_heads import state_folder
-from mt_studio.core.library import (
-    Library,
-    audit,
-    consent_ledger,
-    day_kit,
-    ids,
-    ledger_chain,
-    participants,
-    spools,
-    take_keys,
-    takes,
-)
-from mt_studio.core.library import sessions as library_sessions
+from mt_studio.core.library import Library, day_kit, ledger_chain
 from mt_studio.core.library.address import shown_address
-from mt_studio.core.library.clock import from_text, utc_now
+from mt_studio.core.library.clock import utc_now
 from mt_studio.core.library.database import DATABASE_NAME
 from mt_studio.core.private_files import FOLDER_MODE, keep_private
-from mt_studio.core.retention import heard
-from mt_studio.core.studio import encryption
-from mt_studio.core.studio.events import (
-    AttendanceChanged,
-    ConsentChanged,
-    ParticipantAdded,
-    SessionChanged,
-    SongChanged,
-    TakeChanged,
-)
+from mt_studio.core.studio import day_files, day_move, encryption
+from mt_studio.core.studio.day_move import DayMove
 from mt_studio.i18n import _, ngettext
 
 if TYPE_CHECKING:
-    from sqlite3 import Connection
-
     from mt_studio.core.studio.studio import Studio
 
 IN_USE_NAME = "in-use"  # beside the day library: it holds work, and is not made anew
 TURN_NAME = ".turn"  # locked by a process making it anew, taking it or moving it in
 OPEN_NAME = ".open"  # locked (shared) by each window on it
 _LIBRARY_NAME = "library"
-_BLOCK = 1 << 20
-
-
-@dataclass(frozen=True)
-class MovedTake:
-    """A take of the day library (DAY_TAKE) moved in as TAKE_ID, the NUMBERth of SESSION_ID,
-    with those heard on it who had no consent to be recorded then (NOT_CONSENTED)."""
-
-    day_take: int
-    take_id: int
-    session_id: int
-    number: int
-    not_consented: tuple[int, ...]
-
-
-@dataclass(frozen=True)
-class DayMove:
-    """What moving a day library in did: the takes moved, the participants it added, the
-    consent rows carried and those overtaken by a later row in the service's ledger (not
-    carried), and the pseudonyms of the people named."""
-
-    takes: tuple[MovedTake, ...]
-    participants_added: tuple[str, ...]
-    consent_carried: int
-    consent_overtaken: tuple[ConsentEvent, ...]
-    names: dict[int, str]
 
 
 def folder_for(address: str) -> Path:
@@ -312,8 +251,8 @@ def _move_in(studio: Studio) -> DayMove:
                         folder=folder, address=library.shown_name))
         mover = studio._shared.places.mover_for(studio)
         with mover.paused():
-            report = _carry(studio, day, facts, day_id, made)
-            _write_files(studio, day, folder, made, day_id)
+            report = day_move.carry(studio, day, facts, day_id, made)
+            day_files.write_files(studio, day, folder, made, day_id)
     finally:
         day.close()
     shutil.rmtree(library_folder(library.address))
@@ -329,236 +268,6 @@ def _refuse_unfinished(made: list[day_kit.DayTake], folder: Path) -> None:
                 "Take {take} in the library for the day ({folder}) was left unfinished by a "
                 "crash: open the library for the day once, which recovers it, then move it "
                 "in. Nothing was moved.").format(take=take_made.id, folder=folder))
-
-
-def _carry(studio: Studio, day: Library, facts: day_kit.DayFacts, day_id: str,
-           made: list[day_kit.DayTake]) -> DayMove:
-    """Carry the day library's rows into STUDIO's library, once (the module's docstring)."""
-    now = utc_now()
-    with studio._transaction() as tx, day.snapshot() as db:
-        if day_kit.moved_in(tx, day_id):  # carried by a move cut short: only files are left
-            moved = day_kit.takes_moved(tx, day_id)
-            return DayMove(tuple(MovedTake(d, t, *day_kit.place(tx, t), ()) for d, t in
-                                 sorted(moved.items())), (), 0, (), {})
-        people, added = _carry_participants(studio, tx, db, facts)
-        sessions = _carry_sessions(studio, tx, db, facts, day_id, people)
-        carried, overtaken = _carry_consent(studio, tx, db, facts, people)
-        _carry_audit(tx, db, facts, day_id, people)
-        day_kit.note_moved_in(tx, day_id, facts.computer, now)
-        moved = tuple(_carry_take(studio, tx, take_made, sessions, people, day_id, now)
-                      for take_made in made)
-        for song_id in day_kit.copy_songs(db, tx, people, {m.day_take: m.take_id
-                                                           for m in moved}):
-            audit.record(tx, "song.created", f"song:{song_id}", day_library=day_id)
-            studio._announce(SongChanged(song_id))
-        audit.record(tx, "day_library.moved_in", f"day_library:{day_id}",
-                     computer=facts.computer, takes=[m.take_id for m in moved],
-                     consent_carried=carried, consent_overtaken=len(overtaken))
-        named = {pid for m in moved for pid in m.not_consented}
-        named |= {event.participant_id for event in overtaken}
-        names = {pid: participants.get(tx, pid).pseudonym for pid in sorted(named)}
-    return DayMove(moved, tuple(added), carried, tuple(overtaken), names)
-
-
-def _carry_participants(studio: Studio, tx: Connection, db: Connection,
-                        facts: day_kit.DayFacts) -> tuple[dict[int, int], list[str]]:
-    """The participants made in the day library, added (a pseudonym taken meanwhile gets
-    the computer's name and day after it); every id of the day library's by its own."""
-    people = {pid: pid for pid in day_kit.ids_of(db, "participants")}
-    added = []
-    for row in day_kit.made_here(db, facts, "participants"):
-        pseudonym, real_name = row["pseudonym"], row["real_name"]
-        if day_kit.pseudonym_taken(tx, lookup_key(pseudonym)):
-            pseudonym = f"{pseudonym} ({facts.computer} {facts.made_at.date().isoformat()})"
-        new = participants.add(tx, pseudonym, real_name)
-        people[row["id"]] = new.id
-        added.append(new.pseudonym)
-        studio._announce(ParticipantAdded(new.id))
-    return people, added
-
-
-def _carry_sessions(studio: Studio, tx: Connection, db: Connection, facts: day_kit.DayFacts,
-                    day_id: str, people: dict[int, int]) -> dict[int, int]:
-    """The sessions made in the day library, made here with their set-up; the check-ins of
-    every session added; every session's id here by its id in the day library."""
-    here = set(day_kit.ids_of(tx, "sessions"))
-    sessions: dict[int, int] = {}
-    for session_id in day_kit.ids_of(db, "sessions"):
-        if facts.copied("sessions", session_id) and session_id in here:
-            sessions[session_id] = session_id
-            continue
-        new_id = day_kit.copy_session(db, tx, session_id, people,
-                                      lambda group: facts.copied("groups", group))
-        sessions[session_id] = new_id
-        audit.record(tx, "session.created", f"session:{new_id}", day_library=day_id)
-        studio._announce(SessionChanged(new_id))
-    for session_id, participant_id in day_kit.attendance(db):
-        if library_sessions.check_in(tx, sessions[session_id],
-                                     Participant(people[participant_id], "")):
-            studio._announce(AttendanceChanged(sessions[session_id]))
-    return sessions
-
-
-def _carry_consent(studio: Studio, tx: Connection, db: Connection, facts: day_kit.DayFacts,
-                   people: dict[int, int]) -> tuple[int, list[ConsentEvent]]:
-    """Append the consent rows written in the day library, each unless the service's ledger
-    holds a later-stamped row of the same person and purpose; how many, and those not."""
-    carried, overtaken = 0, []
-    for event in day_kit.consent_written_here(db, facts):
-        person = people[event.participant_id]
-        if any(at > event.at for at in day_kit.consent_stamps(tx, person, event.purpose)):
-            overtaken.append(replace(event, participant_id=person))
-            continue
-        who = Participant(person, "")
-        if event.action is ConsentAction.GRANT:
-            consent_ledger.grant(tx, who, [event.purpose], valid_until=event.valid_until,
-                                 witness=event.witness, form_version=event.form_version,
-                                 credit=event.credit, at=event.at)
-        else:
-            consent_ledger.withdraw(tx, who, [event.purpose], reason=event.reason, at=event.at)
-        carried += 1
-        studio._announce(ConsentChanged(person))
-    return carried, overtaken
-
-
-def _carry_audit(tx: Connection, db: Connection, facts: day_kit.DayFacts, day_id: str,
-                 people: dict[int, int]) -> None:
-    """The day library's audit rows, each as it was, its subject marked as the day
-    library's ("day:take:3": an id there) and its participant as known here."""
-    import json
-
-    for at, action, subject, participant_id, details, actor_id, for_participant in \
-            day_kit.audit_written_here(db, facts):
-        found = json.loads(details)
-        found["day_library"] = day_id
-        # an account made that day is not carried: its rows name nobody here
-        actor = actor_id if actor_id and facts.copied("accounts", actor_id) else None
-        with audit.acting(actor, people.get(for_participant) if for_participant else None):
-            audit.record(tx, action, f"day:{subject}",
-                         people.get(participant_id) if participant_id else None,
-                         from_text(at), **found)
-
-
-def _carry_take(studio: Studio, tx: Connection, take_made: day_kit.DayTake,
-                sessions: dict[int, int], people: dict[int, int], day_id: str,
-                now: datetime) -> MovedTake:
-    """Write TAKE_MADE under new ids, marked as waiting in this computer's spool, with
-    those heard on it who have no consent to be recorded now."""
-    session_id = sessions[take_made.session_id]
-    take_id = ids.next_id(tx, "takes")
-    number = day_kit.next_number(tx, session_id)
-    day_kit.insert_take(tx, take_id, session_id, number, take_made)
-    plans, track_ids = [], {}
-    for track in take_made.tracks:
-        track_id = ids.next_id(tx, "tracks")
-        first = takes.track_file(take_id, track_id, PurePosixPath(track.row[4]).suffix)
-        parts = [(number_, first_frame, frames, part_file(first, number_), sha256)
-                 for number_, first_frame, frames, _file, sha256 in track.parts]
-        owners = [people[owner] for owner in track.owners]
-        day_kit.insert_track(tx, take_id, track_id, track, first, parts, owners)
-        track_ids[track.row[0]] = track_id
-        plans.append(TrackPlan(f"track:{track_id}", frozenset(owners), bool(track.row[5])))
-    day_kit.insert_extras(tx, take_made, take_id, track_ids)
-    everyone = heard(KeptTake(take_id, session_id, "", now.date(), number, None,
-                              tuple(plans), day_kit.present(tx, session_id)))
-    ledger = consent_ledger.events(tx, everyone)
-    not_consented = tuple(sorted(
-        person for person in everyone
-        if consent_status(ledger, person, Purpose.RECORD, now).state
-        is not ConsentState.GRANTED))
-    encryption.new_take_key(studio, tx, take_id)
-    spool = studio._shared.places.spool(tx)
-    spools.mark(tx, take_id, spool.id, spool.computer)
-    day_kit.note_take_moved(tx, take_id, day_id, take_made.id, not_consented)
-    audit.record(tx, "take.moved_in", f"take:{take_id}", session=session_id,
-                 day_take=take_made.id, day_library=day_id, not_consented=list(not_consented))
-    studio._announce(TakeChanged(take_id, session_id))
-    return MovedTake(take_made.id, take_id, session_id, number, not_consented)
-
-
-def _write_files(studio: Studio, day: Library, folder: Path, made: list[day_kit.DayTake],
-                 day_id: str) -> None:
-    """Write each moved take's files into this computer's spool under their new names:
-    sealed again with the new take's key in an encrypted library (never plain on the disk),
-    copied as they are in a plain one; each durable before the day library goes."""
-    with studio._reading() as db:
-        moved = day_kit.takes_moved(db, day_id)
-        spool = studio._shared.places.spool(db)
-    library_key = studio._shared.library_key
-    for take_made in made:
-        take_id = moved[take_made.id]
-        target_folder = spool.folder / takes.take_folder(take_id)
-        target_folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        with ExitStack() as held:
-            lock = try_hold_lock(target_folder)
-            if lock is False:
-                raise LibraryError(_("Take {take} is held by another mt_studio on this "
-                                     "computer; try again once it has closed.").format(
-                                         take=take_id))
-            if isinstance(lock, int):
-                held.callback(os.close, lock)
-            with studio._reading() as db:
-                new_parts = [part for track in takes.get(db, take_id).tracks
-                             for part, _sha in takes.hashed_parts(db, track.id)]
-            old_parts = [file for track in take_made.tracks
-                         for file in ([part[3] for part in track.parts] or [track.row[4]])]
-            old_key = new_key = None
-            if library_key is not None:
-                new_key = encryption.take_key(studio, take_id)
-            if library_key is not None and day.keys is not None:
-                with day.snapshot() as db:
-                    old_key = _unwrapped(library_key, take_made.id, take_keys.get(db,
-                                                                                 take_made.id))
-            for old, new in zip(old_parts, new_parts, strict=True):
-                _write_file(folder / old, old, spool.folder / new, new, take_id,
-                            old_key, new_key)
-        sync_folder(target_folder)
-
-
-def _unwrapped(library_key: bytes, take_id: int, wrapped: bytes | None) -> bytes:
-    from mt_studio.core.sealing.keys import unwrap_take_key
-
-    if wrapped is None:
-        raise LibraryError(_("Take {take} of the library for the day has no key; it was not "
-                             "moved in.").format(take=take_id))
-    return unwrap_take_key(library_key, take_id, wrapped)
-
-
-def _write_file(source: Path, source_name: str, target: Path, target_name: str,
-                take_id: int, old_key: bytes | None, new_key: bytes | None) -> None:
-    """SOURCE (named SOURCE_NAME in the day library) as TARGET, durable: sealed again with
-    NEW_KEY under TARGET_NAME, copied as it is (a plain library), or sealed once copied (a
-    day library made before the service's library was encrypted)."""
-    if not source.is_file():
-        raise LibraryError(_("{file} of the library for the day is missing; nothing more was "
-                             "moved.").format(file=source))
-    if old_key is None:
-        with replaced_atomically(target) as out, source.open("rb") as plain:
-            shutil.copyfileobj(plain, out, _BLOCK)
-        if new_key is not None:
-            from mt_studio.core.studio.file_sealing import seal_file_in_place
-
-            left_plain = seal_file_in_place(target, new_key, target_name, take_id)
-            if left_plain is not None:
-                raise LibraryError(_("{file} could not be sealed: {reason}").format(
-                    file=source, reason=left_plain))
-        return
-    from mt_studio.core.sealing.stream import SealedReader, SealedWriter
-
-    temporary = target.with_name(f".{target.name}.sealing")
-    temporary.unlink(missing_ok=True)
-    with SealedReader(source, old_key, source_name) as reader:
-        writer = SealedWriter(temporary, new_key, target_name, take_id, reader.meta)
-        try:
-            for offset in range(0, reader.size, _BLOCK):
-                writer.write(reader.read_at(offset, _BLOCK))
-            writer.finish()
-        except BaseException:
-            writer.close()
-            temporary.unlink(missing_ok=True)
-            raise
-    os.replace(temporary, target)
-
 
 def _computer() -> str:
     from mt_studio.core.capture.spool import computer_name

@@ -1,0 +1,222 @@
+"""A library for the day's rows carried into the service's library, in one transaction
+(docs/architecture.md, "When the server cannot be reached"; the steps around it are
+`day_library.py`'s): the participants and sessions made that day, every check-in, the consent
+rows written (each unless the service's ledger has overtaken it), the audit rows, the takes
+under new ids, each checked against the service's ledger at that moment, and the songs."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, replace
+from datetime import datetime
+from pathlib import PurePosixPath
+from typing import TYPE_CHECKING
+
+from mt_studio.core.capture.take_files import part_file
+from mt_studio.core.consent_policy import ConsentState, consent_status
+from mt_studio.core.domain import (
+    ConsentAction,
+    ConsentEvent,
+    Participant,
+    Purpose,
+    TrackPlan,
+    lookup_key,
+)
+from mt_studio.core.domain.retention import KeptTake
+from mt_studio.core.library import (
+    Library,
+    audit,
+    consent_ledger,
+    day_kit,
+    ids,
+    participants,
+    spools,
+    takes,
+)
+from mt_studio.core.library import sessions as library_sessions
+from mt_studio.core.library.clock import from_text, utc_now
+from mt_studio.core.retention import heard
+from mt_studio.core.studio import encryption
+from mt_studio.core.studio.events import (
+    AttendanceChanged,
+    ConsentChanged,
+    ParticipantAdded,
+    SessionChanged,
+    SongChanged,
+    TakeChanged,
+)
+
+if TYPE_CHECKING:
+    from sqlite3 import Connection
+
+    from mt_studio.core.studio.studio import Studio
+
+
+@dataclass(frozen=True)
+class MovedTake:
+    """A take of the day library (DAY_TAKE) moved in as TAKE_ID, the NUMBERth of SESSION_ID,
+    with those heard on it who had no consent to be recorded then (NOT_CONSENTED)."""
+
+    day_take: int
+    take_id: int
+    session_id: int
+    number: int
+    not_consented: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class DayMove:
+    """What moving a day library in did: the takes moved, the participants it added, the
+    consent rows carried and those overtaken by a later row in the service's ledger (not
+    carried), and the pseudonyms of the people named."""
+
+    takes: tuple[MovedTake, ...]
+    participants_added: tuple[str, ...]
+    consent_carried: int
+    consent_overtaken: tuple[ConsentEvent, ...]
+    names: dict[int, str]
+
+
+def carry(studio: Studio, day: Library, facts: day_kit.DayFacts, day_id: str,
+           made: list[day_kit.DayTake]) -> DayMove:
+    """Carry the rows of DAY (FACTS, its id DAY_ID, its takes MADE) into STUDIO's library,
+    once: a second call finds them carried and says which takes they became."""
+    now = utc_now()
+    with studio._transaction() as tx, day.snapshot() as db:
+        if day_kit.moved_in(tx, day_id):  # carried by a move cut short: only files are left
+            moved = day_kit.takes_moved(tx, day_id)
+            return DayMove(tuple(MovedTake(d, t, *day_kit.place(tx, t), ()) for d, t in
+                                 sorted(moved.items())), (), 0, (), {})
+        people, added = _carry_participants(studio, tx, db, facts)
+        sessions = _carry_sessions(studio, tx, db, facts, day_id, people)
+        carried, overtaken = _carry_consent(studio, tx, db, facts, people)
+        _carry_audit(tx, db, facts, day_id, people)
+        day_kit.note_moved_in(tx, day_id, facts.computer, now)
+        moved = tuple(_carry_take(studio, tx, take_made, sessions, people, day_id, now)
+                      for take_made in made)
+        for song_id in day_kit.copy_songs(db, tx, people, {m.day_take: m.take_id
+                                                           for m in moved}):
+            audit.record(tx, "song.created", f"song:{song_id}", day_library=day_id)
+            studio._announce(SongChanged(song_id))
+        audit.record(tx, "day_library.moved_in", f"day_library:{day_id}",
+                     computer=facts.computer, takes=[m.take_id for m in moved],
+                     consent_carried=carried, consent_overtaken=len(overtaken))
+        named = {pid for m in moved for pid in m.not_consented}
+        named |= {event.participant_id for event in overtaken}
+        names = {pid: participants.get(tx, pid).pseudonym for pid in sorted(named)}
+    return DayMove(moved, tuple(added), carried, tuple(overtaken), names)
+
+
+def _carry_participants(studio: Studio, tx: Connection, db: Connection,
+                        facts: day_kit.DayFacts) -> tuple[dict[int, int], list[str]]:
+    """The participants made in the day library, added (a pseudonym taken meanwhile gets
+    the computer's name and day after it); every id of the day library's by its own."""
+    people = {pid: pid for pid in day_kit.ids_of(db, "participants")}
+    added = []
+    for row in day_kit.made_here(db, facts, "participants"):
+        pseudonym, real_name = row["pseudonym"], row["real_name"]
+        if day_kit.pseudonym_taken(tx, lookup_key(pseudonym)):
+            pseudonym = f"{pseudonym} ({facts.computer} {facts.made_at.date().isoformat()})"
+        new = participants.add(tx, pseudonym, real_name)
+        people[row["id"]] = new.id
+        added.append(new.pseudonym)
+        studio._announce(ParticipantAdded(new.id))
+    return people, added
+
+
+def _carry_sessions(studio: Studio, tx: Connection, db: Connection, facts: day_kit.DayFacts,
+                    day_id: str, people: dict[int, int]) -> dict[int, int]:
+    """The sessions made in the day library, made here with their set-up; the check-ins of
+    every session added; every session's id here by its id in the day library."""
+    here = set(day_kit.ids_of(tx, "sessions"))
+    sessions: dict[int, int] = {}
+    for session_id in day_kit.ids_of(db, "sessions"):
+        if facts.copied("sessions", session_id) and session_id in here:
+            sessions[session_id] = session_id
+            continue
+        new_id = day_kit.copy_session(db, tx, session_id, people,
+                                      lambda group: facts.copied("groups", group))
+        sessions[session_id] = new_id
+        audit.record(tx, "session.created", f"session:{new_id}", day_library=day_id)
+        studio._announce(SessionChanged(new_id))
+    for session_id, participant_id in day_kit.attendance(db):
+        if library_sessions.check_in(tx, sessions[session_id],
+                                     Participant(people[participant_id], "")):
+            studio._announce(AttendanceChanged(sessions[session_id]))
+    return sessions
+
+
+def _carry_consent(studio: Studio, tx: Connection, db: Connection, facts: day_kit.DayFacts,
+                   people: dict[int, int]) -> tuple[int, list[ConsentEvent]]:
+    """Append the consent rows written in the day library, each unless the service's ledger
+    holds a later-stamped row of the same person and purpose; how many, and those not."""
+    carried, overtaken = 0, []
+    for event in day_kit.consent_written_here(db, facts):
+        person = people[event.participant_id]
+        if any(at > event.at for at in day_kit.consent_stamps(tx, person, event.purpose)):
+            overtaken.append(replace(event, participant_id=person))
+            continue
+        who = Participant(person, "")
+        if event.action is ConsentAction.GRANT:
+            consent_ledger.grant(tx, who, [event.purpose], valid_until=event.valid_until,
+                                 witness=event.witness, form_version=event.form_version,
+                                 credit=event.credit, at=event.at)
+        else:
+            consent_ledger.withdraw(tx, who, [event.purpose], reason=event.reason, at=event.at)
+        carried += 1
+        studio._announce(ConsentChanged(person))
+    return carried, overtaken
+
+
+def _carry_audit(tx: Connection, db: Connection, facts: day_kit.DayFacts, day_id: str,
+                 people: dict[int, int]) -> None:
+    """The day library's audit rows, each as it was, its subject marked as the day
+    library's ("day:take:3": an id there) and its participant as known here."""
+
+    for at, action, subject, participant_id, details, actor_id, for_participant in \
+            day_kit.audit_written_here(db, facts):
+        found = json.loads(details)
+        found["day_library"] = day_id
+        # an account made that day is not carried: its rows name nobody here
+        actor = actor_id if actor_id and facts.copied("accounts", actor_id) else None
+        with audit.acting(actor, people.get(for_participant) if for_participant else None):
+            audit.record(tx, action, f"day:{subject}",
+                         people.get(participant_id) if participant_id else None,
+                         from_text(at), **found)
+
+
+def _carry_take(studio: Studio, tx: Connection, take_made: day_kit.DayTake,
+                sessions: dict[int, int], people: dict[int, int], day_id: str,
+                now: datetime) -> MovedTake:
+    """Write TAKE_MADE under new ids, marked as waiting in this computer's spool, with
+    those heard on it who have no consent to be recorded now."""
+    session_id = sessions[take_made.session_id]
+    take_id = ids.next_id(tx, "takes")
+    number = day_kit.next_number(tx, session_id)
+    day_kit.insert_take(tx, take_id, session_id, number, take_made)
+    plans, track_ids = [], {}
+    for track in take_made.tracks:
+        track_id = ids.next_id(tx, "tracks")
+        first = takes.track_file(take_id, track_id, PurePosixPath(track.row[4]).suffix)
+        parts = [(number_, first_frame, frames, part_file(first, number_), sha256)
+                 for number_, first_frame, frames, _file, sha256 in track.parts]
+        owners = [people[owner] for owner in track.owners]
+        day_kit.insert_track(tx, take_id, track_id, track, first, parts, owners)
+        track_ids[track.row[0]] = track_id
+        plans.append(TrackPlan(f"track:{track_id}", frozenset(owners), bool(track.row[5])))
+    day_kit.insert_extras(tx, take_made, take_id, track_ids)
+    everyone = heard(KeptTake(take_id, session_id, "", now.date(), number, None,
+                              tuple(plans), day_kit.present(tx, session_id)))
+    ledger = consent_ledger.events(tx, everyone)
+    not_consented = tuple(sorted(
+        person for person in everyone
+        if consent_status(ledger, person, Purpose.RECORD, now).state
+        is not ConsentState.GRANTED))
+    encryption.new_take_key(studio, tx, take_id)
+    spool = studio._shared.places.spool(tx)
+    spools.mark(tx, take_id, spool.id, spool.computer)
+    day_kit.note_take_moved(tx, take_id, day_id, take_made.id, not_consented)
+    audit.record(tx, "take.moved_in", f"take:{take_id}", session=session_id,
+                 day_take=take_made.id, day_library=day_id, not_consented=list(not_consented))
+    studio._announce(TakeChanged(take_id, session_id))
+    return MovedTake(take_made.id, take_id, session_id, number, not_consented)
