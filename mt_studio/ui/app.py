@@ -239,6 +239,7 @@ class Shell:
         self.window.show_fitted()
         if old is not None:
             self.window.recording_status.look()
+            self.window.keep_day_library()
 
     def reopen(self, location: str) -> None:
         """Open the library at LOCATION (a folder or a server's address) in a new window, in

@@ -104,8 +104,7 @@ class MainWindow(QMainWindow):
         self.sessions.new_session_requested.connect(self.new_session)
         self.sessions.edit_session_requested.connect(self.edit_session)
         self.installEventFilter(self)  # until the first paint
-        # The list's tree is made once the window has painted, after the library has begun
-        # to open (the slots of the first paint run first).
+        # The list's tree is made once the window has painted and the library begins to open.
         self.painted.connect(lambda: QTimer.singleShot(0, self.sessions.prepare))
         self.attach(studio)
         self.fit_to_screen()
@@ -287,7 +286,7 @@ class MainWindow(QMainWindow):
         devices, sweeps, plugins; the ledger's check in a worker, then (if intact) retention."""
         for delay, work in ((50, self.recover_takes), (100, self.recording_status.look),
                             (150, self._sweep_practice_versions), (200, self.start_plugins),
-                            (250, self._keep_day_library),
+                            (250, self.keep_day_library),
                             (300, lambda: self.read_only_banner.watch(self.studio,
                                                                       self.retention.run))):
             timer = QTimer(self)
@@ -296,7 +295,8 @@ class MainWindow(QMainWindow):
             timer.start(delay)
             self._after_opening.append(timer)
 
-    def _keep_day_library(self) -> None:
+    def keep_day_library(self) -> None:
+        """Keep the library for the day of a service's library (ui/common/day_library_keeper)."""
         from mt_studio.ui.common.day_library_keeper import keep_for
 
         keep_for(self)

@@ -45,14 +45,15 @@ _SETTING = "day."  # the day library's own settings: which library it is for, wh
 @dataclass(frozen=True)
 class DayFacts:
     """What a day library knows of itself: the service library it was made from (OF, its id;
-    ADDRESS), the COMPUTER, when it was made, and the last copied id of each table (0: none
-    copied)."""
+    ADDRESS), the COMPUTER, when it was made, the last copied id of each table (0: none
+    copied), and the check-ins copied."""
 
     of: str
     address: str
     computer: str
     made_at: datetime
-    last_copied: dict[str, int]
+    last_copied: dict[str, int]  # and the service's last consent id ("service_...")
+    checked_in: frozenset[tuple[int, int]] = frozenset()  # copied: (session, participant)
 
     def copied(self, table: str, row_id: int) -> bool:
         """Whether ROW_ID of TABLE came from the service's library (else it was made here)."""
@@ -119,11 +120,14 @@ def fill(source: sqlite3.Connection, day: sqlite3.Connection, *, first_day: date
     for row in source.execute(f"SELECT {', '.join(_CONSENT_COLUMNS)} FROM consent_events"
                               " ORDER BY id"):
         _append_consent(day, row[1:])
+        last["service_consent_events"] = row[0]  # the service's own id of the last copied
     last["consent_events"] = _last_id(day, "consent_events")
     last["audit_log"] = _last_id(day, "audit_log")
+    checked_in = [list(pair) for pair in attendance(day)]
     settings = {"of": ledger_chain.library_id(source), "address": address,
                 "computer": computer, "made_at": to_text(made_at),
-                "last_copied": json.dumps(last, sort_keys=True)}
+                "last_copied": json.dumps(last, sort_keys=True),
+                "checked_in": json.dumps(checked_in)}
     day.executemany("INSERT INTO service_settings (name, value) VALUES (?, ?)",
                     [(_SETTING + name, value) for name, value in settings.items()])
 
@@ -135,7 +139,8 @@ def facts(day: sqlite3.Connection) -> DayFacts | None:
     if not found:
         return None
     return DayFacts(found["day.of"], found["day.address"], found["day.computer"],
-                    from_text(found["day.made_at"]), json.loads(found["day.last_copied"]))
+                    from_text(found["day.made_at"]), json.loads(found["day.last_copied"]),
+                    frozenset(tuple(pair) for pair in json.loads(found["day.checked_in"])))
 
 
 def made_here(day: sqlite3.Connection, known: DayFacts, table: str) -> list[dict]:
@@ -228,11 +233,12 @@ def note_moved_in(db: sqlite3.Connection, day_library: str, computer: str,
                (day_library, computer, to_text(at)))
 
 
-def takes_moved(db: sqlite3.Connection, day_library: str) -> dict[int, int]:
-    """The takes of DAY_LIBRARY moved in: their id in the service's library by their id in
-    the day library."""
-    return {day_take: take_id for take_id, day_take in db.execute(
-        "SELECT take_id, day_take FROM day_takes WHERE day_library = ?", (day_library,))}
+def takes_moved(db: sqlite3.Connection, day_library: str) -> dict[int, tuple[int, list[int]]]:
+    """The takes of DAY_LIBRARY moved in (and not deleted since): by their id in the day
+    library, their id in the service's library and who had no consent to be recorded."""
+    return {day_take: (take_id, json.loads(missing)) for take_id, day_take, missing in db.execute(
+        "SELECT take_id, day_take, not_consented FROM day_takes WHERE day_library = ?",
+        (day_library,))}
 
 
 def copy_session(day: sqlite3.Connection, db: sqlite3.Connection, session_id: int,
@@ -289,12 +295,21 @@ def pseudonym_taken(db: sqlite3.Connection, key: str) -> bool:
                       ).fetchone() is not None
 
 
-def consent_stamps(db: sqlite3.Connection, participant_id: int,
-                   purpose: Purpose) -> list[datetime]:
-    """The stamps of the ledger's rows of PARTICIPANT_ID and PURPOSE."""
+def consent_stamps(db: sqlite3.Connection, participant_id: int, purpose: Purpose,
+                   after: int) -> list[datetime]:
+    """The stamps of the ledger's rows of PARTICIPANT_ID and PURPOSE written after the row
+    AFTER (those a day library made before did not hold)."""
     return [from_text(at) for (at,) in db.execute(
-        "SELECT at FROM consent_events WHERE participant_id = ? AND purpose = ? ORDER BY id",
-        (participant_id, purpose.value))]
+        "SELECT at FROM consent_events WHERE participant_id = ? AND purpose = ? AND id > ?"
+        " ORDER BY id", (participant_id, purpose.value, after))]
+
+
+def erased(db: sqlite3.Connection, participant_ids: Iterable[int]) -> set[int]:
+    """Those of PARTICIPANT_IDS erased (their row a tombstone)."""
+    wanted = sorted(set(participant_ids))
+    return {pid for (pid,) in db.execute(
+        f"SELECT id FROM participants WHERE erased_at IS NOT NULL AND id IN ({marks(wanted)})",
+        wanted)}
 
 
 def next_number(db: sqlite3.Connection, session_id: int) -> int:

@@ -31,6 +31,10 @@ from mt_studio.i18n import _
 # takes the database's: one writer at a time, so the ledger's chains never fork.
 WRITE_LOCK = 0x6D74_5F73_7475  # "mt_stu"
 CHANGES_CHANNEL = "mt_studio_changes"
+# A server gone without a word (a cable pulled, a laptop's network lost) is found within
+# about ten seconds, not the system's two hours: a read never hangs the studio that long.
+KEEPALIVES = {"keepalives": 1, "keepalives_idle": 5, "keepalives_interval": 2,
+              "keepalives_count": 3, "tcp_user_timeout": 10_000}
 
 
 class _IntegerFlag(adapt.Dumper):
@@ -169,7 +173,7 @@ class ChangeListener:
             try:
                 with psycopg.connect(make_conninfo(
                         self._address, application_name="mt-studio notices",
-                        connect_timeout=5), autocommit=True) as connection:
+                        connect_timeout=5, **KEEPALIVES), autocommit=True) as connection:
                     connection.execute(f"LISTEN {CHANGES_CHANNEL}")
                     if lost:
                         lost = False
@@ -189,7 +193,7 @@ def _raw_connection(address: str, read_only: bool) -> psycopg.Connection:
     connection does."""
     try:
         raw = psycopg.connect(make_conninfo(address, application_name="mt-studio",
-                                            connect_timeout=10), autocommit=True)
+                                            connect_timeout=10, **KEEPALIVES), autocommit=True)
     except psycopg.Error as error:
         raise unreachable(address, error) from error
     raw.adapters.register_dumper(bool, _IntegerFlag)

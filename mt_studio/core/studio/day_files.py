@@ -9,57 +9,44 @@ import os
 import shutil
 from contextlib import ExitStack
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from mt_studio.core.capture.take_capture import try_hold_lock
 from mt_studio.core.durable_files import replaced_atomically, sync_folder
 from mt_studio.core.errors import LibraryError
-from mt_studio.core.library import Library, day_kit, take_keys, takes
-from mt_studio.core.studio import encryption
+from mt_studio.core.library import Library, take_keys, takes
+from mt_studio.core.studio.day_move import TakeFiles
 from mt_studio.i18n import _
-
-if TYPE_CHECKING:
-    from mt_studio.core.studio.studio import Studio
 
 _BLOCK = 1 << 20
 
 
-def write_files(studio: Studio, day: Library, folder: Path, made: list[day_kit.DayTake],
-                 day_id: str) -> None:
-    """Write each moved take's files into this computer's spool under their new names:
-    sealed again with the new take's key in an encrypted library (never plain on the disk),
-    copied as they are in a plain one; each durable before the day library goes."""
-    with studio._reading() as db:
-        moved = day_kit.takes_moved(db, day_id)
-        spool = studio._shared.places.spool(db)
-    library_key = studio._shared.library_key
-    for take_made in made:
-        take_id = moved[take_made.id]
-        target_folder = spool.folder / takes.take_folder(take_id)
+def write_files(spool: Path, day: Library, folder: Path, files: list[TakeFiles],
+                library_key: bytes | None) -> None:
+    """Write each moved take's FILES from the day library DAY (in FOLDER) into the SPOOL
+    folder under their new names: sealed again with the new take's key in an encrypted
+    library (never plain on the disk), copied as they are in a plain one; each durable before
+    the day library goes. Nothing here asks the service's server: a move whose rows went in
+    just before the server was lost again finishes all the same."""
+    for take in files:
+        target_folder = spool / takes.take_folder(take.take_id)
         target_folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         with ExitStack() as held:
             lock = try_hold_lock(target_folder)
             if lock is False:
                 raise LibraryError(_("Take {take} is held by another mt_studio on this "
                                      "computer; try again once it has closed.").format(
-                                         take=take_id))
+                                         take=take.take_id))
             if isinstance(lock, int):
                 held.callback(os.close, lock)
-            with studio._reading() as db:
-                new_parts = [part for track in takes.get(db, take_id).tracks
-                             for part, _sha in takes.hashed_parts(db, track.id)]
-            old_parts = [file for track in take_made.tracks
-                         for file in ([part[3] for part in track.parts] or [track.row[4]])]
-            old_key = new_key = None
-            if library_key is not None:
-                new_key = encryption.take_key(studio, take_id)
+            old_key = None
             if library_key is not None and day.keys is not None:
                 with day.snapshot() as db:
-                    old_key = _unwrapped(library_key, take_made.id, take_keys.get(db,
-                                                                                 take_made.id))
-            for old, new in zip(old_parts, new_parts, strict=True):
-                write_file(folder / old, old, spool.folder / new, new, take_id,
-                            old_key, new_key)
+                    old_key = _unwrapped(library_key, take.day_take,
+                                         take_keys.get(db, take.day_take))
+            for old, new, hashed in take.names:
+                if not hashed and not (folder / old).is_file():
+                    continue  # a part a crash never began (recovered with nothing)
+                write_file(folder / old, old, spool / new, new, take.take_id, old_key, take.key)
         sync_folder(target_folder)
 
 

@@ -54,6 +54,7 @@ if TYPE_CHECKING:
 IN_USE_NAME = "in-use"  # beside the day library: it holds work, and is not made anew
 TURN_NAME = ".turn"  # locked by a process making it anew, taking it or moving it in
 OPEN_NAME = ".open"  # locked (shared) by each window on it
+MOVING_NAME = "moving"  # beside it while its rows may be in the service's library, files not
 _LIBRARY_NAME = "library"
 
 
@@ -69,7 +70,12 @@ def library_folder(address: str) -> Path:
 
 
 def is_ready(address: str) -> bool:
-    """Whether a day library for the service's library at ADDRESS is here to go on with."""
+    """Whether a day library for the service's library at ADDRESS is here to go on with (not
+    one half moved in)."""
+    return _is_here(address) and not (folder_for(address) / MOVING_NAME).exists()
+
+
+def _is_here(address: str) -> bool:
     return (library_folder(address) / DATABASE_NAME).is_file()
 
 
@@ -80,11 +86,13 @@ def is_taken(address: str) -> bool:
 
 def take(address: str) -> Path:
     """Take the day library for ADDRESS into use (nothing makes it anew until it is moved
-    in); its folder, to open. LibraryError when none was made on this computer."""
-    with _turn(address):
+    in); its folder, to open. LibraryError when none was made on this computer, or one is
+    being made or moved in just now."""
+    with _turn(address, wait=False):
         if not is_ready(address):
-            raise LibraryError(_("No library for the day was made on this computer for the "
-                                 "service's library: it is made while the server answers."))
+            raise LibraryError(_("No library for the day is ready on this computer for the "
+                                 "service's library: it is made while the server answers, "
+                                 "and one being moved in is finished when it is back."))
         marker = folder_for(address) / IN_USE_NAME
         if not marker.exists():
             with replaced_atomically(marker) as file:
@@ -104,12 +112,16 @@ def hold_open(studio: Studio) -> Callable[[], None]:
 
 
 @contextmanager
-def _turn(address: str) -> Iterator[None]:
+def _turn(address: str, *, wait: bool = True) -> Iterator[None]:
     """This computer's processes take turns at the day library of ADDRESS: making it anew,
-    taking it, moving it in."""
+    taking it, moving it in. Without WAIT, LibraryError if another has its turn now."""
     fd = os.open(_home(address) / TURN_NAME, os.O_CREAT | os.O_RDWR, 0o600)
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except BlockingIOError:
+            raise LibraryError(_("The library for today is being made or moved in just now; "
+                                 "try again in a moment.")) from None
         yield
     finally:
         os.close(fd)
@@ -166,7 +178,11 @@ def prepare(studio: Studio) -> bool:
     nothing to make (a library in a folder, one locked, one still being encrypted) or it
     holds work not moved in."""
     library = studio._library
-    if not library.on_server or not studio.open_to_use or is_taken(library.address):
+    if not library.on_server or not studio.open_to_use:
+        return False
+    if is_taken(library.address) and not _is_here(library.address):
+        (folder_for(library.address) / IN_USE_NAME).unlink()  # left by a crash as it went
+    if is_taken(library.address):
         return False
     keys = library.keys
     if encryption.is_encrypted(library.folder) != (keys is not None):
@@ -187,12 +203,13 @@ def prepare(studio: Studio) -> bool:
         with _turn(library.address):
             if is_taken(library.address):  # taken meanwhile (the server was lost): kept
                 return False
-            old = home / f"{_LIBRARY_NAME}.old-{os.getpid()}"
+            old = Path(tempfile.mkdtemp(dir=home, prefix="old-"))
             if library_folder(library.address).exists():
-                library_folder(library.address).rename(old)
+                library_folder(library.address).rename(old)  # onto the empty folder
             fresh.rename(library_folder(library.address))
             sync_folder(home)
-        shutil.rmtree(old, ignore_errors=True)
+            for left in (*home.glob("old-*"), *home.glob("moved-*")):  # by crashes too
+                shutil.rmtree(left, ignore_errors=True)
         return True
     finally:
         shutil.rmtree(fresh, ignore_errors=True)  # gone unless it took the day library's place
@@ -201,7 +218,7 @@ def prepare(studio: Studio) -> bool:
 def waiting(studio: Studio) -> bool:
     """Whether a day library of STUDIO's library holds work to move in on this computer."""
     library = studio._library
-    return library.on_server and is_taken(library.address) and is_ready(library.address)
+    return library.on_server and is_taken(library.address) and _is_here(library.address)
 
 
 def move_in(studio: Studio) -> DayMove | None:
@@ -213,6 +230,8 @@ def move_in(studio: Studio) -> DayMove | None:
     studio._trust_ledger()
     library = studio._library
     with _turn(library.address):
+        if not waiting(studio):  # moved in by another process here meanwhile
+            return None
         _refuse_open_elsewhere(library.address)
         return _move_in(studio)
 
@@ -232,7 +251,7 @@ def _refuse_open_elsewhere(address: str) -> None:
 
 def _move_in(studio: Studio) -> DayMove:
     library = studio._library
-    folder = library_folder(library.address)
+    folder, home = library_folder(library.address), folder_for(library.address)
     day = Library.open(folder, keys=library.keys if encryption.is_encrypted(folder) else None)
     try:
         with day.snapshot() as db:
@@ -242,8 +261,14 @@ def _move_in(studio: Studio) -> DayMove:
                     folder=folder))
             day_id = ledger_chain.library_id(db)
             made = day_kit.takes_made(db)
+            finding, _heads = ledger_chain.verify(db)
+        if finding is not None:  # what is carried in must be what mt_studio wrote
+            raise LibraryError(_(
+                "The library for the day in {folder} was changed outside mt_studio ({table}); "
+                "it was not moved in.").format(folder=folder, table=finding.table))
         _refuse_unfinished(made, folder)
         with studio._reading() as db:
+            spool = studio._shared.places.spool(db).folder
             if facts.of not in day_kit.identities(db):
                 raise LibraryError(_(
                     "The library for the day in {folder} was made from another library than "
@@ -251,14 +276,50 @@ def _move_in(studio: Studio) -> DayMove:
                         folder=folder, address=library.shown_name))
         mover = studio._shared.places.mover_for(studio)
         with mover.paused():
-            report = day_move.carry(studio, day, facts, day_id, made)
-            day_files.write_files(studio, day, folder, made, day_id)
+            report, files = _carried(studio, day, facts, day_id, made, home)
+            day_files.write_files(spool, day, folder, files, studio._shared.library_key)
     finally:
         day.close()
-    shutil.rmtree(library_folder(library.address))
-    (folder_for(library.address) / IN_USE_NAME).unlink()
+    _let_go(home)
     mover.wake()
     return report
+
+
+def _carried(studio: Studio, day: Library, facts: day_kit.DayFacts, day_id: str,
+             made: list[day_kit.DayTake], home: Path):
+    """The day's rows carried in (`day_move.carry`), a mark beside it meanwhile: from the
+    moment they may have gone in, the day library is not taken again (work done in it then
+    would not be carried), until its files are out too. The mark goes again only when the
+    rows certainly did not go in."""
+    marker = home / MOVING_NAME
+    with replaced_atomically(marker) as file:
+        file.write(day_id.encode("ascii"))
+    try:
+        return day_move.carry(studio, day, facts, day_id, made)
+    except BaseException:
+        if not _carried_in(studio, day_id):
+            marker.unlink(missing_ok=True)
+        raise
+
+
+def _carried_in(studio: Studio, day_id: str) -> bool:
+    """Whether the rows of DAY_ID are in STUDIO's library (True when that cannot be known)."""
+    try:
+        with studio._reading() as db:
+            return day_kit.moved_in(db, day_id)
+    except LibraryError:
+        return True
+
+
+def _let_go(home: Path) -> None:
+    """The day library, moved in, goes: out of its place at once (by a rename), then its
+    files; a crash meanwhile leaves only a folder `prepare` removes."""
+    gone = Path(tempfile.mkdtemp(dir=home, prefix="moved-"))
+    (home / _LIBRARY_NAME).rename(gone)
+    (home / IN_USE_NAME).unlink(missing_ok=True)
+    (home / MOVING_NAME).unlink(missing_ok=True)
+    sync_folder(home)
+    shutil.rmtree(gone, ignore_errors=True)
 
 
 def _refuse_unfinished(made: list[day_kit.DayTake], folder: Path) -> None:
@@ -288,6 +349,12 @@ def moved_words(moved: DayMove) -> str:
     if moved.participants_added:
         lines.append(_("New participants: {names}.").format(
             names=", ".join(moved.participants_added)))
+    for touch in moved.withdrawals:
+        lines.append(_("{who} withdrew consent to {purpose} today: earlier exports ({exports}) "
+                       "and lead sheets ({sheets}) hold them; ask them back.").format(
+            who=moved.names.get(touch.participant_id, str(touch.participant_id)),
+            purpose=purpose_words(touch.purpose), exports=touch.exports,
+            sheets=touch.lead_sheets))
     for event in moved.consent_overtaken:
         lines.append(_("{who}'s change to consent to {purpose} from today was not carried "
                        "over: the shared library has a later one.").format(

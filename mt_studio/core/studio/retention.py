@@ -119,8 +119,13 @@ class RetentionService:
         """Delete every due take whose grace days are over and that no reason holds (each
         deletion audited with why); a take that cannot be deleted now is named and left.
         LibraryReadOnly, deleting nothing, when the ledger was changed outside mt_studio (a
-        withdrawal forged into it would otherwise delete takes)."""
+        withdrawal forged into it would otherwise delete takes). Nothing, in a library for
+        the day: its ledger is a copy, and its takes go when the service's library says."""
+        from mt_studio.core.studio.day_library import of_studio
+
         self._studio._trust_ledger()
+        if of_studio(self._studio) is not None:
+            return RetentionRun()
         due = self.due(now)
         deleted, failed, waiting = [], [], []
         for take in due.takes:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from PyQt6.QtCore import QObject, QTimer
 
+from mt_studio.core.errors import MtStudioError
 from mt_studio.i18n import _
 from mt_studio.ui.common.worker import Worker, run_in_worker
 
@@ -36,6 +37,7 @@ class DayLibraryKeeper(QObject):
         self._moved = moved
         self._worker: Worker | None = None
         self.told: tuple[str, str] | None = None  # the title and words of the last move
+        self._moving = False  # a move under way: never cut off
         self._timer = QTimer(self)
         self._timer.setInterval(REFRESH_MS)
         self._timer.timeout.connect(self.prepare)
@@ -48,6 +50,7 @@ class DayLibraryKeeper(QObject):
                 day_library.service_address(self._studio) is None:
             return  # a library in a folder, or the day's own
         self._timer.start()
+        self._moving = True
         self._run(self._move_then_prepare, self._moved_in, self._not_moved_in)
 
     def prepare(self) -> None:
@@ -55,13 +58,14 @@ class DayLibraryKeeper(QObject):
         self._run(self._prepare, None, self._not_made)
 
     def stop(self) -> None:
-        """Stop refreshing (the window closes)."""
+        """Stop refreshing (the window closes); a day library being made is waited for a
+        moment (one cut off is only made again), a move until it ends."""
         self._timer.stop()
         if self._worker is not None:
-            self._worker.wait()
+            self._worker.wait(None if self._moving else 5)
 
     def _run(self, work, done, failed) -> None:
-        if self._worker is not None and self._worker.isRunning():
+        if self._worker is not None and self._worker.running:
             return
         self._worker = run_in_worker(self, work, done=done, failed=failed,
                                      thread="mt-studio-day-library")
@@ -85,6 +89,7 @@ class DayLibraryKeeper(QObject):
         return moved
 
     def _moved_in(self, moved: DayMove | None) -> None:
+        self._moving = False
         if moved is None:
             return
         if self._moved is not None:
@@ -92,7 +97,8 @@ class DayLibraryKeeper(QObject):
         from mt_studio.core.studio.day_library import moved_words
 
         self.told = (_("Today's work is in the shared library"), moved_words(moved))
-        if any(take.not_consented for take in moved.takes) or moved.consent_overtaken:
+        if any(take.not_consented for take in moved.takes) or moved.consent_overtaken or \
+                moved.withdrawals:
             self._reporter.report(*self.told)  # something to look at: as a warning
             return
         from PyQt6.QtCore import Qt
@@ -108,6 +114,7 @@ class DayLibraryKeeper(QObject):
         log.warning("the library for the day was not made anew: %s", error, exc_info=error)
 
     def _not_moved_in(self, error: Exception) -> None:
+        self._moving = False
         log.error("the library for the day was not moved in: %s", error, exc_info=error)
         self._reporter.report(_("The library for today was not moved in"), _(
             "{reason}\n\nIt is kept whole on this computer, and moved in at the next "
@@ -124,8 +131,15 @@ def keep_for(window) -> DayLibraryKeeper:
     if title is not None:
         window.setWindowTitle(title)
     banner = window.server_banner
-    banner.day_library_wanted.connect(
-        lambda address: window.library_chosen.emit(str(day_library.take(address))))
+    def go_on(address: str) -> None:
+        try:
+            window.library_chosen.emit(str(day_library.take(address)))
+        except MtStudioError as error:  # being made or moved in just now
+            window.reporter.report(_("The library for today cannot be opened"), str(error))
+
+    if window.day_keeper is not None:
+        return window.day_keeper  # a window built again (its language) keeps its own
+    banner.day_library_wanted.connect(go_on)
     banner.service_library_wanted.connect(window.library_chosen.emit)
     window.day_keeper = DayLibraryKeeper(window.studio, window.reporter,
                                          moved=window.sessions.refresh, parent=window)
