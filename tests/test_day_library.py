@@ -15,7 +15,7 @@ from mt_studio.core.domain import Purpose, SessionKind
 from mt_studio.core.domain.accounts import Role
 from mt_studio.core.errors import AccessRefused, LibraryError
 from mt_studio.core.export.request import ExportRequest
-from mt_studio.core.library import takes
+from mt_studio.core.library import consent_ledger, participants, takes
 from mt_studio.core.library.clock import utc_now
 from mt_studio.core.library.database import DATABASE_NAME
 from mt_studio.core.playback import TrackReader
@@ -58,6 +58,17 @@ def played(studio: Studio, take_id: int) -> list[np.ndarray]:
         with TrackReader(track.files) as reader:
             out.append(reader.read(sound.frames).copy())
     return out
+
+
+def stamped(studio: Studio, participant_id: int, action: str, at, *, until=None,
+            purpose: Purpose = Purpose.RECORD) -> None:
+    """A ledger row of PURPOSE stamped AT, as a computer whose clock says so writes it."""
+    with studio._transaction() as tx:
+        who = participants.get(tx, participant_id)
+        if action == "grant":
+            consent_ledger.grant(tx, who, [purpose], valid_until=until, at=at)
+        else:
+            consent_ledger.withdraw(tx, who, [purpose], at=at)
 
 
 def pseudonym_id(studio: Studio, pseudonym: str) -> int:
@@ -159,13 +170,19 @@ def test_a_move_cut_short_after_the_rows_is_finished_at_the_next_and_carries_the
         written.append(args)
         real_write(*args, **kwargs)
 
+    drummer = service.consent.find("Demo Drummer")
+    service.consent.withdraw(drummer.id, [Purpose.RECORD])  # meanwhile, elsewhere
     monkeypatch.setattr(day_files, "write_file", cut_short)
     with pytest.raises(OSError, match="power"):
         day_library.move_in(service)
     assert day_library.waiting(service)  # kept whole until its files are out
+    assert not day_library.is_ready(library_location)  # but not gone on with: its rows are in
+    with pytest.raises(LibraryError, match="being moved in"):
+        day_library.take(library_location)
     monkeypatch.setattr(day_files, "write_file", real_write)
 
     (take,) = day_library.move_in(service).takes
+    assert take.not_consented == (drummer.id,)  # said again when the move is taken up
     assert day_library.move_in(service) is None
     service.recording.move_to_store()
     after = played(service, take.take_id)
@@ -298,3 +315,130 @@ def test_a_day_library_open_in_a_window_here_is_not_moved_in_from_under_it(
         let_go()
     (take,) = day_library.move_in(service).takes
     assert take.not_consented == ()
+
+
+
+def test_a_withdrawal_in_the_day_library_is_carried_over_a_grant_stamped_ahead(
+        service: Studio, library_location: str):
+    bassist = service.consent.find("Demo Bassist")
+    ahead = utc_now() + timedelta(hours=1)  # a computer whose clock ran fast
+    stamped(service, bassist.id, "grant", ahead, purpose=Purpose.PUBLIC)
+    day_library.prepare(service)
+    with open_signed_in(day_library.take(library_location)) as day:
+        day.consent.withdraw(bassist.id, [Purpose.PUBLIC], reason="changed their mind")
+    moved = day_library.move_in(service)
+    assert (moved.consent_carried, moved.consent_overtaken) == (1, ())
+    assert service.consent.current(bassist.id)[Purpose.PUBLIC].state.value == "withdrawn"
+
+
+def test_a_check_out_on_the_service_is_not_undone_by_the_check_ins_the_day_library_copied(
+        service: Studio, library_location: str):
+    ola = service.consent.add_participant("Ola")
+    visitor = service.consent.add_participant("Besøkende")
+    duo = service.sessions.create("Duo", SessionKind.INDIVIDUAL, on=utc_now().date(),
+                                  present=[ola.id, visitor.id]).id
+    day_library.prepare(service)
+    service.sessions.check_out(duo, visitor.id)  # checked in by mistake, out again
+    with open_signed_in(day_library.take(library_location)) as day:
+        kari = day.consent.add_participant("Kari")
+        day.sessions.check_in(duo, kari.id)  # this the day did
+    day_library.move_in(service)
+    assert {p.pseudonym for p in service.sessions.get(duo).participants} == {"Ola", "Kari"}
+
+
+def test_someone_erased_on_the_service_meanwhile_is_named_on_the_day_s_take(
+        service: Studio, library_location: str):
+    day_library.prepare(service)
+    with open_signed_in(day_library.take(library_location)) as day:
+        day.sessions.create_demo()
+    singer = service.consent.find("Demo Singer")
+    service.deletion.erase_participant(singer.id, reason="asked to be forgotten")
+    (take,) = day_library.move_in(service).takes
+    assert singer.id in take.not_consented
+
+
+def test_consent_to_be_recorded_is_judged_at_the_take_and_by_a_withdrawal_since(
+        service: Studio):
+    from mt_studio.core.studio.day_move import _not_consented
+
+    ola = service.consent.add_participant("Ola")
+    kari = service.consent.add_participant("Kari")
+    nils = service.consent.add_participant("Nils")
+    started = utc_now() - timedelta(hours=2)
+    stamped(service, ola.id, "grant", started - timedelta(hours=1),
+            until=started.astimezone().date())  # runs out the day after the take
+    stamped(service, kari.id, "withdraw", started - timedelta(minutes=30))
+    stamped(service, kari.id, "grant", started + timedelta(minutes=5))
+    stamped(service, nils.id, "grant", started - timedelta(hours=1))
+    stamped(service, nils.id, "withdraw", started + timedelta(hours=1))
+    with service._reading() as db:
+        missing = _not_consented(db, frozenset({ola.id, kari.id, nils.id}), started,
+                                 utc_now() + timedelta(days=1))
+    # Ola held it when recorded; Kari's grant came after the take; Nils withdrew since
+    assert missing == tuple(sorted((kari.id, nils.id)))
+
+
+def test_a_pseudonym_taken_meanwhile_is_made_to_fit_and_unique(service: Studio):
+    from mt_studio.core.library.day_kit import DayFacts
+    from mt_studio.core.studio.day_move import _free_pseudonym
+
+    facts = DayFacts("0" * 32, "postgresql://x@y/z", "a-very-long-computer-name." * 9,
+                     utc_now(), {})
+    long_name = "Anne-Marie Kristiansen-Haugland fra Vestre Aker menighet"
+    first = service.consent.add_participant(long_name)
+    with service._transaction() as tx:
+        second = _free_pseudonym(tx, first.pseudonym, facts)
+        service.consent.add_participant(second)
+        third = _free_pseudonym(tx, first.pseudonym, facts)
+    assert len({first.pseudonym, second, third}) == 3
+    assert max(map(len, (second, third))) <= 64 and third.endswith(" 3")
+
+
+def test_retention_deletes_nothing_in_the_day_library(service: Studio, library_location: str):
+    day_library.prepare(service)
+    with open_signed_in(day_library.take(library_location)) as day:
+        session = day.sessions.create_demo()
+        kari = day.consent.add_participant("Kari")  # heard on the room tracks, never keep
+        day.consent.grant(kari.id, [Purpose.RECORD])
+        day.sessions.check_in(session, kari.id)
+        later = utc_now() + timedelta(days=60)
+        assert day.retention.due(later).takes  # due, by the day library's copy of the ledger
+        assert day.retention.run(later).deleted == ()
+        assert len(day.sessions.takes(session)) == 1
+
+
+def test_a_day_library_changed_outside_mt_studio_is_not_moved_in(library_location: str):
+    import sqlite3
+
+    with Studio.open(library_location) as studio:
+        studio.sessions.create_demo()
+        assert day_library.prepare(studio)
+    folder = day_library.take(library_location)
+    with Studio.open(folder) as day:
+        day.sessions.create_demo()
+    # The attack: the laptop's plain SQLite file, a grant forged with the sqlite3 shell.
+    from mt_studio.core.library.ledger_chain import append_only_triggers
+
+    forged = sqlite3.connect(folder / DATABASE_NAME)
+    forged.executescript(  # the trigger lifted and put back: only the chain tells
+        "DROP TRIGGER consent_events_no_update;"
+        "UPDATE consent_events SET purpose = 'public' WHERE id = 1;"
+        + append_only_triggers("consent_events")["consent_events_no_update"] + ";")
+    forged.close()
+    with Studio.open(library_location) as studio:
+        with pytest.raises(LibraryError, match="changed outside mt_studio"):
+            day_library.move_in(studio)
+        assert day_library.waiting(studio)
+        assert [s.title for s in studio.sessions.all()] == ["Demo session"]
+
+
+def test_a_crash_as_the_day_library_went_leaves_nothing_that_stops_the_next(
+        service: Studio, library_location: str):
+    assert day_library.prepare(service)
+    home = day_library.folder_for(library_location)
+    day_library.take(library_location)
+    (home / "library").rename(home / "moved-left-by-a-crash")  # gone, its mark not yet
+    assert day_library.prepare(service)
+    assert day_library.is_ready(library_location)
+    assert not day_library.is_taken(library_location)
+    assert sorted(p.name for p in home.iterdir() if not p.name.startswith(".")) == ["library"]

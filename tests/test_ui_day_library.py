@@ -114,3 +114,43 @@ def test_a_window_that_cannot_reach_the_server_at_start_offers_today_s_library(
         shell.close()
     finally:
         postgres_server.start()
+
+
+def test_the_keeper_makes_the_day_library_anew_each_time_it_is_asked(qtbot, library_location):
+    from mt_studio.core.library.database import DATABASE_NAME
+    from mt_studio.ui.common.day_library_keeper import keep_for
+    from mt_studio.ui.main_window import MainWindow
+
+    database = day_library.library_folder(library_location) / DATABASE_NAME
+    with Studio.open(library_location) as studio:
+        window = MainWindow(studio, Reports())
+        qtbot.addWidget(window)
+        keeper = keep_for(window)
+        qtbot.waitUntil(lambda: day_library.is_ready(library_location), timeout=WAIT_MS)
+        def made() -> int | None:
+            try:
+                return database.stat().st_ino
+            except FileNotFoundError:  # between the two renames that put a new one in place
+                return None
+
+        for _time in range(2):  # as its timer does every ten minutes
+            qtbot.waitUntil(lambda: not keeper._worker.running, timeout=WAIT_MS)
+            before = made()
+            keeper.prepare()
+            qtbot.waitUntil(lambda before=before: made() not in (None, before), timeout=WAIT_MS)
+        keeper.stop()
+        window.close()
+
+
+def test_a_window_built_again_in_another_language_keeps_the_day_library_too(
+        qtbot, library_location):
+    with Studio.open(library_location) as studio:
+        shell = Shell(Reports(), studio)
+        shell.open()
+        first = shell.window
+        first.after_opening()
+        qtbot.waitUntil(lambda: first.day_keeper is not None, timeout=WAIT_MS)
+        shell.open()  # the language changed
+        qtbot.waitUntil(lambda: shell.window.day_keeper is not None, timeout=WAIT_MS)
+        assert shell.window.windowTitle().startswith("mt_studio – the shared library")
+        shell.window.close()

@@ -29,6 +29,7 @@ import hashlib
 import os
 import shutil
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -208,11 +209,20 @@ def prepare(studio: Studio) -> bool:
                 library_folder(library.address).rename(old)  # onto the empty folder
             fresh.rename(library_folder(library.address))
             sync_folder(home)
-            for left in (*home.glob("old-*"), *home.glob("moved-*")):  # by crashes too
+            for left in _left_over(home):
                 shutil.rmtree(left, ignore_errors=True)
         return True
     finally:
         shutil.rmtree(fresh, ignore_errors=True)  # gone unless it took the day library's place
+
+
+def _left_over(home: Path) -> list[Path]:
+    """What replaced day libraries, and crashes, left in HOME: those moved out of the way,
+    and those begun an hour ago or more (a process making one now is not in its way)."""
+    begun_long_ago = time.time() - 3600
+    return [*home.glob("old-*"), *home.glob("moved-*"),
+            *(p for p in home.glob(_LIBRARY_NAME + ".new-*")
+              if p.stat().st_mtime < begun_long_ago)]
 
 
 def waiting(studio: Studio) -> bool:
