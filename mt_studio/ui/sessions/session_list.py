@@ -16,6 +16,7 @@ from PyQt6.QtWidgets import (
     QWidget,
 )
 
+from mt_studio.core.errors import ServerUnreachable
 from mt_studio.i18n import _, ngettext
 from mt_studio.ui.common.dates import day_text
 
@@ -145,14 +146,19 @@ class SessionList(QWidget):
             self.refresh()
 
     def refresh(self) -> None:
-        """Read the sessions again, keeping the chosen one chosen."""
+        """Read the sessions again, keeping the chosen one chosen (while a shared library's
+        server is lost, the list stays as it was)."""
         if self.studio is None or self._tree is None:
             self._update_buttons()
             return
+        try:
+            found = self.studio.sessions.all()
+        except ServerUnreachable:
+            return  # the list stays as it was: the red band says why, and it is drawn again
         chosen = self.current_session()
         self._quiet = True
         self.tree.clear()
-        for session in self.studio.sessions.all():
+        for session in found:
             item = SessionItem([
                 day_text(session.date),
                 kind_label(session.kind),
